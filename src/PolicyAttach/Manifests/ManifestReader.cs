@@ -1,0 +1,185 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using PolicyAttach.Collections;
+using PolicyAttach.Diagnostics;
+using PolicyAttach.Model;
+
+namespace PolicyAttach.Manifests;
+
+/// <summary>Options for reading one manifest document.</summary>
+public sealed record ManifestReadOptions
+{
+    /// <summary>
+    /// The creationTimestamp given to an object that has none. Loaders pass the input position:
+    /// 2020-01-01T00:00:00Z plus one second per object read before it.
+    /// </summary>
+    public DateTimeOffset DefaultCreationTimestamp { get; init; } = ObjectMeta.DefaultEpoch;
+
+    /// <summary>The namespace given to a namespaced object that has none (as <c>kubectl apply</c> would).</summary>
+    public string DefaultNamespace { get; init; } = "default";
+}
+
+/// <summary>The outcome of reading one document: the object, if it could be kept, and what was found.</summary>
+/// <param name="Resource">The object with every CRD default applied, or null when it was dropped.</param>
+/// <param name="Diagnostics">Every problem found, with field paths; locations are filled by the loader.</param>
+public sealed record ManifestReadResult(KubeObject? Resource, EquatableArray<Diagnostic> Diagnostics);
+
+/// <summary>
+/// Turns one JSON document (a Kubernetes object) into the immutable model, applying every CRD default in one place
+/// and validating the schema and CEL rules that change outcomes
+/// (<see href="https://gateway-api.sigs.k8s.io/reference/spec/">Gateway API reference</see>). Unknown kinds are kept
+/// as <see cref="GenericObject"/>. Nothing here throws on user data.
+/// </summary>
+public static class ManifestReader
+{
+    private static readonly FrozenDictionary<GroupKind, KindEntry> Kinds = BuildKinds();
+
+    /// <summary>Reads one object.</summary>
+    /// <param name="document">A JSON object with <c>apiVersion</c>, <c>kind</c> and <c>metadata</c>.</param>
+    /// <param name="options">Defaults for missing metadata; null for the standard ones.</param>
+    /// <returns>The object (or null when it had to be dropped) and the diagnostics.</returns>
+    public static ManifestReadResult Read(JsonElement document, ManifestReadOptions? options = null)
+    {
+        options ??= new ManifestReadOptions();
+        var context = new ReadContext();
+        var root = new Node(document, string.Empty, context);
+        var result = ReadCore(root, options);
+        return new ManifestReadResult(context.HasErrors ? null : result, context.Diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Whether a group and kind is namespaced, for the kinds PolicyAttach models.</summary>
+    /// <param name="groupKind">The group and kind.</param>
+    /// <returns>False for cluster-scoped kinds (GatewayClass, Namespace, IngressClass, CRDs); true otherwise.</returns>
+    public static bool IsNamespaced(GroupKind groupKind)
+        => !Kinds.TryGetValue(groupKind, out var entry) || entry.Namespaced;
+
+    private static KubeObject? ReadCore(Node root, ManifestReadOptions options)
+    {
+        if (!root.IsObject(report: false))
+        {
+            root.Error(DiagnosticCodes.NotAnObject, "the document is not a mapping, so it is not a Kubernetes object.");
+            return null;
+        }
+
+        var apiVersion = root.String("apiVersion");
+        var kind = root.String("kind");
+        if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind))
+        {
+            root.Error(DiagnosticCodes.NotAnObject, "the document has no apiVersion or no kind. Every Kubernetes object needs both.");
+            return null;
+        }
+
+        var groupKind = new GroupKind(ApiVersions.GroupOf(apiVersion), kind);
+        Kinds.TryGetValue(groupKind, out var entry);
+        var metadata = ReadMetadata(root["metadata"], groupKind, entry?.Namespaced ?? !IsClusterScopedGeneric(groupKind), options);
+        if (metadata is null)
+        {
+            return null;
+        }
+
+        root.Context.Object = new ResourceKey(groupKind.Group, kind, metadata.Namespace, metadata.Name);
+        if (entry is null)
+        {
+            return new GenericObject
+            {
+                ApiVersion = apiVersion,
+                Metadata = metadata,
+                ObjectKind = kind,
+                Spec = root.Data("spec"),
+                Raw = JsonData.From(root.Element),
+            };
+        }
+
+        var version = ApiVersions.VersionOf(apiVersion);
+        if (!entry.Versions.Contains(version, StringComparer.Ordinal))
+        {
+            root["apiVersion"].Error(
+                DiagnosticCodes.UnservedVersion,
+                $"{apiVersion} is not a served version of {groupKind}; use one of {string.Join(", ", entry.Versions.Select(v => groupKind.Group.Length == 0 ? v : groupKind.Group + "/" + v))}.");
+            return null;
+        }
+
+        return entry.Read(root, new ObjectHeader(apiVersion, metadata));
+    }
+
+    private static bool IsClusterScopedGeneric(GroupKind groupKind)
+        => groupKind == new GroupKind(Groups.ApiExtensions, "CustomResourceDefinition")
+        || groupKind == new GroupKind("rbac.authorization.k8s.io", "ClusterRole")
+        || groupKind == new GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding")
+        || groupKind == new GroupKind(Groups.GatewayExperimental, "XMesh");
+
+    private static ObjectMeta? ReadMetadata(Node node, GroupKind groupKind, bool namespaced, ManifestReadOptions options)
+    {
+        if (!node.IsObject(report: false))
+        {
+            node.Error(DiagnosticCodes.MissingName, $"the {groupKind} has no metadata; add metadata.name.");
+            return null;
+        }
+
+        var name = node.String("name");
+        if (string.IsNullOrEmpty(name))
+        {
+            node["name"].Error(DiagnosticCodes.MissingName, $"the {groupKind} has no metadata.name; every object needs a name.");
+            return null;
+        }
+
+        var ns = node.String("namespace");
+        if (!namespaced)
+        {
+            ns = string.Empty;
+        }
+        else if (string.IsNullOrEmpty(ns))
+        {
+            node.Context.Report(DiagnosticSeverity.Info, DiagnosticCodes.DefaultNamespace, node["namespace"].Path, $"{groupKind} {name} has no namespace; it is read as in \"{options.DefaultNamespace}\", as kubectl apply would place it.");
+            ns = options.DefaultNamespace;
+        }
+
+        var generation = node.Int64("generation");
+        return new ObjectMeta
+        {
+            Name = name,
+            Namespace = ns,
+            Uid = node.String("uid"),
+            Generation = generation is > 0 ? generation.Value : 1,
+            CreationTimestamp = node.Timestamp("creationTimestamp") ?? options.DefaultCreationTimestamp,
+            Labels = node.Map("labels"),
+            Annotations = node.Map("annotations"),
+        };
+    }
+
+    private static FrozenDictionary<GroupKind, KindEntry> BuildKinds()
+    {
+        var entries = new Dictionary<GroupKind, KindEntry>();
+        KindReaders.Register(entries);
+        return entries.ToFrozenDictionary();
+    }
+}
+
+/// <summary>The apiVersion and metadata every typed reader starts from.</summary>
+internal sealed record ObjectHeader(string ApiVersion, ObjectMeta Metadata)
+{
+    public string Namespace => Metadata.Namespace;
+}
+
+/// <summary>How one known kind is read.</summary>
+internal sealed record KindEntry(string[] Versions, bool Namespaced, Func<Node, ObjectHeader, KubeObject?> Read);
+
+/// <summary>The table of typed kinds; each part of the model registers its kinds in its own file.</summary>
+internal static partial class KindReaders
+{
+    public static void Register(Dictionary<GroupKind, KindEntry> entries)
+    {
+        RegisterCore(entries);
+        RegisterGateways(entries);
+        RegisterRoutes(entries);
+        RegisterPolicies(entries);
+    }
+
+    static partial void RegisterCore(Dictionary<GroupKind, KindEntry> entries);
+
+    static partial void RegisterGateways(Dictionary<GroupKind, KindEntry> entries);
+
+    static partial void RegisterRoutes(Dictionary<GroupKind, KindEntry> entries);
+
+    static partial void RegisterPolicies(Dictionary<GroupKind, KindEntry> entries);
+}

@@ -1,0 +1,54 @@
+namespace PolicyAttach.Model;
+
+/// <summary>
+/// An object of the input: a typed Gateway API or core object, or a <see cref="GenericObject"/> for any other
+/// kind. Every object is immutable and compares by value.
+/// </summary>
+public abstract record KubeObject
+{
+    /// <summary>The <c>apiVersion</c>, such as <c>gateway.networking.k8s.io/v1</c>.</summary>
+    public required string ApiVersion { get; init; }
+
+    /// <summary>The object's metadata.</summary>
+    public required ObjectMeta Metadata { get; init; }
+
+    /// <summary>The kind.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>The API group taken from <see cref="ApiVersion"/>: empty for <c>v1</c>.</summary>
+    public string Group => ApiVersions.GroupOf(ApiVersion);
+
+    /// <summary>The version taken from <see cref="ApiVersion"/>.</summary>
+    public string Version => ApiVersions.VersionOf(ApiVersion);
+
+    /// <summary>The identity of the object.</summary>
+    public ResourceKey Key => new(Group, Kind, Metadata.Namespace, Metadata.Name);
+
+    /// <summary>The namespace, empty for cluster-scoped objects.</summary>
+    public string Namespace => Metadata.Namespace;
+
+    /// <summary>The name.</summary>
+    public string Name => Metadata.Name;
+}
+
+/// <summary>Splitting <c>apiVersion</c> strings.</summary>
+public static class ApiVersions
+{
+    /// <summary>The group of an apiVersion: the part before the last <c>/</c>, or empty.</summary>
+    /// <param name="apiVersion">An apiVersion such as <c>apps/v1</c> or <c>v1</c>.</param>
+    /// <returns>The group.</returns>
+    public static string GroupOf(string apiVersion)
+    {
+        var slash = Guard.NotNull(apiVersion).LastIndexOf('/');
+        return slash < 0 ? string.Empty : apiVersion[..slash];
+    }
+
+    /// <summary>The version of an apiVersion: the part after the last <c>/</c>.</summary>
+    /// <param name="apiVersion">An apiVersion.</param>
+    /// <returns>The version.</returns>
+    public static string VersionOf(string apiVersion)
+    {
+        var slash = Guard.NotNull(apiVersion).LastIndexOf('/');
+        return slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
+    }
+}
