@@ -78,6 +78,11 @@ public static class ManifestReader
         }
 
         root.Context.Object = new ResourceKey(groupKind.Group, kind, metadata.Namespace, metadata.Name);
+        if (entry is null && KindReaders.LooksLikePolicy(root["spec"]))
+        {
+            return KindReaders.ReadGenericPolicy(root, new ObjectHeader(apiVersion, metadata), kind);
+        }
+
         if (entry is null)
         {
             return new GenericObject
