@@ -98,7 +98,7 @@ public static class EquatableArray
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="items">The elements, in order.</param>
     /// <returns>An array that compares by content.</returns>
-    public static EquatableArray<T> Create<T>(ReadOnlySpan<T> items) => new(ImmutableArray.Create(items));
+    public static EquatableArray<T> Create<T>(params ReadOnlySpan<T> items) => new(ImmutableArray.Create(items));
 
     /// <summary>Creates an array from a sequence.</summary>
     /// <typeparam name="T">The element type.</typeparam>

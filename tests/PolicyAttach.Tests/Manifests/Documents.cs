@@ -1,0 +1,31 @@
+using System.Text.Json;
+using PolicyAttach.Diagnostics;
+using PolicyAttach.Manifests;
+using PolicyAttach.Model;
+
+namespace PolicyAttach.Tests.Manifests;
+
+/// <summary>Reads JSON test documents through the public reader.</summary>
+internal static class Documents
+{
+    public static ManifestReadResult Read(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return ManifestReader.Read(doc.RootElement);
+    }
+
+    public static T ReadValid<T>(string json)
+        where T : KubeObject
+    {
+        var result = Read(json);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        return Assert.IsType<T>(result.Resource);
+    }
+
+    public static Diagnostic ReadInvalid(string json, string code)
+    {
+        var result = Read(json);
+        Assert.Null(result.Resource);
+        return Assert.Single(result.Diagnostics, d => d.Code == code && d.Severity == DiagnosticSeverity.Error);
+    }
+}
