@@ -31,7 +31,8 @@ internal static class YamlSourceReader
         {
             if (IsDocumentMarker(text, pos) && pos > chunkStart)
             {
-                var (cut, cutLine) = directiveStart > chunkStart ? (directiveStart, directiveLine) : (pos, line);
+                // Directives (%YAML, %TAG) belong to the document whose marker follows them.
+                var (cut, cutLine) = directiveStart >= 0 ? (directiveStart, directiveLine) : (pos, line);
                 if (cut > chunkStart)
                 {
                     chunks.Add((chunkStart, cut, chunkLine));

@@ -50,6 +50,25 @@ public sealed class ManifestLoaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Load_Directives_StayWithTheirDocument()
+    {
+        var result = Load("%YAML 1.2\n---\n" + Widget("a") + "...\n%YAML 1.2\n---\n" + Widget("b"));
+
+        Assert.Equal(["a", "b"], result.Objects.Select(o => o.Resource.Name));
+        Assert.Empty(Errors(result));
+        Assert.Equal(new SourceLocation("test.yaml", 12, 1), result.Objects[1].Location);
+    }
+
+    [Fact]
+    public void Load_CrlfLineEndings_AreRead()
+    {
+        var result = Load((Widget("a") + "---\n" + Widget("b")).Replace("\n", "\r\n", StringComparison.Ordinal));
+
+        Assert.Equal(["a", "b"], result.Objects.Select(o => o.Resource.Name));
+        Assert.Equal(new SourceLocation("test.yaml", 8, 1), result.Objects[1].Location);
+    }
+
+    [Fact]
     public void Load_Json_ReadsTheObjectWithPositions()
     {
         const string json = "{\n  \"apiVersion\": \"example.com/v1\",\n  \"kind\": \"Widget\",\n  \"metadata\": {\"namespace\": \"default\"}\n}";
