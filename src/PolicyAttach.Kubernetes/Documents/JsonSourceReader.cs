@@ -1,0 +1,160 @@
+using System.Text;
+using System.Text.Json;
+
+namespace PolicyAttach.Kubernetes.Documents;
+
+/// <summary>Reads one JSON document into a <see cref="SourceNode"/> with the line and column of every key.</summary>
+internal static class JsonSourceReader
+{
+    public static void Read(byte[] utf8, string file, ReaderLimits limits, List<ParsedItem> output)
+    {
+        var lines = new LineIndex(utf8);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = limits.MaxDepth, CommentHandling = JsonCommentHandling.Skip });
+        var stack = new Stack<(SourceNode Node, string? Key, int KeyLine, int KeyColumn)>();
+        var keys = new Stack<Dictionary<string, int>?>();
+        SourceNode? root = null;
+        try
+        {
+            while (reader.Read())
+            {
+                var (line, column) = lines.Position(reader.TokenStartIndex);
+                SourceNode node;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        var top = stack.Pop();
+                        stack.Push((top.Node, reader.GetString()!, line, column));
+                        continue;
+                    case JsonTokenType.StartObject:
+                        stack.Push((SourceNode.Mapping(line, column), null, 0, 0));
+                        keys.Push(null);
+                        continue;
+                    case JsonTokenType.StartArray:
+                        stack.Push((SourceNode.Sequence(line, column), null, 0, 0));
+                        keys.Push(null);
+                        continue;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        node = stack.Pop().Node;
+                        keys.Pop();
+                        break;
+                    case JsonTokenType.String:
+                        node = SourceNode.Scalar(SourceNodeKind.String, reader.GetString(), line, column);
+                        break;
+                    case JsonTokenType.Number:
+                        node = SourceNode.Scalar(SourceNodeKind.Number, Encoding.UTF8.GetString(reader.ValueSpan), line, column);
+                        break;
+                    case JsonTokenType.True or JsonTokenType.False:
+                        node = SourceNode.Scalar(SourceNodeKind.Boolean, reader.TokenType == JsonTokenType.True ? "true" : "false", line, column);
+                        break;
+                    case JsonTokenType.Null:
+                        node = SourceNode.Scalar(SourceNodeKind.Null, null, line, column);
+                        break;
+                    default:
+                        continue;
+                }
+
+                if (stack.Count == 0)
+                {
+                    root = node;
+                    continue;
+                }
+
+                var parent = stack.Peek();
+                if (parent.Node.Kind == SourceNodeKind.Sequence)
+                {
+                    parent.Node.Items!.Add(node);
+                    continue;
+                }
+
+                AddProperty(parent.Node, keys, new SourceProperty(parent.Key!, parent.KeyLine, parent.KeyColumn, node), file, output);
+            }
+        }
+        catch (JsonException ex)
+        {
+            var (line, column) = lines.LineColumn(ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0);
+            output.Add(new ParsedItem(null, TextDiagnostics.Malformed($"malformed JSON: {FirstSentence(ex.Message)}", file, line, column)));
+        }
+
+        if (root is not null && root.Kind != SourceNodeKind.Null)
+        {
+            output.Add(new ParsedItem(root, null));
+        }
+    }
+
+    private static void AddProperty(SourceNode mapping, Stack<Dictionary<string, int>?> keys, SourceProperty property, string file, List<ParsedItem> output)
+    {
+        var index = keys.Pop() ?? new Dictionary<string, int>(StringComparer.Ordinal);
+        keys.Push(index);
+        var properties = mapping.Properties!;
+        if (index.TryGetValue(property.Key, out var existing))
+        {
+            output.Add(new ParsedItem(null, TextDiagnostics.Create(
+                Diagnostics.DiagnosticSeverity.Warning,
+                TextDiagnostics.DuplicateKey,
+                $"the key \"{property.Key}\" appears twice in the same object (first at line {properties[existing].Line}); the later value is used. Remove one of them.",
+                file,
+                property.Line,
+                property.Column)));
+            properties[existing] = property;
+            return;
+        }
+
+        index.Add(property.Key, properties.Count);
+        properties.Add(property);
+    }
+
+    private static string FirstSentence(string message)
+    {
+        // System.Text.Json appends "LineNumber: n | BytePositionInLine: m." which the location already says.
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut >= 0 ? message[..cut] : message).Trim();
+    }
+
+    /// <summary>Maps byte offsets to 1-based lines and character columns, cheaply for increasing offsets.</summary>
+    private sealed class LineIndex
+    {
+        private readonly byte[] _utf8;
+        private readonly List<int> _starts = [0];
+        private int _lastOffset;
+        private int _lastLine;
+        private int _lastColumn;
+
+        public LineIndex(byte[] utf8)
+        {
+            _utf8 = utf8;
+            for (var i = 0; i < utf8.Length; i++)
+            {
+                if (utf8[i] == (byte)'\n')
+                {
+                    _starts.Add(i + 1);
+                }
+            }
+        }
+
+        public (int Line, int Column) Position(long offset)
+        {
+            var at = (int)Math.Min(offset, _utf8.Length);
+            var line = _starts.BinarySearch(at);
+            line = line >= 0 ? line : ~line - 1;
+            if (line == _lastLine && at >= _lastOffset)
+            {
+                _lastColumn += Encoding.UTF8.GetCharCount(_utf8, _lastOffset, at - _lastOffset);
+            }
+            else
+            {
+                _lastColumn = Encoding.UTF8.GetCharCount(_utf8, _starts[line], at - _starts[line]);
+            }
+
+            (_lastLine, _lastOffset) = (line, at);
+            return (line + 1, _lastColumn + 1);
+        }
+
+        public (int Line, int Column) LineColumn(long zeroBasedLine, long bytePositionInLine)
+        {
+            var line = (int)Math.Clamp(zeroBasedLine, 0, _starts.Count - 1);
+            var start = _starts[line];
+            var length = (int)Math.Clamp(bytePositionInLine, 0, _utf8.Length - start);
+            return (line + 1, Encoding.UTF8.GetCharCount(_utf8, start, length) + 1);
+        }
+    }
+}
