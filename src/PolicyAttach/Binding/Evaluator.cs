@@ -1,0 +1,330 @@
+using System.Collections.Frozen;
+using PolicyAttach.Collections;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+using PolicyAttach.Snapshots;
+
+namespace PolicyAttach.Binding;
+
+/// <summary>
+/// Computes what a conformant controller writes for a snapshot: GatewayClass, Gateway, ListenerSet and route
+/// statuses, with the binding verdict of every (route, parentRef, listener). Pure and deterministic: the same
+/// snapshot and options give an equal result (spec digest §4–§8).
+/// </summary>
+public static class Evaluator
+{
+    /// <summary>Evaluates a snapshot.</summary>
+    /// <param name="snapshot">The input objects.</param>
+    /// <param name="options">The controller names and features.</param>
+    /// <returns>The immutable result.</returns>
+    public static EvaluationResult Evaluate(Snapshot snapshot, EvaluationOptions options)
+    {
+        Guard.NotNull(snapshot);
+        Guard.NotNull(options);
+        return new Run(snapshot, options).Execute();
+    }
+
+    private sealed class Run
+    {
+        private readonly Snapshot _snapshot;
+        private readonly EvaluationOptions _options;
+        private readonly FeatureSet _features;
+        private readonly FrozenSet<string> _controllers;
+        private readonly ReferenceGrants _grants;
+        private readonly ListenerChecks _checks;
+
+        // Per Gateway: its own listener drafts, and per ListenerSet the drafts of its listeners.
+        private readonly Dictionary<ResourceKey, GatewayState> _gateways = [];
+        private readonly Dictionary<ResourceKey, ListenerSetState> _listenerSets = [];
+
+        public Run(Snapshot snapshot, EvaluationOptions options)
+        {
+            _snapshot = snapshot;
+            _options = options;
+            _features = new FeatureSet(options.SupportedFeatures);
+            _controllers = options.ControllerNames.ToFrozenSet(StringComparer.Ordinal);
+            _grants = new ReferenceGrants(snapshot);
+            _checks = new ListenerChecks(snapshot, _grants, _features);
+        }
+
+        public EvaluationResult Execute()
+        {
+            var classes = EvaluateClasses();
+            EvaluateGateways(classes);
+            EvaluateListenerSets();
+            var routes = EvaluateRoutes();
+            return new EvaluationResult(
+                _snapshot,
+                _options,
+                classes.Values.OrderBy(c => c.GatewayClass.Key).ToEquatableArray(),
+                _gateways.Values.OrderBy(g => g.Gateway.Key).Select(g => g.ToResult()).ToEquatableArray(),
+                _listenerSets.Values.OrderBy(l => l.ListenerSet.Key).Select(l => l.ToResult()).ToEquatableArray(),
+                routes);
+        }
+
+        private Dictionary<string, GatewayClassResult> EvaluateClasses()
+        {
+            var result = new Dictionary<string, GatewayClassResult>(StringComparer.Ordinal);
+            foreach (var cls in _snapshot.GatewayClasses)
+            {
+                if (!_controllers.Contains(cls.ControllerName))
+                {
+                    continue;
+                }
+
+                var g = cls.Metadata.Generation;
+                var accepted = Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"GatewayClass {cls.Name} is accepted by {cls.ControllerName}.", g);
+                if (cls.ParametersRef is { } p && FindParameters(p.Group, p.Kind, p.Namespace ?? string.Empty, p.Name) is null)
+                {
+                    accepted = Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.InvalidParameters, $"parametersRef {p.Kind} {(p.Namespace is null ? string.Empty : p.Namespace + "/")}{p.Name} of GatewayClass {cls.Name} does not exist; create it or remove parametersRef.", g);
+                }
+
+                result[cls.Name] = new GatewayClassResult { GatewayClass = cls, Conditions = [accepted], SupportedFeatures = _options.SupportedFeatures.Order(StringComparer.Ordinal).ToEquatableArray() };
+            }
+
+            return result;
+        }
+
+        private KubeObject? FindParameters(string group, string kind, string ns, string name)
+        {
+            var key = new ResourceKey(group, kind, ns, name);
+            return _snapshot.Find(key) ?? _snapshot.Find(key with { Namespace = string.Empty });
+        }
+
+        private void EvaluateGateways(Dictionary<string, GatewayClassResult> classes)
+        {
+            foreach (var gateway in _snapshot.Gateways)
+            {
+                if (!classes.TryGetValue(gateway.GatewayClassName, out var cls))
+                {
+                    continue;
+                }
+
+                var drafts = gateway.Listeners
+                    .Select(l => _checks.Check(gateway.Key, gateway.Metadata.Generation, gateway.Metadata.CreationTimestamp, l, gateway))
+                    .ToList();
+                _checks.JudgeConflicts(drafts, drafts.Count);
+                _gateways[gateway.Key] = new GatewayState(gateway, cls.GatewayClass.ControllerName, drafts);
+            }
+
+            foreach (var state in _gateways.Values)
+            {
+                state.Conditions = GatewayConditions(state);
+            }
+        }
+
+        private List<Condition> GatewayConditions(GatewayState state)
+        {
+            var gateway = state.Gateway;
+            var g = gateway.Metadata.Generation;
+            var conditions = new List<Condition>();
+            var ready = state.Listeners.Count(l => l.State == ListenerState.Ready);
+            Condition accepted;
+            var unsupportedAddress = gateway.Addresses.FirstOrDefault(a => a.Type is not ("IPAddress" or "Hostname"));
+            var infraRef = gateway.Infrastructure?.ParametersRef;
+            if (infraRef is not null && FindParameters(infraRef.Group, infraRef.Kind, gateway.Namespace, infraRef.Name) is null)
+            {
+                accepted = Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.InvalidParameters, $"infrastructure.parametersRef {infraRef.Kind} {infraRef.Name} of Gateway {gateway.Namespace}/{gateway.Name} does not exist; create it or remove the reference.", g);
+            }
+            else if (unsupportedAddress is not null)
+            {
+                accepted = Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.UnsupportedAddress, $"Address type \"{unsupportedAddress.Type}\" is not supported; use IPAddress or Hostname.", g);
+            }
+            else if (ready == state.Listeners.Count)
+            {
+                accepted = Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"Gateway {gateway.Namespace}/{gateway.Name} is accepted.", g);
+            }
+            else if (ready > 0)
+            {
+                accepted = Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.ListenersNotValid, $"Gateway {gateway.Namespace}/{gateway.Name} is accepted with {ready} of {state.Listeners.Count} listeners; see the listener conditions for the others.", g);
+            }
+            else
+            {
+                accepted = Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.ListenersNotValid, $"No listener of Gateway {gateway.Namespace}/{gateway.Name} is valid; see the listener conditions.", g);
+            }
+
+            conditions.Add(accepted);
+            conditions.Add(accepted.IsTrue
+                ? Condition.Make(ConditionTypes.Programmed, true, ConditionReasons.Programmed, $"Gateway {gateway.Namespace}/{gateway.Name} is programmed.", g)
+                : Condition.Make(ConditionTypes.Programmed, false, ConditionReasons.Invalid, $"Gateway {gateway.Namespace}/{gateway.Name} is not accepted, so it is not programmed.", g));
+
+            (string Reason, string Message)? unresolved = null;
+            if (gateway.Tls?.BackendClientCertificateRef is { } clientRef)
+            {
+                var problem = _checks.CheckSecretRef(gateway.Key, clientRef, "tls.backend.clientCertificateRef");
+                if (problem is { } p)
+                {
+                    unresolved = (p.Reason == ConditionReasons.RefNotPermitted ? ConditionReasons.RefNotPermitted : ConditionReasons.InvalidClientCertificateRef, p.Message + ".");
+                }
+            }
+
+            if (unresolved is null && state.Listeners.Any(l => l.Unresolved is not null))
+            {
+                unresolved = (ConditionReasons.ListenersNotResolved, "Some listeners have unresolved references; see their ResolvedRefs conditions.");
+            }
+
+            conditions.Add(unresolved is { } u
+                ? Condition.Make(ConditionTypes.ResolvedRefs, false, u.Reason, u.Message, g)
+                : Condition.Make(ConditionTypes.ResolvedRefs, true, ConditionReasons.ResolvedRefs, "All references are resolved.", g));
+
+            var tls = gateway.Tls;
+            if (tls is not null && (tls.DefaultValidation?.Mode == "AllowInsecureFallback" || tls.PerPort.Any(p => p.Validation?.Mode == "AllowInsecureFallback")))
+            {
+                conditions.Add(Condition.Make(ConditionTypes.InsecureFrontendValidationMode, true, ConditionReasons.ConfigurationChanged, "Frontend client certificate validation uses AllowInsecureFallback: clients without a valid certificate are let through.", g));
+            }
+
+            ListenerChecks.MarkOverlaps(state.Listeners);
+            return conditions;
+        }
+
+        private void EvaluateListenerSets()
+        {
+            if (!_features.Has(Features.ListenerSet))
+            {
+                return;
+            }
+
+            var sets = _snapshot.ListenerSets
+                .Where(s => s.ParentRef.Group == Groups.Gateway && s.ParentRef.Kind == "Gateway" && _gateways.ContainsKey(s.ParentRef.TargetKey))
+                .OrderBy(s => s.Metadata.CreationTimestamp)
+                .ThenBy(s => s.Namespace, StringComparer.Ordinal)
+                .ThenBy(s => s.Name, StringComparer.Ordinal)
+                .ToList();
+            foreach (var set in sets)
+            {
+                var parent = _gateways[set.ParentRef.TargetKey];
+                var state = new ListenerSetState(set, parent);
+                _listenerSets[set.Key] = state;
+                var g = set.Metadata.Generation;
+                if (!AllowsListenerSet(parent.Gateway, set))
+                {
+                    state.Rejection = (ConditionReasons.NotAllowed, $"Gateway {parent.Gateway.Namespace}/{parent.Gateway.Name} does not allow ListenerSets from namespace \"{set.Namespace}\" (allowedListeners.namespaces.from is {parent.Gateway.AllowedListeners.NamespacesFrom}); change allowedListeners on the Gateway.");
+                }
+                else if (!parent.IsAccepted)
+                {
+                    state.Rejection = (ConditionReasons.ParentNotAccepted, $"The parent Gateway {parent.Gateway.Namespace}/{parent.Gateway.Name} is not accepted.");
+                }
+
+                state.Listeners.AddRange(set.Listeners.Select(l => _checks.Check(set.Key, g, set.Metadata.CreationTimestamp, l, null)));
+            }
+
+            foreach (var parent in _gateways.Values)
+            {
+                var merged = new List<ListenerDraft>(parent.Listeners);
+                foreach (var set in sets)
+                {
+                    var state = _listenerSets[set.Key];
+                    if (state.Parent == parent && state.Rejection is null)
+                    {
+                        merged.AddRange(state.Listeners);
+                    }
+                }
+
+                if (merged.Count > parent.Listeners.Count)
+                {
+                    _checks.JudgeConflicts(merged, parent.Listeners.Count);
+                }
+            }
+
+            foreach (var state in _listenerSets.Values)
+            {
+                if (state.Rejection is null && state.Listeners.All(l => l.State != ListenerState.Ready))
+                {
+                    state.Rejection = (ConditionReasons.ListenersNotValid, $"No listener of ListenerSet {state.ListenerSet.Namespace}/{state.ListenerSet.Name} is valid; see the listener conditions.");
+                }
+
+                if (state.Rejection is null)
+                {
+                    state.Parent.AttachedListenerSets++;
+                }
+            }
+        }
+
+        private bool AllowsListenerSet(Gateway gateway, ListenerSet set) => gateway.AllowedListeners.NamespacesFrom switch
+        {
+            FromNamespaces.All => true,
+            FromNamespaces.Same => set.Namespace == gateway.Namespace,
+            FromNamespaces.Selector => gateway.AllowedListeners.Selector?.Matches(_snapshot.NamespaceLabels(set.Namespace)) ?? false,
+            _ => false,
+        };
+
+        private EquatableArray<RouteResult> EvaluateRoutes()
+        {
+            var binder = new RouteBinder(_snapshot, _grants, _features, _options, _gateways, _listenerSets);
+            var results = new List<RouteResult>();
+            foreach (var obj in _snapshot.Objects)
+            {
+                if (obj is RouteBase route && _features.Has(route.Kind) && binder.Bind(route) is { } result)
+                {
+                    results.Add(result);
+                }
+            }
+
+            return results.ToEquatableArray();
+        }
+    }
+}
+
+/// <summary>A Gateway during evaluation.</summary>
+internal sealed class GatewayState(Gateway gateway, string controllerName, List<ListenerDraft> listeners)
+{
+    public Gateway Gateway { get; } = gateway;
+
+    public string ControllerName { get; } = controllerName;
+
+    public List<ListenerDraft> Listeners { get; } = listeners;
+
+    public List<Condition> Conditions { get; set; } = [];
+
+    public int AttachedListenerSets { get; set; }
+
+    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionTypes.Accepted && c.IsTrue);
+
+    public GatewayResult ToResult() => new()
+    {
+        Gateway = Gateway,
+        ControllerName = ControllerName,
+        Conditions = Conditions.OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+        Listeners = Listeners.Select(l => l.ToResult()).ToEquatableArray(),
+        AttachedListenerSets = AttachedListenerSets,
+    };
+}
+
+/// <summary>A ListenerSet during evaluation.</summary>
+internal sealed class ListenerSetState(ListenerSet listenerSet, GatewayState parent)
+{
+    public ListenerSet ListenerSet { get; } = listenerSet;
+
+    public GatewayState Parent { get; } = parent;
+
+    public List<ListenerDraft> Listeners { get; } = [];
+
+    public (string Reason, string Message)? Rejection { get; set; }
+
+    public ListenerSetResult ToResult()
+    {
+        var g = ListenerSet.Metadata.Generation;
+        var name = $"{ListenerSet.Namespace}/{ListenerSet.Name}";
+        var valid = Listeners.Count(l => l.State == ListenerState.Ready);
+        var conditions = Rejection is { } r
+            ? new[]
+            {
+                Condition.Make(ConditionTypes.Accepted, false, r.Reason, r.Message, g),
+                Condition.Make(ConditionTypes.Programmed, false, r.Reason, r.Message, g),
+            }
+            : new[]
+            {
+                valid == Listeners.Count
+                    ? Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"ListenerSet {name} is accepted.", g)
+                    : Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.ListenersNotValid, $"ListenerSet {name} is accepted with {valid} of {Listeners.Count} listeners; see the listener conditions.", g),
+                Condition.Make(ConditionTypes.Programmed, true, ConditionReasons.Programmed, $"ListenerSet {name} is programmed.", g),
+            };
+        return new ListenerSetResult
+        {
+            ListenerSet = ListenerSet,
+            Parent = Parent.Gateway.Key,
+            Conditions = conditions.OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+            Listeners = Listeners.Select(l => l.ToResult()).ToEquatableArray(),
+        };
+    }
+}

@@ -1,0 +1,403 @@
+using PolicyAttach.Collections;
+using PolicyAttach.Model;
+using PolicyAttach.Snapshots;
+
+namespace PolicyAttach.Binding;
+
+/// <summary>
+/// The validity of one listener on its own (protocol, route kinds, TLS references, frontend validation), before
+/// conflicts between listeners are judged (spec digest §5, §6.3).
+/// </summary>
+internal sealed class ListenerDraft
+{
+    public required ResourceKey Owner { get; init; }
+
+    public required Listener Listener { get; init; }
+
+    public required long Generation { get; init; }
+
+    public required DateTimeOffset OwnerCreated { get; init; }
+
+    public List<RouteGroupKind> SupportedKinds { get; } = [];
+
+    /// <summary>Accepted=False reason and message, when the listener itself is unacceptable.</summary>
+    public (string Reason, string Message)? NotAccepted { get; set; }
+
+    /// <summary>ResolvedRefs=False reason and message.</summary>
+    public (string Reason, string Message)? Unresolved { get; set; }
+
+    /// <summary>Conflicted=True reason and message.</summary>
+    public (string Reason, string Message)? Conflict { get; set; }
+
+    /// <summary>When a ListenerSet listener loses a conflict, Accepted and Programmed carry the conflict reason too.</summary>
+    public bool LostConflict { get; set; }
+
+    public (string Reason, string Message)? Overlap { get; set; }
+
+    public int AttachedRoutes { get; set; }
+
+    public ListenerState State => NotAccepted is not null ? ListenerState.NotAccepted : Conflict is not null ? ListenerState.Conflicted : ListenerState.Ready;
+
+    public string Describe => $"listener \"{Listener.Name}\" of {Owner}";
+
+    public ListenerResult ToResult()
+    {
+        var g = Generation;
+        var conditions = new List<Condition>();
+        if (Conflict is { } conflict)
+        {
+            conditions.Add(Condition.Make(ConditionTypes.Conflicted, true, conflict.Reason, conflict.Message, g));
+        }
+        else
+        {
+            conditions.Add(Condition.Make(ConditionTypes.Conflicted, false, ConditionReasons.NoConflicts, "No conflicts with other listeners.", g));
+        }
+
+        if (NotAccepted is { } rejected)
+        {
+            conditions.Add(Condition.Make(ConditionTypes.Accepted, false, rejected.Reason, rejected.Message, g));
+            conditions.Add(Condition.Make(ConditionTypes.Programmed, false, ConditionReasons.Invalid, $"The {Describe} is not accepted: {rejected.Message}", g));
+        }
+        else if (Conflict is { } c)
+        {
+            var reason = LostConflict ? c.Reason : c.Reason;
+            conditions.Add(Condition.Make(ConditionTypes.Accepted, false, reason, c.Message, g));
+            conditions.Add(Condition.Make(ConditionTypes.Programmed, false, reason, c.Message, g));
+        }
+        else
+        {
+            conditions.Add(Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"The {Describe} is accepted.", g));
+            conditions.Add(Unresolved is { } u
+                ? Condition.Make(ConditionTypes.Programmed, false, ConditionReasons.Invalid, $"The {Describe} cannot be programmed: {u.Message}", g)
+                : Condition.Make(ConditionTypes.Programmed, true, ConditionReasons.Programmed, $"The {Describe} is programmed.", g));
+        }
+
+        conditions.Add(Unresolved is { } unresolved
+            ? Condition.Make(ConditionTypes.ResolvedRefs, false, unresolved.Reason, unresolved.Message, g)
+            : Condition.Make(ConditionTypes.ResolvedRefs, true, ConditionReasons.ResolvedRefs, "All references are resolved.", g));
+
+        if (Overlap is { } overlap)
+        {
+            conditions.Add(Condition.Make(ConditionTypes.OverlappingTlsConfig, true, overlap.Reason, overlap.Message, g));
+        }
+
+        return new ListenerResult
+        {
+            Owner = Owner,
+            Listener = Listener,
+            SupportedKinds = NotAccepted is not null ? [] : SupportedKinds.ToEquatableArray(),
+            AttachedRoutes = AttachedRoutes,
+            Conditions = conditions.OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+            State = State,
+        };
+    }
+}
+
+/// <summary>Checks listeners one by one, then judges conflicts among them.</summary>
+internal sealed class ListenerChecks
+{
+    private readonly Snapshot _snapshot;
+    private readonly ReferenceGrants _grants;
+    private readonly FeatureSet _features;
+
+    public ListenerChecks(Snapshot snapshot, ReferenceGrants grants, FeatureSet features)
+    {
+        _snapshot = snapshot;
+        _grants = grants;
+        _features = features;
+    }
+
+    /// <summary>The route kinds the implementation supports for a listener, derived from protocol and TLS mode.</summary>
+    public IReadOnlyList<RouteGroupKind> KindsFor(Listener listener)
+    {
+        var kinds = new List<RouteGroupKind>(2);
+        void Add(string kind)
+        {
+            if (_features.Has(kind))
+            {
+                kinds.Add(new RouteGroupKind(Groups.Gateway, kind));
+            }
+        }
+
+        switch (listener.Protocol)
+        {
+            case Protocols.Http or Protocols.Https:
+                Add("HTTPRoute");
+                Add("GRPCRoute");
+                break;
+            case Protocols.Tls:
+                Add("TLSRoute");
+                break;
+            case Protocols.Tcp:
+                Add("TCPRoute");
+                break;
+            case Protocols.Udp:
+                Add("UDPRoute");
+                break;
+        }
+
+        return kinds;
+    }
+
+    public ListenerDraft Check(ResourceKey owner, long generation, DateTimeOffset created, Listener listener, Gateway? gatewayForFrontend)
+    {
+        var draft = new ListenerDraft { Owner = owner, Listener = listener, Generation = generation, OwnerCreated = created };
+        var protocolKinds = KindsFor(listener);
+        if (protocolKinds.Count == 0)
+        {
+            draft.NotAccepted = (ConditionReasons.UnsupportedProtocol, $"Protocol \"{listener.Protocol}\" of {draft.Describe} is not supported; use HTTP, HTTPS, TLS, TCP or UDP.");
+            return draft;
+        }
+
+        if (listener.Protocol == Protocols.Tls && listener.Tls?.Mode == TlsModes.Terminate && !_features.Has(Features.TlsRouteModeTerminate))
+        {
+            draft.NotAccepted = (ConditionReasons.UnsupportedValue, $"TLS mode Terminate on {draft.Describe} is not supported for TLSRoute; use mode Passthrough.");
+            return draft;
+        }
+
+        if (listener.AllowedRoutes.Kinds.IsEmpty)
+        {
+            draft.SupportedKinds.AddRange(protocolKinds);
+        }
+        else
+        {
+            var invalid = new List<string>();
+            foreach (var kind in listener.AllowedRoutes.Kinds)
+            {
+                if (protocolKinds.Contains(kind))
+                {
+                    if (!draft.SupportedKinds.Contains(kind))
+                    {
+                        draft.SupportedKinds.Add(kind);
+                    }
+                }
+                else
+                {
+                    invalid.Add(kind.Group.Length == 0 ? kind.Kind : $"{kind.Kind}.{kind.Group}");
+                }
+            }
+
+            if (invalid.Count > 0)
+            {
+                draft.Unresolved = (ConditionReasons.InvalidRouteKinds, $"allowedRoutes.kinds of {draft.Describe} lists {string.Join(", ", invalid)}, which protocol {listener.Protocol} does not support; allow {string.Join(" or ", protocolKinds.Select(k => k.Kind))}.");
+            }
+        }
+
+        CheckCertificates(draft);
+        if (gatewayForFrontend is not null)
+        {
+            CheckFrontendValidation(draft, gatewayForFrontend);
+        }
+
+        return draft;
+    }
+
+    private void CheckCertificates(ListenerDraft draft)
+    {
+        var tls = draft.Listener.Tls;
+        if (tls is null || tls.Mode != TlsModes.Terminate || draft.Listener.Protocol is not (Protocols.Https or Protocols.Tls))
+        {
+            return;
+        }
+
+        foreach (var reference in tls.CertificateRefs)
+        {
+            var problem = CheckSecretRef(draft.Owner, reference, "certificateRef");
+            if (problem is not null)
+            {
+                draft.Unresolved ??= (problem.Value.Reason == ConditionReasons.RefNotPermitted ? ConditionReasons.RefNotPermitted : ConditionReasons.InvalidCertificateRef, $"{problem.Value.Message} (on {draft.Describe}).");
+            }
+        }
+    }
+
+    /// <summary>Checks a reference to a TLS Secret; returns the problem, or null when it resolves.</summary>
+    internal (string Reason, string Message)? CheckSecretRef(ResourceKey from, ObjectReference reference, string field)
+    {
+        if (reference.Group.Length != 0 || reference.Kind != "Secret")
+        {
+            return (ConditionReasons.InvalidCertificateRef, $"{field} {reference.Kind}.{reference.Group}/{reference.Name} is not a core Secret; refer to a Secret of type kubernetes.io/tls");
+        }
+
+        if (!_grants.Allows(from, reference.TargetKey))
+        {
+            return (ConditionReasons.RefNotPermitted, $"{field} Secret {reference.Namespace}/{reference.Name} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {from.Kind} from \"{from.Namespace}\" to refer to it; add one");
+        }
+
+        var secret = _snapshot.Find<Secret>(reference.TargetKey);
+        if (secret is null)
+        {
+            return (ConditionReasons.InvalidCertificateRef, $"{field} Secret {reference.Namespace}/{reference.Name} does not exist");
+        }
+
+        if (secret.TlsCertificateValid != true)
+        {
+            return (ConditionReasons.InvalidCertificateRef, $"{field} Secret {reference.Namespace}/{reference.Name} does not hold a valid PEM certificate and private key in tls.crt and tls.key");
+        }
+
+        return null;
+    }
+
+    private void CheckFrontendValidation(ListenerDraft draft, Gateway gateway)
+    {
+        if (draft.Listener.Protocol != Protocols.Https || gateway.Tls is null)
+        {
+            return;
+        }
+
+        var validation = gateway.Tls.PerPort.FirstOrDefault(p => p.Port == draft.Listener.Port)?.Validation ?? gateway.Tls.DefaultValidation;
+        if (validation is null || validation.CaCertificateRefs.IsEmpty)
+        {
+            return;
+        }
+
+        var valid = 0;
+        foreach (var reference in validation.CaCertificateRefs)
+        {
+            (string Reason, string Message)? problem = null;
+            if (reference.Group.Length != 0 || reference.Kind is not ("ConfigMap" or "Secret"))
+            {
+                problem = (ConditionReasons.InvalidCACertificateKind, $"caCertificateRef {reference.Kind}/{reference.Name} is not a ConfigMap or Secret; refer to a ConfigMap with ca.crt");
+            }
+            else if (!_grants.Allows(gateway.Key, reference.TargetKey))
+            {
+                problem = (ConditionReasons.RefNotPermitted, $"caCertificateRef {reference.Kind} {reference.Namespace}/{reference.Name} is in another namespace and no ReferenceGrant allows it; add one in \"{reference.Namespace}\"");
+            }
+            else
+            {
+                bool? ok = reference.Kind == "ConfigMap"
+                    ? _snapshot.Find<ConfigMap>(reference.TargetKey)?.CaCertificateValid
+                    : _snapshot.Find<Secret>(reference.TargetKey)?.CaCertificateValid;
+                if (ok != true)
+                {
+                    problem = (ConditionReasons.InvalidCACertificateRef, $"caCertificateRef {reference.Kind} {reference.Namespace}/{reference.Name} does not exist or has no valid PEM certificate in ca.crt");
+                }
+            }
+
+            if (problem is null)
+            {
+                valid++;
+            }
+            else
+            {
+                draft.Unresolved ??= (problem.Value.Reason, $"{problem.Value.Message} (frontend validation of {draft.Describe}).");
+            }
+        }
+
+        if (valid == 0)
+        {
+            draft.NotAccepted = (ConditionReasons.NoValidCACertificate, $"No caCertificateRef of the frontend validation for port {draft.Listener.Port} is valid, so {draft.Describe} cannot verify clients; fix the references.");
+        }
+    }
+
+    /// <summary>
+    /// Judges conflicts. Within one Gateway no winner is picked: every listener of a conflicting pair is conflicted.
+    /// Across the merged list (Gateway, then ListenerSets by age and name) the earlier listener wins.
+    /// </summary>
+    public void JudgeConflicts(IReadOnlyList<ListenerDraft> merged, int gatewayListenerCount)
+    {
+        for (var i = 0; i < merged.Count; i++)
+        {
+            var current = merged[i];
+            if (current.NotAccepted is not null)
+            {
+                continue;
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                var earlier = merged[j];
+                if (earlier.NotAccepted is not null || earlier.LostConflict || earlier.Listener.Port != current.Listener.Port)
+                {
+                    continue;
+                }
+
+                var reason = ConflictReason(earlier.Listener, current.Listener);
+                if (reason is null)
+                {
+                    continue;
+                }
+
+                var message = $"{current.Describe} and {earlier.Describe} both use port {current.Listener.Port} "
+                    + (reason == ConditionReasons.ProtocolConflict
+                        ? $"with incompatible protocols ({earlier.Listener.Protocol}{ModeSuffix(earlier.Listener)} and {current.Listener.Protocol}{ModeSuffix(current.Listener)}); use different ports."
+                        : $"and hostname \"{current.Listener.Hostname ?? "*"}\"; give them different hostnames or ports.");
+                if (i < gatewayListenerCount)
+                {
+                    // Both belong to the Gateway itself: neither may win.
+                    current.Conflict ??= (reason, message);
+                    earlier.Conflict ??= (reason, message);
+                }
+                else
+                {
+                    current.Conflict = (reason, message);
+                    current.LostConflict = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    private static string ModeSuffix(Listener listener) => listener.Protocol == Protocols.Tls ? $" {listener.Tls?.Mode}" : string.Empty;
+
+    private string? ConflictReason(Listener a, Listener b)
+    {
+        var fa = Family(a);
+        var fb = Family(b);
+        if (fa == "udp" || fb == "udp")
+        {
+            return fa == fb && a.Hostname == b.Hostname ? ConditionReasons.HostnameConflict : null;
+        }
+
+        if (fa != fb)
+        {
+            return ConditionReasons.ProtocolConflict;
+        }
+
+        if (fa == "tls" && a.Protocol == Protocols.Tls && b.Protocol == Protocols.Tls
+            && a.Tls?.Mode != b.Tls?.Mode && !_features.Has(Features.TlsRouteModeMixed))
+        {
+            return ConditionReasons.ProtocolConflict;
+        }
+
+        return string.Equals(a.Hostname, b.Hostname, StringComparison.Ordinal) ? ConditionReasons.HostnameConflict : null;
+    }
+
+    private static string Family(Listener listener) => listener.Protocol switch
+    {
+        Protocols.Http => "http",
+        Protocols.Https or Protocols.Tls => "tls",
+        Protocols.Tcp => "tcp",
+        Protocols.Udp => "udp",
+        _ => listener.Protocol,
+    };
+
+    /// <summary>Marks TLS listeners on one port whose hostnames overlap (negative-polarity OverlappingTLSConfig).</summary>
+    public static void MarkOverlaps(IReadOnlyList<ListenerDraft> listeners)
+    {
+        for (var i = 0; i < listeners.Count; i++)
+        {
+            for (var j = i + 1; j < listeners.Count; j++)
+            {
+                var a = listeners[i];
+                var b = listeners[j];
+                if (a.State != ListenerState.Ready || b.State != ListenerState.Ready || a.Listener.Port != b.Listener.Port
+                    || !Terminates(a.Listener) || !Terminates(b.Listener) || a.Listener.Hostname == b.Listener.Hostname)
+                {
+                    continue;
+                }
+
+                var ha = a.Listener.Hostname;
+                var hb = b.Listener.Hostname;
+                if (ha is null || hb is null || Hostnames.Intersect(ha, hb) is not null)
+                {
+                    var message = $"{a.Describe} and {b.Describe} serve overlapping hostnames on port {a.Listener.Port} with different TLS settings; a client may be served the wrong certificate.";
+                    a.Overlap ??= (ConditionReasons.OverlappingHostnames, message);
+                    b.Overlap ??= (ConditionReasons.OverlappingHostnames, message);
+                }
+            }
+        }
+    }
+
+    private static bool Terminates(Listener listener)
+        => listener.Protocol == Protocols.Https || (listener.Protocol == Protocols.Tls && listener.Tls?.Mode == TlsModes.Terminate);
+}

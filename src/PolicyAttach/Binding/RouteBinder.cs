@@ -1,0 +1,307 @@
+using PolicyAttach.Collections;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+using PolicyAttach.Snapshots;
+
+namespace PolicyAttach.Binding;
+
+/// <summary>
+/// Binds one route to its parents (spec digest §4.1–§4.2), resolves its backend references (§7–§8) and counts
+/// attachments on listeners.
+/// </summary>
+internal sealed class RouteBinder
+{
+    private readonly Snapshot _snapshot;
+    private readonly ReferenceGrants _grants;
+    private readonly FeatureSet _features;
+    private readonly EvaluationOptions _options;
+    private readonly Dictionary<ResourceKey, GatewayState> _gateways;
+    private readonly Dictionary<ResourceKey, ListenerSetState> _listenerSets;
+
+    public RouteBinder(Snapshot snapshot, ReferenceGrants grants, FeatureSet features, EvaluationOptions options,
+        Dictionary<ResourceKey, GatewayState> gateways, Dictionary<ResourceKey, ListenerSetState> listenerSets)
+    {
+        _snapshot = snapshot;
+        _grants = grants;
+        _features = features;
+        _options = options;
+        _gateways = gateways;
+        _listenerSets = listenerSets;
+    }
+
+    public RouteResult? Bind(RouteBase route)
+    {
+        List<RouteParentResult>? parents = null;
+        List<BackendRefResult>? backends = null;
+        List<(int Rule, string Why)>? dropped = null;
+        for (var i = 0; i < route.ParentRefs.Count; i++)
+        {
+            var parentRef = route.ParentRefs[i];
+            var resolved = ResolveParent(parentRef);
+            if (resolved is null)
+            {
+                continue;
+            }
+
+            backends ??= ResolveBackends(route);
+            dropped ??= RuleSupport.Unsupported(route);
+            parents ??= [];
+            parents.Add(BindParent(route, i, parentRef, resolved.Value, backends, dropped));
+        }
+
+        if (parents is null)
+        {
+            return null;
+        }
+
+        return new RouteResult
+        {
+            Route = route,
+            Parents = parents.ToEquatableArray(),
+            BackendRefs = backends!.ToEquatableArray(),
+            DroppedRules = dropped!.Select(d => d.Rule).ToEquatableArray(),
+        };
+    }
+
+    private readonly record struct Parent(string ControllerName, IReadOnlyList<ListenerDraft>? Listeners, Service? Service);
+
+    private Parent? ResolveParent(ParentReference parentRef)
+    {
+        if (parentRef.Group == Groups.Gateway && parentRef.Kind == "Gateway" && _gateways.TryGetValue(parentRef.TargetKey, out var gateway))
+        {
+            return new Parent(gateway.ControllerName, gateway.Listeners, null);
+        }
+
+        if (parentRef.Group == Groups.Gateway && parentRef.Kind == "ListenerSet" && _listenerSets.TryGetValue(parentRef.TargetKey, out var set))
+        {
+            return new Parent(set.Parent.ControllerName, set.Listeners, null);
+        }
+
+        if (parentRef.Group == Groups.Core && parentRef.Kind == "Service" && _features.Has(Features.Mesh) && !_options.ControllerNames.IsEmpty
+            && _snapshot.Find<Service>(parentRef.TargetKey) is { } service)
+        {
+            return new Parent(_options.ControllerNames[0], null, service);
+        }
+
+        return null;
+    }
+
+    private RouteParentResult BindParent(RouteBase route, int index, ParentReference parentRef, Parent parent, List<BackendRefResult> backends, List<(int Rule, string Why)> dropped)
+    {
+        var g = route.Metadata.Generation;
+        var verdicts = new List<ListenerVerdict>();
+        Condition accepted;
+        if (parent.Service is { } service)
+        {
+            accepted = BindService(route, parentRef, service, g);
+        }
+        else
+        {
+            accepted = BindListeners(route, parentRef, parent.Listeners!, verdicts, g);
+        }
+
+        var conditions = new List<Condition>();
+        if (accepted.IsTrue && dropped.Count > 0)
+        {
+            var routeName = $"{route.Kind} {route.Namespace}/{route.Name}";
+            if (dropped.Count == route.RuleCount)
+            {
+                accepted = Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.UnsupportedValue, $"Every rule of {routeName} uses an unsupported value: rule {dropped[0].Rule}: {dropped[0].Why}.", g);
+            }
+            else
+            {
+                conditions.Add(Condition.Make(ConditionTypes.PartiallyInvalid, true, ConditionReasons.UnsupportedValue,
+                    $"Dropped Rule(s) {string.Join(", ", dropped.Select(d => d.Rule))} of {routeName}: " + string.Join("; ", dropped.Select(d => $"rule {d.Rule}: {d.Why}")) + ".", g));
+            }
+        }
+
+        if (!accepted.IsTrue)
+        {
+            // The listeners only count routes this parent accepts.
+            verdicts = verdicts.Select(v => v.Attached ? v : v).ToList();
+        }
+        else
+        {
+            foreach (var verdict in verdicts.Where(v => v.Attached))
+            {
+                var draft = parent.Listeners!.First(l => l.Owner == verdict.Owner && l.Listener.Name == verdict.ListenerName);
+                draft.AttachedRoutes++;
+            }
+        }
+
+        conditions.Add(accepted);
+        var invalid = backends.FirstOrDefault(b => !b.IsValid);
+        conditions.Add(invalid is null
+            ? Condition.Make(ConditionTypes.ResolvedRefs, true, ConditionReasons.ResolvedRefs, "All backend references are resolved.", g)
+            : Condition.Make(ConditionTypes.ResolvedRefs, false, invalid.Reason!, invalid.Message!, g));
+
+        return new RouteParentResult
+        {
+            ParentRef = parentRef,
+            ParentIndex = index,
+            ControllerName = parent.ControllerName,
+            Conditions = conditions.OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+            Listeners = verdicts.ToEquatableArray(),
+        };
+    }
+
+    private static Condition BindService(RouteBase route, ParentReference parentRef, Service service, long g)
+    {
+        var port = parentRef.Port is { } p ? service.FindPort(p) : null;
+        if (parentRef.Port is not null && port is null)
+        {
+            return Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NoMatchingParent, $"Service {service.Namespace}/{service.Name} has no port {parentRef.Port}; use one of its ports.", g);
+        }
+
+        if (parentRef.SectionName is { } section && !service.Ports.Any(sp => sp.Name == section))
+        {
+            return Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NoMatchingParent, $"Service {service.Namespace}/{service.Name} has no port named \"{section}\".", g);
+        }
+
+        return Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"{route.Kind} {route.Namespace}/{route.Name} is bound to Service {service.Namespace}/{service.Name}.", g);
+    }
+
+    private Condition BindListeners(RouteBase route, ParentReference parentRef, IReadOnlyList<ListenerDraft> listeners, List<ListenerVerdict> verdicts, long g)
+    {
+        var routeName = $"{route.Kind} {route.Namespace}/{route.Name}";
+        var parentName = $"{parentRef.Kind} {parentRef.Namespace}/{parentRef.Name}";
+        var relevant = 0;
+        var hostnameOnly = false;
+        var attached = false;
+        foreach (var draft in listeners)
+        {
+            var listener = draft.Listener;
+            if (parentRef.SectionName is { } section && section != listener.Name)
+            {
+                verdicts.Add(Verdict(draft, BindingCause.SectionNameMismatch, $"sectionName \"{section}\" names another listener."));
+                continue;
+            }
+
+            if (parentRef.Port is { } port && port != listener.Port)
+            {
+                verdicts.Add(Verdict(draft, BindingCause.PortMismatch, $"port {port} is not the listener's port {listener.Port}."));
+                continue;
+            }
+
+            relevant++;
+            if (draft.State != ListenerState.Ready)
+            {
+                verdicts.Add(Verdict(draft, BindingCause.ListenerNotReady, $"the listener is {(draft.State == ListenerState.Conflicted ? "conflicted" : "not accepted")}, so no route attaches to it."));
+                continue;
+            }
+
+            if (!draft.SupportedKinds.Contains(new RouteGroupKind(route.Group, route.Kind)))
+            {
+                verdicts.Add(Verdict(draft, BindingCause.KindNotAllowed, $"the listener accepts {(draft.SupportedKinds.Count == 0 ? "no route kind" : string.Join(", ", draft.SupportedKinds.Select(k => k.Kind)))}, not {route.Kind}."));
+                continue;
+            }
+
+            if (!NamespaceAllowed(draft, route.Namespace))
+            {
+                verdicts.Add(Verdict(draft, BindingCause.NamespaceNotAllowed, NamespaceMessage(draft, route.Namespace)));
+                continue;
+            }
+
+            var hostnames = route is TcpRoute or UdpRoute
+                ? (IReadOnlyList<string>)[listener.Hostname ?? Hostnames.Any]
+                : Hostnames.IntersectAll(listener.Hostname, route.Hostnames);
+            if (hostnames.Count == 0)
+            {
+                hostnameOnly = true;
+                verdicts.Add(Verdict(draft, BindingCause.HostnameMismatch, $"no route hostname ({string.Join(", ", route.Hostnames)}) intersects the listener hostname \"{listener.Hostname}\"."));
+                continue;
+            }
+
+            attached = true;
+            verdicts.Add(Verdict(draft, BindingCause.Attached, $"attached for {string.Join(", ", hostnames)}.") with { Hostnames = hostnames.ToEquatableArray() });
+        }
+
+        if (relevant == 0)
+        {
+            var what = (parentRef.SectionName, parentRef.Port) switch
+            {
+                ({ } s, { } p) => $"no listener named \"{s}\" on port {p}",
+                ({ } s, null) => $"no listener named \"{s}\"",
+                (null, { } p) => $"no listener on port {p}",
+                _ => "no listener",
+            };
+            return Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NoMatchingParent, $"{parentName} has {what}; fix the parentRef of {routeName}.", g);
+        }
+
+        if (attached)
+        {
+            return Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"{routeName} is accepted by {parentName}.", g);
+        }
+
+        return hostnameOnly
+            ? Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NoMatchingListenerHostname, $"No hostname of {routeName} intersects a listener of {parentName}: {string.Join(" ", verdicts.Where(v => v.Cause == BindingCause.HostnameMismatch).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))} Add a matching hostname.", g)
+            : Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NotAllowedByListeners, $"No listener of {parentName} allows {routeName}: {string.Join(" ", verdicts.Where(v => v.Cause is BindingCause.KindNotAllowed or BindingCause.NamespaceNotAllowed or BindingCause.ListenerNotReady).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))}", g);
+    }
+
+    private static ListenerVerdict Verdict(ListenerDraft draft, BindingCause cause, string message)
+        => new() { Owner = draft.Owner, ListenerName = draft.Listener.Name, Cause = cause, Message = message };
+
+    private bool NamespaceAllowed(ListenerDraft draft, string routeNamespace)
+    {
+        var allowed = draft.Listener.AllowedRoutes;
+        return allowed.NamespacesFrom switch
+        {
+            FromNamespaces.All => true,
+            FromNamespaces.Same => routeNamespace == draft.Owner.Namespace,
+            FromNamespaces.Selector => allowed.Selector?.Matches(_snapshot.NamespaceLabels(routeNamespace)) ?? false,
+            _ => false,
+        };
+    }
+
+    private static string NamespaceMessage(ListenerDraft draft, string routeNamespace) => draft.Listener.AllowedRoutes.NamespacesFrom switch
+    {
+        FromNamespaces.Same => $"the listener only allows routes from namespace \"{draft.Owner.Namespace}\" (allowedRoutes.namespaces.from: Same), and the route is in \"{routeNamespace}\".",
+        FromNamespaces.Selector => $"namespace \"{routeNamespace}\" does not match the listener's allowedRoutes.namespaces.selector.",
+        var other => $"allowedRoutes.namespaces.from \"{other}\" allows no route namespace.",
+    };
+
+    private List<BackendRefResult> ResolveBackends(RouteBase route)
+    {
+        var results = new List<BackendRefResult>();
+        foreach (var entry in route.EnumerateBackendRefs())
+        {
+            results.Add(Resolve(route, entry, isMirror: false));
+        }
+
+        foreach (var entry in route.EnumerateMirrorBackendRefs())
+        {
+            results.Add(Resolve(route, entry, isMirror: true));
+        }
+
+        return results;
+    }
+
+    private BackendRefResult Resolve(RouteBase route, RouteBackendRefEntry entry, bool isMirror)
+    {
+        var reference = entry.BackendRef;
+        var result = new BackendRefResult { RuleIndex = entry.RuleIndex, BackendIndex = entry.BackendIndex, IsMirror = isMirror, BackendRef = reference };
+        var what = $"{(isMirror ? "mirror backendRef" : "backendRef")} {reference.Kind} {reference.Namespace}/{reference.Name} of {route.Kind} {route.Namespace}/{route.Name} rule {entry.RuleIndex}";
+        if (reference.Group != Groups.Core || reference.Kind != "Service")
+        {
+            return result with { Reason = ConditionReasons.InvalidKind, Message = $"{what} has group \"{reference.Group}\" and kind \"{reference.Kind}\", which are not supported; refer to a core Service." };
+        }
+
+        if (!_grants.Allows(route.Key, reference.TargetKey))
+        {
+            return result with { Reason = ConditionReasons.RefNotPermitted, Message = $"{what} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Kind} from \"{route.Namespace}\" to refer to it; add one." };
+        }
+
+        var service = _snapshot.Find<Service>(reference.TargetKey);
+        if (service is null)
+        {
+            return result with { Reason = ConditionReasons.BackendNotFound, Message = $"{what} refers to a Service that does not exist." };
+        }
+
+        if (reference.Port is { } port && service.Ports.Count > 0 && service.FindPort(port) is null)
+        {
+            return result with { Reason = ConditionReasons.BackendNotFound, Message = $"{what} uses port {port}, which Service {service.Namespace}/{service.Name} does not expose; use one of {string.Join(", ", service.Ports.Select(p => p.Port))}." };
+        }
+
+        return result;
+    }
+}

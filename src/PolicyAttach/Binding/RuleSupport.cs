@@ -1,0 +1,130 @@
+using PolicyAttach.Model.Routes;
+
+namespace PolicyAttach.Binding;
+
+/// <summary>
+/// Finds rules that use a value the implementation does not support: an unknown match type, filter type, redirect
+/// scheme or status code, or method (spec digest §6.5 <c>UnsupportedValue</c>). Such rules are dropped.
+/// </summary>
+internal static class RuleSupport
+{
+    private static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
+
+    /// <summary>For each dropped rule, its index and why.</summary>
+    public static List<(int Rule, string Why)> Unsupported(RouteBase route)
+    {
+        var result = new List<(int, string)>();
+        switch (route)
+        {
+            case HttpRoute http:
+                for (var r = 0; r < http.Rules.Count; r++)
+                {
+                    var why = CheckHttpRule(http.Rules[r]);
+                    if (why is not null)
+                    {
+                        result.Add((r, why));
+                    }
+                }
+
+                break;
+            case GrpcRoute grpc:
+                for (var r = 0; r < grpc.Rules.Count; r++)
+                {
+                    var why = CheckGrpcRule(grpc.Rules[r]);
+                    if (why is not null)
+                    {
+                        result.Add((r, why));
+                    }
+                }
+
+                break;
+        }
+
+        return result;
+    }
+
+    private static string? CheckHttpRule(HttpRouteRule rule)
+    {
+        foreach (var match in rule.Matches)
+        {
+            if (match.Path.Type == PathMatchType.Unknown)
+            {
+                return $"path match type \"{match.Path.TypeName}\" is not supported; use Exact, PathPrefix or RegularExpression";
+            }
+
+            if (match.Method is { } method && !Methods.Contains(method, StringComparer.Ordinal))
+            {
+                return $"method \"{method}\" is not supported";
+            }
+
+            var why = CheckHeaders(match.Headers) ?? CheckQuery(match.QueryParams);
+            if (why is not null)
+            {
+                return why;
+            }
+        }
+
+        return CheckFilters(rule.Filters) ?? rule.BackendRefs.Select(b => CheckFilters(b.Filters)).FirstOrDefault(w => w is not null);
+    }
+
+    private static string? CheckGrpcRule(GrpcRouteRule rule)
+    {
+        foreach (var match in rule.Matches)
+        {
+            if (match.Method is { Type: GrpcMethodMatchType.Unknown } m)
+            {
+                return $"method match type \"{m.TypeName}\" is not supported; use Exact or RegularExpression";
+            }
+
+            var why = CheckHeaders(match.Headers);
+            if (why is not null)
+            {
+                return why;
+            }
+        }
+
+        return CheckFilters(rule.Filters) ?? rule.BackendRefs.Select(b => CheckFilters(b.Filters)).FirstOrDefault(w => w is not null);
+    }
+
+    private static string? CheckHeaders(IEnumerable<HttpHeaderMatch> headers)
+        => headers.Where(h => h.Type == StringMatchType.Unknown).Select(h => $"header match type \"{h.TypeName}\" is not supported; use Exact or RegularExpression").FirstOrDefault();
+
+    private static string? CheckQuery(IEnumerable<HttpQueryParamMatch> query)
+        => query.Where(q => q.Type == StringMatchType.Unknown).Select(q => $"query parameter match type \"{q.TypeName}\" is not supported; use Exact or RegularExpression").FirstOrDefault();
+
+    private static string? CheckFilters(IEnumerable<RouteFilter> filters)
+    {
+        foreach (var filter in filters)
+        {
+            if (filter.Type == RouteFilterType.Unknown)
+            {
+                return $"filter type \"{filter.TypeName}\" is not supported here";
+            }
+
+            if (filter.RequestRedirect is { } redirect)
+            {
+                if (redirect.Scheme is { } scheme && scheme is not ("http" or "https"))
+                {
+                    return $"redirect scheme \"{scheme}\" is not supported; use http or https";
+                }
+
+                if (redirect.StatusCode is not (301 or 302 or 303 or 307 or 308))
+                {
+                    return $"redirect statusCode {redirect.StatusCode} is not supported; use 301, 302, 303, 307 or 308";
+                }
+
+                if (redirect.Path is { Type: HttpPathModifierType.Unknown })
+                {
+                    return "the redirect path modifier type is not supported; use ReplaceFullPath or ReplacePrefixMatch";
+                }
+            }
+
+            if (filter.UrlRewrite?.Path is { Type: HttpPathModifierType.Unknown })
+            {
+                return "the URL rewrite path modifier type is not supported; use ReplaceFullPath or ReplacePrefixMatch";
+            }
+        }
+
+        return null;
+    }
+}
