@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using PolicyAttach.Diagnostics;
 
 namespace PolicyAttach.Kubernetes.Documents;
 
@@ -90,7 +91,7 @@ internal static class JsonSourceReader
         {
             output.Add(new ParsedItem(null, TextDiagnostics.Create(
                 Diagnostics.DiagnosticSeverity.Warning,
-                TextDiagnostics.DuplicateKey,
+                DiagnosticCodes.DuplicateKey,
                 $"the key \"{property.Key}\" appears twice in the same object (first at line {properties[existing].Line}); the later value is used. Remove one of them.",
                 file,
                 property.Line,

@@ -13,12 +13,6 @@ internal sealed record ReaderLimits(int MaxDepth, long MaxNodes);
 /// <summary>Diagnostics raised while reading text, before the core sees a document.</summary>
 internal static class TextDiagnostics
 {
-    /// <summary>
-    /// Not yet in <see cref="DiagnosticCodes"/>: a mapping has the same key twice (the later value wins, as the
-    /// API server's JSON decoding does).
-    /// </summary>
-    public const string DuplicateKey = "PA1009";
-
     public static Diagnostic Create(DiagnosticSeverity severity, string code, string message, string file, int line, int column)
         => new()
         {

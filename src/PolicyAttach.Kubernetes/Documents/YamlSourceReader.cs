@@ -333,7 +333,7 @@ internal static class YamlSourceReader
                 var first = properties[existing];
                 output.Add(new ParsedItem(null, TextDiagnostics.Create(
                     DiagnosticSeverity.Warning,
-                    TextDiagnostics.DuplicateKey,
+                    DiagnosticCodes.DuplicateKey,
                     $"the key \"{key}\" appears twice in the same mapping (first at line {first.Line}); the later value is used. Remove one of them.",
                     file,
                     parent.KeyLine,

@@ -60,9 +60,9 @@ internal sealed class ListenerDraft
         }
         else if (Conflict is { } c)
         {
-            var reason = LostConflict ? c.Reason : c.Reason;
-            conditions.Add(Condition.Make(ConditionTypes.Accepted, false, reason, c.Message, g));
-            conditions.Add(Condition.Make(ConditionTypes.Programmed, false, reason, c.Message, g));
+            // Conformance expects the conflict reason on Accepted and Programmed too (spec digest §16.3).
+            conditions.Add(Condition.Make(ConditionTypes.Accepted, false, c.Reason, c.Message, g));
+            conditions.Add(Condition.Make(ConditionTypes.Programmed, false, c.Reason, c.Message, g));
         }
         else
         {

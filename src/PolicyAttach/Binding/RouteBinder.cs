@@ -115,12 +115,8 @@ internal sealed class RouteBinder
             }
         }
 
-        if (!accepted.IsTrue)
-        {
-            // The listeners only count routes this parent accepts.
-            verdicts = verdicts.Select(v => v.Attached ? v : v).ToList();
-        }
-        else
+        // A listener counts only the routes its parent accepts (spec digest §4.2).
+        if (accepted.IsTrue)
         {
             foreach (var verdict in verdicts.Where(v => v.Attached))
             {

@@ -30,6 +30,9 @@ public static class DiagnosticCodes
     /// <summary>A path given on the command line cannot be read.</summary>
     public const string UnreadablePath = "PA1008";
 
+    /// <summary>A mapping has the same key twice; the later value wins, as most YAML readers leave it.</summary>
+    public const string DuplicateKey = "PA1009";
+
     /// <summary>A required field is missing; the object is dropped as the API server would refuse it.</summary>
     public const string RequiredField = "PA2001";
 
@@ -41,6 +44,12 @@ public static class DiagnosticCodes
 
     /// <summary>A list has more entries than the schema allows; the object is dropped.</summary>
     public const string TooMany = "PA2004";
+
+    /// <summary>
+    /// A value the CRD enum does not list, kept because a controller reports it in status
+    /// (<c>Accepted=False/UnsupportedValue</c>) rather than the API server refusing the object.
+    /// </summary>
+    public const string UnsupportedValue = "PA2006";
 
     /// <summary>A namespaced kind has no namespace; it is read as in <c>default</c>, as kubectl would place it.</summary>
     public const string DefaultNamespace = "PA2005";

@@ -210,5 +210,5 @@ internal static partial class RouteSchema
     /// (<c>Accepted=False/UnsupportedValue</c>) rather than refuse, so the object is kept.
     /// </summary>
     public static void UnsupportedValue(Node node, string value, string what, string allowed)
-        => node.Warning(DiagnosticCodes.SchemaViolation, $"\"{value}\" is not a supported {what} (use one of {allowed}). The current CRD would refuse it; a controller reports the route Accepted=False with reason UnsupportedValue, which is what PolicyAttach will compute.");
+        => node.Warning(DiagnosticCodes.UnsupportedValue, $"\"{value}\" is not a supported {what} (use one of {allowed}). The current CRD would refuse it; a controller reports the route Accepted=False with reason UnsupportedValue, which is what PolicyAttach will compute.");
 }
