@@ -1,0 +1,182 @@
+using PolicyAttach.Collections;
+using PolicyAttach.Model;
+
+namespace PolicyAttach.Policies;
+
+/// <summary>
+/// The levels of the attachment hierarchy, from least to most specific (GEP-713 "Hierarchy";
+/// <see href="https://gateway-api.sigs.k8s.io/geps/gep-713/">GEP-713</see>). A sectioned target sits just below its
+/// object: a Gateway listener below its Gateway, a route rule below its route, a Service port below its Service.
+/// </summary>
+public enum PolicyLevel
+{
+    /// <summary>A GatewayClass.</summary>
+    GatewayClass = 0,
+
+    /// <summary>A Gateway as a whole.</summary>
+    Gateway = 1,
+
+    /// <summary>A ListenerSet as a whole.</summary>
+    ListenerSet = 2,
+
+    /// <summary>One listener of a Gateway or ListenerSet (<c>sectionName</c>).</summary>
+    Listener = 3,
+
+    /// <summary>A route as a whole (any route kind).</summary>
+    Route = 4,
+
+    /// <summary>One named rule of a route (<c>sectionName</c>).</summary>
+    Rule = 5,
+
+    /// <summary>A backend Service as a whole.</summary>
+    Service = 6,
+
+    /// <summary>One named port of a backend Service (<c>sectionName</c>).</summary>
+    ServicePort = 7,
+}
+
+/// <summary>Whether a policy's effect spans the hierarchy (GEP-713 "Classes").</summary>
+public enum PolicyClass
+{
+    /// <summary>Affects only the object it targets; merge strategy None.</summary>
+    Direct = 0,
+
+    /// <summary>Flows down the hierarchy with defaults and overrides.</summary>
+    Inherited = 1,
+}
+
+/// <summary>How the policies that reach one context combine (spec digest §14.5).</summary>
+public enum MergeStrategy
+{
+    /// <summary>The oldest policy on a target wins; the others are Conflicted.</summary>
+    None = 0,
+
+    /// <summary>Whole documents: the more specific default wins, the less specific override wins.</summary>
+    Atomic = 1,
+
+    /// <summary>RFC 7386 merge patch: objects merge field by field; scalars and lists are replaced; null deletes.</summary>
+    Patch = 2,
+
+    /// <summary>Like <see cref="Patch"/>, but lists of objects are merged entry by entry on a key field.</summary>
+    KeyedPatch = 3,
+
+    /// <summary>A merger supplied in code (<see cref="PolicyKindDefinition.CustomMerger"/>).</summary>
+    Custom = 4,
+}
+
+/// <summary>Where a policy's defaults and overrides come from.</summary>
+public enum StanzaSource
+{
+    /// <summary><c>spec.default</c> and <c>spec.override</c> (also <c>defaults</c>/<c>overrides</c>).</summary>
+    DefaultAndOverride = 0,
+
+    /// <summary>The whole spec, without its target fields, is an implicit default.</summary>
+    WholeSpecAsDefault = 1,
+}
+
+/// <summary>Whether a policy may target objects in other namespaces.</summary>
+public enum CrossNamespaceTargets
+{
+    /// <summary>Only the policy's own namespace.</summary>
+    Forbidden = 0,
+
+    /// <summary>Other namespaces when a ReferenceGrant in the target's namespace allows the policy kind.</summary>
+    WithReferenceGrant = 1,
+
+    /// <summary>Any namespace.</summary>
+    Allowed = 2,
+}
+
+/// <summary>What a target kind means to a policy kind: its level, and what <c>sectionName</c> names.</summary>
+/// <param name="Target">The target's group and kind.</param>
+/// <param name="Level">The level of a whole-object target.</param>
+/// <param name="SectionLevel">The level of a sectioned target, or null when sectionName is not supported.</param>
+public sealed record PolicyTargetKind(GroupKind Target, PolicyLevel Level, PolicyLevel? SectionLevel);
+
+/// <summary>
+/// A merger supplied in code for <see cref="MergeStrategy.Custom"/>: combines an established document (from above or
+/// older) with a challenger (below or newer). Must be pure and deterministic.
+/// </summary>
+public interface IPolicyMerger
+{
+    /// <summary>Merges two documents.</summary>
+    /// <param name="established">The established document.</param>
+    /// <param name="challenger">The challenger document.</param>
+    /// <param name="isOverride">Whether both are overrides (the established one should win) or defaults (the challenger should).</param>
+    /// <returns>The merged document.</returns>
+    JsonData Merge(JsonData established, JsonData challenger, bool isOverride);
+}
+
+/// <summary>
+/// A policy kind as data: which targets it takes, whether it is Direct or Inherited, how it merges, where its
+/// defaults and overrides come from, and whether it may cross namespaces. A profile is a set of these.
+/// </summary>
+public sealed record PolicyKindDefinition
+{
+    /// <summary>The policy's group and kind.</summary>
+    public required GroupKind Kind { get; init; }
+
+    /// <summary>Direct or Inherited.</summary>
+    public PolicyClass Class { get; init; } = PolicyClass.Inherited;
+
+    /// <summary>The target kinds accepted and what each means.</summary>
+    public required EquatableArray<PolicyTargetKind> Targets { get; init; }
+
+    /// <summary>How policies combine.</summary>
+    public MergeStrategy Strategy { get; init; } = MergeStrategy.Patch;
+
+    /// <summary>For <see cref="MergeStrategy.KeyedPatch"/>: list field name → key field of its entries.</summary>
+    public StringMap MergeKeys { get; init; } = StringMap.Empty;
+
+    /// <summary>For <see cref="MergeStrategy.Custom"/>: the merger.</summary>
+    public IPolicyMerger? CustomMerger { get; init; }
+
+    /// <summary>Where defaults and overrides come from.</summary>
+    public StanzaSource Stanzas { get; init; } = StanzaSource.DefaultAndOverride;
+
+    /// <summary>Cross-namespace targeting.</summary>
+    public CrossNamespaceTargets CrossNamespace { get; init; } = CrossNamespaceTargets.Forbidden;
+
+    /// <summary>
+    /// Whether policies on the same target and section conflict (the oldest wins, the rest are
+    /// <c>Accepted=False/Conflicted</c>) rather than merge. Always true for <see cref="MergeStrategy.None"/>.
+    /// </summary>
+    public bool ConflictOnSameTarget { get; init; }
+
+    /// <summary>Whether to write Envoy Gateway's <c>Overridden</c> and <c>Merged</c> conditions on ancestors.</summary>
+    public bool ReportOverridden { get; init; }
+
+    /// <summary>Whether a policy whose target does not exist gets no ancestor at all (Envoy Gateway) instead of an ancestor with <c>TargetNotFound</c>.</summary>
+    public bool OmitMissingTargets { get; init; }
+
+    /// <summary>The level of a target, or null when this kind cannot target it.</summary>
+    /// <param name="target">The target's group and kind.</param>
+    /// <param name="sectioned">Whether the reference has a sectionName.</param>
+    /// <returns>The level.</returns>
+    public PolicyLevel? LevelOf(GroupKind target, bool sectioned)
+    {
+        foreach (var t in Targets)
+        {
+            if (t.Target == target)
+            {
+                return sectioned ? t.SectionLevel : t.Level;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The standard target kinds of an Inherited ingress policy: GatewayClass → Gateway → listener → route → rule → Service → port.</summary>
+    public static EquatableArray<PolicyTargetKind> InheritedIngressTargets { get; } =
+    [
+        new(new GroupKind(Groups.Gateway, "GatewayClass"), PolicyLevel.GatewayClass, null),
+        new(new GroupKind(Groups.Gateway, "Gateway"), PolicyLevel.Gateway, PolicyLevel.Listener),
+        new(new GroupKind(Groups.Gateway, "ListenerSet"), PolicyLevel.ListenerSet, PolicyLevel.Listener),
+        new(new GroupKind(Groups.Gateway, "HTTPRoute"), PolicyLevel.Route, PolicyLevel.Rule),
+        new(new GroupKind(Groups.Gateway, "GRPCRoute"), PolicyLevel.Route, PolicyLevel.Rule),
+        new(new GroupKind(Groups.Gateway, "TLSRoute"), PolicyLevel.Route, PolicyLevel.Rule),
+        new(new GroupKind(Groups.Gateway, "TCPRoute"), PolicyLevel.Route, PolicyLevel.Rule),
+        new(new GroupKind(Groups.Gateway, "UDPRoute"), PolicyLevel.Route, PolicyLevel.Rule),
+        new(new GroupKind(Groups.Core, "Service"), PolicyLevel.Service, PolicyLevel.ServicePort),
+    ];
+}
