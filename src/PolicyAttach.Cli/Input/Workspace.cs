@@ -107,13 +107,19 @@ internal sealed class Workspace
     public SourceLocation? LocationOf(Diagnostic diagnostic)
         => diagnostic.Location ?? (diagnostic.Subject is { } subject && Locations.TryGetValue(subject, out var where) ? where : null);
 
-    /// <summary><c>file:line:column: severity: [object path: ]message [CODE]</c>; <c>policyattach:</c> replaces the location when unknown.</summary>
+    /// <summary>
+    /// <c>file:line:column: severity: [object path: ]message [CODE]</c> (the object is omitted when the message starts
+    /// with it); <c>policyattach</c> replaces the location when unknown.
+    /// </summary>
     /// <param name="diagnostic">The diagnostic.</param>
     /// <returns>One line.</returns>
     public string Format(Diagnostic diagnostic)
     {
         var where = LocationOf(diagnostic)?.ToString() ?? "policyattach";
-        var what = diagnostic.Subject is null ? string.Empty : diagnostic.Subject + (diagnostic.Path is null ? string.Empty : " " + diagnostic.Path) + ": ";
+        var subject = diagnostic.Subject?.ToString();
+        var what = subject is null || diagnostic.Message.StartsWith(subject, StringComparison.Ordinal)
+            ? string.Empty
+            : subject + (diagnostic.Path is null ? string.Empty : " " + diagnostic.Path) + ": ";
         return $"{where}: {SeverityName(diagnostic.Severity)}: {what}{OneLine(diagnostic.Message)} [{diagnostic.Code}]";
     }
 
