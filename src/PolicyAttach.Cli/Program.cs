@@ -5,6 +5,7 @@ public static class Program
 {
     /// <summary>Entry point.</summary>
     /// <param name="args">Command-line arguments.</param>
-    /// <returns>The exit code.</returns>
-    public static int Main(string[] args) => args.Length == 0 ? 2 : 0;
+    /// <returns>The exit code: 0 success, 1 the input had errors, 2 usage error.</returns>
+    public static int Main(string[] args)
+        => Cli.Run(args, Console.In, Console.Out, Console.Error, isTerminal: !Console.IsOutputRedirected);
 }

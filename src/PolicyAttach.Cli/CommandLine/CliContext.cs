@@ -1,0 +1,38 @@
+namespace PolicyAttach.Cli.CommandLine;
+
+/// <summary>The streams a command reads and writes, and whether standard output is a terminal.</summary>
+/// <param name="Stdin">Standard input, read by the path <c>-</c>.</param>
+/// <param name="Stdout">Standard output: the command's result.</param>
+/// <param name="Stderr">Standard error: diagnostics and usage errors.</param>
+/// <param name="IsTerminal">Whether standard output is a terminal (then human output is the default).</param>
+internal sealed record CliContext(TextReader Stdin, TextWriter Stdout, TextWriter Stderr, bool IsTerminal)
+{
+    /// <summary>Writes text to standard output with <c>\n</c> newlines, ending with one newline.</summary>
+    /// <param name="text">The text.</param>
+    public void Out(string text) => WriteNormalized(Stdout, text);
+
+    /// <summary>Writes one line to standard error with a <c>\n</c> newline.</summary>
+    /// <param name="text">The line.</param>
+    public void Err(string text) => WriteNormalized(Stderr, text);
+
+    /// <summary>Prints a usage error and a hint, and returns the usage exit code.</summary>
+    /// <param name="message">What is wrong.</param>
+    /// <param name="command">The command whose help to point at, or null for the global help.</param>
+    /// <returns><see cref="ExitCodes.Usage"/>.</returns>
+    public int UsageError(string message, string? command)
+    {
+        Err("policyattach: error: " + message);
+        Err(command is null ? "Run 'policyattach --help' for usage." : $"Run 'policyattach {command} --help' for usage.");
+        return ExitCodes.Usage;
+    }
+
+    private static void WriteNormalized(TextWriter writer, string text)
+    {
+        var normalized = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        writer.Write(normalized);
+        if (!normalized.EndsWith('\n'))
+        {
+            writer.Write('\n');
+        }
+    }
+}

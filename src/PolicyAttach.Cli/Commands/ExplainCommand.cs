@@ -1,0 +1,80 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Cli.CommandLine;
+using PolicyAttach.Cli.Explain;
+using PolicyAttach.Cli.Input;
+using PolicyAttach.Cli.Output;
+
+namespace PolicyAttach.Cli.Commands;
+
+/// <summary><c>policyattach explain</c>: why a route attached where it did, or what a Gateway or ListenerSet accepts.</summary>
+internal sealed class ExplainCommand : ICommand
+{
+    private static readonly OutputFormat[] Formats = [OutputFormat.Text, OutputFormat.Json, OutputFormat.Yaml];
+
+    /// <inheritdoc />
+    public string Name => "explain";
+
+    /// <inheritdoc />
+    public string Summary => "Explain why a route attached (or not), or what a Gateway or ListenerSet accepts.";
+
+    /// <inheritdoc />
+    public string Synopsis => "policyattach explain PATH... KIND/NAMESPACE/NAME [--controller-name NAME] [--output text|json|yaml] [--profile NAME]";
+
+    /// <inheritdoc />
+    public string Description =>
+        "The last argument names the object: KIND/NAMESPACE/NAME, or KIND/NAME for a cluster-scoped one (KIND is\n"
+        + "case-insensitive, e.g. httproute/default/foo). For a route: each parentRef, every listener considered and\n"
+        + "why it did or did not attach (with the hostnames served), its conditions and backend resolution. For a\n"
+        + "Gateway or ListenerSet: each listener's verdict, supported kinds, attached routes and conditions, and the\n"
+        + "routes that name it. For a GatewayClass: its conditions and Gateways.";
+
+    /// <inheritdoc />
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
+        new("output", "FORMAT", "text (default), json or yaml."),
+        new("profile", "NAME", "Add the policy kinds and rules of an implementation: " + string.Join(", ", Profiles.Known) + "."),
+    ];
+
+    /// <inheritdoc />
+    public int Execute(ParsedArguments args, CliContext context)
+    {
+        if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, Formats, out var format, out var error)
+            || !Profiles.TryValidate(args.Get("profile"), out error))
+        {
+            return context.UsageError(error!, Name);
+        }
+
+        if (args.Positionals.Count < 2)
+        {
+            return context.UsageError("give PATH... and the object, such as httproute/default/foo", Name);
+        }
+
+        var target = args.Positionals[^1];
+        if (!TargetResolver.LooksLikeTarget(target))
+        {
+            return context.UsageError($"the last argument '{target}' is not KIND/NAMESPACE/NAME (or KIND/NAME for a cluster-scoped object)", Name);
+        }
+
+        if (!Workspace.TryLoad(args.Positionals[..^1], context, out var workspace, out error))
+        {
+            return context.UsageError(error!, Name);
+        }
+
+        workspace.PrintDiagnostics(context);
+        if (!workspace.TryResolveControllers(args.GetAll("controller-name"), out var controllers, out error)
+            || !TargetResolver.TryResolve(workspace.Snapshot, target, out var found, out error))
+        {
+            return context.UsageError(error!, Name);
+        }
+
+        var result = Evaluator.Evaluate(workspace.Snapshot, new EvaluationOptions { ControllerNames = controllers });
+        if (ExplainBuilder.Explain(result, found) is not { } explanation)
+        {
+            return context.UsageError($"{found.Key} is a {found.Kind}; explain covers routes, Gateways, ListenerSets and GatewayClasses", Name);
+        }
+
+        context.Out(format == OutputFormat.Text ? ExplainText.Write(explanation) : JsonOutput.Render(JsonOutput.Serialize(explanation), format));
+        return workspace.ExitCode;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using PolicyAttach.Binding;
+using PolicyAttach.Cli.CommandLine;
+using PolicyAttach.Cli.Input;
+using PolicyAttach.Cli.Output;
+using PolicyAttach.Status;
+
+namespace PolicyAttach.Cli.Commands;
+
+/// <summary><c>policyattach status</c>: the status subresources a conformant controller writes.</summary>
+internal sealed class StatusCommand : ICommand
+{
+    private static readonly OutputFormat[] Formats = [OutputFormat.Json, OutputFormat.Yaml, OutputFormat.Text];
+
+    /// <inheritdoc />
+    public string Name => "status";
+
+    /// <inheritdoc />
+    public string Summary => "Print the statuses a conformant controller writes.";
+
+    /// <inheritdoc />
+    public string Synopsis => "policyattach status PATH... [--controller-name NAME] [--output json|yaml|text] [--time RFC3339] [--profile NAME]";
+
+    /// <inheritdoc />
+    public string Description =>
+        "Evaluates the manifests and prints one element per object whose status the controller writes (GatewayClass,\n"
+        + "Gateway, ListenerSet, routes), sorted by (group, kind, namespace, name). JSON is the default when standard output\n"
+        + "is redirected, text on a terminal.";
+
+    /// <inheritdoc />
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
+        new("output", "FORMAT", "json, yaml or text."),
+        new("time", "RFC3339", "Write this lastTransitionTime on every condition (default: none)."),
+        new("profile", "NAME", "Add the policy kinds and rules of an implementation: " + string.Join(", ", Profiles.Known) + "."),
+    ];
+
+    /// <inheritdoc />
+    public int Execute(ParsedArguments args, CliContext context)
+    {
+        var fallback = context.IsTerminal ? OutputFormat.Text : OutputFormat.Json;
+        if (!OutputFormats.TryParse(args.Get("output"), fallback, Formats, out var format, out var error)
+            || !TryParseTime(args.Get("time"), out var time, out error)
+            || !Profiles.TryValidate(args.Get("profile"), out error))
+        {
+            return context.UsageError(error!, Name);
+        }
+
+        if (!Workspace.TryLoad(args.Positionals, context, out var workspace, out error))
+        {
+            return context.UsageError(error!, Name);
+        }
+
+        workspace.PrintDiagnostics(context);
+        if (!workspace.TryResolveControllers(args.GetAll("controller-name"), out var controllers, out error))
+        {
+            return context.UsageError(error!, Name);
+        }
+
+        var result = Evaluator.Evaluate(workspace.Snapshot, new EvaluationOptions { ControllerNames = controllers });
+        context.Out(format == OutputFormat.Text
+            ? StatusText.Write(result)
+            : JsonOutput.Render(StatusWriter.ToJson(result, new StatusWriterOptions { Time = time, Indented = true }), format));
+        return workspace.ExitCode;
+    }
+
+    /// <summary>Parses an RFC 3339 time (<c>2024-05-01T12:00:00Z</c> or with an offset and fractional seconds).</summary>
+    /// <param name="value">The value, or null.</param>
+    /// <param name="time">The time, or null when none was given.</param>
+    /// <param name="error">The usage error.</param>
+    /// <returns>Whether the value is absent or valid.</returns>
+    internal static bool TryParseTime(string? value, out DateTimeOffset? time, out string? error)
+    {
+        time = null;
+        error = null;
+        if (value is null)
+        {
+            return true;
+        }
+
+        string[] formats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
+        var normalized = value.Length > 10 && value[10] == 't' ? value[..10] + "T" + value[11..] : value;
+        if (normalized.EndsWith('z'))
+        {
+            normalized = normalized[..^1] + "Z";
+        }
+
+        if ((normalized.EndsWith('Z') || normalized.Length > 6 && normalized[^6] is '+' or '-')
+            && DateTimeOffset.TryParseExact(normalized, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            time = parsed.ToUniversalTime();
+            return true;
+        }
+
+        error = $"--time '{value}' is not an RFC 3339 time such as 2024-05-01T12:00:00Z";
+        return false;
+    }
+}

@@ -1,0 +1,125 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+
+namespace PolicyAttach.Cli.Explain;
+
+/// <summary>Builds the explanation of one object from an evaluation.</summary>
+internal static class ExplainBuilder
+{
+    /// <summary>Explains an object, or returns null when its kind has nothing to explain.</summary>
+    /// <param name="result">The evaluation.</param>
+    /// <param name="target">The object.</param>
+    /// <returns>A route, Gateway, ListenerSet or GatewayClass explanation; null for other kinds.</returns>
+    public static object? Explain(EvaluationResult result, KubeObject target) => target switch
+    {
+        RouteBase route => Route(result, route),
+        Gateway gateway => Gateway(result, gateway),
+        ListenerSet set => ListenerSet(result, set),
+        GatewayClass cls => GatewayClass(result, cls),
+        _ => null,
+    };
+
+    private static string[] Controllers(EvaluationResult result) => [.. result.Options.ControllerNames];
+
+    private static RouteExplanation Route(EvaluationResult result, RouteBase route)
+    {
+        var computed = result.FindRoute(route.Key);
+        var parents = new List<RouteParentRecord>();
+        for (var i = 0; i < route.ParentRefs.Count; i++)
+        {
+            var parent = computed?.Parents.FirstOrDefault(p => p.ParentIndex == i);
+            parents.Add(parent is null
+                ? new RouteParentRecord(i, ParentRefRecord.From(route.ParentRefs[i]), false, null, [], [])
+                : new RouteParentRecord(
+                    i,
+                    ParentRefRecord.From(parent.ParentRef),
+                    true,
+                    parent.ControllerName,
+                    [.. parent.Listeners.Select(v => new ListenerVerdictRecord(ObjectRef.From(v.Owner), v.ListenerName, v.Attached, v.Cause.ToString(), v.Message, [.. v.Hostnames]))],
+                    [.. parent.Conditions.Select(ConditionRecord.From)]));
+        }
+
+        var backends = computed is null
+            ? []
+            : computed.BackendRefs.Select(b => new BackendRecord(
+                b.RuleIndex, b.BackendIndex, b.IsMirror, b.BackendRef.Group, b.BackendRef.Kind, b.BackendRef.Namespace, b.BackendRef.Name,
+                b.BackendRef.Port, b.BackendRef.Weight, b.IsValid, b.Reason, b.Message)).ToList();
+        return new RouteExplanation(ObjectRef.From(route.Key), Controllers(result), computed is not null, [.. route.Hostnames], parents, backends,
+            computed is null ? [] : [.. computed.DroppedRules]);
+    }
+
+    private static GatewayExplanation Gateway(EvaluationResult result, Gateway gateway)
+    {
+        var computed = result.FindGateway(gateway.Key);
+        var sets = result.ListenerSets.Where(s => s.Parent == gateway.Key)
+            .Select(s => new ListenerSetSummary(ObjectRef.From(s.ListenerSet.Key), s.IsAccepted, [.. s.Listeners.Select(l => l.Name)]))
+            .ToList();
+        return new GatewayExplanation(
+            ObjectRef.From(gateway.Key),
+            gateway.GatewayClassName,
+            Controllers(result),
+            computed is not null,
+            computed is null ? [] : [.. computed.Conditions.Select(ConditionRecord.From)],
+            computed is null ? [] : Listeners(result, computed.Listeners),
+            computed?.AttachedListenerSets ?? 0,
+            sets,
+            Routes(result, gateway.Key));
+    }
+
+    private static ListenerSetExplanation ListenerSet(EvaluationResult result, ListenerSet set)
+    {
+        var computed = result.FindListenerSet(set.Key);
+        return new ListenerSetExplanation(
+            ObjectRef.From(set.Key),
+            ParentRefRecord.From(set.ParentRef),
+            Controllers(result),
+            computed is not null,
+            computed is null ? [] : [.. computed.Conditions.Select(ConditionRecord.From)],
+            computed is null ? [] : Listeners(result, computed.Listeners),
+            Routes(result, set.Key));
+    }
+
+    private static GatewayClassExplanation GatewayClass(EvaluationResult result, GatewayClass cls)
+    {
+        var computed = result.GatewayClasses.FirstOrDefault(c => c.GatewayClass.Key == cls.Key);
+        var gateways = result.Snapshot.Gateways.Where(g => g.GatewayClassName == cls.Name).Select(g => ObjectRef.From(g.Key)).ToList();
+        return new GatewayClassExplanation(ObjectRef.From(cls.Key), cls.ControllerName, Controllers(result), computed is not null,
+            computed is null ? [] : [.. computed.Conditions.Select(ConditionRecord.From)], gateways);
+    }
+
+    private static List<ListenerRecord> Listeners(EvaluationResult result, IEnumerable<ListenerResult> listeners)
+        => listeners.Select(l => new ListenerRecord(
+            l.Name,
+            l.Listener.Protocol,
+            l.Listener.Port,
+            l.Listener.Hostname,
+            l.State.ToString(),
+            [.. l.SupportedKinds.Select(k => new GroupKindRecord(k.Group, k.Kind))],
+            l.AttachedRoutes,
+            [.. l.Conditions.Select(ConditionRecord.From)],
+            [.. result.Routes.SelectMany(r => r.Parents.SelectMany(p => p.Listeners
+                    .Where(v => v.Owner == l.Owner && v.ListenerName == l.Name)
+                    .Select(v => new RouteVerdictRecord(ObjectRef.From(r.Route.Key), p.ParentIndex, v.Attached, v.Cause.ToString(), v.Message, [.. v.Hostnames]))))]))
+            .ToList();
+
+    /// <summary>Routes with a parentRef to the owner (or a verdict on one of its listeners), and the owner's listeners each attached to.</summary>
+    private static List<AttachedRouteRecord> Routes(EvaluationResult result, ResourceKey owner)
+    {
+        var routes = new List<AttachedRouteRecord>();
+        foreach (var route in result.Routes)
+        {
+            var parents = route.Parents.Where(p => p.ParentRef.TargetKey == owner || p.Listeners.Any(v => v.Owner == owner)).ToList();
+            if (parents.Count == 0)
+            {
+                continue;
+            }
+
+            var attached = parents.SelectMany(p => p.Listeners).Where(v => v.Owner == owner && v.Attached)
+                .Select(v => v.ListenerName).Distinct(StringComparer.Ordinal).ToList();
+            routes.Add(new AttachedRouteRecord(ObjectRef.From(route.Route.Key), parents.All(p => p.IsAccepted), attached));
+        }
+
+        return routes;
+    }
+}

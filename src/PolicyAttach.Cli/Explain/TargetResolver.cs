@@ -1,0 +1,102 @@
+using PolicyAttach.Cli.CommandLine;
+using PolicyAttach.Model;
+using PolicyAttach.Snapshots;
+
+namespace PolicyAttach.Cli.Explain;
+
+/// <summary>
+/// Finds the object an <c>explain</c> target names: <c>KIND/NAMESPACE/NAME</c>, or <c>KIND/NAME</c> for a
+/// cluster-scoped object. KIND is case-insensitive, may be plural, and may carry its group (<c>httproute.gateway.networking.k8s.io</c>).
+/// </summary>
+internal static class TargetResolver
+{
+    /// <summary>Whether a string has the shape of a target.</summary>
+    /// <param name="text">The argument.</param>
+    /// <returns>True for two or three non-empty parts separated by <c>/</c>.</returns>
+    public static bool LooksLikeTarget(string text)
+    {
+        var parts = text.Split('/');
+        return parts.Length is 2 or 3 && parts.All(p => p.Length > 0);
+    }
+
+    /// <summary>Finds the object.</summary>
+    /// <param name="snapshot">The input.</param>
+    /// <param name="target">The target as typed.</param>
+    /// <param name="found">The object.</param>
+    /// <param name="error">Why it was not found, naming close matches.</param>
+    /// <returns>Whether exactly one object matched.</returns>
+    public static bool TryResolve(Snapshot snapshot, string target, out KubeObject found, out string? error)
+    {
+        found = null!;
+        error = null;
+        var parts = target.Split('/');
+        if (!LooksLikeTarget(target))
+        {
+            error = $"'{target}' is not KIND/NAMESPACE/NAME (or KIND/NAME for a cluster-scoped object)";
+            return false;
+        }
+
+        var (kind, group) = SplitKind(parts[0]);
+        var ns = parts.Length == 3 ? parts[1] : string.Empty;
+        var name = parts[^1];
+        var matches = snapshot.Objects
+            .Where(o => KindMatches(o, kind, group) && string.Equals(o.Namespace, ns, StringComparison.Ordinal) && string.Equals(o.Name, name, StringComparison.Ordinal))
+            .ToList();
+        if (matches.Count == 1)
+        {
+            found = matches[0];
+            return true;
+        }
+
+        if (matches.Count > 1)
+        {
+            error = $"'{target}' names several objects; add the group to the kind: " + string.Join(", ", matches.Select(Qualified));
+            return false;
+        }
+
+        var close = CloseMatches(snapshot, target, name);
+        error = $"no object {target} in the input"
+            + (close.Count == 0 ? string.Empty : "; close matches: " + string.Join(", ", close));
+        return false;
+    }
+
+    private static (string Kind, string? Group) SplitKind(string text)
+    {
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? (text, null) : (text[..dot], text[(dot + 1)..]);
+    }
+
+    private static bool KindMatches(KubeObject obj, string kind, string? group)
+    {
+        if (group is not null && !string.Equals(obj.Group, group, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return string.Equals(obj.Kind, kind, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(obj.Kind + "s", kind, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(obj.Kind + "es", kind, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string Qualified(KubeObject obj)
+    {
+        var kind = obj.Group.Length == 0 ? obj.Kind : obj.Kind + "." + obj.Group;
+        return obj.Namespace.Length == 0 ? $"{kind}/{obj.Name}" : $"{kind}/{obj.Namespace}/{obj.Name}";
+    }
+
+    /// <summary>Objects whose <c>Kind/namespace/name</c> is within a few edits of the target, or that share its name.</summary>
+    private static List<string> CloseMatches(Snapshot snapshot, string target, string name)
+    {
+        var typed = target.ToLowerInvariant();
+        var limit = Math.Max(3, typed.Length / 3);
+        return snapshot.Objects
+            .Select(o => (Text: o.Key.ToString(), Object: o))
+            .Select(c => (c.Text, c.Object, Distance: Similarity.Distance(c.Text.ToLowerInvariant(), typed)))
+            .Where(c => c.Distance <= limit || string.Equals(c.Object.Name, name, StringComparison.Ordinal))
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Object.Key)
+            .Take(5)
+            .Select(c => c.Text)
+            .ToList();
+    }
+}

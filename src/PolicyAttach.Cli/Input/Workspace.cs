@@ -1,0 +1,166 @@
+using System.Text;
+using PolicyAttach.Cli.CommandLine;
+using PolicyAttach.Collections;
+using PolicyAttach.Diagnostics;
+using PolicyAttach.Kubernetes.Loading;
+using PolicyAttach.Model;
+using PolicyAttach.Snapshots;
+
+namespace PolicyAttach.Cli.Input;
+
+/// <summary>The input of a command: the loaded objects, the snapshot built from them, and every diagnostic.</summary>
+internal sealed class Workspace
+{
+    private Workspace(LoadResult load, Snapshot snapshot, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyDictionary<ResourceKey, SourceLocation> locations)
+    {
+        Load = load;
+        Snapshot = snapshot;
+        Diagnostics = diagnostics;
+        Locations = locations;
+    }
+
+    /// <summary>What the loader read.</summary>
+    public LoadResult Load { get; }
+
+    /// <summary>The objects, later duplicates replacing earlier ones.</summary>
+    public Snapshot Snapshot { get; }
+
+    /// <summary>The loader's diagnostics then the snapshot's, located where possible.</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics { get; }
+
+    /// <summary>Where each kept object was read.</summary>
+    public IReadOnlyDictionary<ResourceKey, SourceLocation> Locations { get; }
+
+    /// <summary>Whether any diagnostic is an error (the command then exits 1).</summary>
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>The exit code for a command that evaluated this input.</summary>
+    public int ExitCode => HasErrors ? ExitCodes.InputErrors : ExitCodes.Success;
+
+    /// <summary>
+    /// Loads the paths. A path that does not exist is a usage error (nothing is loaded); unreadable content is a
+    /// diagnostic and the rest is still read.
+    /// </summary>
+    /// <param name="paths">Files, directories or <c>-</c>.</param>
+    /// <param name="context">The streams; <c>-</c> reads its standard input.</param>
+    /// <param name="workspace">The input, when every path exists.</param>
+    /// <param name="error">The usage error otherwise.</param>
+    /// <returns>Whether the paths could be loaded.</returns>
+    public static bool TryLoad(IReadOnlyList<string> paths, CliContext context, out Workspace workspace, out string? error)
+    {
+        workspace = null!;
+        error = null;
+        if (paths.Count == 0)
+        {
+            error = "missing PATH: give files, directories, or - for standard input";
+            return false;
+        }
+
+        var missing = paths.Where(p => p != "-" && !File.Exists(p) && !Directory.Exists(p)).ToList();
+        if (missing.Count > 0)
+        {
+            error = "no such file or directory: " + string.Join(", ", missing);
+            return false;
+        }
+
+        var loader = new ManifestLoader(new ManifestLoaderOptions
+        {
+            StandardInput = () => new MemoryStream(Encoding.UTF8.GetBytes(context.Stdin.ReadToEnd())),
+        });
+        var load = loader.Load(paths);
+        var builder = new SnapshotBuilder();
+        var locations = new Dictionary<ResourceKey, SourceLocation>();
+        foreach (var loaded in load.Objects)
+        {
+            builder.Add(loaded.Resource, loaded.Location);
+            if (loaded.Location is { } location)
+            {
+                locations[loaded.Resource.Key] = location;
+            }
+            else
+            {
+                locations.Remove(loaded.Resource.Key);
+            }
+        }
+
+        var snapshot = builder.Build();
+        var diagnostics = load.Diagnostics.Concat(snapshot.Diagnostics).ToList();
+        workspace = new Workspace(load, snapshot, diagnostics, locations);
+        return true;
+    }
+
+    /// <summary>Prints every diagnostic to standard error, one line each.</summary>
+    /// <param name="context">The streams.</param>
+    public void PrintDiagnostics(CliContext context)
+    {
+        foreach (var diagnostic in Diagnostics)
+        {
+            context.Err(Format(diagnostic));
+        }
+    }
+
+    /// <summary>
+    /// The location of a diagnostic: its own, else where its object was read; null when neither is known.
+    /// </summary>
+    /// <param name="diagnostic">The diagnostic.</param>
+    /// <returns>The location.</returns>
+    public SourceLocation? LocationOf(Diagnostic diagnostic)
+        => diagnostic.Location ?? (diagnostic.Subject is { } subject && Locations.TryGetValue(subject, out var where) ? where : null);
+
+    /// <summary>
+    /// <c>file:line:column: severity: [object path: ]message [CODE]</c> (the object is omitted when the message starts
+    /// with it); <c>policyattach</c> replaces the location when unknown.
+    /// </summary>
+    /// <param name="diagnostic">The diagnostic.</param>
+    /// <returns>One line.</returns>
+    public string Format(Diagnostic diagnostic)
+    {
+        var where = LocationOf(diagnostic)?.ToString() ?? "policyattach";
+        var subject = diagnostic.Subject?.ToString();
+        var what = subject is null || diagnostic.Message.StartsWith(subject, StringComparison.Ordinal)
+            ? string.Empty
+            : subject + (diagnostic.Path is null ? string.Empty : " " + diagnostic.Path) + ": ";
+        return $"{where}: {SeverityName(diagnostic.Severity)}: {what}{OneLine(diagnostic.Message)} [{diagnostic.Code}]";
+    }
+
+    /// <summary>The lowercase severity word.</summary>
+    /// <param name="severity">The severity.</param>
+    /// <returns><c>error</c>, <c>warning</c> or <c>info</c>.</returns>
+    public static string SeverityName(DiagnosticSeverity severity) => severity switch
+    {
+        DiagnosticSeverity.Error => "error",
+        DiagnosticSeverity.Warning => "warning",
+        _ => "info",
+    };
+
+    /// <summary>
+    /// The controller names to act for: the ones given, else the one controllerName among the input's
+    /// GatewayClasses (none when there is no GatewayClass).
+    /// </summary>
+    /// <param name="given">The <c>--controller-name</c> values.</param>
+    /// <param name="names">The names.</param>
+    /// <param name="error">The usage error when the input has several controller names and none was given.</param>
+    /// <returns>Whether the names are decided.</returns>
+    public bool TryResolveControllers(IReadOnlyList<string> given, out EquatableArray<string> names, out string? error)
+    {
+        error = null;
+        if (given.Count > 0)
+        {
+            names = given.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToEquatableArray();
+            return true;
+        }
+
+        var found = Snapshot.GatewayClasses.Select(c => c.ControllerName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (found.Count > 1)
+        {
+            names = [];
+            error = "the input's GatewayClasses name several controllers; choose one with --controller-name: " + string.Join(", ", found);
+            return false;
+        }
+
+        names = found.ToEquatableArray();
+        return true;
+    }
+
+    private static string OneLine(string text) => text.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ');
+}

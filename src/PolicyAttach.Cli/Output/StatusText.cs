@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using PolicyAttach.Binding;
+using PolicyAttach.Model;
+
+namespace PolicyAttach.Cli.Output;
+
+/// <summary>A readable summary of an evaluation, for <c>status --output text</c>.</summary>
+internal static class StatusText
+{
+    /// <summary>Writes the summary: one block per object, sorted by (group, kind, namespace, name).</summary>
+    /// <param name="result">The evaluation.</param>
+    /// <returns>The text.</returns>
+    public static string Write(EvaluationResult result)
+    {
+        var blocks = new List<(ResourceKey Key, string Text)>();
+        foreach (var cls in result.GatewayClasses)
+        {
+            var text = new StringBuilder();
+            Header(text, cls.GatewayClass.Key, cls.Conditions);
+            blocks.Add((cls.GatewayClass.Key, text.ToString()));
+        }
+
+        foreach (var gateway in result.Gateways)
+        {
+            var text = new StringBuilder();
+            Header(text, gateway.Gateway.Key, gateway.Conditions);
+            Listeners(text, gateway.Listeners);
+            text.Append(CultureInfo.InvariantCulture, $"  attached ListenerSets: {gateway.AttachedListenerSets}\n");
+            blocks.Add((gateway.Gateway.Key, text.ToString()));
+        }
+
+        foreach (var set in result.ListenerSets)
+        {
+            var text = new StringBuilder();
+            Header(text, set.ListenerSet.Key, set.Conditions);
+            text.Append("  parent: ").Append(set.Parent.ToString()).Append('\n');
+            Listeners(text, set.Listeners);
+            blocks.Add((set.ListenerSet.Key, text.ToString()));
+        }
+
+        foreach (var route in result.Routes)
+        {
+            var text = new StringBuilder();
+            text.Append(route.Route.Key.ToString()).Append('\n');
+            foreach (var parent in route.Parents)
+            {
+                var attached = parent.Listeners.Where(l => l.Attached).Select(l => l.ListenerName).ToList();
+                text.Append(CultureInfo.InvariantCulture, $"  parent {ExplainRefs.Parent(parent.ParentRef)}: {ConditionText.Summary(parent.Conditions)}");
+                text.Append(attached.Count == 0 ? "; attached to no listener\n" : "; attached to " + string.Join(", ", attached) + "\n");
+                ConditionText.AppendProblems(text, parent.Conditions, 4);
+            }
+
+            blocks.Add((route.Route.Key, text.ToString()));
+        }
+
+        return blocks.Count == 0
+            ? "No object has a status written by this controller.\n"
+            : string.Join("\n", blocks.OrderBy(b => b.Key).Select(b => b.Text));
+    }
+
+    private static void Header(StringBuilder text, ResourceKey key, IEnumerable<Condition> conditions)
+    {
+        text.Append(key.ToString()).Append(": ").Append(ConditionText.Summary(conditions)).Append('\n');
+        ConditionText.AppendProblems(text, conditions, 2);
+    }
+
+    private static void Listeners(StringBuilder text, IEnumerable<ListenerResult> listeners)
+    {
+        foreach (var listener in listeners)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  listener {listener.Name} ({ExplainRefs.Listener(listener.Listener)}): {listener.AttachedRoutes} route(s); {ConditionText.Summary(listener.Conditions)}\n");
+            ConditionText.AppendProblems(text, listener.Conditions, 4);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System.Text.Json;
+using static PolicyAttach.Cli.Tests.CliRunner;
+
+namespace PolicyAttach.Cli.Tests;
+
+/// <summary>Exit codes: 0 success, 1 input errors (still evaluated), 2 usage errors.</summary>
+public class ExitCodeTests
+{
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("--bogus")]
+    [InlineData("status", "--bogus", "x")]
+    [InlineData("status", "--output")]
+    [InlineData("status", "-x", "x")]
+    [InlineData("validate")]
+    [InlineData("status", "--output", "xml", "FIXTURE")]
+    [InlineData("validate", "--output", "json", "--output", "text", "FIXTURE")]
+    [InlineData("status", "--time", "yesterday", "FIXTURE")]
+    [InlineData("status", "--time", "2024-05-01 12:00:00", "FIXTURE")]
+    [InlineData("status", "--profile", "nginx", "FIXTURE")]
+    [InlineData("explain", "FIXTURE")]
+    [InlineData("explain", "FIXTURE", "not-a-target")]
+    [InlineData("explain", "FIXTURE", "service/apps/store")]
+    [InlineData("help", "bogus")]
+    public void Usage_errors_exit_2(params string[] args)
+    {
+        var run = Run([.. args.Select(a => a == "FIXTURE" ? Fixture("basic.yaml") : a)]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.StartsWith("policyattach: error: ", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_arguments_print_help_on_stderr_and_exit_2()
+    {
+        var run = Run();
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Usage: policyattach COMMAND", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("validate")]
+    [InlineData("explain")]
+    public void Missing_path_exits_2_without_output(string command)
+    {
+        string[] args = command == "explain"
+            ? [command, Fixture("does-not-exist.yaml"), "httproute/apps/store"]
+            : [command, Fixture("basic.yaml"), Fixture("does-not-exist.yaml")];
+        var run = Run(args);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.Contains("no such file or directory: Fixtures/does-not-exist.yaml", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Input_errors_exit_1_and_the_rest_is_still_evaluated()
+    {
+        var run = Run("status", Fixture("errors.yaml"));
+        Assert.Equal(1, run.ExitCode);
+        var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.Matches(@"^Fixtures/errors\.yaml:\d+:\d+: error: ", l));
+        using var json = JsonDocument.Parse(run.Stdout);
+        var names = json.RootElement.EnumerateArray().Select(e => e.GetProperty("kind").GetString() + "/" + e.GetProperty("metadata").GetProperty("name").GetString()).ToList();
+        Assert.Equal(["Gateway/web", "GatewayClass/example", "HTTPRoute/ok"], names);
+    }
+
+    [Fact]
+    public void Ambiguous_controller_exits_2_and_lists_the_names()
+    {
+        var run = Run("status", Fixture("two-controllers.yaml"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.Contains("alpha.example.com/controller, beta.example.com/controller", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explicit_controller_resolves_the_ambiguity()
+    {
+        var run = Run("status", Fixture("two-controllers.yaml"), "--controller-name=alpha.example.com/controller");
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal(2, json.RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public void No_gateway_class_gives_an_empty_array()
+    {
+        var run = Run("status", Fixture("no-class.yaml"));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("[]\n", run.Stdout);
+    }
+
+    [Fact]
+    public void Warnings_do_not_fail()
+    {
+        var run = Run("validate", Fixture("duplicate.yaml"));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(": warning: ", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("[PA1006]", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Profile_envoy_gateway_is_accepted_and_changes_nothing_yet()
+    {
+        var plain = Run("status", Fixture("basic.yaml"));
+        var profiled = Run("status", Fixture("basic.yaml"), "--profile", "envoy-gateway");
+        Assert.Equal(0, profiled.ExitCode);
+        Assert.Equal(plain.Stdout, profiled.Stdout);
+    }
+
+    [Fact]
+    public void Time_sets_last_transition_time()
+    {
+        var run = Run("status", Fixture("basic.yaml"), "--time", "2024-05-01T14:00:00+02:00");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("\"lastTransitionTime\": \"2024-05-01T12:00:00Z\"", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("lastTransitionTime", Run("status", Fixture("basic.yaml")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Version_prints_the_assembly_version()
+    {
+        var run = Run("--version");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("policyattach VERSION\n", run.Stdout);
+        Assert.Matches(@"^\d+\.\d+\.\d+", Cli.Version);
+    }
+
+    [Fact]
+    public void Terminal_output_defaults_to_text_for_status()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = Cli.Run(["status", Fixture("basic.yaml")], TextReader.Null, output, error, isTerminal: true);
+        Assert.Equal(0, code);
+        Assert.StartsWith("Gateway/infra/web: Accepted=True", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_wins_over_other_errors()
+    {
+        var run = Run("status", "--bogus", "--help");
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("Usage: policyattach status", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_after_double_dash_are_paths()
+    {
+        var run = Run("validate", "--", "--output");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("no such file or directory: --output", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Yaml_output_reads_back_as_the_json()
+    {
+        var json = Run("explain", Fixture("basic.yaml"), "gateway/infra/web", "--output", "json");
+        var yaml = Run("explain", Fixture("basic.yaml"), "gateway/infra/web", "--output", "yaml");
+        Assert.Equal(0, yaml.ExitCode);
+        Assert.Contains("  - name: http\n", yaml.Stdout, StringComparison.Ordinal);
+        Assert.Contains("    status: \"True\"\n", yaml.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"name\": \"http\"", json.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("httproutes/apps/store")]
+    [InlineData("HTTPROUTE/apps/store")]
+    [InlineData("httproute.gateway.networking.k8s.io/apps/store")]
+    public void Explain_kind_is_case_insensitive_plural_or_qualified(string target)
+    {
+        var run = Run("explain", Fixture("basic.yaml"), target);
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("HTTPRoute/apps/store\n", run.Stdout, StringComparison.Ordinal);
+    }
+}
