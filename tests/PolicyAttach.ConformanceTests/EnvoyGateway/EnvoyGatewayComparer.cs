@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace PolicyAttach.ConformanceTests.EnvoyGateway;
+
+/// <summary>
+/// Compares our status JSON with an Envoy Gateway case's <c>expected.json</c> for GatewayClass, Gateway, ListenerSet
+/// and route kinds, following the corpus README ("Things to know when comparing"):
+/// <list type="bullet">
+/// <item>conditions are compared as sets keyed by type (status and reason); <c>Warning</c> conditions are ignored;</item>
+/// <item>Gateway-level conditions: only those EG wrote are compared (its translator writes them only on failure);</item>
+/// <item>Gateway listeners: EG writes <c>Conflicted</c> only when True, so our <c>Conflicted=False</c> there is dropped;</item>
+/// <item>route parents are matched by parentRef (group, kind, namespace defaulted to the route's, name, sectionName,
+/// port) and controllerName;</item>
+/// <item>policies, EnvoyProxy and Backend are not compared.</item>
+/// </list>
+/// </summary>
+internal static class EnvoyGatewayComparer
+{
+    private const string GatewayGroup = "gateway.networking.k8s.io";
+    private static readonly HashSet<string> RouteKinds = new(StringComparer.Ordinal) { "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute" };
+
+    public static bool IsCompared(string kind) => kind is "GatewayClass" or "Gateway" or "ListenerSet" || RouteKinds.Contains(kind);
+
+    /// <summary>The differences, most important first; empty when the case matches.</summary>
+    public static List<string> Compare(JsonElement expectedArray, StatusIndex ours, string controllerName, bool synthesizedGatewayClass)
+    {
+        var differences = new List<string>();
+
+        // expected.json may hold two entries for one key (duplicateInputObjects); like the snapshot, the later one wins.
+        var expected = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var entry in expectedArray.EnumerateArray())
+        {
+            var kind = entry.Str("kind")!;
+            if (IsCompared(kind))
+            {
+                expected[StatusIndex.Key(GatewayGroup, kind, entry.Str("namespace"), entry.Str("name")!)] = entry;
+            }
+        }
+
+        foreach (var (key, entry) in expected)
+        {
+            var kind = entry.Str("kind")!;
+            var ns = entry.Str("namespace");
+            var name = entry.Str("name")!;
+            var subject = $"{kind} {(ns is null ? string.Empty : ns + "/")}{name}";
+            if (ours.Find(GatewayGroup, kind, ns, name) is not { } mine)
+            {
+                differences.Add($"{subject}: EG wrote a status, we wrote none");
+                continue;
+            }
+
+            var want = entry.GetProperty("status");
+            var have = mine.GetProperty("status");
+            switch (kind)
+            {
+                case "GatewayClass":
+                    CompareConditions(differences, subject, want, have, onlyExpectedTypes: false, dropConflictedFalse: false);
+                    break;
+                case "Gateway":
+                    CompareConditions(differences, subject, want, have, onlyExpectedTypes: true, dropConflictedFalse: false);
+                    CompareListeners(differences, subject, want, have, gatewayListeners: true);
+                    if (want.TryGetProperty("attachedListenerSets", out var sets))
+                    {
+                        var mineSets = have.TryGetProperty("attachedListenerSets", out var m) ? m.GetInt32() : 0;
+                        if (mineSets != sets.GetInt32())
+                        {
+                            differences.Add(string.Create(CultureInfo.InvariantCulture, $"{subject}: attachedListenerSets EG {sets.GetInt32()}, ours {mineSets}"));
+                        }
+                    }
+
+                    break;
+                case "ListenerSet":
+                    CompareConditions(differences, subject, want, have, onlyExpectedTypes: false, dropConflictedFalse: false);
+                    CompareListeners(differences, subject, want, have, gatewayListeners: false);
+                    break;
+                default:
+                    CompareParents(differences, subject, ns!, want, have, controllerName);
+                    break;
+            }
+        }
+
+        foreach (var mine in ours.Entries)
+        {
+            var kind = mine.Str("kind")!;
+            var metadata = mine.GetProperty("metadata");
+            var ns = metadata.Str("namespace");
+            var name = metadata.Str("name")!;
+            if (!IsCompared(kind) || expected.ContainsKey(StatusIndex.Key(GatewayGroup, kind, ns, name)))
+            {
+                continue;
+            }
+
+            // A synthesized GatewayClass gets its status from EG's Kubernetes provider, not from the translator.
+            // A route without any parent entry has, in effect, no status.
+            if ((kind == "GatewayClass" && synthesizedGatewayClass) || (RouteKinds.Contains(kind) && !mine.GetProperty("status").Items("parents").Any()))
+            {
+                continue;
+            }
+
+            differences.Add($"{kind} {(ns is null ? string.Empty : ns + "/")}{name}: we wrote a status, EG wrote none");
+        }
+
+        return differences;
+    }
+
+    private static Dictionary<string, JsonElement> Conditions(JsonElement holder, bool dropConflictedFalse)
+    {
+        var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var condition in holder.Items("conditions"))
+        {
+            var type = condition.Str("type")!;
+            if (type == "Warning" || (dropConflictedFalse && type == "Conflicted" && condition.Str("status") == "False"))
+            {
+                continue;
+            }
+
+            result[type] = condition;
+        }
+
+        return result;
+    }
+
+    private static void CompareConditions(List<string> differences, string subject, JsonElement want, JsonElement have, bool onlyExpectedTypes, bool dropConflictedFalse)
+    {
+        var expected = Conditions(want, dropConflictedFalse: false);
+        var ours = Conditions(have, dropConflictedFalse);
+        foreach (var (type, condition) in expected)
+        {
+            var mine = ours.TryGetValue(type, out var m) ? (JsonElement?)m : null;
+            if (mine is not { } c || c.Str("status") != condition.Str("status") || c.Str("reason") != condition.Str("reason"))
+            {
+                differences.Add($"{subject}: EG {((JsonElement?)condition).Describe()}, ours {mine.Describe()}");
+            }
+        }
+
+        if (!onlyExpectedTypes)
+        {
+            foreach (var (type, condition) in ours.Where(o => !expected.ContainsKey(o.Key)))
+            {
+                differences.Add($"{subject}: EG has no {type}, ours {((JsonElement?)condition).Describe()}");
+            }
+        }
+    }
+
+    private static void CompareListeners(List<string> differences, string subject, JsonElement want, JsonElement have, bool gatewayListeners)
+    {
+        var ours = have.Items("listeners").ToDictionary(l => l.Str("name")!, StringComparer.Ordinal);
+        var expectedNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var listener in want.Items("listeners"))
+        {
+            var name = listener.Str("name")!;
+            expectedNames.Add(name);
+            var where = $"{subject} listener {name}";
+            if (!ours.TryGetValue(name, out var mine))
+            {
+                differences.Add($"{where}: EG wrote it, we did not");
+                continue;
+            }
+
+            var attached = listener.GetProperty("attachedRoutes").GetInt32();
+            var mineAttached = mine.TryGetProperty("attachedRoutes", out var a) ? a.GetInt32() : 0;
+            if (attached != mineAttached)
+            {
+                differences.Add(string.Create(CultureInfo.InvariantCulture, $"{where}: attachedRoutes EG {attached}, ours {mineAttached}"));
+            }
+
+            var kinds = Kinds(listener);
+            var mineKinds = Kinds(mine);
+            if (!kinds.SetEquals(mineKinds))
+            {
+                differences.Add($"{where}: supportedKinds EG [{string.Join(", ", kinds.Order(StringComparer.Ordinal))}], ours [{string.Join(", ", mineKinds.Order(StringComparer.Ordinal))}]");
+            }
+
+            CompareConditions(differences, where, listener, mine, onlyExpectedTypes: false, dropConflictedFalse: gatewayListeners);
+        }
+
+        foreach (var name in ours.Keys.Where(n => !expectedNames.Contains(n)))
+        {
+            differences.Add($"{subject} listener {name}: we wrote it, EG did not");
+        }
+    }
+
+    private static HashSet<string> Kinds(JsonElement listener) =>
+        listener.Items("supportedKinds").Select(k => $"{k.Str("group") ?? GatewayGroup}/{k.Str("kind")}").ToHashSet(StringComparer.Ordinal);
+
+    private static string RefKey(JsonElement parentRef, string routeNamespace)
+    {
+        var port = parentRef.TryGetProperty("port", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32().ToString(CultureInfo.InvariantCulture) : "-";
+        return $"{parentRef.Str("group") ?? GatewayGroup}/{parentRef.Str("kind") ?? "Gateway"} {parentRef.Str("namespace") ?? routeNamespace}/{parentRef.Str("name")}#{parentRef.Str("sectionName") ?? "-"}:{port}";
+    }
+
+    private static void CompareParents(List<string> differences, string subject, string routeNamespace, JsonElement want, JsonElement have, string controllerName)
+    {
+        var ours = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var parent in have.Items("parents").Where(p => p.Str("controllerName") == controllerName))
+        {
+            ours[RefKey(parent.GetProperty("parentRef"), routeNamespace)] = parent;
+        }
+
+        var expectedKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var parent in want.Items("parents"))
+        {
+            var key = RefKey(parent.GetProperty("parentRef"), routeNamespace);
+            expectedKeys.Add(key);
+            var where = $"{subject} parent {key}";
+            if (parent.Str("controllerName") != controllerName)
+            {
+                continue;
+            }
+
+            if (!ours.TryGetValue(key, out var mine))
+            {
+                differences.Add($"{where}: EG wrote it, we did not");
+                continue;
+            }
+
+            CompareConditions(differences, where, parent, mine, onlyExpectedTypes: false, dropConflictedFalse: false);
+        }
+
+        foreach (var key in ours.Keys.Where(k => !expectedKeys.Contains(k)))
+        {
+            differences.Add($"{subject} parent {key}: we wrote it, EG did not");
+        }
+    }
+}

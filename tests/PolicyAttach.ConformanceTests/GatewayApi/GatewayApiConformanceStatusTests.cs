@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PolicyAttach.Binding;
+using PolicyAttach.Snapshots;
+using PolicyAttach.Status;
+using Xunit.Abstractions;
+
+namespace PolicyAttach.ConformanceTests.GatewayApi;
+
+/// <summary>
+/// Every <c>status[]</c> expectation of phase <c>initial</c> of every Gateway-profile test in the Gateway API
+/// conformance corpus, checked against what <see cref="StatusWriter"/> writes after one evaluation per test.
+/// </summary>
+public sealed partial class GatewayApiConformanceStatusTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Expectations this harness does not check, with the reason. Keep it small (at most 5% of the initial
+    /// expectations) and principled: never list an expectation only because the engine fails it today.
+    /// </summary>
+    private static readonly Dictionary<string, string> Skipped = new(StringComparer.Ordinal)
+    {
+        ["GatewayOptionalAddressValue/s2"] = "statusAddressesNonEmpty: status.addresses is assigned by the infrastructure (a load balancer); the engine computes no addresses and writes none.",
+    };
+
+    [CorpusFact]
+    public void Status_EveryInitialExpectation_IsMet()
+    {
+        var corpus = new ConformanceCorpus(CorpusFactAttribute.CorpusRoot!);
+        var options = new EvaluationOptions { ControllerNames = [ConformanceCorpus.ControllerName], SupportedFeatures = Features.All };
+        var results = new List<(string Test, string Id, CheckResult? Result, string? SkipReason, bool Policy)>();
+        var loadErrors = new List<string>();
+        var knownIds = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var test in corpus.Tests("gateway"))
+        {
+            var name = test["name"]!.GetValue<string>();
+            var initial = test["status"]!.AsArray().OfType<JsonObject>().Where(s => s["phase"]?.GetValue<string>() == "initial").ToList();
+            knownIds.UnionWith(initial.Select(s => s["id"]!.GetValue<string>()));
+            if (initial.Count == 0)
+            {
+                continue;
+            }
+
+            var notApplicable = NotApplicable(test["onlyIf"]?.GetValue<string>());
+            ExpectationChecker? checker = null;
+            JsonDocument? document = null;
+            try
+            {
+                foreach (var expectation in initial)
+                {
+                    var id = expectation["id"]!.GetValue<string>();
+                    var policy = IsPolicy(expectation);
+                    var skip = notApplicable ?? Skipped.GetValueOrDefault(id);
+                    if (skip is not null)
+                    {
+                        results.Add((name, id, null, skip, policy));
+                        continue;
+                    }
+
+                    if (checker is null)
+                    {
+                        var (objects, errors) = corpus.Load(test);
+                        loadErrors.AddRange(errors.Select(e => $"{name}: {e}"));
+                        var evaluation = Evaluator.Evaluate(Snapshot.Create(objects), options);
+                        document = JsonDocument.Parse(StatusWriter.ToJson(evaluation));
+                        checker = new ExpectationChecker(new StatusIndex(document), ConformanceCorpus.ControllerName);
+                    }
+
+                    results.Add((name, id, checker.Check(expectation), null, policy));
+                }
+            }
+            finally
+            {
+                document?.Dispose();
+            }
+        }
+
+        var total = results.Count;
+        var met = results.Count(r => r.Result?.Met == true);
+        var skipped = results.Count(r => r.SkipReason is not null);
+        var unmet = results.Where(r => r.Result is { Met: false }).ToList();
+        var summary = string.Create(CultureInfo.InvariantCulture, $"conformance status: {met}/{total} met, {skipped} skipped");
+        output.WriteLine(summary);
+        Console.WriteLine(summary);
+
+        var report = new StringBuilder();
+        var policyUnmet = unmet.Where(u => u.Policy).ToList();
+        var coreUnmet = unmet.Where(u => !u.Policy).ToList();
+        report.AppendLine(CultureInfo.InvariantCulture, $"unmet: {coreUnmet.Count} route/gateway expectations, {policyUnmet.Count} policy expectations (policy status is not written yet)");
+        foreach (var (bucket, items) in new[] { ("unmet expectations", coreUnmet), ("unmet policy expectations", policyUnmet) })
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"== {bucket} ({items.Count}) ==");
+            foreach (var u in items)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"{u.Id}");
+                report.AppendLine(CultureInfo.InvariantCulture, $"    expected: {u.Result!.Expected}");
+                report.AppendLine(CultureInfo.InvariantCulture, $"    written:  {u.Result.Written}");
+            }
+        }
+
+        report.AppendLine(CultureInfo.InvariantCulture, $"== skipped ({skipped}) ==");
+        foreach (var group in results.Where(r => r.SkipReason is not null).GroupBy(r => r.SkipReason!, StringComparer.Ordinal))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"{string.Join(", ", group.Select(g => g.Id))}: {group.Key}");
+        }
+
+        if (loadErrors.Count > 0)
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"== load errors ({loadErrors.Count}) ==");
+            loadErrors.ForEach(e => report.AppendLine(e));
+        }
+
+        output.WriteLine(report.ToString());
+
+        var stale = Skipped.Keys.Where(id => !knownIds.Contains(id)).ToList();
+        Assert.True(stale.Count == 0, $"skip list entries that are not initial expectations of the corpus: {string.Join(", ", stale)}");
+        Assert.True(Skipped.Count * 20 <= total, $"the skip list has {Skipped.Count} entries, more than 5% of {total}");
+        Assert.True(total > 0, "no initial status expectation found");
+        Assert.True(unmet.Count == 0, $"{summary}; {unmet.Count} unmet expectations ({policyUnmet.Count} policy), see the test output");
+    }
+
+    /// <summary>The reason a test does not apply to an implementation that claims <see cref="Features.All"/>, or null.</summary>
+    private static string? NotApplicable(string? onlyIf)
+    {
+        if (onlyIf is null)
+        {
+            return null;
+        }
+
+        var match = OnlyIfPattern().Match(onlyIf);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var feature = match.Groups["feature"].Value;
+        var claimed = Features.All.Contains(feature);
+        var wantsClaimed = match.Groups["not"].Success == false;
+        return claimed == wantsClaimed
+            ? null
+            : $"onlyIf \"{onlyIf}\": PolicyAttach {(claimed ? "claims" : "does not claim")} {feature}.";
+    }
+
+    private static bool IsPolicy(JsonObject expectation) =>
+        expectation["scope"]?.GetValue<string>() == "policyAncestor"
+        || (expectation["target"]?["kind"]?.GetValue<string>() ?? string.Empty).EndsWith("Policy", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"^implementation (?:(?<not>does NOT claim)|claims) (?<feature>\w+)", RegexOptions.CultureInvariant)]
+    private static partial Regex OnlyIfPattern();
+}
