@@ -228,7 +228,9 @@ public static class Evaluator
 
             foreach (var state in _listenerSets.Values)
             {
-                if (state.Rejection is null && state.Listeners.All(l => l.State != ListenerState.Ready))
+                // Unlike a Gateway, a ListenerSet is not accepted when no listener can be programmed, unresolved
+                // references included (spec digest §5 "ListenerSets", §7).
+                if (state.Rejection is null && !state.Listeners.Any(l => l.IsProgrammable))
                 {
                     state.Rejection = (ConditionReasons.ListenersNotValid, $"No listener of ListenerSet {state.ListenerSet.Namespace}/{state.ListenerSet.Name} is valid; see the listener conditions.");
                 }
@@ -305,7 +307,7 @@ internal sealed class ListenerSetState(ListenerSet listenerSet, GatewayState par
     {
         var g = ListenerSet.Metadata.Generation;
         var name = $"{ListenerSet.Namespace}/{ListenerSet.Name}";
-        var valid = Listeners.Count(l => l.State == ListenerState.Ready);
+        var valid = Listeners.Count(l => l.IsProgrammable);
         var conditions = Rejection is { } r
             ? new[]
             {

@@ -36,6 +36,9 @@ internal sealed class ListenerDraft
 
     public int AttachedRoutes { get; set; }
 
+    /// <summary>Whether the listener can be programmed: ready and with every reference resolved.</summary>
+    public bool IsProgrammable => State == ListenerState.Ready && Unresolved is null;
+
     public ListenerState State => NotAccepted is not null ? ListenerState.NotAccepted : Conflict is not null ? ListenerState.Conflicted : ListenerState.Ready;
 
     public string Describe => $"listener \"{Listener.Name}\" of {Owner}";
@@ -60,9 +63,10 @@ internal sealed class ListenerDraft
         }
         else if (Conflict is { } c)
         {
-            // Conformance expects the conflict reason on Accepted and Programmed too (spec digest §16.3).
+            // A ListenerSet listener that loses carries the conflict reason on Accepted and Programmed, as conformance
+            // expects (spec digest §16.3); a Gateway listener's Programmed uses Invalid (§6.3).
             conditions.Add(Condition.Make(ConditionTypes.Accepted, false, c.Reason, c.Message, g));
-            conditions.Add(Condition.Make(ConditionTypes.Programmed, false, c.Reason, c.Message, g));
+            conditions.Add(Condition.Make(ConditionTypes.Programmed, false, LostConflict ? c.Reason : ConditionReasons.Invalid, c.Message, g));
         }
         else
         {
@@ -195,6 +199,12 @@ internal sealed class ListenerChecks
     private void CheckCertificates(ListenerDraft draft)
     {
         var tls = draft.Listener.Tls;
+        if (tls is null && draft.Listener.Protocol == Protocols.Https)
+        {
+            draft.Unresolved = (ConditionReasons.InvalidCertificateRef, $"The HTTPS {draft.Describe} has no tls.certificateRefs, so it has no certificate to serve; add tls.certificateRefs.");
+            return;
+        }
+
         if (tls is null || tls.Mode != TlsModes.Terminate || draft.Listener.Protocol is not (Protocols.Https or Protocols.Tls))
         {
             return;

@@ -165,7 +165,8 @@ internal static class RouteReader
             var count = spec.Count("hostnames");
             if (flavor == RouteFlavor.Tls)
             {
-                TlsHostnames(hostnamesNode, hostnames, count);
+                // v1 requires hostnames; the experimental v1alpha2 and v1alpha3 leave them optional (a route for every SNI).
+                TlsHostnames(hostnamesNode, hostnames, count, required: ApiVersions.VersionOf(header.ApiVersion) == "v1");
             }
             else
             {
@@ -186,8 +187,13 @@ internal static class RouteReader
         return new CommonSpec(parents.ToEquatableArray(), hostnames, useDefault);
     }
 
-    private static void TlsHostnames(Node node, EquatableArray<string> hostnames, int count)
+    private static void TlsHostnames(Node node, EquatableArray<string> hostnames, int count, bool required)
     {
+        if (!node.Exists && !required)
+        {
+            return;
+        }
+
         if (!node.Exists)
         {
             node.Error(DiagnosticCodes.RequiredField, "spec.hostnames is required for a TLSRoute: list the SNI hostnames (1 to 1024) it serves.");

@@ -40,13 +40,28 @@ public static class StatusWriter
     {
         using var stream = new MemoryStream();
         options ??= new StatusWriterOptions();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = options.Indented }))
+        using (var writer = new Utf8JsonWriter(stream, WriterOptions(options.Indented)))
         {
             Write(result, writer, options);
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    /// <summary>
+    /// The JSON writer options PolicyAttach uses everywhere: messages keep their quotes readable, and new lines are
+    /// <c>\n</c> on every platform so that output is byte-identical.
+    /// </summary>
+    /// <param name="indented">Whether to indent.</param>
+    /// <returns>The options.</returns>
+    public static JsonWriterOptions WriterOptions(bool indented) => new()
+    {
+        Indented = indented,
+#if NET9_0_OR_GREATER
+        NewLine = "\n",
+#endif
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Writes the statuses to a JSON writer.</summary>
     /// <param name="result">The evaluation.</param>
