@@ -1,4 +1,5 @@
 using PolicyAttach.Collections;
+using PolicyAttach.Policies;
 
 namespace PolicyAttach.Binding;
 
@@ -16,4 +17,11 @@ public sealed record EvaluationOptions
 
     /// <summary>The features claimed; <see cref="Features.All"/> by default.</summary>
     public EquatableArray<string> SupportedFeatures { get; init; } = Features.All;
+
+    /// <summary>
+    /// The policy kinds known beyond the standard ones (a profile such as <see cref="PolicyProfiles.EnvoyGateway"/>,
+    /// or kinds registered in code). Policy CRDs in the input labelled <c>gateway.networking.k8s.io/policy</c> are
+    /// always added.
+    /// </summary>
+    public PolicyKindRegistry PolicyKinds { get; init; } = PolicyKindRegistry.Standard;
 }

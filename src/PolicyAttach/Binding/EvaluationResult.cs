@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
+using PolicyAttach.Policies;
 using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Binding;
@@ -46,6 +47,9 @@ public sealed class EvaluationResult
 
     /// <summary>Routes with at least one owned parent.</summary>
     public EquatableArray<RouteResult> Routes { get; }
+
+    /// <summary>Policy attachment over this result: policy statuses and effective policies of every context.</summary>
+    public PolicyResolution Policies { get; internal set; } = null!;
 
     /// <summary>The result for a Gateway, or null when it is not owned.</summary>
     /// <param name="key">The Gateway's key.</param>

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
+using PolicyAttach.Policies;
 using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Binding;
@@ -53,13 +54,15 @@ public static class Evaluator
             EvaluateGateways(classes);
             EvaluateListenerSets();
             var routes = EvaluateRoutes();
-            return new EvaluationResult(
+            var result = new EvaluationResult(
                 _snapshot,
                 _options,
                 classes.Values.OrderBy(c => c.GatewayClass.Key).ToEquatableArray(),
                 _gateways.Values.OrderBy(g => g.Gateway.Key).Select(g => g.ToResult()).ToEquatableArray(),
                 _listenerSets.Values.OrderBy(l => l.ListenerSet.Key).Select(l => l.ToResult()).ToEquatableArray(),
                 routes);
+            result.Policies = PolicyEngine.Resolve(result, _options.PolicyKinds);
+            return result;
         }
 
         private Dictionary<string, GatewayClassResult> EvaluateClasses()

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
+using PolicyAttach.Policies;
 
 namespace PolicyAttach.Status;
 
@@ -91,6 +92,11 @@ public static class StatusWriter
         foreach (var route in result.Routes)
         {
             entries.Add((route.Route.Key, () => WriteRoute(writer, route, options)));
+        }
+
+        foreach (var policy in result.Policies.Statuses)
+        {
+            entries.Add((policy.Resource.Key, () => WritePolicy(writer, policy, options)));
         }
 
         writer.WriteStartArray();
@@ -200,13 +206,35 @@ public static class StatusWriter
         WriteFooter(writer);
     }
 
+    private static void WritePolicy(Utf8JsonWriter writer, PolicyStatusResult result, StatusWriterOptions options)
+    {
+        WriteHeader(writer, result.Resource);
+        writer.WriteStartArray("ancestors");
+        foreach (var ancestor in result.Ancestors)
+        {
+            writer.WriteStartObject();
+            WriteParentRef(writer, "ancestorRef", ancestor.AncestorRef);
+            writer.WriteString("controllerName", ancestor.ControllerName);
+            var scope = "ancestors/" + ancestor.AncestorRef.Kind + "/" + ancestor.AncestorRef.Namespace + "/" + ancestor.AncestorRef.Name + "/" + ancestor.AncestorRef.SectionName;
+            WriteConditions(writer, ancestor.Conditions, result.Resource.Key, scope, options);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        WriteFooter(writer);
+    }
+
     /// <summary>Writes a parent reference with its defaults filled in, as conformance compares it.</summary>
     internal static void WriteParentRef(Utf8JsonWriter writer, string name, ParentReference parentRef)
     {
         writer.WriteStartObject(name);
         writer.WriteString("group", parentRef.Group);
         writer.WriteString("kind", parentRef.Kind);
-        writer.WriteString("namespace", parentRef.Namespace);
+        if (parentRef.Namespace.Length > 0)
+        {
+            writer.WriteString("namespace", parentRef.Namespace);
+        }
+
         writer.WriteString("name", parentRef.Name);
         if (parentRef.SectionName is not null)
         {

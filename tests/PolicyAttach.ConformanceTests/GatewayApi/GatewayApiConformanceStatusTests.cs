@@ -89,7 +89,7 @@ public sealed partial class GatewayApiConformanceStatusTests(ITestOutputHelper o
         var report = new StringBuilder();
         var policyUnmet = unmet.Where(u => u.Policy).ToList();
         var coreUnmet = unmet.Where(u => !u.Policy).ToList();
-        report.AppendLine(CultureInfo.InvariantCulture, $"unmet: {coreUnmet.Count} route/gateway expectations, {policyUnmet.Count} policy expectations (policy status is not written yet)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"unmet: {coreUnmet.Count} route/gateway expectations, {policyUnmet.Count} policy expectations");
         foreach (var (bucket, items) in new[] { ("unmet expectations", coreUnmet), ("unmet policy expectations", policyUnmet) })
         {
             report.AppendLine(CultureInfo.InvariantCulture, $"== {bucket} ({items.Count}) ==");

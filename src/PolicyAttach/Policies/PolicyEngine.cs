@@ -1,0 +1,535 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using PolicyAttach.Binding;
+using PolicyAttach.Collections;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+using PolicyAttach.Snapshots;
+
+namespace PolicyAttach.Policies;
+
+/// <summary>
+/// GEP-713 policy attachment over a binding result: resolves targets, settles conflicts, folds defaults and
+/// overrides down the hierarchy once for all contexts (memoized on the state reaching each node, so contexts that
+/// share their policies share the work), and computes policy status
+/// (<see href="https://gateway-api.sigs.k8s.io/geps/gep-713/">GEP-713</see>; spec digest §14).
+/// </summary>
+public static class PolicyEngine
+{
+    /// <summary>Resolves every policy of the binding result's snapshot.</summary>
+    /// <param name="binding">The binding result (contexts: Gateways, listeners, routes on their listeners, rules, backends).</param>
+    /// <param name="registry">The policy kinds; CRDs in the snapshot labelled as policies are added to it.</param>
+    /// <returns>Statuses and effective policies.</returns>
+    public static PolicyResolution Resolve(EvaluationResult binding, PolicyKindRegistry? registry = null)
+    {
+        Guard.NotNull(binding);
+        registry = (registry ?? PolicyKindRegistry.Standard).WithCrds(binding.Snapshot);
+        var run = new PolicyRun(binding, registry);
+        return run.Execute();
+    }
+}
+
+/// <summary>The node of the hierarchy a policy attaches to: an object, and a section of it.</summary>
+internal readonly record struct NodeKey(ResourceKey Object, string? Section);
+
+/// <summary>One (policy, target) pair.</summary>
+internal sealed class Attachment
+{
+    public required IPolicyObject Policy { get; init; }
+
+    public required KubeObject Object { get; init; }
+
+    public required PolicyKindDefinition Definition { get; init; }
+
+    public required PolicyTargetReference Target { get; init; }
+
+    public PolicyLevel Level { get; init; }
+
+    public NodeKey Node { get; init; }
+
+    /// <summary>Accepted=False reason and message; null when the attachment applies.</summary>
+    public (string Reason, string Message)? Problem { get; set; }
+
+    public FieldTree? Default { get; set; }
+
+    public FieldTree? Override { get; set; }
+
+    /// <summary>Policy keys (and where) that replaced this policy's values somewhere below its target.</summary>
+    public SortedSet<string> OverriddenBy { get; } = new(StringComparer.Ordinal);
+
+    public bool Applies => Problem is null;
+}
+
+/// <summary>The folded defaults and overrides of one kind after some node.</summary>
+internal sealed class KindState
+{
+    public required PolicyKindDefinition Definition { get; init; }
+
+    public FieldTree? Overrides { get; init; }
+
+    public FieldTree? Defaults { get; init; }
+
+    /// <summary>The attachments that reached this state, established first.</summary>
+    public required ImmutableArray<Attachment> Attachments { get; init; }
+
+    public required EffectivePolicy Effective { get; init; }
+}
+
+/// <summary>The state reaching a node: per kind, what has been folded so far. Shared by reference between contexts.</summary>
+internal sealed class FoldState
+{
+    public static FoldState Empty { get; } = new(ImmutableSortedDictionary.Create<GroupKind, KindState>(), EffectivePolicies.None);
+
+    public FoldState(ImmutableSortedDictionary<GroupKind, KindState> kinds, EffectivePolicies effective)
+    {
+        Kinds = kinds;
+        Effective = effective;
+    }
+
+    public ImmutableSortedDictionary<GroupKind, KindState> Kinds { get; }
+
+    public EffectivePolicies Effective { get; }
+}
+
+internal sealed class PolicyRun
+{
+    private readonly EvaluationResult _binding;
+    private readonly Snapshot _snapshot;
+    private readonly PolicyKindRegistry _registry;
+    private readonly ReferenceGrants _grants;
+    private readonly List<Attachment> _attachments = [];
+    private readonly Dictionary<NodeKey, List<Attachment>> _byNode = [];
+    private readonly Dictionary<(FoldState, NodeKey), FoldState> _memo = [];
+    private readonly Dictionary<ResourceKey, FoldState> _gatewayStates = [];
+    private readonly Dictionary<NodeKey, FoldState> _listenerStates = [];
+
+    public PolicyRun(EvaluationResult binding, PolicyKindRegistry registry)
+    {
+        _binding = binding;
+        _snapshot = binding.Snapshot;
+        _registry = registry;
+        _grants = new ReferenceGrants(_snapshot);
+    }
+
+    public PolicyResolution Execute()
+    {
+        foreach (var policy in _snapshot.Policies)
+        {
+            var kind = new GroupKind(policy.Key.Group, policy.Key.Kind);
+            var definition = _registry.Find(kind) ?? (policy is PolicyObject ? PolicyKindRegistry.InheritedDefinition(kind) : null);
+            if (definition is not null)
+            {
+                Attach(policy, definition);
+            }
+        }
+
+        SettleConflicts();
+        foreach (var attachment in _attachments.Where(a => a.Applies))
+        {
+            if (!_byNode.TryGetValue(attachment.Node, out var list))
+            {
+                _byNode[attachment.Node] = list = [];
+            }
+
+            list.Add(attachment);
+        }
+
+        foreach (var list in _byNode.Values)
+        {
+            list.Sort(Established);
+        }
+
+        FoldContexts();
+        var statuses = new PolicyStatusBuilder(_binding, _attachments, _grants).Build();
+        return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates, _binding);
+    }
+
+    /// <summary>Older first, then namespace/name: the established policy of a pair at the same level (spec digest §14.4).</summary>
+    private static int Established(Attachment a, Attachment b)
+    {
+        var c = a.Policy.Metadata.CreationTimestamp.CompareTo(b.Policy.Metadata.CreationTimestamp);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = string.CompareOrdinal(a.Policy.Key.Namespace, b.Policy.Key.Namespace);
+        return c != 0 ? c : string.CompareOrdinal(a.Policy.Key.Name, b.Policy.Key.Name);
+    }
+
+    private void Attach(IPolicyObject policy, PolicyKindDefinition definition)
+    {
+        var obj = (KubeObject)policy;
+        var targets = new List<PolicyTargetReference>(policy.TargetRefs);
+        foreach (var selector in policy.TargetSelectors)
+        {
+            foreach (var candidate in _snapshot.OfKind(new GroupKind(selector.Group, selector.Kind)))
+            {
+                var sameNamespace = candidate.Namespace == obj.Namespace;
+                var namespaceOk = selector.NamespaceSelector is null ? sameNamespace : selector.NamespaceSelector.Matches(_snapshot.NamespaceLabels(candidate.Namespace));
+                if (namespaceOk && selector.Selector.Matches(candidate.Metadata.Labels)
+                    && !targets.Any(t => t.TargetKey == candidate.Key && t.SectionName is null))
+                {
+                    targets.Add(new PolicyTargetReference { Group = candidate.Group, Kind = candidate.Kind, Namespace = candidate.Namespace, Name = candidate.Name });
+                }
+            }
+        }
+
+        foreach (var target in targets)
+        {
+            var level = definition.LevelOf(new GroupKind(target.Group, target.Kind), target.SectionName is not null);
+            var attachment = new Attachment
+            {
+                Policy = policy,
+                Object = obj,
+                Definition = definition,
+                Target = target,
+                Level = level ?? PolicyLevel.Gateway,
+                Node = new NodeKey(target.TargetKey, target.SectionName),
+            };
+            _attachments.Add(attachment);
+            if (level is null)
+            {
+                attachment.Problem = (ConditionReasons.Invalid, $"{definition.Kind.Kind} cannot target {target.Kind}{(target.SectionName is null ? string.Empty : " with a sectionName")}; target one of {string.Join(", ", definition.Targets.Select(t => t.Target.Kind))}.");
+                continue;
+            }
+
+            if (target.Namespace != obj.Namespace && !CrossNamespaceAllowed(definition, obj, target))
+            {
+                attachment.Problem = (ConditionReasons.Invalid, $"{target.Kind} {target.Namespace}/{target.Name} is in another namespace, which {definition.Kind.Kind} may not target{(definition.CrossNamespace == CrossNamespaceTargets.WithReferenceGrant ? " without a ReferenceGrant in \"" + target.Namespace + "\"" : string.Empty)}.");
+                continue;
+            }
+
+            var targetObject = _snapshot.Find(target.TargetKey);
+            if (targetObject is null)
+            {
+                attachment.Problem = (ConditionReasons.TargetNotFound, $"{target.Kind} {target.Namespace}/{target.Name} does not exist.");
+                continue;
+            }
+
+            if (target.SectionName is { } section && !HasSection(targetObject, section))
+            {
+                attachment.Problem = (ConditionReasons.TargetNotFound, $"{target.Kind} {target.Namespace}/{target.Name} has no section \"{section}\" ({SectionWhat(targetObject)}); fix sectionName.");
+                continue;
+            }
+
+            var problem = Validate(policy, definition);
+            if (problem is not null)
+            {
+                attachment.Problem = problem;
+                continue;
+            }
+
+            var (defaults, overrides) = Stanzas(policy, definition);
+            attachment.Default = defaults is null ? null : FieldTree.FromJson(defaults.Value, new FieldSource(policy.Key, attachment.Level, StanzaKind.Default));
+            attachment.Override = overrides is null ? null : FieldTree.FromJson(overrides.Value, new FieldSource(policy.Key, attachment.Level, StanzaKind.Override));
+        }
+    }
+
+    private bool CrossNamespaceAllowed(PolicyKindDefinition definition, KubeObject policy, PolicyTargetReference target) => definition.CrossNamespace switch
+    {
+        CrossNamespaceTargets.Allowed => true,
+        CrossNamespaceTargets.WithReferenceGrant => _grants.Allows(policy.Key, target.TargetKey),
+        _ => false,
+    };
+
+    private static bool HasSection(KubeObject target, string section) => target switch
+    {
+        Gateway g => g.Listeners.Any(l => l.Name == section),
+        ListenerSet s => s.Listeners.Any(l => l.Name == section),
+        RouteBase r => Enumerable.Range(0, r.RuleCount).Any(i => r.RuleName(i) == section),
+        Service s => s.Ports.Any(p => p.Name == section),
+        _ => false,
+    };
+
+    private static string SectionWhat(KubeObject target) => target switch
+    {
+        Gateway or ListenerSet => "a listener name",
+        RouteBase => "a rule name",
+        Service => "a port name",
+        _ => "sections are not supported on this kind",
+    };
+
+    /// <summary>Checks what the standard kinds define as invalid (spec digest §14.7).</summary>
+    private (string Reason, string Message)? Validate(IPolicyObject policy, PolicyKindDefinition definition)
+    {
+        if (policy is BackendTlsPolicy tls && tls.WellKnownCaCertificates is { } wellKnown && wellKnown != "System")
+        {
+            return (ConditionReasons.Invalid, $"wellKnownCACertificates \"{wellKnown}\" is not supported; use System or caCertificateRefs.");
+        }
+
+        if (policy is BackendTlsPolicy btp && !btp.CaCertificateRefs.IsEmpty && BackendTlsCaProblems(btp).Count == btp.CaCertificateRefs.Count)
+        {
+            return ("NoValidCACertificate", "No caCertificateRef of the policy is valid; fix the references.");
+        }
+
+        return null;
+    }
+
+    internal List<(string Reason, string Message)> BackendTlsCaProblems(BackendTlsPolicy policy) => BackendTlsCa.Problems(_snapshot, policy);
+
+    private static (JsonElement? Default, JsonElement? Override) Stanzas(IPolicyObject policy, PolicyKindDefinition definition)
+    {
+        var spec = policy.Spec.Element;
+        if (definition.Stanzas == StanzaSource.DefaultAndOverride && spec.ValueKind == JsonValueKind.Object)
+        {
+            JsonElement? d = spec.TryGetProperty("default", out var dv) ? dv : spec.TryGetProperty("defaults", out var dsv) ? dsv : null;
+            JsonElement? o = spec.TryGetProperty("override", out var ov) ? ov : spec.TryGetProperty("overrides", out var osv) ? osv : null;
+            if (d is not null || o is not null)
+            {
+                return (d, o);
+            }
+        }
+
+        return (WithoutTargets(spec), null);
+    }
+
+    /// <summary>The spec without its target fields: what a policy without stanzas says.</summary>
+    private static JsonElement WithoutTargets(JsonElement spec)
+    {
+        if (spec.ValueKind != JsonValueKind.Object)
+        {
+            return spec;
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            foreach (var property in spec.EnumerateObject())
+            {
+                if (property.Name is not ("targetRef" or "targetRefs" or "targetSelectors" or "mergeType"))
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        using var doc = JsonDocument.Parse(stream.ToArray());
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>Two policies of a conflicting kind on the same target and section: the oldest wins (spec digest §14.4, §14.7).</summary>
+    private void SettleConflicts()
+    {
+        foreach (var group in _attachments.Where(a => a.Applies && (a.Definition.ConflictOnSameTarget || a.Definition.Strategy == MergeStrategy.None))
+                     .GroupBy(a => (a.Definition.Kind, a.Node)))
+        {
+            var ordered = group.ToList();
+            ordered.Sort(Established);
+            var winner = ordered[0];
+            foreach (var loser in ordered.Skip(1).Where(l => l.Policy.Key != winner.Policy.Key))
+            {
+                loser.Problem = (ConditionReasons.Conflicted, $"{winner.Policy.Key} already targets {loser.Target.Kind} {loser.Target.Namespace}/{loser.Target.Name}{(loser.Target.SectionName is null ? string.Empty : " section " + loser.Target.SectionName)} and is older; only one {loser.Definition.Kind.Kind} can apply there.");
+            }
+        }
+    }
+
+    private void FoldContexts()
+    {
+        var classes = _binding.GatewayClasses.ToDictionary(c => c.GatewayClass.Name, c => c.GatewayClass.Key, StringComparer.Ordinal);
+        foreach (var gateway in _binding.Gateways)
+        {
+            var state = FoldState.Empty;
+            if (classes.TryGetValue(gateway.Gateway.GatewayClassName, out var classKey))
+            {
+                state = Fold(state, new NodeKey(classKey, null));
+            }
+
+            state = Fold(state, new NodeKey(gateway.Gateway.Key, null));
+            _gatewayStates[gateway.Gateway.Key] = state;
+            foreach (var listener in gateway.Listeners)
+            {
+                _listenerStates[new NodeKey(gateway.Gateway.Key, listener.Name)] = Fold(state, new NodeKey(gateway.Gateway.Key, listener.Name));
+            }
+        }
+
+        foreach (var set in _binding.ListenerSets)
+        {
+            if (!_gatewayStates.TryGetValue(set.Parent, out var parent))
+            {
+                continue;
+            }
+
+            var state = Fold(parent, new NodeKey(set.ListenerSet.Key, null));
+            _gatewayStates[set.ListenerSet.Key] = state;
+            foreach (var listener in set.Listeners)
+            {
+                _listenerStates[new NodeKey(set.ListenerSet.Key, listener.Name)] = Fold(state, new NodeKey(set.ListenerSet.Key, listener.Name));
+            }
+        }
+
+        var seen = new HashSet<(FoldState, ResourceKey)>();
+        foreach (var route in _binding.Routes)
+        {
+            var backendsByRule = route.BackendRefs.Where(b => b.IsValid && !b.IsMirror).ToLookup(b => b.RuleIndex);
+            foreach (var parent in route.Parents.Where(p => p.IsAccepted))
+            {
+                foreach (var verdict in parent.Listeners.Where(v => v.Attached))
+                {
+                    if (!_listenerStates.TryGetValue(new NodeKey(verdict.Owner, verdict.ListenerName), out var listenerState)
+                        || !seen.Add((listenerState, route.Route.Key)))
+                    {
+                        continue;
+                    }
+
+                    var routeState = Fold(listenerState, new NodeKey(route.Route.Key, null));
+                    for (var rule = 0; rule < route.Route.RuleCount; rule++)
+                    {
+                        var ruleState = route.Route.RuleName(rule) is { } name ? Fold(routeState, new NodeKey(route.Route.Key, name)) : routeState;
+                        foreach (var backend in backendsByRule[rule])
+                        {
+                            var serviceState = Fold(ruleState, new NodeKey(backend.BackendRef.TargetKey, null));
+                            var port = backend.BackendRef.Port is { } p ? _snapshot.Find<Service>(backend.BackendRef.TargetKey)?.FindPort(p)?.Name : null;
+                            if (port is not null)
+                            {
+                                Fold(serviceState, new NodeKey(backend.BackendRef.TargetKey, port));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The state after a node: the parent's state with the node's policies folded in; memoized.</summary>
+    internal FoldState Fold(FoldState parent, NodeKey node)
+    {
+        if (!_byNode.TryGetValue(node, out var attachments))
+        {
+            return parent;
+        }
+
+        if (_memo.TryGetValue((parent, node), out var cached))
+        {
+            return cached;
+        }
+
+        var kinds = parent.Kinds;
+        foreach (var group in attachments.GroupBy(a => a.Definition.Kind))
+        {
+            kinds.TryGetValue(group.Key, out var above);
+            kinds = kinds.SetItem(group.Key, FoldKind(above, group.ToList()));
+        }
+
+        var state = new FoldState(kinds, new EffectivePolicies(kinds.Values.Select(k => k.Effective).ToEquatableArray()));
+        _memo[(parent, node)] = state;
+        return state;
+    }
+
+    private static KindState FoldKind(KindState? above, List<Attachment> level)
+    {
+        var definition = level[0].Definition;
+        var keys = definition.MergeKeys;
+        FieldTree? overrides = above?.Overrides;
+        FieldTree? defaults = above?.Defaults;
+        var patch = definition.Strategy is MergeStrategy.Patch or MergeStrategy.KeyedPatch;
+        if (definition.Strategy == MergeStrategy.KeyedPatch || definition.Strategy == MergeStrategy.Patch)
+        {
+            keys = definition.Strategy == MergeStrategy.KeyedPatch ? keys : StringMap.Empty;
+        }
+
+        // Overrides: the established one wins, so apply the newest first and the oldest (then the levels above) on top.
+        FieldTree? levelOverrides = null;
+        for (var i = level.Count - 1; i >= 0; i--)
+        {
+            if (level[i].Override is { } o)
+            {
+                levelOverrides = Combine(levelOverrides, o, patch, keys, definition);
+            }
+        }
+
+        if (levelOverrides is not null)
+        {
+            overrides = overrides is null ? levelOverrides : Combine(levelOverrides, overrides, patch, keys, definition);
+        }
+
+        // Defaults: the challenger wins, so apply the oldest first and the newest on top, all on top of the levels above.
+        foreach (var attachment in level)
+        {
+            if (attachment.Default is { } d)
+            {
+                if (!patch && defaults is not null && definition.ReportOverridden)
+                {
+                    MarkOverridden(above, attachment);
+                }
+
+                defaults = Combine(defaults, d, patch, keys, definition);
+            }
+        }
+
+        var effectiveTree = overrides is null ? defaults : defaults is null ? overrides : Combine(defaults, overrides, patch, keys, definition);
+        var attachments = (above?.Attachments ?? []).AddRange(level);
+        return new KindState
+        {
+            Definition = definition,
+            Overrides = overrides,
+            Defaults = defaults,
+            Attachments = attachments,
+            Effective = Materialize(definition.Kind, effectiveTree, attachments),
+        };
+    }
+
+    private static void MarkOverridden(KindState? above, Attachment winner)
+    {
+        if (above is null)
+        {
+            return;
+        }
+
+        foreach (var loser in above.Attachments)
+        {
+            if (loser.Default is not null && loser.Policy.Key != winner.Policy.Key)
+            {
+                loser.OverriddenBy.Add($"{winner.Target.Kind} {winner.Target.Namespace}/{winner.Target.Name}{(winner.Target.SectionName is null ? string.Empty : "/" + winner.Target.SectionName)}");
+            }
+        }
+    }
+
+    /// <summary>Lays <paramref name="top"/> over <paramref name="bottom"/>: the top wins on conflicts.</summary>
+    private static FieldTree? Combine(FieldTree? bottom, FieldTree top, bool patch, StringMap keys, PolicyKindDefinition definition)
+    {
+        if (definition.Strategy == MergeStrategy.Custom && definition.CustomMerger is { } merger && bottom is not null)
+        {
+            var merged = merger.Merge(ToJson(bottom), ToJson(top), isOverride: false);
+            var source = top is FieldLeaf leaf ? leaf.Source : FirstSource(top);
+            return FieldTree.FromJson(merged.Element, source).Beating(bottom);
+        }
+
+        return patch ? FieldTree.MergePatch(bottom, top, keys) : FieldTree.Replace(bottom, top);
+    }
+
+    private static FieldSource FirstSource(FieldTree tree)
+    {
+        var sources = new HashSet<FieldSource>();
+        tree.CollectSources(sources);
+        return sources.OrderBy(s => s.Policy).First();
+    }
+
+    private static JsonData ToJson(FieldTree tree)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            tree.Write(writer);
+        }
+
+        using var doc = JsonDocument.Parse(stream.ToArray());
+        return JsonData.From(doc.RootElement);
+    }
+
+    private static EffectivePolicy Materialize(GroupKind kind, FieldTree? tree, ImmutableArray<Attachment> attachments)
+    {
+        var fields = new List<EffectiveField>();
+        tree?.Leaves(string.Empty, fields);
+        return new EffectivePolicy
+        {
+            Kind = kind,
+            Document = tree is null ? JsonData.EmptyObject : ToJson(tree),
+            Fields = fields.ToEquatableArray(),
+            Policies = attachments.Select(a => a.Policy.Key).Distinct().ToEquatableArray(),
+        };
+    }
+}

@@ -1,0 +1,144 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using PolicyAttach.Collections;
+using PolicyAttach.Model;
+using PolicyAttach.Snapshots;
+
+namespace PolicyAttach.Policies;
+
+/// <summary>
+/// The policy kinds the engine knows: the standard ones, those registered in code or by a profile, and those
+/// declared by CRDs in the input that carry the <c>gateway.networking.k8s.io/policy</c> label. Immutable.
+/// </summary>
+public sealed class PolicyKindRegistry
+{
+    /// <summary>The label a policy CRD carries, with the value <c>Direct</c> or <c>Inherited</c> (spec digest §14.1).</summary>
+    public const string PolicyLabel = "gateway.networking.k8s.io/policy";
+
+    private readonly FrozenDictionary<GroupKind, PolicyKindDefinition> _kinds;
+
+    private PolicyKindRegistry(IEnumerable<PolicyKindDefinition> kinds)
+    {
+        var map = new Dictionary<GroupKind, PolicyKindDefinition>();
+        foreach (var kind in kinds)
+        {
+            map[kind.Kind] = kind;
+        }
+
+        _kinds = map.ToFrozenDictionary();
+    }
+
+    /// <summary>The standard kinds: BackendTLSPolicy and XBackendTrafficPolicy.</summary>
+    public static PolicyKindRegistry Standard { get; } = new(StandardKinds());
+
+    /// <summary>Every definition, sorted by group and kind.</summary>
+    public IEnumerable<PolicyKindDefinition> Kinds => _kinds.Values.OrderBy(k => k.Kind);
+
+    /// <summary>A registry with more kinds; a later definition of the same kind replaces an earlier one.</summary>
+    /// <param name="kinds">The definitions to add.</param>
+    /// <returns>The new registry.</returns>
+    public PolicyKindRegistry With(IEnumerable<PolicyKindDefinition> kinds) => new(_kinds.Values.Concat(Guard.NotNull(kinds)));
+
+    /// <summary>A registry with a known implementation's kinds and rules added.</summary>
+    /// <param name="profile">A profile such as <see cref="PolicyProfiles.EnvoyGateway"/>.</param>
+    /// <returns>The new registry.</returns>
+    public PolicyKindRegistry WithProfile(PolicyProfile profile) => With(Guard.NotNull(profile).Kinds);
+
+    /// <summary>
+    /// A registry with the kinds of every policy CRD in the snapshot labelled <c>gateway.networking.k8s.io/policy</c>
+    /// that is not already known. Inherited kinds take the standard ingress hierarchy with Patch defaults and overrides;
+    /// Direct kinds conflict on the same target.
+    /// </summary>
+    /// <param name="snapshot">The input.</param>
+    /// <returns>The new registry.</returns>
+    public PolicyKindRegistry WithCrds(Snapshot snapshot)
+    {
+        var added = new List<PolicyKindDefinition>();
+        foreach (var crd in Guard.NotNull(snapshot).OfKind(new GroupKind(Groups.ApiExtensions, "CustomResourceDefinition")).OfType<GenericObject>())
+        {
+            var label = crd.Metadata.Labels.GetValueOrDefault(PolicyLabel);
+            if (label is not ("Direct" or "Inherited"))
+            {
+                continue;
+            }
+
+            var spec = crd.Raw.Element.TryGetProperty("spec", out var s) ? s : default;
+            if (spec.ValueKind != JsonValueKind.Object
+                || !spec.TryGetProperty("group", out var group) || group.ValueKind != JsonValueKind.String
+                || !spec.TryGetProperty("names", out var names) || !names.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String)
+            {
+                continue;
+            }
+
+            var key = new GroupKind(group.GetString()!, kind.GetString()!);
+            if (!_kinds.ContainsKey(key))
+            {
+                added.Add(label == "Direct" ? DirectDefinition(key) : InheritedDefinition(key));
+            }
+        }
+
+        return added.Count == 0 ? this : With(added);
+    }
+
+    /// <summary>The definition of a kind, or null.</summary>
+    /// <param name="kind">The policy's group and kind.</param>
+    /// <returns>The definition, or null when the kind is not known.</returns>
+    public PolicyKindDefinition? Find(GroupKind kind) => _kinds.GetValueOrDefault(kind);
+
+    /// <summary>
+    /// The definition used for a policy-shaped object of an unknown kind (it has targetRef(s) or targetSelectors):
+    /// Inherited, the standard hierarchy, Patch defaults and overrides. This is how a policy CRD works with no
+    /// registration at all.
+    /// </summary>
+    /// <param name="kind">The policy's group and kind.</param>
+    /// <returns>The definition.</returns>
+    public static PolicyKindDefinition InheritedDefinition(GroupKind kind) => new()
+    {
+        Kind = kind,
+        Class = PolicyClass.Inherited,
+        Targets = PolicyKindDefinition.InheritedIngressTargets,
+        Strategy = MergeStrategy.Patch,
+        Stanzas = StanzaSource.DefaultAndOverride,
+    };
+
+    /// <summary>The definition of a Direct policy kind with no more specific knowledge: strategy None, oldest wins.</summary>
+    /// <param name="kind">The policy's group and kind.</param>
+    /// <returns>The definition.</returns>
+    public static PolicyKindDefinition DirectDefinition(GroupKind kind) => new()
+    {
+        Kind = kind,
+        Class = PolicyClass.Direct,
+        Targets = PolicyKindDefinition.InheritedIngressTargets,
+        Strategy = MergeStrategy.None,
+        Stanzas = StanzaSource.WholeSpecAsDefault,
+        ConflictOnSameTarget = true,
+    };
+
+    private static IEnumerable<PolicyKindDefinition> StandardKinds()
+    {
+        var service = new GroupKind(Groups.Core, "Service");
+        yield return new PolicyKindDefinition
+        {
+            Kind = new GroupKind(Groups.Gateway, "BackendTLSPolicy"),
+            Class = PolicyClass.Direct,
+            Targets = [new PolicyTargetKind(service, PolicyLevel.Service, PolicyLevel.ServicePort)],
+            Strategy = MergeStrategy.None,
+            Stanzas = StanzaSource.WholeSpecAsDefault,
+            ConflictOnSameTarget = true,
+        };
+        yield return new PolicyKindDefinition
+        {
+            Kind = new GroupKind(Groups.GatewayExperimental, "XBackendTrafficPolicy"),
+            Class = PolicyClass.Direct,
+            Targets = [new PolicyTargetKind(service, PolicyLevel.Service, null)],
+            Strategy = MergeStrategy.None,
+            Stanzas = StanzaSource.WholeSpecAsDefault,
+            ConflictOnSameTarget = true,
+        };
+    }
+}
+
+/// <summary>A named set of policy kinds and rules of one implementation.</summary>
+/// <param name="Name">The name used on the command line, such as <c>envoy-gateway</c>.</param>
+/// <param name="Kinds">The kinds it defines.</param>
+public sealed record PolicyProfile(string Name, EquatableArray<PolicyKindDefinition> Kinds);

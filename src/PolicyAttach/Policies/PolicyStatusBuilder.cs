@@ -1,0 +1,209 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Collections;
+using PolicyAttach.Model;
+
+namespace PolicyAttach.Policies;
+
+/// <summary>Builds <c>PolicyStatus.ancestors</c> for every policy (spec digest §14.6).</summary>
+internal sealed class PolicyStatusBuilder
+{
+    /// <summary>The most ancestors a PolicyStatus may hold.</summary>
+    public const int MaxAncestors = 16;
+
+    private readonly EvaluationResult _binding;
+    private readonly List<Attachment> _attachments;
+    private readonly Dictionary<ResourceKey, List<(RouteResult Route, BackendRefResult Backend)>> _routesByService = [];
+
+    public PolicyStatusBuilder(EvaluationResult binding, List<Attachment> attachments, ReferenceGrants grants)
+    {
+        _binding = binding;
+        _attachments = attachments;
+        _ = grants;
+        foreach (var route in binding.Routes)
+        {
+            foreach (var backend in route.BackendRefs)
+            {
+                if (!_routesByService.TryGetValue(backend.BackendRef.TargetKey, out var list))
+                {
+                    _routesByService[backend.BackendRef.TargetKey] = list = [];
+                }
+
+                list.Add((route, backend));
+            }
+        }
+    }
+
+    public EquatableArray<PolicyStatusResult> Build()
+    {
+        var results = new List<PolicyStatusResult>();
+        foreach (var group in _attachments.GroupBy(a => a.Policy.Key).OrderBy(g => g.Key))
+        {
+            var ancestors = new Dictionary<ParentReference, (string Controller, List<Condition> Conditions)>();
+            foreach (var attachment in group)
+            {
+                foreach (var (ancestor, controller) in Ancestors(attachment))
+                {
+                    if (ancestors.TryGetValue(ancestor, out var existing) && !Worse(attachment, existing.Conditions))
+                    {
+                        continue;
+                    }
+
+                    ancestors[ancestor] = (controller, Conditions(attachment));
+                }
+            }
+
+            if (ancestors.Count == 0)
+            {
+                continue;
+            }
+
+            var first = group.First();
+            results.Add(new PolicyStatusResult
+            {
+                Policy = first.Policy,
+                Resource = first.Object,
+                Ancestors = Cap(ancestors.Select(a => new PolicyAncestorResult
+                {
+                    AncestorRef = a.Key,
+                    ControllerName = a.Value.Controller,
+                    Conditions = a.Value.Conditions.OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+                }).ToList(), first.Object.Metadata.Generation),
+            });
+        }
+
+        return results.ToEquatableArray();
+    }
+
+    private static bool Worse(Attachment attachment, List<Condition> existing)
+        => attachment.Problem is not null && existing.Any(c => c.Type == ConditionTypes.Accepted && c.IsTrue);
+
+    /// <summary>The ancestors an attachment reports on: the Gateways (or ListenerSets) through which it takes effect.</summary>
+    private IEnumerable<(ParentReference Ancestor, string Controller)> Ancestors(Attachment attachment)
+    {
+        var target = attachment.Target;
+        var group = new GroupKind(target.Group, target.Kind);
+        if (group == new GroupKind(Groups.Gateway, "Gateway"))
+        {
+            if (_binding.FindGateway(target.TargetKey) is { } gateway)
+            {
+                yield return (Ref(target, target.SectionName), gateway.ControllerName);
+            }
+            else if (!attachment.Definition.OmitMissingTargets && attachment.Problem?.Reason == ConditionReasons.TargetNotFound)
+            {
+                yield return (Ref(target, target.SectionName), DefaultController);
+            }
+
+            yield break;
+        }
+
+        if (group == new GroupKind(Groups.Gateway, "ListenerSet"))
+        {
+            if (_binding.FindListenerSet(target.TargetKey) is { } set && _binding.FindGateway(set.Parent) is { } parent)
+            {
+                yield return (Ref(target, target.SectionName), parent.ControllerName);
+            }
+
+            yield break;
+        }
+
+        if (group == new GroupKind(Groups.Gateway, "GatewayClass"))
+        {
+            var cls = _binding.GatewayClasses.FirstOrDefault(c => c.GatewayClass.Name == target.Name);
+            if (cls is not null)
+            {
+                yield return (new ParentReference { Group = Groups.Gateway, Kind = "GatewayClass", Namespace = string.Empty, Name = target.Name }, cls.GatewayClass.ControllerName);
+            }
+
+            yield break;
+        }
+
+        if (_binding.FindRoute(target.TargetKey) is { } route && route.Route.Kind == target.Kind)
+        {
+            foreach (var parent in route.Parents)
+            {
+                yield return (parent.ParentRef, parent.ControllerName);
+            }
+
+            yield break;
+        }
+
+        if (group == new GroupKind(Groups.Core, "Service") && _routesByService.TryGetValue(target.TargetKey, out var uses))
+        {
+            var service = _binding.Snapshot.Find<Service>(target.TargetKey);
+            foreach (var (usingRoute, backend) in uses)
+            {
+                if (target.SectionName is { } section && service?.FindPort(backend.BackendRef.Port ?? -1)?.Name != section)
+                {
+                    continue;
+                }
+
+                foreach (var parent in usingRoute.Parents)
+                {
+                    yield return (parent.ParentRef, parent.ControllerName);
+                }
+            }
+
+            yield break;
+        }
+
+        if (!attachment.Definition.OmitMissingTargets && attachment.Problem?.Reason == ConditionReasons.TargetNotFound && !_binding.Options.ControllerNames.IsEmpty)
+        {
+            yield return (Ref(target, target.SectionName), DefaultController);
+        }
+    }
+
+    private string DefaultController => _binding.Options.ControllerNames.IsEmpty ? string.Empty : _binding.Options.ControllerNames[0];
+
+    private static ParentReference Ref(PolicyTargetReference target, string? section)
+        => new() { Group = target.Group, Kind = target.Kind, Namespace = target.Namespace, Name = target.Name, SectionName = section, NamespaceSet = true };
+
+    private List<Condition> Conditions(Attachment attachment)
+    {
+        var g = attachment.Object.Metadata.Generation;
+        var conditions = new List<Condition>();
+        var name = $"{attachment.Definition.Kind.Kind} {attachment.Policy.Key.Namespace}/{attachment.Policy.Key.Name}";
+        conditions.Add(attachment.Problem is { } problem
+            ? Condition.Make(ConditionTypes.Accepted, false, problem.Reason, problem.Message, g)
+            : Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"{name} is accepted.", g));
+        if (attachment.Policy is BackendTlsPolicy tls)
+        {
+            var problems = BackendTlsCa.Problems(_binding.Snapshot, tls);
+            conditions.Add(problems.Count == 0
+                ? Condition.Make(ConditionTypes.ResolvedRefs, true, ConditionReasons.ResolvedRefs, "All CA certificate references are resolved.", g)
+                : Condition.Make(ConditionTypes.ResolvedRefs, false, problems[0].Reason, problems[0].Message, g));
+        }
+
+        if (attachment.Definition.ReportOverridden && attachment.OverriddenBy.Count > 0)
+        {
+            conditions.Add(Condition.Make("Overridden", true, "Overridden", $"{name} is overridden by more specific policies on: {string.Join(", ", attachment.OverriddenBy)}.", g));
+        }
+
+        return conditions;
+    }
+
+    /// <summary>At most 16 ancestors: those not accepted first, then by namespace and name; the 16th says how many were left out.</summary>
+    private static EquatableArray<PolicyAncestorResult> Cap(List<PolicyAncestorResult> ancestors, long generation)
+    {
+        var ordered = ancestors
+            .OrderBy(a => a.Conditions.Any(c => c.Type == ConditionTypes.Accepted && !c.IsTrue) ? 0 : 1)
+            .ThenBy(a => a.AncestorRef.Namespace, StringComparer.Ordinal)
+            .ThenBy(a => a.AncestorRef.Name, StringComparer.Ordinal)
+            .ThenBy(a => a.AncestorRef.Kind, StringComparer.Ordinal)
+            .ThenBy(a => a.AncestorRef.SectionName ?? string.Empty, StringComparer.Ordinal)
+            .ToList();
+        if (ordered.Count <= MaxAncestors)
+        {
+            return ordered.ToEquatableArray();
+        }
+
+        var left = ordered.Count - MaxAncestors;
+        var last = ordered[MaxAncestors - 1];
+        ordered[MaxAncestors - 1] = last with
+        {
+            Conditions = last.Conditions
+                .Append(Condition.Make("Aggregated", true, "Aggregated", $"The policy has {ordered.Count} ancestors; status holds at most {MaxAncestors}, so {left} are not listed.", generation))
+                .OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+        };
+        return ordered.Take(MaxAncestors).ToEquatableArray();
+    }
+}
