@@ -97,6 +97,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         {
             DefaultCreationTimestamp = options.Epoch.AddSeconds(_documents),
             DefaultNamespace = options.DefaultNamespace,
+            AcceptUnservedVersions = options.AcceptUnservedVersions,
         };
         _documents++;
         var result = ManifestReader.Read(element, readOptions);

@@ -25,4 +25,10 @@ public sealed record ManifestLoaderOptions
 
     /// <summary>Opens what the path <c>-</c> reads; null for the process's standard input. The stream is disposed after reading.</summary>
     public Func<Stream>? StandardInput { get; init; }
+
+    /// <summary>
+    /// Read a known kind at an apiVersion the API server does not serve (with a warning) instead of dropping it, as an
+    /// implementation that ignores apiVersion does (see <see cref="ManifestReadOptions.AcceptUnservedVersions"/>).
+    /// </summary>
+    public bool AcceptUnservedVersions { get; init; }
 }

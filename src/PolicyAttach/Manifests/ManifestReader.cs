@@ -17,6 +17,13 @@ public sealed record ManifestReadOptions
 
     /// <summary>The namespace given to a namespaced object that has none (as <c>kubectl apply</c> would).</summary>
     public string DefaultNamespace { get; init; } = "default";
+
+    /// <summary>
+    /// Read a known kind at an apiVersion the API server does not serve (for example BackendTLSPolicy v1alpha2) with a
+    /// warning, instead of dropping it. Implementations that decode by kind and ignore apiVersion (Envoy Gateway's
+    /// translator) behave this way; the fields are the same in every version PolicyAttach reads.
+    /// </summary>
+    public bool AcceptUnservedVersions { get; init; }
 }
 
 /// <summary>The outcome of reading one document: the object, if it could be kept, and what was found.</summary>
@@ -98,10 +105,14 @@ public static class ManifestReader
         var version = ApiVersions.VersionOf(apiVersion);
         if (!entry.Versions.Contains(version, StringComparer.Ordinal))
         {
-            root["apiVersion"].Error(
-                DiagnosticCodes.UnservedVersion,
-                $"{apiVersion} is not a served version of {groupKind}; use one of {string.Join(", ", entry.Versions.Select(v => groupKind.Group.Length == 0 ? v : groupKind.Group + "/" + v))}.");
-            return null;
+            var message = $"{apiVersion} is not a served version of {groupKind}; use one of {string.Join(", ", entry.Versions.Select(v => groupKind.Group.Length == 0 ? v : groupKind.Group + "/" + v))}.";
+            if (!options.AcceptUnservedVersions)
+            {
+                root["apiVersion"].Error(DiagnosticCodes.UnservedVersion, message);
+                return null;
+            }
+
+            root["apiVersion"].Warning(DiagnosticCodes.UnservedVersion, message + " It is read as the served version with the same fields.");
         }
 
         return entry.Read(root, new ObjectHeader(apiVersion, metadata));

@@ -20,10 +20,22 @@ internal static class EnvoyGatewayComparer
     private const string GatewayGroup = "gateway.networking.k8s.io";
     private static readonly HashSet<string> RouteKinds = new(StringComparer.Ordinal) { "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute" };
 
+    private static readonly HashSet<string> PolicyKinds = new(StringComparer.Ordinal)
+    {
+        "BackendTrafficPolicy", "ClientTrafficPolicy", "SecurityPolicy", "EnvoyExtensionPolicy", "BackendTLSPolicy",
+    };
+
     public static bool IsCompared(string kind) => kind is "GatewayClass" or "Gateway" or "ListenerSet" || RouteKinds.Contains(kind);
 
     /// <summary>The differences, most important first; empty when the case matches.</summary>
     public static List<string> Compare(JsonElement expectedArray, StatusIndex ours, string controllerName, bool synthesizedGatewayClass)
+        => Compare(expectedArray, ours, controllerName, synthesizedGatewayClass, comparePolicies: false);
+
+    /// <summary>
+    /// The differences, with policy ancestors compared too when <paramref name="comparePolicies"/> is set: ancestors as
+    /// a set keyed by ancestorRef, their conditions by type (status and reason), <c>Warning</c> ignored.
+    /// </summary>
+    public static List<string> Compare(JsonElement expectedArray, StatusIndex ours, string controllerName, bool synthesizedGatewayClass, bool comparePolicies)
     {
         var differences = new List<string>();
 
@@ -36,6 +48,11 @@ internal static class EnvoyGatewayComparer
             {
                 expected[StatusIndex.Key(GatewayGroup, kind, entry.Str("namespace"), entry.Str("name")!)] = entry;
             }
+        }
+
+        if (comparePolicies)
+        {
+            ComparePolicies(differences, expectedArray, ours, controllerName);
         }
 
         foreach (var (key, entry) in expected)
@@ -102,6 +119,83 @@ internal static class EnvoyGatewayComparer
         }
 
         return differences;
+    }
+
+    private static void ComparePolicies(List<string> differences, JsonElement expectedArray, StatusIndex ours, string controllerName)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in expectedArray.EnumerateArray())
+        {
+            var kind = entry.Str("kind")!;
+            if (!PolicyKinds.Contains(kind))
+            {
+                continue;
+            }
+
+            var group = Group(entry.Str("apiVersion")!);
+            var ns = entry.Str("namespace");
+            var name = entry.Str("name")!;
+            seen.Add(StatusIndex.Key(group, kind, ns, name));
+            var subject = $"{kind} {ns}/{name}";
+            var want = entry.GetProperty("status").Items("ancestors").ToList();
+            var have = ours.Find(group, kind, ns, name) is { } mine ? mine.GetProperty("status").Items("ancestors").ToList() : [];
+            CompareAncestors(differences, subject, ns ?? string.Empty, want, have, controllerName);
+        }
+
+        foreach (var mine in ours.Entries)
+        {
+            var kind = mine.Str("kind")!;
+            var metadata = mine.GetProperty("metadata");
+            var key = StatusIndex.Key(Group(mine.Str("apiVersion")!), kind, metadata.Str("namespace"), metadata.Str("name")!);
+            if (PolicyKinds.Contains(kind) && !seen.Contains(key) && mine.GetProperty("status").Items("ancestors").Any())
+            {
+                differences.Add($"{kind} {metadata.Str("namespace")}/{metadata.Str("name")}: we wrote ancestors, EG wrote no status");
+            }
+        }
+    }
+
+    private static void CompareAncestors(List<string> differences, string subject, string policyNamespace, List<JsonElement> want, List<JsonElement> have, string controllerName)
+    {
+        var ours = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var ancestor in have)
+        {
+            ours[AncestorKey(ancestor.GetProperty("ancestorRef"), policyNamespace)] = ancestor;
+        }
+
+        var expectedKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var ancestor in want)
+        {
+            var key = AncestorKey(ancestor.GetProperty("ancestorRef"), policyNamespace);
+            expectedKeys.Add(key);
+            var where = $"{subject} ancestor {key}";
+            if (!ours.TryGetValue(key, out var mine))
+            {
+                differences.Add($"{where}: EG wrote it, we did not ({ancestor.DescribeConditions()})");
+                continue;
+            }
+
+            var controller = ancestor.Str("controllerName");
+            if (controller is not null && controller != controllerName && controller != mine.Str("controllerName"))
+            {
+                differences.Add($"{where}: controllerName EG {controller}, ours {mine.Str("controllerName")}");
+            }
+
+            CompareConditions(differences, where, ancestor, mine, onlyExpectedTypes: false, dropConflictedFalse: false);
+        }
+
+        foreach (var key in ours.Keys.Where(k => !expectedKeys.Contains(k)))
+        {
+            differences.Add($"{subject} ancestor {key}: we wrote it, EG did not ({ours[key].DescribeConditions()})");
+        }
+    }
+
+    private static string AncestorKey(JsonElement reference, string policyNamespace)
+        => $"{reference.Str("group") ?? GatewayGroup}/{reference.Str("kind") ?? "Gateway"} {reference.Str("namespace") ?? policyNamespace}/{reference.Str("name")}#{reference.Str("sectionName") ?? "-"}";
+
+    private static string Group(string apiVersion)
+    {
+        var slash = apiVersion.LastIndexOf('/');
+        return slash < 0 ? string.Empty : apiVersion[..slash];
     }
 
     private static Dictionary<string, JsonElement> Conditions(JsonElement holder, bool dropConflictedFalse)
