@@ -1,0 +1,50 @@
+using FsCheck.Xunit;
+using PolicyAttach.PropertyTests.Support;
+using PolicyAttach.Snapshots;
+using PolicyAttach.Status;
+
+namespace PolicyAttach.PropertyTests;
+
+/// <summary>Input order must not matter: snapshots sort objects, and every tie is broken by namespace and name.</summary>
+[Properties(Arbitrary = [typeof(Arbitraries)], MaxTest = 500)]
+public class OrderIndependenceProperties
+{
+    [Property]
+    public void Snapshot_ShuffledInput_IsEqualAndEvaluatesToSameStatus(ShuffledWorld input)
+    {
+        var objects = input.World.Objects();
+        var shuffled = Engine.Shuffle(objects, input.Seed);
+
+        var (snapshot, _, json) = Engine.Run(objects);
+        var (other, _, otherJson) = Engine.Run(shuffled);
+
+        Assert.True(snapshot.Equals(other), "Snapshot.Equals is false for the same objects in another order.");
+        Assert.Equal(snapshot.GetHashCode(), other.GetHashCode());
+        Assert.True(snapshot.Objects.SequenceEqual(other.Objects), "Snapshot.Objects differ in order or content.");
+        Assert.True(string.Equals(json, otherJson, StringComparison.Ordinal), "Status JSON differs: " + Engine.FirstDifference(json, otherJson));
+    }
+
+    [Property]
+    public void Evaluation_ShuffledDocuments_WritesByteIdenticalStatus(ShuffledWorld input)
+    {
+        var original = Evaluate(input.World.Documents);
+        var shuffled = Evaluate(Engine.Shuffle(input.World.Documents, input.Seed));
+
+        var options = new StatusWriterOptions { Indented = false, Time = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero) };
+        var json = StatusWriter.ToJson(original, options);
+        var otherJson = StatusWriter.ToJson(shuffled, options);
+        Assert.True(string.Equals(json, otherJson, StringComparison.Ordinal), "Status JSON differs: " + Engine.FirstDifference(json, otherJson));
+
+        // The verdicts and backend resolutions behind the status are not all written; they must not depend on order either.
+        Assert.True(original.GatewayClasses.SequenceEqual(shuffled.GatewayClasses), "GatewayClass results differ.");
+        Assert.True(original.Gateways.SequenceEqual(shuffled.Gateways), "Gateway results differ.");
+        Assert.True(original.ListenerSets.SequenceEqual(shuffled.ListenerSets), "ListenerSet results differ.");
+        Assert.True(original.Routes.SequenceEqual(shuffled.Routes), "Route results (parents, verdicts, backendRefs) differ.");
+    }
+
+    private static Binding.EvaluationResult Evaluate(IEnumerable<string> documents)
+    {
+        var objects = documents.Select(World.Read).OfType<Model.KubeObject>();
+        return Binding.Evaluator.Evaluate(Snapshot.Create(objects), World.Options);
+    }
+}
