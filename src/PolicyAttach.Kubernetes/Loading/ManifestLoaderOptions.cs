@@ -28,7 +28,7 @@ public sealed record ManifestLoaderOptions
 
     /// <summary>
     /// Read a known kind at an apiVersion the API server does not serve (with a warning) instead of dropping it, as an
-    /// implementation that ignores apiVersion does (see <see cref="ManifestReadOptions.AcceptUnservedVersions"/>).
+    /// implementation that ignores apiVersion does (see <see cref="PolicyAttach.Manifests.ManifestReadOptions.AcceptUnservedVersions"/>).
     /// </summary>
     public bool AcceptUnservedVersions { get; init; }
 }

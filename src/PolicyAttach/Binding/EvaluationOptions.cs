@@ -24,4 +24,13 @@ public sealed record EvaluationOptions
     /// always added.
     /// </summary>
     public PolicyKindRegistry PolicyKinds { get; init; } = PolicyKindRegistry.Standard;
+
+    /// <summary>
+    /// A known implementation's rules (<see cref="PolicyProfiles.EnvoyGateway"/>): its policy kinds are added to
+    /// <see cref="PolicyKinds"/>, and its few binding differences apply. Null for the spec's behaviour alone.
+    /// </summary>
+    public PolicyProfile? Profile { get; init; }
+
+    /// <summary>The policy kinds in effect: <see cref="PolicyKinds"/> plus the profile's.</summary>
+    internal PolicyKindRegistry EffectivePolicyKinds => Profile is null ? PolicyKinds : PolicyKinds.WithProfile(Profile);
 }

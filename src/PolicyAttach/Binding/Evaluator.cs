@@ -45,7 +45,7 @@ public static class Evaluator
             _features = new FeatureSet(options.SupportedFeatures);
             _controllers = options.ControllerNames.ToFrozenSet(StringComparer.Ordinal);
             _grants = new ReferenceGrants(snapshot);
-            _checks = new ListenerChecks(snapshot, _grants, _features);
+            _checks = new ListenerChecks(snapshot, _grants, _features, options.Profile);
         }
 
         public EvaluationResult Execute()
@@ -61,7 +61,7 @@ public static class Evaluator
                 _gateways.Values.OrderBy(g => g.Gateway.Key).Select(g => g.ToResult()).ToEquatableArray(),
                 _listenerSets.Values.OrderBy(l => l.ListenerSet.Key).Select(l => l.ToResult()).ToEquatableArray(),
                 routes);
-            result.Policies = PolicyEngine.Resolve(result, _options.PolicyKinds);
+            result.Policies = PolicyEngine.Resolve(result, _options.EffectivePolicyKinds);
             return result;
         }
 

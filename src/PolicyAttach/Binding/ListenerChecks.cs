@@ -1,5 +1,6 @@
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
+using PolicyAttach.Policies;
 using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Binding;
@@ -103,12 +104,14 @@ internal sealed class ListenerChecks
     private readonly Snapshot _snapshot;
     private readonly ReferenceGrants _grants;
     private readonly FeatureSet _features;
+    private readonly PolicyProfile? _profile;
 
-    public ListenerChecks(Snapshot snapshot, ReferenceGrants grants, FeatureSet features)
+    public ListenerChecks(Snapshot snapshot, ReferenceGrants grants, FeatureSet features, PolicyProfile? profile)
     {
         _snapshot = snapshot;
         _grants = grants;
         _features = features;
+        _profile = profile;
     }
 
     /// <summary>The route kinds the implementation supports for a listener, derived from protocol and TLS mode.</summary>
@@ -130,6 +133,11 @@ internal sealed class ListenerChecks
                 Add("GRPCRoute");
                 break;
             case Protocols.Tls:
+                if (_profile?.TlsTerminateAcceptsTcpRoute == true && listener.Tls?.Mode == TlsModes.Terminate)
+                {
+                    Add("TCPRoute");
+                }
+
                 Add("TLSRoute");
                 break;
             case Protocols.Tcp:

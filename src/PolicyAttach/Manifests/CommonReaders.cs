@@ -109,12 +109,18 @@ internal static class CommonReaders
                 selector = selector with { MatchLabels = matchLabels };
             }
 
+            // Two shapes exist: "namespaces: {from, selector}" (as allowedRoutes) and a bare "namespaceSelector".
+            var namespaces = n["namespaces"];
+            var from = namespaces.String("from") ?? (n.Has("namespaceSelector") ? FromNamespaces.Selector : FromNamespaces.Same);
+            var namespaceSelector = namespaces.Has("selector") ? ReadLabelSelector(namespaces["selector"])
+                : n.Has("namespaceSelector") ? ReadLabelSelector(n["namespaceSelector"]) : null;
             return new PolicyTargetSelector
             {
                 Group = n.String("group") ?? Groups.Gateway,
                 Kind = RequiredString(n, "kind"),
                 Selector = selector,
-                NamespaceSelector = n.Has("namespaceSelector") ? ReadLabelSelector(n["namespaceSelector"]) : null,
+                NamespacesFrom = from,
+                NamespaceSelector = namespaceSelector,
             };
         });
 

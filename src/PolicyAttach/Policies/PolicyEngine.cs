@@ -58,6 +58,12 @@ internal sealed class Attachment
     public SortedSet<string> OverriddenBy { get; } = new(StringComparer.Ordinal);
 
     public bool Applies => Problem is null;
+
+    /// <summary>
+    /// The policy's <c>mergeType</c> (Envoy Gateway: <c>StrategicMerge</c> or <c>JSONMerge</c>): a route policy that
+    /// sets it merges onto the closest parent policy instead of replacing it.
+    /// </summary>
+    public string? MergeType => Policy.Spec.Element.ValueKind == JsonValueKind.Object && Policy.Spec.Element.TryGetProperty("mergeType", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
 }
 
 /// <summary>The folded defaults and overrides of one kind after some node.</summary>
@@ -140,7 +146,7 @@ internal sealed class PolicyRun
         }
 
         FoldContexts();
-        var statuses = new PolicyStatusBuilder(_binding, _attachments, _grants).Build();
+        var statuses = new PolicyStatusBuilder(_binding, _attachments, _byNode).Build();
         return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates, _binding);
     }
 
@@ -166,8 +172,17 @@ internal sealed class PolicyRun
             foreach (var candidate in _snapshot.OfKind(new GroupKind(selector.Group, selector.Kind)))
             {
                 var sameNamespace = candidate.Namespace == obj.Namespace;
-                var namespaceOk = selector.NamespaceSelector is null ? sameNamespace : selector.NamespaceSelector.Matches(_snapshot.NamespaceLabels(candidate.Namespace));
-                if (namespaceOk && selector.Selector.Matches(candidate.Metadata.Labels)
+                var namespaceOk = selector.NamespacesFrom switch
+                {
+                    FromNamespaces.All => true,
+                    FromNamespaces.Selector => selector.NamespaceSelector?.Matches(_snapshot.NamespaceLabels(candidate.Namespace)) ?? false,
+                    _ => sameNamespace,
+                };
+
+                // A selected object in another namespace counts only where the kind may cross namespaces (with its
+                // handshake); otherwise it is simply not selected, as no targetRef named it.
+                var crossOk = sameNamespace || CrossNamespaceAllowed(definition, obj, new PolicyTargetReference { Group = candidate.Group, Kind = candidate.Kind, Namespace = candidate.Namespace, Name = candidate.Name });
+                if (namespaceOk && crossOk && selector.Selector.Matches(candidate.Metadata.Labels)
                     && !targets.Any(t => t.TargetKey == candidate.Key && t.SectionName is null))
                 {
                     targets.Add(new PolicyTargetReference { Group = candidate.Group, Kind = candidate.Kind, Namespace = candidate.Namespace, Name = candidate.Name });
@@ -451,6 +466,15 @@ internal sealed class PolicyRun
         {
             if (attachment.Default is { } d)
             {
+                // A policy with mergeType merges onto what is above it (JSONMerge: RFC 7386; StrategicMerge: lists
+                // of named entries merge by key) instead of replacing it.
+                var merge = attachment.MergeType;
+                if (merge is not null && defaults is not null)
+                {
+                    defaults = FieldTree.MergePatch(defaults, d, merge == "StrategicMerge" ? definition.MergeKeys : StringMap.Empty);
+                    continue;
+                }
+
                 if (!patch && defaults is not null && definition.ReportOverridden)
                 {
                     MarkOverridden(above, attachment);
@@ -481,7 +505,7 @@ internal sealed class PolicyRun
 
         foreach (var loser in above.Attachments)
         {
-            if (loser.Default is not null && loser.Policy.Key != winner.Policy.Key)
+            if (loser.Default is not null && !ReferenceEquals(loser, winner))
             {
                 loser.OverriddenBy.Add($"{winner.Target.Kind} {winner.Target.Namespace}/{winner.Target.Name}{(winner.Target.SectionName is null ? string.Empty : "/" + winner.Target.SectionName)}");
             }

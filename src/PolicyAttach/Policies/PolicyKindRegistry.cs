@@ -138,7 +138,17 @@ public sealed class PolicyKindRegistry
     }
 }
 
-/// <summary>A named set of policy kinds and rules of one implementation.</summary>
+/// <summary>
+/// A named set of policy kinds and rules of one implementation, and the few places where its binding differs from
+/// the spec's defaults. A profile is data on the same engine, not a second engine.
+/// </summary>
 /// <param name="Name">The name used on the command line, such as <c>envoy-gateway</c>.</param>
 /// <param name="Kinds">The kinds it defines.</param>
-public sealed record PolicyProfile(string Name, EquatableArray<PolicyKindDefinition> Kinds);
+public sealed record PolicyProfile(string Name, EquatableArray<PolicyKindDefinition> Kinds)
+{
+    /// <summary>Whether a TLS listener in Terminate mode also takes TCPRoutes (Envoy Gateway does).</summary>
+    public bool TlsTerminateAcceptsTcpRoute { get; init; }
+
+    /// <summary>Whether the implementation ignores apiVersion and reads unserved versions of known kinds.</summary>
+    public bool AcceptsUnservedVersions { get; init; }
+}

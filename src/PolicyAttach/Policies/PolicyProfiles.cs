@@ -21,7 +21,14 @@ public static class PolicyProfiles
         EnvoyGatewayKind("EnvoyExtensionPolicy", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TCPRoute", "UDPRoute", "TLSRoute"),
         EnvoyGatewayKind("SecurityPolicy", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TCPRoute"),
         EnvoyGatewayKind("ClientTrafficPolicy", "Gateway", "ListenerSet"),
-    ]);
+
+        // Envoy Gateway writes no ancestor for a BackendTLSPolicy whose Service does not exist.
+        PolicyKindRegistry.Standard.Find(new GroupKind(Groups.Gateway, "BackendTLSPolicy"))! with { OmitMissingTargets = true },
+    ])
+    {
+        TlsTerminateAcceptsTcpRoute = true,
+        AcceptsUnservedVersions = true,
+    };
 
     /// <summary>The profile of a name, or null.</summary>
     /// <param name="name">A profile name such as <c>envoy-gateway</c>.</param>
@@ -40,6 +47,7 @@ public static class PolicyProfiles
         }).ToEquatableArray(),
         Strategy = MergeStrategy.Atomic,
         Stanzas = StanzaSource.WholeSpecAsDefault,
+        CrossNamespace = CrossNamespaceTargets.WithReferenceGrant,
         ConflictOnSameTarget = true,
         ReportOverridden = true,
         OmitMissingTargets = true,

@@ -12,13 +12,14 @@ internal sealed class PolicyStatusBuilder
 
     private readonly EvaluationResult _binding;
     private readonly List<Attachment> _attachments;
+    private readonly Dictionary<NodeKey, List<Attachment>> _byNode;
     private readonly Dictionary<ResourceKey, List<(RouteResult Route, BackendRefResult Backend)>> _routesByService = [];
 
-    public PolicyStatusBuilder(EvaluationResult binding, List<Attachment> attachments, ReferenceGrants grants)
+    public PolicyStatusBuilder(EvaluationResult binding, List<Attachment> attachments, Dictionary<NodeKey, List<Attachment>> byNode)
     {
         _binding = binding;
         _attachments = attachments;
-        _ = grants;
+        _byNode = byNode;
         foreach (var route in binding.Routes)
         {
             foreach (var backend in route.BackendRefs)
@@ -35,6 +36,7 @@ internal sealed class PolicyStatusBuilder
 
     public EquatableArray<PolicyStatusResult> Build()
     {
+        var merged = MergedAncestors();
         var results = new List<PolicyStatusResult>();
         foreach (var group in _attachments.GroupBy(a => a.Policy.Key).OrderBy(g => g.Key))
         {
@@ -49,6 +51,19 @@ internal sealed class PolicyStatusBuilder
                     }
 
                     ancestors[ancestor] = (controller, Conditions(attachment));
+                }
+            }
+
+            foreach (var (ancestor, controller, message) in merged.GetValueOrDefault(group.Key) ?? [])
+            {
+                if (!ancestors.TryGetValue(ancestor, out var entry))
+                {
+                    ancestors[ancestor] = entry = (controller, []);
+                }
+
+                if (!entry.Conditions.Any(c => c.Type == MergedType))
+                {
+                    entry.Conditions.Add(Condition.Make(MergedType, true, MergedType, message, group.First().Object.Metadata.Generation));
                 }
             }
 
@@ -72,6 +87,67 @@ internal sealed class PolicyStatusBuilder
         }
 
         return results.ToEquatableArray();
+    }
+
+    private const string MergedType = "Merged";
+
+    /// <summary>
+    /// Envoy Gateway's <c>Merged</c> conditions: a route policy with mergeType is merged, per listener the route
+    /// attaches through, onto the closest parent policy of its kind (the listener's, else its Gateway's; for a
+    /// ListenerSet listener the listener's, the ListenerSet's, else the parent Gateway's). Both are told.
+    /// </summary>
+    private Dictionary<ResourceKey, List<(ParentReference Ancestor, string Controller, string Message)>> MergedAncestors()
+    {
+        var result = new Dictionary<ResourceKey, List<(ParentReference, string, string)>>();
+        void Add(ResourceKey policy, ParentReference ancestor, string controller, string message)
+        {
+            if (!result.TryGetValue(policy, out var list))
+            {
+                result[policy] = list = [];
+            }
+
+            list.Add((ancestor, controller, message));
+        }
+
+        foreach (var child in _attachments.Where(a => a.Applies && a.MergeType is not null && a.Definition.ReportOverridden))
+        {
+            if (_binding.FindRoute(child.Target.TargetKey) is not { } route)
+            {
+                continue;
+            }
+
+            foreach (var parent in route.Parents)
+            {
+                foreach (var verdict in parent.Listeners.Where(v => v.Attached))
+                {
+                    if (ClosestParent(child, verdict.Owner, verdict.ListenerName) is not { } closest)
+                    {
+                        continue;
+                    }
+
+                    var listenerRef = new ParentReference { Group = Groups.Gateway, Kind = verdict.Owner.Kind, Namespace = verdict.Owner.Namespace, Name = verdict.Owner.Name, SectionName = verdict.ListenerName, NamespaceSet = true };
+                    Add(child.Policy.Key, listenerRef, parent.ControllerName, $"Merged with policy {closest.Policy.Key.Namespace}/{closest.Policy.Key.Name}.");
+                    foreach (var (ancestor, controller) in Ancestors(closest))
+                    {
+                        Add(closest.Policy.Key, ancestor, controller, $"This policy is being merged by other {child.Definition.Kind.Kind}s for these routes: [{route.Route.Namespace}/{route.Route.Name}].");
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private Attachment? ClosestParent(Attachment child, ResourceKey owner, string listener)
+    {
+        Attachment? At(NodeKey node) => _byNode.TryGetValue(node, out var list) ? list.FirstOrDefault(a => a.Definition.Kind == child.Definition.Kind) : null;
+        var closest = At(new NodeKey(owner, listener)) ?? At(new NodeKey(owner, null));
+        if (closest is null && owner.Kind == "ListenerSet" && _binding.FindListenerSet(owner) is { } set)
+        {
+            closest = At(new NodeKey(set.Parent, null));
+        }
+
+        return closest;
     }
 
     private static bool Worse(Attachment attachment, List<Condition> existing)
@@ -165,7 +241,7 @@ internal sealed class PolicyStatusBuilder
         conditions.Add(attachment.Problem is { } problem
             ? Condition.Make(ConditionTypes.Accepted, false, problem.Reason, problem.Message, g)
             : Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"{name} is accepted.", g));
-        if (attachment.Policy is BackendTlsPolicy tls)
+        if (attachment.Policy is BackendTlsPolicy tls && attachment.Problem?.Reason != ConditionReasons.Conflicted)
         {
             var problems = BackendTlsCa.Problems(_binding.Snapshot, tls);
             conditions.Add(problems.Count == 0

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using PolicyAttach.Binding;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Loading;
@@ -18,7 +17,7 @@ namespace PolicyAttach.ConformanceTests.EnvoyGateway;
 /// It reports the share of cases that match exactly and the first differences of the others; it fails only when the
 /// share drops below <see cref="FloorShare"/>.
 /// </summary>
-public sealed partial class EnvoyGatewayCorpusTests(ITestOutputHelper output)
+public sealed class EnvoyGatewayCorpusTests(ITestOutputHelper output)
 {
     /// <summary>The share of core cases that matched when the floor was last raised (194/225 = 86.2%), minus a small margin.</summary>
     private const double FloorShare = 0.85;
@@ -46,10 +45,10 @@ public sealed partial class EnvoyGatewayCorpusTests(ITestOutputHelper output)
         var cases = CoreCases(Path.Combine(root, "cases.csv"), policyCasesOnly);
         Assert.NotEmpty(cases);
 
-        var loader = new ManifestLoader();
+        // Envoy Gateway decodes by kind and ignores apiVersion; its profile says so, and the loader follows it.
+        var loader = new ManifestLoader(new ManifestLoaderOptions { AcceptUnservedVersions = PolicyProfiles.EnvoyGateway.AcceptsUnservedVersions });
         var mismatches = new List<(string Case, List<string> Differences)>();
         var loadErrors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var normalized = new List<string>();
         foreach (var name in cases)
         {
             var folder = Path.Combine(root, name);
@@ -59,14 +58,7 @@ public sealed partial class EnvoyGatewayCorpusTests(ITestOutputHelper output)
             var synthesizedClass = meta.RootElement.TryGetProperty("synthesizedGatewayClass", out var s) && s.ValueKind == JsonValueKind.Object;
 
             var path = Path.Combine(folder, "manifests.yaml");
-            var text = File.ReadAllText(path);
-            var served = UnservedVersion().Replace(text, "apiVersion: gateway.networking.k8s.io/v1");
-            if (!string.Equals(served, text, StringComparison.Ordinal))
-            {
-                normalized.Add(name);
-            }
-
-            var loaded = loader.Load([ManifestSource.FromText(served, $"{name}/manifests.yaml")]);
+            var loaded = loader.Load([ManifestSource.FromText(File.ReadAllText(path), $"{name}/manifests.yaml")]);
             var errors = loaded.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
             if (errors.Count > 0)
             {
@@ -77,7 +69,7 @@ public sealed partial class EnvoyGatewayCorpusTests(ITestOutputHelper output)
             {
                 ControllerNames = [controllerName],
                 SupportedFeatures = Features.All,
-                PolicyKinds = policyCasesOnly ? PolicyKindRegistry.Standard.WithProfile(PolicyProfiles.EnvoyGateway) : PolicyKindRegistry.Standard,
+                Profile = PolicyProfiles.EnvoyGateway,
             };
             var evaluation = Evaluator.Evaluate(Snapshot.Create(loaded.Resources), options);
             using var ours = JsonDocument.Parse(StatusWriter.ToJson(evaluation));
@@ -113,7 +105,7 @@ public sealed partial class EnvoyGatewayCorpusTests(ITestOutputHelper output)
         }
 
         var matchingWithErrors = loadErrors.Keys.Where(k => !mismatches.Any(m => m.Case == k)).ToList();
-        report.AppendLine(CultureInfo.InvariantCulture, $"== apiVersion rewritten to v1 (EG ignores apiVersion) in {normalized.Count} cases; matching cases with refused inputs: {matchingWithErrors.Count} ==");
+        report.AppendLine(CultureInfo.InvariantCulture, $"== matching cases with refused inputs: {matchingWithErrors.Count} ==");
         foreach (var name in matchingWithErrors)
         {
             loadErrors[name].ForEach(e => report.AppendLine(CultureInfo.InvariantCulture, $"{name}: {e}"));
@@ -122,14 +114,6 @@ public sealed partial class EnvoyGatewayCorpusTests(ITestOutputHelper output)
         output.WriteLine(report.ToString());
         Assert.True(share >= floor, $"{summary}: below the floor, see the test output");
     }
-
-    /// <summary>
-    /// A document whose apiVersion the API server does not serve for its kind. EG's decoder ignores apiVersion
-    /// (corpus README: "match on group and kind"), so the harness moves these to v1, which has the same fields.
-    /// TLSRoute v1alpha2 and v1alpha3, Gateway and HTTPRoute v1beta1 and ReferenceGrant v1beta1 are served and stay.
-    /// </summary>
-    [GeneratedRegex(@"^apiVersion: gateway\.networking\.k8s\.io/(?:v1(?:alpha|beta)\d+(?=\r?\nkind: (?:GRPCRoute|ListenerSet)\r?$)|v1alpha\d+(?=\r?\nkind: ReferenceGrant\r?$))", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
-    private static partial Regex UnservedVersion();
 
     private static List<string> CoreCases(string csv, bool policyCasesOnly)
     {

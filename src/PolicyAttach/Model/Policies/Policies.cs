@@ -36,7 +36,14 @@ public sealed record PolicyTargetSelector
     /// <summary>The label selector over the targets.</summary>
     public LabelSelector Selector { get; init; } = new();
 
-    /// <summary>A namespace selector, when the implementation supports selecting across namespaces.</summary>
+    /// <summary>
+    /// Which namespaces to select targets in: <c>Same</c> (the policy's, the default), <c>All</c>, or <c>Selector</c>
+    /// (namespaces whose labels match <see cref="NamespaceSelector"/>). Targets outside the policy's namespace also
+    /// need the kind to allow cross-namespace targeting.
+    /// </summary>
+    public string NamespacesFrom { get; init; } = FromNamespaces.Same;
+
+    /// <summary>The namespace selector used when <see cref="NamespacesFrom"/> is <c>Selector</c>.</summary>
     public LabelSelector? NamespaceSelector { get; init; }
 }
 
