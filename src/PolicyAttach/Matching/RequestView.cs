@@ -163,7 +163,7 @@ public readonly ref struct RequestView
     public static ReadOnlySpan<char> StripPort(ReadOnlySpan<char> authority)
     {
         var colon = authority.LastIndexOf(':');
-        if (colon < 0 || authority[(colon + 1)..].ContainsAnyExceptInRange('0', '9'))
+        if (colon < 0 || !AllDigits(authority[(colon + 1)..]))
         {
             return authority;
         }
@@ -175,5 +175,18 @@ public readonly ref struct RequestView
         }
 
         return authority[..colon];
+    }
+
+    private static bool AllDigits(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
