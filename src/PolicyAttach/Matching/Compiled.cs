@@ -1,0 +1,318 @@
+using System.Text.RegularExpressions;
+using PolicyAttach.Binding;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+
+namespace PolicyAttach.Matching;
+
+/// <summary>
+/// Regular expressions of matches. The spec leaves the dialect implementation-specific; PolicyAttach uses .NET
+/// regular expressions with <see cref="RegexOptions.CultureInvariant"/>, anchored so that the whole value (path,
+/// header value, query value, gRPC service or method) must match, as <c>\A(?:pattern)\z</c>. A pattern .NET
+/// cannot parse never matches.
+/// </summary>
+internal static class MatchRegex
+{
+    private static readonly Regex Never = new("(?!)", RegexOptions.CultureInvariant);
+
+    public static Regex Create(string pattern)
+    {
+        try
+        {
+            return new Regex(@"\A(?:" + pattern + @")\z", RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException)
+        {
+            return Never;
+        }
+    }
+}
+
+/// <summary>A header or query predicate.</summary>
+internal sealed class ValueCondition(string name, string value, Regex? regex)
+{
+    public string Name { get; } = name;
+
+    public string Value { get; } = value;
+
+    public Regex? Regex { get; } = regex;
+
+    public bool Matches(ReadOnlySpan<char> actual) => Regex is { } r ? r.IsMatch(actual) : actual.SequenceEqual(Value);
+}
+
+/// <summary>One route compiled: its identity and the keys that order it against other routes.</summary>
+internal sealed class CompiledRoute
+{
+    public required RouteBase Route { get; init; }
+
+    public required RouteResult Result { get; init; }
+
+    public required ResourceKey Key { get; init; }
+
+    /// <summary><c>{namespace}/{name}</c>, compared ordinally for the alphabetical tie-break.</summary>
+    public required string NamespacedName { get; init; }
+
+    public required CompiledRule[] Rules { get; init; }
+
+    public int CompareAge(CompiledRoute other)
+    {
+        var c = Route.Metadata.CreationTimestamp.CompareTo(other.Route.Metadata.CreationTimestamp);
+        return c != 0 ? c : string.CompareOrdinal(NamespacedName, other.NamespacedName);
+    }
+}
+
+/// <summary>One rule compiled: backends with validity, filters, and what it answers.</summary>
+internal sealed class CompiledRule
+{
+    public required CompiledRoute Route { get; init; }
+
+    public required int Index { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>Null for a rule that is dropped or of a kind without matches.</summary>
+    public required MatchedBackend[] Backends { get; init; }
+
+    public required long ValidWeight { get; init; }
+
+    public IReadOnlyList<RouteFilter> Filters { get; init; } = [];
+
+    public HttpRequestRedirectFilter? Redirect { get; init; }
+
+    public HttpCorsFilter? Cors { get; init; }
+
+    public bool IsServed { get; init; } = true;
+
+    public static CompiledRule Create(CompiledRoute route, int index, string? name, IReadOnlyList<RouteFilter> filters, IReadOnlyList<(BackendReference Ref, IReadOnlyList<RouteFilter> Filters)> backends, bool served)
+    {
+        var result = route.Result;
+        var matched = new MatchedBackend[backends.Count];
+        long valid = 0;
+        for (var b = 0; b < backends.Count; b++)
+        {
+            var refResult = result.BackendRefs.FirstOrDefault(r => !r.IsMirror && r.RuleIndex == index && r.BackendIndex == b);
+            var isValid = refResult?.IsValid ?? true;
+            matched[b] = new MatchedBackend(backends[b].Ref, backends[b].Ref.Weight, isValid, refResult?.Reason, backends[b].Filters);
+            if (isValid)
+            {
+                valid += backends[b].Ref.Weight;
+            }
+        }
+
+        return new CompiledRule
+        {
+            Route = route,
+            Index = index,
+            Name = name,
+            Backends = matched,
+            ValidWeight = valid,
+            Filters = filters,
+            Redirect = filters.FirstOrDefault(f => f.Type == RouteFilterType.RequestRedirect)?.RequestRedirect,
+            Cors = filters.FirstOrDefault(f => f.Type == RouteFilterType.CORS)?.Cors,
+            IsServed = served,
+        };
+    }
+}
+
+/// <summary>One HTTPRoute match of one rule: the unit of precedence (spec digest §9.2).</summary>
+internal sealed class HttpEntry
+{
+    public required CompiledRule Rule { get; init; }
+
+    public required int MatchIndex { get; init; }
+
+    public required PathMatchType PathType { get; init; }
+
+    /// <summary>The path value as written (its length orders prefixes).</summary>
+    public required string PathValue { get; init; }
+
+    /// <summary>For PathPrefix: the value without a trailing <c>/</c> (<c>/</c> becomes empty).</summary>
+    public required string Prefix { get; init; }
+
+    public Regex? PathRegex { get; init; }
+
+    public string? Method { get; init; }
+
+    public required ValueCondition[] Headers { get; init; }
+
+    public required ValueCondition[] Queries { get; init; }
+
+    /// <summary>The position of this entry in the table-wide precedence order.</summary>
+    public int Rank { get; set; }
+
+    public bool Matches(in RequestView request)
+    {
+        var path = request.Path;
+        switch (PathType)
+        {
+            case PathMatchType.Exact:
+                if (!path.SequenceEqual(PathValue))
+                {
+                    return false;
+                }
+
+                break;
+            case PathMatchType.PathPrefix:
+                if (!PathPrefixMatches(path, Prefix))
+                {
+                    return false;
+                }
+
+                break;
+            case PathMatchType.RegularExpression:
+                if (!PathRegex!.IsMatch(path))
+                {
+                    return false;
+                }
+
+                break;
+            default:
+                return false;
+        }
+
+        if (Method is not null && !request.Method.SequenceEqual(Method))
+        {
+            return false;
+        }
+
+        foreach (var header in Headers)
+        {
+            if (!request.TryGetHeader(header.Name, out var value) || !header.Matches(value))
+            {
+                return false;
+            }
+        }
+
+        foreach (var query in Queries)
+        {
+            if (!request.TryGetQueryParameter(query.Name, out var value) || !query.Matches(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>PathPrefix on whole elements: the prefix (trailing <c>/</c> removed) then the end or a <c>/</c>.</summary>
+    public static bool PathPrefixMatches(ReadOnlySpan<char> path, string prefix)
+        => path.StartsWith(prefix, StringComparison.Ordinal) && (path.Length == prefix.Length || path[prefix.Length] == '/');
+
+    public static string NormalizePrefix(string value) => value.Length > 0 && value[^1] == '/' ? value.TrimEnd('/') : value;
+
+    /// <summary>
+    /// The precedence of §9.2 after the hostname: Exact path, longest PathPrefix (characters as written), then
+    /// RegularExpression (implementation-specific: after every prefix); method; most headers; most query
+    /// parameters; oldest route; <c>{namespace}/{name}</c>; rule order; match order.
+    /// </summary>
+    public static int Compare(HttpEntry x, HttpEntry y)
+    {
+        var c = PathRank(x.PathType).CompareTo(PathRank(y.PathType));
+        if (c != 0)
+        {
+            return c;
+        }
+
+        if (x.PathType == PathMatchType.PathPrefix && (c = y.PathValue.Length.CompareTo(x.PathValue.Length)) != 0)
+        {
+            return c;
+        }
+
+        if ((c = (y.Method is not null).CompareTo(x.Method is not null)) != 0
+            || (c = y.Headers.Length.CompareTo(x.Headers.Length)) != 0
+            || (c = y.Queries.Length.CompareTo(x.Queries.Length)) != 0
+            || (c = x.Rule.Route.CompareAge(y.Rule.Route)) != 0
+            || (c = x.Rule.Index.CompareTo(y.Rule.Index)) != 0)
+        {
+            return c;
+        }
+
+        return x.MatchIndex.CompareTo(y.MatchIndex);
+    }
+
+    private static int PathRank(PathMatchType type) => type switch
+    {
+        PathMatchType.Exact => 0,
+        PathMatchType.PathPrefix => 1,
+        _ => 2,
+    };
+}
+
+/// <summary>One GRPCRoute match of one rule (spec digest §10).</summary>
+internal sealed class GrpcEntry
+{
+    public required CompiledRule Rule { get; init; }
+
+    public required int MatchIndex { get; init; }
+
+    public string? Service { get; init; }
+
+    public string? Method { get; init; }
+
+    public Regex? ServiceRegex { get; init; }
+
+    public Regex? MethodRegex { get; init; }
+
+    /// <summary>Characters of an Exact service (0 for a regex or an unset service).</summary>
+    public int ServiceWeight { get; init; }
+
+    /// <summary>Characters of an Exact method (0 for a regex or an unset method).</summary>
+    public int MethodWeight { get; init; }
+
+    public required ValueCondition[] Headers { get; init; }
+
+    public int Rank { get; set; }
+
+    public bool Matches(in RequestView request)
+    {
+        if (ServiceRegex is { } sr ? !sr.IsMatch(request.GrpcService) : Service is not null && !request.GrpcService.SequenceEqual(Service))
+        {
+            return false;
+        }
+
+        if (MethodRegex is { } mr ? !mr.IsMatch(request.GrpcMethod) : Method is not null && !request.GrpcMethod.SequenceEqual(Method))
+        {
+            return false;
+        }
+
+        foreach (var header in Headers)
+        {
+            if (!request.TryGetHeader(header.Name, out var value) || !header.Matches(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Most service characters, most method characters, most headers, oldest route, name, rule, match.</summary>
+    public static int Compare(GrpcEntry x, GrpcEntry y)
+    {
+        int c;
+        if ((c = y.ServiceWeight.CompareTo(x.ServiceWeight)) != 0
+            || (c = y.MethodWeight.CompareTo(x.MethodWeight)) != 0
+            || (c = y.Headers.Length.CompareTo(x.Headers.Length)) != 0
+            || (c = x.Rule.Route.CompareAge(y.Rule.Route)) != 0
+            || (c = x.Rule.Index.CompareTo(y.Rule.Index)) != 0)
+        {
+            return c;
+        }
+
+        return x.MatchIndex.CompareTo(y.MatchIndex);
+    }
+}
+
+/// <summary>A TLSRoute, TCPRoute or UDPRoute: its one rule; ordered oldest first, then by name.</summary>
+internal sealed class StreamEntry
+{
+    public required CompiledRule Rule { get; init; }
+
+    public int Rank { get; set; }
+
+    public static int Compare(StreamEntry x, StreamEntry y)
+    {
+        var c = x.Rule.Route.CompareAge(y.Rule.Route);
+        return c != 0 ? c : x.Rule.Index.CompareTo(y.Rule.Index);
+    }
+}

@@ -1,0 +1,189 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+
+namespace PolicyAttach.Matching;
+
+/// <summary>What happened to a request (the <c>outcome</c> of <c>policyattach match</c>).</summary>
+public enum MatchOutcomeKind
+{
+    /// <summary>No listener or no rule matched: HTTP 404, gRPC <c>UNIMPLEMENTED</c>, or a refused connection.</summary>
+    NotRouted = 0,
+
+    /// <summary>A rule matched and has a valid backend.</summary>
+    Routed,
+
+    /// <summary>An HTTPS request whose Host belongs to another listener than its SNI: 421 (spec digest §4.4).</summary>
+    Misdirected,
+
+    /// <summary>A RequestRedirect filter answered (spec digest §12.3).</summary>
+    Redirect,
+
+    /// <summary>The rule matched but has no valid backend or all weights are 0: HTTP 500, gRPC <c>UNAVAILABLE</c> (§8).</summary>
+    NoBackend,
+
+    /// <summary>The gateway answered itself: a CORS preflight (§12.6).</summary>
+    Answered,
+}
+
+/// <summary>gRPC status codes the matcher produces (<see href="https://grpc.github.io/grpc/core/md_doc_statuscodes.html">status codes</see>).</summary>
+public static class GrpcStatusCodes
+{
+    /// <summary>OK.</summary>
+    public const int Ok = 0;
+
+    /// <summary>UNIMPLEMENTED: no route matched, or the rule has no backendRefs.</summary>
+    public const int Unimplemented = 12;
+
+    /// <summary>UNAVAILABLE: the rule's backends are invalid.</summary>
+    public const int Unavailable = 14;
+}
+
+/// <summary>
+/// A backend of the matched rule with its weight and validity. Invalid backends keep their share of the traffic,
+/// which gets 500 (gRPC <c>UNAVAILABLE</c>, TCP/TLS refused) (spec digest §8).
+/// </summary>
+/// <param name="BackendRef">The reference with defaults applied.</param>
+/// <param name="Weight">The weight (default 1).</param>
+/// <param name="IsValid">Whether the reference resolves.</param>
+/// <param name="Reason">The ResolvedRefs reason when invalid, else null.</param>
+/// <param name="Filters">The filters that run only when this backend is chosen.</param>
+public sealed record MatchedBackend(BackendReference BackendRef, int Weight, bool IsValid, string? Reason, IReadOnlyList<RouteFilter> Filters);
+
+/// <summary>
+/// The result of matching one request, meant to be reused: a matcher overwrites every field, so matching
+/// allocates nothing. Filter effects that rewrite something (Location, rewritten path, header edits) are computed
+/// on demand by <see cref="ApplyFilters(in RequestView, int)"/>.
+/// </summary>
+public sealed class MatchOutcome
+{
+    /// <summary>The outcome kind.</summary>
+    public MatchOutcomeKind Kind { get; private set; }
+
+    /// <summary>The HTTP status: 200, 404, 421, 500, a redirect code, or 200 for an answered preflight; 0 for TLS/TCP/UDP.</summary>
+    public int StatusCode { get; private set; }
+
+    /// <summary>For gRPC requests, the gRPC status (<see cref="GrpcStatusCodes"/>); null otherwise.</summary>
+    public int? GrpcStatus { get; private set; }
+
+    /// <summary>The selected listener, or null (no listener, or a mesh request).</summary>
+    public ListenerResult? Listener { get; private set; }
+
+    /// <summary>The Gateway or ListenerSet defining <see cref="Listener"/>.</summary>
+    public ResourceKey? ListenerOwner => Listener?.Owner;
+
+    /// <summary>The listener name (<c>sectionName</c>).</summary>
+    public string? SectionName => Listener?.Name;
+
+    /// <summary>The matched route, or null.</summary>
+    public RouteBase? Route => _rule?.Route.Route;
+
+    /// <summary>The matched route's key, or null.</summary>
+    public ResourceKey? RouteKey => _rule?.Route.Key;
+
+    /// <summary>The matched rule's position, or −1.</summary>
+    public int RuleIndex => _rule?.Index ?? -1;
+
+    /// <summary>The matched rule's name, or null.</summary>
+    public string? RuleName => _rule?.Name;
+
+    /// <summary>The position of the winning match within the rule, or −1 (also −1 for rules without matches).</summary>
+    public int MatchIndex { get; private set; } = -1;
+
+    /// <summary>The matched rule's backends with weights and validity (empty when no rule matched).</summary>
+    public IReadOnlyList<MatchedBackend> Backends => _rule?.Backends ?? (IReadOnlyList<MatchedBackend>)[];
+
+    /// <summary>Whether the matched rule or one of its backends has filters, so <see cref="ApplyFilters(in RequestView, int)"/> may change something.</summary>
+    public bool HasFilters => _rule is { } r && (r.Filters.Count > 0 || Array.Exists(r.Backends, b => b.Filters.Count > 0));
+
+    /// <summary>
+    /// For a mesh request to a Service port no route binds to: the mesh's default behaviour applies and the request
+    /// goes to the Service itself (spec digest §13). <see cref="Route"/> is then null.
+    /// </summary>
+    public bool IsMeshDefault { get; private set; }
+
+    internal CompiledRule? Rule => _rule;
+
+    internal string? MatchedPrefix { get; private set; }
+
+    internal int ListenerPort { get; private set; }
+
+    private CompiledRule? _rule;
+
+    internal void SetNotRouted(ListenerResult? listener, bool grpc, bool stream)
+    {
+        Reset(listener);
+        Kind = MatchOutcomeKind.NotRouted;
+        StatusCode = stream ? 0 : 404;
+        GrpcStatus = grpc ? GrpcStatusCodes.Unimplemented : null;
+    }
+
+    internal void SetMisdirected(ListenerResult? listener, bool grpc)
+    {
+        Reset(listener);
+        Kind = MatchOutcomeKind.Misdirected;
+        StatusCode = 421;
+        GrpcStatus = grpc ? GrpcStatusCodes.Unavailable : null;
+    }
+
+    internal void SetMatched(ListenerResult? listener, int listenerPort, CompiledRule rule, int matchIndex, string? matchedPrefix, in RequestView request, bool grpc, bool stream)
+    {
+        Reset(listener);
+        _rule = rule;
+        MatchIndex = matchIndex;
+        MatchedPrefix = matchedPrefix;
+        ListenerPort = listenerPort;
+        if (rule.Redirect is { } redirect)
+        {
+            Kind = MatchOutcomeKind.Redirect;
+            StatusCode = redirect.StatusCode;
+        }
+        else if (rule.Cors is not null && Cors.IsPreflight(request))
+        {
+            Kind = MatchOutcomeKind.Answered;
+            StatusCode = 200;
+        }
+        else if (rule.ValidWeight == 0)
+        {
+            Kind = MatchOutcomeKind.NoBackend;
+            StatusCode = stream ? 0 : 500;
+            GrpcStatus = grpc ? (rule.Backends.Length == 0 ? GrpcStatusCodes.Unimplemented : GrpcStatusCodes.Unavailable) : null;
+        }
+        else
+        {
+            Kind = MatchOutcomeKind.Routed;
+            StatusCode = stream ? 0 : 200;
+            GrpcStatus = grpc ? GrpcStatusCodes.Ok : null;
+        }
+    }
+
+    internal void SetMeshDefault(bool grpc)
+    {
+        Reset(null);
+        IsMeshDefault = true;
+        Kind = MatchOutcomeKind.Routed;
+        StatusCode = 200;
+        GrpcStatus = grpc ? GrpcStatusCodes.Ok : null;
+    }
+
+    private void Reset(ListenerResult? listener)
+    {
+        IsMeshDefault = false;
+        Listener = listener;
+        _rule = null;
+        MatchIndex = -1;
+        MatchedPrefix = null;
+        ListenerPort = 0;
+        GrpcStatus = null;
+    }
+
+    /// <summary>
+    /// Computes what the matched rule's filters do to this request, in filter order (rule-level filters, then
+    /// those of the chosen backend): the redirect Location, the rewritten Host and path, request and response header
+    /// edits, mirrors and CORS headers (spec digest §12). Allocates; plain matching does not call it.
+    /// </summary>
+    /// <param name="request">The request that was matched.</param>
+    /// <param name="backendIndex">The chosen backend, whose own filters then run too; −1 for none.</param>
+    /// <returns>The effect; an empty effect when no rule matched.</returns>
+    public FilterEffect ApplyFilters(in RequestView request, int backendIndex = -1) => FilterEffect.Compute(this, request, backendIndex);
+}

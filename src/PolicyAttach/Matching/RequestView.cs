@@ -1,0 +1,192 @@
+namespace PolicyAttach.Matching;
+
+/// <summary>
+/// The protocol a request or connection arrives with; it selects the listeners of the port by protocol
+/// (<see href="https://gateway-api.sigs.k8s.io/reference/spec/#protocoltype">ProtocolType</see>).
+/// </summary>
+public enum RequestProtocol
+{
+    /// <summary>Plain HTTP: <c>HTTP</c> listeners, HTTPRoutes.</summary>
+    Http = 0,
+
+    /// <summary>HTTP over TLS: <c>HTTPS</c> listeners selected by SNI, HTTPRoutes; misdirected requests get 421.</summary>
+    Https,
+
+    /// <summary>gRPC: <c>HTTP</c> listeners (h2c), or <c>HTTPS</c> listeners when an SNI is given; GRPCRoutes.</summary>
+    Grpc,
+
+    /// <summary>A TLS connection: <c>TLS</c> listeners and TLSRoutes, both selected by SNI.</summary>
+    Tls,
+
+    /// <summary>A TCP connection: <c>TCP</c> listeners; the oldest TCPRoute carries the traffic.</summary>
+    Tcp,
+
+    /// <summary>A UDP stream: <c>UDP</c> listeners; the oldest UDPRoute carries the traffic.</summary>
+    Udp,
+}
+
+/// <summary>One request header as received. Names compare case-insensitively; values exactly.</summary>
+/// <param name="Name">The header name.</param>
+/// <param name="Value">The header value, unmodified (a repeated header is one entry per occurrence).</param>
+public readonly record struct RequestHeader(string Name, string Value);
+
+/// <summary>
+/// A request or connection as the matcher sees it: spans over caller-owned text, so building one allocates
+/// nothing. The Host used for matching is the authority with any port stripped (spec digest §4.3,
+/// <see href="https://gateway-api.sigs.k8s.io/reference/spec/#hostname">Hostname</see>); the path used for
+/// matching is the raw path before <c>?</c>, without percent-decoding.
+/// </summary>
+public readonly ref struct RequestView
+{
+    /// <summary>Describes a request.</summary>
+    /// <param name="protocol">The protocol, which selects the listeners.</param>
+    /// <param name="port">The destination port (the Gateway listener port, or the Service port in a mesh).</param>
+    /// <param name="method">The HTTP method, such as <c>GET</c>; empty for TLS, TCP and UDP.</param>
+    /// <param name="authority">The Host header or <c>:authority</c>, possibly with a port.</param>
+    /// <param name="pathAndQuery">The request target: the raw path and an optional <c>?query</c>.</param>
+    /// <param name="headers">The request headers; of repeated headers the first occurrence is matched.</param>
+    public RequestView(RequestProtocol protocol, int port, ReadOnlySpan<char> method, ReadOnlySpan<char> authority,
+        ReadOnlySpan<char> pathAndQuery, ReadOnlySpan<RequestHeader> headers = default)
+    {
+        Protocol = protocol;
+        Port = port;
+        Method = method;
+        Authority = authority;
+        Host = StripPort(authority);
+        PathAndQuery = pathAndQuery;
+        var q = pathAndQuery.IndexOf('?');
+        Path = q < 0 ? pathAndQuery : pathAndQuery[..q];
+        Query = q < 0 ? default : pathAndQuery[(q + 1)..];
+        Headers = headers;
+        Scheme = protocol is RequestProtocol.Https or RequestProtocol.Tls ? "https" : "http";
+        if (protocol == RequestProtocol.Grpc && Path.Length > 1)
+        {
+            var rest = Path[1..];
+            var slash = rest.IndexOf('/');
+            GrpcService = slash < 0 ? rest : rest[..slash];
+            GrpcMethod = slash < 0 ? default : rest[(slash + 1)..];
+        }
+    }
+
+    /// <summary>The protocol.</summary>
+    public RequestProtocol Protocol { get; }
+
+    /// <summary>The destination port.</summary>
+    public int Port { get; }
+
+    /// <summary>The HTTP method.</summary>
+    public ReadOnlySpan<char> Method { get; }
+
+    /// <summary>The Host header as received (forwarded unmodified unless a filter rewrites it).</summary>
+    public ReadOnlySpan<char> Authority { get; }
+
+    /// <summary>The authority without its port: what hostnames are matched against.</summary>
+    public ReadOnlySpan<char> Host { get; }
+
+    /// <summary>The request target as received.</summary>
+    public ReadOnlySpan<char> PathAndQuery { get; }
+
+    /// <summary>The raw path, without the query.</summary>
+    public ReadOnlySpan<char> Path { get; }
+
+    /// <summary>The raw query, without the <c>?</c>; empty when absent.</summary>
+    public ReadOnlySpan<char> Query { get; }
+
+    /// <summary>The request headers.</summary>
+    public ReadOnlySpan<RequestHeader> Headers { get; }
+
+    /// <summary>The scheme, <c>http</c> or <c>https</c>; defaults from the protocol (gRPC with an SNI: set it to <c>https</c>).</summary>
+    public ReadOnlySpan<char> Scheme { get; init; }
+
+    /// <summary>The TLS ClientHello server name, for HTTPS, TLS and gRPC over TLS; empty when absent (the Host is used).</summary>
+    public ReadOnlySpan<char> Sni { get; init; }
+
+    /// <summary>The gRPC service; by default the first element of the path <c>/{service}/{method}</c>.</summary>
+    public ReadOnlySpan<char> GrpcService { get; init; }
+
+    /// <summary>The gRPC method; by default the second element of the path.</summary>
+    public ReadOnlySpan<char> GrpcMethod { get; init; }
+
+    /// <summary>For mesh (GAMMA) requests, the namespace of the calling client; it selects consumer routes.</summary>
+    public ReadOnlySpan<char> ClientNamespace { get; init; }
+
+    /// <summary>The first header named <paramref name="name"/> (case-insensitively).</summary>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">Its value when found.</param>
+    /// <returns>Whether the header is present.</returns>
+    public bool TryGetHeader(ReadOnlySpan<char> name, out ReadOnlySpan<char> value)
+    {
+        foreach (ref readonly var header in Headers)
+        {
+            if (name.Equals(header.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = header.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The value of the first query parameter named exactly <paramref name="name"/> (raw, not percent-decoded).
+    /// A parameter without <c>=</c> has an empty value.
+    /// </summary>
+    /// <param name="name">The parameter name, case-sensitive.</param>
+    /// <param name="value">Its value when found.</param>
+    /// <returns>Whether the parameter is present.</returns>
+    public bool TryGetQueryParameter(ReadOnlySpan<char> name, out ReadOnlySpan<char> value)
+    {
+        var rest = Query;
+        while (!rest.IsEmpty)
+        {
+            var amp = rest.IndexOf('&');
+            var pair = amp < 0 ? rest : rest[..amp];
+            rest = amp < 0 ? default : rest[(amp + 1)..];
+            var eq = pair.IndexOf('=');
+            var key = eq < 0 ? pair : pair[..eq];
+            if (key.SequenceEqual(name))
+            {
+                value = eq < 0 ? default : pair[(eq + 1)..];
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>The authority without a trailing <c>:port</c> (IPv6 literals in brackets are kept whole).</summary>
+    /// <param name="authority">A Host header value.</param>
+    /// <returns>The host part.</returns>
+    public static ReadOnlySpan<char> StripPort(ReadOnlySpan<char> authority)
+    {
+        var colon = authority.LastIndexOf(':');
+        if (colon < 0 || !AllDigits(authority[(colon + 1)..]))
+        {
+            return authority;
+        }
+
+        var bracket = authority.LastIndexOf(']');
+        if (bracket > colon || (bracket < 0 && authority[..colon].Contains(':')))
+        {
+            return authority;
+        }
+
+        return authority[..colon];
+    }
+
+    private static bool AllDigits(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,414 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+
+namespace PolicyAttach.Matching;
+
+/// <summary>
+/// The routing decisions of an <see cref="EvaluationResult"/>, compiled once into hash-indexed tables so that
+/// matching a request allocates nothing: one table per Gateway (its Ready listeners and those of its accepted
+/// ListenerSets) and one per mesh Service that routes bind to. Only routes accepted by a parent serve traffic, on
+/// the listeners they attached to, with the hostnames intersected there, and without the rules binding dropped
+/// (<see href="https://gateway-api.sigs.k8s.io/reference/spec/#httproute">HTTPRoute</see>; spec digest §4.3, §4.4,
+/// §9–§13). Immutable and thread-safe once compiled.
+/// </summary>
+public sealed class RoutingTable
+{
+    private readonly Dictionary<ResourceKey, GatewayRoutingTable> _gateways;
+    private readonly Dictionary<ResourceKey, MeshRoutingTable> _services;
+
+    private RoutingTable(Dictionary<ResourceKey, GatewayRoutingTable> gateways, Dictionary<ResourceKey, MeshRoutingTable> services)
+    {
+        _gateways = gateways;
+        _services = services;
+    }
+
+    /// <summary>The per-Gateway tables.</summary>
+    public IReadOnlyCollection<GatewayRoutingTable> Gateways => _gateways.Values;
+
+    /// <summary>The per-Service mesh tables.</summary>
+    public IReadOnlyCollection<MeshRoutingTable> Services => _services.Values;
+
+    /// <summary>The table of a Gateway this controller owns, or null.</summary>
+    /// <param name="gateway">The Gateway's key.</param>
+    /// <returns>The table, or null.</returns>
+    public GatewayRoutingTable? FindGateway(ResourceKey gateway) => _gateways.GetValueOrDefault(gateway);
+
+    /// <summary>
+    /// The mesh table of a Service, or null when no accepted route binds to it (the mesh's default behaviour then
+    /// applies: traffic goes to the Service itself).
+    /// </summary>
+    /// <param name="service">The Service's key (group "", kind Service).</param>
+    /// <returns>The table, or null.</returns>
+    public MeshRoutingTable? FindService(ResourceKey service) => _services.GetValueOrDefault(service);
+
+    /// <summary>Compiles the routing tables of an evaluation.</summary>
+    /// <param name="result">The evaluation.</param>
+    /// <returns>The compiled tables.</returns>
+    public static RoutingTable Compile(EvaluationResult result)
+    {
+        Guard.NotNull(result);
+        var compiler = new TableCompiler(result);
+        return new RoutingTable(compiler.BuildGateways(), compiler.BuildServices());
+    }
+}
+
+/// <summary>Which listener protocol a request looks for.</summary>
+internal enum ListenerFamily
+{
+    Http,
+    Https,
+    Tls,
+    Tcp,
+    Udp,
+}
+
+/// <summary>The routes of one listener, indexed by hostname tier.</summary>
+internal sealed class ListenerTable(ListenerResult listener)
+{
+    public ListenerResult Listener { get; } = listener;
+
+    public HostTiers<HttpEntry[]>? Http { get; set; }
+
+    public HostTiers<GrpcEntry[]>? Grpc { get; set; }
+
+    public HostTiers<StreamEntry[]>? Tls { get; set; }
+
+    public StreamEntry? Stream { get; set; }
+
+    public List<(CompiledRoute Route, List<string> Hostnames)> Attached { get; } = [];
+}
+
+/// <summary>
+/// The compiled routing of one Gateway: listeners by port, protocol and hostname, and per listener the rules of
+/// the routes attached to it (spec digest §4.4, §9–§11).
+/// </summary>
+public sealed class GatewayRoutingTable
+{
+    private readonly Dictionary<(int Port, ListenerFamily Family), HostTiers<ListenerTable>> _listeners;
+
+    internal GatewayRoutingTable(ResourceKey gateway, Dictionary<(int Port, ListenerFamily Family), HostTiers<ListenerTable>> listeners)
+    {
+        Gateway = gateway;
+        _listeners = listeners;
+    }
+
+    /// <summary>The Gateway.</summary>
+    public ResourceKey Gateway { get; }
+
+    /// <summary>Matches a request and returns a new outcome (convenience; allocates the outcome).</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The outcome.</returns>
+    public MatchOutcome Match(in RequestView request)
+    {
+        var outcome = new MatchOutcome();
+        Match(request, outcome);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Matches a request, overwriting <paramref name="outcome"/>; allocates nothing. The listener is chosen among
+    /// the Ready listeners of the port and protocol by the most specific hostname (exact, longest wildcard, none);
+    /// only the routes attached to it are candidates (listener isolation). For HTTPS, the listener the SNI selects
+    /// must be the one the Host selects, else 421; no listener for the Host gives 404.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="outcome">The outcome to fill.</param>
+    public void Match(in RequestView request, MatchOutcome outcome)
+    {
+        Guard.NotNull(outcome);
+        var grpc = request.Protocol == RequestProtocol.Grpc;
+        var family = request.Protocol switch
+        {
+            RequestProtocol.Http => ListenerFamily.Http,
+            RequestProtocol.Https => ListenerFamily.Https,
+            RequestProtocol.Grpc => request.Sni.IsEmpty && !request.Scheme.SequenceEqual("https") ? ListenerFamily.Http : ListenerFamily.Https,
+            RequestProtocol.Tls => ListenerFamily.Tls,
+            RequestProtocol.Tcp => ListenerFamily.Tcp,
+            _ => ListenerFamily.Udp,
+        };
+        var stream = family is ListenerFamily.Tls or ListenerFamily.Tcp or ListenerFamily.Udp;
+        if (!_listeners.TryGetValue((request.Port, family), out var selector))
+        {
+            outcome.SetNotRouted(null, grpc, stream);
+            return;
+        }
+
+        switch (family)
+        {
+            case ListenerFamily.Tcp or ListenerFamily.Udp:
+            {
+                var lt = selector.Any;
+                if (lt?.Stream is { } entry)
+                {
+                    outcome.SetMatched(lt.Listener, lt.Listener.Listener.Port, entry.Rule, -1, null, request, grpc: false, stream: true);
+                }
+                else
+                {
+                    outcome.SetNotRouted(lt?.Listener, grpc: false, stream: true);
+                }
+
+                return;
+            }
+
+            case ListenerFamily.Tls:
+            {
+                var sni = request.Sni.IsEmpty ? request.Host : request.Sni;
+                var lt = selector.Best(sni);
+                var entry = lt?.Tls is { } tiers ? Matcher.First(tiers, sni) : null;
+                if (entry is null)
+                {
+                    outcome.SetNotRouted(lt?.Listener, grpc: false, stream: true);
+                }
+                else
+                {
+                    outcome.SetMatched(lt!.Listener, lt.Listener.Listener.Port, entry.Rule, -1, null, request, grpc: false, stream: true);
+                }
+
+                return;
+            }
+        }
+
+        var host = request.Host;
+        var selected = selector.Best(host);
+        if (family == ListenerFamily.Https)
+        {
+            var bySni = request.Sni.IsEmpty ? selected : selector.Best(request.Sni);
+            if (selected is null || bySni is null)
+            {
+                outcome.SetNotRouted(null, grpc, stream: false);
+                return;
+            }
+
+            if (!ReferenceEquals(selected, bySni))
+            {
+                outcome.SetMisdirected(bySni.Listener, grpc);
+                return;
+            }
+        }
+
+        if (selected is null)
+        {
+            outcome.SetNotRouted(null, grpc, stream: false);
+            return;
+        }
+
+        Matcher.MatchListener(selected, request, outcome, grpc);
+    }
+}
+
+/// <summary>The routes bound to one Service port for one group of clients (producer, or one consumer namespace).</summary>
+internal sealed class MeshGroup
+{
+    public required Dictionary<int, HttpEntry[]> HttpByPort { get; init; }
+
+    public required HttpEntry[] HttpAllPorts { get; init; }
+
+    public required Dictionary<int, GrpcEntry[]> GrpcByPort { get; init; }
+
+    public required GrpcEntry[] GrpcAllPorts { get; init; }
+
+    public HttpEntry[] Http(int port) => HttpByPort.TryGetValue(port, out var e) ? e : HttpAllPorts;
+
+    public GrpcEntry[] Grpc(int port) => GrpcByPort.TryGetValue(port, out var e) ? e : GrpcAllPorts;
+}
+
+/// <summary>
+/// The compiled mesh (GAMMA) routing of one Service (spec digest §13): routes in the Service's namespace are
+/// producer routes and apply to every client; routes in another namespace are consumer routes and, for clients of
+/// that namespace, replace the producer routes. Hostnames are ignored. GRPCRoutes take precedence over HTTPRoutes
+/// on a port. A request that matches no route is rejected (404).
+/// </summary>
+public sealed class MeshRoutingTable
+{
+    private readonly MeshGroup _producer;
+    private readonly HostMap<MeshGroup> _consumers;
+
+    internal MeshRoutingTable(ResourceKey service, MeshGroup producer, HostMap<MeshGroup> consumers)
+    {
+        Service = service;
+        _producer = producer;
+        _consumers = consumers;
+    }
+
+    /// <summary>The Service.</summary>
+    public ResourceKey Service { get; }
+
+    /// <summary>Matches a mesh request and returns a new outcome (convenience; allocates the outcome).</summary>
+    /// <param name="request">The request; <see cref="RequestView.ClientNamespace"/> selects consumer routes.</param>
+    /// <returns>The outcome.</returns>
+    public MatchOutcome Match(in RequestView request)
+    {
+        var outcome = new MatchOutcome();
+        Match(request, outcome);
+        return outcome;
+    }
+
+    /// <summary>Matches a mesh request to the Service's port, overwriting <paramref name="outcome"/>; allocates nothing.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="outcome">The outcome to fill.</param>
+    public void Match(in RequestView request, MatchOutcome outcome)
+    {
+        Guard.NotNull(outcome);
+        var port = request.Port;
+        var grpc = request.Protocol == RequestProtocol.Grpc;
+        var group = _producer;
+        if (!request.ClientNamespace.IsEmpty && _consumers.TryGetValue(request.ClientNamespace, out var consumer)
+            && (consumer.Http(port).Length > 0 || consumer.Grpc(port).Length > 0))
+        {
+            group = consumer;
+        }
+
+        var grpcEntries = group.Grpc(port);
+        var httpEntries = group.Http(port);
+        if (grpcEntries.Length == 0 && httpEntries.Length == 0)
+        {
+            outcome.SetMeshDefault(grpc);
+            return;
+        }
+
+        if (grpc || grpcEntries.Length > 0)
+        {
+            var entry = grpc ? Matcher.First(grpcEntries, request) : null;
+            if (entry is null)
+            {
+                outcome.SetNotRouted(null, grpc, stream: false);
+            }
+            else
+            {
+                outcome.SetMatched(null, port, entry.Rule, entry.MatchIndex, null, request, grpc, stream: false);
+            }
+
+            return;
+        }
+
+        var http = Matcher.First(httpEntries, request);
+        if (http is null)
+        {
+            outcome.SetNotRouted(null, grpc: false, stream: false);
+        }
+        else
+        {
+            outcome.SetMatched(null, port, http.Rule, http.MatchIndex, http.PathType == PathMatchType.PathPrefix ? http.Prefix : null, request, grpc: false, stream: false);
+        }
+    }
+}
+
+/// <summary>The hot path: scans candidate lists in precedence order and stops at the first match.</summary>
+internal static class Matcher
+{
+    public static void MatchListener(ListenerTable lt, in RequestView request, MatchOutcome outcome, bool grpc)
+    {
+        var port = lt.Listener.Listener.Port;
+        if (grpc)
+        {
+            var g = lt.Grpc is { } gt ? First(gt, request) : null;
+            if (g is null)
+            {
+                outcome.SetNotRouted(lt.Listener, grpc: true, stream: false);
+            }
+            else
+            {
+                outcome.SetMatched(lt.Listener, port, g.Rule, g.MatchIndex, null, request, grpc: true, stream: false);
+            }
+
+            return;
+        }
+
+        var e = lt.Http is { } ht ? First(ht, request) : null;
+        if (e is null)
+        {
+            outcome.SetNotRouted(lt.Listener, grpc: false, stream: false);
+        }
+        else
+        {
+            outcome.SetMatched(lt.Listener, port, e.Rule, e.MatchIndex, e.PathType == PathMatchType.PathPrefix ? e.Prefix : null, request, grpc: false, stream: false);
+        }
+    }
+
+    public static HttpEntry? First(HttpEntry[] entries, in RequestView request)
+    {
+        foreach (var e in entries)
+        {
+            if (e.Matches(request))
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
+
+    public static GrpcEntry? First(GrpcEntry[] entries, in RequestView request)
+    {
+        foreach (var e in entries)
+        {
+            if (e.Matches(request))
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Hostname tiers in precedence order: exact host, wildcards longest first, then the catch-all.</summary>
+    public static HttpEntry? First(HostTiers<HttpEntry[]> tiers, in RequestView request)
+    {
+        var host = request.Host;
+        if (tiers.Exact(host) is { } exact && First(exact, request) is { } a)
+        {
+            return a;
+        }
+
+        var from = -1;
+        while (tiers.NextWildcard(host, ref from) is { } wild)
+        {
+            if (First(wild, request) is { } b)
+            {
+                return b;
+            }
+        }
+
+        return tiers.Any is { } any ? First(any, request) : null;
+    }
+
+    public static GrpcEntry? First(HostTiers<GrpcEntry[]> tiers, in RequestView request)
+    {
+        var host = request.Host;
+        if (tiers.Exact(host) is { } exact && First(exact, request) is { } a)
+        {
+            return a;
+        }
+
+        var from = -1;
+        while (tiers.NextWildcard(host, ref from) is { } wild)
+        {
+            if (First(wild, request) is { } b)
+            {
+                return b;
+            }
+        }
+
+        return tiers.Any is { } any ? First(any, request) : null;
+    }
+
+    public static StreamEntry? First(HostTiers<StreamEntry[]> tiers, ReadOnlySpan<char> sni)
+    {
+        if (tiers.Exact(sni) is { Length: > 0 } exact)
+        {
+            return exact[0];
+        }
+
+        var from = -1;
+        while (tiers.NextWildcard(sni, ref from) is { } wild)
+        {
+            if (wild.Length > 0)
+            {
+                return wild[0];
+            }
+        }
+
+        return tiers.Any is { Length: > 0 } any ? any[0] : null;
+    }
+}

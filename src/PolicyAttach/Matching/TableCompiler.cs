@@ -1,0 +1,382 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+
+namespace PolicyAttach.Matching;
+
+/// <summary>Builds the routing tables from an evaluation: compiles every route once, ranks every entry once.</summary>
+internal sealed class TableCompiler
+{
+    private readonly EvaluationResult _result;
+    private readonly Dictionary<ResourceKey, CompiledRoute> _routes = [];
+    private readonly Dictionary<CompiledRoute, List<HttpEntry>> _http = [];
+    private readonly Dictionary<CompiledRoute, List<GrpcEntry>> _grpc = [];
+    private readonly Dictionary<CompiledRoute, StreamEntry> _stream = [];
+
+    public TableCompiler(EvaluationResult result)
+    {
+        _result = result;
+        foreach (var routeResult in result.Routes)
+        {
+            Compile(routeResult);
+        }
+
+        Rank(_http.Values.SelectMany(e => e), HttpEntry.Compare, (e, r) => e.Rank = r);
+        Rank(_grpc.Values.SelectMany(e => e), GrpcEntry.Compare, (e, r) => e.Rank = r);
+        Rank(_stream.Values, StreamEntry.Compare, (e, r) => e.Rank = r);
+    }
+
+    private static void Rank<T>(IEnumerable<T> entries, Comparison<T> compare, Action<T, int> set)
+    {
+        var all = entries.ToList();
+        all.Sort(compare);
+        for (var i = 0; i < all.Count; i++)
+        {
+            set(all[i], i);
+        }
+    }
+
+    private void Compile(RouteResult result)
+    {
+        var route = result.Route;
+        var key = route.Key;
+        var dropped = result.DroppedRules.AsSpan();
+        var compiled = new CompiledRoute
+        {
+            Route = route,
+            Result = result,
+            Key = key,
+            NamespacedName = route.Namespace + "/" + route.Name,
+            Rules = new CompiledRule[route.RuleCount],
+        };
+        _routes[key] = compiled;
+        switch (route)
+        {
+            case HttpRoute http:
+            {
+                var entries = new List<HttpEntry>();
+                for (var r = 0; r < http.Rules.Count; r++)
+                {
+                    var rule = http.Rules[r];
+                    var served = !dropped.Contains(r);
+                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served);
+                    compiled.Rules[r] = cr;
+                    if (!served)
+                    {
+                        continue;
+                    }
+
+                    var matches = rule.Matches.IsEmpty ? [HttpRouteMatch.Default] : rule.Matches;
+                    for (var m = 0; m < matches.Count; m++)
+                    {
+                        entries.Add(CompileHttp(cr, m, matches[m]));
+                    }
+                }
+
+                _http[compiled] = entries;
+                break;
+            }
+
+            case GrpcRoute grpc:
+            {
+                var entries = new List<GrpcEntry>();
+                for (var r = 0; r < grpc.Rules.Count; r++)
+                {
+                    var rule = grpc.Rules[r];
+                    var served = !dropped.Contains(r);
+                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served);
+                    compiled.Rules[r] = cr;
+                    if (!served)
+                    {
+                        continue;
+                    }
+
+                    if (rule.Matches.IsEmpty)
+                    {
+                        entries.Add(new GrpcEntry { Rule = cr, MatchIndex = -1, Headers = [] });
+                    }
+
+                    for (var m = 0; m < rule.Matches.Count; m++)
+                    {
+                        entries.Add(CompileGrpc(cr, m, rule.Matches[m]));
+                    }
+                }
+
+                _grpc[compiled] = entries;
+                break;
+            }
+
+            case BackendOnlyRoute stream:
+            {
+                for (var r = 0; r < stream.Rules.Count; r++)
+                {
+                    var rule = stream.Rules[r];
+                    compiled.Rules[r] = CompiledRule.Create(compiled, r, rule.Name, [], rule.BackendRefs.Select(b => (b, (IReadOnlyList<RouteFilter>)[])).ToList(), !dropped.Contains(r));
+                }
+
+                if (compiled.Rules.Length > 0 && compiled.Rules[0].IsServed)
+                {
+                    _stream[compiled] = new StreamEntry { Rule = compiled.Rules[0] };
+                }
+
+                break;
+            }
+        }
+    }
+
+    private static HttpEntry CompileHttp(CompiledRule rule, int index, HttpRouteMatch match)
+        => new()
+        {
+            Rule = rule,
+            MatchIndex = index,
+            PathType = match.Path.Type,
+            PathValue = match.Path.Value,
+            Prefix = HttpEntry.NormalizePrefix(match.Path.Value),
+            PathRegex = match.Path.Type == PathMatchType.RegularExpression ? MatchRegex.Create(match.Path.Value) : null,
+            Method = match.Method,
+            Headers = Conditions(match.Headers.Select(h => (h.Name, h.Value, h.Type)), StringComparer.OrdinalIgnoreCase),
+            Queries = Conditions(match.QueryParams.Select(q => (q.Name, q.Value, q.Type)), StringComparer.Ordinal),
+        };
+
+    private static GrpcEntry CompileGrpc(CompiledRule rule, int index, GrpcRouteMatch match)
+    {
+        var method = match.Method;
+        var regex = method?.Type == GrpcMethodMatchType.RegularExpression;
+        return new GrpcEntry
+        {
+            Rule = rule,
+            MatchIndex = index,
+            Service = method?.Service,
+            Method = method?.Method,
+            ServiceRegex = regex && method!.Service is { } s ? MatchRegex.Create(s) : null,
+            MethodRegex = regex && method!.Method is { } m ? MatchRegex.Create(m) : null,
+            ServiceWeight = !regex ? method?.Service?.Length ?? 0 : 0,
+            MethodWeight = !regex ? method?.Method?.Length ?? 0 : 0,
+            Headers = Conditions(match.Headers.Select(h => (h.Name, h.Value, h.Type)), StringComparer.OrdinalIgnoreCase),
+        };
+    }
+
+    /// <summary>Of several entries naming the same header (case-insensitively) or parameter (exactly), only the first counts.</summary>
+    private static ValueCondition[] Conditions(IEnumerable<(string Name, string Value, StringMatchType Type)> items, StringComparer names)
+    {
+        var seen = new HashSet<string>(names);
+        var result = new List<ValueCondition>();
+        foreach (var (name, value, type) in items)
+        {
+            if (seen.Add(name))
+            {
+                result.Add(new ValueCondition(name, value, type == StringMatchType.RegularExpression ? MatchRegex.Create(value) : null));
+            }
+        }
+
+        return [.. result];
+    }
+
+    public Dictionary<ResourceKey, GatewayRoutingTable> BuildGateways()
+    {
+        var listeners = new Dictionary<(ResourceKey Owner, string Name), ListenerTable>();
+        var byGateway = new Dictionary<ResourceKey, List<ListenerTable>>();
+        foreach (var gateway in _result.Gateways)
+        {
+            var key = gateway.Gateway.Key;
+            var list = new List<ListenerTable>();
+            byGateway[key] = list;
+            if (!gateway.IsAccepted)
+            {
+                continue;
+            }
+
+            var all = gateway.Listeners.AsEnumerable()
+                .Concat(_result.ListenerSets.Where(s => s.Parent == key && s.IsAccepted).SelectMany(s => s.Listeners));
+            foreach (var listener in all.Where(l => l.State == ListenerState.Ready))
+            {
+                var table = new ListenerTable(listener);
+                listeners[(listener.Owner, listener.Name)] = table;
+                list.Add(table);
+            }
+        }
+
+        foreach (var routeResult in _result.Routes)
+        {
+            var compiled = _routes[routeResult.Route.Key];
+            foreach (var parent in routeResult.Parents)
+            {
+                if (!parent.IsAccepted)
+                {
+                    continue;
+                }
+
+                foreach (var verdict in parent.Listeners)
+                {
+                    if (!verdict.Attached || !listeners.TryGetValue((verdict.Owner, verdict.ListenerName), out var table))
+                    {
+                        continue;
+                    }
+
+                    var existing = table.Attached.FindIndex(a => a.Route == compiled);
+                    if (existing < 0)
+                    {
+                        table.Attached.Add((compiled, [.. verdict.Hostnames]));
+                    }
+                    else
+                    {
+                        table.Attached[existing].Hostnames.AddRange(verdict.Hostnames.Where(h => !table.Attached[existing].Hostnames.Contains(h, StringComparer.Ordinal)));
+                    }
+                }
+            }
+        }
+
+        foreach (var table in listeners.Values)
+        {
+            Fill(table);
+        }
+
+        var result = new Dictionary<ResourceKey, GatewayRoutingTable>();
+        foreach (var (key, list) in byGateway)
+        {
+            var groups = list.GroupBy(t => (t.Listener.Listener.Port, Family(t.Listener.Listener.Protocol)))
+                .Where(g => g.Key.Item2 is not null)
+                .ToDictionary(
+                    g => (g.Key.Port, g.Key.Item2!.Value),
+                    g =>
+                    {
+                        // On one port and protocol, listener hostnames are unique (else the listeners conflict).
+                        var byHost = new Dictionary<string, ListenerTable>(StringComparer.OrdinalIgnoreCase);
+                        ListenerTable? any = null;
+                        foreach (var t in g)
+                        {
+                            if (t.Listener.Listener.Hostname is { } h)
+                            {
+                                byHost.TryAdd(h, t);
+                            }
+                            else
+                            {
+                                any ??= t;
+                            }
+                        }
+
+                        return new HostTiers<ListenerTable>(byHost, any);
+                    });
+            result[key] = new GatewayRoutingTable(key, groups);
+        }
+
+        return result;
+    }
+
+    private static ListenerFamily? Family(string protocol) => protocol switch
+    {
+        Protocols.Http => ListenerFamily.Http,
+        Protocols.Https => ListenerFamily.Https,
+        Protocols.Tls => ListenerFamily.Tls,
+        Protocols.Tcp => ListenerFamily.Tcp,
+        Protocols.Udp => ListenerFamily.Udp,
+        _ => null,
+    };
+
+    private void Fill(ListenerTable table)
+    {
+        table.Http = Tiers(table.Attached, _http, e => e.Rank);
+        table.Grpc = Tiers(table.Attached, _grpc, e => e.Rank);
+        table.Tls = Tiers(table.Attached.Where(a => a.Route.Route is TlsRoute).ToList(), _stream.ToDictionary(p => p.Key, p => new List<StreamEntry> { p.Value }), e => e.Rank);
+        table.Stream = table.Attached.Where(a => a.Route.Route is TcpRoute or UdpRoute && _stream.ContainsKey(a.Route))
+            .Select(a => _stream[a.Route]).OrderBy(e => e.Rank).FirstOrDefault();
+    }
+
+    private static HostTiers<T[]>? Tiers<T>(List<(CompiledRoute Route, List<string> Hostnames)> attached, Dictionary<CompiledRoute, List<T>> entries, Func<T, int> rank)
+    {
+        var byPattern = new Dictionary<string, List<T>>(StringComparer.OrdinalIgnoreCase);
+        List<T>? any = null;
+        foreach (var (route, hostnames) in attached)
+        {
+            if (!entries.TryGetValue(route, out var list))
+            {
+                continue;
+            }
+
+            foreach (var hostname in hostnames)
+            {
+                if (hostname == Hostnames.Any)
+                {
+                    (any ??= []).AddRange(list);
+                }
+                else
+                {
+                    if (!byPattern.TryGetValue(hostname, out var bucket))
+                    {
+                        byPattern[hostname] = bucket = [];
+                    }
+
+                    bucket.AddRange(list);
+                }
+            }
+        }
+
+        if (byPattern.Count == 0 && any is null)
+        {
+            return null;
+        }
+
+        return new HostTiers<T[]>(
+            byPattern.Select(p => new KeyValuePair<string, T[]>(p.Key, [.. p.Value.OrderBy(rank)])),
+            any is null ? null : [.. any.OrderBy(rank)]);
+    }
+
+    public Dictionary<ResourceKey, MeshRoutingTable> BuildServices()
+    {
+        var bound = new Dictionary<ResourceKey, List<(CompiledRoute Route, int? Port)>>();
+        foreach (var routeResult in _result.Routes)
+        {
+            var compiled = _routes[routeResult.Route.Key];
+            foreach (var parent in routeResult.Parents)
+            {
+                var pr = parent.ParentRef;
+                if (!parent.IsAccepted || pr.Group != Groups.Core || pr.Kind != "Service")
+                {
+                    continue;
+                }
+
+                var port = pr.Port;
+                if (port is null && pr.SectionName is { } section
+                    && _result.Snapshot.Find<Service>(pr.TargetKey)?.Ports.FirstOrDefault(p => p.Name == section) is { } named)
+                {
+                    port = named.Port;
+                }
+
+                if (!bound.TryGetValue(pr.TargetKey, out var list))
+                {
+                    bound[pr.TargetKey] = list = [];
+                }
+
+                list.Add((compiled, port));
+            }
+        }
+
+        var result = new Dictionary<ResourceKey, MeshRoutingTable>();
+        foreach (var (service, routes) in bound)
+        {
+            var producer = Group(routes.Where(r => r.Route.Route.Namespace == service.Namespace));
+            var consumers = routes.Where(r => r.Route.Route.Namespace != service.Namespace)
+                .GroupBy(r => r.Route.Route.Namespace, StringComparer.Ordinal)
+                .Select(g => new KeyValuePair<string, MeshGroup>(g.Key, Group(g)));
+            result[service] = new MeshRoutingTable(service, producer, new HostMap<MeshGroup>(consumers));
+        }
+
+        return result;
+    }
+
+    private MeshGroup Group(IEnumerable<(CompiledRoute Route, int? Port)> routes)
+    {
+        var list = routes.ToList();
+        var ports = list.Where(r => r.Port is not null).Select(r => r.Port!.Value).Distinct().ToList();
+        T[] Entries<T>(Dictionary<CompiledRoute, List<T>> source, int? port, Func<T, int> rank)
+            => [.. list.Where(r => r.Port is null || r.Port == port).Distinct().Where(r => source.ContainsKey(r.Route))
+                .SelectMany(r => source[r.Route]).Distinct().OrderBy(rank)];
+        return new MeshGroup
+        {
+            HttpByPort = ports.ToDictionary(p => p, p => Entries(_http, p, e => e.Rank)),
+            HttpAllPorts = Entries(_http, null, e => e.Rank),
+            GrpcByPort = ports.ToDictionary(p => p, p => Entries(_grpc, p, e => e.Rank)),
+            GrpcAllPorts = Entries(_grpc, null, e => e.Rank),
+        };
+    }
+}
