@@ -1,3 +1,5 @@
+using PolicyAttach.Collections;
+
 namespace PolicyAttach.Binding;
 
 /// <summary>
@@ -99,6 +101,28 @@ public static class Hostnames
         }
 
         return result;
+    }
+
+    /// <summary>Whether any route hostname intersects the listener hostname; does not allocate.</summary>
+    /// <param name="listener">The listener hostname, or null.</param>
+    /// <param name="routeHostnames">The route's hostnames; none means every hostname.</param>
+    /// <returns>True when the route serves at least one hostname on the listener.</returns>
+    public static bool AnyIntersect(string? listener, EquatableArray<string> routeHostnames)
+    {
+        if (listener is null || routeHostnames.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var host in routeHostnames.AsSpan())
+        {
+            if (Intersect(listener, host) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether a hostname starts with the <c>*.</c> wildcard label.</summary>

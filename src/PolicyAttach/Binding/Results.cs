@@ -158,11 +158,27 @@ public sealed record RouteParentResult
     /// <summary>The conditions, sorted by type.</summary>
     public required EquatableArray<Condition> Conditions { get; init; }
 
-    /// <summary>Every listener of the parent considered, in listener order, with its verdict.</summary>
-    public required EquatableArray<ListenerVerdict> Listeners { get; init; }
+    /// <summary>The verdicts of the listeners the route attached to, in listener order, with the hostnames served.</summary>
+    public required EquatableArray<ListenerVerdict> AttachedListeners { get; init; }
+
+    /// <summary>
+    /// Every listener of the parent considered, in listener order, with its verdict: the binding verdict matrix.
+    /// Built on first read; <see cref="AttachedListeners"/> is the cheap view of the attachments.
+    /// </summary>
+    public EquatableArray<ListenerVerdict> Listeners => Verdicts?.Materialize() ?? AttachedListeners;
+
+    internal VerdictTable? Verdicts { get; init; }
 
     /// <summary>Whether the route is Accepted by this parent.</summary>
     public bool IsAccepted => Conditions.Any(c => c.Type == ConditionTypes.Accepted && c.IsTrue);
+
+    /// <inheritdoc />
+    public bool Equals(RouteParentResult? other)
+        => other is not null && ParentRef == other.ParentRef && ParentIndex == other.ParentIndex && ControllerName == other.ControllerName
+           && Conditions == other.Conditions && Listeners == other.Listeners;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(ParentRef, ParentIndex, ControllerName, Conditions, AttachedListeners);
 }
 
 /// <summary>Whether one backendRef (or mirror target) of a route resolves.</summary>

@@ -89,7 +89,7 @@ internal sealed class RouteBinder
     private RouteParentResult BindParent(RouteBase route, int index, ParentReference parentRef, Parent parent, List<BackendRefResult> backends, List<(int Rule, string Why)> dropped)
     {
         var g = route.Metadata.Generation;
-        var verdicts = new List<ListenerVerdict>();
+        VerdictTable? table = null;
         Condition accepted;
         if (parent.Service is { } service)
         {
@@ -97,7 +97,7 @@ internal sealed class RouteBinder
         }
         else
         {
-            accepted = BindListeners(route, parentRef, parent.Listeners!, verdicts, g);
+            accepted = BindListeners(route, parentRef, parent.Listeners!, out table, g);
         }
 
         var conditions = new List<Condition>();
@@ -116,13 +116,9 @@ internal sealed class RouteBinder
         }
 
         // A listener counts only the routes its parent accepts (spec digest §4.2).
-        if (accepted.IsTrue)
+        if (accepted.IsTrue && table is not null)
         {
-            foreach (var verdict in verdicts.Where(v => v.Attached))
-            {
-                var draft = parent.Listeners!.First(l => l.Owner == verdict.Owner && l.Listener.Name == verdict.ListenerName);
-                draft.AttachedRoutes++;
-            }
+            table.CountAttachments();
         }
 
         conditions.Add(accepted);
@@ -137,7 +133,8 @@ internal sealed class RouteBinder
             ParentIndex = index,
             ControllerName = parent.ControllerName,
             Conditions = conditions.OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
-            Listeners = verdicts.ToEquatableArray(),
+            AttachedListeners = table?.AttachedVerdicts() ?? [],
+            Verdicts = table,
         };
     }
 
@@ -157,61 +154,36 @@ internal sealed class RouteBinder
         return Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"{route.Kind} {route.Namespace}/{route.Name} is bound to Service {service.Namespace}/{service.Name}.", g);
     }
 
-    private Condition BindListeners(RouteBase route, ParentReference parentRef, IReadOnlyList<ListenerDraft> listeners, List<ListenerVerdict> verdicts, long g)
+    private Condition BindListeners(RouteBase route, ParentReference parentRef, IReadOnlyList<ListenerDraft> listeners, out VerdictTable table, long g)
     {
-        var routeName = $"{route.Kind} {route.Namespace}/{route.Name}";
-        var parentName = $"{parentRef.Kind} {parentRef.Namespace}/{parentRef.Name}";
+        // One cause per listener; the verdicts and their messages are only built when someone reads the matrix.
+        var causes = new BindingCause[listeners.Count];
+        EquatableArray<string>[]? served = null;
         var relevant = 0;
         var hostnameOnly = false;
         var attached = false;
-        foreach (var draft in listeners)
+        for (var i = 0; i < listeners.Count; i++)
         {
-            var listener = draft.Listener;
-            if (parentRef.SectionName is { } section && section != listener.Name)
+            var draft = listeners[i];
+            var cause = Judge(route, parentRef, draft, out var hostnames);
+            causes[i] = cause;
+            if (cause is not (BindingCause.SectionNameMismatch or BindingCause.PortMismatch))
             {
-                verdicts.Add(Verdict(draft, BindingCause.SectionNameMismatch, $"sectionName \"{section}\" names another listener."));
-                continue;
+                relevant++;
             }
 
-            if (parentRef.Port is { } port && port != listener.Port)
+            hostnameOnly |= cause == BindingCause.HostnameMismatch;
+            if (cause == BindingCause.Attached)
             {
-                verdicts.Add(Verdict(draft, BindingCause.PortMismatch, $"port {port} is not the listener's port {listener.Port}."));
-                continue;
+                attached = true;
+                served ??= new EquatableArray<string>[listeners.Count];
+                served[i] = hostnames;
             }
-
-            relevant++;
-            if (draft.State != ListenerState.Ready)
-            {
-                verdicts.Add(Verdict(draft, BindingCause.ListenerNotReady, $"the listener is {(draft.State == ListenerState.Conflicted ? "conflicted" : "not accepted")}, so no route attaches to it."));
-                continue;
-            }
-
-            if (!draft.SupportedKinds.Contains(new RouteGroupKind(route.Group, route.Kind)))
-            {
-                verdicts.Add(Verdict(draft, BindingCause.KindNotAllowed, $"the listener accepts {(draft.SupportedKinds.Count == 0 ? "no route kind" : string.Join(", ", draft.SupportedKinds.Select(k => k.Kind)))}, not {route.Kind}."));
-                continue;
-            }
-
-            if (!NamespaceAllowed(draft, route.Namespace))
-            {
-                verdicts.Add(Verdict(draft, BindingCause.NamespaceNotAllowed, NamespaceMessage(draft, route.Namespace)));
-                continue;
-            }
-
-            var hostnames = route is TcpRoute or UdpRoute
-                ? (IReadOnlyList<string>)[listener.Hostname ?? Hostnames.Any]
-                : Hostnames.IntersectAll(listener.Hostname, route.Hostnames);
-            if (hostnames.Count == 0)
-            {
-                hostnameOnly = true;
-                verdicts.Add(Verdict(draft, BindingCause.HostnameMismatch, $"no route hostname ({string.Join(", ", route.Hostnames)}) intersects the listener hostname \"{listener.Hostname}\"."));
-                continue;
-            }
-
-            attached = true;
-            verdicts.Add(Verdict(draft, BindingCause.Attached, $"attached for {string.Join(", ", hostnames)}.") with { Hostnames = hostnames.ToEquatableArray() });
         }
 
+        table = new VerdictTable(route, parentRef, listeners, causes, served);
+        var routeName = $"{route.Kind} {route.Namespace}/{route.Name}";
+        var parentName = $"{parentRef.Kind} {parentRef.Namespace}/{parentRef.Name}";
         if (relevant == 0)
         {
             var what = (parentRef.SectionName, parentRef.Port) switch
@@ -229,13 +201,56 @@ internal sealed class RouteBinder
             return Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"{routeName} is accepted by {parentName}.", g);
         }
 
+        var verdicts = table.Materialize();
         return hostnameOnly
             ? Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NoMatchingListenerHostname, $"No hostname of {routeName} intersects a listener of {parentName}: {string.Join(" ", verdicts.Where(v => v.Cause == BindingCause.HostnameMismatch).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))} Add a matching hostname.", g)
             : Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NotAllowedByListeners, $"No listener of {parentName} allows {routeName}: {string.Join(" ", verdicts.Where(v => v.Cause is BindingCause.KindNotAllowed or BindingCause.NamespaceNotAllowed or BindingCause.ListenerNotReady).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))}", g);
     }
 
-    private static ListenerVerdict Verdict(ListenerDraft draft, BindingCause cause, string message)
-        => new() { Owner = draft.Owner, ListenerName = draft.Listener.Name, Cause = cause, Message = message };
+    /// <summary>The verdict for one (route, parentRef, listener), in the order the spec checks them (§4.1).</summary>
+    private BindingCause Judge(RouteBase route, ParentReference parentRef, ListenerDraft draft, out EquatableArray<string> hostnames)
+    {
+        hostnames = default;
+        var listener = draft.Listener;
+        if (parentRef.SectionName is { } section && section != listener.Name)
+        {
+            return BindingCause.SectionNameMismatch;
+        }
+
+        if (parentRef.Port is { } port && port != listener.Port)
+        {
+            return BindingCause.PortMismatch;
+        }
+
+        if (draft.State != ListenerState.Ready)
+        {
+            return BindingCause.ListenerNotReady;
+        }
+
+        if (!draft.SupportedKinds.Contains(new RouteGroupKind(route.Group, route.Kind)))
+        {
+            return BindingCause.KindNotAllowed;
+        }
+
+        if (!NamespaceAllowed(draft, route.Namespace))
+        {
+            return BindingCause.NamespaceNotAllowed;
+        }
+
+        if (route is TcpRoute or UdpRoute)
+        {
+            hostnames = [listener.Hostname ?? Hostnames.Any];
+            return BindingCause.Attached;
+        }
+
+        if (!Hostnames.AnyIntersect(listener.Hostname, route.Hostnames))
+        {
+            return BindingCause.HostnameMismatch;
+        }
+
+        hostnames = Hostnames.IntersectAll(listener.Hostname, route.Hostnames).ToEquatableArray();
+        return BindingCause.Attached;
+    }
 
     private bool NamespaceAllowed(ListenerDraft draft, string routeNamespace)
     {
@@ -249,7 +264,7 @@ internal sealed class RouteBinder
         };
     }
 
-    private static string NamespaceMessage(ListenerDraft draft, string routeNamespace) => draft.Listener.AllowedRoutes.NamespacesFrom switch
+    internal static string NamespaceMessage(ListenerDraft draft, string routeNamespace) => draft.Listener.AllowedRoutes.NamespacesFrom switch
     {
         FromNamespaces.Same => $"the listener only allows routes from namespace \"{draft.Owner.Namespace}\" (allowedRoutes.namespaces.from: Same), and the route is in \"{routeNamespace}\".",
         FromNamespaces.Selector => $"namespace \"{routeNamespace}\" does not match the listener's allowedRoutes.namespaces.selector.",

@@ -127,12 +127,18 @@ internal static class CommonReaders
     private static PolicyTargetReference ReadTargetRef(Node node, string localNamespace)
     {
         var ns = node.String("namespace");
+        var group = node.String("group") ?? string.Empty;
+        var kind = RequiredString(node, "kind");
+
+        // A cluster-scoped target (a GatewayClass) has no namespace, whatever the policy's namespace is.
+        var targetNamespace = !ManifestReader.IsNamespaced(new GroupKind(group, kind)) ? string.Empty
+            : string.IsNullOrEmpty(ns) ? localNamespace : ns;
         return new PolicyTargetReference
         {
-            Group = node.String("group") ?? string.Empty,
-            Kind = RequiredString(node, "kind"),
+            Group = group,
+            Kind = kind,
             Name = RequiredString(node, "name"),
-            Namespace = string.IsNullOrEmpty(ns) ? localNamespace : ns,
+            Namespace = targetNamespace,
             SectionName = node.String("sectionName"),
         };
     }

@@ -206,7 +206,7 @@ internal sealed class TableCompiler
                     continue;
                 }
 
-                foreach (var verdict in parent.Listeners)
+                foreach (var verdict in parent.AttachedListeners)
                 {
                     if (!verdict.Attached || !listeners.TryGetValue((verdict.Owner, verdict.ListenerName), out var table))
                     {

@@ -209,7 +209,7 @@ internal sealed class PolicyRun
                 continue;
             }
 
-            if (target.Namespace != obj.Namespace && !CrossNamespaceAllowed(definition, obj, target))
+            if (target.Namespace.Length > 0 && target.Namespace != obj.Namespace && !CrossNamespaceAllowed(definition, obj, target))
             {
                 attachment.Problem = (ConditionReasons.Invalid, $"{target.Kind} {target.Namespace}/{target.Name} is in another namespace, which {definition.Kind.Kind} may not target{(definition.CrossNamespace == CrossNamespaceTargets.WithReferenceGrant ? " without a ReferenceGrant in \"" + target.Namespace + "\"" : string.Empty)}.");
                 continue;
@@ -382,7 +382,7 @@ internal sealed class PolicyRun
             var backendsByRule = route.BackendRefs.Where(b => b.IsValid && !b.IsMirror).ToLookup(b => b.RuleIndex);
             foreach (var parent in route.Parents.Where(p => p.IsAccepted))
             {
-                foreach (var verdict in parent.Listeners.Where(v => v.Attached))
+                foreach (var verdict in parent.AttachedListeners)
                 {
                     if (!_listenerStates.TryGetValue(new NodeKey(verdict.Owner, verdict.ListenerName), out var listenerState)
                         || !seen.Add((listenerState, route.Route.Key)))

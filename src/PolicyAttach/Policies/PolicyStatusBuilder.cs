@@ -118,7 +118,7 @@ internal sealed class PolicyStatusBuilder
 
             foreach (var parent in route.Parents)
             {
-                foreach (var verdict in parent.Listeners.Where(v => v.Attached))
+                foreach (var verdict in parent.AttachedListeners)
                 {
                     if (ClosestParent(child, verdict.Owner, verdict.ListenerName) is not { } closest)
                     {

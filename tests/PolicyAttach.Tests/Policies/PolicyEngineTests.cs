@@ -94,6 +94,16 @@ public class PolicyEngineTests
     }
 
     [Fact]
+    public void Effective_GatewayClassTarget_IsClusterScopedAndInherited()
+    {
+        // Regression: a GatewayClass target took the policy's namespace and was never found.
+        var result = World(Policy("foo", "cls", "GatewayClass", "gc", """ "default":{"x":"class"}"""));
+
+        Assert.Equal("""{"x":"class"}""", RouteEffective(result).Document.ToCanonicalString());
+        AssertCondition(Assert.Single(Assert.Single(result.Policies.Statuses).Ancestors).Conditions, ConditionTypes.Accepted, "True", ConditionReasons.Accepted);
+    }
+
+    [Fact]
     public void Status_MissingSection_TargetNotFound()
     {
         var result = World(Policy("infra", "p", "Gateway", "g", """ "default":{"x":1}""", section: "nope"));

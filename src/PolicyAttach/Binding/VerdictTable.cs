@@ -1,0 +1,97 @@
+using PolicyAttach.Collections;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+
+namespace PolicyAttach.Binding;
+
+/// <summary>
+/// The verdicts of one (route, parentRef) over the parent's listeners, kept as one cause per listener. Evaluating
+/// thousands of routes against dozens of listeners must not build a message for every refusal, so the readable
+/// <see cref="ListenerVerdict"/> objects are only made when the matrix is read.
+/// </summary>
+internal sealed class VerdictTable
+{
+    private readonly RouteBase _route;
+    private readonly ParentReference _parentRef;
+    private readonly IReadOnlyList<ListenerDraft> _listeners;
+    private readonly BindingCause[] _causes;
+    private readonly EquatableArray<string>[]? _served;
+    private EquatableArray<ListenerVerdict>? _verdicts;
+
+    public VerdictTable(RouteBase route, ParentReference parentRef, IReadOnlyList<ListenerDraft> listeners, BindingCause[] causes, EquatableArray<string>[]? served)
+    {
+        _route = route;
+        _parentRef = parentRef;
+        _listeners = listeners;
+        _causes = causes;
+        _served = served;
+    }
+
+    public void CountAttachments()
+    {
+        for (var i = 0; i < _causes.Length; i++)
+        {
+            if (_causes[i] == BindingCause.Attached)
+            {
+                _listeners[i].AttachedRoutes++;
+            }
+        }
+    }
+
+    public EquatableArray<ListenerVerdict> AttachedVerdicts()
+    {
+        if (_served is null)
+        {
+            return [];
+        }
+
+        var list = new List<ListenerVerdict>(1);
+        for (var i = 0; i < _causes.Length; i++)
+        {
+            if (_causes[i] == BindingCause.Attached)
+            {
+                list.Add(Verdict(i));
+            }
+        }
+
+        return list.ToEquatableArray();
+    }
+
+    /// <summary>Every listener's verdict, in listener order; built once, then shared.</summary>
+    public EquatableArray<ListenerVerdict> Materialize()
+    {
+        if (_verdicts is { } done)
+        {
+            return done;
+        }
+
+        var verdicts = new ListenerVerdict[_causes.Length];
+        for (var i = 0; i < verdicts.Length; i++)
+        {
+            verdicts[i] = Verdict(i);
+        }
+
+        var result = verdicts.ToEquatableArray();
+        _verdicts = result;
+        return result;
+    }
+
+    private ListenerVerdict Verdict(int i)
+    {
+        var draft = _listeners[i];
+        var listener = draft.Listener;
+        var cause = _causes[i];
+        var hostnames = cause == BindingCause.Attached && _served is not null ? _served[i] : default;
+        var message = cause switch
+        {
+            BindingCause.SectionNameMismatch => $"sectionName \"{_parentRef.SectionName}\" names another listener.",
+            BindingCause.PortMismatch => $"port {_parentRef.Port} is not the listener's port {listener.Port}.",
+            BindingCause.ListenerNotReady => $"the listener is {(draft.State == ListenerState.Conflicted ? "conflicted" : "not accepted")}, so no route attaches to it.",
+            BindingCause.KindNotAllowed => $"the listener accepts {(draft.SupportedKinds.Count == 0 ? "no route kind" : string.Join(", ", draft.SupportedKinds.Select(k => k.Kind)))}, not {_route.Kind}.",
+            BindingCause.NamespaceNotAllowed => RouteBinder.NamespaceMessage(draft, _route.Namespace),
+            BindingCause.HostnameMismatch => $"no route hostname ({string.Join(", ", _route.Hostnames)}) intersects the listener hostname \"{listener.Hostname}\".",
+            _ => $"attached for {string.Join(", ", hostnames)}.",
+        };
+        return new ListenerVerdict { Owner = draft.Owner, ListenerName = listener.Name, Cause = cause, Message = message, Hostnames = hostnames };
+    }
+}
