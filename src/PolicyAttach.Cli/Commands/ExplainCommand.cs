@@ -33,14 +33,14 @@ internal sealed class ExplainCommand : ICommand
     [
         new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
         new("output", "FORMAT", "text (default), json or yaml."),
-        new("profile", "NAME", "Add the policy kinds and rules of an implementation: " + string.Join(", ", Profiles.Known) + "."),
+        new("profile", "NAME", Profiles.OptionHelp),
     ];
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
     {
         if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, Formats, out var format, out var error)
-            || !Profiles.TryValidate(args.Get("profile"), out error))
+            || !Profiles.TryResolve(args.Get("profile"), out var kinds, out error))
         {
             return context.UsageError(error!, Name);
         }
@@ -68,7 +68,7 @@ internal sealed class ExplainCommand : ICommand
             return context.UsageError(error!, Name);
         }
 
-        var result = Evaluator.Evaluate(workspace.Snapshot, new EvaluationOptions { ControllerNames = controllers });
+        var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, kinds));
         if (ExplainBuilder.Explain(result, found) is not { } explanation)
         {
             return context.UsageError($"{found.Key} is a {found.Kind}; explain covers routes, Gateways, ListenerSets and GatewayClasses", Name);
