@@ -15,7 +15,7 @@ internal sealed class ExplainCommand : ICommand
     public string Name => "explain";
 
     /// <inheritdoc />
-    public string Summary => "Explain why a route attached (or not), or what a Gateway or ListenerSet accepts.";
+    public string Summary => "Explain why a route attached (or not), what a Gateway or ListenerSet accepts, or what became of a policy.";
 
     /// <inheritdoc />
     public string Synopsis => "policyattach explain PATH... KIND/NAMESPACE/NAME [--controller-name NAME] [--output text|json|yaml] [--profile NAME]";
@@ -26,7 +26,9 @@ internal sealed class ExplainCommand : ICommand
         + "case-insensitive, e.g. httproute/default/foo). For a route: each parentRef, every listener considered and\n"
         + "why it did or did not attach (with the hostnames served), its conditions and backend resolution. For a\n"
         + "Gateway or ListenerSet: each listener's verdict, supported kinds, attached routes and conditions, and the\n"
-        + "routes that name it. For a GatewayClass: its conditions and Gateways.";
+        + "routes that name it. For a GatewayClass: its conditions and Gateways. For a policy (any policy kind): each target\n"
+        + "and whether the policy is Attached, Overridden, Conflicted, NotFound or Invalid there (with the message), and its\n"
+        + "ancestors with their conditions. Route, Gateway and ListenerSet explanations list the policies that reach them.";
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } =
@@ -71,7 +73,7 @@ internal sealed class ExplainCommand : ICommand
         var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, kinds));
         if (ExplainBuilder.Explain(result, found) is not { } explanation)
         {
-            return context.UsageError($"{found.Key} is a {found.Kind}; explain covers routes, Gateways, ListenerSets and GatewayClasses", Name);
+            return context.UsageError($"{found.Key} is a {found.Kind}; explain covers routes, Gateways, ListenerSets, GatewayClasses and policies", Name);
         }
 
         context.Out(format == OutputFormat.Text ? ExplainText.Write(explanation) : JsonOutput.Render(JsonOutput.Serialize(explanation), format));

@@ -99,7 +99,7 @@ internal static class EffectiveBuilder
     }
 
     /// <summary>The listeners a route is attached to through accepted parentRefs, each once, in parentRef then listener order.</summary>
-    private static List<(ResourceKey Gateway, ResourceKey? Set, string Listener)> Listeners(EvaluationResult result, ResourceKey route)
+    internal static List<(ResourceKey Gateway, ResourceKey? Set, string Listener)> Listeners(EvaluationResult result, ResourceKey route)
     {
         var found = new List<(ResourceKey, ResourceKey?, string)>();
         if (result.FindRoute(route) is not { } computed)

@@ -32,7 +32,7 @@ internal static class EffectiveText
         }
 
         string?[] previous = [];
-        EffectiveContextRecord? last = null;
+        EffectiveContextRecord? routeContext = null;
         foreach (var context in report.Contexts)
         {
             var path = Path(context);
@@ -52,8 +52,13 @@ internal static class EffectiveText
                 Line(text, depth * 2, path[depth]!);
             }
 
-            if (context.Rule is { Name: null } && context.Backend is null && last is { Rule: null, Route: not null } && last.Route == context.Route
-                && last.Gateway == context.Gateway && last.ListenerSet == context.ListenerSet && last.Listener == context.Listener)
+            if (context.Rule is null && context.Route is not null)
+            {
+                routeContext = context;
+            }
+
+            if (context.Rule is { Name: null } && context.Backend is null && routeContext is not null && routeContext.Route == context.Route
+                && routeContext.Gateway == context.Gateway && routeContext.ListenerSet == context.ListenerSet && routeContext.Listener == context.Listener)
             {
                 Line(text, path.Count * 2, "as the route (an unnamed rule cannot be targeted: it only inherits)");
             }
@@ -63,7 +68,6 @@ internal static class EffectiveText
             }
 
             previous = [.. path];
-            last = context;
         }
 
         if (report.Contexts.All(c => c.Policies.Count == 0))
