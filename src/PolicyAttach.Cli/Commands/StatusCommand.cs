@@ -24,7 +24,7 @@ internal sealed class StatusCommand : ICommand
     /// <inheritdoc />
     public string Description =>
         "Evaluates the manifests and prints one element per object whose status the controller writes (GatewayClass,\n"
-        + "Gateway, ListenerSet, routes), sorted by (group, kind, namespace, name). JSON is the default when standard output\n"
+        + "Gateway, ListenerSet, routes, policies), sorted by (group, kind, namespace, name). JSON is the default when standard output\n"
         + "is redirected, text on a terminal.";
 
     /// <inheritdoc />
