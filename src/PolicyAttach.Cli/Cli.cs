@@ -8,7 +8,7 @@ namespace PolicyAttach.Cli;
 /// <summary>Dispatches the command line to a command; testable without a process.</summary>
 internal static class Cli
 {
-    private static readonly ICommand[] Commands = [new ValidateCommand(), new StatusCommand(), new ExplainCommand()];
+    private static readonly ICommand[] Commands = [new ValidateCommand(), new StatusCommand(), new ExplainCommand(), new EffectiveCommand()];
 
     /// <summary>Runs <c>policyattach</c> with standard output treated as redirected (JSON by default).</summary>
     /// <param name="args">The arguments after the program name.</param>
@@ -126,12 +126,13 @@ internal static class Cli
         var text = new StringBuilder();
         text.Append("policyattach ").Append(Version).Append(": what a conformant Gateway API controller computes, with no cluster.\n\n");
         text.Append("Usage: policyattach COMMAND [options]\n\nCommands:\n");
+        var width = Commands.Max(c => c.Name.Length) + 2;
         foreach (var command in Commands)
         {
-            text.Append("  ").Append(command.Name.PadRight(10)).Append(command.Summary).Append('\n');
+            text.Append("  ").Append(command.Name.PadRight(width)).Append(command.Summary).Append('\n');
         }
 
-        text.Append("  ").Append("help".PadRight(10)).Append("Show the help of a command.\n\n");
+        text.Append("  ").Append("help".PadRight(width)).Append("Show the help of a command.\n\n");
         text.Append("Options:\n  -h, --help  Show this help.\n  --version   Show the version.\n\n");
         text.Append("PATH... are files or directories (searched recursively for *.yaml, *.yml, *.json), or - for standard input.\n");
         text.Append("Run 'policyattach COMMAND --help' for the options of a command.\n\n");

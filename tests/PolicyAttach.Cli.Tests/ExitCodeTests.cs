@@ -22,6 +22,12 @@ public class ExitCodeTests
     [InlineData("explain", "FIXTURE", "not-a-target")]
     [InlineData("explain", "FIXTURE", "service/apps/store")]
     [InlineData("help", "bogus")]
+    [InlineData("explain", "--profile", "nginx", "FIXTURE", "httproute/apps/store")]
+    [InlineData("effective", "FIXTURE")]
+    [InlineData("effective", "FIXTURE", "gatewayclass/example")]
+    [InlineData("effective", "FIXTURE", "httproute/apps/nope")]
+    [InlineData("effective", "FIXTURE", "gateway/infra/web", "--section", "nope")]
+    [InlineData("effective", "--profile", "nginx", "FIXTURE", "httproute/apps/store")]
     public void Usage_errors_exit_2(params string[] args)
     {
         var run = Run([.. args.Select(a => a == "FIXTURE" ? Fixture("basic.yaml") : a)]);
@@ -42,9 +48,10 @@ public class ExitCodeTests
     [InlineData("status")]
     [InlineData("validate")]
     [InlineData("explain")]
+    [InlineData("effective")]
     public void Missing_path_exits_2_without_output(string command)
     {
-        string[] args = command == "explain"
+        string[] args = command is "explain" or "effective"
             ? [command, Fixture("does-not-exist.yaml"), "httproute/apps/store"]
             : [command, Fixture("basic.yaml"), Fixture("does-not-exist.yaml")];
         var run = Run(args);

@@ -27,6 +27,30 @@ public class GoldenTests
     [InlineData("explain-listenerset", "explain", "listenerset.yaml", "listenerset/infra/team")]
     [InlineData("explain-unmanaged-route", "explain", "no-class.yaml", "httproute/default/lonely")]
     [InlineData("explain-unknown", "explain", "basic.yaml", "httproute/apps/stor")]
+    [InlineData("explain-route-policies", "explain", "policy-levels.yaml", "httproute/shop/shop")]
+    [InlineData("explain-gateway-policies", "explain", "policy-levels.yaml", "gateway/shop/web")]
+    [InlineData("explain-policy-conflicted", "explain", "backendtls-conflict.yaml", "backendtlspolicy/apps/second")]
+    [InlineData("explain-policy-attached-json", "explain", "backendtls-conflict.yaml", "backendtlspolicy/apps/first", "--output", "json")]
+    [InlineData("explain-policy-overridden", "explain", "envoy-gateway.yaml", "backendtrafficpolicy/default/gateway-timeouts", "--profile", "envoy-gateway")]
+    [InlineData("explain-policy-not-found", "explain", "policy-levels.yaml", "timeoutpolicy/shop/stale", "--output", "yaml")]
+    [InlineData("status-envoy-profile-text", "status", "envoy-gateway.yaml", "--profile", "envoy-gateway", "--output", "text")]
+    [InlineData("status-envoy-profile", "status", "envoy-gateway.yaml", "--profile", "envoy-gateway")]
+    [InlineData("status-policy-levels-text", "status", "policy-levels.yaml", "--output", "text")]
+    [InlineData("effective-levels-route", "effective", "policy-levels.yaml", "httproute/shop/shop")]
+    [InlineData("effective-levels-rule-json", "effective", "policy-levels.yaml", "httproute/shop/shop", "--section", "api", "--output", "json")]
+    [InlineData("effective-levels-gateway", "effective", "policy-levels.yaml", "gateway/shop/web")]
+    [InlineData("effective-levels-listener-yaml", "effective", "policy-levels.yaml", "gateway/shop/web", "--section=http", "--output", "yaml")]
+    [InlineData("effective-levels-service", "effective", "policy-levels.yaml", "service/shop/api")]
+    [InlineData("effective-levels-bad-section", "effective", "policy-levels.yaml", "httproute/shop/shop", "--section", "checkout")]
+    [InlineData("effective-unknown", "effective", "policy-levels.yaml", "httproute/shop/shp")]
+    [InlineData("effective-envoy-profile", "effective", "envoy-gateway.yaml", "httproute/default/backend", "--profile", "envoy-gateway")]
+    [InlineData("effective-envoy-no-profile", "effective", "envoy-gateway.yaml", "httproute/default/backend")]
+    [InlineData("effective-envoy-gateway-profile", "effective", "envoy-gateway.yaml", "gateway/default/eg", "--profile", "envoy-gateway")]
+    [InlineData("effective-backendtls", "effective", "backendtls-conflict.yaml", "service/apps/secure")]
+    [InlineData("effective-listenerset-route", "effective", "listenerset.yaml", "httproute/infra/team")]
+    [InlineData("effective-listenerset", "effective", "listenerset.yaml", "listenerset/infra/team")]
+    [InlineData("effective-no-policy", "effective", "basic.yaml", "httproute/apps/store")]
+    [InlineData("effective-not-attached", "effective", "basic.yaml", "httproute/apps/elsewhere")]
     public void Command_output_matches_golden(string golden, string command, string fixture, params string[] rest)
     {
         string[] args = [command, Fixture(fixture), .. rest];
@@ -60,6 +84,18 @@ public class GoldenTests
         => AssertGolden("status-examples", Run("status", Path.Combine(RepoRoot, "examples")));
 
     [Fact]
+    public void Effective_on_the_examples_folder()
+        => AssertGolden("effective-examples", Run("effective", Path.Combine(RepoRoot, "examples"), "httproute/foo/foo"));
+
+    [Fact]
+    public void Effective_on_the_examples_folder_as_json()
+        => AssertGolden("effective-examples-json", Run("effective", Path.Combine(RepoRoot, "examples"), "httproute/foo/foo", "--output", "json"));
+
+    [Fact]
+    public void Explain_policy_of_the_examples_folder()
+        => AssertGolden("explain-examples-retrypolicy", Run("explain", Path.Combine(RepoRoot, "examples"), "retrypolicy/foo/foo-retries"));
+
+    [Fact]
     public void Global_help() => AssertGolden("help", Run("--help"));
 
     [Fact]
@@ -67,6 +103,9 @@ public class GoldenTests
 
     [Fact]
     public void Validate_help() => AssertGolden("help-validate", Run("validate", "-h"));
+
+    [Fact]
+    public void Effective_help() => AssertGolden("help-effective", Run("effective", "--help"));
 
     [Fact]
     public void Explain_help() => AssertGolden("help-explain", Run("help", "explain"));

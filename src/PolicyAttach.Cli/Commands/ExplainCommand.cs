@@ -15,7 +15,7 @@ internal sealed class ExplainCommand : ICommand
     public string Name => "explain";
 
     /// <inheritdoc />
-    public string Summary => "Explain why a route attached (or not), or what a Gateway or ListenerSet accepts.";
+    public string Summary => "Explain why a route attached (or not), what a Gateway or ListenerSet accepts, or what became of a policy.";
 
     /// <inheritdoc />
     public string Synopsis => "policyattach explain PATH... KIND/NAMESPACE/NAME [--controller-name NAME] [--output text|json|yaml] [--profile NAME]";
@@ -26,21 +26,23 @@ internal sealed class ExplainCommand : ICommand
         + "case-insensitive, e.g. httproute/default/foo). For a route: each parentRef, every listener considered and\n"
         + "why it did or did not attach (with the hostnames served), its conditions and backend resolution. For a\n"
         + "Gateway or ListenerSet: each listener's verdict, supported kinds, attached routes and conditions, and the\n"
-        + "routes that name it. For a GatewayClass: its conditions and Gateways.";
+        + "routes that name it. For a GatewayClass: its conditions and Gateways. For a policy (any policy kind): each target\n"
+        + "and whether the policy is Attached, Overridden, Conflicted, NotFound or Invalid there (with the message), and its\n"
+        + "ancestors with their conditions. Route, Gateway and ListenerSet explanations list the policies that reach them.";
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
         new("output", "FORMAT", "text (default), json or yaml."),
-        new("profile", "NAME", "Add the policy kinds and rules of an implementation: " + string.Join(", ", Profiles.Known) + "."),
+        new("profile", "NAME", Profiles.OptionHelp),
     ];
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
     {
         if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, Formats, out var format, out var error)
-            || !Profiles.TryValidate(args.Get("profile"), out error))
+            || !Profiles.TryResolve(args.Get("profile"), out var kinds, out error))
         {
             return context.UsageError(error!, Name);
         }
@@ -68,10 +70,10 @@ internal sealed class ExplainCommand : ICommand
             return context.UsageError(error!, Name);
         }
 
-        var result = Evaluator.Evaluate(workspace.Snapshot, new EvaluationOptions { ControllerNames = controllers });
+        var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, kinds));
         if (ExplainBuilder.Explain(result, found) is not { } explanation)
         {
-            return context.UsageError($"{found.Key} is a {found.Kind}; explain covers routes, Gateways, ListenerSets and GatewayClasses", Name);
+            return context.UsageError($"{found.Key} is a {found.Kind}; explain covers routes, Gateways, ListenerSets, GatewayClasses and policies", Name);
         }
 
         context.Out(format == OutputFormat.Text ? ExplainText.Write(explanation) : JsonOutput.Render(JsonOutput.Serialize(explanation), format));

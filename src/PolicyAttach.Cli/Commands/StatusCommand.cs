@@ -24,7 +24,7 @@ internal sealed class StatusCommand : ICommand
     /// <inheritdoc />
     public string Description =>
         "Evaluates the manifests and prints one element per object whose status the controller writes (GatewayClass,\n"
-        + "Gateway, ListenerSet, routes), sorted by (group, kind, namespace, name). JSON is the default when standard output\n"
+        + "Gateway, ListenerSet, routes, policies), sorted by (group, kind, namespace, name). JSON is the default when standard output\n"
         + "is redirected, text on a terminal.";
 
     /// <inheritdoc />
@@ -33,7 +33,7 @@ internal sealed class StatusCommand : ICommand
         new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
         new("output", "FORMAT", "json, yaml or text."),
         new("time", "RFC3339", "Write this lastTransitionTime on every condition (default: none)."),
-        new("profile", "NAME", "Add the policy kinds and rules of an implementation: " + string.Join(", ", Profiles.Known) + "."),
+        new("profile", "NAME", Profiles.OptionHelp),
     ];
 
     /// <inheritdoc />
@@ -42,7 +42,7 @@ internal sealed class StatusCommand : ICommand
         var fallback = context.IsTerminal ? OutputFormat.Text : OutputFormat.Json;
         if (!OutputFormats.TryParse(args.Get("output"), fallback, Formats, out var format, out var error)
             || !TryParseTime(args.Get("time"), out var time, out error)
-            || !Profiles.TryValidate(args.Get("profile"), out error))
+            || !Profiles.TryResolve(args.Get("profile"), out var kinds, out error))
         {
             return context.UsageError(error!, Name);
         }
@@ -58,7 +58,7 @@ internal sealed class StatusCommand : ICommand
             return context.UsageError(error!, Name);
         }
 
-        var result = Evaluator.Evaluate(workspace.Snapshot, new EvaluationOptions { ControllerNames = controllers });
+        var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, kinds));
         context.Out(format == OutputFormat.Text
             ? StatusText.Write(result)
             : JsonOutput.Render(StatusWriter.ToJson(result, new StatusWriterOptions { Time = time, Indented = true }), format));

@@ -10,13 +10,14 @@ internal static class ExplainBuilder
     /// <summary>Explains an object, or returns null when its kind has nothing to explain.</summary>
     /// <param name="result">The evaluation.</param>
     /// <param name="target">The object.</param>
-    /// <returns>A route, Gateway, ListenerSet or GatewayClass explanation; null for other kinds.</returns>
+    /// <returns>A route, Gateway, ListenerSet, GatewayClass or policy explanation; null for other kinds.</returns>
     public static object? Explain(EvaluationResult result, KubeObject target) => target switch
     {
         RouteBase route => Route(result, route),
         Gateway gateway => Gateway(result, gateway),
         ListenerSet set => ListenerSet(result, set),
         GatewayClass cls => GatewayClass(result, cls),
+        IPolicyObject policy => PolicyExplain.Explain(result, policy),
         _ => null,
     };
 
@@ -46,7 +47,7 @@ internal static class ExplainBuilder
                 b.RuleIndex, b.BackendIndex, b.IsMirror, b.BackendRef.Group, b.BackendRef.Kind, b.BackendRef.Namespace, b.BackendRef.Name,
                 b.BackendRef.Port, b.BackendRef.Weight, b.IsValid, b.Reason, b.Message)).ToList();
         return new RouteExplanation(ObjectRef.From(route.Key), Controllers(result), computed is not null, [.. route.Hostnames], parents, backends,
-            computed is null ? [] : [.. computed.DroppedRules]);
+            computed is null ? [] : [.. computed.DroppedRules], PolicyExplain.Reaching(result, route));
     }
 
     private static GatewayExplanation Gateway(EvaluationResult result, Gateway gateway)
@@ -64,7 +65,8 @@ internal static class ExplainBuilder
             computed is null ? [] : Listeners(result, computed.Listeners),
             computed?.AttachedListenerSets ?? 0,
             sets,
-            Routes(result, gateway.Key));
+            Routes(result, gateway.Key),
+            PolicyExplain.Reaching(result, gateway));
     }
 
     private static ListenerSetExplanation ListenerSet(EvaluationResult result, ListenerSet set)
@@ -77,7 +79,8 @@ internal static class ExplainBuilder
             computed is not null,
             computed is null ? [] : [.. computed.Conditions.Select(ConditionRecord.From)],
             computed is null ? [] : Listeners(result, computed.Listeners),
-            Routes(result, set.Key));
+            Routes(result, set.Key),
+            PolicyExplain.Reaching(result, set));
     }
 
     private static GatewayClassExplanation GatewayClass(EvaluationResult result, GatewayClass cls)

@@ -97,8 +97,9 @@ internal sealed record BackendRecord(int Rule, int Backend, bool Mirror, string 
 /// <param name="Parents">Every parentRef in spec order.</param>
 /// <param name="Backends">Every backendRef and mirror target, in rule then list order.</param>
 /// <param name="DroppedRules">Rules dropped because they use a value not supported.</param>
+/// <param name="Policies">The policies that reach the route or one of its rules in some context.</param>
 internal sealed record RouteExplanation(ObjectRef Object, IReadOnlyList<string> ControllerNames, bool Managed, IReadOnlyList<string> Hostnames,
-    IReadOnlyList<RouteParentRecord> Parents, IReadOnlyList<BackendRecord> Backends, IReadOnlyList<int> DroppedRules);
+    IReadOnlyList<RouteParentRecord> Parents, IReadOnlyList<BackendRecord> Backends, IReadOnlyList<int> DroppedRules, IReadOnlyList<ReachingPolicyRecord> Policies);
 
 /// <summary>A route's verdict for one listener, seen from the listener.</summary>
 /// <param name="Route">The route.</param>
@@ -149,9 +150,10 @@ internal sealed record ListenerSetSummary(ObjectRef Object, bool Accepted, IRead
 /// <param name="AttachedListenerSets">The number of attached ListenerSets.</param>
 /// <param name="ListenerSets">The ListenerSets that name it as parent.</param>
 /// <param name="Routes">The routes that name it as parent.</param>
+/// <param name="Policies">The policies that reach the Gateway or one of its listeners.</param>
 internal sealed record GatewayExplanation(ObjectRef Object, string GatewayClassName, IReadOnlyList<string> ControllerNames, bool Managed,
     IReadOnlyList<ConditionRecord> Conditions, IReadOnlyList<ListenerRecord> Listeners, int AttachedListenerSets,
-    IReadOnlyList<ListenerSetSummary> ListenerSets, IReadOnlyList<AttachedRouteRecord> Routes);
+    IReadOnlyList<ListenerSetSummary> ListenerSets, IReadOnlyList<AttachedRouteRecord> Routes, IReadOnlyList<ReachingPolicyRecord> Policies);
 
 /// <summary>What a ListenerSet accepts.</summary>
 /// <param name="Object">The ListenerSet.</param>
@@ -161,8 +163,9 @@ internal sealed record GatewayExplanation(ObjectRef Object, string GatewayClassN
 /// <param name="Conditions">Its conditions.</param>
 /// <param name="Listeners">Its listeners, in spec order.</param>
 /// <param name="Routes">The routes that name it as parent.</param>
+/// <param name="Policies">The policies that reach the ListenerSet or one of its listeners.</param>
 internal sealed record ListenerSetExplanation(ObjectRef Object, ParentRefRecord Parent, IReadOnlyList<string> ControllerNames, bool Managed,
-    IReadOnlyList<ConditionRecord> Conditions, IReadOnlyList<ListenerRecord> Listeners, IReadOnlyList<AttachedRouteRecord> Routes);
+    IReadOnlyList<ConditionRecord> Conditions, IReadOnlyList<ListenerRecord> Listeners, IReadOnlyList<AttachedRouteRecord> Routes, IReadOnlyList<ReachingPolicyRecord> Policies);
 
 /// <summary>A GatewayClass and its Gateways.</summary>
 /// <param name="Object">The class.</param>

@@ -28,6 +28,9 @@ internal static class ExplainText
             case GatewayClassExplanation cls:
                 GatewayClass(text, cls);
                 break;
+            case PolicyExplanation policy:
+                Policy(text, policy);
+                break;
         }
 
         return text.ToString();
@@ -115,6 +118,44 @@ internal static class ExplainText
         {
             Line(text, 2, "dropped rules (unsupported values): " + string.Join(", ", route.DroppedRules.Select(r => r.ToString(CultureInfo.InvariantCulture))));
         }
+
+        Reaching(text, route.Policies);
+    }
+
+    private static void Reaching(StringBuilder text, IReadOnlyList<ReachingPolicyRecord> policies)
+    {
+        if (policies.Count == 0)
+        {
+            return;
+        }
+
+        Line(text, 2, "policies (see 'policyattach effective' for the values):");
+        foreach (var p in policies)
+        {
+            Line(text, 4, $"{p.Policy} at {(p.Levels.Count == 0 ? "no level" : string.Join(", ", p.Levels))}");
+        }
+    }
+
+    private static void Policy(StringBuilder text, PolicyExplanation policy)
+    {
+        Line(text, 0, policy.Object.ToString());
+        Line(text, 2, "controller: " + Controllers(policy.ControllerNames));
+        Line(text, 2, policy.Class is null ? "kind: not a known policy kind" : $"kind: {policy.Class}, merge {policy.Strategy}");
+        Line(text, 2, policy.Targets.Count == 0 ? "targets: none" : "targets:");
+        foreach (var t in policy.Targets)
+        {
+            var section = t.SectionName is null ? string.Empty : " sectionName=" + t.SectionName;
+            var level = t.Level is null ? string.Empty : " (" + t.Level + ")";
+            Line(text, 4, $"{t.Target}{section}{level}: {t.Verdict}");
+            Line(text, 6, t.Message);
+        }
+
+        Line(text, 2, policy.Ancestors.Count == 0 ? "ancestors: none (no status is written)" : "ancestors:");
+        foreach (var a in policy.Ancestors)
+        {
+            Line(text, 4, $"{Parent(a.AncestorRef)} ({a.ControllerName})");
+            ConditionText.AppendDetailed(text, a.Conditions.Select(c => c.ToCondition()), 6);
+        }
     }
 
     private static void Listeners(StringBuilder text, IReadOnlyList<ListenerRecord> listeners)
@@ -169,6 +210,7 @@ internal static class ExplainText
         }
 
         AttachedRoutes(text, gateway.Routes);
+        Reaching(text, gateway.Policies);
     }
 
     private static void ListenerSet(StringBuilder text, ListenerSetExplanation set)
@@ -185,6 +227,7 @@ internal static class ExplainText
         Conditions(text, set.Conditions, 2);
         Listeners(text, set.Listeners);
         AttachedRoutes(text, set.Routes);
+        Reaching(text, set.Policies);
     }
 
     private static void GatewayClass(StringBuilder text, GatewayClassExplanation cls)

@@ -9,7 +9,7 @@ internal static class ConditionText
 {
     private static readonly HashSet<string> NegativeTypes = new(StringComparer.Ordinal)
     {
-        ConditionTypes.Conflicted, ConditionTypes.OverlappingTlsConfig, ConditionTypes.PartiallyInvalid, ConditionTypes.InsecureFrontendValidationMode,
+        ConditionTypes.Conflicted, "Overridden", ConditionTypes.OverlappingTlsConfig, ConditionTypes.PartiallyInvalid, ConditionTypes.InsecureFrontendValidationMode,
     };
 
     /// <summary><c>Accepted=True, ResolvedRefs=False (BackendNotFound)</c>: the reason shown when it differs from the type.</summary>

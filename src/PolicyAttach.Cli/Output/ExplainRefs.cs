@@ -12,7 +12,7 @@ internal static class ExplainRefs
     public static string Parent(ParentReference parentRef)
     {
         var kind = parentRef.Group == Groups.Gateway ? parentRef.Kind : new GroupKind(parentRef.Group, parentRef.Kind).ToString();
-        var text = $"{kind} {parentRef.Namespace}/{parentRef.Name}";
+        var text = parentRef.Namespace.Length == 0 ? $"{kind} {parentRef.Name}" : $"{kind} {parentRef.Namespace}/{parentRef.Name}";
         if (parentRef.SectionName is { } section)
         {
             text += " sectionName=" + section;

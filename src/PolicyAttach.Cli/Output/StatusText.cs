@@ -8,7 +8,7 @@ namespace PolicyAttach.Cli.Output;
 /// <summary>A readable summary of an evaluation, for <c>status --output text</c>.</summary>
 internal static class StatusText
 {
-    /// <summary>Writes the summary: one block per object, sorted by (group, kind, namespace, name).</summary>
+    /// <summary>Writes the summary: one block per object (policies included, with their ancestors), sorted by (group, kind, namespace, name).</summary>
     /// <param name="result">The evaluation.</param>
     /// <returns>The text.</returns>
     public static string Write(EvaluationResult result)
@@ -52,6 +52,19 @@ internal static class StatusText
             }
 
             blocks.Add((route.Route.Key, text.ToString()));
+        }
+
+        foreach (var policy in result.Policies.Statuses)
+        {
+            var text = new StringBuilder();
+            text.Append(policy.Resource.Key.ToString()).Append('\n');
+            foreach (var ancestor in policy.Ancestors)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  ancestor {ExplainRefs.Parent(ancestor.AncestorRef)}: {ConditionText.Summary(ancestor.Conditions)}\n");
+                ConditionText.AppendProblems(text, ancestor.Conditions, 4);
+            }
+
+            blocks.Add((policy.Resource.Key, text.ToString()));
         }
 
         return blocks.Count == 0
