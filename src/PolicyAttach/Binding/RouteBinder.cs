@@ -27,6 +27,42 @@ internal sealed class RouteBinder
         _options = options;
         _gateways = gateways;
         _listenerSets = listenerSets;
+        _meshKinds = MeshKinds(snapshot);
+    }
+
+    // For each Service parent, the route kinds bound to it and the port each binds to (null: every port).
+    private readonly Dictionary<ResourceKey, List<(int Rank, int? Port)>> _meshKinds;
+
+    /// <summary>GAMMA route-kind precedence on one Service and port: GRPCRoute, HTTPRoute, TLSRoute, TCPRoute (spec digest §13).</summary>
+    private static int MeshRank(string kind) => kind switch
+    {
+        "GRPCRoute" => 4,
+        "HTTPRoute" => 3,
+        "TLSRoute" => 2,
+        "TCPRoute" => 1,
+        _ => 0,
+    };
+
+    private static Dictionary<ResourceKey, List<(int Rank, int? Port)>> MeshKinds(Snapshot snapshot)
+    {
+        var result = new Dictionary<ResourceKey, List<(int, int?)>>();
+        foreach (var route in snapshot.Objects.OfType<RouteBase>())
+        {
+            foreach (var parentRef in route.ParentRefs)
+            {
+                if (parentRef.Group == Groups.Core && parentRef.Kind == "Service")
+                {
+                    if (!result.TryGetValue(parentRef.TargetKey, out var list))
+                    {
+                        result[parentRef.TargetKey] = list = [];
+                    }
+
+                    list.Add((MeshRank(route.Kind), parentRef.Port));
+                }
+            }
+        }
+
+        return result;
     }
 
     public RouteResult? Bind(RouteBase route)
@@ -138,8 +174,18 @@ internal sealed class RouteBinder
         };
     }
 
-    private static Condition BindService(RouteBase route, ParentReference parentRef, Service service, long g)
+    private Condition BindService(RouteBase route, ParentReference parentRef, Service service, long g)
     {
+        // UDPRoute is orthogonal; among the others only the highest kind bound to an overlapping port carries traffic.
+        var rank = MeshRank(route.Kind);
+        if (rank > 0 && _meshKinds.TryGetValue(parentRef.TargetKey, out var bound)
+            && bound.Any(b => b.Rank > rank && (b.Port is null || parentRef.Port is null || b.Port == parentRef.Port)))
+        {
+            var winner = bound.Where(b => b.Rank > rank).Max(b => b.Rank) switch { 4 => "GRPCRoute", 3 => "HTTPRoute", _ => "TLSRoute" };
+            return Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.Conflicted,
+                $"A {winner} is bound to Service {service.Namespace}/{service.Name} on the same port, and {winner} takes precedence over {route.Kind} in a mesh; move one of them to another port.", g);
+        }
+
         var port = parentRef.Port is { } p ? service.FindPort(p) : null;
         if (parentRef.Port is not null && port is null)
         {

@@ -189,4 +189,21 @@ public class EvaluatorTests
         AssertCondition(cls.Conditions, ConditionTypes.Accepted, "True", "Accepted");
         Assert.Equal(cls.SupportedFeatures.Order(StringComparer.Ordinal), cls.SupportedFeatures);
     }
+
+    [Fact]
+    public void Mesh_HttpAndGrpcRouteOnOneService_GrpcWinsHttpConflicted()
+    {
+        var grpc = """
+            {"apiVersion":"gateway.networking.k8s.io/v1","kind":"GRPCRoute","metadata":{"name":"g","namespace":"mesh"},
+             "spec":{"parentRefs":[{"group":"","kind":"Service","name":"echo","port":80}],"rules":[{"backendRefs":[{"name":"echo","port":80}]}]}}
+            """;
+        var http = """
+            {"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"h","namespace":"mesh"},
+             "spec":{"parentRefs":[{"group":"","kind":"Service","name":"echo"}],"rules":[{"backendRefs":[{"name":"echo","port":80}]}]}}
+            """;
+        var result = Evaluate(Service("mesh", "echo"), grpc, http);
+
+        AssertCondition(result.FindRoute(new PolicyAttach.Model.ResourceKey("gateway.networking.k8s.io", "GRPCRoute", "mesh", "g"))!.Parents[0].Conditions, ConditionTypes.Accepted, "True", "Accepted");
+        AssertCondition(result.FindRoute(RouteKey("mesh", "h"))!.Parents[0].Conditions, ConditionTypes.Accepted, "False", ConditionReasons.Conflicted);
+    }
 }
