@@ -253,6 +253,19 @@ internal sealed class RouteBinder
             : Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NotAllowedByListeners, $"No listener of {parentName} allows {routeName}: {string.Join(" ", verdicts.Where(v => v.Cause is BindingCause.KindNotAllowed or BindingCause.NamespaceNotAllowed or BindingCause.ListenerNotReady).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))}", g);
     }
 
+    private static bool Supports(ListenerDraft draft, RouteBase route)
+    {
+        foreach (var kind in draft.SupportedKinds)
+        {
+            if (kind.Kind == route.Kind && kind.Group == route.Group)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The verdict for one (route, parentRef, listener), in the order the spec checks them (§4.1).</summary>
     private BindingCause Judge(RouteBase route, ParentReference parentRef, ListenerDraft draft, out EquatableArray<string> hostnames)
     {
@@ -273,7 +286,7 @@ internal sealed class RouteBinder
             return BindingCause.ListenerNotReady;
         }
 
-        if (!draft.SupportedKinds.Contains(new RouteGroupKind(route.Group, route.Kind)))
+        if (!Supports(draft, route))
         {
             return BindingCause.KindNotAllowed;
         }
@@ -337,26 +350,26 @@ internal sealed class RouteBinder
     {
         var reference = entry.BackendRef;
         var result = new BackendRefResult { RuleIndex = entry.RuleIndex, BackendIndex = entry.BackendIndex, IsMirror = isMirror, BackendRef = reference };
-        var what = $"{(isMirror ? "mirror backendRef" : "backendRef")} {reference.Kind} {reference.Namespace}/{reference.Name} of {route.Kind} {route.Namespace}/{route.Name} rule {entry.RuleIndex}";
+        string What() => $"{(isMirror ? "mirror backendRef" : "backendRef")} {reference.Kind} {reference.Namespace}/{reference.Name} of {route.Kind} {route.Namespace}/{route.Name} rule {entry.RuleIndex}";
         if (reference.Group != Groups.Core || reference.Kind != "Service")
         {
-            return result with { Reason = ConditionReasons.InvalidKind, Message = $"{what} has group \"{reference.Group}\" and kind \"{reference.Kind}\", which are not supported; refer to a core Service." };
+            return result with { Reason = ConditionReasons.InvalidKind, Message = $"{What()} has group \"{reference.Group}\" and kind \"{reference.Kind}\", which are not supported; refer to a core Service." };
         }
 
         if (!_grants.Allows(route.Key, reference.TargetKey))
         {
-            return result with { Reason = ConditionReasons.RefNotPermitted, Message = $"{what} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Kind} from \"{route.Namespace}\" to refer to it; add one." };
+            return result with { Reason = ConditionReasons.RefNotPermitted, Message = $"{What()} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Kind} from \"{route.Namespace}\" to refer to it; add one." };
         }
 
         var service = _snapshot.Find<Service>(reference.TargetKey);
         if (service is null)
         {
-            return result with { Reason = ConditionReasons.BackendNotFound, Message = $"{what} refers to a Service that does not exist." };
+            return result with { Reason = ConditionReasons.BackendNotFound, Message = $"{What()} refers to a Service that does not exist." };
         }
 
         if (reference.Port is { } port && service.Ports.Count > 0 && service.FindPort(port) is null)
         {
-            return result with { Reason = ConditionReasons.BackendNotFound, Message = $"{what} uses port {port}, which Service {service.Namespace}/{service.Name} does not expose; use one of {string.Join(", ", service.Ports.Select(p => p.Port))}." };
+            return result with { Reason = ConditionReasons.BackendNotFound, Message = $"{What()} uses port {port}, which Service {service.Namespace}/{service.Name} does not expose; use one of {string.Join(", ", service.Ports.Select(p => p.Port))}." };
         }
 
         return result;

@@ -6,8 +6,20 @@ namespace PolicyAttach.Model;
 /// </summary>
 public abstract record KubeObject
 {
+    private readonly string _apiVersion = string.Empty;
+
     /// <summary>The <c>apiVersion</c>, such as <c>gateway.networking.k8s.io/v1</c>.</summary>
-    public required string ApiVersion { get; init; }
+    public required string ApiVersion
+    {
+        get => _apiVersion;
+        init
+        {
+            // Split once: group and version are read on every binding check.
+            _apiVersion = Guard.NotNull(value);
+            Group = ApiVersions.GroupOf(value);
+            Version = ApiVersions.VersionOf(value);
+        }
+    }
 
     /// <summary>The object's metadata.</summary>
     public required ObjectMeta Metadata { get; init; }
@@ -16,10 +28,10 @@ public abstract record KubeObject
     public abstract string Kind { get; }
 
     /// <summary>The API group taken from <see cref="ApiVersion"/>: empty for <c>v1</c>.</summary>
-    public string Group => ApiVersions.GroupOf(ApiVersion);
+    public string Group { get; private init; } = string.Empty;
 
     /// <summary>The version taken from <see cref="ApiVersion"/>.</summary>
-    public string Version => ApiVersions.VersionOf(ApiVersion);
+    public string Version { get; private init; } = string.Empty;
 
     /// <summary>The identity of the object.</summary>
     public ResourceKey Key => new(Group, Kind, Metadata.Namespace, Metadata.Name);
