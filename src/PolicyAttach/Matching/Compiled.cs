@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
+using PolicyAttach.Policies;
 
 namespace PolicyAttach.Matching;
 
@@ -82,6 +83,42 @@ internal sealed class CompiledRule
     public HttpCorsFilter? Cors { get; init; }
 
     public bool IsServed { get; init; } = true;
+
+    /// <summary>
+    /// The effective policies of this rule on each listener it is served through (policies attached to a listener
+    /// differ per listener), looked up once when the tables are compiled; searched by listener identity.
+    /// </summary>
+    private (ListenerResult Listener, EffectivePolicies Policies)[] _policies = [];
+
+    /// <summary>The effective policies of this rule served through <paramref name="listener"/>; allocates nothing.</summary>
+    public EffectivePolicies PoliciesFor(ListenerResult? listener)
+    {
+        if (listener is null)
+        {
+            return EffectivePolicies.None;
+        }
+
+        foreach (var (l, policies) in _policies)
+        {
+            if (ReferenceEquals(l, listener))
+            {
+                return policies;
+            }
+        }
+
+        return EffectivePolicies.None;
+    }
+
+    /// <summary>Records the effective policies on one listener (compile time only).</summary>
+    public void AddPolicies(ListenerResult listener, EffectivePolicies policies)
+    {
+        if (policies.Kinds.IsEmpty || Array.Exists(_policies, p => ReferenceEquals(p.Listener, listener)))
+        {
+            return;
+        }
+
+        _policies = [.. _policies, (listener, policies)];
+    }
 
     public static CompiledRule Create(CompiledRoute route, int index, string? name, IReadOnlyList<RouteFilter> filters, IReadOnlyList<(BackendReference Ref, IReadOnlyList<RouteFilter> Filters)> backends, bool served)
     {

@@ -226,9 +226,23 @@ internal sealed class TableCompiler
             }
         }
 
+        var resolution = _result.Policies;
         foreach (var table in listeners.Values)
         {
             Fill(table);
+            if (resolution is null)
+            {
+                continue;
+            }
+
+            var listener = table.Listener;
+            foreach (var (route, _) in table.Attached)
+            {
+                foreach (var rule in route.Rules)
+                {
+                    rule.AddPolicies(listener, resolution.ForRule(listener.Owner, listener.Name, route.Key, rule.Name));
+                }
+            }
         }
 
         var result = new Dictionary<ResourceKey, GatewayRoutingTable>();
