@@ -189,15 +189,6 @@ internal sealed class MatchSession
     {
         var o = _outcome;
         var backends = o.Backends.Select(b => new AnswerBackend(b.BackendRef, b.Weight, b.IsValid, b.Reason)).ToList();
-        var chosen = -1;
-        for (var i = 0; i < backends.Count; i++)
-        {
-            if (backends[i].Valid && backends[i].Weight > 0 && (chosen < 0 || backends[i].Weight > backends[chosen].Weight))
-            {
-                chosen = i;
-            }
-        }
-
         var outcome = o.Kind switch
         {
             MatchOutcomeKind.Routed => "routed",
@@ -219,7 +210,7 @@ internal sealed class MatchSession
             RuleIndex = o.RuleIndex,
             RuleName = o.RuleName,
             Backends = backends,
-            ChosenBackend = o.Kind == MatchOutcomeKind.Routed ? chosen : -1,
+            ChosenBackend = o.Kind == MatchOutcomeKind.Routed ? o.ChosenBackend : -1,
             Policies = o.Policies,
         };
         if (o.Route is null || request.IsStream)
@@ -227,7 +218,7 @@ internal sealed class MatchSession
             return answer;
         }
 
-        var effect = o.ApplyFilters(view, answer.ChosenBackend);
+        var effect = o.ApplyFilters(view, o.ChosenBackend);
         var forwarded = o.Kind == MatchOutcomeKind.Routed
             ? new ForwardedRequest(request.Method, effect.Host, effect.PathAndQuery, effect.RequestHeaders)
             : null;

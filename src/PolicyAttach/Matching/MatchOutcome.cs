@@ -101,6 +101,12 @@ public sealed class MatchOutcome
     /// </summary>
     public EffectivePolicies Policies => _rule?.PoliciesFor(Listener) ?? EffectivePolicies.None;
 
+    /// <summary>
+    /// The backend that carries the request when one must be named (its own filters then run): the valid backend
+    /// with the greatest weight, the first on a tie; −1 when no rule matched or no backend is valid.
+    /// </summary>
+    public int ChosenBackend => _rule?.ChosenBackend ?? -1;
+
     /// <summary>Whether the matched rule or one of its backends has filters, so <see cref="ApplyFilters(in RequestView, int)"/> may change something.</summary>
     public bool HasFilters => _rule is { } r && (r.Filters.Count > 0 || Array.Exists(r.Backends, b => b.Filters.Count > 0));
 
