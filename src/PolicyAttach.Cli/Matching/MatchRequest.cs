@@ -135,7 +135,9 @@ internal sealed record MatchRequest
         }
         catch (JsonException e)
         {
-            error = "not a JSON object: " + e.Message;
+            var message = e.Message;
+            var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            error = "not a JSON object: " + (at < 0 ? message : message[..at]);
             return false;
         }
 
