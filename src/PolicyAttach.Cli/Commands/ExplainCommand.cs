@@ -42,7 +42,7 @@ internal sealed class ExplainCommand : ICommand
     public int Execute(ParsedArguments args, CliContext context)
     {
         if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, Formats, out var format, out var error)
-            || !Profiles.TryResolve(args.Get("profile"), out var kinds, out error))
+            || !Profiles.TryResolve(args.Get("profile"), out var profile, out error))
         {
             return context.UsageError(error!, Name);
         }
@@ -58,7 +58,7 @@ internal sealed class ExplainCommand : ICommand
             return context.UsageError($"the last argument '{target}' is not KIND/NAMESPACE/NAME (or KIND/NAME for a cluster-scoped object)", Name);
         }
 
-        if (!Workspace.TryLoad(args.Positionals[..^1], context, out var workspace, out error))
+        if (!Workspace.TryLoad(args.Positionals[..^1], context, out var workspace, out error, profile))
         {
             return context.UsageError(error!, Name);
         }
@@ -70,7 +70,7 @@ internal sealed class ExplainCommand : ICommand
             return context.UsageError(error!, Name);
         }
 
-        var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, kinds));
+        var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile));
         if (ExplainBuilder.Explain(result, found) is not { } explanation)
         {
             return context.UsageError($"{found.Key} is a {found.Kind}; explain covers routes, Gateways, ListenerSets, GatewayClasses and policies", Name);

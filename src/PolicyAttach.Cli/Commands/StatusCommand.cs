@@ -42,12 +42,12 @@ internal sealed class StatusCommand : ICommand
         var fallback = context.IsTerminal ? OutputFormat.Text : OutputFormat.Json;
         if (!OutputFormats.TryParse(args.Get("output"), fallback, Formats, out var format, out var error)
             || !TryParseTime(args.Get("time"), out var time, out error)
-            || !Profiles.TryResolve(args.Get("profile"), out var kinds, out error))
+            || !Profiles.TryResolve(args.Get("profile"), out var profile, out error))
         {
             return context.UsageError(error!, Name);
         }
 
-        if (!Workspace.TryLoad(args.Positionals, context, out var workspace, out error))
+        if (!Workspace.TryLoad(args.Positionals, context, out var workspace, out error, profile))
         {
             return context.UsageError(error!, Name);
         }
@@ -58,7 +58,7 @@ internal sealed class StatusCommand : ICommand
             return context.UsageError(error!, Name);
         }
 
-        var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, kinds));
+        var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile));
         context.Out(format == OutputFormat.Text
             ? StatusText.Write(result)
             : JsonOutput.Render(StatusWriter.ToJson(result, new StatusWriterOptions { Time = time, Indented = true }), format));

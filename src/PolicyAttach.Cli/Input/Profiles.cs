@@ -13,37 +13,31 @@ internal static class Profiles
     /// <summary>The help line of the <c>--profile</c> option, shared by every command that accepts it.</summary>
     public static string OptionHelp => "Add the policy kinds and rules of an implementation: " + string.Join(", ", Known) + ".";
 
-    /// <summary>
-    /// Resolves a <c>--profile</c> value to the policy kinds: the standard ones, plus the profile's when one is given.
-    /// (Policy CRDs in the input are added by the engine.)
-    /// </summary>
+    /// <summary>Resolves a <c>--profile</c> value to the profile, or null when none is given.</summary>
     /// <param name="value">The value, or null.</param>
-    /// <param name="kinds">The policy kinds.</param>
+    /// <param name="profile">The profile.</param>
     /// <param name="error">The usage error for an unknown profile.</param>
     /// <returns>Whether the value is absent or known.</returns>
-    public static bool TryResolve(string? value, out PolicyKindRegistry kinds, out string? error)
+    public static bool TryResolve(string? value, out PolicyProfile? profile, out string? error)
     {
         error = null;
-        kinds = PolicyKindRegistry.Standard;
-        if (value is null)
-        {
-            return true;
-        }
-
-        if (PolicyProfiles.Find(value) is not { } profile)
+        profile = value is null ? null : PolicyProfiles.Find(value);
+        if (value is not null && profile is null)
         {
             error = $"unknown profile '{value}'; known profiles: {string.Join(", ", Known)}";
             return false;
         }
 
-        kinds = kinds.WithProfile(profile);
         return true;
     }
 
-    /// <summary>The evaluation options of a command: the controller names and the policy kinds.</summary>
+    /// <summary>
+    /// The evaluation options of a command: the controller names, and the profile's policy kinds and binding rules.
+    /// (Policy CRDs in the input are added by the engine.)
+    /// </summary>
     /// <param name="controllers">The controller names acted for.</param>
-    /// <param name="kinds">The policy kinds from <see cref="TryResolve"/>.</param>
+    /// <param name="profile">The profile from <see cref="TryResolve"/>, or null.</param>
     /// <returns>The options.</returns>
-    public static EvaluationOptions Options(EquatableArray<string> controllers, PolicyKindRegistry kinds)
-        => new() { ControllerNames = controllers, PolicyKinds = kinds };
+    public static EvaluationOptions Options(EquatableArray<string> controllers, PolicyProfile? profile)
+        => new() { ControllerNames = controllers, Profile = profile };
 }

@@ -4,6 +4,7 @@ using PolicyAttach.Collections;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Model;
+using PolicyAttach.Policies;
 using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Cli.Input;
@@ -45,8 +46,9 @@ internal sealed class Workspace
     /// <param name="context">The streams; <c>-</c> reads its standard input.</param>
     /// <param name="workspace">The input, when every path exists.</param>
     /// <param name="error">The usage error otherwise.</param>
+    /// <param name="profile">The implementation profile, whose reading rules apply (Envoy Gateway ignores apiVersion).</param>
     /// <returns>Whether the paths could be loaded.</returns>
-    public static bool TryLoad(IReadOnlyList<string> paths, CliContext context, out Workspace workspace, out string? error)
+    public static bool TryLoad(IReadOnlyList<string> paths, CliContext context, out Workspace workspace, out string? error, PolicyProfile? profile = null)
     {
         workspace = null!;
         error = null;
@@ -66,6 +68,7 @@ internal sealed class Workspace
         var loader = new ManifestLoader(new ManifestLoaderOptions
         {
             StandardInput = () => new MemoryStream(Encoding.UTF8.GetBytes(context.Stdin.ReadToEnd())),
+            AcceptUnservedVersions = profile?.AcceptsUnservedVersions ?? false,
         });
         var load = loader.Load(paths);
         var builder = new SnapshotBuilder();

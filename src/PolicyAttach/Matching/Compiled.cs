@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
+using PolicyAttach.Policies;
 
 namespace PolicyAttach.Matching;
 
@@ -54,6 +55,9 @@ internal sealed class CompiledRoute
 
     public required CompiledRule[] Rules { get; init; }
 
+    /// <summary>Whether every parent of the route is a Service: a mesh (GAMMA) route.</summary>
+    public bool IsMeshOnly { get; init; }
+
     public int CompareAge(CompiledRoute other)
     {
         var c = Route.Metadata.CreationTimestamp.CompareTo(other.Route.Metadata.CreationTimestamp);
@@ -83,22 +87,85 @@ internal sealed class CompiledRule
 
     public bool IsServed { get; init; } = true;
 
-    public static CompiledRule Create(CompiledRoute route, int index, string? name, IReadOnlyList<RouteFilter> filters, IReadOnlyList<(BackendReference Ref, IReadOnlyList<RouteFilter> Filters)> backends, bool served)
+    /// <summary>
+    /// The effective policies of this rule on each listener it is served through (policies attached to a listener
+    /// differ per listener), looked up once when the tables are compiled; searched by listener identity.
+    /// </summary>
+    private (ListenerResult Listener, EffectivePolicies Policies)[] _policies = [];
+
+    /// <summary>The effective policies of this rule served through <paramref name="listener"/>; allocates nothing.</summary>
+    public EffectivePolicies PoliciesFor(ListenerResult? listener)
+    {
+        if (listener is null)
+        {
+            return EffectivePolicies.None;
+        }
+
+        foreach (var (l, policies) in _policies)
+        {
+            if (ReferenceEquals(l, listener))
+            {
+                return policies;
+            }
+        }
+
+        return EffectivePolicies.None;
+    }
+
+    /// <summary>Records the effective policies on one listener (compile time only).</summary>
+    public void AddPolicies(ListenerResult listener, EffectivePolicies policies)
+    {
+        if (policies.Kinds.IsEmpty || Array.Exists(_policies, p => ReferenceEquals(p.Listener, listener)))
+        {
+            return;
+        }
+
+        _policies = [.. _policies, (listener, policies)];
+    }
+
+    /// <summary>
+    /// The backend that carries the traffic when one must be named (the filters of a backend run only when it is
+    /// chosen): the valid backend with the greatest weight, the first on a tie; −1 when no backend can be chosen.
+    /// </summary>
+    public int ChosenBackend { get; init; } = -1;
+
+    public static CompiledRule Create(CompiledRoute route, int index, string? name, IReadOnlyList<RouteFilter> filters, IReadOnlyList<(BackendReference Ref, IReadOnlyList<RouteFilter> Filters)> backends, bool served, Func<BackendReference, string?>? backendFailure = null)
     {
         var result = route.Result;
         var matched = new MatchedBackend[backends.Count];
         long valid = 0;
+        var chosen = -1;
         for (var b = 0; b < backends.Count; b++)
         {
             var refResult = result.BackendRefs.FirstOrDefault(r => !r.IsMirror && r.RuleIndex == index && r.BackendIndex == b);
             var isValid = refResult?.IsValid ?? true;
-            matched[b] = new MatchedBackend(backends[b].Ref, backends[b].Ref.Weight, isValid, refResult?.Reason, backends[b].Filters);
+            var reason = refResult?.Reason;
+            if (!isValid && reason == "RefNotPermitted" && route.IsMeshOnly)
+            {
+                // Mesh routes need no ReferenceGrant for cross-namespace backendRefs (GEP-1294; spec digest §7, §13).
+                isValid = true;
+            }
+
+            if (isValid && backendFailure?.Invoke(backends[b].Ref) is { } failure)
+            {
+                isValid = false;
+                reason = failure;
+            }
+
+            matched[b] = new MatchedBackend(backends[b].Ref, backends[b].Ref.Weight, isValid, isValid ? null : reason, backends[b].Filters);
             if (isValid)
             {
                 valid += backends[b].Ref.Weight;
+                if (backends[b].Ref.Weight > 0 && (chosen < 0 || backends[b].Ref.Weight > matched[chosen].Weight))
+                {
+                    chosen = b;
+                }
             }
         }
 
+        // A RequestRedirect answers whether it is a rule filter or a filter of the backend chosen (spec digest §12.3).
+        var redirect = filters.FirstOrDefault(f => f.Type == RouteFilterType.RequestRedirect)?.RequestRedirect
+            ?? (chosen >= 0 ? matched[chosen].Filters.FirstOrDefault(f => f.Type == RouteFilterType.RequestRedirect)?.RequestRedirect : null);
         return new CompiledRule
         {
             Route = route,
@@ -106,8 +173,9 @@ internal sealed class CompiledRule
             Name = name,
             Backends = matched,
             ValidWeight = valid,
+            ChosenBackend = chosen,
             Filters = filters,
-            Redirect = filters.FirstOrDefault(f => f.Type == RouteFilterType.RequestRedirect)?.RequestRedirect,
+            Redirect = redirect,
             Cors = filters.FirstOrDefault(f => f.Type == RouteFilterType.CORS)?.Cors,
             IsServed = served,
         };

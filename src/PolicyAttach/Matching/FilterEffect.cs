@@ -219,20 +219,36 @@ internal static class Cors
         {
             if (cors.AllowMethods.Count > 0)
             {
-                target.Add(new HttpHeader("Access-Control-Allow-Methods", string.Join(", ", cors.AllowMethods)));
+                target.Add(new HttpHeader("Access-Control-Allow-Methods", List(cors.AllowMethods, credentials, request, "access-control-request-method")));
             }
 
             if (cors.AllowHeaders.Count > 0)
             {
-                target.Add(new HttpHeader("Access-Control-Allow-Headers", string.Join(", ", cors.AllowHeaders)));
+                target.Add(new HttpHeader("Access-Control-Allow-Headers", List(cors.AllowHeaders, credentials, request, "access-control-request-headers")));
             }
 
             target.Add(new HttpHeader("Access-Control-Max-Age", cors.MaxAge.ToString(CultureInfo.InvariantCulture)));
         }
-        else if (cors.ExposeHeaders.Count > 0)
+
+        // Exposed headers are announced on preflight answers as on simple responses (conformance HTTPRouteCORS).
+        if (cors.ExposeHeaders.Count > 0 && !(credentials && cors.ExposeHeaders.Contains("*")))
         {
             target.Add(new HttpHeader("Access-Control-Expose-Headers", string.Join(", ", cors.ExposeHeaders)));
         }
+    }
+
+    /// <summary>
+    /// The allowed methods or headers as a header value. <c>*</c> is a wildcard only for requests without
+    /// credentials (Fetch standard); with credentials the gateway answers with what the preflight asks for.
+    /// </summary>
+    private static string List(IReadOnlyList<string> allowed, bool credentials, in RequestView request, string requestHeader)
+    {
+        if (credentials && allowed.Contains("*"))
+        {
+            return request.TryGetHeader(requestHeader, out var asked) ? asked.ToString() : string.Join(", ", allowed.Where(a => a != "*"));
+        }
+
+        return string.Join(", ", allowed);
     }
 
     /// <summary><c>*</c>, or <c>scheme://host[:port]</c> with a host wildcard matching greedily to the left; default ports 80/443.</summary>

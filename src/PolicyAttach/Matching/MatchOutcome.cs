@@ -1,6 +1,7 @@
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
+using PolicyAttach.Policies;
 
 namespace PolicyAttach.Matching;
 
@@ -92,6 +93,19 @@ public sealed class MatchOutcome
 
     /// <summary>The matched rule's backends with weights and validity (empty when no rule matched).</summary>
     public IReadOnlyList<MatchedBackend> Backends => _rule?.Backends ?? (IReadOnlyList<MatchedBackend>)[];
+
+    /// <summary>
+    /// The effective policies of the matched rule as served through the selected listener (by kind), computed when
+    /// the tables were compiled; <see cref="EffectivePolicies.None"/> when no rule matched or for mesh requests.
+    /// Allocates nothing.
+    /// </summary>
+    public EffectivePolicies Policies => _rule?.PoliciesFor(Listener) ?? EffectivePolicies.None;
+
+    /// <summary>
+    /// The backend that carries the request when one must be named (its own filters then run): the valid backend
+    /// with the greatest weight, the first on a tie; −1 when no rule matched or no backend is valid.
+    /// </summary>
+    public int ChosenBackend => _rule?.ChosenBackend ?? -1;
 
     /// <summary>Whether the matched rule or one of its backends has filters, so <see cref="ApplyFilters(in RequestView, int)"/> may change something.</summary>
     public bool HasFilters => _rule is { } r && (r.Filters.Count > 0 || Array.Exists(r.Backends, b => b.Filters.Count > 0));

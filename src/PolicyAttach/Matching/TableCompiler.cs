@@ -12,10 +12,12 @@ internal sealed class TableCompiler
     private readonly Dictionary<CompiledRoute, List<HttpEntry>> _http = [];
     private readonly Dictionary<CompiledRoute, List<GrpcEntry>> _grpc = [];
     private readonly Dictionary<CompiledRoute, StreamEntry> _stream = [];
+    private readonly Dictionary<(ResourceKey Service, string? Port), string> _tlsFailures = [];
 
     public TableCompiler(EvaluationResult result)
     {
         _result = result;
+        CollectBackendTlsFailures();
         foreach (var routeResult in result.Routes)
         {
             Compile(routeResult);
@@ -24,6 +26,60 @@ internal sealed class TableCompiler
         Rank(_http.Values.SelectMany(e => e), HttpEntry.Compare, (e, r) => e.Rank = r);
         Rank(_grpc.Values.SelectMany(e => e), GrpcEntry.Compare, (e, r) => e.Rank = r);
         Rank(_stream.Values, StreamEntry.Compare, (e, r) => e.Rank = r);
+    }
+
+    /// <summary>
+    /// BackendTLSPolicies whose CA certificate references do not resolve (<c>ResolvedRefs=False</c>): connections
+    /// through them fail with a 5xx, so the Services (or Service ports) they target are invalid backends (spec digest
+    /// §8, §14.7).
+    /// </summary>
+    private void CollectBackendTlsFailures()
+    {
+        if (_result.Policies is not { } resolution)
+        {
+            return;
+        }
+
+        foreach (var status in resolution.Statuses)
+        {
+            var key = status.Policy.Key;
+            if (key.Group != Groups.Gateway || key.Kind != "BackendTLSPolicy")
+            {
+                continue;
+            }
+
+            var failed = status.Ancestors.SelectMany(a => a.Conditions)
+                .FirstOrDefault(c => c.Type == "ResolvedRefs" && c.Status == "False");
+            if (failed is null)
+            {
+                continue;
+            }
+
+            foreach (var target in status.Policy.TargetRefs)
+            {
+                if (target.Group == Groups.Core && target.Kind == "Service")
+                {
+                    _tlsFailures.TryAdd((target.TargetKey, target.SectionName), $"BackendTLSPolicy {key.Namespace}/{key.Name}: {failed.Reason}");
+                }
+            }
+        }
+    }
+
+    private string? BackendFailure(BackendReference backend)
+    {
+        if (_tlsFailures.Count == 0 || backend.Group != Groups.Core || backend.Kind != "Service")
+        {
+            return null;
+        }
+
+        var key = backend.TargetKey;
+        if (_tlsFailures.TryGetValue((key, null), out var reason))
+        {
+            return reason;
+        }
+
+        return backend.Port is { } port && _result.Snapshot.Find<Service>(key)?.FindPort(port)?.Name is { } portName
+            && _tlsFailures.TryGetValue((key, portName), out reason) ? reason : null;
     }
 
     private static void Rank<T>(IEnumerable<T> entries, Comparison<T> compare, Action<T, int> set)
@@ -48,6 +104,7 @@ internal sealed class TableCompiler
             Key = key,
             NamespacedName = route.Namespace + "/" + route.Name,
             Rules = new CompiledRule[route.RuleCount],
+            IsMeshOnly = result.Parents.Count > 0 && result.Parents.All(p => p.ParentRef.Group == Groups.Core && p.ParentRef.Kind == "Service"),
         };
         _routes[key] = compiled;
         switch (route)
@@ -59,7 +116,7 @@ internal sealed class TableCompiler
                 {
                     var rule = http.Rules[r];
                     var served = !dropped.Contains(r);
-                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served);
+                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served, BackendFailure);
                     compiled.Rules[r] = cr;
                     if (!served)
                     {
@@ -84,7 +141,7 @@ internal sealed class TableCompiler
                 {
                     var rule = grpc.Rules[r];
                     var served = !dropped.Contains(r);
-                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served);
+                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served, BackendFailure);
                     compiled.Rules[r] = cr;
                     if (!served)
                     {
@@ -111,7 +168,7 @@ internal sealed class TableCompiler
                 for (var r = 0; r < stream.Rules.Count; r++)
                 {
                     var rule = stream.Rules[r];
-                    compiled.Rules[r] = CompiledRule.Create(compiled, r, rule.Name, [], rule.BackendRefs.Select(b => (b, (IReadOnlyList<RouteFilter>)[])).ToList(), !dropped.Contains(r));
+                    compiled.Rules[r] = CompiledRule.Create(compiled, r, rule.Name, [], rule.BackendRefs.Select(b => (b, (IReadOnlyList<RouteFilter>)[])).ToList(), !dropped.Contains(r), BackendFailure);
                 }
 
                 if (compiled.Rules.Length > 0 && compiled.Rules[0].IsServed)
@@ -226,9 +283,23 @@ internal sealed class TableCompiler
             }
         }
 
+        var resolution = _result.Policies;
         foreach (var table in listeners.Values)
         {
             Fill(table);
+            if (resolution is null)
+            {
+                continue;
+            }
+
+            var listener = table.Listener;
+            foreach (var (route, _) in table.Attached)
+            {
+                foreach (var rule in route.Rules)
+                {
+                    rule.AddPolicies(listener, resolution.ForRule(listener.Owner, listener.Name, route.Key, rule.Name));
+                }
+            }
         }
 
         var result = new Dictionary<ResourceKey, GatewayRoutingTable>();

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PolicyAttach.Binding;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Model;
@@ -9,7 +11,7 @@ namespace PolicyAttach.ConformanceTests.GatewayApi;
 /// The Gateway API conformance corpus (<c>gateway-api-conformance</c>): <c>cases.json</c> and the manifests, read at
 /// test time from the shared folder. Builds the objects a conformance run would have in the cluster for one test.
 /// </summary>
-internal sealed class ConformanceCorpus
+internal sealed partial class ConformanceCorpus
 {
     public const string GatewayClassName = "policyattach";
     public const string ControllerName = "policyattach.dev/gateway-controller";
@@ -90,4 +92,29 @@ internal sealed class ConformanceCorpus
 
         return text;
     }
+
+    /// <summary>The reason a test does not apply to an implementation that claims <see cref="Features.All"/>, or null.</summary>
+    public static string? NotApplicable(string? onlyIf)
+    {
+        if (onlyIf is null)
+        {
+            return null;
+        }
+
+        var match = OnlyIfPattern().Match(onlyIf);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var feature = match.Groups["feature"].Value;
+        var claimed = Features.All.Contains(feature);
+        var wantsClaimed = match.Groups["not"].Success == false;
+        return claimed == wantsClaimed
+            ? null
+            : $"onlyIf \"{onlyIf}\": PolicyAttach {(claimed ? "claims" : "does not claim")} {feature}.";
+    }
+
+    [GeneratedRegex(@"^implementation (?:(?<not>does NOT claim)|claims) (?<feature>\w+)", RegexOptions.CultureInvariant)]
+    private static partial Regex OnlyIfPattern();
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using PolicyAttach.Binding;
 using PolicyAttach.Snapshots;
 using PolicyAttach.Status;
@@ -14,7 +13,7 @@ namespace PolicyAttach.ConformanceTests.GatewayApi;
 /// Every <c>status[]</c> expectation of phase <c>initial</c> of every Gateway-profile test in the Gateway API
 /// conformance corpus, checked against what <see cref="StatusWriter"/> writes after one evaluation per test.
 /// </summary>
-public sealed partial class GatewayApiConformanceStatusTests(ITestOutputHelper output)
+public sealed class GatewayApiConformanceStatusTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Expectations this harness does not check, with the reason. Keep it small (at most 5% of the initial
@@ -44,7 +43,7 @@ public sealed partial class GatewayApiConformanceStatusTests(ITestOutputHelper o
                 continue;
             }
 
-            var notApplicable = NotApplicable(test["onlyIf"]?.GetValue<string>());
+            var notApplicable = ConformanceCorpus.NotApplicable(test["onlyIf"]?.GetValue<string>());
             ExpectationChecker? checker = null;
             JsonDocument? document = null;
             try
@@ -122,32 +121,7 @@ public sealed partial class GatewayApiConformanceStatusTests(ITestOutputHelper o
         Assert.True(unmet.Count == 0, $"{summary}; {unmet.Count} unmet expectations ({policyUnmet.Count} policy), see the test output");
     }
 
-    /// <summary>The reason a test does not apply to an implementation that claims <see cref="Features.All"/>, or null.</summary>
-    private static string? NotApplicable(string? onlyIf)
-    {
-        if (onlyIf is null)
-        {
-            return null;
-        }
-
-        var match = OnlyIfPattern().Match(onlyIf);
-        if (!match.Success)
-        {
-            return null;
-        }
-
-        var feature = match.Groups["feature"].Value;
-        var claimed = Features.All.Contains(feature);
-        var wantsClaimed = match.Groups["not"].Success == false;
-        return claimed == wantsClaimed
-            ? null
-            : $"onlyIf \"{onlyIf}\": PolicyAttach {(claimed ? "claims" : "does not claim")} {feature}.";
-    }
-
     private static bool IsPolicy(JsonObject expectation) =>
         expectation["scope"]?.GetValue<string>() == "policyAncestor"
         || (expectation["target"]?["kind"]?.GetValue<string>() ?? string.Empty).EndsWith("Policy", StringComparison.Ordinal);
-
-    [GeneratedRegex(@"^implementation (?:(?<not>does NOT claim)|claims) (?<feature>\w+)", RegexOptions.CultureInvariant)]
-    private static partial Regex OnlyIfPattern();
 }

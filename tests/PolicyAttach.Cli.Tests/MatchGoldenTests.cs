@@ -1,0 +1,57 @@
+using static PolicyAttach.Cli.Tests.CliRunner;
+
+namespace PolicyAttach.Cli.Tests;
+
+/// <summary><c>policyattach match</c> on the match fixtures, compared with Golden/match-*.txt.</summary>
+public class MatchGoldenTests
+{
+    [Theory]
+    [InlineData("match-requests-json", "--requests", "match-requests.jsonl")]
+    [InlineData("match-requests-text", "--requests", "match-requests.jsonl", "--output", "text")]
+    [InlineData("match-one-text", "--gateway", "infra/web", "--host", "store.example.com", "--path", "/api/a?b=c", "--header", "x-debug: 1", "--header", "accept:*/*")]
+    [InlineData("match-one-json", "--gateway", "infra/web", "--port", "8080", "--host", "store.example.com", "--path", "/api", "--output", "json")]
+    [InlineData("match-one-redirect", "--gateway", "infra/web", "--host", "store.example.com", "--path", "/old")]
+    [InlineData("match-one-mesh", "--service", "mesh/echo", "--client-namespace", "apps", "--header", "version:two")]
+    [InlineData("match-one-missing-gateway", "--gateway", "infra/nope")]
+    [InlineData("match-usage-no-request")]
+    [InlineData("match-usage-both", "--requests", "match-requests.jsonl", "--gateway", "infra/web")]
+    [InlineData("match-usage-bad-protocol", "--gateway", "infra/web", "--protocol", "quic")]
+    public void Match_output_matches_golden(string golden, params string[] rest)
+    {
+        var args = new List<string> { "match", Fixture("match.yaml") };
+        for (var i = 0; i < rest.Length; i++)
+        {
+            args.Add(rest[i] == "match-requests.jsonl" ? Fixture(rest[i]) : rest[i]);
+        }
+
+        AssertGolden(golden, Run([.. args]));
+    }
+
+    [Fact]
+    public void Requests_from_stdin_match_the_file()
+    {
+        var lines = File.ReadAllText(Fixture("match-requests.jsonl"));
+        var fromStdin = RunWithStdin(lines, "match", Fixture("match.yaml"), "--requests", "-");
+        var fromFile = Run("match", Fixture("match.yaml"), "--requests", Fixture("match-requests.jsonl"));
+        Assert.Equal(1, fromStdin.ExitCode);
+        Assert.Equal(fromFile.Stdout, fromStdin.Stdout);
+        Assert.StartsWith("-:9:1: error: Ingress requests", fromStdin.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_request_line_gets_one_answer_line_in_order()
+    {
+        var requests = File.ReadAllLines(Fixture("match-requests.jsonl")).Where(l => l.Trim().Length > 0).ToList();
+        var run = Run("match", Fixture("match.yaml"), "--requests", Fixture("match-requests.jsonl"));
+        var answers = run.Stdout.TrimEnd('\n').Split('\n');
+        Assert.Equal(requests.Count, answers.Length);
+        Assert.StartsWith("{\"id\":\"api\",\"outcome\":\"routed\"", answers[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Manifests_and_requests_cannot_both_be_stdin()
+        => Assert.Equal(2, RunWithStdin(string.Empty, "match", "-", "--requests", "-").ExitCode);
+
+    [Fact]
+    public void Match_help() => AssertGolden("help-match", Run("match", "--help"));
+}
