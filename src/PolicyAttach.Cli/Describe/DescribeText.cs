@@ -137,7 +137,7 @@ internal static class DescribeText
             Policies(ruleNode, rule.Policies, route.Policies, palette);
             foreach (var backend in rule.Backends)
             {
-                ruleNode.Children.Add(Backend(backend, rule.Policies, palette));
+                ruleNode.Children.Add(Backend(backend, rule.Policies, route.Conditions, palette));
             }
 
             if (rule.Backends.Count == 0)
@@ -151,7 +151,7 @@ internal static class DescribeText
         return node;
     }
 
-    private static Node Backend(DescribeBackend backend, IReadOnlyList<DescribePolicy> parent, Palette palette)
+    private static Node Backend(DescribeBackend backend, IReadOnlyList<DescribePolicy> parent, IReadOnlyList<ConditionRecord> routeConditions, Palette palette)
     {
         var target = Facts.Name(backend.Target.ToKey()) + (backend.Port is { } p ? ":" + Facts.Number(p) : string.Empty);
         var line = new StringBuilder(backend.Mirror ? "mirror " : "backend ");
@@ -166,10 +166,16 @@ internal static class DescribeText
             line.Append("  ").Append(palette.Dim("via ReferenceGrant " + Facts.ShortName(grant.ToKey())));
         }
 
-        var node = new Node(line.ToString());
         if (!backend.Valid)
         {
-            node.Children.Add(new Node(palette.Red(backend.Reason + ": " + OneLine(backend.Message ?? string.Empty))));
+            line.Append("  ").Append(palette.Red(backend.Reason ?? "invalid"));
+        }
+
+        var node = new Node(line.ToString());
+        var message = OneLine(backend.Message ?? string.Empty);
+        if (!backend.Valid && message.Length > 0 && !routeConditions.Any(c => OneLine(c.Message).Contains(message, StringComparison.Ordinal)))
+        {
+            node.Children.Add(new Node(palette.Red("! " + message)) { IsDetail = true });
         }
 
         Policies(node, backend.Policies, parent, palette);
