@@ -111,6 +111,15 @@ public class DescribeGraphDiffTests
     }
 
     [Fact]
+    public void Diff_with_input_errors_exits_1_and_still_prints_the_diff()
+    {
+        var run = Run("diff", Fixture("basic.yaml"), Fixture("errors.yaml"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Fixtures/errors.yaml:", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains(" changes in ", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Diff_of_the_fixture_pair_reversed() => AssertGolden("diff-pair-reversed", Run("diff", After, Before));
 
     [Fact]

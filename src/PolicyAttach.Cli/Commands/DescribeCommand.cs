@@ -28,7 +28,7 @@ internal sealed class DescribeCommand : ICommand
         "Each GatewayClass of the controller, its Gateways, their listeners (protocol, hostname, port, attached routes,\n"
         + "conditions) and ListenerSets, the routes attached to each listener (the hostnames served there, the parentRef's\n"
         + "conditions), their rules (matches) and backends (weight, the ReferenceGrants a cross-namespace reference uses,\n"
-        + "why an invalid one does not resolve), then the routes attached to no listener with their parents' conditions.\n"
+        + "why an invalid one does not resolve), then every route parentRef that attached to no listener, with its conditions.\n"
         + "A policy line (kind, policies with their levels, merged document) appears where the effective policy of its\n"
         + "kind takes its value or changes; the nodes below inherit it.\n"
         + "An optional last argument (KIND/NAMESPACE/NAME, KIND/NAME for a GatewayClass) names a GatewayClass, Gateway,\n"

@@ -62,12 +62,13 @@ internal static class DescribeBuilder
             }
         }
 
-        var unattached = result.Routes
-            .Where(r => (focus is null || r.Route.Key == focusKey) && !r.Parents.Any(p => p.AttachedListeners.Count > 0))
-            .Select(r => new DescribeUnattachedRoute(ObjectRef.From(r.Route.Key), [.. r.Route.Hostnames],
-                [.. r.Parents.Select(p => new DescribeRefusedParent(ParentRefRecord.From(p.ParentRef), Conditions(p.Conditions)))]))
+        var refused = result.Routes
+            .Where(r => focus is null || r.Route.Key == focusKey)
+            .Select(r => new DescribeRefusedRoute(ObjectRef.From(r.Route.Key), [.. r.Route.Hostnames],
+                [.. r.Parents.Where(p => p.AttachedListeners.Count == 0).Select(p => new DescribeRefusedParent(ParentRefRecord.From(p.ParentRef), Conditions(p.Conditions)))]))
+            .Where(r => r.Parents.Count > 0)
             .ToList();
-        return new DescribeReport([.. result.Options.ControllerNames], profile, focusKey is { } k ? ObjectRef.From(k) : null, classes, unattached);
+        return new DescribeReport([.. result.Options.ControllerNames], profile, focusKey is { } k ? ObjectRef.From(k) : null, classes, refused);
     }
 
     private static DescribeGateway Gateway(EvaluationResult result, GatewayResult gateway, List<ListenerSetResult> sets, bool setsOnly, ResourceKey? route)

@@ -86,17 +86,17 @@ internal sealed record DescribeClass(ObjectRef Object, string ControllerName, IR
 /// <param name="Conditions">Its conditions.</param>
 internal sealed record DescribeRefusedParent(ParentRefRecord ParentRef, IReadOnlyList<ConditionRecord> Conditions);
 
-/// <summary>A managed route attached to no listener.</summary>
+/// <summary>A managed route with parentRefs that attached to no listener.</summary>
 /// <param name="Object">The route.</param>
 /// <param name="Hostnames">Its spec hostnames.</param>
-/// <param name="Parents">Its parentRefs this controller manages, with their conditions.</param>
-internal sealed record DescribeUnattachedRoute(ObjectRef Object, IReadOnlyList<string> Hostnames, IReadOnlyList<DescribeRefusedParent> Parents);
+/// <param name="Parents">Its managed parentRefs that attached to no listener, with their conditions.</param>
+internal sealed record DescribeRefusedRoute(ObjectRef Object, IReadOnlyList<string> Hostnames, IReadOnlyList<DescribeRefusedParent> Parents);
 
 /// <summary>The report of <c>policyattach describe</c>.</summary>
 /// <param name="ControllerNames">The controller names acted for.</param>
 /// <param name="Profile">The <c>--profile</c> given, or null.</param>
 /// <param name="Object">The object asked about, or null for everything.</param>
 /// <param name="GatewayClasses">The tree, from each owned GatewayClass down (only the object's branch when one is given).</param>
-/// <param name="UnattachedRoutes">Managed routes attached to no listener, sorted by (group, kind, namespace, name).</param>
+/// <param name="RefusedRoutes">Managed routes with a parentRef that attached to no listener, sorted by (group, kind, namespace, name).</param>
 internal sealed record DescribeReport(IReadOnlyList<string> ControllerNames, string? Profile, ObjectRef? Object,
-    IReadOnlyList<DescribeClass> GatewayClasses, IReadOnlyList<DescribeUnattachedRoute> UnattachedRoutes);
+    IReadOnlyList<DescribeClass> GatewayClasses, IReadOnlyList<DescribeRefusedRoute> RefusedRoutes);

@@ -44,10 +44,10 @@ internal static class DescribeText
             roots.Add(node);
         }
 
-        if (report.UnattachedRoutes.Count > 0)
+        if (report.RefusedRoutes.Count > 0)
         {
-            var node = new Node(palette.Bold("Routes attached to no listener"));
-            foreach (var route in report.UnattachedRoutes)
+            var node = new Node(palette.Bold("Refused parentRefs (attached to no listener)"));
+            foreach (var route in report.RefusedRoutes)
             {
                 var routeNode = new Node(palette.Red(Facts.Name(route.Object.ToKey())) + Hosts(route.Hostnames, palette));
                 foreach (var parent in route.Parents)
