@@ -8,7 +8,11 @@ namespace PolicyAttach.Cli;
 /// <summary>Dispatches the command line to a command; testable without a process.</summary>
 internal static class Cli
 {
-    private static readonly ICommand[] Commands = [new ValidateCommand(), new StatusCommand(), new ExplainCommand(), new EffectiveCommand(), new MatchCommand()];
+    private static readonly ICommand[] Commands =
+    [
+        new ValidateCommand(), new StatusCommand(), new ExplainCommand(), new EffectiveCommand(), new MatchCommand(),
+        new DescribeCommand(), new GraphCommand(), new DiffCommand(),
+    ];
 
     /// <summary>Runs <c>policyattach</c> with standard output treated as redirected (JSON by default).</summary>
     /// <param name="args">The arguments after the program name.</param>
@@ -27,9 +31,16 @@ internal static class Cli
     /// <param name="isTerminal">Whether standard output is a terminal.</param>
     /// <returns>The exit code.</returns>
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, bool isTerminal)
+        => Run(args, new CliContext(stdin, stdout, stderr, isTerminal));
+
+    /// <summary>Runs <c>policyattach</c> with every dependency on the process given: streams, terminals, environment, clock.</summary>
+    /// <param name="args">The arguments after the program name.</param>
+    /// <param name="context">The streams and the host.</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(string[] args, CliContext context)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new CliContext(stdin, stdout, stderr, isTerminal);
+        ArgumentNullException.ThrowIfNull(context);
         if (args.Length == 0)
         {
             context.Err(GlobalHelp());
@@ -103,7 +114,7 @@ internal static class Cli
         text.Append("Usage: ").Append(command.Synopsis).Append('\n').Append('\n');
         text.Append(command.Description).Append('\n').Append('\n');
         text.Append("Options:\n");
-        var rows = command.Options.Select(o => ($"--{o.Name} {o.ValueName}", o.Description + (o.Repeatable ? " (may be repeated)" : string.Empty)))
+        var rows = command.Options.Select(o => (o.ValueName.Length == 0 ? $"--{o.Name}" : $"--{o.Name} {o.ValueName}", o.Description + (o.Repeatable ? " (may be repeated)" : string.Empty)))
             .Append(("-h, --help", "Show this help."))
             .ToList();
         var width = rows.Max(r => r.Item1.Length) + 2;

@@ -7,5 +7,8 @@ public static class Program
     /// <param name="args">Command-line arguments.</param>
     /// <returns>The exit code: 0 success, 1 the input had errors, 2 usage error.</returns>
     public static int Main(string[] args)
-        => Cli.Run(args, Console.In, Console.Out, Console.Error, isTerminal: !Console.IsOutputRedirected);
+        => Cli.Run(args, new CommandLine.CliContext(Console.In, Console.Out, Console.Error, !Console.IsOutputRedirected)
+        {
+            IsErrorTerminal = !Console.IsErrorRedirected,
+        });
 }

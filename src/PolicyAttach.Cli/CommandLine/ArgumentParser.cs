@@ -5,7 +5,8 @@ namespace PolicyAttach.Cli.CommandLine;
 /// <param name="ValueName">The value placeholder shown in help, such as <c>NAME</c>.</param>
 /// <param name="Description">One line of help.</param>
 /// <param name="Repeatable">Whether the option may be given more than once (values accumulate).</param>
-internal sealed record OptionSpec(string Name, string ValueName, string Description, bool Repeatable = false);
+/// <param name="IsFlag">Whether the option takes no value (<c>--name</c> alone; recorded as <c>true</c>).</param>
+internal sealed record OptionSpec(string Name, string ValueName, string Description, bool Repeatable = false, bool IsFlag = false);
 
 /// <summary>The arguments of one command after parsing.</summary>
 internal sealed class ParsedArguments
@@ -27,6 +28,11 @@ internal sealed class ParsedArguments
     /// <param name="name">The option name without dashes.</param>
     /// <returns>The values; empty when absent.</returns>
     public IReadOnlyList<string> GetAll(string name) => _values.TryGetValue(name, out var list) ? list : [];
+
+    /// <summary>Whether an option (such as a flag) was given.</summary>
+    /// <param name="name">The option name without dashes.</param>
+    /// <returns>True when given.</returns>
+    public bool Has(string name) => _values.ContainsKey(name);
 
     /// <summary>Records a value.</summary>
     /// <param name="name">The option name.</param>
@@ -95,6 +101,18 @@ internal static class ArgumentParser
             if (spec is null)
             {
                 error ??= $"unknown option '--{name}'";
+                continue;
+            }
+
+            if (spec.IsFlag)
+            {
+                if (equals >= 0)
+                {
+                    error ??= $"option '--{name}' takes no value";
+                    continue;
+                }
+
+                parsed.Add(name, "true");
                 continue;
             }
 

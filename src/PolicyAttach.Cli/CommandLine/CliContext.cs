@@ -7,6 +7,15 @@ namespace PolicyAttach.Cli.CommandLine;
 /// <param name="IsTerminal">Whether standard output is a terminal (then human output is the default).</param>
 internal sealed record CliContext(TextReader Stdin, TextWriter Stdout, TextWriter Stderr, bool IsTerminal)
 {
+    /// <summary>Whether standard error is a terminal (then a progress line may be drawn there). False unless set.</summary>
+    public bool IsErrorTerminal { get; init; }
+
+    /// <summary>Reads an environment variable (such as <c>NO_COLOR</c>); null when unset.</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>The clock and timers of the progress indicator.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Writes text to standard output with <c>\n</c> newlines, ending with one newline.</summary>
     /// <param name="text">The text.</param>
     public void Out(string text) => WriteNormalized(Stdout, text);

@@ -11,4 +11,7 @@ internal static class ExitCodes
 
     /// <summary>Usage error: unknown command or flag, missing file, ambiguous controller name.</summary>
     public const int Usage = 2;
+
+    /// <summary><c>diff</c> only: something a reviewer should see changed.</summary>
+    public const int Changes = 3;
 }

@@ -70,9 +70,23 @@ internal sealed class Workspace
             StandardInput = () => new MemoryStream(Encoding.UTF8.GetBytes(context.Stdin.ReadToEnd())),
             AcceptUnservedVersions = profile?.AcceptsUnservedVersions ?? false,
         });
-        var load = loader.Load(paths);
-        var builder = new SnapshotBuilder();
+        LoadResult load;
+        Snapshot snapshot;
         var locations = new Dictionary<ResourceKey, SourceLocation>();
+        using (LoadProgress.Start(context, () => LoadProgress.ReadingMessage(paths)))
+        {
+            load = loader.Load(paths);
+            snapshot = Build(load, locations);
+        }
+
+        var diagnostics = load.Diagnostics.Concat(snapshot.Diagnostics).ToList();
+        workspace = new Workspace(load, snapshot, diagnostics, locations);
+        return true;
+    }
+
+    private static Snapshot Build(LoadResult load, Dictionary<ResourceKey, SourceLocation> locations)
+    {
+        var builder = new SnapshotBuilder();
         foreach (var loaded in load.Objects)
         {
             builder.Add(loaded.Resource, loaded.Location);
@@ -86,10 +100,7 @@ internal sealed class Workspace
             }
         }
 
-        var snapshot = builder.Build();
-        var diagnostics = load.Diagnostics.Concat(snapshot.Diagnostics).ToList();
-        workspace = new Workspace(load, snapshot, diagnostics, locations);
-        return true;
+        return builder.Build();
     }
 
     /// <summary>Prints every diagnostic to standard error, one line each.</summary>

@@ -1,0 +1,91 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Cli.CommandLine;
+using PolicyAttach.Cli.Describe;
+using PolicyAttach.Cli.Explain;
+using PolicyAttach.Cli.Input;
+using PolicyAttach.Cli.Output;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+
+namespace PolicyAttach.Cli.Commands;
+
+/// <summary><c>policyattach describe</c>: the whole picture as a tree, from each GatewayClass down to backends and policies.</summary>
+internal sealed class DescribeCommand : ICommand
+{
+    private static readonly OutputFormat[] Formats = [OutputFormat.Text, OutputFormat.Json, OutputFormat.Yaml];
+
+    /// <inheritdoc />
+    public string Name => "describe";
+
+    /// <inheritdoc />
+    public string Summary => "Show the tree GatewayClass > Gateway > listener > route > rule > backend, with conditions and policies.";
+
+    /// <inheritdoc />
+    public string Synopsis => "policyattach describe PATH... [KIND/NAMESPACE/NAME] [--controller-name NAME] [--profile NAME] [--output text|json|yaml] [--color WHEN] [--no-color]";
+
+    /// <inheritdoc />
+    public string Description =>
+        "Each GatewayClass of the controller, its Gateways, their listeners (protocol, hostname, port, attached routes,\n"
+        + "conditions) and ListenerSets, the routes attached to each listener (the hostnames served there, the parentRef's\n"
+        + "conditions), their rules (matches) and backends (weight, the ReferenceGrants a cross-namespace reference uses,\n"
+        + "why an invalid one does not resolve), then every route parentRef that attached to no listener, with its conditions.\n"
+        + "A policy line (kind, policies with their levels, merged document) appears where the effective policy of its\n"
+        + "kind takes its value or changes; the nodes below inherit it.\n"
+        + "An optional last argument (KIND/NAMESPACE/NAME, KIND/NAME for a GatewayClass) names a GatewayClass, Gateway,\n"
+        + "ListenerSet or route: only its branch is shown (a route with the GatewayClass, Gateway and listeners above it).\n"
+        + "Order: GatewayClasses by name; Gateways and ListenerSets by namespace and name; listeners, rules and backends\n"
+        + "in spec order; routes on a listener by (group, kind, namespace, name); policy kinds by group then kind.\n"
+        + "Text is coloured on a terminal (see --color; NO_COLOR is honoured). JSON and YAML give the whole tree, with the\n"
+        + "effective policies of every node.";
+
+    /// <inheritdoc />
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
+        new("profile", "NAME", Profiles.OptionHelp),
+        new("output", "FORMAT", "text (default), json or yaml."),
+        .. Palette.OptionSpecs,
+    ];
+
+    /// <inheritdoc />
+    public int Execute(ParsedArguments args, CliContext context)
+    {
+        if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, Formats, out var format, out var error)
+            || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
+            || !Palette.TryResolve(args, context, out var palette, out error))
+        {
+            return context.UsageError(error!, Name);
+        }
+
+        var paths = args.Positionals.ToList();
+        string? target = null;
+        if (paths.Count > 1 && !File.Exists(paths[^1]) && !Directory.Exists(paths[^1]) && TargetResolver.LooksLikeTarget(paths[^1]))
+        {
+            target = paths[^1];
+            paths.RemoveAt(paths.Count - 1);
+        }
+
+        if (!Workspace.TryLoad(paths, context, out var workspace, out error, profile))
+        {
+            return context.UsageError(error!, Name);
+        }
+
+        workspace.PrintDiagnostics(context);
+        KubeObject? focus = null;
+        if (!workspace.TryResolveControllers(args.GetAll("controller-name"), out var controllers, out error)
+            || (target is not null && !TargetResolver.TryResolve(workspace.Snapshot, target, out focus, out error)))
+        {
+            return context.UsageError(error!, Name);
+        }
+
+        if (focus is not (null or GatewayClass or Gateway or ListenerSet or RouteBase))
+        {
+            return context.UsageError($"{focus.Key} is a {focus.Kind}; describe takes a GatewayClass, Gateway, ListenerSet or route (or nothing, for everything)", Name);
+        }
+
+        var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile));
+        var report = DescribeBuilder.Build(result, focus, args.Get("profile"));
+        context.Out(format == OutputFormat.Text ? DescribeText.Write(report, palette) : JsonOutput.Render(JsonOutput.Serialize(report), format));
+        return workspace.ExitCode;
+    }
+}

@@ -1,0 +1,167 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Cli.Explain;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+using PolicyAttach.Policies;
+
+namespace PolicyAttach.Cli.Describe;
+
+/// <summary>
+/// Builds the <c>describe</c> tree. Order: GatewayClasses by name; Gateways by namespace and name; a Gateway's own
+/// listeners in spec order, then its ListenerSets by namespace and name; routes on a listener by (group, kind,
+/// namespace, name); rules in spec order; backendRefs in spec order, then mirror targets; policy kinds by group and
+/// kind; the policies of a kind established first.
+/// </summary>
+internal static class DescribeBuilder
+{
+    /// <summary>Builds the report, whole or for one object's branch.</summary>
+    /// <param name="result">The evaluation.</param>
+    /// <param name="focus">A GatewayClass, Gateway, ListenerSet or route; null for everything.</param>
+    /// <param name="profile">The profile given, or null.</param>
+    /// <returns>The report.</returns>
+    public static DescribeReport Build(EvaluationResult result, KubeObject? focus, string? profile)
+    {
+        var focusKey = focus?.Key;
+        var isRoute = focus is RouteBase;
+        var classes = new List<DescribeClass>();
+        foreach (var cls in result.GatewayClasses)
+        {
+            if (focus is GatewayClass && cls.GatewayClass.Key != focusKey)
+            {
+                continue;
+            }
+
+            var gateways = new List<DescribeGateway>();
+            foreach (var gateway in result.Gateways.Where(g => g.Gateway.GatewayClassName == cls.GatewayClass.Name))
+            {
+                var sets = result.ListenerSets.Where(s => s.Parent == gateway.Gateway.Key).ToList();
+                if (focus is Gateway && gateway.Gateway.Key != focusKey)
+                {
+                    continue;
+                }
+
+                if (focus is ListenerSet)
+                {
+                    sets = [.. sets.Where(s => s.ListenerSet.Key == focusKey)];
+                    if (sets.Count == 0)
+                    {
+                        continue;
+                    }
+                }
+
+                var node = Gateway(result, gateway, sets, focus is ListenerSet, isRoute ? focusKey : null);
+                if (!isRoute || node.Listeners.Count + node.ListenerSets.Count > 0)
+                {
+                    gateways.Add(node);
+                }
+            }
+
+            if (focus is null || focus is GatewayClass || gateways.Count > 0)
+            {
+                classes.Add(new DescribeClass(ObjectRef.From(cls.GatewayClass.Key), cls.GatewayClass.ControllerName, Conditions(cls.Conditions), gateways));
+            }
+        }
+
+        var refused = result.Routes
+            .Where(r => focus is null || r.Route.Key == focusKey)
+            .Select(r => new DescribeRefusedRoute(ObjectRef.From(r.Route.Key), [.. r.Route.Hostnames],
+                [.. r.Parents.Where(p => p.AttachedListeners.Count == 0).Select(p => new DescribeRefusedParent(ParentRefRecord.From(p.ParentRef), Conditions(p.Conditions)))]))
+            .Where(r => r.Parents.Count > 0)
+            .ToList();
+        return new DescribeReport([.. result.Options.ControllerNames], profile, focusKey is { } k ? ObjectRef.From(k) : null, classes, refused);
+    }
+
+    private static DescribeGateway Gateway(EvaluationResult result, GatewayResult gateway, List<ListenerSetResult> sets, bool setsOnly, ResourceKey? route)
+    {
+        var key = gateway.Gateway.Key;
+        var own = result.Policies.ForGateway(key);
+        var listeners = setsOnly ? [] : Listeners(result, key, gateway.Listeners, route);
+        var setNodes = new List<DescribeListenerSet>();
+        foreach (var set in sets)
+        {
+            var setPolicies = result.Policies.ForGateway(set.ListenerSet.Key);
+            var setListeners = Listeners(result, set.ListenerSet.Key, set.Listeners, route);
+            if (route is null || setListeners.Count > 0)
+            {
+                setNodes.Add(new DescribeListenerSet(ObjectRef.From(set.ListenerSet.Key), Conditions(set.Conditions), Policies(result, setPolicies), setListeners));
+            }
+        }
+
+        return new DescribeGateway(ObjectRef.From(key), Conditions(gateway.Conditions), Policies(result, own), listeners, setNodes);
+    }
+
+    private static List<DescribeListener> Listeners(EvaluationResult result, ResourceKey owner, IEnumerable<ListenerResult> listeners, ResourceKey? only)
+    {
+        var nodes = new List<DescribeListener>();
+        foreach (var listener in listeners)
+        {
+            var effective = result.Policies.ForListener(owner, listener.Name);
+            var routes = new List<DescribeRoute>();
+            foreach (var route in result.Routes)
+            {
+                if (only is { } o && route.Route.Key != o)
+                {
+                    continue;
+                }
+
+                var attachment = route.Parents
+                    .SelectMany(p => p.AttachedListeners.Where(v => v.Owner == owner && v.ListenerName == listener.Name).Select(v => (Parent: p, Verdict: v)))
+                    .FirstOrDefault();
+                if (attachment.Parent is null)
+                {
+                    continue;
+                }
+
+                routes.Add(Route(result, owner, listener.Name, route, attachment.Parent, attachment.Verdict));
+            }
+
+            if (only is null || routes.Count > 0)
+            {
+                var l = listener.Listener;
+                nodes.Add(new DescribeListener(l.Name, l.Protocol, l.Port, l.Hostname, listener.AttachedRoutes, Conditions(listener.Conditions),
+                    Policies(result, effective), routes));
+            }
+        }
+
+        return nodes;
+    }
+
+    private static DescribeRoute Route(EvaluationResult result, ResourceKey owner, string listener, RouteResult route, RouteParentResult parent, ListenerVerdict verdict)
+    {
+        var key = route.Route.Key;
+        var policies = result.Policies.ForRoute(owner, listener, key);
+        var rules = new List<DescribeRule>();
+        for (var i = 0; i < route.Route.RuleCount; i++)
+        {
+            var name = route.Route.RuleName(i);
+            var rulePolicies = result.Policies.ForRule(owner, listener, key, name);
+            var backends = route.BackendRefs.Where(b => b.RuleIndex == i).OrderBy(b => b.IsMirror).ThenBy(b => b.BackendIndex)
+                .Select(b => Backend(result, owner, listener, route.Route, name, b))
+                .ToList();
+            rules.Add(new DescribeRule(i, name, Facts.RuleMatches(route.Route, i), route.DroppedRules.Contains(i), Policies(result, rulePolicies), backends));
+        }
+
+        return new DescribeRoute(ObjectRef.From(key), parent.ParentIndex, [.. verdict.Hostnames], Conditions(parent.Conditions), Policies(result, policies), rules);
+    }
+
+    private static DescribeBackend Backend(EvaluationResult result, ResourceKey owner, string listener, RouteBase route, string? rule, BackendRefResult backend)
+    {
+        var target = backend.BackendRef.TargetKey;
+        var policies = new List<DescribePolicy>();
+        if (backend.IsValid && result.Snapshot.Find(target) is Service service)
+        {
+            var portName = backend.BackendRef.Port is { } p ? service.FindPort(p)?.Name : null;
+            policies = Policies(result, result.Policies.ForBackend(owner, listener, route.Key, rule, target, portName));
+        }
+
+        var grants = Facts.GrantsFor(result.Snapshot, route.Key, target).Select(ObjectRef.From).ToList();
+        return new DescribeBackend(ObjectRef.From(target), backend.BackendRef.Port, backend.BackendRef.Weight, backend.IsMirror, backend.IsValid,
+            backend.Reason, backend.Message, grants, policies);
+    }
+
+    private static List<ConditionRecord> Conditions(IEnumerable<Condition> conditions) => [.. conditions.Select(ConditionRecord.From)];
+
+    private static List<DescribePolicy> Policies(EvaluationResult result, EffectivePolicies effective)
+        => [.. effective.Kinds.Select(k => new DescribePolicy(new GroupKindRecord(k.Kind.Group, k.Kind.Kind), k.Document.Element,
+            [.. k.Policies.Select(p => new DescribePolicySource(ObjectRef.From(p), Facts.Levels(result.Snapshot, k, p)))]))];
+}

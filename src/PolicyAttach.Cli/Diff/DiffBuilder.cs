@@ -1,0 +1,234 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Cli.Describe;
+using PolicyAttach.Cli.Explain;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+using PolicyAttach.Policies;
+
+namespace PolicyAttach.Cli.Diff;
+
+/// <summary>
+/// Compares two evaluations through flat facts: (object, category, subject) → value. Objects present on one side only
+/// show as added or removed, without their other facts. Categories: status (each condition's status and reason, per
+/// object, listener, parentRef or ancestor), attachment (each route × listener verdict, leaving out listeners a
+/// parentRef does not select by sectionName or port), routing (the hostnames a route serves on each listener; its
+/// rules as match → backends, so that an edited rule is one removed and one added) and policy (each field of each
+/// effective policy in every context: value and source, where it differs from the enclosing context's, so that a change
+/// shows where it is made rather than in every context below).
+/// </summary>
+internal static class DiffBuilder
+{
+    private static readonly string[] Categories = ["object", "status", "attachment", "routing", "policy"];
+
+    /// <summary>Compares the two sides.</summary>
+    /// <param name="before">The evaluation of BEFORE.</param>
+    /// <param name="after">The evaluation of AFTER.</param>
+    /// <returns>The report.</returns>
+    public static DiffReport Build(EvaluationResult before, EvaluationResult after)
+    {
+        var old = Facts(before);
+        var now = Facts(after);
+        var oldObjects = before.Snapshot.Objects.Select(o => o.Key).ToHashSet();
+        var newObjects = after.Snapshot.Objects.Select(o => o.Key).ToHashSet();
+        var changes = new List<(ResourceKey Object, DiffChange Change)>();
+        foreach (var key in oldObjects.Except(newObjects))
+        {
+            changes.Add((key, new DiffChange("object", "removed", "object", string.Empty, null)));
+        }
+
+        foreach (var key in newObjects.Except(oldObjects))
+        {
+            changes.Add((key, new DiffChange("object", "added", "object", null, string.Empty)));
+        }
+
+        bool Whole(ResourceKey key) => oldObjects.Contains(key) != newObjects.Contains(key);
+        foreach (var (fact, value) in old)
+        {
+            if (Whole(fact.Object))
+            {
+                continue;
+            }
+
+            if (!now.TryGetValue(fact, out var next))
+            {
+                changes.Add((fact.Object, new DiffChange(fact.Category, "removed", fact.Subject, value, null)));
+            }
+            else if (next != value)
+            {
+                changes.Add((fact.Object, new DiffChange(fact.Category, "changed", fact.Subject, value, next)));
+            }
+        }
+
+        foreach (var (fact, value) in now)
+        {
+            if (!Whole(fact.Object) && !old.ContainsKey(fact))
+            {
+                changes.Add((fact.Object, new DiffChange(fact.Category, "added", fact.Subject, null, value)));
+            }
+        }
+
+        var objects = changes.GroupBy(c => c.Object).OrderBy(g => g.Key)
+            .Select(g => new DiffObject(ObjectRef.From(g.Key), [.. g.Select(c => c.Change)
+                .OrderBy(c => Array.IndexOf(Categories, c.Category)).ThenBy(c => c.Subject, StringComparer.Ordinal)
+                .ThenBy(c => c.Change == "removed" ? 0 : 1)]))
+            .ToList();
+        var controllers = after.Options.ControllerNames.Concat(before.Options.ControllerNames).Distinct(StringComparer.Ordinal).ToList();
+        return new DiffReport(objects.Count > 0, controllers, objects);
+    }
+
+    private readonly record struct Fact(ResourceKey Object, string Category, string Subject);
+
+    private static Dictionary<Fact, string> Facts(EvaluationResult result)
+    {
+        var facts = new Dictionary<Fact, string>();
+        void Conditions(ResourceKey key, string scope, IEnumerable<Condition> conditions)
+        {
+            foreach (var c in conditions)
+            {
+                facts[new Fact(key, "status", scope + "condition " + c.Type)] = c.Status + " (" + c.Reason + ")";
+            }
+        }
+
+        foreach (var cls in result.GatewayClasses)
+        {
+            Conditions(cls.GatewayClass.Key, string.Empty, cls.Conditions);
+        }
+
+        foreach (var gateway in result.Gateways)
+        {
+            Conditions(gateway.Gateway.Key, string.Empty, gateway.Conditions);
+            foreach (var listener in gateway.Listeners)
+            {
+                Conditions(gateway.Gateway.Key, "listener " + listener.Name + " ", listener.Conditions);
+            }
+        }
+
+        foreach (var set in result.ListenerSets)
+        {
+            Conditions(set.ListenerSet.Key, string.Empty, set.Conditions);
+            foreach (var listener in set.Listeners)
+            {
+                Conditions(set.ListenerSet.Key, "listener " + listener.Name + " ", listener.Conditions);
+            }
+        }
+
+        foreach (var route in result.Routes)
+        {
+            var key = route.Route.Key;
+            foreach (var parent in route.Parents)
+            {
+                Conditions(key, "parent " + Output.ExplainRefs.Parent(parent.ParentRef) + " ", parent.Conditions);
+                foreach (var verdict in parent.Listeners.Where(v => v.Cause is not (BindingCause.SectionNameMismatch or BindingCause.PortMismatch)))
+                {
+                    var where = Describe.Facts.Name(verdict.Owner) + " listener " + verdict.ListenerName;
+                    facts[new Fact(key, "attachment", where)] = verdict.Attached ? "attached" : "refused: " + verdict.Cause;
+                    if (verdict.Attached)
+                    {
+                        facts[new Fact(key, "routing", where + " hostnames")] = string.Join(", ", verdict.Hostnames);
+                    }
+                }
+            }
+
+            var rules = Enumerable.Range(0, route.Route.RuleCount).Select(i => Rule(route, i)).ToList();
+            foreach (var group in rules.GroupBy(r => r, StringComparer.Ordinal))
+            {
+                facts[new Fact(key, "routing", "rule " + group.Key)] = group.Count() == 1 ? string.Empty : group.Count() + " times";
+            }
+        }
+
+        foreach (var policy in result.Policies.Statuses)
+        {
+            foreach (var ancestor in policy.Ancestors)
+            {
+                Conditions(policy.Resource.Key, "ancestor " + Output.ExplainRefs.Parent(ancestor.AncestorRef) + " ", ancestor.Conditions);
+            }
+        }
+
+        Policies(result, facts);
+        return facts;
+    }
+
+    private static string Rule(RouteResult route, int index)
+    {
+        var name = route.Route.RuleName(index);
+        var backends = route.BackendRefs.Where(b => b.RuleIndex == index).OrderBy(b => b.IsMirror).ThenBy(b => b.BackendIndex)
+            .Select(b => (b.IsMirror ? "mirror " : string.Empty) + Describe.Facts.Name(b.BackendRef.TargetKey)
+                + (b.BackendRef.Port is { } p ? ":" + Describe.Facts.Number(p) : string.Empty)
+                + (b.IsMirror ? string.Empty : " weight " + Describe.Facts.Number(b.BackendRef.Weight)))
+            .ToList();
+        return (name is null ? string.Empty : name + ": ") + Describe.Facts.RuleMatches(route.Route, index)
+            + " -> " + (backends.Count == 0 ? "no backend" : string.Join(", ", backends));
+    }
+
+    private static void Policies(EvaluationResult result, Dictionary<Fact, string> facts)
+    {
+        var policies = result.Policies;
+        Dictionary<string, string> Add(ResourceKey key, string context, EffectivePolicies effective, Dictionary<string, string>? parent)
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var kind in effective.Kinds)
+            {
+                foreach (var field in kind.Fields)
+                {
+                    var path = kind.Kind + " " + (field.Path.Length == 0 ? "(document)" : field.Path);
+                    var source = field.Source;
+                    var stanza = source.Stanza == StanzaKind.Override ? "override" : "default";
+                    var value = Describe.Facts.Json(field.Value.Element) + " from " + Describe.Facts.Name(source.Policy) + " (" + source.Level + ", " + stanza + ")";
+                    values[path] = value;
+                    if (parent is null || !parent.TryGetValue(path, out var inherited) || inherited != value)
+                    {
+                        facts[new Fact(key, "policy", path + " " + context)] = value;
+                    }
+                }
+            }
+
+            return values;
+        }
+
+        void Owner(ResourceKey owner, IEnumerable<ListenerResult> listeners)
+        {
+            var top = Add(owner, "at " + Describe.Facts.Name(owner), policies.ForGateway(owner), null);
+            foreach (var listener in listeners)
+            {
+                var at = "at " + Describe.Facts.Name(owner) + " listener " + listener.Name;
+                var onListener = Add(owner, at, policies.ForListener(owner, listener.Name), top);
+                foreach (var route in result.Routes)
+                {
+                    if (!route.Parents.Any(p => p.AttachedListeners.Any(v => v.Owner == owner && v.ListenerName == listener.Name)))
+                    {
+                        continue;
+                    }
+
+                    var key = route.Route.Key;
+                    var via = "via " + Describe.Facts.Name(owner) + " listener " + listener.Name;
+                    var onRoute = Add(key, via, policies.ForRoute(owner, listener.Name, key), onListener);
+                    for (var i = 0; i < route.Route.RuleCount; i++)
+                    {
+                        var name = route.Route.RuleName(i);
+                        var onRule = name is null ? onRoute : Add(key, "rule " + name + " " + via, policies.ForRule(owner, listener.Name, key, name), onRoute);
+
+                        foreach (var backend in route.BackendRefs.Where(b => b.RuleIndex == i && b.IsValid && !b.IsMirror))
+                        {
+                            if (result.Snapshot.Find(backend.BackendRef.TargetKey) is Service service)
+                            {
+                                var portName = backend.BackendRef.Port is { } p ? service.FindPort(p)?.Name : null;
+                                Add(service.Key, "via " + Describe.Facts.Name(key) + " rule " + Describe.Facts.Number(i) + " " + via,
+                                    policies.ForBackend(owner, listener.Name, key, name, service.Key, portName), onRule);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var gateway in result.Gateways)
+        {
+            Owner(gateway.Gateway.Key, gateway.Listeners);
+        }
+
+        foreach (var set in result.ListenerSets)
+        {
+            Owner(set.ListenerSet.Key, set.Listeners);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text;
+using PolicyAttach.Binding;
+using PolicyAttach.Cli.Describe;
+using PolicyAttach.Cli.Explain;
+using PolicyAttach.Cli.Output;
+using PolicyAttach.Model;
+
+namespace PolicyAttach.Cli.Graph;
+
+/// <summary>
+/// Builds the resource graph of an evaluation: owned GatewayClasses, their Gateways and ListenerSets with listeners,
+/// managed routes, every Service a route or policy refers to, every ReferenceGrant and every policy. Edges: containment
+/// (class → Gateway → listener, ListenerSet → listener, ListenerSet → parent Gateway), attachment (route → listener,
+/// solid when attached and labelled with the hostnames served, dashed when refused and labelled with the cause;
+/// listeners a parentRef does not select by sectionName or port are left out), backend references (route → Service,
+/// with rule, port, weight and grant), grants (ReferenceGrant → the referent it opens, labelled with the route) and
+/// policy targets (policy → target, labelled with level and stanza; dashed when the target is missing).
+/// </summary>
+internal static class GraphBuilder
+{
+    private static readonly string[] TypeOrder = ["GatewayClass", "Gateway", "ListenerSet", "Listener", "Route", "Service", "ReferenceGrant", "Policy", "Missing"];
+
+    /// <summary>Builds the graph.</summary>
+    /// <param name="result">The evaluation.</param>
+    /// <returns>The graph.</returns>
+    public static GraphModel Build(EvaluationResult result)
+    {
+        var nodes = new Dictionary<string, GraphNode>(StringComparer.Ordinal);
+        var edges = new HashSet<GraphEdge>();
+        void Add(string type, ResourceKey key, string? listener = null)
+        {
+            var id = listener is null ? Id(key) : ListenerId(key, listener);
+            if (!nodes.ContainsKey(id))
+            {
+                var label = listener is null ? [type == "Missing" ? key.Kind + " (missing)" : key.Kind, Facts.ShortName(key)] : new[] { "listener " + listener, Facts.ShortName(key) };
+                nodes[id] = new GraphNode(id, type, label, ObjectRef.From(key), listener);
+            }
+        }
+
+        string Ensure(ResourceKey key, string type)
+        {
+            if (!nodes.ContainsKey(Id(key)))
+            {
+                Add(result.Snapshot.Find(key) is null ? "Missing" : type, key);
+            }
+
+            return Id(key);
+        }
+
+        foreach (var cls in result.GatewayClasses)
+        {
+            Add("GatewayClass", cls.GatewayClass.Key);
+        }
+
+        foreach (var gateway in result.Gateways)
+        {
+            var key = gateway.Gateway.Key;
+            Add("Gateway", key);
+            var cls = result.GatewayClasses.FirstOrDefault(c => c.GatewayClass.Name == gateway.Gateway.GatewayClassName);
+            if (cls is not null)
+            {
+                edges.Add(new GraphEdge(Id(cls.GatewayClass.Key), Id(key), "contains", false, null));
+            }
+
+            Listeners(gateway.Listeners, key);
+        }
+
+        foreach (var set in result.ListenerSets)
+        {
+            var key = set.ListenerSet.Key;
+            Add("ListenerSet", key);
+            var parent = Ensure(set.Parent, "Gateway");
+            var problem = set.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.Accepted && !c.IsTrue);
+            edges.Add(new GraphEdge(Id(key), parent, "parent", problem is not null, problem?.Reason));
+            Listeners(set.Listeners, key);
+        }
+
+        foreach (var route in result.Routes)
+        {
+            var key = route.Route.Key;
+            Add("Route", key);
+            foreach (var parent in route.Parents)
+            {
+                var verdicts = parent.Listeners.Where(v => v.Cause is not (BindingCause.SectionNameMismatch or BindingCause.PortMismatch)).ToList();
+                if (parent.Listeners.Count == 0)
+                {
+                    var reason = parent.Conditions.FirstOrDefault(c => ConditionText.IsProblem(c))?.Reason;
+                    edges.Add(new GraphEdge(Id(key), Ensure(parent.ParentRef.TargetKey, "Gateway"), "attachment", true, reason ?? "not attached"));
+                }
+
+                foreach (var verdict in verdicts)
+                {
+                    var to = ListenerId(verdict.Owner, verdict.ListenerName);
+                    if (!nodes.ContainsKey(to))
+                    {
+                        Add("Listener", verdict.Owner, verdict.ListenerName);
+                    }
+
+                    edges.Add(verdict.Attached
+                        ? new GraphEdge(Id(key), to, "attachment", false, string.Join(", ", verdict.Hostnames))
+                        : new GraphEdge(Id(key), to, "attachment", true, verdict.Cause.ToString()));
+                }
+            }
+
+            foreach (var backend in route.BackendRefs)
+            {
+                var target = backend.BackendRef.TargetKey;
+                var to = Ensure(target, "Service");
+                var label = new StringBuilder(backend.IsMirror ? "mirror, rule " : "rule ").Append(Facts.Number(backend.RuleIndex));
+                if (backend.BackendRef.Port is { } port)
+                {
+                    label.Append(", port ").Append(Facts.Number(port));
+                }
+
+                if (!backend.IsMirror)
+                {
+                    label.Append(", weight ").Append(Facts.Number(backend.BackendRef.Weight));
+                }
+
+                foreach (var grant in Facts.GrantsFor(result.Snapshot, key, target))
+                {
+                    label.Append(", grant ").Append(Facts.ShortName(grant));
+                    Add("ReferenceGrant", grant);
+                    edges.Add(new GraphEdge(Id(grant), to, "grant", false, "permits " + Facts.Name(key)));
+                }
+
+                if (!backend.IsValid)
+                {
+                    label.Append(", ").Append(backend.Reason);
+                }
+
+                edges.Add(new GraphEdge(Id(key), to, "backend", !backend.IsValid, label.ToString()));
+            }
+        }
+
+        foreach (var grant in result.Snapshot.ReferenceGrants)
+        {
+            Add("ReferenceGrant", grant.Key);
+        }
+
+        foreach (var policy in result.Snapshot.Policies)
+        {
+            Add("Policy", policy.Key);
+            var stanzas = Facts.Stanzas(policy);
+            var stanza = stanzas.Count == 0 ? "direct" : string.Join("+", stanzas);
+            foreach (var target in policy.TargetRefs)
+            {
+                var level = Facts.TargetLevel(target.Kind, target.SectionName);
+                var key = target.TargetKey;
+                string to;
+                var missing = false;
+                if (target.SectionName is { } section && target.Kind is "Gateway" or "ListenerSet" or "XListenerSet" && nodes.ContainsKey(Id(key)))
+                {
+                    to = ListenerId(key, section);
+                    missing = !nodes.ContainsKey(to);
+                    if (missing)
+                    {
+                        Add("Missing", key, section);
+                    }
+                }
+                else
+                {
+                    var type = target.Kind switch
+                    {
+                        "GatewayClass" => "GatewayClass",
+                        "Gateway" => "Gateway",
+                        "ListenerSet" or "XListenerSet" => "ListenerSet",
+                        "Service" => "Service",
+                        _ => "Route",
+                    };
+                    to = Ensure(key, type);
+                    missing = nodes[to].Type == "Missing";
+                }
+
+                var where = level.ToString() + (target.SectionName is { } s ? " " + s : string.Empty);
+                edges.Add(new GraphEdge(Id(policy.Key), to, "policy", missing, where + ", " + stanza + (missing ? ", target not found" : string.Empty)));
+            }
+        }
+
+        var orderedNodes = nodes.Values.OrderBy(n => Array.IndexOf(TypeOrder, n.Type)).ThenBy(n => n.Id, StringComparer.Ordinal).ToList();
+        var orderedEdges = edges.OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal)
+            .ThenBy(e => e.Type, StringComparer.Ordinal).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
+        return new GraphModel(orderedNodes, orderedEdges);
+
+        void Listeners(IEnumerable<ListenerResult> listeners, ResourceKey owner)
+        {
+            foreach (var listener in listeners)
+            {
+                Add("Listener", owner, listener.Name);
+                var id = ListenerId(owner, listener.Name);
+                var l = listener.Listener;
+                nodes[id] = nodes[id] with { Label = ["listener " + l.Name, string.Create(CultureInfo.InvariantCulture, $"{l.Protocol} {l.Hostname ?? "*"}:{l.Port}")] };
+                edges.Add(new GraphEdge(Id(owner), id, "contains", false, null));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A stable, readable id: the lowercase kind (with <c>Y</c> and the group for a group other than the Gateway API's
+    /// and the core one), <c>X</c>, the namespace, <c>X</c>, the name. Lowercase letters and digits stay, <c>-</c>
+    /// becomes <c>_</c>, and any other character <c>Z</c> and two hex digits; as object names are lowercase, the
+    /// uppercase markers never clash with them, so distinct objects never share an id.
+    /// </summary>
+    /// <param name="key">The object.</param>
+    /// <returns>The id, such as <c>httprouteXfooXfoo</c>.</returns>
+    public static string Id(ResourceKey key)
+    {
+        var kind = Escape(key.Kind.ToLowerInvariant());
+        var group = key.Group is Groups.Core or Groups.Gateway or Groups.GatewayExperimental ? string.Empty : "Y" + Escape(key.Group);
+        return kind + group + "X" + Escape(key.Namespace) + "X" + Escape(key.Name);
+    }
+
+    /// <summary>The id of a listener: its owner's id, <c>L</c>, and the escaped listener name.</summary>
+    /// <param name="owner">The Gateway or ListenerSet.</param>
+    /// <param name="listener">The listener name.</param>
+    /// <returns>The id.</returns>
+    public static string ListenerId(ResourceKey owner, string listener) => Id(owner) + "L" + Escape(listener);
+
+    private static string Escape(string text)
+    {
+        var id = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c))
+            {
+                id.Append(c);
+            }
+            else if (c == '-')
+            {
+                id.Append('_');
+            }
+            else
+            {
+                id.Append(c < 256 ? "Z" : "ZU").Append(((int)c).ToString(c < 256 ? "X2" : "X4", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return id.ToString();
+    }
+}

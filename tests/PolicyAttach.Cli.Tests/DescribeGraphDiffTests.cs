@@ -1,0 +1,165 @@
+using PolicyAttach.Cli.CommandLine;
+using static PolicyAttach.Cli.Tests.CliRunner;
+
+namespace PolicyAttach.Cli.Tests;
+
+/// <summary>describe, graph and diff compared with Golden/*.txt, and the colour rules.</summary>
+public class DescribeGraphDiffTests
+{
+    private static string Examples => Path.Combine(RepoRoot, "examples");
+
+    private static string Before => Fixture(Path.Combine("diff", "before"));
+
+    private static string After => Fixture(Path.Combine("diff", "after"));
+
+    [Fact]
+    public void Describe_examples() => AssertGolden("describe-examples", Run("describe", Examples));
+
+    [Fact]
+    public void Describe_examples_json() => AssertGolden("describe-examples-json", Run("describe", Examples, "--output", "json"));
+
+    [Fact]
+    public void Describe_one_route_shows_its_parents() => AssertGolden("describe-route", Run("describe", Examples, "httproute/foo/foo"));
+
+    [Fact]
+    public void Describe_one_gateway() => AssertGolden("describe-gateway", Run("describe", Fixture("graph.yaml"), "gateway/infra/web"));
+
+    [Fact]
+    public void Describe_unattached_route() => AssertGolden("describe-unattached-route", Run("describe", Fixture("basic.yaml"), "httproute/apps/elsewhere"));
+
+    [Fact]
+    public void Describe_listenerset_yaml() => AssertGolden("describe-listenerset-yaml", Run("describe", Fixture("graph.yaml"), "listenerset/infra/extra", "--output", "yaml"));
+
+    [Fact]
+    public void Describe_policy_levels() => AssertGolden("describe-policy-levels", Run("describe", Fixture("policy-levels.yaml")));
+
+    [Fact]
+    public void Describe_colour_forced() => AssertGolden("describe-examples-color", Run("describe", Examples, "--color", "always"));
+
+    [Fact]
+    public void Describe_on_a_terminal_is_coloured_unless_NO_COLOR_or_no_color()
+    {
+        var coloured = RunOnTerminal(noColor: null, "describe", Examples);
+        var noColorEnv = RunOnTerminal(noColor: "1", "describe", Examples);
+        var noColorFlag = RunOnTerminal(noColor: null, "describe", Examples, "--no-color");
+        var redirected = Run("describe", Examples);
+        Assert.Contains("\u001b[32m", coloured, StringComparison.Ordinal);
+        Assert.Equal(Run("describe", Examples, "--color", "always").Stdout, coloured);
+        Assert.DoesNotContain('\u001b', noColorEnv);
+        Assert.Equal(redirected.Stdout, noColorEnv);
+        Assert.Equal(redirected.Stdout, noColorFlag);
+        Assert.DoesNotContain('\u001b', redirected.Stdout);
+    }
+
+    [Fact]
+    public void Describe_a_service_is_a_usage_error()
+    {
+        var run = Run("describe", Examples, "service/bar/bar");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("describe takes a GatewayClass, Gateway, ListenerSet or route", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("graph-examples-dot", "dot")]
+    [InlineData("graph-examples-mermaid", "mermaid")]
+    public void Graph_examples(string golden, string format) => AssertGolden(golden, Run("graph", Examples, "--format", format));
+
+    [Theory]
+    [InlineData("graph-refused-dot", "dot")]
+    [InlineData("graph-refused-mermaid", "mermaid")]
+    public void Graph_refused_attachments_and_policies(string golden, string format) => AssertGolden(golden, Run("graph", Fixture("graph.yaml"), "--format", format));
+
+    [Fact]
+    public void Graph_json() => AssertGolden("graph-examples-json", Run("graph", Examples, "--output", "json"));
+
+    [Fact]
+    public void Graph_dot_is_well_formed()
+    {
+        var dot = Run("graph", Fixture("graph.yaml")).Stdout;
+        Assert.StartsWith("digraph policyattach {\n", dot, StringComparison.Ordinal);
+        Assert.EndsWith("}\n", dot, StringComparison.Ordinal);
+        Assert.Equal(0, dot.Count(c => c == '"') % 2);
+        Assert.Equal(dot.Count(c => c == '['), dot.Count(c => c == ']'));
+        foreach (var line in dot.Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal)))
+        {
+            Assert.EndsWith(";", line, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Graph_unknown_format_is_a_usage_error() => Assert.Equal(2, Run("graph", Examples, "--format", "svg").ExitCode);
+
+    [Fact]
+    public void Diff_of_identical_inputs_exits_0()
+    {
+        var run = Run("diff", Examples, Examples);
+        AssertGolden("diff-identical", run);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("no changes", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_of_the_fixture_pair_exits_3()
+    {
+        var run = Run("diff", Before, After);
+        AssertGolden("diff-pair", run);
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("ReferenceGrant backend/team-routes\n  - removed\n", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("~ status parent Gateway infra/web condition ResolvedRefs: True (ResolvedRefs) -> False (RefNotPermitted)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("~ routing Gateway infra/web listener http hostnames: shop.example.com -> store.example.com", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("~ policy RetryPolicy.example.io maxRetries via Gateway infra/web listener http: 5 from RetryPolicy team/shop-retries (Route, default) -> 3 from", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_with_input_errors_exits_1_and_still_prints_the_diff()
+    {
+        var run = Run("diff", Fixture("basic.yaml"), Fixture("errors.yaml"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Fixtures/errors.yaml:", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains(" changes in ", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_of_the_fixture_pair_reversed() => AssertGolden("diff-pair-reversed", Run("diff", After, Before));
+
+    [Fact]
+    public void Diff_json() => AssertGolden("diff-pair-json", Run("diff", Before, After, "--output", "json"));
+
+    [Fact]
+    public void Diff_colour_forced() => AssertGolden("diff-pair-color", Run("diff", Before, After, "--color", "always"));
+
+    [Theory]
+    [InlineData("diff", "FIXTURE")]
+    [InlineData("diff", "FIXTURE", "FIXTURE", "FIXTURE")]
+    [InlineData("diff", "-", "FIXTURE")]
+    [InlineData("diff", "FIXTURE", "nope.yaml")]
+    [InlineData("describe", "FIXTURE", "--color", "sometimes")]
+    [InlineData("describe", "FIXTURE", "--no-color=yes")]
+    public void Usage_errors_exit_2(params string[] args)
+    {
+        var run = Run([.. args.Select(a => a == "FIXTURE" ? Fixture("basic.yaml") : a)]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("policyattach: error: ", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_of_the_new_commands()
+    {
+        AssertGolden("help-describe", Run("describe", "--help"));
+        AssertGolden("help-graph", Run("graph", "--help"));
+        AssertGolden("help-diff", Run("diff", "--help"));
+    }
+
+    private static string RunOnTerminal(string? noColor, params string[] args)
+    {
+        using var input = new StringReader(string.Empty);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var context = new CliContext(input, output, error, IsTerminal: true)
+        {
+            Environment = name => name == "NO_COLOR" ? noColor : null,
+        };
+        Assert.Equal(0, Cli.Run(args, context));
+        return output.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+}
