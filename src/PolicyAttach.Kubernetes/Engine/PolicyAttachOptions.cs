@@ -1,0 +1,57 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Collections;
+using PolicyAttach.Policies;
+
+namespace PolicyAttach.Kubernetes.Engine;
+
+/// <summary>
+/// What an embedded engine acts for, as configured by <c>services.AddPolicyAttach(options =&gt; ...)</c>. Mutable
+/// while it is being configured; <see cref="ToEvaluationOptions"/> turns it into the core's immutable
+/// <see cref="EvaluationOptions"/>, which is what the container holds.
+/// </summary>
+public sealed class PolicyAttachOptions
+{
+    /// <summary>The GatewayClass <c>spec.controllerName</c> values this controller implements; at least one is required.</summary>
+    public ICollection<string> ControllerNames { get; } = new List<string>();
+
+    /// <summary>The features claimed; empty means every feature (<see cref="Features.All"/>).</summary>
+    public ICollection<string> SupportedFeatures { get; } = new List<string>();
+
+    /// <summary>
+    /// The name of a built-in profile (<c>envoy-gateway</c>, see <see cref="PolicyProfiles.Find"/>); ignored when
+    /// <see cref="Profile"/> is set.
+    /// </summary>
+    public string? ProfileName { get; set; }
+
+    /// <summary>A profile object; takes precedence over <see cref="ProfileName"/>.</summary>
+    public PolicyProfile? Profile { get; set; }
+
+    /// <summary>Policy kinds known beyond the standard ones and the profile's; a later definition of a kind replaces an earlier one.</summary>
+    public ICollection<PolicyKindDefinition> PolicyKinds { get; } = new List<PolicyKindDefinition>();
+
+    /// <summary>Builds the immutable options the engine evaluates with.</summary>
+    /// <returns>The evaluation options.</returns>
+    /// <exception cref="InvalidOperationException">No controller name is configured, or <see cref="ProfileName"/> is unknown.</exception>
+    public EvaluationOptions ToEvaluationOptions()
+    {
+        if (ControllerNames.Count == 0 || ControllerNames.Any(string.IsNullOrEmpty))
+        {
+            throw new InvalidOperationException("PolicyAttach needs at least one non-empty controller name: add one to PolicyAttachOptions.ControllerNames.");
+        }
+
+        var profile = Profile;
+        if (profile is null && ProfileName is { Length: > 0 } name)
+        {
+            profile = PolicyProfiles.Find(name)
+                ?? throw new InvalidOperationException($"Unknown PolicyAttach profile '{name}'; known profiles: {PolicyProfiles.EnvoyGateway.Name}.");
+        }
+
+        return new EvaluationOptions
+        {
+            ControllerNames = ControllerNames.Distinct(StringComparer.Ordinal).ToEquatableArray(),
+            SupportedFeatures = SupportedFeatures.Count == 0 ? Features.All : SupportedFeatures.Distinct(StringComparer.Ordinal).ToEquatableArray(),
+            PolicyKinds = PolicyKinds.Count == 0 ? PolicyKindRegistry.Standard : PolicyKindRegistry.Standard.With(PolicyKinds),
+            Profile = profile,
+        };
+    }
+}

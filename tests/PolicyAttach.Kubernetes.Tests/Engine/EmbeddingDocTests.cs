@@ -1,0 +1,29 @@
+namespace PolicyAttach.Kubernetes.Tests.Engine;
+
+/// <summary>docs/embedding.md shows code from examples/controller, which CI builds: every C# block must appear there verbatim.</summary>
+public sealed class EmbeddingDocTests
+{
+    [Fact]
+    public void EveryCodeSampleIsCompiledInTheExampleController()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PolicyAttach.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.NotNull(root);
+        var doc = File.ReadAllText(Path.Combine(root.FullName, "docs", "embedding.md")).ReplaceLineEndings("\n");
+        var example = string.Join("\n", Directory.GetFiles(Path.Combine(root.FullName, "examples", "controller"), "*.cs")
+            .Select(f => File.ReadAllText(f).ReplaceLineEndings("\n")));
+        var normalizedExample = Normalize(example);
+
+        var blocks = doc.Split("```csharp\n").Skip(1).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)]).ToList();
+
+        Assert.NotEmpty(blocks);
+        Assert.All(blocks, block => Assert.Contains(Normalize(block), normalizedExample, StringComparison.Ordinal));
+    }
+
+    private static string Normalize(string code)
+        => string.Join("\n", code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+}
