@@ -8,7 +8,7 @@ namespace PolicyAttach.Cli;
 /// <summary>Dispatches the command line to a command; testable without a process.</summary>
 internal static class Cli
 {
-    private static readonly ICommand[] Commands = [new ValidateCommand(), new StatusCommand(), new ExplainCommand(), new EffectiveCommand()];
+    private static readonly ICommand[] Commands = [new ValidateCommand(), new StatusCommand(), new ExplainCommand(), new EffectiveCommand(), new ConvertIngressCommand()];
 
     /// <summary>Runs <c>policyattach</c> with standard output treated as redirected (JSON by default).</summary>
     /// <param name="args">The arguments after the program name.</param>
