@@ -57,12 +57,12 @@ internal sealed class ConvertIngressCommand : ICommand
             ClassName = args.Get("class"),
             GatewayNamespace = args.Get("gateway-namespace"),
         });
-        context.Out(format == OutputFormat.Json ? Indent(IngressConversionJson.Document(conversion)) : Yaml(conversion));
+        context.Out(format == OutputFormat.Json ? Indent(IngressConversionJson.Document(conversion)) : Yaml(conversion, args.Get("class")));
         return workspace.ExitCode;
     }
 
     /// <summary>The objects as YAML documents, then the report as comments.</summary>
-    private static string Yaml(IngressConversion conversion)
+    private static string Yaml(IngressConversion conversion, string? className)
     {
         var text = new StringBuilder();
         foreach (var manifest in IngressConversionJson.Manifests(conversion))
@@ -71,6 +71,11 @@ internal sealed class ConvertIngressCommand : ICommand
         }
 
         var issues = conversion.Report.Issues;
+        if (conversion.Gateways.Count == 0)
+        {
+            text.Append(className is null ? "# No Ingress with a class to convert.\n" : $"# No Ingress of class {className} to convert.\n");
+        }
+
         text.Append("# Conversion report: ");
         if (issues.Count == 0)
         {
