@@ -75,6 +75,23 @@ public class GoldenTests
         Assert.StartsWith("-:", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("convert-ingress-examples", "yaml")]
+    [InlineData("convert-ingress-examples-json", "json")]
+    public void Convert_ingress_examples_folder(string golden, string format)
+        => AssertGolden(golden, Run("convert-ingress", Path.Combine(RepoRoot, "examples"), "--output", format));
+
+    [Fact]
+    public void Convert_ingress_with_tls_wildcards_and_a_default_backend()
+        => AssertGolden("convert-ingress-nginx", Run("convert-ingress", Fixture("ingress-nginx.yaml")));
+
+    [Fact]
+    public void Convert_ingress_help() => AssertGolden("help-convert-ingress", Run("convert-ingress", "--help"));
+
+    [Fact]
+    public void Convert_ingress_of_an_unknown_class_prints_no_object()
+        => AssertGolden("convert-ingress-unknown-class", Run("convert-ingress", Path.Combine(RepoRoot, "examples"), "--class", "nginx"));
+
     [Fact]
     public void Validate_examples_folder()
         => AssertGolden("validate-examples", Run("validate", Path.Combine(RepoRoot, "examples")));
