@@ -346,6 +346,24 @@ internal sealed class RouteBinder
         return results;
     }
 
+    private static bool IsMeshRoute(RouteBase route)
+    {
+        if (route.ParentRefs.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var parentRef in route.ParentRefs)
+        {
+            if (parentRef.Group != Groups.Core || parentRef.Kind != "Service")
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private BackendRefResult Resolve(RouteBase route, RouteBackendRefEntry entry, bool isMirror)
     {
         var reference = entry.BackendRef;
@@ -356,7 +374,8 @@ internal sealed class RouteBinder
             return result with { Reason = ConditionReasons.InvalidKind, Message = $"{What()} has group \"{reference.Group}\" and kind \"{reference.Kind}\", which are not supported; refer to a core Service." };
         }
 
-        if (!_grants.Allows(route.Key, reference.TargetKey))
+        // A mesh route (every parent a Service) needs no ReferenceGrant for its backends (GEP-1294, spec digest §7).
+        if (!IsMeshRoute(route) && !_grants.Allows(route.Key, reference.TargetKey))
         {
             return result with { Reason = ConditionReasons.RefNotPermitted, Message = $"{What()} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Kind} from \"{route.Namespace}\" to refer to it; add one." };
         }

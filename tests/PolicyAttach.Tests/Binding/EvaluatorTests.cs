@@ -206,4 +206,16 @@ public class EvaluatorTests
         AssertCondition(result.FindRoute(new PolicyAttach.Model.ResourceKey("gateway.networking.k8s.io", "GRPCRoute", "mesh", "g"))!.Parents[0].Conditions, ConditionTypes.Accepted, "True", "Accepted");
         AssertCondition(result.FindRoute(RouteKey("mesh", "h"))!.Parents[0].Conditions, ConditionTypes.Accepted, "False", ConditionReasons.Conflicted);
     }
+
+    [Fact]
+    public void Mesh_CrossNamespaceBackend_NeedsNoReferenceGrant()
+    {
+        var route = """
+            {"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"r","namespace":"client"},
+             "spec":{"parentRefs":[{"group":"","kind":"Service","name":"echo","namespace":"mesh"}],"rules":[{"backendRefs":[{"name":"echo","namespace":"mesh","port":80}]}]}}
+            """;
+        var result = Evaluate(Service("mesh", "echo"), route);
+
+        AssertCondition(result.FindRoute(RouteKey("client", "r"))!.Parents[0].Conditions, ConditionTypes.ResolvedRefs, "True", ConditionReasons.ResolvedRefs);
+    }
 }
