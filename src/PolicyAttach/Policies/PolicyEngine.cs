@@ -71,7 +71,12 @@ internal sealed class KindState
 {
     public required PolicyKindDefinition Definition { get; init; }
 
-    public FieldTree? Overrides { get; init; }
+    /// <summary>
+    /// Every override that reaches this state, highest first (the levels above, then this one; established first).
+    /// They are applied one by one onto the defaults, lowest first, rather than merged into one patch: RFC 7386
+    /// patches do not compose (a <c>null</c> that deletes, or an object replacing a scalar, is lost in the merge).
+    /// </summary>
+    public ImmutableArray<FieldTree> Overrides { get; init; } = [];
 
     public FieldTree? Defaults { get; init; }
 
@@ -438,7 +443,6 @@ internal sealed class PolicyRun
     {
         var definition = level[0].Definition;
         var keys = definition.MergeKeys;
-        FieldTree? overrides = above?.Overrides;
         FieldTree? defaults = above?.Defaults;
         var patch = definition.Strategy is MergeStrategy.Patch or MergeStrategy.KeyedPatch;
         if (definition.Strategy == MergeStrategy.KeyedPatch || definition.Strategy == MergeStrategy.Patch)
@@ -446,19 +450,15 @@ internal sealed class PolicyRun
             keys = definition.Strategy == MergeStrategy.KeyedPatch ? keys : StringMap.Empty;
         }
 
-        // Overrides: the established one wins, so apply the newest first and the oldest (then the levels above) on top.
-        FieldTree? levelOverrides = null;
-        for (var i = level.Count - 1; i >= 0; i--)
+        // Overrides: the established one wins, so it is applied last: the levels above after this one, and at this
+        // level the oldest after the newer ones. Kept highest first.
+        var overrides = above?.Overrides ?? [];
+        foreach (var attachment in level)
         {
-            if (level[i].Override is { } o)
+            if (attachment.Override is { } o)
             {
-                levelOverrides = Combine(levelOverrides, o, patch, keys, definition);
+                overrides = overrides.Add(o);
             }
-        }
-
-        if (levelOverrides is not null)
-        {
-            overrides = overrides is null ? levelOverrides : Combine(levelOverrides, overrides, patch, keys, definition);
         }
 
         // Defaults: the challenger wins, so apply the oldest first and the newest on top, all on top of the levels above.
@@ -484,7 +484,12 @@ internal sealed class PolicyRun
             }
         }
 
-        var effectiveTree = overrides is null ? defaults : defaults is null ? overrides : Combine(defaults, overrides, patch, keys, definition);
+        var effectiveTree = defaults;
+        for (var i = overrides.Length - 1; i >= 0; i--)
+        {
+            effectiveTree = Combine(effectiveTree, overrides[i], patch, keys, definition);
+        }
+
         var attachments = (above?.Attachments ?? []).AddRange(level);
         return new KindState
         {

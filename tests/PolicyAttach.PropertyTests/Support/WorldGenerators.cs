@@ -176,11 +176,25 @@ internal static class WorldGenerators
             : Gen.Constant<JsonArray?>(null)
         from tlsHostname in Gen.Elements(RouteHosts)
         from rules in kind is "HTTPRoute" or "GRPCRoute" ? Rule(ns).NonEmptyListOf().Resize(2).Select(r => r.ToArray()) : Rule(ns).Select(r => new[] { r })
+        from named in Gen.Elements(false, true, true).ArrayOf(rules.Length)
         from meta in Metadata(name, ns)
         select Doc(kind is "TCPRoute" or "UDPRoute" ? $"{GatewayGroup}/v1alpha2" : $"{GatewayGroup}/v1", kind, meta, Obj(
             ("parentRefs", new JsonArray([.. parents])),
             ("hostnames", hostnames is { Count: > 0 } ? hostnames : kind == "TLSRoute" ? new JsonArray(tlsHostname) : null),
-            ("rules", new JsonArray([.. rules]))));
+            ("rules", new JsonArray([.. rules.Select((r, i) => NameRule(r, named[i] ? FormattableString.Invariant($"r{i}") : null))]))));
+
+    /// <summary>Rule names are unique in a route (by position), so policies can target rules by sectionName.</summary>
+    public static readonly string[] RuleNames = ["r0", "r1"];
+
+    private static JsonNode NameRule(JsonNode rule, string? name)
+    {
+        if (name is not null)
+        {
+            rule["name"] = name;
+        }
+
+        return rule;
+    }
 
     private static Gen<JsonNode> ParentRef(string ns) =>
         from target in Gen.Frequency(
@@ -270,7 +284,7 @@ internal static class WorldGenerators
             ("from", new JsonArray([.. kinds.SelectMany(k => GatewayNamespaces.Select(ns => (JsonNode)Obj(("group", GatewayGroup), ("kind", k), ("namespace", ns))))])),
             ("to", new JsonArray(Obj(("group", ""), ("kind", "Service"))))));
 
-    private static Gen<JsonObject> Metadata(string name, string? ns) =>
+    internal static Gen<JsonObject> Metadata(string name, string? ns) =>
         from generation in Gen.Frequency((1, Gen.Constant<long?>(null)), (4, Gen.Choose(1, 4).Select(g => (long?)g)))
         from stamp in Gen.Frequency((1, Gen.Constant<string?>(null)), (4, Gen.Choose(0, 5).Select(s => (string?)$"2024-01-01T00:00:0{s}Z")))
         select Obj(("name", name), ("namespace", ns), ("generation", generation), ("creationTimestamp", stamp));
@@ -311,7 +325,7 @@ internal static class WorldGenerators
         return result;
     }
 
-    private static string Doc(string apiVersion, string kind, JsonObject metadata, JsonObject? spec, (string Key, JsonNode? Value)[]? extra = null)
+    internal static string Doc(string apiVersion, string kind, JsonObject metadata, JsonObject? spec, (string Key, JsonNode? Value)[]? extra = null)
     {
         var doc = Obj(("apiVersion", apiVersion), ("kind", kind), ("metadata", metadata), ("spec", spec));
         foreach (var (key, value) in extra ?? [])

@@ -81,6 +81,23 @@ public class PolicyEngineTests
     }
 
     [Fact]
+    public void Effective_OverridesAcrossLevels_ApplyOneByOneAsMergePatches()
+    {
+        // Regression: the overrides of all levels were first merged into one patch, which lost a null (the Gateway
+        // override's delete of a route default) and merged an object override into a default a lower override had
+        // replaced by a scalar. RFC 7386 patches do not compose; each override applies in turn, the highest last.
+        var deleted = World(
+            Policy("infra", "gw", "Gateway", "g", """ "override":{"a":null}"""),
+            Policy("foo", "route", "HTTPRoute", "foo", """ "default":{"a":1,"b":2}"""));
+        Assert.Equal("""{"b":2}""", RouteEffective(deleted).Document.ToCanonicalString());
+
+        var replaced = World(
+            Policy("infra", "gw", "Gateway", "g", """ "override":{"a":{"x":1}}"""),
+            Policy("foo", "route", "HTTPRoute", "foo", """ "default":{"a":{"y":2}},"override":{"a":3}"""));
+        Assert.Equal("""{"a":{"x":1}}""", RouteEffective(replaced).Document.ToCanonicalString());
+    }
+
+    [Fact]
     public void Effective_ListenerPolicy_AppliesBelowGatewayPolicy()
     {
         var result = World(
