@@ -34,6 +34,19 @@ internal abstract class FieldTree
 {
     public abstract void CollectSources(HashSet<FieldSource> into);
 
+    /// <summary>The tree as a JSON document.</summary>
+    public static JsonData ToJson(FieldTree tree)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            tree.Write(writer);
+        }
+
+        using var doc = JsonDocument.Parse(stream.ToArray());
+        return JsonData.From(doc.RootElement);
+    }
+
     public abstract void Write(Utf8JsonWriter writer);
 
     public abstract void Leaves(string path, List<EffectiveField> into);

@@ -522,7 +522,7 @@ internal sealed class PolicyRun
     {
         if (definition.Strategy == MergeStrategy.Custom && definition.CustomMerger is { } merger && bottom is not null)
         {
-            var merged = merger.Merge(ToJson(bottom), ToJson(top), isOverride: false);
+            var merged = merger.Merge(FieldTree.ToJson(bottom), FieldTree.ToJson(top), isOverride: false);
             var source = top is FieldLeaf leaf ? leaf.Source : FirstSource(top);
             return FieldTree.FromJson(merged.Element, source).Beating(bottom);
         }
@@ -537,28 +537,15 @@ internal sealed class PolicyRun
         return sources.OrderBy(s => s.Policy).First();
     }
 
-    private static JsonData ToJson(FieldTree tree)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            tree.Write(writer);
-        }
-
-        using var doc = JsonDocument.Parse(stream.ToArray());
-        return JsonData.From(doc.RootElement);
-    }
 
     private static EffectivePolicy Materialize(GroupKind kind, FieldTree? tree, ImmutableArray<Attachment> attachments)
     {
-        var fields = new List<EffectiveField>();
-        tree?.Leaves(string.Empty, fields);
-        return new EffectivePolicy
+        var keys = ImmutableArray.CreateBuilder<ResourceKey>(attachments.Length);
+        foreach (var attachment in attachments)
         {
-            Kind = kind,
-            Document = tree is null ? JsonData.EmptyObject : ToJson(tree),
-            Fields = fields.ToEquatableArray(),
-            Policies = attachments.Select(a => a.Policy.Key).Distinct().ToEquatableArray(),
-        };
+            keys.Add(attachment.Policy.Key);
+        }
+
+        return new EffectivePolicy(kind, tree, keys.MoveToImmutable());
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
@@ -33,20 +34,62 @@ public sealed record PolicyStatusResult
     public required EquatableArray<PolicyAncestorResult> Ancestors { get; init; }
 }
 
-/// <summary>The effective policy of one kind in one context, with the source of every field.</summary>
-public sealed record EffectivePolicy
+/// <summary>
+/// The effective policy of one kind in one context, with the source of every field. The document and its fields are
+/// built on first read: resolution folds thousands of contexts, and most are never printed.
+/// </summary>
+public sealed class EffectivePolicy : IEquatable<EffectivePolicy>
 {
+    private readonly FieldTree? _tree;
+    private readonly ImmutableArray<ResourceKey> _policyKeys;
+    private JsonData? _document;
+    private EquatableArray<EffectiveField>? _fields;
+    private EquatableArray<ResourceKey>? _policies;
+
+    internal EffectivePolicy(GroupKind kind, FieldTree? tree, ImmutableArray<ResourceKey> policyKeys)
+    {
+        Kind = kind;
+        _tree = tree;
+        _policyKeys = policyKeys;
+    }
+
     /// <summary>The policy kind.</summary>
-    public required GroupKind Kind { get; init; }
+    public GroupKind Kind { get; }
 
     /// <summary>The merged document.</summary>
-    public required JsonData Document { get; init; }
+    public JsonData Document => _document ??= _tree is null ? JsonData.EmptyObject : FieldTree.ToJson(_tree);
 
     /// <summary>Every leaf of <see cref="Document"/> with the policy that supplied it and the ones it won over, by path.</summary>
-    public required EquatableArray<EffectiveField> Fields { get; init; }
+    public EquatableArray<EffectiveField> Fields
+    {
+        get
+        {
+            if (_fields is { } fields)
+            {
+                return fields;
+            }
+
+            var list = new List<EffectiveField>();
+            _tree?.Leaves(string.Empty, list);
+            var result = list.ToEquatableArray();
+            _fields = result;
+            return result;
+        }
+    }
 
     /// <summary>The policies that reach this context, established first.</summary>
-    public required EquatableArray<ResourceKey> Policies { get; init; }
+    public EquatableArray<ResourceKey> Policies => _policies ??= _policyKeys.Distinct().ToEquatableArray();
+
+    /// <inheritdoc />
+    public bool Equals(EffectivePolicy? other)
+        => other is not null && (ReferenceEquals(this, other)
+            || (Kind == other.Kind && Document.Equals(other.Document) && Fields.Equals(other.Fields) && Policies.Equals(other.Policies)));
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as EffectivePolicy);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Kind, Document);
 }
 
 /// <summary>The effective policies of every kind in one context, sorted by kind.</summary>
