@@ -16,6 +16,14 @@ public class DescribeGraphDiffTests
     public void Describe_examples() => AssertGolden("describe-examples", Run("describe", Examples));
 
     [Fact]
+    public void Describe_examples_for_the_ingress_controller()
+        => AssertGolden("describe-examples-ingress", Run("describe", Examples, "--controller-name", "istio.io/ingress-controller"));
+
+    [Fact]
+    public void Status_text_of_the_examples_for_the_ingress_controller()
+        => AssertGolden("status-examples-ingress-text", Run("status", Examples, "--controller-name", "istio.io/ingress-controller", "--output", "text"));
+
+    [Fact]
     public void Describe_examples_json() => AssertGolden("describe-examples-json", Run("describe", Examples, "--output", "json"));
 
     [Fact]
@@ -56,7 +64,7 @@ public class DescribeGraphDiffTests
     {
         var run = Run("describe", Examples, "service/bar/bar");
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("describe takes a GatewayClass, Gateway, ListenerSet or route", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("describe takes a GatewayClass, Gateway, ListenerSet, route or Ingress", run.Stderr, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -51,6 +51,11 @@ public class GoldenTests
     [InlineData("effective-listenerset", "effective", "listenerset.yaml", "listenerset/infra/team")]
     [InlineData("effective-no-policy", "effective", "basic.yaml", "httproute/apps/store")]
     [InlineData("effective-not-attached", "effective", "basic.yaml", "httproute/apps/elsewhere")]
+    [InlineData("status-ingress-two-defaults-text", "status", "ingress-two-defaults.yaml", "--output", "text")]
+    [InlineData("status-ingress-two-defaults-json", "status", "ingress-two-defaults.yaml", "--output", "json")]
+    [InlineData("status-ingress-nginx-controller-text", "status", "ingress-two-defaults.yaml", "--controller-name", "k8s.io/ingress-nginx", "--output", "text")]
+    [InlineData("describe-ingress-two-defaults", "describe", "ingress-two-defaults.yaml")]
+    [InlineData("describe-ingress-one", "describe", "ingress-two-defaults.yaml", "ingress/apps/shop")]
     public void Command_output_matches_golden(string golden, string command, string fixture, params string[] rest)
     {
         string[] args = [command, Fixture(fixture), .. rest];

@@ -35,7 +35,30 @@ public class MatchGoldenTests
         var fromFile = Run("match", Fixture("match.yaml"), "--requests", Fixture("match-requests.jsonl"));
         Assert.Equal(1, fromStdin.ExitCode);
         Assert.Equal(fromFile.Stdout, fromStdin.Stdout);
-        Assert.StartsWith("-:9:1: error: Ingress requests", fromStdin.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("-:9:1: error: no IngressClass nginx", fromStdin.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("match-ingress-requests-json", "--requests", "ingress-requests.jsonl")]
+    [InlineData("match-ingress-requests-text", "--requests", "ingress-requests.jsonl", "--output", "text")]
+    [InlineData("match-ingress-one-text", "--ingress-class", "istio", "--host", "httpbin.example.com", "--path", "/get")]
+    [InlineData("match-ingress-one-json", "--ingress-class", "istio", "--host", "nothing.example.com", "--output", "json")]
+    [InlineData("match-usage-ingress-and-gateway", "--ingress-class", "istio", "--gateway", "istio-ingress/gateway")]
+    public void Ingress_match_on_the_examples_matches_golden(string golden, params string[] rest)
+    {
+        var args = new List<string> { "match", Path.Combine(RepoRoot, "examples") };
+        args.AddRange(rest.Select(a => a.EndsWith(".jsonl", StringComparison.Ordinal) ? Fixture(a) : a));
+        AssertGolden(golden, Run([.. args]));
+    }
+
+    [Fact]
+    public void An_ingress_request_answers_the_ingress_route_rule_and_backend()
+    {
+        var run = Run("match", Path.Combine(RepoRoot, "examples"), "--ingress-class", "istio", "--host", "httpbin.example.com", "--output", "json");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("\"route\":{\"group\":\"networking.k8s.io\",\"kind\":\"Ingress\",\"namespace\":\"default\",\"name\":\"ingress\"}", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"listener\":null", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"httpbin\",\"port\":8000", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,6 +33,9 @@ internal sealed class DescribeCommand : ICommand
         + "kind takes its value or changes; the nodes below inherit it.\n"
         + "An optional last argument (KIND/NAMESPACE/NAME, KIND/NAME for a GatewayClass) names a GatewayClass, Gateway,\n"
         + "ListenerSet or route: only its branch is shown (a route with the GatewayClass, Gateway and listeners above it).\n"
+        + "Ingresses of the controller (every Ingress when no Gateway controller is in play) follow, each with its class,\n"
+        + "how the class was chosen (spec.ingressClassName, annotation, default IngressClass), its controller and the\n"
+        + "problems found (also reported on standard error); INGRESS/NAMESPACE/NAME shows one Ingress.\n"
         + "Order: GatewayClasses by name; Gateways and ListenerSets by namespace and name; listeners, rules and backends\n"
         + "in spec order; routes on a listener by (group, kind, namespace, name); policy kinds by group then kind.\n"
         + "Text is coloured on a terminal (see --color; NO_COLOR is honoured). JSON and YAML give the whole tree, with the\n"
@@ -78,13 +81,15 @@ internal sealed class DescribeCommand : ICommand
             return context.UsageError(error!, Name);
         }
 
-        if (focus is not (null or GatewayClass or Gateway or ListenerSet or RouteBase))
+        if (focus is not (null or GatewayClass or Gateway or ListenerSet or RouteBase or Ingress))
         {
-            return context.UsageError($"{focus.Key} is a {focus.Kind}; describe takes a GatewayClass, Gateway, ListenerSet or route (or nothing, for everything)", Name);
+            return context.UsageError($"{focus.Key} is a {focus.Kind}; describe takes a GatewayClass, Gateway, ListenerSet, route or Ingress (or nothing, for everything)", Name);
         }
 
         var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile));
-        var report = DescribeBuilder.Build(result, focus, args.Get("profile"));
+        var ingresses = focus is null or Ingress ? IngressScope.Build(workspace.Snapshot, controllers, focus?.Key) : null;
+        ingresses?.PrintDiagnostics(workspace, context);
+        var report = DescribeBuilder.Build(result, focus, args.Get("profile"), ingresses);
         context.Out(format == OutputFormat.Text ? DescribeText.Write(report, palette) : JsonOutput.Render(JsonOutput.Serialize(report), format));
         return workspace.ExitCode;
     }

@@ -23,7 +23,7 @@ internal sealed class MatchCommand : ICommand
     /// <inheritdoc />
     public string Synopsis =>
         "policyattach match PATH... --requests FILE|- [--output json|text] [--controller-name NAME] [--profile NAME]\n"
-        + "       policyattach match PATH... (--gateway NS/NAME | --service NS/NAME [--client-namespace NS]) [--port N]\n"
+        + "       policyattach match PATH... (--gateway NS/NAME | --service NS/NAME [--client-namespace NS] | --ingress-class NAME) [--port N]\n"
         + "                          [--host H] [--path P] [--method M] [--header NAME:VALUE]... [--protocol P] [--sni S]";
 
     /// <inheritdoc />
@@ -32,7 +32,8 @@ internal sealed class MatchCommand : ICommand
         + "With --requests, FILE (or - for standard input) holds JSON lines, one request each:\n"
         + "  {\"id\":\"r1\",\"gateway\":{\"namespace\":\"NS\",\"name\":\"GW\"},\"port\":80,\"protocol\":\"http\",\"sni\":null,\n"
         + "   \"method\":\"GET\",\"host\":\"example.com\",\"path\":\"/v2?x=1\",\"headers\":[[\"version\",\"two\"]],\"grpc\":null}\n"
-        + "(mesh: \"service\":{…} and \"clientNamespace\" instead of \"gateway\"; gRPC: \"grpc\":{\"service\":…,\"method\":…}),\n"
+        + "(mesh: \"service\":{…} and \"clientNamespace\" instead of \"gateway\"; gRPC: \"grpc\":{\"service\":…,\"method\":…};\n"
+        + "Ingress: \"ingressClass\":\"NAME\" instead of \"gateway\", matched with the Ingress rules of that class on port 80 or 443),\n"
         + "and standard output gets one JSON line per request, in input order: outcome (routed, notRouted, misdirected,\n"
         + "redirect, noBackend, answered), statusCode, grpcStatus, listener, route, rule, backends, request (as forwarded\n"
         + "after filters), responseHeaders, redirect, mirrors and policies (the effective policies of the rule, by\n"
@@ -51,6 +52,7 @@ internal sealed class MatchCommand : ICommand
         new("gateway", "NS/NAME", "One request: the Gateway it is sent to."),
         new("service", "NS/NAME", "One request: the mesh Service it is sent to."),
         new("client-namespace", "NS", "One mesh request: the namespace of the calling client."),
+        new("ingress-class", "NAME", "One request: the IngressClass whose Ingresses answer it (Ingress rules, port 80 or 443)."),
         new("port", "N", "One request: the destination port."),
         new("host", "H", "One request: the Host header (may carry a port)."),
         new("path", "P", "One request: the path with an optional ?query (default /)."),
@@ -60,7 +62,7 @@ internal sealed class MatchCommand : ICommand
         new("sni", "S", "One request: the TLS server name."),
     ];
 
-    private static readonly string[] SingleRequestOptions = ["gateway", "service", "client-namespace", "port", "host", "path", "method", "header", "protocol", "sni"];
+    private static readonly string[] SingleRequestOptions = ["gateway", "service", "client-namespace", "ingress-class", "port", "host", "path", "method", "header", "protocol", "sni"];
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
@@ -188,25 +190,39 @@ internal sealed class MatchCommand : ICommand
         error = null;
         var gateway = args.Get("gateway");
         var service = args.Get("service");
-        if ((gateway is null) == (service is null))
+        var ingressClass = args.Get("ingress-class");
+        var given = new[] { gateway, service, ingressClass }.Count(v => v is not null);
+        if (given != 1)
         {
-            error = gateway is null
-                ? "give --requests FILE, or one request with --gateway NS/NAME (or --service NS/NAME for a mesh)"
-                : "give either --gateway or --service, not both";
+            error = given == 0
+                ? "give --requests FILE, or one request with --gateway NS/NAME (or --service NS/NAME for a mesh, --ingress-class NAME for Ingresses)"
+                : ingressClass is null ? "give either --gateway or --service, not both" : "give one of --gateway, --service and --ingress-class";
             return false;
         }
 
-        var target = gateway is not null ? MatchTarget.Gateway : MatchTarget.Service;
-        var targetText = gateway ?? service!;
-        var slash = targetText.IndexOf('/', StringComparison.Ordinal);
-        var (ns, name) = slash < 0 ? ("default", targetText) : (targetText[..slash], targetText[(slash + 1)..]);
-        if (name.Length == 0 || ns.Length == 0 || name.Contains('/', StringComparison.Ordinal))
+        var target = gateway is not null ? MatchTarget.Gateway : service is not null ? MatchTarget.Service : MatchTarget.Ingress;
+        string ns = "default", name = string.Empty;
+        if (target == MatchTarget.Ingress)
         {
-            error = $"--{(gateway is not null ? "gateway" : "service")} '{targetText}' is not NAMESPACE/NAME";
-            return false;
+            if (ingressClass!.Length == 0)
+            {
+                error = "--ingress-class needs a class name";
+                return false;
+            }
+        }
+        else
+        {
+            var targetText = gateway ?? service!;
+            var slash = targetText.IndexOf('/', StringComparison.Ordinal);
+            (ns, name) = slash < 0 ? ("default", targetText) : (targetText[..slash], targetText[(slash + 1)..]);
+            if (name.Length == 0 || ns.Length == 0 || name.Contains('/', StringComparison.Ordinal))
+            {
+                error = $"--{(gateway is not null ? "gateway" : "service")} '{targetText}' is not NAMESPACE/NAME";
+                return false;
+            }
         }
 
-        if (target == MatchTarget.Gateway && args.Get("client-namespace") is not null)
+        if (target != MatchTarget.Service && args.Get("client-namespace") is not null)
         {
             error = "--client-namespace applies to mesh requests (--service)";
             return false;
@@ -253,6 +269,7 @@ internal sealed class MatchCommand : ICommand
             Target = target,
             Namespace = ns,
             Name = name,
+            IngressClass = ingressClass,
             ClientNamespace = args.Get("client-namespace"),
             Protocol = protocol,
             Port = port,

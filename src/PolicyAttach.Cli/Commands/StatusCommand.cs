@@ -25,7 +25,9 @@ internal sealed class StatusCommand : ICommand
     public string Description =>
         "Evaluates the manifests and prints one element per object whose status the controller writes (GatewayClass,\n"
         + "Gateway, ListenerSet, routes, policies), sorted by (group, kind, namespace, name). JSON is the default when standard output\n"
-        + "is redirected, text on a terminal.";
+        + "is redirected, text on a terminal. Text output also shows, for each Ingress of the controller acted for (every Ingress\n"
+        + "when no Gateway controller is in play), its class, how the class was chosen (spec.ingressClassName, the annotation\n"
+        + "or the default IngressClass) and its controller, and reports the Ingress problems found on standard error.";
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } =
@@ -59,8 +61,15 @@ internal sealed class StatusCommand : ICommand
         }
 
         var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile));
+        IngressScope? ingresses = null;
+        if (format == OutputFormat.Text)
+        {
+            ingresses = IngressScope.Build(workspace.Snapshot, controllers);
+            ingresses.PrintDiagnostics(workspace, context);
+        }
+
         context.Out(format == OutputFormat.Text
-            ? StatusText.Write(result)
+            ? StatusText.Write(result, ingresses)
             : JsonOutput.Render(StatusWriter.ToJson(result, new StatusWriterOptions { Time = time, Indented = true }), format));
         return workspace.ExitCode;
     }

@@ -1,5 +1,8 @@
 using PolicyAttach.Binding;
 using PolicyAttach.Cli.Explain;
+using PolicyAttach.Cli.Input;
+using PolicyAttach.Diagnostics;
+using PolicyAttach.Ingresses;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
 using PolicyAttach.Policies;
@@ -16,12 +19,23 @@ internal static class DescribeBuilder
 {
     /// <summary>Builds the report, whole or for one object's branch.</summary>
     /// <param name="result">The evaluation.</param>
-    /// <param name="focus">A GatewayClass, Gateway, ListenerSet or route; null for everything.</param>
+    /// <param name="focus">A GatewayClass, Gateway, ListenerSet, route or Ingress; null for everything.</param>
     /// <param name="profile">The profile given, or null.</param>
+    /// <param name="ingresses">The Ingresses in scope, or null for none.</param>
     /// <returns>The report.</returns>
-    public static DescribeReport Build(EvaluationResult result, KubeObject? focus, string? profile)
+    public static DescribeReport Build(EvaluationResult result, KubeObject? focus, string? profile, IngressScope? ingresses = null)
     {
         var focusKey = focus?.Key;
+        var ingressNodes = (ingresses?.Ingresses ?? [])
+            .Select(o => new DescribeIngress(ObjectRef.From(o.Ingress.Key), o.ClassName, SourceName(o.Source), o.Controller,
+                [.. ingresses!.About(o.Ingress.Key).Select(Problem)]))
+            .ToList();
+        List<DescribeProblem> ingressProblems = ingresses is null ? [] : [.. ingresses.Others().Select(Problem)];
+        if (focus is Ingress)
+        {
+            return new DescribeReport([.. result.Options.ControllerNames], profile, ObjectRef.From(focus.Key), [], [], ingressNodes, ingressProblems);
+        }
+
         var isRoute = focus is RouteBase;
         var classes = new List<DescribeClass>();
         foreach (var cls in result.GatewayClasses)
@@ -68,8 +82,20 @@ internal static class DescribeBuilder
                 [.. r.Parents.Where(p => p.AttachedListeners.Count == 0).Select(p => new DescribeRefusedParent(ParentRefRecord.From(p.ParentRef), Conditions(p.Conditions)))]))
             .Where(r => r.Parents.Count > 0)
             .ToList();
-        return new DescribeReport([.. result.Options.ControllerNames], profile, focusKey is { } k ? ObjectRef.From(k) : null, classes, refused);
+        return new DescribeReport([.. result.Options.ControllerNames], profile, focusKey is { } k ? ObjectRef.From(k) : null, classes, refused,
+            focus is null ? ingressNodes : [], focus is null ? ingressProblems : []);
     }
+
+    private static string SourceName(IngressClassSource source) => source switch
+    {
+        IngressClassSource.Spec => "spec",
+        IngressClassSource.Annotation => "annotation",
+        IngressClassSource.Default => "default",
+        _ => "none",
+    };
+
+    private static DescribeProblem Problem(Diagnostic d)
+        => new(Workspace.SeverityName(d.Severity), d.Code, d.Subject is { } s ? ObjectRef.From(s) : null, d.Path, d.Message);
 
     private static DescribeGateway Gateway(EvaluationResult result, GatewayResult gateway, List<ListenerSetResult> sets, bool setsOnly, ResourceKey? route)
     {

@@ -92,11 +92,30 @@ internal sealed record DescribeRefusedParent(ParentRefRecord ParentRef, IReadOnl
 /// <param name="Parents">Its managed parentRefs that attached to no listener, with their conditions.</param>
 internal sealed record DescribeRefusedRoute(ObjectRef Object, IReadOnlyList<string> Hostnames, IReadOnlyList<DescribeRefusedParent> Parents);
 
+/// <summary>A problem found about Ingresses or IngressClasses (a diagnostic).</summary>
+/// <param name="Severity">error, warning or info.</param>
+/// <param name="Code">The diagnostic code.</param>
+/// <param name="Subject">The object, or null.</param>
+/// <param name="Path">The field path, or null.</param>
+/// <param name="Message">The message.</param>
+internal sealed record DescribeProblem(string Severity, string Code, ObjectRef? Subject, string? Path, string Message);
+
+/// <summary>An Ingress with the class and controller that own it.</summary>
+/// <param name="Object">The Ingress.</param>
+/// <param name="ClassName">Its class name, or null when it has none.</param>
+/// <param name="ClassSource">How the class was chosen: spec, annotation, default or none.</param>
+/// <param name="Controller">The controller of the IngressClass, or null when unknown.</param>
+/// <param name="Problems">The problems found about it.</param>
+internal sealed record DescribeIngress(ObjectRef Object, string? ClassName, string ClassSource, string? Controller, IReadOnlyList<DescribeProblem> Problems);
+
 /// <summary>The report of <c>policyattach describe</c>.</summary>
 /// <param name="ControllerNames">The controller names acted for.</param>
 /// <param name="Profile">The <c>--profile</c> given, or null.</param>
 /// <param name="Object">The object asked about, or null for everything.</param>
 /// <param name="GatewayClasses">The tree, from each owned GatewayClass down (only the object's branch when one is given).</param>
 /// <param name="RefusedRoutes">Managed routes with a parentRef that attached to no listener, sorted by (group, kind, namespace, name).</param>
+/// <param name="Ingresses">The Ingresses of the controller (every Ingress when no controller is in play), by namespace and name.</param>
+/// <param name="IngressProblems">Problems about no listed Ingress (several default IngressClasses).</param>
 internal sealed record DescribeReport(IReadOnlyList<string> ControllerNames, string? Profile, ObjectRef? Object,
-    IReadOnlyList<DescribeClass> GatewayClasses, IReadOnlyList<DescribeRefusedRoute> RefusedRoutes);
+    IReadOnlyList<DescribeClass> GatewayClasses, IReadOnlyList<DescribeRefusedRoute> RefusedRoutes,
+    IReadOnlyList<DescribeIngress> Ingresses, IReadOnlyList<DescribeProblem> IngressProblems);

@@ -63,10 +63,38 @@ internal static class DescribeText
             roots.Add(node);
         }
 
+        if (report.Ingresses.Count + report.IngressProblems.Count > 0)
+        {
+            var node = new Node(palette.Bold("Ingresses"));
+            foreach (var ingress in report.Ingresses)
+            {
+                var owner = ingress.ClassName is not { } cls
+                    ? palette.Red("no class")
+                    : "class " + cls + " " + palette.Dim("(" + IngressSource(ingress.ClassSource) + ")") + "  "
+                        + (ingress.Controller is { } controller ? palette.Dim(controller) : palette.Red("controller unknown"));
+                var ingressNode = new Node(Facts.Name(ingress.Object.ToKey()) + "  " + owner);
+                foreach (var problem in ingress.Problems)
+                {
+                    ingressNode.Children.Add(new Node(Problem(problem, palette, withSubject: false)) { IsDetail = true });
+                }
+
+                node.Children.Add(ingressNode);
+            }
+
+            foreach (var problem in report.IngressProblems)
+            {
+                node.Children.Add(new Node(Problem(problem, palette, withSubject: true)) { IsDetail = true });
+            }
+
+            roots.Add(node);
+        }
+
         if (roots.Count == 0)
         {
             text.Append(report.Object is { } o
-                ? $"{Facts.Name(o.ToKey())} is not managed by this controller: no owned GatewayClass, Gateway or parentRef leads to it.\n"
+                ? o.Kind == "Ingress"
+                    ? $"{Facts.Name(o.ToKey())} is not of an IngressClass of this controller.\n"
+                    : $"{Facts.Name(o.ToKey())} is not managed by this controller: no owned GatewayClass, Gateway or parentRef leads to it.\n"
                 : "No GatewayClass of this controller in the input.\n");
             return text.ToString();
         }
@@ -227,6 +255,23 @@ internal static class DescribeText
         {
             node.Children.Add(new Node(palette.Red("! " + c.Type + ": " + OneLine(c.Message))) { IsDetail = true });
         }
+    }
+
+    private static string IngressSource(string source) => source switch
+    {
+        "spec" => "spec.ingressClassName",
+        "annotation" => "annotation",
+        "default" => "default IngressClass",
+        _ => source,
+    };
+
+    private static string Problem(DescribeProblem problem, Palette palette, bool withSubject)
+    {
+        var head = "! " + problem.Severity + " " + problem.Code + ": ";
+        var subject = withSubject && problem.Subject is { } s ? Facts.Name(s.ToKey()) + " " : string.Empty;
+        var path = problem.Path is null ? string.Empty : problem.Path + ": ";
+        var line = head + subject + path + OneLine(problem.Message);
+        return problem.Severity == "info" ? palette.Dim(line) : problem.Severity == "warning" ? palette.Yellow(line) : palette.Red(line);
     }
 
     private static ParentReference ToParentRef(ParentRefRecord p)

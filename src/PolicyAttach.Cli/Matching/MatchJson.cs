@@ -73,16 +73,22 @@ internal static class MatchJson
         w.WritePropertyName("route");
         if (a.Route is { } route)
         {
+            var key = a.RouteKey ?? route.Key;
             w.WriteStartObject();
-            w.WriteString("group", route.Key.Group);
-            w.WriteString("kind", route.Key.Kind);
-            w.WriteString("namespace", route.Namespace);
-            w.WriteString("name", route.Name);
+            w.WriteString("group", key.Group);
+            w.WriteString("kind", key.Kind);
+            w.WriteString("namespace", key.Namespace);
+            w.WriteString("name", key.Name);
             w.WriteEndObject();
             w.WritePropertyName("rule");
             w.WriteStartObject();
             w.WriteNumber("index", a.RuleIndex);
             w.WriteString("name", a.RuleName);
+            if (a.IngressMatch is { } ingress)
+            {
+                w.WriteNumber("path", ingress.PathIndex);
+            }
+
             w.WriteEndObject();
         }
         else

@@ -1,4 +1,5 @@
 using PolicyAttach.Binding;
+using PolicyAttach.Ingresses;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
@@ -37,6 +38,12 @@ internal sealed record MatchAnswer
 
     public RouteBase? Route { get; init; }
 
+    /// <summary>The key of what matched when it is not <see cref="Route"/>'s (an Ingress), or null.</summary>
+    public ResourceKey? RouteKey { get; init; }
+
+    /// <summary>For an Ingress request, the Ingress rule and path that matched, or null.</summary>
+    public IngressMatch? IngressMatch { get; init; }
+
     public int RuleIndex { get; init; } = -1;
 
     public string? RuleName { get; init; }
@@ -72,6 +79,7 @@ internal sealed record MatchAnswer
 internal sealed class MatchSession
 {
     private readonly MatchOutcome _outcome = new();
+    private readonly Dictionary<string, IngressRoutingTable> _ingressTables = new(StringComparer.Ordinal);
 
     public MatchSession(EvaluationResult result)
     {
@@ -82,6 +90,20 @@ internal sealed class MatchSession
     public EvaluationResult Result { get; }
 
     public RoutingTable Table { get; }
+
+    /// <summary>The Ingress routing of one class, compiled on first use and kept for the session.</summary>
+    /// <param name="className">The class name.</param>
+    /// <returns>The table.</returns>
+    public IngressRoutingTable IngressTable(string className)
+    {
+        if (!_ingressTables.TryGetValue(className, out var table))
+        {
+            table = IngressRoutingTable.Compile(Result.Snapshot, IngressOwner.Class(className));
+            _ingressTables[className] = table;
+        }
+
+        return table;
+    }
 
     /// <summary>Answers one JSON line: the outcome line, or an error line (and the error) when it cannot be answered.</summary>
     /// <param name="line">The request line.</param>
@@ -107,7 +129,7 @@ internal sealed class MatchSession
         switch (request.Target)
         {
             case MatchTarget.Ingress:
-                return Fail(request, $"Ingress requests (ingressClass '{request.IngressClass}') are not supported yet: match answers Gateway and mesh requests");
+                return AnswerIngress(request);
             case MatchTarget.Gateway:
             {
                 if (Table.FindGateway(request.TargetKey) is not { } gateway)
@@ -142,6 +164,47 @@ internal sealed class MatchSession
                 return _outcome.IsMeshDefault ? MeshDefault(request) : Build(request, view);
             }
         }
+    }
+
+    private MatchAnswer AnswerIngress(MatchRequest request)
+    {
+        var className = request.IngressClass ?? string.Empty;
+        if (className.Length == 0)
+        {
+            return Fail(request, "\"ingressClass\" must not be empty");
+        }
+
+        var table = IngressTable(className);
+        if (table.Ingresses.Count == 0 && !Result.Snapshot.OfType<IngressClass>().Any(c => string.Equals(c.Name, className, StringComparison.Ordinal)))
+        {
+            return Fail(request, $"no IngressClass {className} and no Ingress of that class in the input");
+        }
+
+        var view = View(request);
+        var o = _outcome;
+        table.Match(view, o);
+        var outcome = o.Kind switch
+        {
+            MatchOutcomeKind.Routed => "routed",
+            MatchOutcomeKind.NoBackend => "noBackend",
+            _ => "notRouted",
+        };
+        var routed = o.Kind == MatchOutcomeKind.Routed;
+        return new MatchAnswer
+        {
+            IdJson = request.IdJson,
+            Request = request,
+            Outcome = outcome,
+            StatusCode = request.IsStream ? null : o.StatusCode,
+            GrpcStatus = o.GrpcStatus,
+            Route = o.Route,
+            RouteKey = o.RouteKey,
+            IngressMatch = table.Describe(o),
+            RuleIndex = o.RuleIndex,
+            Backends = o.Backends.Select(b => new AnswerBackend(b.BackendRef, b.Weight, b.IsValid, b.Reason)).ToList(),
+            ChosenBackend = routed ? 0 : -1,
+            Forwarded = routed ? new ForwardedRequest(request.Method, request.Host, request.Path, request.Headers) : null,
+        };
     }
 
     private static MatchAnswer Fail(MatchRequest request, string error)

@@ -36,7 +36,14 @@ internal static class MatchText
         var grpc = answer.GrpcStatus is { } g ? $" (gRPC {GrpcName(g)})" : string.Empty;
         Line(t, "Outcome", answer.Outcome + status + grpc);
         Line(t, "Listener", answer.Listener is { } l ? $"{l.Owner.Kind} {l.Owner.Namespace}/{l.Owner.Name} listener {l.Name} (port {l.Listener.Port}, {l.Listener.Protocol}{(l.Listener.Hostname is { } hostname ? ", hostname " + hostname : string.Empty)})" : answer.MeshDefault ? "none (mesh: no route binds to this Service port; the Service itself serves)" : "none");
-        if (answer.Route is { } route)
+        if (answer.IngressMatch is { } ingress)
+        {
+            Line(t, "Route", $"Ingress {ingress.Ingress.Namespace}/{ingress.Ingress.Name}");
+            Line(t, "Rule", ingress.IsDefaultBackend
+                ? "spec.defaultBackend"
+                : string.Create(CultureInfo.InvariantCulture, $"{ingress.RuleIndex} path {ingress.PathIndex} (host {ingress.Host ?? "*"}, {ingress.Path?.PathType} {ingress.Path?.Path})"));
+        }
+        else if (answer.Route is { } route)
         {
             Line(t, "Route", $"{route.Key.Kind} {route.Namespace}/{route.Name}");
             Line(t, "Rule", answer.RuleIndex.ToString(CultureInfo.InvariantCulture) + (answer.RuleName is { } n ? $" ({n})" : string.Empty));

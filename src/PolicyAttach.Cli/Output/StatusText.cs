@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PolicyAttach.Binding;
+using PolicyAttach.Cli.Input;
 using PolicyAttach.Model;
 
 namespace PolicyAttach.Cli.Output;
@@ -10,8 +11,9 @@ internal static class StatusText
 {
     /// <summary>Writes the summary: one block per object (policies included, with their ancestors), sorted by (group, kind, namespace, name).</summary>
     /// <param name="result">The evaluation.</param>
+    /// <param name="ingresses">The Ingresses to show with their class, controller and problems, or null.</param>
     /// <returns>The text.</returns>
-    public static string Write(EvaluationResult result)
+    public static string Write(EvaluationResult result, IngressScope? ingresses = null)
     {
         var blocks = new List<(ResourceKey Key, string Text)>();
         foreach (var cls in result.GatewayClasses)
@@ -65,6 +67,25 @@ internal static class StatusText
             }
 
             blocks.Add((policy.Resource.Key, text.ToString()));
+        }
+
+        foreach (var ownership in ingresses?.Ingresses ?? [])
+        {
+            var key = ownership.Ingress.Key;
+            var text = new StringBuilder();
+            text.Append(key.ToString()).Append(": ").Append(IngressScope.OwnershipText(ownership)).Append('\n');
+            foreach (var problem in ingresses!.About(key))
+            {
+                text.Append("  ").Append(IngressScope.ProblemText(problem)).Append('\n');
+            }
+
+            blocks.Add((key, text.ToString()));
+        }
+
+        foreach (var problem in ingresses?.Others() ?? [])
+        {
+            var key = problem.Subject ?? default;
+            blocks.Add((key, $"{(problem.Subject is { } s ? s.ToString() : "Ingress")}: {IngressScope.ProblemText(problem)}\n"));
         }
 
         return blocks.Count == 0

@@ -29,54 +29,13 @@ public sealed class GatewayApiConformanceRequestTests(ITestOutputHelper output)
         ["MeshFrontend/r2"] = "the request goes to a pod IP address (\"<pod IP of an echo-v2 pod>\"), not to a Service: no route applies by design, and match takes a Gateway or Service target only.",
     };
 
+    /// <summary>The run over the corpus, computed once per test process and shared with the conformance report.</summary>
+    internal static Lazy<RequestRun> Shared { get; } = new(Compute, LazyThreadSafetyMode.ExecutionAndPublication);
+
     [CorpusFact]
     public void Requests_EveryInitialRoutingAndFilterExpectation_IsMet()
     {
-        var corpus = new ConformanceCorpus(CorpusFactAttribute.CorpusRoot!);
-        var options = new EvaluationOptions { ControllerNames = [ConformanceCorpus.ControllerName], SupportedFeatures = Features.All };
-        var results = new List<(string Id, List<string>? Problems, string? SkipReason, string Line, string? Outcome)>();
-        var loadErrors = new List<string>();
-        var knownIds = new HashSet<string>(StringComparer.Ordinal);
-
-        foreach (var test in corpus.Tests("gateway").Concat(corpus.Tests("mesh")))
-        {
-            var name = test["name"]!.GetValue<string>();
-            var requests = test["requests"]?.AsArray().OfType<JsonObject>()
-                .Where(r => r["phase"]?.GetValue<string>() == "initial" && Levels.Contains(r["level"]?.GetValue<string>()))
-                .ToList() ?? [];
-            knownIds.UnionWith(requests.Select(r => r["id"]!.GetValue<string>()));
-            if (requests.Count == 0)
-            {
-                continue;
-            }
-
-            var notApplicable = ConformanceCorpus.NotApplicable(test["onlyIf"]?.GetValue<string>());
-            MatchSession? session = null;
-            foreach (var expectation in requests)
-            {
-                var id = expectation["id"]!.GetValue<string>();
-                var line = RequestLines.Build(expectation);
-                var lineText = line.ToJsonString();
-                var skip = notApplicable ?? Skipped.GetValueOrDefault(id);
-                if (skip is not null)
-                {
-                    results.Add((id, null, skip, lineText, null));
-                    continue;
-                }
-
-                if (session is null)
-                {
-                    var (objects, errors) = corpus.Load(test);
-                    loadErrors.AddRange(errors.Select(e => $"{name}: {e}"));
-                    session = new MatchSession(Evaluator.Evaluate(Snapshot.Create(objects), options));
-                }
-
-                var answer = session.AnswerLine(lineText, out _);
-                var outcome = JsonNode.Parse(answer)!.AsObject();
-                results.Add((id, RequestChecker.Check(expectation, line, outcome), null, lineText, answer));
-            }
-        }
-
+        var (results, loadErrors, knownIds) = Shared.Value;
         var total = results.Count;
         var met = results.Count(r => r.Problems is { Count: 0 });
         var skipped = results.Count(r => r.SkipReason is not null);
@@ -119,4 +78,59 @@ public sealed class GatewayApiConformanceRequestTests(ITestOutputHelper output)
         Assert.True(total > 0, "no initial routing or filter request expectation found");
         Assert.True(unmet.Count == 0, $"{summary}; {unmet.Count} unmet expectations, see the test output");
     }
+
+    private static RequestRun Compute()
+    {
+        var corpus = new ConformanceCorpus(CorpusFactAttribute.CorpusRoot!);
+        var options = new EvaluationOptions { ControllerNames = [ConformanceCorpus.ControllerName], SupportedFeatures = Features.All };
+        var results = new List<RequestOutcome>();
+        var loadErrors = new List<string>();
+        var knownIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var test in corpus.Tests("gateway").Concat(corpus.Tests("mesh")))
+        {
+            var name = test["name"]!.GetValue<string>();
+            var requests = test["requests"]?.AsArray().OfType<JsonObject>()
+                .Where(r => r["phase"]?.GetValue<string>() == "initial" && Levels.Contains(r["level"]?.GetValue<string>()))
+                .ToList() ?? [];
+            knownIds.UnionWith(requests.Select(r => r["id"]!.GetValue<string>()));
+            if (requests.Count == 0)
+            {
+                continue;
+            }
+
+            var notApplicable = ConformanceCorpus.NotApplicable(test["onlyIf"]?.GetValue<string>());
+            MatchSession? session = null;
+            foreach (var expectation in requests)
+            {
+                var id = expectation["id"]!.GetValue<string>();
+                var line = RequestLines.Build(expectation);
+                var lineText = line.ToJsonString();
+                var skip = notApplicable ?? Skipped.GetValueOrDefault(id);
+                if (skip is not null)
+                {
+                    results.Add(new RequestOutcome(name, id, null, skip, lineText, null));
+                    continue;
+                }
+
+                if (session is null)
+                {
+                    var (objects, errors) = corpus.Load(test);
+                    loadErrors.AddRange(errors.Select(e => $"{name}: {e}"));
+                    session = new MatchSession(Evaluator.Evaluate(Snapshot.Create(objects), options));
+                }
+
+                var answer = session.AnswerLine(lineText, out _);
+                var outcome = JsonNode.Parse(answer)!.AsObject();
+                results.Add(new RequestOutcome(name, id, RequestChecker.Check(expectation, line, outcome), null, lineText, answer));
+            }
+        }
+
+        return new RequestRun(results, loadErrors, knownIds);
+    }
 }
+
+/// <summary>One request expectation: checked (<see cref="Problems"/>, empty when met) or skipped (<see cref="SkipReason"/>).</summary>
+internal sealed record RequestOutcome(string Test, string Id, List<string>? Problems, string? SkipReason, string Line, string? Outcome);
+
+/// <summary>The request harness's results over the corpus.</summary>
+internal sealed record RequestRun(List<RequestOutcome> Results, List<string> LoadErrors, HashSet<string> KnownIds);

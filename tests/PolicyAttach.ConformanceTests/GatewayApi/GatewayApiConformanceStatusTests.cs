@@ -24,59 +24,13 @@ public sealed class GatewayApiConformanceStatusTests(ITestOutputHelper output)
         ["GatewayOptionalAddressValue/s2"] = "statusAddressesNonEmpty: status.addresses is assigned by the infrastructure (a load balancer); the engine computes no addresses and writes none.",
     };
 
+    /// <summary>The run over the corpus, computed once per test process and shared with the conformance report.</summary>
+    internal static Lazy<StatusRun> Shared { get; } = new(Compute, LazyThreadSafetyMode.ExecutionAndPublication);
+
     [CorpusFact]
     public void Status_EveryInitialExpectation_IsMet()
     {
-        var corpus = new ConformanceCorpus(CorpusFactAttribute.CorpusRoot!);
-        var options = new EvaluationOptions { ControllerNames = [ConformanceCorpus.ControllerName], SupportedFeatures = Features.All };
-        var results = new List<(string Test, string Id, CheckResult? Result, string? SkipReason, bool Policy)>();
-        var loadErrors = new List<string>();
-        var knownIds = new HashSet<string>(StringComparer.Ordinal);
-
-        foreach (var test in corpus.Tests("gateway"))
-        {
-            var name = test["name"]!.GetValue<string>();
-            var initial = test["status"]!.AsArray().OfType<JsonObject>().Where(s => s["phase"]?.GetValue<string>() == "initial").ToList();
-            knownIds.UnionWith(initial.Select(s => s["id"]!.GetValue<string>()));
-            if (initial.Count == 0)
-            {
-                continue;
-            }
-
-            var notApplicable = ConformanceCorpus.NotApplicable(test["onlyIf"]?.GetValue<string>());
-            ExpectationChecker? checker = null;
-            JsonDocument? document = null;
-            try
-            {
-                foreach (var expectation in initial)
-                {
-                    var id = expectation["id"]!.GetValue<string>();
-                    var policy = IsPolicy(expectation);
-                    var skip = notApplicable ?? Skipped.GetValueOrDefault(id);
-                    if (skip is not null)
-                    {
-                        results.Add((name, id, null, skip, policy));
-                        continue;
-                    }
-
-                    if (checker is null)
-                    {
-                        var (objects, errors) = corpus.Load(test);
-                        loadErrors.AddRange(errors.Select(e => $"{name}: {e}"));
-                        var evaluation = Evaluator.Evaluate(Snapshot.Create(objects), options);
-                        document = JsonDocument.Parse(StatusWriter.ToJson(evaluation));
-                        checker = new ExpectationChecker(new StatusIndex(document), ConformanceCorpus.ControllerName);
-                    }
-
-                    results.Add((name, id, checker.Check(expectation), null, policy));
-                }
-            }
-            finally
-            {
-                document?.Dispose();
-            }
-        }
-
+        var (results, loadErrors, knownIds) = Shared.Value;
         var total = results.Count;
         var met = results.Count(r => r.Result?.Met == true);
         var skipped = results.Count(r => r.SkipReason is not null);
@@ -121,7 +75,67 @@ public sealed class GatewayApiConformanceStatusTests(ITestOutputHelper output)
         Assert.True(unmet.Count == 0, $"{summary}; {unmet.Count} unmet expectations ({policyUnmet.Count} policy), see the test output");
     }
 
+    private static StatusRun Compute()
+    {
+        var corpus = new ConformanceCorpus(CorpusFactAttribute.CorpusRoot!);
+        var options = new EvaluationOptions { ControllerNames = [ConformanceCorpus.ControllerName], SupportedFeatures = Features.All };
+        var results = new List<StatusOutcome>();
+        var loadErrors = new List<string>();
+        var knownIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var test in corpus.Tests("gateway"))
+        {
+            var name = test["name"]!.GetValue<string>();
+            var initial = test["status"]!.AsArray().OfType<JsonObject>().Where(s => s["phase"]?.GetValue<string>() == "initial").ToList();
+            knownIds.UnionWith(initial.Select(s => s["id"]!.GetValue<string>()));
+            if (initial.Count == 0)
+            {
+                continue;
+            }
+
+            var notApplicable = ConformanceCorpus.NotApplicable(test["onlyIf"]?.GetValue<string>());
+            ExpectationChecker? checker = null;
+            JsonDocument? document = null;
+            try
+            {
+                foreach (var expectation in initial)
+                {
+                    var id = expectation["id"]!.GetValue<string>();
+                    var policy = IsPolicy(expectation);
+                    var skip = notApplicable ?? Skipped.GetValueOrDefault(id);
+                    if (skip is not null)
+                    {
+                        results.Add(new StatusOutcome(name, id, null, skip, policy));
+                        continue;
+                    }
+
+                    if (checker is null)
+                    {
+                        var (objects, errors) = corpus.Load(test);
+                        loadErrors.AddRange(errors.Select(e => $"{name}: {e}"));
+                        var evaluation = Evaluator.Evaluate(Snapshot.Create(objects), options);
+                        document = JsonDocument.Parse(StatusWriter.ToJson(evaluation));
+                        checker = new ExpectationChecker(new StatusIndex(document), ConformanceCorpus.ControllerName);
+                    }
+
+                    results.Add(new StatusOutcome(name, id, checker.Check(expectation), null, policy));
+                }
+            }
+            finally
+            {
+                document?.Dispose();
+            }
+        }
+
+        return new StatusRun(results, loadErrors, knownIds);
+    }
+
     private static bool IsPolicy(JsonObject expectation) =>
         expectation["scope"]?.GetValue<string>() == "policyAncestor"
         || (expectation["target"]?["kind"]?.GetValue<string>() ?? string.Empty).EndsWith("Policy", StringComparison.Ordinal);
 }
+
+/// <summary>One status expectation: checked (<see cref="Result"/>) or skipped (<see cref="SkipReason"/>).</summary>
+internal sealed record StatusOutcome(string Test, string Id, CheckResult? Result, string? SkipReason, bool Policy);
+
+/// <summary>The status harness's results over the corpus.</summary>
+internal sealed record StatusRun(List<StatusOutcome> Results, List<string> LoadErrors, HashSet<string> KnownIds);
