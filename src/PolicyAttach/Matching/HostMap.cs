@@ -122,6 +122,9 @@ internal sealed class HostMap<TValue>
     }
 #endif
 
+    /// <summary>The length of the shortest key (<see cref="int.MaxValue"/> when empty).</summary>
+    public int MinKeyLength => _lengths == 0 ? (Count == 0 ? int.MaxValue : 0) : BitOperations.TrailingZeroCount(_lengths);
+
     /// <summary>The value of a key; allocates nothing.</summary>
     public bool TryGetValue(ReadOnlySpan<char> key, out TValue value)
     {
@@ -269,7 +272,11 @@ internal sealed class HostTiers<TValue>
             .Select(e => new KeyValuePair<string, TValue>(e.Key[2..], e.Value)));
         Any = any;
         HasWildcards = _wildcards.Count > 0;
+        _minWildcard = _wildcards.MinKeyLength;
     }
+
+    // The shortest wildcard suffix: shorter suffixes of a host are not looked up.
+    private readonly int _minWildcard;
 
     public TValue? Any { get; }
 
@@ -292,6 +299,13 @@ internal sealed class HostTiers<TValue>
 
         while (true)
         {
+            if (host.Length - from - 2 < _minWildcard)
+            {
+                // Every suffix left (after the next dot) is shorter than any wildcard suffix.
+                from = host.Length;
+                return null;
+            }
+
             var dot = host[(from + 1)..].IndexOf('.');
             if (dot < 0)
             {
