@@ -16,27 +16,27 @@ internal static class MatchRegex
 {
     private static readonly Regex Never = new("(?!)", RegexOptions.CultureInvariant);
 
-    public static Regex Create(string pattern)
+    public static MatchPattern Create(string pattern)
     {
         try
         {
-            return new Regex(@"\A(?:" + pattern + @")\z", RegexOptions.CultureInvariant);
+            return MatchPattern.Create(pattern, new Regex(@"\A(?:" + pattern + @")\z", RegexOptions.CultureInvariant), valid: true);
         }
         catch (ArgumentException)
         {
-            return Never;
+            return MatchPattern.Create(pattern, Never, valid: false);
         }
     }
 }
 
 /// <summary>A header or query predicate.</summary>
-internal sealed class ValueCondition(string name, string value, Regex? regex)
+internal sealed class ValueCondition(string name, string value, MatchPattern? regex)
 {
     public string Name { get; } = name;
 
     public string Value { get; } = value;
 
-    public Regex? Regex { get; } = regex;
+    public MatchPattern? Regex { get; } = regex;
 
     public bool Matches(ReadOnlySpan<char> actual) => Regex is { } r ? r.IsMatch(actual) : actual.SequenceEqual(Value);
 }
@@ -197,7 +197,7 @@ internal sealed class HttpEntry
     /// <summary>For PathPrefix: the value without a trailing <c>/</c> (<c>/</c> becomes empty).</summary>
     public required string Prefix { get; init; }
 
-    public Regex? PathRegex { get; init; }
+    public MatchPattern? PathRegex { get; init; }
 
     public string? Method { get; init; }
 
@@ -317,9 +317,9 @@ internal sealed class GrpcEntry
 
     public string? Method { get; init; }
 
-    public Regex? ServiceRegex { get; init; }
+    public MatchPattern? ServiceRegex { get; init; }
 
-    public Regex? MethodRegex { get; init; }
+    public MatchPattern? MethodRegex { get; init; }
 
     /// <summary>Characters of an Exact service (0 for a regex or an unset service).</summary>
     public int ServiceWeight { get; init; }

@@ -1,13 +1,37 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace PolicyAttach.Matching;
 
 /// <summary>
 /// A read-only map from hostnames (compared ordinal-ignore-case, as DNS names are) to values, looked up with a
-/// span so that matching allocates nothing. On .NET 9+ it is a <see cref="Dictionary{TKey, TValue}"/> read through
-/// its alternate span lookup; on .NET 8 the buckets are keyed by a precomputed case-insensitive hash.
+/// span so that matching allocates nothing. When every key is ASCII (hostnames are, by RFC 1123) an ASCII lookup
+/// goes through an open-addressing table keyed by a case-folded hash read four characters at a time, after a
+/// check of the key lengths present; any other lookup takes the general path: on .NET 9+ a
+/// <see cref="Dictionary{TKey, TValue}"/> read through its alternate span lookup, on .NET 8 buckets keyed by a
+/// precomputed case-insensitive hash. Both paths compare with <see cref="StringComparison.OrdinalIgnoreCase"/>.
 /// </summary>
 /// <typeparam name="TValue">The value type.</typeparam>
 internal sealed class HostMap<TValue>
 {
+    // The ASCII table: null when a key is not ASCII (then every lookup takes the general path).
+    private readonly Slot[]? _slots;
+    private readonly string[] _keys = [];
+    private readonly TValue[] _values = [];
+    private readonly int _mask;
+
+    // Bit min(length, 63) is set when some key has that length.
+    private readonly ulong _lengths;
+
+    private readonly struct Slot(uint hash, int index)
+    {
+        public readonly uint Hash = hash;
+
+        /// <summary>The entry index plus one; 0 for an empty slot.</summary>
+        public readonly int Index = index;
+    }
+
 #if NET9_0_OR_GREATER
     private readonly Dictionary<string, TValue> _map;
     private readonly Dictionary<string, TValue>.AlternateLookup<ReadOnlySpan<char>> _lookup;
@@ -21,18 +45,22 @@ internal sealed class HostMap<TValue>
         }
 
         _lookup = _map.GetAlternateLookup<ReadOnlySpan<char>>();
+        Count = _map.Count;
+        (_slots, _keys, _values, _mask, _lengths) = BuildAscii(_map);
     }
 
-    public int Count => _map.Count;
+    public int Count { get; }
 
-    public bool TryGetValue(ReadOnlySpan<char> key, out TValue value) => _lookup.TryGetValue(key, out value!);
+    private bool TryGetGeneral(ReadOnlySpan<char> key, out TValue value) => _lookup.TryGetValue(key, out value!);
 #else
     private readonly Dictionary<int, KeyValuePair<string, TValue>[]> _buckets = [];
 
     public HostMap(IEnumerable<KeyValuePair<string, TValue>> entries)
     {
+        var all = new Dictionary<string, TValue>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in entries)
         {
+            all[entry.Key] = entry.Value;
             var hash = Hash(entry.Key);
             if (_buckets.TryGetValue(hash, out var bucket))
             {
@@ -56,11 +84,13 @@ internal sealed class HostMap<TValue>
 
             Count++;
         }
+
+        (_slots, _keys, _values, _mask, _lengths) = BuildAscii(all);
     }
 
     public int Count { get; }
 
-    public bool TryGetValue(ReadOnlySpan<char> key, out TValue value)
+    private bool TryGetGeneral(ReadOnlySpan<char> key, out TValue value)
     {
         if (_buckets.TryGetValue(Hash(key), out var bucket))
         {
@@ -91,6 +121,135 @@ internal sealed class HostMap<TValue>
         return (int)hash;
     }
 #endif
+
+    /// <summary>The length of the shortest key (<see cref="int.MaxValue"/> when empty).</summary>
+    public int MinKeyLength => _lengths == 0 ? (Count == 0 ? int.MaxValue : 0) : BitOperations.TrailingZeroCount(_lengths);
+
+    /// <summary>The value of a key; allocates nothing.</summary>
+    public bool TryGetValue(ReadOnlySpan<char> key, out TValue value)
+    {
+        if (Count == 0)
+        {
+            value = default!;
+            return false;
+        }
+
+        if (_slots is { } slots)
+        {
+            if ((_lengths & LengthBit(key.Length)) == 0)
+            {
+                value = default!;
+                return false;
+            }
+
+            if (AsciiHash(key, out var hash))
+            {
+                var mask = _mask;
+                var i = (int)(hash & (uint)mask);
+                while (true)
+                {
+                    var slot = slots[i];
+                    if (slot.Index == 0)
+                    {
+                        value = default!;
+                        return false;
+                    }
+
+                    if (slot.Hash == hash && key.Equals(_keys[slot.Index - 1], StringComparison.OrdinalIgnoreCase))
+                    {
+                        value = _values[slot.Index - 1];
+                        return true;
+                    }
+
+                    i = (i + 1) & mask;
+                }
+            }
+        }
+
+        return TryGetGeneral(key, out value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong LengthBit(int length) => 1UL << Math.Min(length, 63);
+
+    private static (Slot[]? Slots, string[] Keys, TValue[] Values, int Mask, ulong Lengths) BuildAscii(Dictionary<string, TValue> map)
+    {
+        var keys = new string[map.Count];
+        var values = new TValue[map.Count];
+        ulong lengths = 0;
+        var n = 0;
+        foreach (var (key, value) in map)
+        {
+            if (!AsciiHash(key, out _))
+            {
+                return (null, [], [], 0, 0);
+            }
+
+            keys[n] = key;
+            values[n] = value;
+            lengths |= LengthBit(key.Length);
+            n++;
+        }
+
+        var capacity = 4;
+        while (capacity < n * 2)
+        {
+            capacity *= 2;
+        }
+
+        var slots = new Slot[capacity];
+        for (var k = 0; k < n; k++)
+        {
+            AsciiHash(keys[k], out var hash);
+            var i = (int)(hash & (uint)(capacity - 1));
+            while (slots[i].Index != 0)
+            {
+                i = (i + 1) & (capacity - 1);
+            }
+
+            slots[i] = new Slot(hash, k + 1);
+        }
+
+        return (slots, keys, values, capacity - 1, lengths);
+    }
+
+    /// <summary>
+    /// A hash equal for strings equal under ASCII case-insensitivity: every character is or-ed with 0x20 (which
+    /// maps both cases of a letter to the lower case and changes no other character's equality class, as a hash
+    /// may), read four characters per step. False when <paramref name="key"/> is not all ASCII.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AsciiHash(ReadOnlySpan<char> key, out uint hash)
+    {
+        const ulong Fold = 0x0020_0020_0020_0020UL;
+        const ulong NonAscii = 0xFF80_FF80_FF80_FF80UL;
+        var h = (ulong)key.Length * 0x9E37_79B9_7F4A_7C15UL;
+        ulong seen = 0;
+        ref var start = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(key));
+        var i = 0;
+        for (; i + 4 <= key.Length; i += 4)
+        {
+            var chunk = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i * 2));
+            seen |= chunk;
+            h = BitOperations.RotateLeft((h ^ (chunk | Fold)) * 0x9E37_79B9_7F4A_7C15UL, 29);
+        }
+
+        if (i < key.Length)
+        {
+            ulong tail = 0;
+            for (var shift = 0; i < key.Length; i++, shift += 16)
+            {
+                tail |= (ulong)key[i] << shift;
+            }
+
+            seen |= tail;
+            h = BitOperations.RotateLeft((h ^ (tail | Fold)) * 0x9E37_79B9_7F4A_7C15UL, 29);
+        }
+
+        h *= 0xC2B2_AE3D_27D4_EB4FUL;
+        hash = (uint)(h >> 32);
+        return (seen & NonAscii) == 0;
+    }
 }
 
 /// <summary>
@@ -113,7 +272,11 @@ internal sealed class HostTiers<TValue>
             .Select(e => new KeyValuePair<string, TValue>(e.Key[2..], e.Value)));
         Any = any;
         HasWildcards = _wildcards.Count > 0;
+        _minWildcard = _wildcards.MinKeyLength;
     }
+
+    // The shortest wildcard suffix: shorter suffixes of a host are not looked up.
+    private readonly int _minWildcard;
 
     public TValue? Any { get; }
 
@@ -136,6 +299,13 @@ internal sealed class HostTiers<TValue>
 
         while (true)
         {
+            if (host.Length - from - 2 < _minWildcard)
+            {
+                // Every suffix left (after the next dot) is shorter than any wildcard suffix.
+                from = host.Length;
+                return null;
+            }
+
             var dot = host[(from + 1)..].IndexOf('.');
             if (dot < 0)
             {

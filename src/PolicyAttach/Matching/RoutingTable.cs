@@ -85,12 +85,43 @@ internal sealed class ListenerTable(ListenerResult listener)
 /// </summary>
 public sealed class GatewayRoutingTable
 {
-    private readonly Dictionary<(int Port, ListenerFamily Family), HostTiers<ListenerTable>> _listeners;
+    // Listener groups by port and protocol family: few per Gateway, so a linear scan over packed keys; a
+    // dictionary when there are many.
+    private readonly long[] _keys;
+    private readonly HostTiers<ListenerTable>[] _selectors;
+    private readonly Dictionary<long, HostTiers<ListenerTable>>? _many;
 
     internal GatewayRoutingTable(ResourceKey gateway, Dictionary<(int Port, ListenerFamily Family), HostTiers<ListenerTable>> listeners)
     {
         Gateway = gateway;
-        _listeners = listeners;
+        _keys = [.. listeners.Keys.Select(k => Key(k.Port, k.Family))];
+        _selectors = [.. listeners.Values];
+        if (_keys.Length > 16)
+        {
+            _many = listeners.ToDictionary(p => Key(p.Key.Port, p.Key.Family), p => p.Value);
+        }
+    }
+
+    private static long Key(int port, ListenerFamily family) => ((long)port << 8) | (long)family;
+
+    private HostTiers<ListenerTable>? Selector(int port, ListenerFamily family)
+    {
+        var key = Key(port, family);
+        if (_many is { } many)
+        {
+            return many.GetValueOrDefault(key);
+        }
+
+        var keys = _keys;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (keys[i] == key)
+            {
+                return _selectors[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The Gateway.</summary>
@@ -128,7 +159,7 @@ public sealed class GatewayRoutingTable
             _ => ListenerFamily.Udp,
         };
         var stream = family is ListenerFamily.Tls or ListenerFamily.Tcp or ListenerFamily.Udp;
-        if (!_listeners.TryGetValue((request.Port, family), out var selector))
+        if (Selector(request.Port, family) is not { } selector)
         {
             outcome.SetNotRouted(null, grpc, stream);
             return;

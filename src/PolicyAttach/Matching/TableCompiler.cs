@@ -181,21 +181,49 @@ internal sealed class TableCompiler
         }
     }
 
-    private static HttpEntry CompileHttp(CompiledRule rule, int index, HttpRouteMatch match)
+    private HttpEntry CompileHttp(CompiledRule rule, int index, HttpRouteMatch match)
         => new()
         {
             Rule = rule,
             MatchIndex = index,
             PathType = match.Path.Type,
-            PathValue = match.Path.Value,
-            Prefix = HttpEntry.NormalizePrefix(match.Path.Value),
-            PathRegex = match.Path.Type == PathMatchType.RegularExpression ? MatchRegex.Create(match.Path.Value) : null,
-            Method = match.Method,
+            PathValue = Intern(match.Path.Value),
+            Prefix = Intern(HttpEntry.NormalizePrefix(match.Path.Value)),
+            PathRegex = match.Path.Type == PathMatchType.RegularExpression ? Pattern(match.Path.Value) : null,
+            Method = match.Method is { } method ? Intern(method) : null,
             Headers = Conditions(match.Headers.Select(h => (h.Name, h.Value, h.Type)), StringComparer.OrdinalIgnoreCase),
             Queries = Conditions(match.QueryParams.Select(q => (q.Name, q.Value, q.Type)), StringComparer.Ordinal),
         };
 
-    private static GrpcEntry CompileGrpc(CompiledRule rule, int index, GrpcRouteMatch match)
+    /// <summary>
+    /// One instance per distinct string and pattern in the tables: the same values recur across routes, and
+    /// sharing them keeps the matcher's working set small (strings and compiled patterns are immutable).
+    /// </summary>
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MatchPattern> _patterns = new(StringComparer.Ordinal);
+
+    private string Intern(string value)
+    {
+        if (_strings.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        _strings[value] = value;
+        return value;
+    }
+
+    private MatchPattern Pattern(string pattern)
+    {
+        if (!_patterns.TryGetValue(pattern, out var compiled))
+        {
+            _patterns[pattern] = compiled = MatchRegex.Create(pattern);
+        }
+
+        return compiled;
+    }
+
+    private GrpcEntry CompileGrpc(CompiledRule rule, int index, GrpcRouteMatch match)
     {
         var method = match.Method;
         var regex = method?.Type == GrpcMethodMatchType.RegularExpression;
@@ -205,8 +233,8 @@ internal sealed class TableCompiler
             MatchIndex = index,
             Service = method?.Service,
             Method = method?.Method,
-            ServiceRegex = regex && method!.Service is { } s ? MatchRegex.Create(s) : null,
-            MethodRegex = regex && method!.Method is { } m ? MatchRegex.Create(m) : null,
+            ServiceRegex = regex && method!.Service is { } s ? Pattern(s) : null,
+            MethodRegex = regex && method!.Method is { } m ? Pattern(m) : null,
             ServiceWeight = !regex ? method?.Service?.Length ?? 0 : 0,
             MethodWeight = !regex ? method?.Method?.Length ?? 0 : 0,
             Headers = Conditions(match.Headers.Select(h => (h.Name, h.Value, h.Type)), StringComparer.OrdinalIgnoreCase),
@@ -214,7 +242,7 @@ internal sealed class TableCompiler
     }
 
     /// <summary>Of several entries naming the same header (case-insensitively) or parameter (exactly), only the first counts.</summary>
-    private static ValueCondition[] Conditions(IEnumerable<(string Name, string Value, StringMatchType Type)> items, StringComparer names)
+    private ValueCondition[] Conditions(IEnumerable<(string Name, string Value, StringMatchType Type)> items, StringComparer names)
     {
         var seen = new HashSet<string>(names);
         var result = new List<ValueCondition>();
@@ -222,7 +250,7 @@ internal sealed class TableCompiler
         {
             if (seen.Add(name))
             {
-                result.Add(new ValueCondition(name, value, type == StringMatchType.RegularExpression ? MatchRegex.Create(value) : null));
+                result.Add(new ValueCondition(Intern(name), Intern(value), type == StringMatchType.RegularExpression ? Pattern(value) : null));
             }
         }
 
