@@ -58,13 +58,7 @@ internal sealed class ExplainCommand : ICommand
             return context.UsageError($"the last argument '{target}' is not KIND/NAMESPACE/NAME (or KIND/NAME for a cluster-scoped object)", Name);
         }
 
-        if (!Workspace.TryLoad(args.Positionals[..^1], context, out var workspace, out error, profile))
-        {
-            return context.UsageError(error!, Name);
-        }
-
-        workspace.PrintDiagnostics(context);
-        if (!workspace.TryResolveControllers(args.GetAll("controller-name"), out var controllers, out error)
+        if (!Workspace.TryLoadFor(args.Positionals[..^1], args, context, profile, out var workspace, out var controllers, out error)
             || !TargetResolver.TryResolve(workspace.Snapshot, target, out var found, out error))
         {
             return context.UsageError(error!, Name);

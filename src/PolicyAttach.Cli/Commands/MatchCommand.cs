@@ -100,13 +100,7 @@ internal sealed class MatchCommand : ICommand
             return context.UsageError(error!, Name);
         }
 
-        if (!Workspace.TryLoad(args.Positionals, context, out var workspace, out error, profile))
-        {
-            return context.UsageError(error!, Name);
-        }
-
-        workspace.PrintDiagnostics(context);
-        if (!workspace.TryResolveControllers(args.GetAll("controller-name"), out var controllers, out error))
+        if (!Workspace.TryLoadFor(args.Positionals, args, context, profile, out var workspace, out var controllers, out error))
         {
             return context.UsageError(error!, Name);
         }

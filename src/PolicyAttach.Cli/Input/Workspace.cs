@@ -103,6 +103,31 @@ internal sealed class Workspace
         return builder.Build();
     }
 
+    /// <summary>
+    /// What every evaluating command does first: loads the paths with the profile's reading rules, prints the
+    /// diagnostics, and resolves the controller names (<c>--controller-name</c>, or the one in the input).
+    /// </summary>
+    /// <param name="paths">Files, directories or <c>-</c>.</param>
+    /// <param name="args">The parsed arguments (for <c>--controller-name</c>).</param>
+    /// <param name="context">The streams.</param>
+    /// <param name="profile">The implementation profile, or null.</param>
+    /// <param name="workspace">The input.</param>
+    /// <param name="controllers">The controller names acted for.</param>
+    /// <param name="error">The usage error.</param>
+    /// <returns>Whether the command can go on.</returns>
+    public static bool TryLoadFor(IReadOnlyList<string> paths, ParsedArguments args, CliContext context, PolicyProfile? profile,
+        out Workspace workspace, out EquatableArray<string> controllers, out string? error)
+    {
+        controllers = default;
+        if (!TryLoad(paths, context, out workspace, out error, profile))
+        {
+            return false;
+        }
+
+        workspace.PrintDiagnostics(context);
+        return workspace.TryResolveControllers(args.GetAll("controller-name"), out controllers, out error);
+    }
+
     /// <summary>Prints every diagnostic to standard error, one line each.</summary>
     /// <param name="context">The streams.</param>
     public void PrintDiagnostics(CliContext context)

@@ -1,7 +1,7 @@
-namespace PolicyAttach.Kubernetes.Tests.Corpus;
+namespace PolicyAttach.TestSupport;
 
 /// <summary>
-/// A fact over the shared conformance corpus: <c>POLICYATTACH_CORPUS</c>, or a <c>shared/corpus</c> folder beside an
+/// A fact over the shared test corpus: <c>POLICYATTACH_CORPUS</c>, or a <c>shared/corpus</c> folder beside an
 /// ancestor of the test assembly (the repository's sibling). Skipped, with the reason shown, when neither exists.
 /// </summary>
 public sealed class CorpusFactAttribute : FactAttribute
@@ -10,7 +10,7 @@ public sealed class CorpusFactAttribute : FactAttribute
     {
         if (CorpusRoot is null)
         {
-            Skip = "conformance corpus not found: set POLICYATTACH_CORPUS or place it at <repo>/../shared/corpus";
+            Skip = "test corpus not found: set POLICYATTACH_CORPUS or place it at <repo>/../shared/corpus";
         }
     }
 
