@@ -121,6 +121,50 @@ public class PolicyEngineTests
     }
 
     [Fact]
+    public void Effective_CustomMerger_IsUsedForTheKind()
+    {
+        // A kind registered in code with its own merge: here numbers add up instead of replacing each other.
+        var kind = PolicyKindRegistry.InheritedDefinition(Retry) with { Strategy = MergeStrategy.Custom, CustomMerger = new SumMerger() };
+        var documents = new[]
+        {
+            GatewayClass(), Gateway("infra", "g", Listener), HttpRoute("foo", "foo", """{"name":"g","namespace":"infra"}"""),
+            Policy("infra", "gw", "Gateway", "g", """ "default":{"retries":1}"""),
+            Policy("foo", "route", "HTTPRoute", "foo", """ "default":{"retries":2}"""),
+        };
+        var result = PolicyAttach.Binding.Evaluator.Evaluate(
+            PolicyAttach.Snapshots.Snapshot.Create(documents.Select(Obj)),
+            new EvaluationOptions { ControllerNames = [Controller], PolicyKinds = PolicyKindRegistry.Standard.With([kind]) });
+
+        Assert.Equal("""{"retries":3}""", RouteEffective(result).Document.ToCanonicalString());
+    }
+
+    private sealed class SumMerger : IPolicyMerger
+    {
+        public PolicyAttach.Collections.JsonData Merge(PolicyAttach.Collections.JsonData established, PolicyAttach.Collections.JsonData challenger, bool isOverride)
+        {
+            var sum = established.Element.GetProperty("retries").GetInt32() + challenger.Element.GetProperty("retries").GetInt32();
+            return PolicyAttach.Collections.JsonData.Parse($$"""{"retries":{{sum}}}""");
+        }
+    }
+
+    [Fact]
+    public void Effective_KeyedPatch_MergesNamedListEntries()
+    {
+        var kind = PolicyKindRegistry.InheritedDefinition(Retry) with { Strategy = MergeStrategy.KeyedPatch, MergeKeys = PolicyAttach.Collections.StringMap.Of(("rules", "name")) };
+        var documents = new[]
+        {
+            GatewayClass(), Gateway("infra", "g", Listener), HttpRoute("foo", "foo", """{"name":"g","namespace":"infra"}"""),
+            Policy("infra", "gw", "Gateway", "g", """ "default":{"rules":[{"name":"a","v":1},{"name":"b","v":1}]}"""),
+            Policy("foo", "route", "HTTPRoute", "foo", """ "default":{"rules":[{"name":"b","v":2},{"name":"c","v":2}]}"""),
+        };
+        var result = PolicyAttach.Binding.Evaluator.Evaluate(
+            PolicyAttach.Snapshots.Snapshot.Create(documents.Select(Obj)),
+            new EvaluationOptions { ControllerNames = [Controller], PolicyKinds = PolicyKindRegistry.Standard.With([kind]) });
+
+        Assert.Equal("""{"rules":[{"name":"a","v":1},{"name":"b","v":2},{"name":"c","v":2}]}""", RouteEffective(result).Document.ToCanonicalString());
+    }
+
+    [Fact]
     public void Status_MissingSection_TargetNotFound()
     {
         var result = World(Policy("infra", "p", "Gateway", "g", """ "default":{"x":1}""", section: "nope"));
