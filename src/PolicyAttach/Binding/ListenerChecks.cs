@@ -408,7 +408,7 @@ internal sealed class ListenerChecks
                 var hb = b.Listener.Hostname;
                 if (ha is null || hb is null || Hostnames.Intersect(ha, hb) is not null)
                 {
-                    var message = $"{a.Describe} and {b.Describe} serve overlapping hostnames on port {a.Listener.Port} with different TLS settings; a client may be served the wrong certificate.";
+                    var message = $"{a.Describe} and {b.Describe} serve overlapping hostnames on port {a.Listener.Port}; a client connecting for a hostname both cover may be served either listener's certificate.";
                     a.Overlap ??= (ConditionReasons.OverlappingHostnames, message);
                     b.Overlap ??= (ConditionReasons.OverlappingHostnames, message);
                 }
