@@ -13,39 +13,39 @@ public class DescribeGraphDiffTests
     private static string After => Fixture(Path.Combine("diff", "after"));
 
     [Fact]
-    public void Describe_examples() => AssertGolden("describe-examples", Run("describe", Examples));
+    public void Describe_Examples_MatchesGolden() => AssertGolden("describe-examples", Run("describe", Examples));
 
     [Fact]
-    public void Describe_examples_for_the_ingress_controller()
+    public void Describe_ExamplesForIngressController_MatchesGolden()
         => AssertGolden("describe-examples-ingress", Run("describe", Examples, "--controller-name", "istio.io/ingress-controller"));
 
     [Fact]
-    public void Status_text_of_the_examples_for_the_ingress_controller()
+    public void Status_TextOfExamplesForIngressController_MatchesGolden()
         => AssertGolden("status-examples-ingress-text", Run("status", Examples, "--controller-name", "istio.io/ingress-controller", "--output", "text"));
 
     [Fact]
-    public void Describe_examples_json() => AssertGolden("describe-examples-json", Run("describe", Examples, "--output", "json"));
+    public void Describe_ExamplesAsJson_MatchesGolden() => AssertGolden("describe-examples-json", Run("describe", Examples, "--output", "json"));
 
     [Fact]
-    public void Describe_one_route_shows_its_parents() => AssertGolden("describe-route", Run("describe", Examples, "httproute/foo/foo"));
+    public void Describe_OneRoute_ShowsItsParents() => AssertGolden("describe-route", Run("describe", Examples, "httproute/foo/foo"));
 
     [Fact]
-    public void Describe_one_gateway() => AssertGolden("describe-gateway", Run("describe", Fixture("graph.yaml"), "gateway/infra/web"));
+    public void Describe_OneGateway_MatchesGolden() => AssertGolden("describe-gateway", Run("describe", Fixture("graph.yaml"), "gateway/infra/web"));
 
     [Fact]
-    public void Describe_unattached_route() => AssertGolden("describe-unattached-route", Run("describe", Fixture("basic.yaml"), "httproute/apps/elsewhere"));
+    public void Describe_UnattachedRoute_MatchesGolden() => AssertGolden("describe-unattached-route", Run("describe", Fixture("basic.yaml"), "httproute/apps/elsewhere"));
 
     [Fact]
-    public void Describe_listenerset_yaml() => AssertGolden("describe-listenerset-yaml", Run("describe", Fixture("graph.yaml"), "listenerset/infra/extra", "--output", "yaml"));
+    public void Describe_ListenerSetAsYaml_MatchesGolden() => AssertGolden("describe-listenerset-yaml", Run("describe", Fixture("graph.yaml"), "listenerset/infra/extra", "--output", "yaml"));
 
     [Fact]
-    public void Describe_policy_levels() => AssertGolden("describe-policy-levels", Run("describe", Fixture("policy-levels.yaml")));
+    public void Describe_PolicyLevels_MatchesGolden() => AssertGolden("describe-policy-levels", Run("describe", Fixture("policy-levels.yaml")));
 
     [Fact]
-    public void Describe_colour_forced() => AssertGolden("describe-examples-color", Run("describe", Examples, "--color", "always"));
+    public void Describe_ColourForced_MatchesGolden() => AssertGolden("describe-examples-color", Run("describe", Examples, "--color", "always"));
 
     [Fact]
-    public void Describe_on_a_terminal_is_coloured_unless_NO_COLOR_or_no_color()
+    public void Describe_OnTerminal_ColouredUnlessNoColorEnvOrFlag()
     {
         var coloured = RunOnTerminal(noColor: null, "describe", Examples);
         var noColorEnv = RunOnTerminal(noColor: "1", "describe", Examples);
@@ -60,7 +60,7 @@ public class DescribeGraphDiffTests
     }
 
     [Fact]
-    public void Describe_a_service_is_a_usage_error()
+    public void Describe_Service_UsageError()
     {
         var run = Run("describe", Examples, "service/bar/bar");
         Assert.Equal(2, run.ExitCode);
@@ -70,18 +70,18 @@ public class DescribeGraphDiffTests
     [Theory]
     [InlineData("graph-examples-dot", "dot")]
     [InlineData("graph-examples-mermaid", "mermaid")]
-    public void Graph_examples(string golden, string format) => AssertGolden(golden, Run("graph", Examples, "--format", format));
+    public void Graph_Examples_MatchesGolden(string golden, string format) => AssertGolden(golden, Run("graph", Examples, "--format", format));
 
     [Theory]
     [InlineData("graph-refused-dot", "dot")]
     [InlineData("graph-refused-mermaid", "mermaid")]
-    public void Graph_refused_attachments_and_policies(string golden, string format) => AssertGolden(golden, Run("graph", Fixture("graph.yaml"), "--format", format));
+    public void Graph_RefusedAttachmentsAndPolicies_MatchesGolden(string golden, string format) => AssertGolden(golden, Run("graph", Fixture("graph.yaml"), "--format", format));
 
     [Fact]
-    public void Graph_json() => AssertGolden("graph-examples-json", Run("graph", Examples, "--output", "json"));
+    public void Graph_JsonOutput_MatchesGolden() => AssertGolden("graph-examples-json", Run("graph", Examples, "--output", "json"));
 
     [Fact]
-    public void Graph_dot_is_well_formed()
+    public void Graph_DotFormat_IsWellFormed()
     {
         var dot = Run("graph", Fixture("graph.yaml")).Stdout;
         Assert.StartsWith("digraph policyattach {\n", dot, StringComparison.Ordinal);
@@ -95,10 +95,10 @@ public class DescribeGraphDiffTests
     }
 
     [Fact]
-    public void Graph_unknown_format_is_a_usage_error() => Assert.Equal(2, Run("graph", Examples, "--format", "svg").ExitCode);
+    public void Graph_UnknownFormat_UsageError() => Assert.Equal(2, Run("graph", Examples, "--format", "svg").ExitCode);
 
     [Fact]
-    public void Diff_of_identical_inputs_exits_0()
+    public void Diff_IdenticalInputs_Exits0()
     {
         var run = Run("diff", Examples, Examples);
         AssertGolden("diff-identical", run);
@@ -107,7 +107,7 @@ public class DescribeGraphDiffTests
     }
 
     [Fact]
-    public void Diff_of_the_fixture_pair_exits_3()
+    public void Diff_FixturePair_Exits3()
     {
         var run = Run("diff", Before, After);
         AssertGolden("diff-pair", run);
@@ -119,7 +119,7 @@ public class DescribeGraphDiffTests
     }
 
     [Fact]
-    public void Diff_with_input_errors_exits_1_and_still_prints_the_diff()
+    public void Diff_InputErrors_Exits1AndStillPrintsTheDiff()
     {
         var run = Run("diff", Fixture("basic.yaml"), Fixture("errors.yaml"));
         Assert.Equal(1, run.ExitCode);
@@ -128,13 +128,13 @@ public class DescribeGraphDiffTests
     }
 
     [Fact]
-    public void Diff_of_the_fixture_pair_reversed() => AssertGolden("diff-pair-reversed", Run("diff", After, Before));
+    public void Diff_FixturePairReversed_MatchesGolden() => AssertGolden("diff-pair-reversed", Run("diff", After, Before));
 
     [Fact]
-    public void Diff_json() => AssertGolden("diff-pair-json", Run("diff", Before, After, "--output", "json"));
+    public void Diff_JsonOutput_MatchesGolden() => AssertGolden("diff-pair-json", Run("diff", Before, After, "--output", "json"));
 
     [Fact]
-    public void Diff_colour_forced() => AssertGolden("diff-pair-color", Run("diff", Before, After, "--color", "always"));
+    public void Diff_ColourForced_MatchesGolden() => AssertGolden("diff-pair-color", Run("diff", Before, After, "--color", "always"));
 
     [Theory]
     [InlineData("diff", "FIXTURE")]
@@ -143,7 +143,7 @@ public class DescribeGraphDiffTests
     [InlineData("diff", "FIXTURE", "nope.yaml")]
     [InlineData("describe", "FIXTURE", "--color", "sometimes")]
     [InlineData("describe", "FIXTURE", "--no-color=yes")]
-    public void Usage_errors_exit_2(params string[] args)
+    public void Cli_UsageError_Exits2(params string[] args)
     {
         var run = Run([.. args.Select(a => a == "FIXTURE" ? Fixture("basic.yaml") : a)]);
         Assert.Equal(2, run.ExitCode);
@@ -151,7 +151,7 @@ public class DescribeGraphDiffTests
     }
 
     [Fact]
-    public void Help_of_the_new_commands()
+    public void DescribeGraphDiff_Help_MatchesGolden()
     {
         AssertGolden("help-describe", Run("describe", "--help"));
         AssertGolden("help-graph", Run("graph", "--help"));

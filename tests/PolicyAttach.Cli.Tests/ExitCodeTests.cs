@@ -28,7 +28,7 @@ public class ExitCodeTests
     [InlineData("effective", "FIXTURE", "httproute/apps/nope")]
     [InlineData("effective", "FIXTURE", "gateway/infra/web", "--section", "nope")]
     [InlineData("effective", "--profile", "nginx", "FIXTURE", "httproute/apps/store")]
-    public void Usage_errors_exit_2(params string[] args)
+    public void Cli_UsageError_Exits2(params string[] args)
     {
         var run = Run([.. args.Select(a => a == "FIXTURE" ? Fixture("basic.yaml") : a)]);
         Assert.Equal(2, run.ExitCode);
@@ -37,7 +37,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void No_arguments_print_help_on_stderr_and_exit_2()
+    public void Cli_NoArguments_PrintsHelpOnStderrAndExits2()
     {
         var run = Run();
         Assert.Equal(2, run.ExitCode);
@@ -49,7 +49,7 @@ public class ExitCodeTests
     [InlineData("validate")]
     [InlineData("explain")]
     [InlineData("effective")]
-    public void Missing_path_exits_2_without_output(string command)
+    public void Command_MissingPath_Exits2WithoutOutput(string command)
     {
         string[] args = command is "explain" or "effective"
             ? [command, Fixture("does-not-exist.yaml"), "httproute/apps/store"]
@@ -61,7 +61,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Input_errors_exit_1_and_the_rest_is_still_evaluated()
+    public void Status_InputErrors_Exits1AndStillEvaluatesTheRest()
     {
         var run = Run("status", Fixture("errors.yaml"));
         Assert.Equal(1, run.ExitCode);
@@ -74,7 +74,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Ambiguous_controller_exits_2_and_lists_the_names()
+    public void Status_AmbiguousController_Exits2AndListsTheNames()
     {
         var run = Run("status", Fixture("two-controllers.yaml"));
         Assert.Equal(2, run.ExitCode);
@@ -83,7 +83,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Explicit_controller_resolves_the_ambiguity()
+    public void Status_ExplicitController_ResolvesTheAmbiguity()
     {
         var run = Run("status", Fixture("two-controllers.yaml"), "--controller-name=alpha.example.com/controller");
         Assert.Equal(0, run.ExitCode);
@@ -92,7 +92,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void No_gateway_class_gives_an_empty_array()
+    public void Status_NoGatewayClass_EmptyArray()
     {
         var run = Run("status", Fixture("no-class.yaml"));
         Assert.Equal(0, run.ExitCode);
@@ -100,7 +100,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Warnings_do_not_fail()
+    public void Validate_WarningsOnly_Exits0()
     {
         var run = Run("validate", Fixture("duplicate.yaml"));
         Assert.Equal(0, run.ExitCode);
@@ -109,7 +109,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Profile_envoy_gateway_is_accepted_and_changes_nothing_yet()
+    public void Status_EnvoyGatewayProfile_AcceptedAndChangesNothing()
     {
         var plain = Run("status", Fixture("basic.yaml"));
         var profiled = Run("status", Fixture("basic.yaml"), "--profile", "envoy-gateway");
@@ -118,7 +118,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Time_sets_last_transition_time()
+    public void Status_TimeOption_SetsLastTransitionTime()
     {
         var run = Run("status", Fixture("basic.yaml"), "--time", "2024-05-01T14:00:00+02:00");
         Assert.Equal(0, run.ExitCode);
@@ -127,7 +127,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Version_prints_the_assembly_version()
+    public void Cli_VersionOption_PrintsAssemblyVersion()
     {
         var run = Run("--version");
         Assert.Equal(0, run.ExitCode);
@@ -136,7 +136,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Terminal_output_defaults_to_text_for_status()
+    public void Status_OutputToTerminal_DefaultsToText()
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -146,7 +146,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Help_wins_over_other_errors()
+    public void Cli_HelpWithOtherErrors_HelpWins()
     {
         var run = Run("status", "--bogus", "--help");
         Assert.Equal(0, run.ExitCode);
@@ -154,7 +154,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Options_after_double_dash_are_paths()
+    public void Cli_OptionsAfterDoubleDash_TreatedAsPaths()
     {
         var run = Run("validate", "--", "--output");
         Assert.Equal(2, run.ExitCode);
@@ -162,7 +162,7 @@ public class ExitCodeTests
     }
 
     [Fact]
-    public void Yaml_output_reads_back_as_the_json()
+    public void Explain_YamlOutput_ReadsBackAsTheJson()
     {
         var json = Run("explain", Fixture("basic.yaml"), "gateway/infra/web", "--output", "json");
         var yaml = Run("explain", Fixture("basic.yaml"), "gateway/infra/web", "--output", "yaml");
@@ -176,7 +176,7 @@ public class ExitCodeTests
     [InlineData("httproutes/apps/store")]
     [InlineData("HTTPROUTE/apps/store")]
     [InlineData("httproute.gateway.networking.k8s.io/apps/store")]
-    public void Explain_kind_is_case_insensitive_plural_or_qualified(string target)
+    public void Explain_KindCaseInsensitivePluralOrQualified_FindsTheRoute(string target)
     {
         var run = Run("explain", Fixture("basic.yaml"), target);
         Assert.Equal(0, run.ExitCode);

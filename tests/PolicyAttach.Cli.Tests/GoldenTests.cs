@@ -56,14 +56,14 @@ public class GoldenTests
     [InlineData("status-ingress-nginx-controller-text", "status", "ingress-two-defaults.yaml", "--controller-name", "k8s.io/ingress-nginx", "--output", "text")]
     [InlineData("describe-ingress-two-defaults", "describe", "ingress-two-defaults.yaml")]
     [InlineData("describe-ingress-one", "describe", "ingress-two-defaults.yaml", "ingress/apps/shop")]
-    public void Command_output_matches_golden(string golden, string command, string fixture, params string[] rest)
+    public void Command_Fixture_OutputMatchesGolden(string golden, string command, string fixture, params string[] rest)
     {
         string[] args = [command, Fixture(fixture), .. rest];
         AssertGolden(golden, Run(args));
     }
 
     [Fact]
-    public void Status_of_stdin_matches_the_same_file()
+    public void Status_Stdin_SameAsTheFile()
     {
         var text = File.ReadAllText(Fixture("basic.yaml"));
         var fromStdin = RunWithStdin(text, "status", "-");
@@ -73,7 +73,7 @@ public class GoldenTests
     }
 
     [Fact]
-    public void Validate_of_stdin_names_the_file_dash()
+    public void Validate_Stdin_NamesTheFileDash()
     {
         var run = RunWithStdin(File.ReadAllText(Fixture("errors.yaml")), "validate", "-");
         AssertGolden("validate-stdin-errors", run);
@@ -83,52 +83,52 @@ public class GoldenTests
     [Theory]
     [InlineData("convert-ingress-examples", "yaml")]
     [InlineData("convert-ingress-examples-json", "json")]
-    public void Convert_ingress_examples_folder(string golden, string format)
+    public void ConvertIngress_ExamplesFolder_MatchesGolden(string golden, string format)
         => AssertGolden(golden, Run("convert-ingress", Path.Combine(RepoRoot, "examples"), "--output", format));
 
     [Fact]
-    public void Convert_ingress_with_tls_wildcards_and_a_default_backend()
+    public void ConvertIngress_TlsWildcardsAndDefaultBackend_MatchesGolden()
         => AssertGolden("convert-ingress-nginx", Run("convert-ingress", Fixture("ingress-nginx.yaml")));
 
     [Fact]
-    public void Convert_ingress_help() => AssertGolden("help-convert-ingress", Run("convert-ingress", "--help"));
+    public void ConvertIngress_Help_MatchesGolden() => AssertGolden("help-convert-ingress", Run("convert-ingress", "--help"));
 
     [Fact]
-    public void Convert_ingress_of_an_unknown_class_prints_no_object()
+    public void ConvertIngress_UnknownClass_PrintsNoObject()
         => AssertGolden("convert-ingress-unknown-class", Run("convert-ingress", Path.Combine(RepoRoot, "examples"), "--class", "nginx"));
 
     [Fact]
-    public void Validate_examples_folder()
+    public void Validate_ExamplesFolder_MatchesGolden()
         => AssertGolden("validate-examples", Run("validate", Path.Combine(RepoRoot, "examples")));
 
     [Fact]
-    public void Status_examples_folder()
+    public void Status_ExamplesFolder_MatchesGolden()
         => AssertGolden("status-examples", Run("status", Path.Combine(RepoRoot, "examples")));
 
     [Fact]
-    public void Effective_on_the_examples_folder()
+    public void Effective_ExamplesFolder_MatchesGolden()
         => AssertGolden("effective-examples", Run("effective", Path.Combine(RepoRoot, "examples"), "httproute/foo/foo"));
 
     [Fact]
-    public void Effective_on_the_examples_folder_as_json()
+    public void Effective_ExamplesFolderAsJson_MatchesGolden()
         => AssertGolden("effective-examples-json", Run("effective", Path.Combine(RepoRoot, "examples"), "httproute/foo/foo", "--output", "json"));
 
     [Fact]
-    public void Explain_policy_of_the_examples_folder()
+    public void Explain_PolicyOfExamplesFolder_MatchesGolden()
         => AssertGolden("explain-examples-retrypolicy", Run("explain", Path.Combine(RepoRoot, "examples"), "retrypolicy/foo/foo-retries"));
 
     [Fact]
-    public void Global_help() => AssertGolden("help", Run("--help"));
+    public void Cli_Help_MatchesGolden() => AssertGolden("help", Run("--help"));
 
     [Fact]
-    public void Status_help() => AssertGolden("help-status", Run("status", "--help"));
+    public void Status_Help_MatchesGolden() => AssertGolden("help-status", Run("status", "--help"));
 
     [Fact]
-    public void Validate_help() => AssertGolden("help-validate", Run("validate", "-h"));
+    public void Validate_Help_MatchesGolden() => AssertGolden("help-validate", Run("validate", "-h"));
 
     [Fact]
-    public void Effective_help() => AssertGolden("help-effective", Run("effective", "--help"));
+    public void Effective_Help_MatchesGolden() => AssertGolden("help-effective", Run("effective", "--help"));
 
     [Fact]
-    public void Explain_help() => AssertGolden("help-explain", Run("help", "explain"));
+    public void Explain_Help_MatchesGolden() => AssertGolden("help-explain", Run("help", "explain"));
 }

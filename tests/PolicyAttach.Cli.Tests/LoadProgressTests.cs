@@ -7,7 +7,7 @@ namespace PolicyAttach.Cli.Tests;
 public class LoadProgressTests
 {
     [Fact]
-    public void Nothing_is_drawn_before_the_first_tick_and_the_line_is_erased_at_the_end()
+    public void LoadProgress_SlowLoad_DrawsNothingBeforeFirstTickAndErasesLineAtEnd()
     {
         var time = new ManualTime();
         using var stderr = new StringWriter();
@@ -35,7 +35,7 @@ public class LoadProgressTests
     }
 
     [Fact]
-    public void A_fast_load_writes_nothing()
+    public void LoadProgress_FastLoad_WritesNothing()
     {
         var time = new ManualTime();
         using var stderr = new StringWriter();
@@ -44,7 +44,7 @@ public class LoadProgressTests
     }
 
     [Fact]
-    public void Off_when_stderr_is_not_a_terminal()
+    public void LoadProgress_StderrNotATerminal_Off()
     {
         var time = new ManualTime();
         using var stderr = new StringWriter();
@@ -56,7 +56,7 @@ public class LoadProgressTests
     }
 
     [Fact]
-    public void The_message_counts_the_files_to_read()
+    public void LoadProgress_ReadingMessage_CountsTheFilesToRead()
     {
         Assert.Equal("reading 4 files…", LoadProgress.ReadingMessage([Path.Combine(CliRunner.RepoRoot, "examples")]));
         Assert.Equal("reading 1 file…", LoadProgress.ReadingMessage(["-"]));

@@ -16,7 +16,7 @@ public class MatchGoldenTests
     [InlineData("match-usage-no-request")]
     [InlineData("match-usage-both", "--requests", "match-requests.jsonl", "--gateway", "infra/web")]
     [InlineData("match-usage-bad-protocol", "--gateway", "infra/web", "--protocol", "quic")]
-    public void Match_output_matches_golden(string golden, params string[] rest)
+    public void Match_FixtureWithArguments_OutputMatchesGolden(string golden, params string[] rest)
     {
         var args = new List<string> { "match", Fixture("match.yaml") };
         for (var i = 0; i < rest.Length; i++)
@@ -28,7 +28,7 @@ public class MatchGoldenTests
     }
 
     [Fact]
-    public void Requests_from_stdin_match_the_file()
+    public void Match_RequestsFromStdin_SameAsFromFile()
     {
         var lines = File.ReadAllText(Fixture("match-requests.jsonl"));
         var fromStdin = RunWithStdin(lines, "match", Fixture("match.yaml"), "--requests", "-");
@@ -44,7 +44,7 @@ public class MatchGoldenTests
     [InlineData("match-ingress-one-text", "--ingress-class", "istio", "--host", "httpbin.example.com", "--path", "/get")]
     [InlineData("match-ingress-one-json", "--ingress-class", "istio", "--host", "nothing.example.com", "--output", "json")]
     [InlineData("match-usage-ingress-and-gateway", "--ingress-class", "istio", "--gateway", "istio-ingress/gateway")]
-    public void Ingress_match_on_the_examples_matches_golden(string golden, params string[] rest)
+    public void Match_IngressOnExamples_OutputMatchesGolden(string golden, params string[] rest)
     {
         var args = new List<string> { "match", Path.Combine(RepoRoot, "examples") };
         args.AddRange(rest.Select(a => a.EndsWith(".jsonl", StringComparison.Ordinal) ? Fixture(a) : a));
@@ -52,7 +52,7 @@ public class MatchGoldenTests
     }
 
     [Fact]
-    public void An_ingress_request_answers_the_ingress_route_rule_and_backend()
+    public void Match_IngressRequest_AnswersIngressRouteRuleAndBackend()
     {
         var run = Run("match", Path.Combine(RepoRoot, "examples"), "--ingress-class", "istio", "--host", "httpbin.example.com", "--output", "json");
         Assert.Equal(0, run.ExitCode);
@@ -62,7 +62,7 @@ public class MatchGoldenTests
     }
 
     [Fact]
-    public void Every_request_line_gets_one_answer_line_in_order()
+    public void Match_RequestLines_OneAnswerLinePerRequestInOrder()
     {
         var requests = File.ReadAllLines(Fixture("match-requests.jsonl")).Where(l => l.Trim().Length > 0).ToList();
         var run = Run("match", Fixture("match.yaml"), "--requests", Fixture("match-requests.jsonl"));
@@ -72,9 +72,9 @@ public class MatchGoldenTests
     }
 
     [Fact]
-    public void Manifests_and_requests_cannot_both_be_stdin()
+    public void Match_ManifestsAndRequestsBothStdin_UsageError()
         => Assert.Equal(2, RunWithStdin(string.Empty, "match", "-", "--requests", "-").ExitCode);
 
     [Fact]
-    public void Match_help() => AssertGolden("help-match", Run("match", "--help"));
+    public void Match_Help_MatchesGolden() => AssertGolden("help-match", Run("match", "--help"));
 }

@@ -10,7 +10,7 @@ namespace PolicyAttach.ConformanceTests;
 public sealed class ConformanceDocsTests
 {
     [CorpusFact]
-    public void Docs_conformance_md_matches_the_corpus_results()
+    public void ConformanceDocs_RenderedFromCorpusResults_MatchesDocsConformanceMd()
     {
         var rendered = ConformanceReport.Render(
             GatewayApiConformanceStatusTests.Shared.Value,

@@ -112,7 +112,7 @@ public sealed class ControllerLogicTests
     }
 
     [Fact]
-    public void Debouncer_StateFunctions()
+    public void Debouncer_StateFunctions_PendingAndDueAtTheRightTime()
     {
         var debouncer = new Debouncer(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
         var state = Debouncer.OnChange(default, T1);
@@ -126,7 +126,7 @@ public sealed class ControllerLogicTests
     }
 
     [Fact]
-    public void Replace_DropsObjectsOfTheKindThatAreNoLongerListed()
+    public void Replace_NewListOfAKind_DropsObjectsNoLongerListed()
     {
         var store = Fixtures.LoadedStore();
         var services = new k8s.Models.V1ServiceList

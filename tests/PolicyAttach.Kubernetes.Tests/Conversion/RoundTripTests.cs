@@ -35,7 +35,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void Service() => AssertRoundTrip<V1Service>("""
+    public void Service_RoundTrip_EqualsLoadedManifest() => AssertRoundTrip<V1Service>("""
         apiVersion: v1
         kind: Service
         metadata:
@@ -55,7 +55,7 @@ public sealed class RoundTripTests
         """);
 
     [Fact]
-    public void Namespace() => AssertRoundTrip<V1Namespace>("""
+    public void Namespace_RoundTrip_EqualsLoadedManifest() => AssertRoundTrip<V1Namespace>("""
         apiVersion: v1
         kind: Namespace
         metadata:
@@ -64,7 +64,7 @@ public sealed class RoundTripTests
         """);
 
     [Fact]
-    public void ConfigMap() => AssertRoundTrip<V1ConfigMap>("""
+    public void ConfigMap_RoundTrip_EqualsLoadedManifest() => AssertRoundTrip<V1ConfigMap>("""
         apiVersion: v1
         kind: ConfigMap
         metadata:
@@ -76,7 +76,7 @@ public sealed class RoundTripTests
         """);
 
     [Fact]
-    public void SecretWithAGeneratedCertificate()
+    public void Secret_GeneratedCertificate_RoundTripEqualsLoadedManifest()
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=store.example.com", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -101,7 +101,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void Ingress() => AssertRoundTrip<V1Ingress>("""
+    public void Ingress_RoundTrip_EqualsLoadedManifest() => AssertRoundTrip<V1Ingress>("""
         apiVersion: networking.k8s.io/v1
         kind: Ingress
         metadata:
@@ -132,7 +132,7 @@ public sealed class RoundTripTests
         """);
 
     [Fact]
-    public void IngressClass() => AssertRoundTrip<V1IngressClass>("""
+    public void IngressClass_RoundTrip_EqualsLoadedManifest() => AssertRoundTrip<V1IngressClass>("""
         apiVersion: networking.k8s.io/v1
         kind: IngressClass
         metadata:
@@ -143,7 +143,7 @@ public sealed class RoundTripTests
         """);
 
     [Fact]
-    public void CustomObjectAsJsonElement()
+    public void CustomObject_AsJsonElement_RoundTripEqualsLoadedManifest()
     {
         // JSON is YAML: the same text goes through our loader and, as a JsonElement, through the converter.
         const string text = """
@@ -163,7 +163,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void UnknownCustomObjectThroughUnstructuredObject()
+    public void UnknownCustomObject_ThroughUnstructuredObject_RoundTripEqualsLoadedManifest()
     {
         const string text = """
             {"apiVersion":"policies.example.com/v1","kind":"RetryPolicy","metadata":{"name":"r","namespace":"shop"},

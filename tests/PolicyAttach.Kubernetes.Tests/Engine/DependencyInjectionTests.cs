@@ -10,7 +10,7 @@ namespace PolicyAttach.Kubernetes.Tests.Engine;
 public sealed class DependencyInjectionTests
 {
     [Fact]
-    public void AddPolicyAttach_ResolvesAnEngineThatEvaluatesClusterObjects()
+    public void AddPolicyAttach_ServiceProvider_ResolvesAnEngineThatEvaluatesClusterObjects()
     {
         using var provider = new ServiceCollection()
             .AddPolicyAttach(o => o.ControllerNames.Add(Fixtures.Controller))

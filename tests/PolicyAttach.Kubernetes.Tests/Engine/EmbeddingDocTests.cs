@@ -4,7 +4,7 @@ namespace PolicyAttach.Kubernetes.Tests.Engine;
 public sealed class EmbeddingDocTests
 {
     [Fact]
-    public void EveryCodeSampleIsCompiledInTheExampleController()
+    public void EmbeddingDoc_EveryCodeSample_IsCompiledInTheExampleController()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "PolicyAttach.sln")))

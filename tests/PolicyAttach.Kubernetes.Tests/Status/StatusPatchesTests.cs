@@ -23,7 +23,7 @@ public sealed class StatusPatchesTests
     }
 
     [Fact]
-    public void GatewayPatch_IsAStatusOnlyMergePatchForTheGatewaysResource()
+    public void GatewayPatch_Built_IsAStatusOnlyMergePatchForTheGatewaysResource()
     {
         var gateway = Build(withPrevious: true).Find(GatewayKey)!;
 
@@ -43,7 +43,7 @@ public sealed class StatusPatchesTests
     }
 
     [Fact]
-    public void RoutePatch_KeepsOtherControllersParentsAndWritesOurs()
+    public void RoutePatch_OtherControllersParents_KeepsThemAndWritesOurs()
     {
         var route = Build(withPrevious: true).Find(RouteKey)!;
 
@@ -110,7 +110,7 @@ public sealed class StatusPatchesTests
     [InlineData("example.com/v1", "Widget", "widgets", true)]
     [InlineData("example.com/v1", "Relay", "relaies", true)] // the API machinery's guess, vowel or not
     [InlineData("example.com/v1", "Address", "addresses", true)]
-    public void KubernetesResource_KnownKindsAndGuessedPlurals(string apiVersion, string kind, string plural, bool namespaced)
+    public void KubernetesResource_KnownOrUnknownKind_KnownOrGuessedPlural(string apiVersion, string kind, string plural, bool namespaced)
     {
         var resource = KubernetesResource.For(apiVersion, kind);
 
@@ -118,7 +118,7 @@ public sealed class StatusPatchesTests
     }
 
     [Fact]
-    public void KubernetesResource_TakesPluralAndScopeFromACrdInTheSnapshot()
+    public void KubernetesResource_CrdInSnapshot_TakesPluralAndScopeFromIt()
     {
         var crd = """
             {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"meshes.example.com"},

@@ -185,7 +185,7 @@ public class IngressConversionProperties
     }
 
     [Property(MaxTest = 500)]
-    public Property Converted_routes_route_as_the_Ingresses_do()
+    public Property ConvertedRoutes_RandomIngresses_RouteAsTheIngressesDo()
         => Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed =>
         {
             var failure = Agree(seed);
@@ -193,7 +193,7 @@ public class IngressConversionProperties
         });
 
     [Fact]
-    public void Generator_reaches_every_outcome()
+    public void Generator_SeveralSeeds_ReachesEveryOutcome()
     {
         var kinds = new HashSet<MatchOutcomeKind>();
         for (var seed = 0; seed < 60; seed++)
@@ -215,7 +215,7 @@ public class IngressConversionProperties
     }
 
     [Fact]
-    public void The_examples_convert_and_evaluate_as_the_Ingress_routes()
+    public void Examples_Converted_EvaluateAsTheIngressRoutes()
     {
         var examples = Path.Combine(RepoRoot(), "examples");
         var load = new ManifestLoader().Load([examples]);
@@ -239,7 +239,7 @@ public class IngressConversionProperties
     }
 
     [Fact]
-    public void Converted_manifests_read_back_as_the_converted_objects()
+    public void ConvertedManifests_ReadBack_SameAsConvertedObjects()
     {
         for (var seed = 0; seed < 40; seed++)
         {

@@ -16,7 +16,7 @@ namespace PolicyAttach.PropertyTests.Policies;
 public class PolicyProperties
 {
     [Property]
-    public void ShuffledDocuments_SameStatusAndEffectivePolicies(ShuffledWorld input)
+    public void Documents_Shuffled_SameStatusAndEffectivePolicies(ShuffledWorld input)
     {
         var original = PolicyRun.Of(input.World.Objects());
         var shuffled = PolicyRun.Of(Engine.Shuffle(input.World.Documents, input.Seed).Select(World.Read).OfType<KubeObject>());
@@ -28,7 +28,7 @@ public class PolicyProperties
     }
 
     [Property(MaxTest = 300)]
-    public void Override_BeatsEverythingBelowIt(World world)
+    public void Override_AnyHierarchy_BeatsEverythingBelowIt(World world)
     {
         var run = PolicyRun.Of(world);
         foreach (var context in run.Contexts)
@@ -62,7 +62,7 @@ public class PolicyProperties
     }
 
     [Property(MaxTest = 300)]
-    public void LowestDefault_BeatsDefaultsAboveIt(World world)
+    public void Default_AnyHierarchy_LowestBeatsDefaultsAboveIt(World world)
     {
         var run = PolicyRun.Of(world);
         foreach (var context in run.Contexts)
@@ -96,7 +96,7 @@ public class PolicyProperties
     }
 
     [Property]
-    public void PolicyWithMissingTargets_ChangesNoEffectiveValue(WorldWithDocument input)
+    public void Policy_MissingTargets_ChangesNoEffectiveValue(WorldWithDocument input)
     {
         var objects = input.World.Objects();
         var policy = World.Read(input.Document);
@@ -127,10 +127,10 @@ public class PolicyProperties
     }
 
     [Property]
-    public void PatchStrategy_EqualsReferenceFold(World world) => AssertReference(world, PolicyGenerators.PatchKind, ReferenceFold.Patch);
+    public void PatchStrategy_AnyWorld_EqualsReferenceFold(World world) => AssertReference(world, PolicyGenerators.PatchKind, ReferenceFold.Patch);
 
     [Property]
-    public void AtomicStrategy_EqualsReferenceFold(World world) => AssertReference(world, PolicyGenerators.AtomicKind, ReferenceFold.Atomic);
+    public void AtomicStrategy_AnyWorld_EqualsReferenceFold(World world) => AssertReference(world, PolicyGenerators.AtomicKind, ReferenceFold.Atomic);
 
     private static void AssertReference(World world, GroupKind kind, Func<List<List<TestPolicy>>, JsonNode?> fold)
     {

@@ -8,7 +8,7 @@ public class IngressClassSelectorTests
     private static string Bare(string name, string spec = "\"rules\":[]", string annotations = "") => Ingress(name, spec, annotations);
 
     [Fact]
-    public void Field_then_annotation_then_the_default_class()
+    public void IngressClass_FieldAnnotationOrDefault_SelectedInThatOrder()
     {
         var selection = IngressClassSelector.Select(Snapshot(
             Class("web"), Class("other", "example.com/other", isDefault: true),
@@ -24,7 +24,7 @@ public class IngressClassSelectorTests
     }
 
     [Fact]
-    public void Field_wins_over_a_differing_annotation()
+    public void IngressClass_FieldDiffersFromAnnotation_FieldWins()
     {
         var selection = IngressClassSelector.Select(Snapshot(Class("web"), Bare("i", "\"ingressClassName\":\"web\"", "\"kubernetes.io/ingress.class\":\"nginx\"")));
         var o = selection.Ingresses.Single();
@@ -33,7 +33,7 @@ public class IngressClassSelectorTests
     }
 
     [Fact]
-    public void Several_default_classes_give_no_class_and_a_diagnostic()
+    public void IngressClass_SeveralDefaultClasses_NoClassAndDiagnostic()
     {
         var selection = IngressClassSelector.Select(Snapshot(Class("a", isDefault: true), Class("b", isDefault: true), Bare("i")));
         Assert.Null(selection.DefaultClass);
@@ -44,7 +44,7 @@ public class IngressClassSelectorTests
     }
 
     [Fact]
-    public void A_class_without_IngressClass_has_no_controller()
+    public void IngressClass_ClassWithoutIngressClassObject_HasNoController()
     {
         var selection = IngressClassSelector.Select(Snapshot(Bare("i", "\"ingressClassName\":\"ghost\"")));
         var o = selection.Ingresses.Single();

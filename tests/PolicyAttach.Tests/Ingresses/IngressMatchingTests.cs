@@ -18,7 +18,7 @@ public class IngressMatchingTests
     [InlineData("/foobar", "NotRouted")]
     [InlineData("/fo", "NotRouted")]
     [InlineData("/Foo", "NotRouted")]
-    public void Prefix_matches_whole_path_elements(string path, string expected)
+    public void Prefix_PathElements_MatchesWholeElementsOnly(string path, string expected)
     {
         var table = Table(Ingress("i", Spec(Rule("foo.com", ("Prefix", "/foo", "a")))));
         Assert.Equal(expected, To(table, "foo.com", path));
@@ -29,7 +29,7 @@ public class IngressMatchingTests
     [InlineData("/foo/", "a")]
     [InlineData("/foo/bar", "a")]
     [InlineData("/foobar", "NotRouted")]
-    public void Prefix_ignores_the_trailing_slash_of_the_path(string path, string expected)
+    public void Prefix_TrailingSlashInPath_Ignored(string path, string expected)
     {
         var table = Table(Ingress("i", Spec(Rule("foo.com", ("Prefix", "/foo/", "a")))));
         Assert.Equal(expected, To(table, "foo.com", path));
@@ -40,14 +40,14 @@ public class IngressMatchingTests
     [InlineData("/foo/", "NotRouted")]
     [InlineData("/foo?x=1", "a")]
     [InlineData("/foo/bar", "NotRouted")]
-    public void Exact_is_equality_and_keeps_the_trailing_slash(string path, string expected)
+    public void Exact_PathWithOrWithoutTrailingSlash_MatchesOnlyEqualPath(string path, string expected)
     {
         var table = Table(Ingress("i", Spec(Rule("foo.com", ("Exact", "/foo", "a")))));
         Assert.Equal(expected, To(table, "foo.com", path));
     }
 
     [Fact]
-    public void Root_prefix_matches_every_path()
+    public void Prefix_Root_MatchesEveryPath()
     {
         var table = Table(Ingress("i", Spec(Rule("foo.com", ("Prefix", "/", "a")))));
         Assert.Equal("a", To(table, "foo.com", "/"));
@@ -55,7 +55,7 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void Longest_path_wins_then_Exact_before_Prefix()
+    public void Paths_SeveralMatch_LongestWinsThenExactBeforePrefix()
     {
         var table = Table(Ingress("i", Spec(Rule("foo.com", ("Prefix", "/", "a"), ("Prefix", "/aaa", "b"), ("Prefix", "/aaa/bbb", "c"), ("Exact", "/aaa", "d")))));
         Assert.Equal("c", To(table, "foo.com", "/aaa/bbb"));
@@ -67,7 +67,7 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void Equal_paths_in_two_Ingresses_go_to_the_oldest_and_are_reported()
+    public void Paths_EqualInTwoIngresses_OldestWinsAndReported()
     {
         var table = Table(
             Ingress("young", Spec(Rule("foo.com", ("Prefix", "/x", "a"))), created: "2021-01-01T00:00:00Z"),
@@ -82,14 +82,14 @@ public class IngressMatchingTests
     [InlineData("baz.bar.foo.com", "b")]
     [InlineData("foo.com", "b")]
     [InlineData(".foo.com", "b")]
-    public void A_wildcard_host_covers_exactly_one_label(string host, string expected)
+    public void Host_Wildcard_CoversExactlyOneLabel(string host, string expected)
     {
         var table = Table(Ingress("i", Spec(Rule("*.foo.com", ("Prefix", "/", "a")), Rule(null, ("Prefix", "/", "b")))));
         Assert.Equal(expected, To(table, host, "/"));
     }
 
     [Fact]
-    public void Gateway_API_wildcards_cover_more_labels_and_the_conversion_says_so()
+    public void Host_GatewayApiWildcard_CoversMoreLabelsAndConversionReportsIt()
     {
         var snapshot = Snapshot(Class(), Service("a"), Service("b"), Ingress("i", Spec(Rule("*.foo.com", ("Prefix", "/", "a")), Rule(null, ("Prefix", "/", "b")))));
         var conversion = IngressConverter.Convert(snapshot);
@@ -101,7 +101,7 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void Exact_host_beats_wildcard_and_host_case_is_ignored()
+    public void Host_ExactAndWildcardBothMatch_ExactWinsAndCaseIgnored()
     {
         var table = Table(Ingress("i", Spec(Rule("*.foo.com", ("Prefix", "/", "a")), Rule("bar.foo.com", ("Prefix", "/", "b")))));
         Assert.Equal("b", To(table, "Bar.Foo.Com", "/"));
@@ -109,7 +109,7 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void A_host_with_rules_does_not_fall_back_to_the_rules_without_host()
+    public void Host_WithRules_NoFallBackToRulesWithoutHost()
     {
         var table = Table(Ingress("i", Spec(Rule("foo.com", ("Prefix", "/api", "a")), Rule(null, ("Prefix", "/", "b")))));
         Assert.Equal("a", To(table, "foo.com", "/api"));
@@ -118,7 +118,7 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void Unmatched_requests_go_to_the_default_backend()
+    public void Request_Unmatched_GoesToDefaultBackend()
     {
         var table = Table(Ingress("i", """ "ingressClassName":"web","defaultBackend":{"service":{"name":"d","port":{"number":80}}},"rules":[""" + Rule("foo.com", ("Exact", "/x", "a")) + "]"));
         Assert.Equal("a", To(table, "foo.com", "/x"));
@@ -130,7 +130,7 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void Only_the_oldest_default_backend_counts()
+    public void DefaultBackend_SeveralIngresses_OnlyOldestCounts()
     {
         var table = Table(
             Ingress("young", """ "ingressClassName":"web","defaultBackend":{"service":{"name":"a","port":{"number":80}}}""", created: "2021-01-01T00:00:00Z"),
@@ -140,7 +140,7 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void Ports_the_Host_port_is_ignored_and_other_listener_ports_are_not_served()
+    public void Port_HostPortOrOtherListenerPort_HostPortIgnoredAndOtherPortsNotServed()
     {
         var table = Table(Ingress("i", Spec(Rule("foo.com", ("Prefix", "/", "a")))));
         Assert.Equal("a", To(table, "foo.com:8080", "/"));
@@ -149,7 +149,7 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void Backends_by_port_name_and_missing_backends()
+    public void Backend_PortNameOrMissing_RoutedOrNoBackend()
     {
         var snapshot = Snapshot(Class(), Service("a", """[{"name":"web","port":8080}]"""),
             Ingress("i", """ "ingressClassName":"web","rules":[{"host":"foo.com","http":{"paths":[""" +
@@ -168,7 +168,7 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void Https_serves_only_the_hosts_of_tls_entries()
+    public void Https_TlsEntries_ServesOnlyTheirHosts()
     {
         var table = Table(Ingress("i", """ "ingressClassName":"web","tls":[{"hosts":["*.foo.com"],"secretName":"cert"}],"rules":[""" + Rule(null, ("Prefix", "/", "a")) + "]"));
         Assert.Equal("a", To(table, "x.foo.com", "/", 443, RequestProtocol.Https));
@@ -179,7 +179,7 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void ImplementationSpecific_is_matched_as_Prefix_and_reported()
+    public void ImplementationSpecific_PathType_MatchedAsPrefixAndReported()
     {
         var snapshot = Snapshot(Class(), Service("a"), Ingress("i", Spec(Rule("foo.com", ("ImplementationSpecific", "/foo", "a"))), annotations: "\"nginx.ingress.kubernetes.io/use-regex\":\"true\",\"example.com/other\":\"x\""));
         var table = IngressRoutingTable.Compile(snapshot, IngressOwner.Class("web"));
@@ -192,7 +192,7 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void The_outcome_names_the_Ingress_rule_and_path()
+    public void Outcome_Routed_NamesIngressRuleAndPath()
     {
         var table = Table(Ingress("i", Spec(Rule("x.com", ("Prefix", "/", "b")), Rule("foo.com", ("Prefix", "/", "b"), ("Prefix", "/a", "a")))));
         var outcome = Get(table, "foo.com", "/a");
@@ -206,14 +206,14 @@ public class IngressMatchingTests
     }
 
     [Fact]
-    public void Streams_are_not_routed()
+    public void Stream_TcpRequest_NotRouted()
     {
         var table = Table(Ingress("i", Spec(Rule(null, ("Prefix", "/", "a")))));
         Assert.Equal(MatchOutcomeKind.NotRouted, Get(table, "x", "", 80, RequestProtocol.Tcp).Kind);
     }
 
     [Fact]
-    public void Matching_allocates_nothing()
+    public void Matching_RepeatedRequests_AllocatesNothing()
     {
         var table = Table(Ingress("i", Spec(Rule("*.foo.com", ("Prefix", "/a", "a")), Rule("foo.com", ("Exact", "/x", "b"), ("Prefix", "/", "c")), Rule(null, ("Prefix", "/b", "d")))));
         var outcome = new MatchOutcome();

@@ -71,7 +71,7 @@ public class CoreKindReaderTests
     }
 
     [Fact]
-    public void Namespace_GetsAutomaticNameLabel()
+    public void Namespace_Read_GetsAutomaticNameLabel()
     {
         var ns = ReadValid<Namespace>("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"foo","labels":{"team":"x"}}}""");
         Assert.Equal("foo", ns.Metadata.Labels["kubernetes.io/metadata.name"]);
@@ -139,7 +139,7 @@ public class CoreKindReaderTests
     }
 
     [Fact]
-    public void UnknownKind_IsKeptAsGenericObject()
+    public void UnknownKind_Read_IsKeptAsGenericObject()
     {
         var obj = ReadValid<GenericObject>("""{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"n"},"spec":{"size":3}}""");
         Assert.Equal("Widget", obj.Kind);

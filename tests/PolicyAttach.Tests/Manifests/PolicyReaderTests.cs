@@ -74,7 +74,7 @@ public class PolicyReaderTests
     }
 
     [Fact]
-    public void XBackendTrafficPolicy_IsTypedPolicy()
+    public void XBackendTrafficPolicy_Read_IsTypedPolicy()
     {
         var policy = ReadValid<XBackendTrafficPolicy>("""
             {"apiVersion":"gateway.networking.x-k8s.io/v1alpha1","kind":"XBackendTrafficPolicy","metadata":{"name":"p","namespace":"n"},

@@ -252,7 +252,7 @@ public class BackendTlsPolicyTests
     }
 
     [Fact]
-    public void SectionedAndWholeTarget_DoNotConflict()
+    public void BackendTlsPolicy_SectionedAndWholeTarget_DoNotConflict()
     {
         var result = World(Btp("whole", "2020-01-01T00:00:00Z"), Btp("port", "2021-01-01T00:00:00Z", "https"));
         AssertCondition(AncestorOf(result, "whole").Conditions, ConditionTypes.Accepted, "True", ConditionReasons.Accepted);
@@ -265,7 +265,7 @@ public class BackendTlsPolicyTests
     }
 
     [Fact]
-    public void MissingCaConfigMap_NoValidCaCertificateAndInvalidRef()
+    public void BackendTlsPolicy_MissingCaConfigMap_NoValidCaCertificateAndInvalidRef()
     {
         var result = World(Btp("p", "2020-01-01T00:00:00Z", validation: "\"caCertificateRefs\":[{\"group\":\"\",\"kind\":\"ConfigMap\",\"name\":\"missing\"}]"));
         var conditions = AncestorOf(result, "p").Conditions;
@@ -274,7 +274,7 @@ public class BackendTlsPolicyTests
     }
 
     [Fact]
-    public void UnknownCaKind_InvalidKind()
+    public void BackendTlsPolicy_UnknownCaKind_InvalidKind()
     {
         var result = World(Btp("p", "2020-01-01T00:00:00Z", validation: "\"caCertificateRefs\":[{\"group\":\"example.com\",\"kind\":\"Thing\",\"name\":\"x\"}]"));
         AssertCondition(AncestorOf(result, "p").Conditions, ConditionTypes.ResolvedRefs, "False", ConditionReasons.InvalidKind);
