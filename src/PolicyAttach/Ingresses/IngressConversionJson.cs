@@ -160,7 +160,8 @@ public static class IngressConversionJson
         {
             w.WriteStartObject();
             w.WriteString("name", parent.Name);
-            if (parent.Namespace != route.Namespace)
+            // Written whenever the reference says it was set, so that reading the manifest back gives the same reference.
+            if (parent.NamespaceSet || parent.Namespace != route.Namespace)
             {
                 w.WriteString("namespace", parent.Namespace);
             }
