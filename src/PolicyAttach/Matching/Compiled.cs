@@ -384,3 +384,114 @@ internal sealed class StreamEntry
         return c != 0 ? c : x.Rule.Index.CompareTo(y.Rule.Index);
     }
 }
+
+/// <summary>
+/// An <see cref="HttpEntry"/> flattened for the hot path: candidate lists of a hostname are arrays of these
+/// structs, so a scan reads one contiguous block instead of one object per entry. Empty header and query lists
+/// are null.
+/// </summary>
+internal readonly struct HttpCandidate
+{
+    /// <summary>The Exact value or the normalized PathPrefix; null for a regular expression.</summary>
+    public readonly string? Path;
+
+    public readonly MatchPattern? PathRegex;
+
+    public readonly string? Method;
+
+    public readonly ValueCondition[]? Headers;
+
+    public readonly ValueCondition[]? Queries;
+
+    public readonly HttpEntry Entry;
+
+    public readonly PathMatchType PathType;
+
+    public HttpCandidate(HttpEntry entry)
+    {
+        Entry = entry;
+        PathType = entry.PathType;
+        Path = entry.PathType switch
+        {
+            PathMatchType.Exact => entry.PathValue,
+            PathMatchType.PathPrefix => entry.Prefix,
+            _ => null,
+        };
+        PathRegex = entry.PathRegex;
+        Method = entry.Method;
+        Headers = entry.Headers.Length > 0 ? entry.Headers : null;
+        Queries = entry.Queries.Length > 0 ? entry.Queries : null;
+    }
+
+    public static HttpCandidate[] From(HttpEntry[] entries) => Array.ConvertAll(entries, e => new HttpCandidate(e));
+
+    /// <summary>The same predicate as <see cref="HttpEntry.Matches(in RequestView)"/>.</summary>
+    public bool Matches(in RequestView request)
+    {
+        var path = request.Path;
+        switch (PathType)
+        {
+            case PathMatchType.Exact:
+                if (!path.SequenceEqual(Path))
+                {
+                    return false;
+                }
+
+                break;
+            case PathMatchType.PathPrefix:
+                if (!HttpEntry.PathPrefixMatches(path, Path!))
+                {
+                    return false;
+                }
+
+                break;
+            case PathMatchType.RegularExpression:
+                if (!PathRegex!.IsMatch(path))
+                {
+                    return false;
+                }
+
+                break;
+            default:
+                return false;
+        }
+
+        if (Method is not null && !request.Method.SequenceEqual(Method))
+        {
+            return false;
+        }
+
+        return (Headers is null || HeadersMatch(Headers, request)) && (Queries is null || QueriesMatch(Queries, request));
+    }
+
+    private static bool HeadersMatch(ValueCondition[] headers, in RequestView request)
+    {
+        foreach (var header in headers)
+        {
+            if (!request.TryGetHeader(header.Name, out var value) || !header.Matches(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool QueriesMatch(ValueCondition[] queries, in RequestView request)
+    {
+        if (request.Query.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var query in queries)
+        {
+            if (!request.TryGetQueryParameter(query.Name, out var value) || !query.Matches(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -68,7 +68,7 @@ internal sealed class ListenerTable(ListenerResult listener)
 {
     public ListenerResult Listener { get; } = listener;
 
-    public HostTiers<HttpEntry[]>? Http { get; set; }
+    public HostTiers<HttpCandidate[]>? Http { get; set; }
 
     public HostTiers<GrpcEntry[]>? Grpc { get; set; }
 
@@ -384,7 +384,20 @@ internal static class Matcher
     }
 
     /// <summary>Hostname tiers in precedence order: exact host, wildcards longest first, then the catch-all.</summary>
-    public static HttpEntry? First(HostTiers<HttpEntry[]> tiers, in RequestView request)
+    public static HttpEntry? First(HttpCandidate[] candidates, in RequestView request)
+    {
+        foreach (ref readonly var c in candidates.AsSpan())
+        {
+            if (c.Matches(request))
+            {
+                return c.Entry;
+            }
+        }
+
+        return null;
+    }
+
+    public static HttpEntry? First(HostTiers<HttpCandidate[]> tiers, in RequestView request)
     {
         var host = request.Host;
         if (tiers.Exact(host) is { } exact && First(exact, request) is { } a)
