@@ -264,7 +264,7 @@ internal sealed class HttpEntry
 
     /// <summary>PathPrefix on whole elements: the prefix (trailing <c>/</c> removed) then the end or a <c>/</c>.</summary>
     public static bool PathPrefixMatches(ReadOnlySpan<char> path, string prefix)
-        => path.StartsWith(prefix, StringComparison.Ordinal) && (path.Length == prefix.Length || path[prefix.Length] == '/');
+        => path.Length >= prefix.Length && path.StartsWith(prefix, StringComparison.Ordinal) && (path.Length == prefix.Length || path[prefix.Length] == '/');
 
     public static string NormalizePrefix(string value) => value.Length > 0 && value[^1] == '/' ? value.TrimEnd('/') : value;
 
@@ -425,44 +425,26 @@ internal readonly struct HttpCandidate
 
     public static HttpCandidate[] From(HttpEntry[] entries) => Array.ConvertAll(entries, e => new HttpCandidate(e));
 
-    /// <summary>The same predicate as <see cref="HttpEntry.Matches(in RequestView)"/>.</summary>
-    public bool Matches(in RequestView request)
+    /// <summary>The path predicate of <see cref="HttpEntry.Matches(in RequestView)"/>.</summary>
+    public bool PathMatches(ReadOnlySpan<char> path)
     {
-        var path = request.Path;
         switch (PathType)
         {
             case PathMatchType.Exact:
-                if (!path.SequenceEqual(Path))
-                {
-                    return false;
-                }
-
-                break;
+                return path.Length == Path!.Length && path.SequenceEqual(Path);
             case PathMatchType.PathPrefix:
-                if (!HttpEntry.PathPrefixMatches(path, Path!))
-                {
-                    return false;
-                }
-
-                break;
+                return HttpEntry.PathPrefixMatches(path, Path!);
             case PathMatchType.RegularExpression:
-                if (!PathRegex!.IsMatch(path))
-                {
-                    return false;
-                }
-
-                break;
+                return PathRegex!.IsMatch(path);
             default:
                 return false;
         }
-
-        if (Method is not null && !request.Method.SequenceEqual(Method))
-        {
-            return false;
-        }
-
-        return (Headers is null || HeadersMatch(Headers, request)) && (Queries is null || QueriesMatch(Queries, request));
     }
+
+    /// <summary>The predicates of <see cref="HttpEntry.Matches(in RequestView)"/> after the path.</summary>
+    public bool RestMatches(in RequestView request)
+        => (Method is null || request.Method.SequenceEqual(Method))
+            && (Headers is null || HeadersMatch(Headers, request)) && (Queries is null || QueriesMatch(Queries, request));
 
     private static bool HeadersMatch(ValueCondition[] headers, in RequestView request)
     {

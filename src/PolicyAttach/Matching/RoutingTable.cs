@@ -386,9 +386,25 @@ internal static class Matcher
     /// <summary>Hostname tiers in precedence order: exact host, wildcards longest first, then the catch-all.</summary>
     public static HttpEntry? First(HttpCandidate[] candidates, in RequestView request)
     {
+        // Consecutive candidates often share a path (one route's matches differing in method, headers or query):
+        // a path that matched is not compared again (paths are interned, so equal paths are the same string).
+        var path = request.Path;
+        string? matchedPath = null;
+        var matchedType = PathMatchType.Exact;
         foreach (ref readonly var c in candidates.AsSpan())
         {
-            if (c.Matches(request))
+            if (c.Path is null || !ReferenceEquals(c.Path, matchedPath) || c.PathType != matchedType)
+            {
+                if (!c.PathMatches(path))
+                {
+                    continue;
+                }
+
+                matchedPath = c.Path;
+                matchedType = c.PathType;
+            }
+
+            if (c.RestMatches(request))
             {
                 return c.Entry;
             }
