@@ -403,13 +403,25 @@ internal readonly struct HttpCandidate
 
     public readonly ValueCondition[]? Queries;
 
-    public readonly HttpEntry Entry;
+    /// <summary>The entry's rule, held here so that a match reads no entry object.</summary>
+    public readonly CompiledRule Rule;
+
+    public readonly int MatchIndex;
+
+    /// <summary>The rule's <see cref="CompiledRule.Index"/>.</summary>
+    public readonly int RuleIndex;
 
     public readonly PathMatchType PathType;
 
+    /// <summary>Whether the rule has a CORS filter and no redirect: a CORS preflight is then answered.</summary>
+    public readonly bool MayAnswerPreflight;
+
     public HttpCandidate(HttpEntry entry)
     {
-        Entry = entry;
+        Rule = entry.Rule;
+        MatchIndex = entry.MatchIndex;
+        RuleIndex = entry.Rule.Index;
+        MayAnswerPreflight = entry.Rule.Cors is not null && entry.Rule.Redirect is null;
         PathType = entry.PathType;
         Path = entry.PathType switch
         {

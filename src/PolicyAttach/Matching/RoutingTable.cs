@@ -346,14 +346,15 @@ internal static class Matcher
             return;
         }
 
-        var e = lt.Http is { } ht ? First(ht, request) : null;
-        if (e is null)
+        var index = -1;
+        var list = lt.Http is { } ht ? First(ht, request, out index) : null;
+        if (list is null)
         {
             outcome.SetNotRouted(lt.Listener, grpc: false, stream: false);
         }
         else
         {
-            outcome.SetMatched(lt.Listener, port, e.Rule, e.MatchIndex, e.PathType == PathMatchType.PathPrefix ? e.Prefix : null, request, grpc: false, stream: false);
+            outcome.SetMatched(lt.Listener, port, in list[index], request);
         }
     }
 
@@ -384,15 +385,16 @@ internal static class Matcher
     }
 
     /// <summary>Hostname tiers in precedence order: exact host, wildcards longest first, then the catch-all.</summary>
-    public static HttpEntry? First(HttpCandidate[] candidates, in RequestView request)
+    public static int First(HttpCandidate[] candidates, in RequestView request)
     {
         // Consecutive candidates often share a path (one route's matches differing in method, headers or query):
         // a path that matched is not compared again (paths are interned, so equal paths are the same string).
         var path = request.Path;
         string? matchedPath = null;
         var matchedType = PathMatchType.Exact;
-        foreach (ref readonly var c in candidates.AsSpan())
+        for (var i = 0; i < candidates.Length; i++)
         {
+            ref readonly var c = ref candidates[i];
             if (c.Path is null || !ReferenceEquals(c.Path, matchedPath) || c.PathType != matchedType)
             {
                 if (!c.PathMatches(path))
@@ -406,31 +408,41 @@ internal static class Matcher
 
             if (c.RestMatches(request))
             {
-                return c.Entry;
+                return i;
             }
         }
 
-        return null;
+        return -1;
     }
 
-    public static HttpEntry? First(HostTiers<HttpCandidate[]> tiers, in RequestView request)
+    /// <summary>
+    /// The first matching candidate through the hostname tiers in precedence order (exact host, wildcards longest
+    /// first, then the catch-all): its list and position, or a null list.
+    /// </summary>
+    public static HttpCandidate[]? First(HostTiers<HttpCandidate[]> tiers, in RequestView request, out int index)
     {
         var host = request.Host;
-        if (tiers.Exact(host) is { } exact && First(exact, request) is { } a)
+        if (tiers.Exact(host) is { } exact && (index = First(exact, request)) >= 0)
         {
-            return a;
+            return exact;
         }
 
         var from = -1;
         while (tiers.NextWildcard(host, ref from) is { } wild)
         {
-            if (First(wild, request) is { } b)
+            if ((index = First(wild, request)) >= 0)
             {
-                return b;
+                return wild;
             }
         }
 
-        return tiers.Any is { } any ? First(any, request) : null;
+        if (tiers.Any is { } any && (index = First(any, request)) >= 0)
+        {
+            return any;
+        }
+
+        index = -1;
+        return null;
     }
 
     public static GrpcEntry? First(HostTiers<GrpcEntry[]> tiers, in RequestView request)
