@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
@@ -148,6 +149,27 @@ public sealed class GatewayRoutingTable
     public void Match(in RequestView request, MatchOutcome outcome)
     {
         Guard.NotNull(outcome);
+        if (request.Protocol == RequestProtocol.Http)
+        {
+            // The common case on a small frame; every other protocol takes the general path.
+            if (Selector(request.Port, ListenerFamily.Http)?.Best(request.Host) is { } lt)
+            {
+                Matcher.MatchHttp(lt, request, outcome);
+            }
+            else
+            {
+                outcome.SetNotRouted(null, grpc: false, stream: false);
+            }
+
+            return;
+        }
+
+        MatchOther(request, outcome);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MatchOther(in RequestView request, MatchOutcome outcome)
+    {
         var grpc = request.Protocol == RequestProtocol.Grpc;
         var family = request.Protocol switch
         {
@@ -346,6 +368,11 @@ internal static class Matcher
             return;
         }
 
+        MatchHttp(lt, request, outcome);
+    }
+
+    public static void MatchHttp(ListenerTable lt, in RequestView request, MatchOutcome outcome)
+    {
         var index = -1;
         var list = lt.Http is { } ht ? First(ht, request, out index) : null;
         if (list is null)
@@ -354,7 +381,7 @@ internal static class Matcher
         }
         else
         {
-            outcome.SetMatched(lt.Listener, port, in list[index], request);
+            outcome.SetMatched(lt.Listener, lt.Listener.Listener.Port, in list[index], request);
         }
     }
 
