@@ -34,6 +34,9 @@ internal sealed class ValueCondition(string name, string value, MatchPattern? re
 {
     public string Name { get; } = name;
 
+    /// <summary>The name in lower case when it is all ASCII (compared without a call), else null.</summary>
+    public string? AsciiLowerName { get; } = AsciiCase.LowerOrNull(name);
+
     public string Value { get; } = value;
 
     public MatchPattern? Regex { get; } = regex;
@@ -462,7 +465,8 @@ internal readonly struct HttpCandidate
     {
         foreach (var header in headers)
         {
-            if (!request.TryGetHeader(header.Name, out var value) || !header.Matches(value))
+            if (!(header.AsciiLowerName is { } lower ? request.TryGetHeaderAsciiLower(lower, out var value) : request.TryGetHeader(header.Name, out value))
+                || !header.Matches(value))
             {
                 return false;
             }

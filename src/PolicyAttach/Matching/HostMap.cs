@@ -156,7 +156,7 @@ internal sealed class HostMap<TValue>
                         return false;
                     }
 
-                    if (slot.Hash == hash && AsciiEqualsLower(key, slot.Key))
+                    if (slot.Hash == hash && AsciiCase.EqualsLower(key, slot.Key))
                     {
                         value = slot.Value;
                         return true;
@@ -212,52 +212,6 @@ internal sealed class HostMap<TValue>
         }
 
         return (slots, capacity - 1, lengths);
-    }
-
-    /// <summary>
-    /// Whether the ASCII <paramref name="key"/> equals the ASCII lower-case <paramref name="lower"/> under
-    /// ordinal-ignore-case (for ASCII: after mapping <c>A</c>–<c>Z</c> to lower case), four characters per step.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool AsciiEqualsLower(ReadOnlySpan<char> key, string lower)
-    {
-        if (key.Length != lower.Length)
-        {
-            return false;
-        }
-
-        ref var a = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(key));
-        ref var b = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(lower.AsSpan()));
-        var i = 0;
-        for (; i + 4 <= key.Length; i += 4)
-        {
-            if (ToLower(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i * 2))) != Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i * 2)))
-            {
-                return false;
-            }
-        }
-
-        for (; i < key.Length; i++)
-        {
-            var c = key[i];
-            if ((c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c) != lower[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Maps <c>A</c>–<c>Z</c> to lower case in four ASCII characters (16-bit lanes below 0x80): bit 7 of
-    /// <c>c + 0x3F</c> is set from <c>A</c> on, that of <c>c + 0x25</c> from <c>[</c> on; no lane carries.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ToLower(ulong chars)
-    {
-        var upper = (chars + 0x003F_003F_003F_003FUL) & ~(chars + 0x0025_0025_0025_0025UL) & 0x0080_0080_0080_0080UL;
-        return chars | (upper >> 2);
     }
 
     /// <summary>

@@ -130,6 +130,22 @@ public readonly ref struct RequestView
         return false;
     }
 
+    /// <summary><see cref="TryGetHeader"/> for a name given in ASCII lower case.</summary>
+    internal bool TryGetHeaderAsciiLower(string lowerName, out ReadOnlySpan<char> value)
+    {
+        foreach (ref readonly var header in Headers)
+        {
+            if (AsciiCase.EqualsIgnoreCase(header.Name, lowerName))
+            {
+                value = header.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
     /// <summary>
     /// The value of the first query parameter named exactly <paramref name="name"/> (raw, not percent-decoded).
     /// A parameter without <c>=</c> has an empty value.
