@@ -34,6 +34,9 @@ internal sealed class ValueCondition(string name, string value, MatchPattern? re
 {
     public string Name { get; } = name;
 
+    /// <summary>The name in lower case when it is all ASCII (compared without a call), else null.</summary>
+    public string? AsciiLowerName { get; } = AsciiCase.LowerOrNull(name);
+
     public string Value { get; } = value;
 
     public MatchPattern? Regex { get; } = regex;
@@ -264,7 +267,7 @@ internal sealed class HttpEntry
 
     /// <summary>PathPrefix on whole elements: the prefix (trailing <c>/</c> removed) then the end or a <c>/</c>.</summary>
     public static bool PathPrefixMatches(ReadOnlySpan<char> path, string prefix)
-        => path.StartsWith(prefix, StringComparison.Ordinal) && (path.Length == prefix.Length || path[prefix.Length] == '/');
+        => path.Length >= prefix.Length && path.StartsWith(prefix, StringComparison.Ordinal) && (path.Length == prefix.Length || path[prefix.Length] == '/');
 
     public static string NormalizePrefix(string value) => value.Length > 0 && value[^1] == '/' ? value.TrimEnd('/') : value;
 
@@ -382,5 +385,111 @@ internal sealed class StreamEntry
     {
         var c = x.Rule.Route.CompareAge(y.Rule.Route);
         return c != 0 ? c : x.Rule.Index.CompareTo(y.Rule.Index);
+    }
+}
+
+/// <summary>
+/// An <see cref="HttpEntry"/> flattened for the hot path: candidate lists of a hostname are arrays of these
+/// structs, so a scan reads one contiguous block instead of one object per entry. Empty header and query lists
+/// are null.
+/// </summary>
+internal readonly struct HttpCandidate
+{
+    /// <summary>The Exact value or the normalized PathPrefix; null for a regular expression.</summary>
+    public readonly string? Path;
+
+    public readonly MatchPattern? PathRegex;
+
+    public readonly string? Method;
+
+    public readonly ValueCondition[]? Headers;
+
+    public readonly ValueCondition[]? Queries;
+
+    /// <summary>The entry's rule, held here so that a match reads no entry object.</summary>
+    public readonly CompiledRule Rule;
+
+    public readonly int MatchIndex;
+
+    /// <summary>The rule's <see cref="CompiledRule.Index"/>.</summary>
+    public readonly int RuleIndex;
+
+    public readonly PathMatchType PathType;
+
+    /// <summary>Whether the rule has a CORS filter and no redirect: a CORS preflight is then answered.</summary>
+    public readonly bool MayAnswerPreflight;
+
+    public HttpCandidate(HttpEntry entry)
+    {
+        Rule = entry.Rule;
+        MatchIndex = entry.MatchIndex;
+        RuleIndex = entry.Rule.Index;
+        MayAnswerPreflight = entry.Rule.Cors is not null && entry.Rule.Redirect is null;
+        PathType = entry.PathType;
+        Path = entry.PathType switch
+        {
+            PathMatchType.Exact => entry.PathValue,
+            PathMatchType.PathPrefix => entry.Prefix,
+            _ => null,
+        };
+        PathRegex = entry.PathRegex;
+        Method = entry.Method;
+        Headers = entry.Headers.Length > 0 ? entry.Headers : null;
+        Queries = entry.Queries.Length > 0 ? entry.Queries : null;
+    }
+
+    public static HttpCandidate[] From(HttpEntry[] entries) => Array.ConvertAll(entries, e => new HttpCandidate(e));
+
+    /// <summary>The path predicate of <see cref="HttpEntry.Matches(in RequestView)"/>.</summary>
+    public bool PathMatches(ReadOnlySpan<char> path)
+    {
+        switch (PathType)
+        {
+            case PathMatchType.Exact:
+                return path.Length == Path!.Length && path.SequenceEqual(Path);
+            case PathMatchType.PathPrefix:
+                return HttpEntry.PathPrefixMatches(path, Path!);
+            case PathMatchType.RegularExpression:
+                return PathRegex!.IsMatch(path);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The predicates of <see cref="HttpEntry.Matches(in RequestView)"/> after the path.</summary>
+    public bool RestMatches(in RequestView request)
+        => (Method is null || request.Method.SequenceEqual(Method))
+            && (Headers is null || HeadersMatch(Headers, request)) && (Queries is null || QueriesMatch(Queries, request));
+
+    private static bool HeadersMatch(ValueCondition[] headers, in RequestView request)
+    {
+        foreach (var header in headers)
+        {
+            if (!(header.AsciiLowerName is { } lower ? request.TryGetHeaderAsciiLower(lower, out var value) : request.TryGetHeader(header.Name, out value))
+                || !header.Matches(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool QueriesMatch(ValueCondition[] queries, in RequestView request)
+    {
+        if (request.Query.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var query in queries)
+        {
+            if (!request.TryGetQueryParameter(query.Name, out var value) || !query.Matches(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -17,19 +17,20 @@ internal sealed class HostMap<TValue>
 {
     // The ASCII table: null when a key is not ASCII (then every lookup takes the general path).
     private readonly Slot[]? _slots;
-    private readonly string[] _keys = [];
-    private readonly TValue[] _values = [];
     private readonly int _mask;
 
     // Bit min(length, 63) is set when some key has that length.
     private readonly ulong _lengths;
 
-    private readonly struct Slot(uint hash, int index)
+    // The key and value live in the slot: a lookup touches the slot and the key's characters, nothing else.
+    private readonly struct Slot(uint hash, string key, TValue value)
     {
         public readonly uint Hash = hash;
 
-        /// <summary>The entry index plus one; 0 for an empty slot.</summary>
-        public readonly int Index = index;
+        /// <summary>The key in lower case (ASCII); null for an empty slot.</summary>
+        public readonly string? Key = key;
+
+        public readonly TValue Value = value;
     }
 
 #if NET9_0_OR_GREATER
@@ -46,7 +47,7 @@ internal sealed class HostMap<TValue>
 
         _lookup = _map.GetAlternateLookup<ReadOnlySpan<char>>();
         Count = _map.Count;
-        (_slots, _keys, _values, _mask, _lengths) = BuildAscii(_map);
+        (_slots, _mask, _lengths) = BuildAscii(_map);
     }
 
     public int Count { get; }
@@ -85,7 +86,7 @@ internal sealed class HostMap<TValue>
             Count++;
         }
 
-        (_slots, _keys, _values, _mask, _lengths) = BuildAscii(all);
+        (_slots, _mask, _lengths) = BuildAscii(all);
     }
 
     public int Count { get; }
@@ -148,16 +149,16 @@ internal sealed class HostMap<TValue>
                 var i = (int)(hash & (uint)mask);
                 while (true)
                 {
-                    var slot = slots[i];
-                    if (slot.Index == 0)
+                    ref readonly var slot = ref slots[i];
+                    if (slot.Key is null)
                     {
                         value = default!;
                         return false;
                     }
 
-                    if (slot.Hash == hash && key.Equals(_keys[slot.Index - 1], StringComparison.OrdinalIgnoreCase))
+                    if (slot.Hash == hash && AsciiCase.EqualsLower(key, slot.Key))
                     {
-                        value = _values[slot.Index - 1];
+                        value = slot.Value;
                         return true;
                     }
 
@@ -172,7 +173,7 @@ internal sealed class HostMap<TValue>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong LengthBit(int length) => 1UL << Math.Min(length, 63);
 
-    private static (Slot[]? Slots, string[] Keys, TValue[] Values, int Mask, ulong Lengths) BuildAscii(Dictionary<string, TValue> map)
+    private static (Slot[]? Slots, int Mask, ulong Lengths) BuildAscii(Dictionary<string, TValue> map)
     {
         var keys = new string[map.Count];
         var values = new TValue[map.Count];
@@ -182,7 +183,7 @@ internal sealed class HostMap<TValue>
         {
             if (!AsciiHash(key, out _))
             {
-                return (null, [], [], 0, 0);
+                return (null, 0, 0);
             }
 
             keys[n] = key;
@@ -202,15 +203,15 @@ internal sealed class HostMap<TValue>
         {
             AsciiHash(keys[k], out var hash);
             var i = (int)(hash & (uint)(capacity - 1));
-            while (slots[i].Index != 0)
+            while (slots[i].Key is not null)
             {
                 i = (i + 1) & (capacity - 1);
             }
 
-            slots[i] = new Slot(hash, k + 1);
+            slots[i] = new Slot(hash, keys[k].ToLowerInvariant(), values[k]);
         }
 
-        return (slots, keys, values, capacity - 1, lengths);
+        return (slots, capacity - 1, lengths);
     }
 
     /// <summary>
@@ -267,6 +268,7 @@ internal sealed class HostTiers<TValue>
     public HostTiers(IEnumerable<KeyValuePair<string, TValue>> byPattern, TValue? any)
     {
         var list = byPattern.ToList();
+        _patterns = list;
         _exact = new HostMap<TValue>(list.Where(e => !e.Key.StartsWith("*.", StringComparison.Ordinal)));
         _wildcards = new HostMap<TValue>(list.Where(e => e.Key.StartsWith("*.", StringComparison.Ordinal))
             .Select(e => new KeyValuePair<string, TValue>(e.Key[2..], e.Value)));
@@ -274,6 +276,13 @@ internal sealed class HostTiers<TValue>
         HasWildcards = _wildcards.Count > 0;
         _minWildcard = _wildcards.MinKeyLength;
     }
+
+    private readonly List<KeyValuePair<string, TValue>> _patterns;
+
+    /// <summary>The same tiers with every value converted (compile time only).</summary>
+    public HostTiers<TOther> Map<TOther>(Func<TValue, TOther> convert)
+        where TOther : class
+        => new(_patterns.Select(p => new KeyValuePair<string, TOther>(p.Key, convert(p.Value))), Any is null ? null : convert(Any));
 
     // The shortest wildcard suffix: shorter suffixes of a host are not looked up.
     private readonly int _minWildcard;

@@ -59,13 +59,28 @@ public sealed record MatchedBackend(BackendReference BackendRef, int Weight, boo
 public sealed class MatchOutcome
 {
     /// <summary>The outcome kind.</summary>
-    public MatchOutcomeKind Kind { get; private set; }
+    public MatchOutcomeKind Kind => _lazy ? RuleKind(_rule!) : _kind;
 
     /// <summary>The HTTP status: 200, 404, 421, 500, a redirect code, or 200 for an answered preflight; 0 for TLS/TCP/UDP.</summary>
-    public int StatusCode { get; private set; }
+    public int StatusCode => Kind switch
+    {
+        MatchOutcomeKind.NotRouted => _stream ? 0 : 404,
+        MatchOutcomeKind.Misdirected => 421,
+        MatchOutcomeKind.Redirect => _rule!.Redirect!.StatusCode,
+        MatchOutcomeKind.NoBackend => _stream ? 0 : 500,
+        MatchOutcomeKind.Answered => 200,
+        _ => _stream ? 0 : 200,
+    };
 
     /// <summary>For gRPC requests, the gRPC status (<see cref="GrpcStatusCodes"/>); null otherwise.</summary>
-    public int? GrpcStatus { get; private set; }
+    public int? GrpcStatus => !_grpc ? null : Kind switch
+    {
+        MatchOutcomeKind.NotRouted => GrpcStatusCodes.Unimplemented,
+        MatchOutcomeKind.Misdirected => GrpcStatusCodes.Unavailable,
+        MatchOutcomeKind.NoBackend => _rule!.Backends.Length == 0 ? GrpcStatusCodes.Unimplemented : GrpcStatusCodes.Unavailable,
+        MatchOutcomeKind.Routed => GrpcStatusCodes.Ok,
+        _ => null,
+    };
 
     /// <summary>The selected listener, or null (no listener, or a mesh request).</summary>
     public ListenerResult? Listener { get; private set; }
@@ -83,7 +98,7 @@ public sealed class MatchOutcome
     public ResourceKey? RouteKey => _rule?.Route.Key;
 
     /// <summary>The matched rule's position, or −1.</summary>
-    public int RuleIndex => _rule?.Index ?? -1;
+    public int RuleIndex { get; private set; } = -1;
 
     /// <summary>The matched rule's name, or null.</summary>
     public string? RuleName => _rule?.Name;
@@ -124,71 +139,87 @@ public sealed class MatchOutcome
 
     private CompiledRule? _rule;
 
+    // Kind, StatusCode and GrpcStatus are derived on read: from _kind, or (when _lazy) from the matched rule.
+    private MatchOutcomeKind _kind;
+    private bool _lazy;
+    private bool _grpc;
+    private bool _stream = true; // a fresh outcome reports StatusCode 0, as before any match
+
+    /// <summary>What a matched rule answers when the request is not a CORS preflight it answers itself.</summary>
+    private static MatchOutcomeKind RuleKind(CompiledRule rule)
+        => rule.Redirect is not null ? MatchOutcomeKind.Redirect : rule.ValidWeight == 0 ? MatchOutcomeKind.NoBackend : MatchOutcomeKind.Routed;
+
     internal void SetNotRouted(ListenerResult? listener, bool grpc, bool stream)
     {
-        Reset(listener);
-        Kind = MatchOutcomeKind.NotRouted;
-        StatusCode = stream ? 0 : 404;
-        GrpcStatus = grpc ? GrpcStatusCodes.Unimplemented : null;
+        Reset(listener, grpc, stream);
+        _kind = MatchOutcomeKind.NotRouted;
     }
 
     internal void SetMisdirected(ListenerResult? listener, bool grpc)
     {
-        Reset(listener);
-        Kind = MatchOutcomeKind.Misdirected;
-        StatusCode = 421;
-        GrpcStatus = grpc ? GrpcStatusCodes.Unavailable : null;
+        Reset(listener, grpc, stream: false);
+        _kind = MatchOutcomeKind.Misdirected;
     }
 
     internal void SetMatched(ListenerResult? listener, int listenerPort, CompiledRule rule, int matchIndex, string? matchedPrefix, in RequestView request, bool grpc, bool stream)
     {
-        Reset(listener);
+        Reset(listener, grpc, stream);
         _rule = rule;
+        RuleIndex = rule.Index;
         MatchIndex = matchIndex;
         MatchedPrefix = matchedPrefix;
         ListenerPort = listenerPort;
-        if (rule.Redirect is { } redirect)
+        SetRuleKind(rule.Redirect is null && rule.Cors is not null, request);
+    }
+
+    /// <summary>The HTTP hot path: everything comes from the candidate; the rule is not read.</summary>
+    internal void SetMatched(ListenerResult listener, int listenerPort, in HttpCandidate candidate, in RequestView request)
+    {
+        IsMeshDefault = false;
+        Listener = listener;
+        _grpc = false;
+        _stream = false;
+        _rule = candidate.Rule;
+        RuleIndex = candidate.RuleIndex;
+        MatchIndex = candidate.MatchIndex;
+        MatchedPrefix = candidate.PathType == PathMatchType.PathPrefix ? candidate.Path : null;
+        ListenerPort = listenerPort;
+        SetRuleKind(candidate.MayAnswerPreflight, request);
+    }
+
+    private void SetRuleKind(bool mayAnswer, in RequestView request)
+    {
+        // A redirect answers first; then a CORS preflight (which depends on the request, so it is decided now).
+        if (mayAnswer && Cors.IsPreflight(request))
         {
-            Kind = MatchOutcomeKind.Redirect;
-            StatusCode = redirect.StatusCode;
-        }
-        else if (rule.Cors is not null && Cors.IsPreflight(request))
-        {
-            Kind = MatchOutcomeKind.Answered;
-            StatusCode = 200;
-        }
-        else if (rule.ValidWeight == 0)
-        {
-            Kind = MatchOutcomeKind.NoBackend;
-            StatusCode = stream ? 0 : 500;
-            GrpcStatus = grpc ? (rule.Backends.Length == 0 ? GrpcStatusCodes.Unimplemented : GrpcStatusCodes.Unavailable) : null;
+            _lazy = false;
+            _kind = MatchOutcomeKind.Answered;
         }
         else
         {
-            Kind = MatchOutcomeKind.Routed;
-            StatusCode = stream ? 0 : 200;
-            GrpcStatus = grpc ? GrpcStatusCodes.Ok : null;
+            _lazy = true;
         }
     }
 
     internal void SetMeshDefault(bool grpc)
     {
-        Reset(null);
+        Reset(null, grpc, stream: false);
         IsMeshDefault = true;
-        Kind = MatchOutcomeKind.Routed;
-        StatusCode = 200;
-        GrpcStatus = grpc ? GrpcStatusCodes.Ok : null;
+        _kind = MatchOutcomeKind.Routed;
     }
 
-    private void Reset(ListenerResult? listener)
+    private void Reset(ListenerResult? listener, bool grpc, bool stream)
     {
         IsMeshDefault = false;
         Listener = listener;
         _rule = null;
+        _lazy = false;
+        _grpc = grpc;
+        _stream = stream;
+        RuleIndex = -1;
         MatchIndex = -1;
         MatchedPrefix = null;
         ListenerPort = 0;
-        GrpcStatus = null;
     }
 
     /// <summary>

@@ -118,7 +118,24 @@ public readonly ref struct RequestView
     {
         foreach (ref readonly var header in Headers)
         {
-            if (name.Equals(header.Name, StringComparison.OrdinalIgnoreCase))
+            var headerName = header.Name.AsSpan();
+            if (name.Length == headerName.Length && name.Equals(headerName, StringComparison.OrdinalIgnoreCase))
+            {
+                value = header.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary><see cref="TryGetHeader"/> for a name given in ASCII lower case.</summary>
+    internal bool TryGetHeaderAsciiLower(string lowerName, out ReadOnlySpan<char> value)
+    {
+        foreach (ref readonly var header in Headers)
+        {
+            if (AsciiCase.EqualsIgnoreCase(header.Name, lowerName))
             {
                 value = header.Value;
                 return true;
@@ -162,8 +179,14 @@ public readonly ref struct RequestView
     /// <returns>The host part.</returns>
     public static ReadOnlySpan<char> StripPort(ReadOnlySpan<char> authority)
     {
-        var colon = authority.LastIndexOf(':');
-        if (colon < 0 || !AllDigits(authority[(colon + 1)..]))
+        // The last ':' followed only by digits: walk back over the trailing digits (most hosts end in a letter).
+        var colon = authority.Length - 1;
+        while (colon >= 0 && char.IsAsciiDigit(authority[colon]))
+        {
+            colon--;
+        }
+
+        if (colon < 0 || authority[colon] != ':')
         {
             return authority;
         }
@@ -175,18 +198,5 @@ public readonly ref struct RequestView
         }
 
         return authority[..colon];
-    }
-
-    private static bool AllDigits(ReadOnlySpan<char> text)
-    {
-        foreach (var c in text)
-        {
-            if (c is < '0' or > '9')
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
@@ -68,7 +69,7 @@ internal sealed class ListenerTable(ListenerResult listener)
 {
     public ListenerResult Listener { get; } = listener;
 
-    public HostTiers<HttpEntry[]>? Http { get; set; }
+    public HostTiers<HttpCandidate[]>? Http { get; set; }
 
     public HostTiers<GrpcEntry[]>? Grpc { get; set; }
 
@@ -148,6 +149,27 @@ public sealed class GatewayRoutingTable
     public void Match(in RequestView request, MatchOutcome outcome)
     {
         Guard.NotNull(outcome);
+        if (request.Protocol == RequestProtocol.Http)
+        {
+            // The common case on a small frame; every other protocol takes the general path.
+            if (Selector(request.Port, ListenerFamily.Http)?.Best(request.Host) is { } lt)
+            {
+                Matcher.MatchHttp(lt, request, outcome);
+            }
+            else
+            {
+                outcome.SetNotRouted(null, grpc: false, stream: false);
+            }
+
+            return;
+        }
+
+        MatchOther(request, outcome);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MatchOther(in RequestView request, MatchOutcome outcome)
+    {
         var grpc = request.Protocol == RequestProtocol.Grpc;
         var family = request.Protocol switch
         {
@@ -346,14 +368,20 @@ internal static class Matcher
             return;
         }
 
-        var e = lt.Http is { } ht ? First(ht, request) : null;
-        if (e is null)
+        MatchHttp(lt, request, outcome);
+    }
+
+    public static void MatchHttp(ListenerTable lt, in RequestView request, MatchOutcome outcome)
+    {
+        var index = -1;
+        var list = lt.Http is { } ht ? First(ht, request, out index) : null;
+        if (list is null)
         {
             outcome.SetNotRouted(lt.Listener, grpc: false, stream: false);
         }
         else
         {
-            outcome.SetMatched(lt.Listener, port, e.Rule, e.MatchIndex, e.PathType == PathMatchType.PathPrefix ? e.Prefix : null, request, grpc: false, stream: false);
+            outcome.SetMatched(lt.Listener, lt.Listener.Listener.Port, in list[index], request);
         }
     }
 
@@ -384,24 +412,64 @@ internal static class Matcher
     }
 
     /// <summary>Hostname tiers in precedence order: exact host, wildcards longest first, then the catch-all.</summary>
-    public static HttpEntry? First(HostTiers<HttpEntry[]> tiers, in RequestView request)
+    public static int First(HttpCandidate[] candidates, in RequestView request)
+    {
+        // Consecutive candidates often share a path (one route's matches differing in method, headers or query):
+        // a path that matched is not compared again (paths are interned, so equal paths are the same string).
+        var path = request.Path;
+        string? matchedPath = null;
+        var matchedType = PathMatchType.Exact;
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            ref readonly var c = ref candidates[i];
+            if (c.Path is null || !ReferenceEquals(c.Path, matchedPath) || c.PathType != matchedType)
+            {
+                if (!c.PathMatches(path))
+                {
+                    continue;
+                }
+
+                matchedPath = c.Path;
+                matchedType = c.PathType;
+            }
+
+            if (c.RestMatches(request))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// The first matching candidate through the hostname tiers in precedence order (exact host, wildcards longest
+    /// first, then the catch-all): its list and position, or a null list.
+    /// </summary>
+    public static HttpCandidate[]? First(HostTiers<HttpCandidate[]> tiers, in RequestView request, out int index)
     {
         var host = request.Host;
-        if (tiers.Exact(host) is { } exact && First(exact, request) is { } a)
+        if (tiers.Exact(host) is { } exact && (index = First(exact, request)) >= 0)
         {
-            return a;
+            return exact;
         }
 
         var from = -1;
         while (tiers.NextWildcard(host, ref from) is { } wild)
         {
-            if (First(wild, request) is { } b)
+            if ((index = First(wild, request)) >= 0)
             {
-                return b;
+                return wild;
             }
         }
 
-        return tiers.Any is { } any ? First(any, request) : null;
+        if (tiers.Any is { } any && (index = First(any, request)) >= 0)
+        {
+            return any;
+        }
+
+        index = -1;
+        return null;
     }
 
     public static GrpcEntry? First(HostTiers<GrpcEntry[]> tiers, in RequestView request)

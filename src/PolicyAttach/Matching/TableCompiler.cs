@@ -374,7 +374,7 @@ internal sealed class TableCompiler
 
     private void Fill(ListenerTable table)
     {
-        table.Http = Tiers(table.Attached, _http, e => e.Rank);
+        table.Http = Tiers(table.Attached, _http, e => e.Rank)?.Map(HttpCandidate.From);
         table.Grpc = Tiers(table.Attached, _grpc, e => e.Rank);
         table.Tls = Tiers(table.Attached.Where(a => a.Route.Route is TlsRoute).ToList(), _stream.ToDictionary(p => p.Key, p => new List<StreamEntry> { p.Value }), e => e.Rank);
         table.Stream = table.Attached.Where(a => a.Route.Route is TcpRoute or UdpRoute && _stream.ContainsKey(a.Route))
