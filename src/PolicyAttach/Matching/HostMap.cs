@@ -274,6 +274,7 @@ internal sealed class HostTiers<TValue>
             .Select(e => new KeyValuePair<string, TValue>(e.Key[2..], e.Value)));
         Any = any;
         HasWildcards = _wildcards.Count > 0;
+        OnlyAny = _exact.Count == 0 && !HasWildcards;
         _minWildcard = _wildcards.MinKeyLength;
     }
 
@@ -290,6 +291,9 @@ internal sealed class HostTiers<TValue>
     public TValue? Any { get; }
 
     public bool HasWildcards { get; }
+
+    /// <summary>Whether there are no hostname patterns: every host gets <see cref="Any"/>.</summary>
+    public bool OnlyAny { get; }
 
     /// <summary>The value for the exact host, or null.</summary>
     public TValue? Exact(ReadOnlySpan<char> host) => _exact.TryGetValue(host, out var v) ? v : null;

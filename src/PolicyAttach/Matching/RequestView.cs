@@ -52,16 +52,15 @@ public readonly ref struct RequestView
         Port = port;
         Method = method;
         Authority = authority;
-        Host = StripPort(authority);
+        _hostLength = StripPort(authority).Length;
         PathAndQuery = pathAndQuery;
         var q = pathAndQuery.IndexOf('?');
-        Path = q < 0 ? pathAndQuery : pathAndQuery[..q];
-        Query = q < 0 ? default : pathAndQuery[(q + 1)..];
+        _pathLength = q < 0 ? pathAndQuery.Length : q;
         Headers = headers;
         Scheme = protocol is RequestProtocol.Https or RequestProtocol.Tls ? "https" : "http";
-        if (protocol == RequestProtocol.Grpc && Path.Length > 1)
+        if (protocol == RequestProtocol.Grpc && _pathLength > 1)
         {
-            var rest = Path[1..];
+            var rest = pathAndQuery[1.._pathLength];
             var slash = rest.IndexOf('/');
             GrpcService = slash < 0 ? rest : rest[..slash];
             GrpcMethod = slash < 0 ? default : rest[(slash + 1)..];
@@ -81,16 +80,20 @@ public readonly ref struct RequestView
     public ReadOnlySpan<char> Authority { get; }
 
     /// <summary>The authority without its port: what hostnames are matched against.</summary>
-    public ReadOnlySpan<char> Host { get; }
+    public ReadOnlySpan<char> Host => Authority[.._hostLength];
+
+    // Host, Path and Query are slices of the text given, kept as lengths so that building a view writes less.
+    private readonly int _hostLength;
+    private readonly int _pathLength;
 
     /// <summary>The request target as received.</summary>
     public ReadOnlySpan<char> PathAndQuery { get; }
 
     /// <summary>The raw path, without the query.</summary>
-    public ReadOnlySpan<char> Path { get; }
+    public ReadOnlySpan<char> Path => PathAndQuery[.._pathLength];
 
     /// <summary>The raw query, without the <c>?</c>; empty when absent.</summary>
-    public ReadOnlySpan<char> Query { get; }
+    public ReadOnlySpan<char> Query => _pathLength < PathAndQuery.Length ? PathAndQuery[(_pathLength + 1)..] : default;
 
     /// <summary>The request headers.</summary>
     public ReadOnlySpan<RequestHeader> Headers { get; }

@@ -92,6 +92,12 @@ public sealed class GatewayRoutingTable
     private readonly HostTiers<ListenerTable>[] _selectors;
     private readonly Dictionary<long, HostTiers<ListenerTable>>? _many;
 
+    // The first HTTP listener group, resolved once: most requests are plain HTTP to it, and when its listeners
+    // have no hostnames (one catch-all listener) the listener is known without looking at the Host.
+    private readonly int _httpPort = -1;
+    private readonly HostTiers<ListenerTable>? _http;
+    private readonly ListenerTable? _httpOnly;
+
     internal GatewayRoutingTable(ResourceKey gateway, Dictionary<(int Port, ListenerFamily Family), HostTiers<ListenerTable>> listeners)
     {
         Gateway = gateway;
@@ -100,6 +106,17 @@ public sealed class GatewayRoutingTable
         if (_keys.Length > 16)
         {
             _many = listeners.ToDictionary(p => Key(p.Key.Port, p.Key.Family), p => p.Value);
+        }
+
+        foreach (var ((port, family), selector) in listeners)
+        {
+            if (family == ListenerFamily.Http)
+            {
+                _httpPort = port;
+                _http = selector;
+                _httpOnly = selector.OnlyAny ? selector.Any : null;
+                break;
+            }
         }
     }
 
@@ -152,7 +169,13 @@ public sealed class GatewayRoutingTable
         if (request.Protocol == RequestProtocol.Http)
         {
             // The common case on a small frame; every other protocol takes the general path.
-            if (Selector(request.Port, ListenerFamily.Http)?.Best(request.Host) is { } lt)
+            if (request.Port == _httpPort && _httpOnly is { } only)
+            {
+                Matcher.MatchHttp(only, request, outcome);
+                return;
+            }
+
+            if ((request.Port == _httpPort ? _http : Selector(request.Port, ListenerFamily.Http))?.Best(request.Host) is { } lt)
             {
                 Matcher.MatchHttp(lt, request, outcome);
             }
