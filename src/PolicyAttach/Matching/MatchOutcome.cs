@@ -175,14 +175,25 @@ public sealed class MatchOutcome
     /// <summary>The HTTP hot path: everything comes from the candidate; the rule is not read.</summary>
     internal void SetMatched(ListenerResult listener, int listenerPort, in HttpCandidate candidate, in RequestView request)
     {
+        // A reused outcome often holds the same listener and prefix already: reading them is cheaper than the GC
+        // write barrier of storing a reference.
         IsMeshDefault = false;
-        Listener = listener;
+        if (!ReferenceEquals(Listener, listener))
+        {
+            Listener = listener;
+        }
+
         _grpc = false;
         _stream = false;
         _rule = candidate.Rule;
         RuleIndex = candidate.RuleIndex;
         MatchIndex = candidate.MatchIndex;
-        MatchedPrefix = candidate.PathType == PathMatchType.PathPrefix ? candidate.Path : null;
+        var prefix = candidate.PathType == PathMatchType.PathPrefix ? candidate.Path : null;
+        if (!ReferenceEquals(MatchedPrefix, prefix))
+        {
+            MatchedPrefix = prefix;
+        }
+
         ListenerPort = listenerPort;
         SetRuleKind(candidate.MayAnswerPreflight, request);
     }
@@ -211,7 +222,11 @@ public sealed class MatchOutcome
     private void Reset(ListenerResult? listener, bool grpc, bool stream)
     {
         IsMeshDefault = false;
-        Listener = listener;
+        if (!ReferenceEquals(Listener, listener))
+        {
+            Listener = listener;
+        }
+
         _rule = null;
         _lazy = false;
         _grpc = grpc;

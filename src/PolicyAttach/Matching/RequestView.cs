@@ -194,8 +194,11 @@ public readonly ref struct RequestView
             return authority;
         }
 
-        var bracket = authority.LastIndexOf(']');
-        if (bracket > colon || (bracket < 0 && authority[..colon].Contains(':')))
+        // Only digits follow the colon, so a ']' can only precede it: a colon before it without a ']' is an
+        // unbracketed IPv6 literal, kept whole. One scan finds either (most hosts have neither).
+        var head = authority[..colon];
+        var first = head.IndexOfAny(':', ']');
+        if (first >= 0 && head[first] == ':' && !head[first..].Contains(']'))
         {
             return authority;
         }

@@ -439,21 +439,24 @@ internal static class Matcher
     {
         // Consecutive candidates often share a path (one route's matches differing in method, headers or query):
         // a path that matched is not compared again (paths are interned, so equal paths are the same string).
+        // A path that did not match is likewise not compared again.
         var path = request.Path;
-        string? matchedPath = null;
-        var matchedType = PathMatchType.Exact;
+        string? lastPath = null;
+        var lastType = PathMatchType.Exact;
+        var lastMatched = false;
         for (var i = 0; i < candidates.Length; i++)
         {
             ref readonly var c = ref candidates[i];
-            if (c.Path is null || !ReferenceEquals(c.Path, matchedPath) || c.PathType != matchedType)
+            if (c.Path is null || !ReferenceEquals(c.Path, lastPath) || c.PathType != lastType)
             {
-                if (!c.PathMatches(path))
-                {
-                    continue;
-                }
+                lastMatched = c.PathMatches(path);
+                lastPath = c.Path;
+                lastType = c.PathType;
+            }
 
-                matchedPath = c.Path;
-                matchedType = c.PathType;
+            if (!lastMatched)
+            {
+                continue;
             }
 
             if (c.RestMatches(request))
