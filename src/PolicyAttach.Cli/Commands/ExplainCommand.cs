@@ -47,18 +47,12 @@ internal sealed class ExplainCommand : ICommand
             return context.UsageError(error!, Name);
         }
 
-        if (args.Positionals.Count < 2)
+        if (!TargetResolver.TrySplit(args.Positionals, out var paths, out var target, out error))
         {
-            return context.UsageError("give PATH... and the object, such as httproute/default/foo", Name);
+            return context.UsageError(error!, Name);
         }
 
-        var target = args.Positionals[^1];
-        if (!TargetResolver.LooksLikeTarget(target))
-        {
-            return context.UsageError($"the last argument '{target}' is not KIND/NAMESPACE/NAME (or KIND/NAME for a cluster-scoped object)", Name);
-        }
-
-        if (!Workspace.TryLoadFor(args.Positionals[..^1], args, context, profile, out var workspace, out var controllers, out error)
+        if (!Workspace.TryLoadFor(paths, args, context, profile, out var workspace, out var controllers, out error)
             || !TargetResolver.TryResolve(workspace.Snapshot, target, out var found, out error))
         {
             return context.UsageError(error!, Name);

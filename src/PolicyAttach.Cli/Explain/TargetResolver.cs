@@ -19,6 +19,34 @@ internal static class TargetResolver
         return parts.Length is 2 or 3 && parts.All(p => p.Length > 0);
     }
 
+    /// <summary>Splits <c>PATH... KIND/NAMESPACE/NAME</c>: the last argument names the object, the others are paths.</summary>
+    /// <param name="positionals">The positional arguments.</param>
+    /// <param name="paths">The paths.</param>
+    /// <param name="target">The object as typed.</param>
+    /// <param name="error">The usage error.</param>
+    /// <returns>Whether there are paths and a well-formed target.</returns>
+    public static bool TrySplit(IReadOnlyList<string> positionals, out IReadOnlyList<string> paths, out string target, out string? error)
+    {
+        paths = [];
+        target = string.Empty;
+        error = null;
+        if (positionals.Count < 2)
+        {
+            error = "give PATH... and the object, such as httproute/default/foo";
+            return false;
+        }
+
+        target = positionals[^1];
+        if (!LooksLikeTarget(target))
+        {
+            error = $"the last argument '{target}' is not KIND/NAMESPACE/NAME (or KIND/NAME for a cluster-scoped object)";
+            return false;
+        }
+
+        paths = positionals.Take(positionals.Count - 1).ToList();
+        return true;
+    }
+
     /// <summary>Finds the object.</summary>
     /// <param name="snapshot">The input.</param>
     /// <param name="target">The target as typed.</param>

@@ -381,6 +381,12 @@ internal sealed class PolicyRun
             }
         }
 
+        // Below the listeners only policies could change the state; without any, every route context is its listener's.
+        if (_byNode.Count == 0)
+        {
+            return;
+        }
+
         var seen = new HashSet<(FoldState, ResourceKey)>();
         foreach (var route in _binding.Routes)
         {
@@ -442,13 +448,9 @@ internal sealed class PolicyRun
     private static KindState FoldKind(KindState? above, List<Attachment> level)
     {
         var definition = level[0].Definition;
-        var keys = definition.MergeKeys;
         FieldTree? defaults = above?.Defaults;
         var patch = definition.Strategy is MergeStrategy.Patch or MergeStrategy.KeyedPatch;
-        if (definition.Strategy == MergeStrategy.KeyedPatch || definition.Strategy == MergeStrategy.Patch)
-        {
-            keys = definition.Strategy == MergeStrategy.KeyedPatch ? keys : StringMap.Empty;
-        }
+        var keys = definition.Strategy == MergeStrategy.KeyedPatch ? definition.MergeKeys : StringMap.Empty;
 
         // Overrides: the established one wins, so it is applied last: the levels above after this one, and at this
         // level the oldest after the newer ones. Kept highest first.

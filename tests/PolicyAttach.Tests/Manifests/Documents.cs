@@ -18,8 +18,9 @@ internal static class Documents
         where T : KubeObject
     {
         var result = Read(json);
-        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
-        return Assert.IsType<T>(result.Resource);
+        var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => $"{d.Path}: {d.Message}").ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        return Assert.IsAssignableFrom<T>(result.Resource);
     }
 
     public static Diagnostic ReadInvalid(string json, string code)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
+using static PolicyAttach.Tests.Manifests.Documents;
 using static PolicyAttach.Tests.Model.RouteTestSupport;
 
 namespace PolicyAttach.Tests.Model;

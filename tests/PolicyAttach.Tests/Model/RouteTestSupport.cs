@@ -1,26 +1,12 @@
-using System.Text.Json;
 using PolicyAttach.Diagnostics;
-using PolicyAttach.Manifests;
+
+using static PolicyAttach.Tests.Manifests.Documents;
 
 namespace PolicyAttach.Tests.Model;
 
+/// <summary>Route documents for the reader tests; reading goes through <see cref="Manifests.Documents"/>.</summary>
 internal static class RouteTestSupport
 {
-    public static ManifestReadResult Read(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        return ManifestReader.Read(doc.RootElement);
-    }
-
-    public static T ReadValid<T>(string json)
-        where T : class
-    {
-        var result = Read(json);
-        var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => $"{d.Path}: {d.Message}").ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
-        return Assert.IsAssignableFrom<T>(result.Resource);
-    }
-
     /// <summary>A route document: spec is the JSON text of the spec object.</summary>
     public static string Route(string kind, string spec, string apiVersion = "gateway.networking.k8s.io/v1")
         => $$"""{"apiVersion":"{{apiVersion}}","kind":"{{kind}}","metadata":{"name":"r","namespace":"ns"},"spec":{{spec}}}""";

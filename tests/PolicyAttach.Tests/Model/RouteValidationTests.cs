@@ -1,3 +1,4 @@
+using static PolicyAttach.Tests.Manifests.Documents;
 using static PolicyAttach.Tests.Model.RouteTestSupport;
 
 namespace PolicyAttach.Tests.Model;
