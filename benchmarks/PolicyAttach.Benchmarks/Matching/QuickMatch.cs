@@ -49,7 +49,8 @@ public static class QuickMatch
             {
                 foreach (var r in requests)
                 {
-                    table.Match(new RequestView(RequestProtocol.Http, 80, r.Method, r.Host, r.PathAndQuery, r.Headers), outcome);
+                    var view = new RequestView(RequestProtocol.Http, 80, r.Method, r.Host, r.PathAndQuery, r.Headers);
+                    table.Match(view, outcome);
                 }
 
                 n += requests.Length;

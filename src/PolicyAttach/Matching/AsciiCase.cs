@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 
 namespace PolicyAttach.Matching;
 
-/// <summary>ASCII case-insensitive comparison against keys lower-cased when the tables were compiled.</summary>
+/// <summary>
+/// Short comparisons of the hot path: ASCII case-insensitive comparison against keys lower-cased when the tables were
+/// compiled, and ordinal prefix comparison.
+/// </summary>
 internal static class AsciiCase
 {
     /// <summary>The lower-case form of an all-ASCII name, or null when it has another character.</summary>
@@ -35,21 +38,38 @@ internal static class AsciiCase
 
     /// <summary>
     /// Whether the ASCII <paramref name="key"/> equals the ASCII lower-case <paramref name="lower"/> under
-    /// ordinal-ignore-case (for ASCII: after mapping <c>A</c>–<c>Z</c> to lower case), four characters per step.
-    /// The caller ensures <paramref name="key"/> is ASCII (see <see cref="EqualsIgnoreCase"/> otherwise).
+    /// ordinal-ignore-case (for ASCII: after mapping <c>A</c>–<c>Z</c> to lower case), four characters per step;
+    /// the last step compares the last four characters, overlapping the step before when the length is not a
+    /// multiple of four. The caller ensures <paramref name="key"/> is ASCII (see <see cref="EqualsIgnoreCase"/>
+    /// otherwise).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool EqualsLower(ReadOnlySpan<char> key, string lower)
     {
-        if (key.Length != lower.Length)
+        var length = key.Length;
+        if (length != lower.Length)
         {
             return false;
         }
 
+        if (length < 4)
+        {
+            for (var i = 0; i < length; i++)
+            {
+                var c = key[i];
+                if ((c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c) != lower[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         ref var a = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(key));
         ref var b = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(lower.AsSpan()));
-        var i = 0;
-        for (; i + 4 <= key.Length; i += 4)
+        var last = length - 4;
+        for (var i = 0; i < last; i += 4)
         {
             if (ToLower(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i * 2))) != Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i * 2)))
             {
@@ -57,16 +77,47 @@ internal static class AsciiCase
             }
         }
 
-        for (; i < key.Length; i++)
+        return ToLower(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, last * 2))) == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, last * 2));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> starts with <paramref name="prefix"/> (ordinal) when it is at least as long;
+    /// compares four characters per step without a call, for the short literals of route matches.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StartsWithOrdinal(ReadOnlySpan<char> value, string prefix)
+    {
+        var length = prefix.Length;
+        if (value.Length < length)
         {
-            var c = key[i];
-            if ((c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c) != lower[i])
+            return false;
+        }
+
+        if (length < 4)
+        {
+            for (var i = 0; i < length; i++)
+            {
+                if (value[i] != prefix[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        ref var a = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(value));
+        ref var b = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(prefix.AsSpan()));
+        var last = length - 4;
+        for (var i = 0; i < last; i += 4)
+        {
+            if (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i * 2)) != Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i * 2)))
             {
                 return false;
             }
         }
 
-        return true;
+        return Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, last * 2)) == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, last * 2));
     }
 
     /// <summary>

@@ -217,37 +217,50 @@ internal sealed class HostMap<TValue>
     /// <summary>
     /// A hash equal for strings equal under ASCII case-insensitivity: every character is or-ed with 0x20 (which
     /// maps both cases of a letter to the lower case and changes no other character's equality class, as a hash
-    /// may), read four characters per step. False when <paramref name="key"/> is not all ASCII.
+    /// may), read four characters per step; the last step reads the last four characters, overlapping the one
+    /// before when the length is not a multiple of four. Each step's multiply is independent of the others and only
+    /// a rotate and an exclusive-or chain them, so the steps overlap in the processor. False when
+    /// <paramref name="key"/> is not all ASCII.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool AsciiHash(ReadOnlySpan<char> key, out uint hash)
     {
         const ulong Fold = 0x0020_0020_0020_0020UL;
         const ulong NonAscii = 0xFF80_FF80_FF80_FF80UL;
-        var h = (ulong)key.Length * 0x9E37_79B9_7F4A_7C15UL;
-        ulong seen = 0;
+        const ulong Multiplier = 0x9E37_79B9_7F4A_7C15UL;
+        var length = key.Length;
+        var h = (ulong)length * 0xC2B2_AE3D_27D4_EB4FUL;
+        ulong seen;
         ref var start = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(key));
-        var i = 0;
-        for (; i + 4 <= key.Length; i += 4)
+        if (length >= 4)
         {
-            var chunk = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i * 2));
-            seen |= chunk;
-            h = BitOperations.RotateLeft((h ^ (chunk | Fold)) * 0x9E37_79B9_7F4A_7C15UL, 29);
-        }
-
-        if (i < key.Length)
-        {
-            ulong tail = 0;
-            for (var shift = 0; i < key.Length; i++, shift += 16)
+            seen = 0;
+            var last = length - 4;
+            for (var i = 0; i < last; i += 4)
             {
-                tail |= (ulong)key[i] << shift;
+                var chunk = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i * 2));
+                seen |= chunk;
+                h = BitOperations.RotateLeft(h, 23) ^ ((chunk | Fold) * Multiplier);
             }
 
+            var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, last * 2));
             seen |= tail;
-            h = BitOperations.RotateLeft((h ^ (tail | Fold)) * 0x9E37_79B9_7F4A_7C15UL, 29);
+            h = BitOperations.RotateLeft(h, 23) ^ ((tail | Fold) * Multiplier);
+        }
+        else
+        {
+            ulong tail = 0;
+            for (var i = 0; i < length; i++)
+            {
+                tail |= (ulong)key[i] << (i * 16);
+            }
+
+            seen = tail;
+            h ^= (tail | Fold) * Multiplier;
         }
 
-        h *= 0xC2B2_AE3D_27D4_EB4FUL;
+        h ^= h >> 29;
+        h *= Multiplier;
         hash = (uint)(h >> 32);
         return (seen & NonAscii) == 0;
     }
@@ -319,14 +332,20 @@ internal sealed class HostTiers<TValue>
                 return null;
             }
 
-            var dot = host[(from + 1)..].IndexOf('.');
-            if (dot < 0)
+            // The next dot; hostnames are short, so a plain loop beats a vectorized search's setup.
+            var next = from + 1;
+            while (next < host.Length && host[next] != '.')
+            {
+                next++;
+            }
+
+            if (next == host.Length)
             {
                 from = host.Length;
                 return null;
             }
 
-            from += dot + 1;
+            from = next;
             if (from == 0)
             {
                 // A leading dot: not a label boundary after a label.

@@ -188,7 +188,7 @@ public sealed class MatchOutcome
         _rule = candidate.Rule;
         RuleIndex = candidate.RuleIndex;
         MatchIndex = candidate.MatchIndex;
-        var prefix = candidate.PathType == PathMatchType.PathPrefix ? candidate.Path : null;
+        var prefix = candidate.Prefix;
         if (!ReferenceEquals(MatchedPrefix, prefix))
         {
             MatchedPrefix = prefix;

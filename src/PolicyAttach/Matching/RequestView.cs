@@ -34,7 +34,9 @@ public readonly record struct RequestHeader(string Name, string Value);
 /// A request or connection as the matcher sees it: spans over caller-owned text, so building one allocates
 /// nothing. The Host used for matching is the authority with any port stripped (spec digest §4.3,
 /// <see href="https://gateway-api.sigs.k8s.io/reference/spec/#hostname">Hostname</see>); the path used for
-/// matching is the raw path before <c>?</c>, without percent-decoding.
+/// matching is the raw path before <c>?</c>, without percent-decoding. On the hot path, build the view in a local and
+/// pass it (<c>var view = new RequestView(...); table.Match(view, outcome);</c>): a <c>new</c> expression written as
+/// the argument makes the JIT copy the whole view once more.
 /// </summary>
 public readonly ref struct RequestView
 {
@@ -54,17 +56,9 @@ public readonly ref struct RequestView
         Authority = authority;
         _hostLength = StripPort(authority).Length;
         PathAndQuery = pathAndQuery;
-        var q = pathAndQuery.IndexOf('?');
+        var q = ShortSpan.IndexOf(pathAndQuery, '?');
         _pathLength = q < 0 ? pathAndQuery.Length : q;
         Headers = headers;
-        Scheme = protocol is RequestProtocol.Https or RequestProtocol.Tls ? "https" : "http";
-        if (protocol == RequestProtocol.Grpc && _pathLength > 1)
-        {
-            var rest = pathAndQuery[1.._pathLength];
-            var slash = rest.IndexOf('/');
-            GrpcService = slash < 0 ? rest : rest[..slash];
-            GrpcMethod = slash < 0 ? default : rest[(slash + 1)..];
-        }
     }
 
     /// <summary>The protocol.</summary>
@@ -98,17 +92,76 @@ public readonly ref struct RequestView
     /// <summary>The request headers.</summary>
     public ReadOnlySpan<RequestHeader> Headers { get; }
 
-    /// <summary>The scheme, <c>http</c> or <c>https</c>; defaults from the protocol (gRPC with an SNI: set it to <c>https</c>).</summary>
-    public ReadOnlySpan<char> Scheme { get; init; }
+    /// <summary>
+    /// The scheme, <c>http</c> or <c>https</c>; defaults from the protocol (gRPC with an SNI: set it to <c>https</c>).
+    /// Any value other than <c>https</c> (ASCII case-insensitive) is taken as <c>http</c>.
+    /// </summary>
+    public ReadOnlySpan<char> Scheme
+    {
+        get => (_scheme == SchemeDefault ? Protocol is RequestProtocol.Https or RequestProtocol.Tls : _scheme == SchemeHttps) ? "https" : "http";
+        init => _scheme = value.Equals("https", StringComparison.OrdinalIgnoreCase) ? SchemeHttps : SchemeHttp;
+    }
+
+    private const byte SchemeDefault = 0;
+    private const byte SchemeHttp = 1;
+    private const byte SchemeHttps = 2;
+
+    // Set only through Scheme's init accessor; by default the protocol decides.
+    private readonly byte _scheme;
+
+    // Set when GrpcService or GrpcMethod is given; otherwise both are read from the path.
+    private readonly bool _grpcGiven;
+    private readonly ReadOnlySpan<char> _grpcService;
+    private readonly ReadOnlySpan<char> _grpcMethod;
 
     /// <summary>The TLS ClientHello server name, for HTTPS, TLS and gRPC over TLS; empty when absent (the Host is used).</summary>
     public ReadOnlySpan<char> Sni { get; init; }
 
-    /// <summary>The gRPC service; by default the first element of the path <c>/{service}/{method}</c>.</summary>
-    public ReadOnlySpan<char> GrpcService { get; init; }
+    /// <summary>
+    /// The gRPC service; for gRPC requests by default the first element of the path <c>/{service}/{method}</c>.
+    /// Setting it or <see cref="GrpcMethod"/> replaces both defaults.
+    /// </summary>
+    public ReadOnlySpan<char> GrpcService
+    {
+        get => _grpcGiven ? _grpcService : GrpcPart(method: false);
+        init
+        {
+            _grpcService = value;
+            if (!_grpcGiven)
+            {
+                _grpcMethod = GrpcPart(method: true);
+                _grpcGiven = true;
+            }
+        }
+    }
 
-    /// <summary>The gRPC method; by default the second element of the path.</summary>
-    public ReadOnlySpan<char> GrpcMethod { get; init; }
+    /// <summary>The gRPC method; for gRPC requests by default the second element of the path.</summary>
+    public ReadOnlySpan<char> GrpcMethod
+    {
+        get => _grpcGiven ? _grpcMethod : GrpcPart(method: true);
+        init
+        {
+            _grpcMethod = value;
+            if (!_grpcGiven)
+            {
+                _grpcService = GrpcPart(method: false);
+                _grpcGiven = true;
+            }
+        }
+    }
+
+    /// <summary>The service or method element of a gRPC path <c>/{service}/{method}</c>; empty for other protocols.</summary>
+    private ReadOnlySpan<char> GrpcPart(bool method)
+    {
+        if (Protocol != RequestProtocol.Grpc || _pathLength <= 1)
+        {
+            return default;
+        }
+
+        var rest = PathAndQuery[1.._pathLength];
+        var slash = rest.IndexOf('/');
+        return method ? (slash < 0 ? default : rest[(slash + 1)..]) : (slash < 0 ? rest : rest[..slash]);
+    }
 
     /// <summary>For mesh (GAMMA) requests, the namespace of the calling client; it selects consumer routes.</summary>
     public ReadOnlySpan<char> ClientNamespace { get; init; }
@@ -158,23 +211,74 @@ public readonly ref struct RequestView
     /// <returns>Whether the parameter is present.</returns>
     public bool TryGetQueryParameter(ReadOnlySpan<char> name, out ReadOnlySpan<char> value)
     {
-        var rest = Query;
-        while (!rest.IsEmpty)
+        // One pass over the (short) query: each '&'-separated pair, its key ending at the first '='.
+        var query = Query;
+        var start = 0;
+        while (start < query.Length)
         {
-            var amp = rest.IndexOf('&');
-            var pair = amp < 0 ? rest : rest[..amp];
-            rest = amp < 0 ? default : rest[(amp + 1)..];
-            var eq = pair.IndexOf('=');
-            var key = eq < 0 ? pair : pair[..eq];
-            if (key.SequenceEqual(name))
+            var end = start;
+            var eq = -1;
+            while (end < query.Length && query[end] != '&')
             {
-                value = eq < 0 ? default : pair[(eq + 1)..];
+                if (eq < 0 && query[end] == '=')
+                {
+                    eq = end;
+                }
+
+                end++;
+            }
+
+            var keyEnd = eq < 0 ? end : eq;
+            if (keyEnd - start == name.Length && query[start..keyEnd].SequenceEqual(name))
+            {
+                value = eq < 0 ? default : query[(eq + 1)..end];
                 return true;
             }
+
+            start = end + 1;
         }
 
         value = default;
         return false;
+    }
+
+    /// <summary>
+    /// <see cref="TryGetQueryParameter"/> for a non-empty name without <c>=</c> or <c>&amp;</c>: such a name is the key
+    /// of a pair exactly when the pair starts with it and the name is followed by <c>=</c>, <c>&amp;</c> or the end, so
+    /// each pair is checked where it starts, without splitting it.
+    /// </summary>
+    internal bool TryGetSimpleQueryParameter(string name, out ReadOnlySpan<char> value)
+    {
+        var rest = Query;
+        var length = name.Length;
+        while (true)
+        {
+            if (AsciiCase.StartsWithOrdinal(rest, name))
+            {
+                if (rest.Length == length || rest[length] == '&')
+                {
+                    value = default;
+                    return true;
+                }
+
+                if (rest[length] == '=')
+                {
+                    var tail = rest[(length + 1)..];
+                    var amp = ShortSpan.IndexOf(tail, '&');
+                    value = amp < 0 ? tail : tail[..amp];
+                    return true;
+                }
+            }
+
+            var next = ShortSpan.IndexOf(rest, '&');
+            if (next < 0)
+            {
+                value = default;
+                return false;
+            }
+
+            rest = rest[(next + 1)..];
+        }
     }
 
     /// <summary>The authority without a trailing <c>:port</c> (IPv6 literals in brackets are kept whole).</summary>
@@ -197,12 +301,7 @@ public readonly ref struct RequestView
         // Only digits follow the colon, so a ']' can only precede it: a colon before it without a ']' is an
         // unbracketed IPv6 literal, kept whole. One scan finds either (most hosts have neither).
         var head = authority[..colon];
-        var first = head.IndexOfAny(':', ']');
-        if (first >= 0 && head[first] == ':' && !head[first..].Contains(']'))
-        {
-            return authority;
-        }
-
-        return authority[..colon];
+        var first = ShortSpan.IndexOfAny(head, ':', ']');
+        return first >= 0 && head[first] == ':' && !head[first..].Contains(']') ? authority : head;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
@@ -250,11 +251,62 @@ internal sealed class TableCompiler
         {
             if (seen.Add(name))
             {
-                result.Add(new ValueCondition(Intern(name), Intern(value), type == StringMatchType.RegularExpression ? Pattern(value) : null));
+                result.Add(Condition(name, value, type == StringMatchType.RegularExpression));
             }
         }
 
-        return [.. result];
+        return Conditions(result);
+    }
+
+    // Conditions and condition lists, interned like strings: keyed by their interned parts, compared by reference.
+    private readonly Dictionary<(string Name, string Value, bool Regex), ValueCondition> _conditions = [];
+    private readonly Dictionary<string, ValueCondition[]> _conditionLists = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string? Method, ValueCondition[]? Headers, ValueCondition[]? Queries), RestCondition> _rests = [];
+    private readonly Dictionary<ValueCondition, int> _conditionIds = new(ReferenceEqualityComparer.Instance);
+
+    private ValueCondition Condition(string name, string value, bool regex)
+    {
+        var key = (Intern(name), Intern(value), regex);
+        if (!_conditions.TryGetValue(key, out var condition))
+        {
+            _conditions[key] = condition = new ValueCondition(key.Item1, key.Item2, regex ? Pattern(value) : null);
+            _conditionIds[condition] = _conditionIds.Count;
+        }
+
+        return condition;
+    }
+
+    private ValueCondition[] Conditions(List<ValueCondition> list)
+    {
+        if (list.Count == 0)
+        {
+            return [];
+        }
+
+        var key = string.Join(",", list.Select(c => _conditionIds[c].ToString(CultureInfo.InvariantCulture)));
+        if (!_conditionLists.TryGetValue(key, out var shared))
+        {
+            _conditionLists[key] = shared = [.. list];
+        }
+
+        return shared;
+    }
+
+    /// <summary>The shared predicates after the path of an entry; null when it has none.</summary>
+    private RestCondition? Rest(HttpEntry entry)
+    {
+        var key = (entry.Method, entry.Headers.Length > 0 ? entry.Headers : null, entry.Queries.Length > 0 ? entry.Queries : null);
+        if (key.Method is null && key.Item2 is null && key.Item3 is null)
+        {
+            return null;
+        }
+
+        if (!_rests.TryGetValue(key, out var rest))
+        {
+            _rests[key] = rest = new RestCondition(key.Method, key.Item2, key.Item3);
+        }
+
+        return rest;
     }
 
     public Dictionary<ResourceKey, GatewayRoutingTable> BuildGateways()
@@ -374,7 +426,7 @@ internal sealed class TableCompiler
 
     private void Fill(ListenerTable table)
     {
-        table.Http = Tiers(table.Attached, _http, e => e.Rank)?.Map(HttpCandidate.From);
+        table.Http = Tiers(table.Attached, _http, e => e.Rank)?.Map(entries => Array.ConvertAll(entries, e => new HttpCandidate(e, Rest(e))));
         table.Grpc = Tiers(table.Attached, _grpc, e => e.Rank);
         table.Tls = Tiers(table.Attached.Where(a => a.Route.Route is TlsRoute).ToList(), _stream.ToDictionary(p => p.Key, p => new List<StreamEntry> { p.Value }), e => e.Rank);
         table.Stream = table.Attached.Where(a => a.Route.Route is TcpRoute or UdpRoute && _stream.ContainsKey(a.Route))
