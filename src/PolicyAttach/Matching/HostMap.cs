@@ -1,14 +1,18 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace PolicyAttach.Matching;
 
 /// <summary>
 /// A read-only map from hostnames (compared ordinal-ignore-case, as DNS names are) to values, looked up with a
-/// span so that matching allocates nothing. When every key is ASCII (hostnames are, by RFC 1123) an ASCII lookup
-/// goes through an open-addressing table keyed by a case-folded hash read four characters at a time, after a
-/// check of the key lengths present; any other lookup takes the general path: on .NET 9+ a
+/// span so that matching allocates nothing. When every key is ASCII (hostnames are, by RFC 1123) and the processor
+/// has 128-bit vectors, an ASCII lookup goes through an open-addressing table after a check of the key lengths
+/// present: the key is packed into four words (the lower-case bytes of its first and last sixteen characters, which
+/// are all of it up to 32 characters), hashed from them, and compared with the words held in the slot, so that a
+/// lookup reads one slot and no key string (longer keys are compared in full too). Any other lookup takes the general
+/// path: on .NET 9+ a
 /// <see cref="Dictionary{TKey, TValue}"/> read through its alternate span lookup, on .NET 8 buckets keyed by a
 /// precomputed case-insensitive hash. Both paths compare with <see cref="StringComparison.OrdinalIgnoreCase"/>.
 /// </summary>
@@ -22,13 +26,19 @@ internal sealed class HostMap<TValue>
     // Bit min(length, 63) is set when some key has that length.
     private readonly ulong _lengths;
 
-    // The key and value live in the slot: a lookup touches the slot and the key's characters, nothing else.
-    private readonly struct Slot(uint hash, string key, TValue value)
+    // The packed key, its length and the value live in the slot: a lookup reads the slot and nothing else (keys over
+    // 32 characters are also compared with Key).
+    private readonly struct Slot(in PackedKey packed, uint hash, int length, string key, TValue value)
     {
+        public readonly PackedKey Packed = packed;
+
         public readonly uint Hash = hash;
 
-        /// <summary>The key in lower case (ASCII); null for an empty slot.</summary>
-        public readonly string? Key = key;
+        /// <summary>The key's length plus one; 0 for an empty slot.</summary>
+        public readonly int LengthPlusOne = length + 1;
+
+        /// <summary>The key in lower case (ASCII).</summary>
+        public readonly string Key = key;
 
         public readonly TValue Value = value;
     }
@@ -137,26 +147,29 @@ internal sealed class HostMap<TValue>
 
         if (_slots is { } slots)
         {
-            if ((_lengths & LengthBit(key.Length)) == 0)
+            var length = key.Length;
+            if ((_lengths & LengthBit(length)) == 0)
             {
                 value = default!;
                 return false;
             }
 
-            if (AsciiHash(key, out var hash))
+            if (PackedKey.TryPack(key, out var packed))
             {
+                var hash = packed.Hash(key);
                 var mask = _mask;
                 var i = (int)(hash & (uint)mask);
                 while (true)
                 {
                     ref readonly var slot = ref slots[i];
-                    if (slot.Key is null)
+                    if (slot.LengthPlusOne == 0)
                     {
                         value = default!;
                         return false;
                     }
 
-                    if (slot.Hash == hash && AsciiCase.EqualsLower(key, slot.Key))
+                    if (slot.Hash == hash && slot.LengthPlusOne == length + 1 && slot.Packed.Equals(packed)
+                        && (length <= PackedKey.MaxLength || AsciiCase.EqualsLower(key, slot.Key)))
                     {
                         value = slot.Value;
                         return true;
@@ -175,13 +188,18 @@ internal sealed class HostMap<TValue>
 
     private static (Slot[]? Slots, int Mask, ulong Lengths) BuildAscii(Dictionary<string, TValue> map)
     {
+        if (!PackedKey.IsSupported)
+        {
+            return (null, 0, 0);
+        }
+
         var keys = new string[map.Count];
         var values = new TValue[map.Count];
         ulong lengths = 0;
         var n = 0;
         foreach (var (key, value) in map)
         {
-            if (!AsciiHash(key, out _))
+            if (!PackedKey.TryPack(key, out _))
             {
                 return (null, 0, 0);
             }
@@ -201,69 +219,153 @@ internal sealed class HostMap<TValue>
         var slots = new Slot[capacity];
         for (var k = 0; k < n; k++)
         {
-            AsciiHash(keys[k], out var hash);
+            var lower = keys[k].ToLowerInvariant();
+            PackedKey.TryPack(lower, out var packed);
+            var hash = packed.Hash(lower);
             var i = (int)(hash & (uint)(capacity - 1));
-            while (slots[i].Key is not null)
+            while (slots[i].LengthPlusOne != 0)
             {
                 i = (i + 1) & (capacity - 1);
             }
 
-            slots[i] = new Slot(hash, keys[k].ToLowerInvariant(), values[k]);
+            slots[i] = new Slot(packed, hash, lower.Length, lower, values[k]);
         }
 
         return (slots, capacity - 1, lengths);
     }
+}
 
-    /// <summary>
-    /// A hash equal for strings equal under ASCII case-insensitivity: every character is or-ed with 0x20 (which
-    /// maps both cases of a letter to the lower case and changes no other character's equality class, as a hash
-    /// may), read four characters per step; the last step reads the last four characters, overlapping the one
-    /// before when the length is not a multiple of four. Each step's multiply is independent of the others and only
-    /// a rotate and an exclusive-or chain them, so the steps overlap in the processor. False when
-    /// <paramref name="key"/> is not all ASCII.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool AsciiHash(ReadOnlySpan<char> key, out uint hash)
+/// <summary>
+/// An ASCII hostname packed for comparison without its string: the lower-case bytes of its first and last sixteen
+/// characters (of its first and last eight when it has sixteen or fewer; all of it when it has fewer than eight), read
+/// eight characters per vector step. Up to <see cref="MaxLength"/> characters, equal packed keys of equal length are
+/// equal under ASCII case-insensitivity; longer keys must be compared in full as well.
+/// </summary>
+internal readonly struct PackedKey
+{
+    /// <summary>The longest key the packed words hold entirely.</summary>
+    public const int MaxLength = 32;
+
+    private readonly ulong _a;
+    private readonly ulong _b;
+    private readonly ulong _c;
+    private readonly ulong _d;
+
+    private PackedKey(ulong a, ulong b, ulong c, ulong d)
     {
-        const ulong Fold = 0x0020_0020_0020_0020UL;
-        const ulong NonAscii = 0xFF80_FF80_FF80_FF80UL;
-        const ulong Multiplier = 0x9E37_79B9_7F4A_7C15UL;
-        var length = key.Length;
-        var h = (ulong)length * 0xC2B2_AE3D_27D4_EB4FUL;
-        ulong seen;
-        ref var start = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(key));
-        if (length >= 4)
-        {
-            seen = 0;
-            var last = length - 4;
-            for (var i = 0; i < last; i += 4)
-            {
-                var chunk = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i * 2));
-                seen |= chunk;
-                h = BitOperations.RotateLeft(h, 23) ^ ((chunk | Fold) * Multiplier);
-            }
+        _a = a;
+        _b = b;
+        _c = c;
+        _d = d;
+    }
 
-            var tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, last * 2));
-            seen |= tail;
-            h = BitOperations.RotateLeft(h, 23) ^ ((tail | Fold) * Multiplier);
-        }
-        else
+    /// <summary>Whether keys of eight characters or more can be packed here (the processor has 128-bit vectors).</summary>
+    public static bool IsSupported => Vector128.IsHardwareAccelerated;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Equals(in PackedKey other) => ((_a ^ other._a) | (_b ^ other._b) | (_c ^ other._c) | (_d ^ other._d)) == 0;
+
+    /// <summary>Packs <paramref name="key"/>; false when a character is not ASCII (or vectors are not supported).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryPack(ReadOnlySpan<char> key, out PackedKey packed)
+    {
+        var length = key.Length;
+        if (length < Vector128<ushort>.Count)
         {
-            ulong tail = 0;
+            ulong word = 0;
             for (var i = 0; i < length; i++)
             {
-                tail |= (ulong)key[i] << (i * 16);
+                var c = key[i];
+                if (c >= 0x80)
+                {
+                    packed = default;
+                    return false;
+                }
+
+                word |= (ulong)(c is >= 'A' and <= 'Z' ? c | 0x20 : c) << (i * 8);
             }
 
-            seen = tail;
-            h ^= (tail | Fold) * Multiplier;
+            packed = new PackedKey(word, 0, 0, 0);
+            return true;
+        }
+
+        if (!Vector128.IsHardwareAccelerated)
+        {
+            packed = default;
+            return false;
+        }
+
+        ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(key));
+        var ascii = Vector128.Create((ushort)0x7F);
+        var v0 = Vector128.LoadUnsafe(ref start);
+        if (length <= 16)
+        {
+            var v1 = Vector128.LoadUnsafe(ref start, (nuint)(length - 8));
+            if (Vector128.GreaterThanAny(v0 | v1, ascii))
+            {
+                packed = default;
+                return false;
+            }
+
+            var bytes = Lower(Vector128.Narrow(v0, v1)).AsUInt64();
+            packed = new PackedKey(bytes.GetElement(0), bytes.GetElement(1), 0, 0);
+            return true;
+        }
+
+        var w1 = Vector128.LoadUnsafe(ref start, 8);
+        var w2 = Vector128.LoadUnsafe(ref start, (nuint)(length - 16));
+        var w3 = Vector128.LoadUnsafe(ref start, (nuint)(length - 8));
+        if (Vector128.GreaterThanAny(v0 | w1 | w2 | w3, ascii))
+        {
+            packed = default;
+            return false;
+        }
+
+        var first = Lower(Vector128.Narrow(v0, w1)).AsUInt64();
+        var last = Lower(Vector128.Narrow(w2, w3)).AsUInt64();
+        packed = new PackedKey(first.GetElement(0), first.GetElement(1), last.GetElement(0), last.GetElement(1));
+        return true;
+    }
+
+    /// <summary>
+    /// A hash of the packed words and the length; for keys longer than <see cref="MaxLength"/>, of every character
+    /// too (their middle is not in the words). The four multiplies are independent of each other.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint Hash(ReadOnlySpan<char> key)
+    {
+        var h = ((ulong)key.Length * 0xC2B2_AE3D_27D4_EB4FUL)
+            ^ (_a * 0x9E37_79B9_7F4A_7C15UL)
+            ^ BitOperations.RotateLeft(_b * 0xBF58_476D_1CE4_E5B9UL, 21)
+            ^ BitOperations.RotateLeft(_c * 0x94D0_49BB_1331_11EBUL, 42)
+            ^ BitOperations.RotateLeft(_d * 0xD6E8_FEB8_6659_FD93UL, 11);
+        if (key.Length > MaxLength)
+        {
+            h ^= LongKeyHash(key);
         }
 
         h ^= h >> 29;
-        h *= Multiplier;
-        hash = (uint)(h >> 32);
-        return (seen & NonAscii) == 0;
+        h *= 0x9E37_79B9_7F4A_7C15UL;
+        return (uint)(h >> 32);
     }
+
+    /// <summary>Every character of a long key, case-folded (or-ed with 0x20, which keeps letters of both cases equal).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ulong LongKeyHash(ReadOnlySpan<char> key)
+    {
+        ulong h = 0;
+        foreach (var c in key)
+        {
+            h = BitOperations.RotateLeft(h, 7) ^ (ulong)(c | 0x20);
+        }
+
+        return h * 0xC2B2_AE3D_27D4_EB4FUL;
+    }
+
+    /// <summary>Maps <c>A</c>–<c>Z</c> to lower case in sixteen ASCII bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Lower(Vector128<byte> chars)
+        => chars | (Vector128.LessThan(chars - Vector128.Create((byte)'A'), Vector128.Create((byte)26)) & Vector128.Create((byte)0x20));
 }
 
 /// <summary>
