@@ -446,9 +446,22 @@ internal sealed class RestCondition(string? method, ValueCondition[]? headers, V
 }
 
 /// <summary>
-/// An <see cref="HttpEntry"/> flattened for the hot path into 32 bytes: candidate lists of a hostname are arrays of
-/// these structs, so a scan reads one contiguous block (two cache lines for five candidates) instead of one object
-/// per entry; the path value and the other predicates are shared instances.
+/// The HTTPRoute candidates of one hostname on a listener, in precedence order: their predicates, and the rule each
+/// belongs to. The predicates (the "shape") are interned: hostnames whose routes have the same matches share one
+/// array, which stays in cache; only the winner's rule is read from the hostname's own array.
+/// </summary>
+internal readonly struct HostRoutes(HttpCandidate[] candidates, CompiledRule[] rules)
+{
+    public readonly HttpCandidate[] Candidates = candidates;
+
+    /// <summary>The rule of each candidate, at the same position.</summary>
+    public readonly CompiledRule[] Rules = rules;
+}
+
+/// <summary>
+/// An <see cref="HttpEntry"/>'s predicates flattened for the hot path into 24 bytes: candidate lists are arrays of
+/// these structs, so a scan reads one contiguous block instead of one object per entry; the path value and the other
+/// predicates are shared instances, and the rule is kept beside the array (<see cref="HostRoutes"/>).
 /// </summary>
 internal readonly struct HttpCandidate
 {
@@ -459,9 +472,6 @@ internal readonly struct HttpCandidate
     /// <summary>The method, header and query predicates; null when there are none.</summary>
     public readonly RestCondition? Rest;
 
-    /// <summary>The entry's rule, held here so that a match reads no entry object.</summary>
-    public readonly CompiledRule Rule;
-
     public readonly int MatchIndex;
 
     // The rule's index above three bits: the path match type (two bits) and whether a CORS preflight is answered.
@@ -469,7 +479,6 @@ internal readonly struct HttpCandidate
 
     public HttpCandidate(HttpEntry entry, RestCondition? rest)
     {
-        Rule = entry.Rule;
         MatchIndex = entry.MatchIndex;
         var mayAnswer = entry.Rule.Cors is not null && entry.Rule.Redirect is null;
         _bits = (entry.Rule.Index << 3) | ((int)entry.PathType << 1) | (mayAnswer ? 1 : 0);
@@ -493,6 +502,13 @@ internal readonly struct HttpCandidate
 
     /// <summary>The normalized PathPrefix, or null for another path match type.</summary>
     public string? Prefix => PathType == PathMatchType.PathPrefix ? Unsafe.As<string>(_path) : null;
+
+    /// <summary>Whether two candidates are the same predicates of the same rule and match positions (a shared shape).</summary>
+    public bool SameShape(in HttpCandidate other)
+        => ReferenceEquals(_path, other._path) && ReferenceEquals(Rest, other.Rest) && MatchIndex == other.MatchIndex && _bits == other._bits;
+
+    /// <summary>A hash consistent with <see cref="SameShape"/> (compile time only).</summary>
+    public int ShapeHash() => HashCode.Combine(RuntimeHelpers.GetHashCode(_path), Rest is null ? 0 : RuntimeHelpers.GetHashCode(Rest), MatchIndex, _bits);
 
     /// <summary>Whether two candidates have the same path predicate (so one comparison answers both).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -16,8 +16,11 @@ namespace PolicyAttach.Matching;
 /// <see cref="Dictionary{TKey, TValue}"/> read through its alternate span lookup, on .NET 8 buckets keyed by a
 /// precomputed case-insensitive hash. Both paths compare with <see cref="StringComparison.OrdinalIgnoreCase"/>.
 /// </summary>
+/// <remarks>
+/// A struct, held in a readonly field by its owner: a lookup then reaches the slots with one load less.
+/// </remarks>
 /// <typeparam name="TValue">The value type.</typeparam>
-internal sealed class HostMap<TValue>
+internal readonly struct HostMap<TValue>
 {
     // The ASCII table: null when a key is not ASCII (then every lookup takes the general path).
     private readonly Slot[]? _slots;
@@ -371,58 +374,68 @@ internal readonly struct PackedKey
 /// <summary>
 /// Values indexed by hostname pattern in three tiers, found by hash: exact hostnames, <c>*.suffix</c> wildcards
 /// (keyed by suffix, tried from the longest suffix of the host), and the catch-all. Used both for listener
-/// selection and for the route candidates of a listener.
+/// selection and for the route candidates of a listener. Values may be structs, so that a lookup can return what
+/// it needs from the slot itself; <see cref="HostTiersExtensions"/> gives reference values a nullable form.
 /// </summary>
 /// <typeparam name="TValue">The value type.</typeparam>
 internal sealed class HostTiers<TValue>
-    where TValue : class
 {
     private readonly HostMap<TValue> _exact;
     private readonly HostMap<TValue> _wildcards;
 
-    public HostTiers(IEnumerable<KeyValuePair<string, TValue>> byPattern, TValue? any)
+    public HostTiers(IEnumerable<KeyValuePair<string, TValue>> byPattern, TValue? any, bool hasAny)
     {
         var list = byPattern.ToList();
         _patterns = list;
         _exact = new HostMap<TValue>(list.Where(e => !e.Key.StartsWith("*.", StringComparison.Ordinal)));
         _wildcards = new HostMap<TValue>(list.Where(e => e.Key.StartsWith("*.", StringComparison.Ordinal))
             .Select(e => new KeyValuePair<string, TValue>(e.Key[2..], e.Value)));
-        Any = any;
+        Any = any!;
+        HasAny = hasAny;
         HasWildcards = _wildcards.Count > 0;
         OnlyAny = _exact.Count == 0 && !HasWildcards;
         _minWildcard = _wildcards.MinKeyLength;
+    }
+
+    /// <summary>Tiers of reference values; a null <paramref name="any"/> means no catch-all.</summary>
+    public HostTiers(IEnumerable<KeyValuePair<string, TValue>> byPattern, TValue? any)
+        : this(byPattern, any, any is not null)
+    {
     }
 
     private readonly List<KeyValuePair<string, TValue>> _patterns;
 
     /// <summary>The same tiers with every value converted (compile time only).</summary>
     public HostTiers<TOther> Map<TOther>(Func<TValue, TOther> convert)
-        where TOther : class
-        => new(_patterns.Select(p => new KeyValuePair<string, TOther>(p.Key, convert(p.Value))), Any is null ? null : convert(Any));
+        => new(_patterns.Select(p => new KeyValuePair<string, TOther>(p.Key, convert(p.Value))), HasAny ? convert(Any) : default, HasAny);
 
     // The shortest wildcard suffix: shorter suffixes of a host are not looked up.
     private readonly int _minWildcard;
 
-    public TValue? Any { get; }
+    /// <summary>The catch-all value; meaningful when <see cref="HasAny"/>.</summary>
+    public TValue Any { get; }
+
+    public bool HasAny { get; }
 
     public bool HasWildcards { get; }
 
     /// <summary>Whether there are no hostname patterns: every host gets <see cref="Any"/>.</summary>
     public bool OnlyAny { get; }
 
-    /// <summary>The value for the exact host, or null.</summary>
-    public TValue? Exact(ReadOnlySpan<char> host) => _exact.TryGetValue(host, out var v) ? v : null;
+    /// <summary>The value for the exact host.</summary>
+    public bool TryExact(ReadOnlySpan<char> host, out TValue value) => _exact.TryGetValue(host, out value);
 
     /// <summary>
     /// The next wildcard value for <paramref name="host"/>, starting after position <paramref name="from"/>
     /// (pass −1 first): suffixes are tried after each dot, longest first; a wildcard never matches the bare suffix.
     /// </summary>
-    public TValue? NextWildcard(ReadOnlySpan<char> host, ref int from)
+    public bool TryNextWildcard(ReadOnlySpan<char> host, ref int from, out TValue value)
     {
         if (!HasWildcards)
         {
             from = host.Length;
-            return null;
+            value = default!;
+            return false;
         }
 
         while (true)
@@ -431,7 +444,8 @@ internal sealed class HostTiers<TValue>
             {
                 // Every suffix left (after the next dot) is shorter than any wildcard suffix.
                 from = host.Length;
-                return null;
+                value = default!;
+                return false;
             }
 
             // The next dot; hostnames are short, so a plain loop beats a vectorized search's setup.
@@ -444,7 +458,8 @@ internal sealed class HostTiers<TValue>
             if (next == host.Length)
             {
                 from = host.Length;
-                return null;
+                value = default!;
+                return false;
             }
 
             from = next;
@@ -454,22 +469,37 @@ internal sealed class HostTiers<TValue>
                 continue;
             }
 
-            if (_wildcards.TryGetValue(host[(from + 1)..], out var v))
+            if (_wildcards.TryGetValue(host[(from + 1)..], out value))
             {
-                return v;
+                return true;
             }
         }
     }
+}
+
+/// <summary>The lookups of <see cref="HostTiers{TValue}"/> for reference values, null when absent.</summary>
+internal static class HostTiersExtensions
+{
+    /// <summary>The value for the exact host, or null.</summary>
+    public static TValue? Exact<TValue>(this HostTiers<TValue> tiers, ReadOnlySpan<char> host)
+        where TValue : class
+        => tiers.TryExact(host, out var value) ? value : null;
+
+    /// <summary>The next wildcard value (see <see cref="HostTiers{TValue}.TryNextWildcard"/>), or null.</summary>
+    public static TValue? NextWildcard<TValue>(this HostTiers<TValue> tiers, ReadOnlySpan<char> host, ref int from)
+        where TValue : class
+        => tiers.TryNextWildcard(host, ref from, out var value) ? value : null;
 
     /// <summary>The most specific value for a host: exact, then the longest wildcard, then the catch-all.</summary>
-    public TValue? Best(ReadOnlySpan<char> host)
+    public static TValue? Best<TValue>(this HostTiers<TValue> tiers, ReadOnlySpan<char> host)
+        where TValue : class
     {
-        if (Exact(host) is { } exact)
+        if (tiers.TryExact(host, out var exact))
         {
             return exact;
         }
 
         var from = -1;
-        return NextWildcard(host, ref from) ?? Any;
+        return tiers.TryNextWildcard(host, ref from, out var wild) ? wild : tiers.HasAny ? tiers.Any : null;
     }
 }

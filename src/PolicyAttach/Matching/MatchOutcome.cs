@@ -172,8 +172,8 @@ public sealed class MatchOutcome
         SetRuleKind(rule.Redirect is null && rule.Cors is not null, request);
     }
 
-    /// <summary>The HTTP hot path: everything comes from the candidate; the rule is not read.</summary>
-    internal void SetMatched(ListenerResult listener, int listenerPort, in HttpCandidate candidate, in RequestView request)
+    /// <summary>The HTTP hot path: everything comes from the candidate; the rule is stored, not read.</summary>
+    internal void SetMatched(ListenerResult listener, int listenerPort, in HttpCandidate candidate, CompiledRule rule, in RequestView request)
     {
         // A reused outcome often holds the same listener and prefix already: reading them is cheaper than the GC
         // write barrier of storing a reference.
@@ -185,7 +185,7 @@ public sealed class MatchOutcome
 
         _grpc = false;
         _stream = false;
-        _rule = candidate.Rule;
+        _rule = rule;
         RuleIndex = candidate.RuleIndex;
         MatchIndex = candidate.MatchIndex;
         var prefix = candidate.Prefix;

@@ -72,7 +72,7 @@ internal sealed class ListenerTable(ListenerResult listener)
     /// <summary>The listener's port, held here so that a match reads one object less.</summary>
     public int Port { get; } = listener.Listener.Port;
 
-    public HostTiers<HttpCandidate[]>? Http { get; set; }
+    public HostTiers<HostRoutes>? Http { get; set; }
 
     public HostTiers<GrpcEntry[]>? Grpc { get; set; }
 
@@ -101,6 +101,9 @@ public sealed class GatewayRoutingTable
     private readonly HostTiers<ListenerTable>? _http;
     private readonly ListenerTable? _httpOnly;
 
+    // The routes of _httpOnly, held here too: each object between the table and a hash slot is a dependent load.
+    private readonly HostTiers<HostRoutes>? _httpOnlyRoutes;
+
     internal GatewayRoutingTable(ResourceKey gateway, Dictionary<(int Port, ListenerFamily Family), HostTiers<ListenerTable>> listeners)
     {
         Gateway = gateway;
@@ -118,10 +121,14 @@ public sealed class GatewayRoutingTable
                 _httpPort = port;
                 _http = selector;
                 _httpOnly = selector.OnlyAny ? selector.Any : null;
+                _httpOnlyRoutes = _httpOnly?.Http;
                 break;
             }
         }
     }
+
+    /// <summary>The listener of the first HTTP port when it is the only one there and has no hostname (tests).</summary>
+    internal ListenerTable? HttpOnlyListener => _httpOnly;
 
     private static long Key(int port, ListenerFamily family) => ((long)port << 8) | (long)family;
 
@@ -176,7 +183,7 @@ public sealed class GatewayRoutingTable
             // The common case on a small frame; every other protocol takes the general path.
             if (request.Port == _httpPort && _httpOnly is { } only)
             {
-                Matcher.MatchHttp(only, request, outcome);
+                Matcher.MatchHttp(only, _httpOnlyRoutes, request, outcome);
                 return;
             }
 
@@ -399,17 +406,18 @@ internal static class Matcher
         MatchHttp(lt, request, outcome);
     }
 
-    public static void MatchHttp(ListenerTable lt, in RequestView request, MatchOutcome outcome)
+    public static void MatchHttp(ListenerTable lt, in RequestView request, MatchOutcome outcome) => MatchHttp(lt, lt.Http, request, outcome);
+
+    /// <summary>Matches HTTPRoutes on a listener whose routes (<see cref="ListenerTable.Http"/>) the caller holds.</summary>
+    public static void MatchHttp(ListenerTable lt, HostTiers<HostRoutes>? http, in RequestView request, MatchOutcome outcome)
     {
-        var index = -1;
-        var list = lt.Http is { } ht ? First(ht, request, out index) : null;
-        if (list is null)
+        if (http is { } ht && First(ht, request, out var routes, out var index))
         {
-            outcome.SetNotRouted(lt.Listener, grpc: false, stream: false);
+            outcome.SetMatched(lt.Listener, lt.Port, in routes.Candidates[index], routes.Rules[index], request);
         }
         else
         {
-            outcome.SetMatched(lt.Listener, lt.Port, in list[index], request);
+            outcome.SetNotRouted(lt.Listener, grpc: false, stream: false);
         }
     }
 
@@ -466,32 +474,33 @@ internal static class Matcher
 
     /// <summary>
     /// The first matching candidate through the hostname tiers in precedence order (exact host, wildcards longest
-    /// first, then the catch-all): its list and position, or a null list.
+    /// first, then the catch-all): the hostname's routes and the candidate's position.
     /// </summary>
-    public static HttpCandidate[]? First(HostTiers<HttpCandidate[]> tiers, in RequestView request, out int index)
+    public static bool First(HostTiers<HostRoutes> tiers, in RequestView request, out HostRoutes routes, out int index)
     {
         var host = request.Host;
-        if (tiers.Exact(host) is { } exact && (index = First(exact, request)) >= 0)
+        if (tiers.TryExact(host, out routes) && (index = First(routes.Candidates, request)) >= 0)
         {
-            return exact;
+            return true;
         }
 
         var from = -1;
-        while (tiers.NextWildcard(host, ref from) is { } wild)
+        while (tiers.TryNextWildcard(host, ref from, out routes))
         {
-            if ((index = First(wild, request)) >= 0)
+            if ((index = First(routes.Candidates, request)) >= 0)
             {
-                return wild;
+                return true;
             }
         }
 
-        if (tiers.Any is { } any && (index = First(any, request)) >= 0)
+        if (tiers.HasAny && (index = First((routes = tiers.Any).Candidates, request)) >= 0)
         {
-            return any;
+            return true;
         }
 
+        routes = default;
         index = -1;
-        return null;
+        return false;
     }
 
     public static GrpcEntry? First(HostTiers<GrpcEntry[]> tiers, in RequestView request)

@@ -292,6 +292,57 @@ internal sealed class TableCompiler
         return shared;
     }
 
+    private readonly Dictionary<HttpCandidate[], HttpCandidate[]> _shapes = new(ShapeComparer.Instance);
+
+    /// <summary>The candidates of a hostname's entries, one shared array per distinct shape.</summary>
+    private HttpCandidate[] Shape(HttpEntry[] entries)
+    {
+        var shape = Array.ConvertAll(entries, e => new HttpCandidate(e, Rest(e)));
+        if (_shapes.TryGetValue(shape, out var shared))
+        {
+            return shared;
+        }
+
+        _shapes[shape] = shape;
+        return shape;
+    }
+
+    /// <summary>Candidate arrays equal element by element (<see cref="HttpCandidate.SameShape"/>).</summary>
+    private sealed class ShapeComparer : IEqualityComparer<HttpCandidate[]>
+    {
+        public static readonly ShapeComparer Instance = new();
+
+        public bool Equals(HttpCandidate[]? x, HttpCandidate[]? y)
+        {
+            if (x is null || y is null || x.Length != y.Length)
+            {
+                return ReferenceEquals(x, y);
+            }
+
+            for (var i = 0; i < x.Length; i++)
+            {
+                if (!x[i].SameShape(in y[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public int GetHashCode(HttpCandidate[] obj)
+        {
+            var hash = new HashCode();
+            hash.Add(obj.Length);
+            foreach (var c in obj)
+            {
+                hash.Add(c.ShapeHash());
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+
     /// <summary>The shared predicates after the path of an entry; null when it has none.</summary>
     private RestCondition? Rest(HttpEntry entry)
     {
@@ -426,7 +477,7 @@ internal sealed class TableCompiler
 
     private void Fill(ListenerTable table)
     {
-        table.Http = Tiers(table.Attached, _http, e => e.Rank)?.Map(entries => Array.ConvertAll(entries, e => new HttpCandidate(e, Rest(e))));
+        table.Http = Tiers(table.Attached, _http, e => e.Rank)?.Map(entries => new HostRoutes(Shape(entries), Array.ConvertAll(entries, e => e.Rule)));
         table.Grpc = Tiers(table.Attached, _grpc, e => e.Rank);
         table.Tls = Tiers(table.Attached.Where(a => a.Route.Route is TlsRoute).ToList(), _stream.ToDictionary(p => p.Key, p => new List<StreamEntry> { p.Value }), e => e.Rank);
         table.Stream = table.Attached.Where(a => a.Route.Route is TcpRoute or UdpRoute && _stream.ContainsKey(a.Route))

@@ -212,4 +212,31 @@ public class HttpMatchingTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(MatchOutcomeKind.NotRouted, outcome.Kind);
     }
+    [Fact]
+    public void SharedShape_HostnamesWithTheSameMatches_EachGetTheirOwnRoute()
+    {
+        // Hostnames whose routes have the same matches share one candidate array; the rule must still be the
+        // hostname's own, and a hostname with other matches must not share it.
+        var matches = Rule("""{"path":{"type":"Exact","value":"/login"},"method":"POST"}""") + "," + Rule("""{"path":{"type":"PathPrefix","value":"/api"},"headers":[{"name":"x-canary","value":"true"}]}""") + "," + Rule("""{"path":{"type":"PathPrefix","value":"/api"}}""");
+        var t = Compile(L("http", 80, "HTTP"),
+            Http("app", "a", matches, "\"a.example.com\""),
+            Http("app", "b", matches, "\"b.example.com\""),
+            Http("app", "c", Rule("""{"path":{"type":"PathPrefix","value":"/api"}}"""), "\"c.example.com\""));
+
+        Assert.Equal("a", RouteName(Get(t, "a.example.com", "/api/x", [new("x-canary", "true")])));
+        Assert.Equal(1, Get(t, "a.example.com", "/api/x", [new("x-canary", "true")]).RuleIndex);
+        Assert.Equal("b", RouteName(Get(t, "B.example.com", "/api/x")));
+        Assert.Equal(2, Get(t, "b.example.com", "/api/x").RuleIndex);
+        Assert.Equal("b", RouteName(Get(t, "b.example.com", "/login", method: "POST")));
+        Assert.Equal("c", RouteName(Get(t, "c.example.com", "/api")));
+        Assert.Equal(404, Get(t, "c.example.com", "/login", method: "POST").StatusCode);
+
+        var listener = Gw(t).HttpOnlyListener!;
+        Assert.True(listener.Http!.TryExact("a.example.com", out var a));
+        Assert.True(listener.Http.TryExact("b.example.com", out var b));
+        Assert.True(listener.Http.TryExact("c.example.com", out var c));
+        Assert.Same(a.Candidates, b.Candidates);
+        Assert.NotSame(a.Rules, b.Rules);
+        Assert.NotSame(a.Candidates, c.Candidates);
+    }
 }
