@@ -339,12 +339,15 @@ internal readonly struct PackedKey
     {
         var h = ((ulong)key.Length * 0xC2B2_AE3D_27D4_EB4FUL)
             ^ (_a * 0x9E37_79B9_7F4A_7C15UL)
-            ^ BitOperations.RotateLeft(_b * 0xBF58_476D_1CE4_E5B9UL, 21)
-            ^ BitOperations.RotateLeft(_c * 0x94D0_49BB_1331_11EBUL, 42)
-            ^ BitOperations.RotateLeft(_d * 0xD6E8_FEB8_6659_FD93UL, 11);
-        if (key.Length > MaxLength)
+            ^ BitOperations.RotateLeft(_b * 0xBF58_476D_1CE4_E5B9UL, 21);
+        if (key.Length > 16)
         {
-            h ^= LongKeyHash(key);
+            // Up to sixteen characters the last two words are zero.
+            h ^= BitOperations.RotateLeft(_c * 0x94D0_49BB_1331_11EBUL, 42) ^ BitOperations.RotateLeft(_d * 0xD6E8_FEB8_6659_FD93UL, 11);
+            if (key.Length > MaxLength)
+            {
+                h ^= LongKeyHash(key);
+            }
         }
 
         h ^= h >> 29;

@@ -8,7 +8,7 @@ namespace PolicyAttach.Matching;
 /// <summary>
 /// Character searches in the short spans of a request (a path, a host), inlined into the caller: eight characters per
 /// step, the last step overlapping the one before, so that there is no call and no setup for the common lengths.
-/// Spans shorter than eight characters take the runtime's search.
+/// Spans shorter than eight characters are searched one character at a time.
 /// </summary>
 internal static class ShortSpan
 {
@@ -16,7 +16,20 @@ internal static class ShortSpan
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int IndexOf(ReadOnlySpan<char> span, char value)
     {
-        if (!Vector128.IsHardwareAccelerated || span.Length < Vector128<ushort>.Count)
+        if (span.Length < Vector128<ushort>.Count)
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (span[i] == value)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        if (!Vector128.IsHardwareAccelerated)
         {
             return span.IndexOf(value);
         }
@@ -44,7 +57,20 @@ internal static class ShortSpan
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int IndexOfAny(ReadOnlySpan<char> span, char a, char b)
     {
-        if (!Vector128.IsHardwareAccelerated || span.Length < Vector128<ushort>.Count)
+        if (span.Length < Vector128<ushort>.Count)
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (span[i] == a || span[i] == b)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        if (!Vector128.IsHardwareAccelerated)
         {
             return span.IndexOfAny(a, b);
         }
