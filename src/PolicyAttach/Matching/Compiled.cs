@@ -406,10 +406,35 @@ internal sealed class RestCondition(string? method, ValueCondition[]? headers, V
 
     public ValueCondition[]? Queries { get; } = queries;
 
-    /// <summary>The predicates of <see cref="HttpEntry.Matches(in RequestView)"/> after the path.</summary>
+    // The first header condition and its lower-case name, held here when the name is ASCII: most matches have one
+    // header, and it is then found without going through the list.
+    private readonly ValueCondition? _firstHeader = headers is [{ AsciiLowerName: not null } h, ..] ? h : null;
+    private readonly string? _firstHeaderLower = headers is [{ AsciiLowerName: { } lower }, ..] ? lower : null;
+
+    /// <summary>
+    /// The predicates of <see cref="HttpEntry.Matches(in RequestView)"/> after the path; all must hold, so the
+    /// cheapest are tried first (a request without a query fails every query condition at once).
+    /// </summary>
     public bool Matches(in RequestView request)
-        => (Method is null || request.Method.SequenceEqual(Method))
-            && (Headers is null || HeadersMatch(Headers, request)) && (Queries is null || QueriesMatch(Queries, request));
+    {
+        if ((Method is not null && !request.Method.SequenceEqual(Method)) || (Queries is not null && !QueriesMatch(Queries, request)))
+        {
+            return false;
+        }
+
+        if (Headers is null)
+        {
+            return true;
+        }
+
+        if (_firstHeaderLower is null)
+        {
+            return HeadersMatch(Headers, request);
+        }
+
+        return request.TryGetHeaderAsciiLower(_firstHeaderLower, out var value) && _firstHeader!.Matches(value)
+            && (Headers.Length == 1 || HeadersMatch(Headers, request));
+    }
 
     private static bool HeadersMatch(ValueCondition[] headers, in RequestView request)
     {
