@@ -38,66 +38,36 @@ internal static class AsciiCase
 
     /// <summary>
     /// Whether the ASCII <paramref name="key"/> equals the ASCII lower-case <paramref name="lower"/> under
-    /// ordinal-ignore-case (for ASCII: after mapping <c>A</c>–<c>Z</c> to lower case), four characters per step;
-    /// the last step compares the last four characters, overlapping the step before when the length is not a
-    /// multiple of four. The caller ensures <paramref name="key"/> is ASCII (see <see cref="EqualsIgnoreCase"/>
-    /// otherwise).
+    /// ordinal-ignore-case (for ASCII: after mapping <c>A</c>–<c>Z</c> to lower case). The caller ensures
+    /// <paramref name="key"/> is ASCII (see <see cref="EqualsIgnoreCase"/> otherwise).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool EqualsLower(ReadOnlySpan<char> key, string lower)
-    {
-        var length = key.Length;
-        if (length != lower.Length)
-        {
-            return false;
-        }
-
-        if (length < 4)
-        {
-            for (var i = 0; i < length; i++)
-            {
-                var c = key[i];
-                if ((c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c) != lower[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        ref var a = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(key));
-        ref var b = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(lower.AsSpan()));
-        var last = length - 4;
-        for (var i = 0; i < last; i += 4)
-        {
-            if (ToLower(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i * 2))) != Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i * 2)))
-            {
-                return false;
-            }
-        }
-
-        return ToLower(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, last * 2))) == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, last * 2));
-    }
+        => key.Length == lower.Length && LeadingEqual(key, lower, foldValue: true);
 
     /// <summary>
     /// Whether <paramref name="value"/> starts with <paramref name="prefix"/> (ordinal) when it is at least as long;
-    /// compares four characters per step without a call, for the short literals of route matches.
+    /// for the short literals of route matches.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool StartsWithOrdinal(ReadOnlySpan<char> value, string prefix)
-    {
-        var length = prefix.Length;
-        if (value.Length < length)
-        {
-            return false;
-        }
+        => value.Length >= prefix.Length && LeadingEqual(value, prefix, foldValue: false);
 
+    /// <summary>
+    /// Whether the first <c>other.Length</c> characters of <paramref name="value"/> (at least that many), with
+    /// <c>A</c>–<c>Z</c> lower-cased when <paramref name="foldValue"/>, equal <paramref name="other"/>: four characters
+    /// per step without a call, the last step overlapping the one before when the length is not a multiple of four.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool LeadingEqual(ReadOnlySpan<char> value, string other, bool foldValue)
+    {
+        var length = other.Length;
         if (length < 4)
         {
             for (var i = 0; i < length; i++)
             {
-                if (value[i] != prefix[i])
+                var c = value[i];
+                if ((foldValue && c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c) != other[i])
                 {
                     return false;
                 }
@@ -107,17 +77,25 @@ internal static class AsciiCase
         }
 
         ref var a = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(value));
-        ref var b = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(prefix.AsSpan()));
+        ref var b = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(other.AsSpan()));
         var last = length - 4;
         for (var i = 0; i < last; i += 4)
         {
-            if (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i * 2)) != Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i * 2)))
+            if (Chunk(ref a, i, foldValue) != Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i * 2)))
             {
                 return false;
             }
         }
 
-        return Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, last * 2)) == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, last * 2));
+        return Chunk(ref a, last, foldValue) == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, last * 2));
+    }
+
+    /// <summary>Four characters from position <paramref name="index"/>, lower-cased when <paramref name="fold"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Chunk(ref byte chars, int index, bool fold)
+    {
+        var chunk = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref chars, index * 2));
+        return fold ? ToLower(chunk) : chunk;
     }
 
     /// <summary>
