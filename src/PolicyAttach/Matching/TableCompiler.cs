@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Runtime.CompilerServices;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
@@ -260,9 +260,8 @@ internal sealed class TableCompiler
 
     // Conditions and condition lists, interned like strings: keyed by their interned parts, compared by reference.
     private readonly Dictionary<(string Name, string Value, bool Regex), ValueCondition> _conditions = [];
-    private readonly Dictionary<string, ValueCondition[]> _conditionLists = new(StringComparer.Ordinal);
+    private readonly Dictionary<ValueCondition[], ValueCondition[]> _conditionLists = new(new Elementwise<ValueCondition>(ReferenceEquals, RuntimeHelpers.GetHashCode));
     private readonly Dictionary<(string? Method, ValueCondition[]? Headers, ValueCondition[]? Queries), RestCondition> _rests = [];
-    private readonly Dictionary<ValueCondition, int> _conditionIds = new(ReferenceEqualityComparer.Instance);
 
     private ValueCondition Condition(string name, string value, bool regex)
     {
@@ -270,7 +269,6 @@ internal sealed class TableCompiler
         if (!_conditions.TryGetValue(key, out var condition))
         {
             _conditions[key] = condition = new ValueCondition(key.Item1, key.Item2, regex ? Pattern(value) : null);
-            _conditionIds[condition] = _conditionIds.Count;
         }
 
         return condition;
@@ -283,16 +281,16 @@ internal sealed class TableCompiler
             return [];
         }
 
-        var key = string.Join(",", list.Select(c => _conditionIds[c].ToString(CultureInfo.InvariantCulture)));
-        if (!_conditionLists.TryGetValue(key, out var shared))
+        ValueCondition[] conditions = [.. list];
+        if (!_conditionLists.TryGetValue(conditions, out var shared))
         {
-            _conditionLists[key] = shared = [.. list];
+            _conditionLists[conditions] = shared = conditions;
         }
 
         return shared;
     }
 
-    private readonly Dictionary<HttpCandidate[], HttpCandidate[]> _shapes = new(ShapeComparer.Instance);
+    private readonly Dictionary<HttpCandidate[], HttpCandidate[]> _shapes = new(new Elementwise<HttpCandidate>((x, y) => x.SameShape(in y), c => c.ShapeHash()));
 
     /// <summary>The candidates of a hostname's entries, one shared array per distinct shape.</summary>
     private HttpCandidate[] Shape(HttpEntry[] entries)
@@ -307,12 +305,10 @@ internal sealed class TableCompiler
         return shape;
     }
 
-    /// <summary>Candidate arrays equal element by element (<see cref="HttpCandidate.SameShape"/>).</summary>
-    private sealed class ShapeComparer : IEqualityComparer<HttpCandidate[]>
+    /// <summary>Arrays equal element by element, for interning arrays of interned parts (compile time only).</summary>
+    private sealed class Elementwise<T>(Func<T, T, bool> same, Func<T, int> hash) : IEqualityComparer<T[]>
     {
-        public static readonly ShapeComparer Instance = new();
-
-        public bool Equals(HttpCandidate[]? x, HttpCandidate[]? y)
+        public bool Equals(T[]? x, T[]? y)
         {
             if (x is null || y is null || x.Length != y.Length)
             {
@@ -321,7 +317,7 @@ internal sealed class TableCompiler
 
             for (var i = 0; i < x.Length; i++)
             {
-                if (!x[i].SameShape(in y[i]))
+                if (!same(x[i], y[i]))
                 {
                     return false;
                 }
@@ -330,16 +326,15 @@ internal sealed class TableCompiler
             return true;
         }
 
-        public int GetHashCode(HttpCandidate[] obj)
+        public int GetHashCode(T[] obj)
         {
-            var hash = new HashCode();
-            hash.Add(obj.Length);
-            foreach (var c in obj)
+            var combined = new HashCode();
+            foreach (var item in obj)
             {
-                hash.Add(c.ShapeHash());
+                combined.Add(hash(item));
             }
 
-            return hash.ToHashCode();
+            return combined.ToHashCode();
         }
     }
 
