@@ -1,4 +1,3 @@
-using PolicyAttach.Binding;
 using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Cli.Effective;
 using PolicyAttach.Cli.Explain;
@@ -55,25 +54,13 @@ internal sealed class EffectiveCommand : ICommand
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
     {
-        if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, Formats, out var format, out var error)
-            || !Profiles.TryResolve(args.Get("profile"), out var profile, out error))
+        if (!TargetedRun.TryStart(args, context, Name, Formats, out var run, out var exit))
         {
-            return context.UsageError(error!, Name);
+            return exit;
         }
 
-        if (!TargetResolver.TrySplit(args.Positionals, out var paths, out var target, out error))
-        {
-            return context.UsageError(error!, Name);
-        }
-
-        if (!Workspace.TryLoadFor(paths, args, context, profile, out var workspace, out var controllers, out error)
-            || !TargetResolver.TryResolve(workspace.Snapshot, target, out var found, out error))
-        {
-            return context.UsageError(error!, Name);
-        }
-
-        var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile));
-        if (!EffectiveBuilder.TryBuild(result, found, args.Get("section"), args.Get("profile"), out var report, out error))
+        var (format, workspace, result, found) = run;
+        if (!EffectiveBuilder.TryBuild(result, found, args.Get("section"), args.Get("profile"), out var report, out var error))
         {
             return context.UsageError(error!, Name);
         }
