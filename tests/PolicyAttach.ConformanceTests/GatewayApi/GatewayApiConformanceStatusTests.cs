@@ -54,17 +54,7 @@ public sealed class GatewayApiConformanceStatusTests(ITestOutputHelper output)
             }
         }
 
-        report.AppendLine(CultureInfo.InvariantCulture, $"== skipped ({skipped}) ==");
-        foreach (var group in results.Where(r => r.SkipReason is not null).GroupBy(r => r.SkipReason!, StringComparer.Ordinal))
-        {
-            report.AppendLine(CultureInfo.InvariantCulture, $"{string.Join(", ", group.Select(g => g.Id))}: {group.Key}");
-        }
-
-        if (loadErrors.Count > 0)
-        {
-            report.AppendLine(CultureInfo.InvariantCulture, $"== load errors ({loadErrors.Count}) ==");
-            loadErrors.ForEach(e => report.AppendLine(e));
-        }
+        SkipList.AppendSkippedAndLoadErrors(report, skipped, results.Select(r => (r.Id, r.SkipReason)), loadErrors);
 
         output.WriteLine(report.ToString());
 
