@@ -20,7 +20,7 @@ public class GeneratorCoverageTests(ITestOutputHelper output)
             counts[outcome] = counts.GetValueOrDefault(outcome) + (happened ? 1 : 0);
         }
 
-        var worlds = WorldGenerators.World().Sample(400);
+        var worlds = WorldGenerators.World().Sample(400, new FsCheck.Rnd(20261206), 50);
         foreach (var world in worlds)
         {
             var objects = world.Objects();

@@ -20,7 +20,7 @@ public class PolicyGeneratorCoverageTests(ITestOutputHelper output)
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         void Count(string outcome, bool happened) => counts[outcome] = counts.GetValueOrDefault(outcome) + (happened ? 1 : 0);
 
-        var worlds = PolicyGenerators.World().Sample(200);
+        var worlds = PolicyGenerators.World().Sample(200, new FsCheck.Rnd(20261206), 50);
         foreach (var world in worlds)
         {
             var run = PolicyRun.Of(world);
@@ -51,9 +51,9 @@ public class PolicyGeneratorCoverageTests(ITestOutputHelper output)
             output.WriteLine($"{count,4} of {worlds.Length}: {outcome}");
         }
 
-        // A policy on a Service port takes effect in about 1 world of 200 (few generated backends reach a named port),
-        // and two Patch policies with the same timestamp on one node in 0 to 6: printed, not required, so the random
-        // sample does not make the test flaky.
+        // The sample is drawn from a fixed seed, so the counts are the same on every run. A policy on a Service port
+        // takes effect in about 1 world of 200 (few generated backends reach a named port), and two Patch policies with
+        // the same timestamp on one node in a handful: printed, not required.
         Assert.All(counts.Where(c => c.Key is not (PortOutcome or TieOutcome)), c => Assert.True(c.Value >= 2, $"Only {c.Value} of {worlds.Length} worlds had: {c.Key}."));
     }
 }
