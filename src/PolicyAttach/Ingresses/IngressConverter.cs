@@ -2,7 +2,6 @@ using System.Text;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Ingresses;
 
