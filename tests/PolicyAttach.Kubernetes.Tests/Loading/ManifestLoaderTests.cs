@@ -283,10 +283,7 @@ public sealed class ManifestLoaderTests(ITestOutputHelper output)
         var root = Directory.CreateTempSubdirectory("policyattach-loader-");
         try
         {
-            Directory.CreateDirectory(Path.Combine(root.FullName, "b"));
-            File.WriteAllText(Path.Combine(root.FullName, "b", "z.yaml"), Widget("bz"));
-            File.WriteAllText(Path.Combine(root.FullName, "a.yml"), Widget("a"));
-            File.WriteAllText(Path.Combine(root.FullName, "B.json"), """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"B","namespace":"d"}}""");
+            WriteTree(root.FullName);
 
             var result = new ManifestLoader(new ManifestLoaderOptions { RecurseDirectories = true, Exclude = [glob] }).Load([root.FullName]);
 
@@ -296,6 +293,15 @@ public sealed class ManifestLoaderTests(ITestOutputHelper output)
         {
             root.Delete(recursive: true);
         }
+    }
+
+    /// <summary>a.yml, B.json and b/z.yaml: Widgets a, B and bz.</summary>
+    private static void WriteTree(string root)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "b"));
+        File.WriteAllText(Path.Combine(root, "b", "z.yaml"), Widget("bz"));
+        File.WriteAllText(Path.Combine(root, "a.yml"), Widget("a"));
+        File.WriteAllText(Path.Combine(root, "B.json"), """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"B","namespace":"d"}}""");
     }
 
     [Fact]
@@ -323,10 +329,7 @@ public sealed class ManifestLoaderTests(ITestOutputHelper output)
         var root = Directory.CreateTempSubdirectory("policyattach-loader-");
         try
         {
-            Directory.CreateDirectory(Path.Combine(root.FullName, "b"));
-            File.WriteAllText(Path.Combine(root.FullName, "b", "z.yaml"), Widget("bz"));
-            File.WriteAllText(Path.Combine(root.FullName, "a.yml"), Widget("a"));
-            File.WriteAllText(Path.Combine(root.FullName, "B.json"), """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"B","namespace":"d"}}""");
+            WriteTree(root.FullName);
             File.WriteAllText(Path.Combine(root.FullName, "c.txt"), "not a manifest");
 
             var result = new ManifestLoader(new ManifestLoaderOptions { RecurseDirectories = true }).Load([root.FullName]);
