@@ -6,7 +6,6 @@ using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Output;
 using PolicyAttach.Ingresses;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Cli.Commands;
 
