@@ -19,7 +19,8 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
 {
     /// <summary>
     /// The core's pipeline (docs/concepts.md): Model → Manifests → Snapshots → References → Binding → Policies →
-    /// Evaluation → Status and Matching (parallel) → Ingresses, and the migration models on top. Collections are the
+    /// Evaluation → Status and Matching (parallel) → Conversion (the plumbing every migration shares: read-back, request
+    /// probes, answering with the matcher) → Ingresses and the other migration models on top. Collections are the
     /// foundation every stage may use; Diagnostics belong with the readers.
     /// </summary>
     public static StageMap Core { get; } = new("PolicyAttach",
@@ -35,7 +36,8 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
         new("Evaluation", 8, ["PolicyAttach.Evaluation"], ["Evaluator", "EvaluationOptions", "EvaluationResult", "ImplementationProfile"]),
         new("Status", 9, ["PolicyAttach.Status"], ["StatusWriter", "StatusWriterOptions"]),
         new("Matching", 9, ["PolicyAttach.Matching"], ["RoutingTable", "GatewayRoutingTable", "MeshRoutingTable", "RequestView", "RequestProtocol", "RequestHeader", "MatchOutcome", "MatchOutcomeKind"]),
-        new("Ingresses", 10, ["PolicyAttach.Ingresses"], []),
+        new("Conversion", 10, ["PolicyAttach.Conversion"], []),
+        new("Ingresses", 11, ["PolicyAttach.Ingresses"], []),
     ]);
 
     public IReadOnlyList<Stage> Stages { get; } = stages;
