@@ -4,9 +4,9 @@ using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Matching;
 using PolicyAttach.Cli.Output;
+using PolicyAttach.Kubernetes.Documents;
 using PolicyAttach.Matching;
 using PolicyAttach.Policies;
-using PolicyAttach.Kubernetes.Documents;
 
 namespace PolicyAttach.Cli.Commands;
 
