@@ -68,7 +68,7 @@ internal sealed class ConvertIngressCommand : ICommand
             GatewayNamespace = args.Get("gateway-namespace"),
         });
         context.Out(format == OutputFormat.Json ? Indent(IngressConversionJson.Document(conversion)) : Yaml(conversion, args.Get("class")));
-        return workspace.ExitCode;
+        return conversion.Report.Errors.Count > 0 ? ExitCodes.InputErrors : workspace.ExitCode;
     }
 
     /// <summary>
@@ -102,8 +102,25 @@ internal sealed class ConvertIngressCommand : ICommand
             text.Append(className is null ? "# No Ingress with a class to convert.\n" : $"# No Ingress of class {className} to convert.\n");
         }
 
+        foreach (var error in conversion.Report.Errors)
+        {
+            text.Append("# Not printed: ").Append(IngressConversionJson.Subject(error.Output));
+            if (error.OutputField is not null)
+            {
+                text.Append(' ').Append(error.OutputField);
+            }
+
+            text.Append(" would be refused by the API server (").Append(error.Code).Append(": ").Append(error.Message.Replace('\n', ' ')).Append(')');
+            if (error.Subject is { } source)
+            {
+                text.Append("; it comes from ").Append(IngressConversionJson.Subject(source)).Append(error.Field is null ? string.Empty : " " + error.Field);
+            }
+
+            text.Append(".\n");
+        }
+
         text.Append("# Conversion report: ");
-        if (issues.Count == 0)
+        if (issues.Count == 0 && conversion.Report.Errors.Count == 0)
         {
             text.Append("everything was carried over; the routes route every request as the Ingresses do.\n");
             return text.ToString();
