@@ -5,6 +5,7 @@ using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Output;
 using PolicyAttach.Ingresses;
+using PolicyAttach.Kubernetes.Documents;
 using PolicyAttach.Model;
 
 namespace PolicyAttach.Cli.Commands;
@@ -91,7 +92,7 @@ internal sealed class ConvertIngressCommand : ICommand
         var text = new StringBuilder();
         foreach (var manifest in IngressConversionJson.Manifests(conversion))
         {
-            text.Append("---\n").Append(YamlOutput.FromJson(manifest));
+            text.Append("---\n").Append(ManifestText.ToYaml(manifest));
         }
 
         var issues = conversion.Report.Issues;
