@@ -124,7 +124,7 @@ internal static class ReferenceChecks
                 var missing = backend.Reason == ConditionReasons.BackendNotFound && context.Snapshot.Find(reference.TargetKey) is null;
                 var close = missing ? context.CloseMatches(new GroupKind(reference.Group, reference.Kind), reference.Namespace, reference.Name) : string.Empty;
                 context.Add(FindingCodes.UnresolvedBackend, route.Route.Key, missing ? path + ".name" : path,
-                    $"{what} {reference.Kind} {reference.Namespace}/{reference.Name} does not resolve ({backend.Reason}): {Sentence(backend.Message)}{close}.");
+                    $"{Sentence(backend.Message)} ({backend.Reason}){close}. Fix the {what}{(missing ? $", or add the {reference.Kind}" : string.Empty)}.");
             }
         }
     }
