@@ -5,6 +5,7 @@ using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Output;
 using PolicyAttach.Ingresses;
+using PolicyAttach.Kubernetes.Documents;
 using PolicyAttach.Model;
 using PolicyAttach.Snapshots;
 
@@ -67,7 +68,7 @@ internal sealed class ConvertIngressCommand : ICommand
             GatewayNamespace = args.Get("gateway-namespace"),
         });
         context.Out(format == OutputFormat.Json ? Indent(IngressConversionJson.Document(conversion)) : Yaml(conversion, args.Get("class")));
-        return workspace.ExitCode;
+        return conversion.Report.Errors.Count > 0 ? ExitCodes.InputErrors : workspace.ExitCode;
     }
 
     /// <summary>
@@ -92,7 +93,7 @@ internal sealed class ConvertIngressCommand : ICommand
         var text = new StringBuilder();
         foreach (var manifest in IngressConversionJson.Manifests(conversion))
         {
-            text.Append("---\n").Append(YamlOutput.FromJson(manifest));
+            text.Append("---\n").Append(ManifestText.ToYaml(manifest));
         }
 
         var issues = conversion.Report.Issues;
@@ -101,8 +102,25 @@ internal sealed class ConvertIngressCommand : ICommand
             text.Append(className is null ? "# No Ingress with a class to convert.\n" : $"# No Ingress of class {className} to convert.\n");
         }
 
+        foreach (var error in conversion.Report.Errors)
+        {
+            text.Append("# Not printed: ").Append(IngressConversionJson.Subject(error.Output));
+            if (error.OutputField is not null)
+            {
+                text.Append(' ').Append(error.OutputField);
+            }
+
+            text.Append(" would be refused by the API server (").Append(error.Code).Append(": ").Append(error.Message.Replace('\n', ' ')).Append(')');
+            if (error.Subject is { } source)
+            {
+                text.Append("; it comes from ").Append(IngressConversionJson.Subject(source)).Append(error.Field is null ? string.Empty : " " + error.Field);
+            }
+
+            text.Append(".\n");
+        }
+
         text.Append("# Conversion report: ");
-        if (issues.Count == 0)
+        if (issues.Count == 0 && conversion.Report.Errors.Count == 0)
         {
             text.Append("everything was carried over; the routes route every request as the Ingresses do.\n");
             return text.ToString();
