@@ -181,7 +181,12 @@ internal static class NeverMatchingRules
         => string.Equals(outer, inner, StringComparison.OrdinalIgnoreCase)
         || inner.EndsWith("." + outer, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>For each candidate, the position of the first earlier candidate that subsumes it, or −1; cached per shared shape.</summary>
+    /// <summary>
+    /// For each candidate, the position of the first earlier candidate that subsumes it, or −1; cached per shared
+    /// shape. Earlier candidates are indexed by their path predicate as the scan goes, so that only those whose path
+    /// can contain the candidate's are compared: an Exact of the same value, a PathPrefix that is one of the path's
+    /// element prefixes, or a regex. Bounded work: near-linear unless many candidates share one path.
+    /// </summary>
     private static int[] Shadowers(HttpCandidate[] candidates, Dictionary<HttpCandidate[], int[]> cache)
     {
         if (cache.TryGetValue(candidates, out var known))
@@ -190,26 +195,99 @@ internal static class NeverMatchingRules
         }
 
         var result = new int[candidates.Length];
+        var exact = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var prefixes = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var regexes = new List<int>();
+        var possible = new List<int>();
         for (var i = 0; i < candidates.Length; i++)
         {
             result[i] = -1;
-            if (!Analyzable(candidates[i]))
+            var inner = candidates[i];
+            if (Analyzable(inner))
             {
-                continue;
-            }
-
-            for (var j = 0; j < i; j++)
-            {
-                if (Subsumes(candidates[j], candidates[i]))
+                possible.Clear();
+                var path = inner.PathType switch
                 {
-                    result[i] = j;
-                    break;
+                    PathMatchType.Exact => (string)inner.PathPredicate!,
+                    PathMatchType.PathPrefix => inner.Prefix!,
+                    _ => null,
+                };
+                if (inner.PathType == PathMatchType.Exact && exact.TryGetValue(path!, out var same))
+                {
+                    possible.AddRange(same);
+                }
+
+                if (path is not null)
+                {
+                    foreach (var prefix in ElementPrefixes(path))
+                    {
+                        if (prefixes.TryGetValue(prefix, out var outers))
+                        {
+                            possible.AddRange(outers);
+                        }
+                    }
+                }
+
+                if (inner.PathType is PathMatchType.Exact or PathMatchType.RegularExpression)
+                {
+                    possible.AddRange(regexes);
+                }
+
+                possible.Sort();
+                foreach (var j in possible)
+                {
+                    if (Subsumes(candidates[j], inner))
+                    {
+                        result[i] = j;
+                        break;
+                    }
                 }
             }
+
+            var index = inner.PathType switch
+            {
+                PathMatchType.Exact => Bucket(exact, (string)inner.PathPredicate!),
+                PathMatchType.PathPrefix => Bucket(prefixes, inner.Prefix!),
+                PathMatchType.RegularExpression => regexes,
+                _ => null,
+            };
+            index?.Add(i);
         }
 
         cache[candidates] = result;
         return result;
+    }
+
+    private static List<int> Bucket(Dictionary<string, List<int>> index, string key)
+    {
+        if (!index.TryGetValue(key, out var list))
+        {
+            index[key] = list = [];
+        }
+
+        return list;
+    }
+
+    /// <summary>The normalized prefixes a PathPrefix match of which covers <paramref name="path"/>: each run up to a <c>/</c>, and the whole.</summary>
+    private static IEnumerable<string> ElementPrefixes(string path)
+    {
+        if (path.Length == 0 || path[0] == '/')
+        {
+            yield return string.Empty;
+        }
+
+        for (var k = 1; k < path.Length; k++)
+        {
+            if (path[k] == '/')
+            {
+                yield return path[..k];
+            }
+        }
+
+        if (path.Length > 0)
+        {
+            yield return path;
+        }
     }
 
     /// <summary>A match whose regex did not compile never matches for that reason alone: it is left to the reader's diagnostic.</summary>
