@@ -3,7 +3,7 @@ using PolicyAttach.Collections;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
+using PolicyAttach.References;
 
 namespace PolicyAttach.Findings;
 
@@ -80,9 +80,10 @@ internal sealed class FindingContext(EvaluationResult result)
     /// <summary>The parentRefs already reported as missing or selecting no listener (attachment checks skip them).</summary>
     public HashSet<(ResourceKey Route, int ParentIndex)> BrokenParentRefs { get; } = [];
 
-    private ReferenceGrants? _grants;
+    private ReferenceIndex? _grants;
 
-    public ReferenceGrants Grants => _grants ??= new ReferenceGrants(Snapshot);
+    /// <summary>What the ReferenceGrants permit (the references stage's index of the same snapshot).</summary>
+    public ReferenceIndex Grants => _grants ??= new ReferenceIndex(Snapshot);
 
     /// <summary>Adds a finding with its rule's severity.</summary>
     public void Add(string code, ResourceKey subject, string? path, string message)

@@ -3,7 +3,6 @@ using PolicyAttach.Binding;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Findings;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 using static PolicyAttach.Tests.Binding.World;
 
 namespace PolicyAttach.Tests.Findings;
