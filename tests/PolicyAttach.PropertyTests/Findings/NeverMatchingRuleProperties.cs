@@ -8,7 +8,6 @@ using PolicyAttach.Findings;
 using PolicyAttach.Manifests;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.PropertyTests.Findings;
 
