@@ -149,7 +149,7 @@ public static class ManifestReader
         => Kinds.Keys.Where(k => k.Group == group).Select(k => k.Kind).Order(StringComparer.Ordinal);
 
     private static bool IsClusterScopedGeneric(GroupKind groupKind)
-        => groupKind == new GroupKind(Groups.ApiExtensions, "CustomResourceDefinition")
+        => groupKind == Model.Kinds.CustomResourceDefinition
         || groupKind == new GroupKind("rbac.authorization.k8s.io", "ClusterRole")
         || groupKind == new GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding")
         || groupKind == new GroupKind(Groups.GatewayExperimental, "XMesh");
