@@ -29,16 +29,13 @@ internal static class PolicyChecks
 
             var problems = Targets(context, policy);
             var conditions = statuses.TryGetValue(key, out var status)
-                ? status.Ancestors.SelectMany(a => a.Conditions).Where(c => c.Type == ConditionTypes.Accepted && !c.IsTrue).ToList()
+                ? status.Ancestors.SelectMany(a => a.Conditions).Where(c => c.Type == ConditionType.Accepted && !c.IsTrue).ToList()
                 : [];
             foreach (var condition in conditions.DistinctBy(c => (c.Reason, c.Message)))
             {
-                var code = condition.Reason switch
-                {
-                    ConditionReasons.Conflicted => FindingCodes.PolicyConflicted,
-                    ConditionReasons.Invalid => FindingCodes.PolicyInvalid,
-                    _ => null,
-                };
+                var code = condition.Reason == ConditionReason.Conflicted ? FindingCodes.PolicyConflicted
+                    : condition.Reason == ConditionReason.Invalid ? FindingCodes.PolicyInvalid
+                    : null;
                 if (code is not null)
                 {
                     problems++;

@@ -110,7 +110,7 @@ internal static class ReferenceChecks
                     ? string.Create(CultureInfo.InvariantCulture, $"spec.rules[{backend.RuleIndex}].filters")
                     : string.Create(CultureInfo.InvariantCulture, $"spec.rules[{backend.RuleIndex}].backendRefs[{backend.BackendIndex}]");
                 var what = backend.IsMirror ? "mirror backendRef" : "backendRef";
-                if (backend.Reason == ConditionReasons.RefNotPermitted)
+                if (backend.Reason == ConditionReason.RefNotPermitted)
                 {
                     if (!meshOnly)
                     {
@@ -121,7 +121,7 @@ internal static class ReferenceChecks
                     continue;
                 }
 
-                var missing = backend.Reason == ConditionReasons.BackendNotFound && context.Snapshot.Find(reference.TargetKey) is null;
+                var missing = backend.Reason == ConditionReason.BackendNotFound && context.Snapshot.Find(reference.TargetKey) is null;
                 var close = missing ? context.CloseMatches(new GroupKind(reference.Group, reference.Kind), reference.Namespace, reference.Name) : string.Empty;
                 context.Add(FindingCodes.UnresolvedBackend, route.Route.Key, missing ? path + ".name" : path,
                     $"{Sentence(backend.Message)} ({backend.Reason}){close}. Fix the {what}{(missing ? $", or add the {reference.Kind}" : string.Empty)}.");
