@@ -32,8 +32,7 @@ internal static class ReferenceChecks
             {
                 var parentRef = route.ParentRefs[i];
                 var kind = new GroupKind(parentRef.Group, parentRef.Kind);
-                var isParentKind = (parentRef.Group == Groups.Gateway && parentRef.Kind is "Gateway" or "ListenerSet")
-                    || (parentRef.Group == Groups.Core && parentRef.Kind == "Service");
+                var isParentKind = parentRef.GroupKind == Kinds.Gateway || parentRef.GroupKind == Kinds.ListenerSet || parentRef.GroupKind == Kinds.Service;
                 if (!isParentKind)
                 {
                     continue;
@@ -102,7 +101,6 @@ internal static class ReferenceChecks
     {
         foreach (var route in context.Result.Routes)
         {
-            var meshOnly = route.Parents.Count > 0 && route.Parents.All(p => p.ParentRef.Group == Groups.Core && p.ParentRef.Kind == "Service");
             foreach (var backend in route.BackendRefs.Where(b => !b.IsValid))
             {
                 var reference = backend.BackendRef;
@@ -110,14 +108,11 @@ internal static class ReferenceChecks
                     ? string.Create(CultureInfo.InvariantCulture, $"spec.rules[{backend.RuleIndex}].filters")
                     : string.Create(CultureInfo.InvariantCulture, $"spec.rules[{backend.RuleIndex}].backendRefs[{backend.BackendIndex}]");
                 var what = backend.IsMirror ? "mirror backendRef" : "backendRef";
+                // The binder has already exempted mesh routes (GEP-1294): a RefNotPermitted here always needs a grant.
                 if (backend.Reason == ConditionReason.RefNotPermitted)
                 {
-                    if (!meshOnly)
-                    {
-                        context.Add(FindingCodes.RefNotPermitted, route.Route.Key, path,
-                            $"{what} {reference.Kind} {reference.Namespace}/{reference.Name} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Route.Kind}s from \"{route.Route.Namespace}\" to refer to it; add one.");
-                    }
-
+                    context.Add(FindingCodes.RefNotPermitted, route.Route.Key, path,
+                        $"{what} {reference.Kind} {reference.Namespace}/{reference.Name} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Route.Kind}s from \"{route.Route.Namespace}\" to refer to it; add one.");
                     continue;
                 }
 
@@ -148,7 +143,7 @@ internal static class ReferenceChecks
                 for (var j = 0; j < tls.CertificateRefs.Count; j++)
                 {
                     var reference = tls.CertificateRefs[j];
-                    if (reference.Group.Length != 0 || reference.Kind != "Secret")
+                    if (reference.GroupKind != Kinds.Secret)
                     {
                         continue;
                     }
@@ -162,7 +157,7 @@ internal static class ReferenceChecks
                     else if (context.Snapshot.Find(reference.TargetKey) is null)
                     {
                         context.Add(FindingCodes.MissingCertificate, owner.Key, path + ".name",
-                            $"certificateRef Secret {reference.Namespace}/{reference.Name} of listener {listener.Name} is not in the input{context.CloseMatches(new GroupKind(Groups.Core, "Secret"), reference.Namespace, reference.Name)}; the listener has no certificate unless the Secret is created elsewhere.");
+                            $"certificateRef Secret {reference.Namespace}/{reference.Name} of listener {listener.Name} is not in the input{context.CloseMatches(Kinds.Secret, reference.Namespace, reference.Name)}; the listener has no certificate unless the Secret is created elsewhere.");
                     }
                 }
             }
@@ -213,7 +208,7 @@ internal static class ReferenceChecks
     private static HashSet<GroupKind> CrdKinds(FindingContext context)
     {
         var kinds = new HashSet<GroupKind>();
-        foreach (var crd in context.Snapshot.OfKind(new GroupKind(Groups.ApiExtensions, "CustomResourceDefinition")).OfType<GenericObject>())
+        foreach (var crd in context.Snapshot.OfKind(Kinds.CustomResourceDefinition).OfType<GenericObject>())
         {
             var element = crd.Raw.Element;
             if (element.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object
