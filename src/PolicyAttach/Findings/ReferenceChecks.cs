@@ -31,8 +31,8 @@ internal static class ReferenceChecks
             for (var i = 0; i < route.ParentRefs.Count; i++)
             {
                 var parentRef = route.ParentRefs[i];
-                var kind = new GroupKind(parentRef.Group, parentRef.Kind);
-                var isParentKind = parentRef.GroupKind == Kinds.Gateway || parentRef.GroupKind == Kinds.ListenerSet || parentRef.GroupKind == Kinds.Service;
+                var kind = parentRef.GroupKind;
+                var isParentKind = kind == Kinds.Gateway || kind == Kinds.ListenerSet || kind == Kinds.Service;
                 if (!isParentKind)
                 {
                     continue;
