@@ -8,7 +8,6 @@ using PolicyAttach.IngressNginx;
 using PolicyAttach.Ingresses;
 using PolicyAttach.Model;
 using PolicyAttach.Policies;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Cli.Commands;
 
@@ -68,6 +67,11 @@ internal sealed class ConvertIngressCommand : ICommand
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
     {
+        if (args.Get("from") is { } source && source is not ("ingress-nginx" or "ingress"))
+        {
+            return context.UsageError($"unknown source '{source}'; use ingress-nginx or ingress", Name);
+        }
+
         if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Yaml, Formats, out var format, out var error)
             || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
             || !ObjectFilter.TryRead(args, out var filter, out error)
@@ -109,7 +113,7 @@ internal sealed class ConvertIngressCommand : ICommand
             Gateway = gateway,
             GatewayNamespace = args.Get("gateway-namespace"),
             DefaultCertificate = certificate is { } c ? new ObjectReference { Name = c.Name, Namespace = c.Namespace } : null,
-            EnvoyGateway = profile == PolicyProfiles.EnvoyGateway,
+            EnvoyGateway = profile == ImplementationProfile.EnvoyGateway,
         };
         var conversions = nginxClasses.Select(n => IngressNginxConverter.Convert(snapshot, nginxOptions with { ClassName = n })).ToList();
         if (from != "ingress-nginx")

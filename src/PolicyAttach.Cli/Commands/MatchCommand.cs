@@ -4,6 +4,7 @@ using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Matching;
 using PolicyAttach.Cli.Output;
+using PolicyAttach.Kubernetes.Documents;
 using PolicyAttach.Matching;
 using PolicyAttach.Policies;
 
@@ -115,7 +116,7 @@ internal sealed class MatchCommand : ICommand
             context.Out(format switch
             {
                 OutputFormat.Text => MatchText.Write(answer),
-                OutputFormat.Yaml => YamlOutput.FromJson(MatchJson.Write(answer)),
+                OutputFormat.Yaml => ManifestText.ToYaml(MatchJson.Write(answer)),
                 _ => MatchJson.Write(answer),
             });
             if (answer.Error is { } e)
@@ -156,7 +157,7 @@ internal sealed class MatchCommand : ICommand
             else if (format == OutputFormat.Yaml)
             {
                 context.Stdout.Write("---\n");
-                context.Out(YamlOutput.FromJson(session.AnswerLine(line, out error)));
+                context.Out(ManifestText.ToYaml(session.AnswerLine(line, out error)));
             }
             else
             {

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using PolicyAttach.Conversion;
 using PolicyAttach.Ingresses;
+using PolicyAttach.Kubernetes.Documents;
 
 namespace PolicyAttach.Cli.Conversion;
 
@@ -26,7 +27,7 @@ internal static class ConversionOutput
         var text = new StringBuilder();
         foreach (var manifest in manifests)
         {
-            text.Append("---\n").Append(Output.YamlOutput.FromJson(manifest));
+            text.Append("---\n").Append(ManifestText.ToYaml(manifest));
         }
 
         if (manifests.Count == 0 && empty is not null)

@@ -6,7 +6,6 @@ using PolicyAttach.Ingresses;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.IngressNginx;
 

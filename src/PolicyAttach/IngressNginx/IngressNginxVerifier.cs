@@ -4,7 +4,6 @@ using PolicyAttach.Conversion;
 using PolicyAttach.Ingresses;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.IngressNginx;
 

@@ -5,7 +5,6 @@ using PolicyAttach.Conversion;
 using PolicyAttach.Manifests;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.IngressNginx;
 

@@ -2,7 +2,6 @@ using PolicyAttach.Collections;
 using PolicyAttach.Conversion;
 using PolicyAttach.Ingresses;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.IngressNginx;
 

@@ -8,7 +8,6 @@ using PolicyAttach.IngressNginx;
 using PolicyAttach.Ingresses;
 using PolicyAttach.Manifests;
 using PolicyAttach.Matching;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.PropertyTests.IngressNginx;
 

@@ -3,7 +3,6 @@ using PolicyAttach.Conversion;
 using PolicyAttach.IngressNginx;
 using PolicyAttach.Manifests;
 using PolicyAttach.Matching;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Tests.IngressNginx;
 
