@@ -146,8 +146,8 @@ internal sealed class CompiledRule
         {
             var refResult = result.BackendRefs.FirstOrDefault(r => !r.IsMirror && r.RuleIndex == index && r.BackendIndex == b);
             var isValid = refResult?.IsValid ?? true;
-            var reason = refResult?.Reason;
-            if (!isValid && reason == "RefNotPermitted" && route.IsMeshOnly)
+            var reason = refResult?.Reason?.Value;
+            if (!isValid && reason == ConditionReason.RefNotPermitted && route.IsMeshOnly)
             {
                 // Mesh routes need no ReferenceGrant for cross-namespace backendRefs (GEP-1294; spec digest §7, §13).
                 isValid = true;
@@ -524,6 +524,9 @@ internal readonly struct HttpCandidate
 
     /// <summary>Whether the rule has a CORS filter and no redirect: a CORS preflight is then answered.</summary>
     public bool MayAnswerPreflight => (_bits & 1) != 0;
+
+    /// <summary>The Exact value (a string) or the <see cref="MatchPattern"/> of a RegularExpression; the normalized prefix for PathPrefix.</summary>
+    public object? PathPredicate => _path;
 
     /// <summary>The normalized PathPrefix, or null for another path match type.</summary>
     public string? Prefix => PathType == PathMatchType.PathPrefix ? Unsafe.As<string>(_path) : null;

@@ -21,7 +21,7 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
     /// The core's pipeline (docs/concepts.md): Model → Manifests → Snapshots → References → Binding → Policies →
     /// Evaluation → Status and Matching (parallel) → Conversion (the plumbing every migration shares: read-back, request
     /// probes, answering with the matcher) → Ingresses → IngressNginx (ingress-nginx's model, converting onto the Ingress
-    /// conversion's vocabulary) and the other migration models on top. Collections are the
+    /// conversion's vocabulary) and the other migration models on top; Findings beside them. Collections are the
     /// foundation every stage may use; Diagnostics belong with the readers.
     /// </summary>
     public static StageMap Core { get; } = new("PolicyAttach",
@@ -40,6 +40,7 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
         new("Conversion", 10, ["PolicyAttach.Conversion"], []),
         new("Ingresses", 11, ["PolicyAttach.Ingresses"], []),
         new("IngressNginx", 12, ["PolicyAttach.IngressNginx"], []),
+        new("Findings", 12, ["PolicyAttach.Findings"], []),
     ]);
 
     public IReadOnlyList<Stage> Stages { get; } = stages;
