@@ -199,7 +199,7 @@ public static class IngressNginxConverter
             var grants = new Dictionary<(string Namespace, string FromKind, string FromNamespace, string ToKind), SortedSet<string>>();
             foreach (var (fromKind, fromNs, ns, name) in _targets.CertificateGrants)
             {
-                Grant(grants, ns, fromKind, fromNs, "Secret", name);
+                Grant(grants, ns, fromKind, fromNs, Kinds.Secret.Kind, name);
             }
 
             foreach (var server in plans)
@@ -221,12 +221,12 @@ public static class IngressNginxConverter
                     AddRoutes(server, ns, baseName, hostnames, [.. http, .. https], serverRules.Serving);
                 }
 
-                var kinds = serverRules.Serving.Concat(serverRules.Http).Select(r => r.IsGrpc ? "GRPCRoute" : "HTTPRoute").Distinct(StringComparer.Ordinal).ToList();
+                var kinds = serverRules.Serving.Concat(serverRules.Http).Select(r => r.IsGrpc ? Kinds.GrpcRoute.Kind : Kinds.HttpRoute.Kind).Distinct(StringComparer.Ordinal).ToList();
                 foreach (var (backendNs, service) in serverRules.CrossNamespaceBackends)
                 {
                     foreach (var kind in kinds)
                     {
-                        Grant(grants, backendNs, kind, ns, "Service", service);
+                        Grant(grants, backendNs, kind, ns, Kinds.Service.Kind, service);
                     }
                 }
 
@@ -262,7 +262,7 @@ public static class IngressNginxConverter
                 var grant = new ReferenceGrant
                 {
                     ApiVersion = "gateway.networking.k8s.io/v1beta1",
-                    Metadata = new ObjectMeta { Name = output.Unique("ReferenceGrant", ns, $"{model.ClassName}-{fromKind.ToLowerInvariant()}s-from-{fromNs}"), Namespace = ns },
+                    Metadata = new ObjectMeta { Name = output.Unique(Kinds.ReferenceGrant.Kind, ns, $"{model.ClassName}-{fromKind.ToLowerInvariant()}s-from-{fromNs}"), Namespace = ns },
                     From = [new ReferenceGrantFrom(Groups.Gateway, fromKind, fromNs)],
                     To = names.Select(n => new ReferenceGrantTo(Groups.Core, toKind, n)).ToEquatableArray(),
                 };
@@ -324,7 +324,7 @@ public static class IngressNginxConverter
             var chunks = Chunk(http);
             for (var c = 0; c < chunks.Count; c++)
             {
-                var name = output.Unique("HTTPRoute", ns, c == 0 ? baseName : $"{baseName}-part-{(c + 1).ToString("00", CultureInfo.InvariantCulture)}");
+                var name = output.Unique(Kinds.HttpRoute.Kind, ns, c == 0 ? baseName : $"{baseName}-part-{(c + 1).ToString("00", CultureInfo.InvariantCulture)}");
                 var chunk = chunks[c];
                 var route = new HttpRoute
                 {
@@ -355,7 +355,7 @@ public static class IngressNginxConverter
             for (var c = 0; c * MaxRulesPerRoute < grpc.Count; c++)
             {
                 var chunk = grpc.Skip(c * MaxRulesPerRoute).Take(MaxRulesPerRoute).ToList();
-                var name = output.Unique("GRPCRoute", ns, c == 0 ? baseName : $"{baseName}-part-{(c + 1).ToString("00", CultureInfo.InvariantCulture)}");
+                var name = output.Unique(Kinds.GrpcRoute.Kind, ns, c == 0 ? baseName : $"{baseName}-part-{(c + 1).ToString("00", CultureInfo.InvariantCulture)}");
                 var route = new GrpcRoute
                 {
                     ApiVersion = "gateway.networking.k8s.io/v1",

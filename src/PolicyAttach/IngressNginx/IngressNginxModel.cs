@@ -681,7 +681,7 @@ public sealed class IngressNginxModel
 
             server.TlsSource = (ingress, i);
             var secretName = ingress.Tls[i].SecretName;
-            var secret = secretName is { Length: > 0 } ? snapshot.Find<Secret>(new ResourceKey(Groups.Core, "Secret", ingress.Namespace, secretName)) : null;
+            var secret = secretName is { Length: > 0 } ? snapshot.Find<Secret>(new ResourceKey(Groups.Core, Kinds.Secret.Kind, ingress.Namespace, secretName)) : null;
             if (secret is { TlsCertificateValid: true })
             {
                 server.Certificate = NginxCertificate.Secret;
@@ -917,7 +917,7 @@ public sealed class IngressNginxModel
                 return known;
             }
 
-            var service = snapshot.Find<Service>(new ResourceKey(Groups.Core, "Service", ingress.Namespace, backend.ServiceName!));
+            var service = snapshot.Find<Service>(new ResourceKey(Groups.Core, Kinds.Service.Kind, ingress.Namespace, backend.ServiceName!));
             int? port = backend.ServicePortNumber;
             var valid = service is not null;
             if (service is not null && port is { } number && service.Ports.Count > 0)

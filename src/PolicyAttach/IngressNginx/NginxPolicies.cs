@@ -29,10 +29,10 @@ internal static class NginxPolicies
         var hostname = s.Get("proxy-ssl-name") is { Length: > 0 } sslName && !sslName.Contains('$', StringComparison.Ordinal) ? sslName : $"{service}.{ns}.svc.cluster.local";
         var spec = new JsonObject
         {
-            ["targetRefs"] = new JsonArray(new JsonObject { ["group"] = string.Empty, ["kind"] = "Service", ["name"] = service }),
+            ["targetRefs"] = new JsonArray(new JsonObject { ["group"] = string.Empty, ["kind"] = Kinds.Service.Kind, ["name"] = service }),
             ["validation"] = new JsonObject { ["hostname"] = hostname, ["wellKnownCACertificates"] = "System" },
         };
-        return Read("gateway.networking.k8s.io/v1", "BackendTLSPolicy", unique("BackendTLSPolicy", ns, service + "-backend-tls"), ns, spec);
+        return Read("gateway.networking.k8s.io/v1", Kinds.BackendTlsPolicy.Kind, unique(Kinds.BackendTlsPolicy.Kind, ns, service + "-backend-tls"), ns, spec);
     }
 
     /// <summary>Envoy Gateway policies for the policy annotations of each Ingress, with what became of each annotation.</summary>
@@ -88,7 +88,7 @@ internal static class NginxPolicies
                 var refs = new JsonArray();
                 foreach (var (route, index, _) in group.OrderBy(t => t.Route.Name, StringComparer.Ordinal).ThenBy(t => t.Index))
                 {
-                    refs.Add((JsonNode)new JsonObject { ["group"] = Groups.Gateway, ["kind"] = "HTTPRoute", ["name"] = route.Name, ["sectionName"] = route.Rules[index].Name });
+                    refs.Add((JsonNode)new JsonObject { ["group"] = Groups.Gateway, ["kind"] = Kinds.HttpRoute.Kind, ["name"] = route.Name, ["sectionName"] = route.Rules[index].Name });
                 }
 
                 var name = ns == ingress.Namespace ? ingress.Name : $"{ingress.Namespace}-{ingress.Name}";

@@ -650,7 +650,7 @@ internal sealed class NginxRules
 
         if (!upstream.IsValid)
         {
-            Note(new NginxNote(location, "BackendNotFound", ConversionOutcome.Approximated, true,
+            Note(new NginxNote(location, ConditionReason.BackendNotFound.Value, ConversionOutcome.Approximated, true,
                 $"Service {upstream.Namespace}/{upstream.Service} or its port {upstream.PortText} is not in the input: NGINX answers 503{(location.Settings.DefaultBackendService is { } fallback ? $" (or sends it to default-backend {fallback})" : string.Empty)}, a Gateway 500."));
         }
 

@@ -230,16 +230,19 @@ internal sealed class NginxSettings
             return null;
         }
 
-        switch (value)
+        // Go accepts exactly these spellings (the title-case ones are .NET's bool.TrueString and bool.FalseString).
+        if (value is "1" or "t" or "T" or "TRUE" or "true" || value == bool.TrueString)
         {
-            case "1" or "t" or "T" or "TRUE" or "true" or "True":
-                return true;
-            case "0" or "f" or "F" or "FALSE" or "false" or "False":
-                return false;
-            default:
-                Invalid[name] = $"{name} \"{value}\" is not a boolean; ingress-nginx uses its default.";
-                return null;
+            return true;
         }
+
+        if (value is "0" or "f" or "F" or "FALSE" or "false" || value == bool.FalseString)
+        {
+            return false;
+        }
+
+        Invalid[name] = $"{name} \"{value}\" is not a boolean; ingress-nginx uses its default.";
+        return null;
     }
 
     /// <summary>An integer as Go's strconv.Atoi reads it; null when absent or invalid (recorded).</summary>

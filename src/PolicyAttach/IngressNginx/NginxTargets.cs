@@ -65,7 +65,7 @@ internal sealed class NginxTargets(Snapshot snapshot, IngressNginxConversionOpti
     private void SetEvaluationClass(string className)
     {
         var controller = IngressClassSelector.Select(snapshot).OfClass(model.ClassName).Select(o => o.Controller).FirstOrDefault(c => c is not null) ?? IngressNginxOptions.ControllerName;
-        if (snapshot.Find<GatewayClass>(new ResourceKey(Groups.Gateway, "GatewayClass", string.Empty, className)) is { } existing)
+        if (snapshot.Find<GatewayClass>(new ResourceKey(Groups.Gateway, Kinds.GatewayClass.Kind, string.Empty, className)) is { } existing)
         {
             controller = existing.ControllerName;
         }
@@ -178,11 +178,11 @@ internal sealed class NginxTargets(Snapshot snapshot, IngressNginxConversionOpti
         var name = model.ClassName;
         SetEvaluationClass(name);
         ParentReference Parent(string section) => new() { Name = name, Namespace = ns, NamespaceSet = true, SectionName = section };
-        var listeners = HostListeners(servers, ns, "Gateway", (section, _) => Parent(section));
-        listeners.AddRange(RedirectListeners(ns, "Gateway", (section, _) => Parent(section)));
-        listeners.AddRange(CatchAllListeners(servers.Any(s => s.IsCatchAll), ns, "Gateway", Parent));
+        var listeners = HostListeners(servers, ns, Kinds.Gateway.Kind, (section, _) => Parent(section));
+        listeners.AddRange(RedirectListeners(ns, Kinds.Gateway.Kind, (section, _) => Parent(section)));
+        listeners.AddRange(CatchAllListeners(servers.Any(s => s.IsCatchAll), ns, Kinds.Gateway.Kind, Parent));
         Gateways.Add(NewGateway(name, ns, listeners, allowListenerSets: false));
-        Target = new ConvertedGateway(model.ClassName, new ResourceKey(Groups.Gateway, "Gateway", ns, name), _controller, options.Nginx.HttpPort, options.Nginx.HttpsPort);
+        Target = new ConvertedGateway(model.ClassName, new ResourceKey(Groups.Gateway, Kinds.Gateway.Kind, ns, name), _controller, options.Nginx.HttpPort, options.Nginx.HttpsPort);
     }
 
     private List<Listener> RedirectListeners(string ownerNamespace, string ownerKind, Func<string, string, ParentReference> parent)
@@ -246,7 +246,7 @@ internal sealed class NginxTargets(Snapshot snapshot, IngressNginxConversionOpti
         ParentReference GatewayParent(string section) => new() { Name = gwName, Namespace = gwNs, NamespaceSet = true, SectionName = section };
         if (parentGateway is null)
         {
-            var own = CatchAllListeners(catchAllServer: true, gwNs, "Gateway", GatewayParent);
+            var own = CatchAllListeners(catchAllServer: true, gwNs, Kinds.Gateway.Kind, GatewayParent);
             Gateways.Add(NewGateway(gwName, gwNs, own, allowListenerSets: true));
         }
         else
@@ -265,8 +265,8 @@ internal sealed class NginxTargets(Snapshot snapshot, IngressNginxConversionOpti
             var ns = group.Key;
             var setName = model.ClassName;
             _listenerNames.Clear();
-            ParentReference SetParent(string section, string host) => new() { Group = Groups.Gateway, Kind = "ListenerSet", Name = setName, Namespace = ns, NamespaceSet = true, SectionName = section };
-            var listeners = HostListeners(group, ns, "ListenerSet", SetParent);
+            ParentReference SetParent(string section, string host) => new() { Group = Groups.Gateway, Kind = Kinds.ListenerSet.Kind, Name = setName, Namespace = ns, NamespaceSet = true, SectionName = section };
+            var listeners = HostListeners(group, ns, Kinds.ListenerSet.Kind, SetParent);
             ListenerSets.Add(new ListenerSet
             {
                 ApiVersion = "gateway.networking.k8s.io/v1",
@@ -281,7 +281,7 @@ internal sealed class NginxTargets(Snapshot snapshot, IngressNginxConversionOpti
             Issue("from-to-www-redirect", ConversionOutcome.Dropped, $"the redirect from {redirect.From} to {redirect.To} needs a listener for {redirect.From}; add it to a ListenerSet by hand.");
         }
 
-        Target = new ConvertedGateway(model.ClassName, new ResourceKey(Groups.Gateway, "Gateway", gwNs, gwName), _controller, options.Nginx.HttpPort, options.Nginx.HttpsPort);
+        Target = new ConvertedGateway(model.ClassName, new ResourceKey(Groups.Gateway, Kinds.Gateway.Kind, gwNs, gwName), _controller, options.Nginx.HttpPort, options.Nginx.HttpsPort);
     }
 
     private void PlanExisting(List<NginxServer> servers)
