@@ -23,7 +23,7 @@ internal static class AttachmentChecks
         Conflicts(context);
     }
 
-    private static bool IsMesh(RouteParentResult parent) => parent.ParentRef.Group == Groups.Core && parent.ParentRef.Kind == Kinds.Service.Kind;
+    private static bool IsMesh(RouteParentResult parent) => parent.ParentRef.GroupKind == Kinds.Service;
 
     private static bool Attached(RouteParentResult parent) => IsMesh(parent) ? parent.IsAccepted : parent.Listeners.Any(v => v.Attached);
 

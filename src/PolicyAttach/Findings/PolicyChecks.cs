@@ -144,7 +144,7 @@ internal static class PolicyChecks
                 {
                     var rule = route.Route.RuleName(i);
                     Note(policies.ForRule(owner, listener, key, rule));
-                    foreach (var backend in route.BackendRefs.Where(b => b.RuleIndex == i && b.IsValid && b.BackendRef.Group == Groups.Core && b.BackendRef.Kind == Kinds.Service.Kind))
+                    foreach (var backend in route.BackendRefs.Where(b => b.RuleIndex == i && b.IsValid && b.BackendRef.GroupKind == Kinds.Service))
                     {
                         var service = result.Snapshot.Find<Service>(backend.BackendRef.TargetKey);
                         var port = backend.BackendRef.Port is { } p ? service?.FindPort(p)?.Name : null;

@@ -31,9 +31,8 @@ internal static class ReferenceChecks
             for (var i = 0; i < route.ParentRefs.Count; i++)
             {
                 var parentRef = route.ParentRefs[i];
-                var kind = new GroupKind(parentRef.Group, parentRef.Kind);
-                var isParentKind = (parentRef.Group == Groups.Gateway && (parentRef.Kind == Kinds.Gateway.Kind || parentRef.Kind == Kinds.ListenerSet.Kind))
-                    || (parentRef.Group == Groups.Core && parentRef.Kind == Kinds.Service.Kind);
+                var kind = parentRef.GroupKind;
+                var isParentKind = kind == Kinds.Gateway || kind == Kinds.ListenerSet || kind == Kinds.Service;
                 if (!isParentKind)
                 {
                     continue;
@@ -102,7 +101,7 @@ internal static class ReferenceChecks
     {
         foreach (var route in context.Result.Routes)
         {
-            var meshOnly = route.Parents.Count > 0 && route.Parents.All(p => p.ParentRef.Group == Groups.Core && p.ParentRef.Kind == Kinds.Service.Kind);
+            var meshOnly = route.Parents.Count > 0 && route.Parents.All(p => p.ParentRef.GroupKind == Kinds.Service);
             foreach (var backend in route.BackendRefs.Where(b => !b.IsValid))
             {
                 var reference = backend.BackendRef;
@@ -148,7 +147,7 @@ internal static class ReferenceChecks
                 for (var j = 0; j < tls.CertificateRefs.Count; j++)
                 {
                     var reference = tls.CertificateRefs[j];
-                    if (reference.Group.Length != 0 || reference.Kind != Kinds.Secret.Kind)
+                    if (reference.GroupKind != Kinds.Secret)
                     {
                         continue;
                     }
