@@ -67,7 +67,7 @@ public class ConvertIngressNginxCommandTests
     [InlineData("--default-certificate", "a/b/c", "'a/b/c' is not NAMESPACE/NAME")]
     public void ConvertIngress_BadOption_UsageError(string option, string value, string message)
     {
-        var run = Convert("04-canary-weight.yaml", option, value);
+        var run = Run("convert-ingress", Path.Combine(Corpus, "base.yaml"), Path.Combine(Corpus, "04-canary-weight.yaml"), option, value);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Stderr, StringComparison.Ordinal);
