@@ -91,6 +91,10 @@ public class GoldenTests
         => AssertGolden("convert-ingress-nginx", Run("convert-ingress", Fixture("ingress-nginx.yaml")));
 
     [Fact]
+    public void ConvertIngress_FromIngressRulesOnly_MatchesGolden()
+        => AssertGolden("convert-ingress-rules-only", Run("convert-ingress", Fixture("ingress-nginx.yaml"), "--from", "ingress"));
+
+    [Fact]
     public void ConvertIngress_Help_MatchesGolden() => AssertGolden("help-convert-ingress", Run("convert-ingress", "--help"));
 
     [Fact]

@@ -1,44 +1,64 @@
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using PolicyAttach.Cli.CommandLine;
+using PolicyAttach.Cli.Conversion;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Output;
+using PolicyAttach.Collections;
+using PolicyAttach.Conversion;
+using PolicyAttach.IngressNginx;
 using PolicyAttach.Ingresses;
-using PolicyAttach.Kubernetes.Documents;
 using PolicyAttach.Model;
+using PolicyAttach.Policies;
 
 namespace PolicyAttach.Cli.Commands;
 
-/// <summary><c>policyattach convert-ingress</c>: Ingresses as an equivalent Gateway and HTTPRoutes, with what cannot be carried over.</summary>
+/// <summary>
+/// <c>policyattach convert-ingress</c>: Ingresses as Gateway API objects that route as the Ingress controller did,
+/// with what could not be carried over, and on request a verification that the result routes the same.
+/// </summary>
 internal sealed class ConvertIngressCommand : ICommand
 {
+    private const string Source = "ingress-nginx";
+
     private static readonly OutputFormat[] Formats = [OutputFormat.Yaml, OutputFormat.Json, OutputFormat.Text];
 
     /// <inheritdoc />
     public string Name => "convert-ingress";
 
     /// <inheritdoc />
-    public string Summary => "Convert Ingresses to a Gateway and HTTPRoutes, reporting what cannot be carried over.";
+    public string Summary => "Convert Ingresses to a Gateway and routes, reporting what cannot be carried over.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach convert-ingress PATH... [--class NAME] [--gateway-namespace NS] [-o yaml|json|text] [options]";
+    public string Synopsis => "policyattach convert-ingress PATH... [--class NAME] [--gateway NS/NAME | --listenerset] [--verify] [-o yaml|json|text] [options]";
 
     /// <inheritdoc />
     public string Description =>
-        "Converts the Ingresses of the input to one Gateway per class (listeners per host and TLS Secret), HTTPRoutes per\n"
-        + "Ingress and host, and ReferenceGrants for TLS Secrets of other namespaces. YAML (the default) prints the objects as\n"
-        + "documents ready for kubectl apply, then the report as comments; JSON prints {\"objects\": [...], \"report\": [...]}.\n"
-        + "The report names what routes differently or is dropped: annotations, ImplementationSpecific paths, regex paths,\n"
-        + "wildcard hosts (one DNS label in Ingress, one or more in Gateway API), unresolved backends and TLS Secrets.\n"
-        + "text is the YAML. --controller-name converts only the Ingresses whose IngressClass has that spec.controller;\n"
-        + "-n and -l convert only the Ingresses of a namespace or with matching labels.";
+        "Converts the Ingresses of the input. Classes of ingress-nginx (IngressClass controller k8s.io/ingress-nginx) are\n"
+        + "converted as ingress-nginx routes them: its annotations (rewrites, redirects, canaries, regex paths, ssl-redirect,\n"
+        + "CORS, gRPC backends, ...) become matches, filters and policies, each reported as carried, approximated or dropped;\n"
+        + "other classes by the Ingress rules alone (--from ingress converts every class so). By default one Gateway per class\n"
+        + "gets a listener per host and TLS Secret; --gateway attaches the routes to the listeners of an existing Gateway of\n"
+        + "the input, --listenerset puts the listeners in one ListenerSet per namespace. The output is read back first:\n"
+        + "objects an API server would refuse are not printed, and are named with the Ingress field they came from. --verify\n"
+        + "sends requests for every host, path, canary condition and redirect (and near misses: a trailing segment, another\n"
+        + "case, a missing header, the other scheme) to a model of ingress-nginx and to the converted objects, and prints\n"
+        + "every request they answer differently. YAML (the default; text is the same) prints documents ready for kubectl\n"
+        + "apply, then the report and the verification as comments; JSON prints {\"objects\": [...], \"report\": [...],\n"
+        + "\"verification\": {...}}. --controller-name converts only the Ingresses whose IngressClass has that\n"
+        + "spec.controller; -n and -l only those of a namespace or with matching labels. Exits 1 also when an object would\n"
+        + "be refused, something was approximated or dropped, or verification found a difference (--allow-approximations\n"
+        + "accepts the last two).";
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
         [
             new("class", "NAME", "Convert only the Ingresses of this class. Default: every class."),
-            new("gateway-namespace", "NS", "The namespace of the Gateways. Default: the namespace of the class's Ingresses."),
+            new("from", "CONTROLLER", "ingress-nginx, or ingress (the Ingress rules only). Default: ingress-nginx for its classes.") { Choices = ["ingress-nginx", "ingress"] },
+            new("gateway", "NS/NAME", "Attach the routes to this existing Gateway of the input (with --listenerset: the parent)."),
+            new("listenerset", string.Empty, "Put the listeners in one ListenerSet per namespace.", IsFlag: true),
+            new("gateway-namespace", "NS", "The namespace of new Gateways. Default: that of the class's oldest Ingress."),
+            new("default-certificate", "NS/NAME", "The Secret ingress-nginx serves HTTPS with for hosts without TLS."),
+            new("verify", string.Empty, "Check request by request that the result routes as ingress-nginx does.", IsFlag: true),
+            new("allow-approximations", string.Empty, "Exit 0 even when something was approximated or dropped.", IsFlag: true),
         ],
         CommonOptions.Output("yaml (default; text is the same) or json.", "yaml", "json", "text"),
         [CommonOptions.Namespace with { Description = "Convert only the Ingresses in this namespace." }, CommonOptions.AllNamespaces,
@@ -47,10 +67,17 @@ internal sealed class ConvertIngressCommand : ICommand
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
     {
+        if (args.Get("from") is { } source && source is not ("ingress-nginx" or "ingress"))
+        {
+            return context.UsageError($"unknown source '{source}'; use ingress-nginx or ingress", Name);
+        }
+
         if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Yaml, Formats, out var format, out var error)
             || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
             || !ObjectFilter.TryRead(args, out var filter, out error)
-            || !InputOptions.TryRead(args, args.Positionals.Count, out var input, out error))
+            || !InputOptions.TryRead(args, args.Positionals.Count, out var input, out error)
+            || !TryKey(args.Get("gateway"), "Gateway", out var gateway, out error)
+            || !TryKey(args.Get("default-certificate"), "Secret", out var certificate, out error))
         {
             return context.UsageError(error!, Name);
         }
@@ -61,13 +88,69 @@ internal sealed class ConvertIngressCommand : ICommand
         }
 
         workspace.PrintDiagnostics(context);
-        var conversion = IngressConverter.Convert(Narrow(workspace.Snapshot, args.GetAll(CommonOptions.ControllerName.Name), filter), new IngressConversionOptions
+        var snapshot = Narrow(workspace.Snapshot, args.GetAll(CommonOptions.ControllerName.Name), filter);
+        var from = args.Get("from");
+        var className = args.Get("class");
+        var nginxClasses = from switch
         {
-            ClassName = args.Get("class"),
+            "ingress" => [],
+            "ingress-nginx" when className is not null => [className],
+            _ => IngressNginxModel.Classes(snapshot).Where(c => className is null || c == className).ToEquatableArray(),
+        };
+        if (from == "ingress-nginx" && nginxClasses.Count == 0)
+        {
+            context.Err("no Ingress of an ingress-nginx class (IngressClass controller k8s.io/ingress-nginx) in the input; give --class NAME to convert another class as ingress-nginx.");
+        }
+
+        if (gateway is { } target && snapshot.Find<Gateway>(target) is null)
+        {
+            context.Err($"Gateway {target.Namespace}/{target.Name} is not in the input, so its listeners cannot be chosen or checked.");
+        }
+
+        var nginxOptions = new IngressNginxConversionOptions
+        {
+            Target = args.Has("listenerset") ? NginxConversionTarget.ListenerSets : gateway is not null ? NginxConversionTarget.ExistingGateway : NginxConversionTarget.NewGateway,
+            Gateway = gateway,
             GatewayNamespace = args.Get("gateway-namespace"),
-        });
-        context.Out(format == OutputFormat.Json ? Indent(IngressConversionJson.Document(conversion)) : Yaml(conversion, args.Get("class")));
-        return conversion.Report.Errors.Count > 0 ? ExitCodes.InputErrors : workspace.ExitCode;
+            DefaultCertificate = certificate is { } c ? new ObjectReference { Name = c.Name, Namespace = c.Namespace } : null,
+            EnvoyGateway = profile == ImplementationProfile.EnvoyGateway,
+        };
+        var conversions = nginxClasses.Select(n => IngressNginxConverter.Convert(snapshot, nginxOptions with { ClassName = n })).ToList();
+        if (from != "ingress-nginx")
+        {
+            conversions.Add(IngressConverter.Convert(snapshot, new IngressConversionOptions
+            {
+                ClassName = className,
+                GatewayNamespace = args.Get("gateway-namespace"),
+                ExcludedClasses = nginxClasses,
+            }));
+        }
+
+        var conversion = Merge(conversions);
+        VerificationResult? verification = null;
+        if (args.Has("verify"))
+        {
+            verification = IngressNginxVerifier.Verify(snapshot, conversion);
+            if (conversion.Targets.Count == 0)
+            {
+                context.Err("--verify checks the classes converted as ingress-nginx; there are none in the input.");
+            }
+        }
+
+        if (format == OutputFormat.Json)
+        {
+            context.Out(ConversionOutput.Json(IngressConversionJson.Document(conversion), verification, Source));
+        }
+        else
+        {
+            var empty = conversion.Objects.Any() ? null : className is null ? "No Ingress with a class to convert." : $"No Ingress of class {className} to convert.";
+            context.Out(ConversionOutput.Yaml(IngressConversionJson.Manifests(conversion), conversion.Report, verification, Source, "the Ingresses", empty));
+        }
+
+        var approximated = conversion.Report.HasApproximations || verification?.Differences.Count > 0;
+        return workspace.HasErrors || conversion.Report.Errors.Count > 0 || (approximated && !args.Has("allow-approximations"))
+            ? ExitCodes.InputErrors
+            : ExitCodes.Success;
     }
 
     /// <summary>
@@ -86,76 +169,47 @@ internal sealed class ConvertIngressCommand : ICommand
             || (filter.Includes(o) && (controllers.Count == 0 || (controllerOf.GetValueOrDefault(o.Key) is { } c && controllers.Contains(c, StringComparer.Ordinal))))));
     }
 
-    /// <summary>The objects as YAML documents, then the report as comments.</summary>
-    private static string Yaml(IngressConversion conversion, string? className)
+    /// <summary>Parses <c>NS/NAME</c>.</summary>
+    private static bool TryKey(string? value, string kind, out ResourceKey? key, out string? error)
     {
-        var text = new StringBuilder();
-        foreach (var manifest in IngressConversionJson.Manifests(conversion))
+        key = null;
+        error = null;
+        if (value is null)
         {
-            text.Append("---\n").Append(ManifestText.ToYaml(manifest));
+            return true;
         }
 
-        var issues = conversion.Report.Issues;
-        if (conversion.Gateways.Count == 0)
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == value.Length - 1 || value.IndexOf('/', slash + 1) >= 0)
         {
-            text.Append(className is null ? "# No Ingress with a class to convert.\n" : $"# No Ingress of class {className} to convert.\n");
+            error = $"'{value}' is not NAMESPACE/NAME";
+            return false;
         }
 
-        foreach (var error in conversion.Report.Errors)
-        {
-            text.Append("# Not printed: ").Append(IngressConversionJson.Subject(error.Output));
-            if (error.OutputField is not null)
-            {
-                text.Append(' ').Append(error.OutputField);
-            }
-
-            text.Append(" would be refused by the API server (").Append(error.Code).Append(": ").Append(error.Message.Replace('\n', ' ')).Append(')');
-            if (error.Subject is { } source)
-            {
-                text.Append("; it comes from ").Append(IngressConversionJson.Subject(source)).Append(error.Field is null ? string.Empty : " " + error.Field);
-            }
-
-            text.Append(".\n");
-        }
-
-        text.Append("# Conversion report: ");
-        if (issues.Count == 0 && conversion.Report.Errors.Count == 0)
-        {
-            text.Append("everything was carried over; the routes route every request as the Ingresses do.\n");
-            return text.ToString();
-        }
-
-        var routing = issues.Count(i => i.AffectsRouting);
-        text.Append(issues.Count).Append(issues.Count == 1 ? " issue" : " issues").Append(", ")
-            .Append(routing).Append(" may route requests differently.\n");
-        foreach (var issue in issues)
-        {
-            text.Append("# - ").Append(issue.Kind);
-            if (issue.Subject is { } s)
-            {
-                text.Append(' ').Append(s.Kind).Append('/').Append(s.Namespace.Length == 0 ? string.Empty : s.Namespace + "/").Append(s.Name);
-            }
-
-            if (issue.Field is not null)
-            {
-                text.Append(' ').Append(issue.Field);
-            }
-
-            text.Append(issue.AffectsRouting ? " (routing)" : string.Empty).Append(": ").Append(issue.Message.Replace('\n', ' ')).Append('\n');
-        }
-
-        return text.ToString();
+        key = new ResourceKey(kind == "Secret" ? Groups.Core : Groups.Gateway, kind, value[..slash], value[(slash + 1)..]);
+        return true;
     }
 
-    private static string Indent(string json)
+    /// <summary>The conversions of several classes as one (objects in each conversion's order, report entries concatenated).</summary>
+    private static IngressConversion Merge(List<IngressConversion> conversions)
     {
-        using var document = JsonDocument.Parse(json);
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        if (conversions.Count == 1)
         {
-            document.WriteTo(writer);
+            return conversions[0];
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray()).Replace("\r\n", "\n", StringComparison.Ordinal);
+        return new IngressConversion
+        {
+            Gateways = conversions.SelectMany(c => c.Gateways).ToEquatableArray(),
+            ListenerSets = conversions.SelectMany(c => c.ListenerSets).ToEquatableArray(),
+            HttpRoutes = conversions.SelectMany(c => c.HttpRoutes).ToEquatableArray(),
+            GrpcRoutes = conversions.SelectMany(c => c.GrpcRoutes).ToEquatableArray(),
+            ReferenceGrants = conversions.SelectMany(c => c.ReferenceGrants).ToEquatableArray(),
+            Policies = conversions.SelectMany(c => c.Policies).ToEquatableArray(),
+            GatewayClasses = conversions.SelectMany(c => c.GatewayClasses).ToEquatableArray(),
+            Origins = conversions.SelectMany(c => c.Origins).ToEquatableArray(),
+            Targets = conversions.SelectMany(c => c.Targets).ToEquatableArray(),
+            Report = new ConversionReport(conversions.SelectMany(c => c.Report.Issues).ToEquatableArray()) { Errors = conversions.SelectMany(c => c.Report.Errors).ToEquatableArray() },
+        };
     }
 }

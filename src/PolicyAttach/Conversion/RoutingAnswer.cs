@@ -103,15 +103,17 @@ public static class ConversionVerifier
     /// <param name="probes">The requests.</param>
     /// <param name="source">The source's answer.</param>
     /// <param name="converted">The converted objects' answer.</param>
-    /// <returns>The differences.</returns>
-    public static EquatableArray<RoutingDifference> Compare(IEnumerable<RequestProbe> probes, Func<RequestProbe, RoutingAnswer> source, Func<RequestProbe, RoutingAnswer> converted)
+    /// <returns>How many requests were compared, and the differences.</returns>
+    public static VerificationResult Compare(IEnumerable<RequestProbe> probes, Func<RequestProbe, RoutingAnswer> source, Func<RequestProbe, RoutingAnswer> converted)
     {
         Guard.NotNull(probes);
         Guard.NotNull(source);
         Guard.NotNull(converted);
         var differences = new List<RoutingDifference>();
+        var count = 0;
         foreach (var probe in probes)
         {
+            count++;
             var a = source(probe);
             var b = converted(probe);
             var aspects = Differences(a, b);
@@ -121,7 +123,7 @@ public static class ConversionVerifier
             }
         }
 
-        return differences.ToEquatableArray();
+        return new VerificationResult(count, differences.ToEquatableArray());
     }
 
     /// <summary>What differs between two answers to the same request; empty when they agree.</summary>
@@ -243,3 +245,8 @@ public static class ConversionVerifier
         public int GetHashCode(HttpHeader obj) => StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Name);
     }
 }
+
+/// <summary>What verification found: how many requests both sides answered, and where they differ.</summary>
+/// <param name="Requests">The requests compared.</param>
+/// <param name="Differences">The requests answered differently, in request order.</param>
+public sealed record VerificationResult(int Requests, EquatableArray<RoutingDifference> Differences);

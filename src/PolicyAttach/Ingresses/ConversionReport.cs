@@ -63,6 +63,14 @@ public static class IngressIssueKinds
     public const string TargetListenerMissing = "TargetListenerMissing";
 }
 
+/// <summary>The Gateway that receives a converted class's requests, for verifying the conversion.</summary>
+/// <param name="ClassName">The Ingress class.</param>
+/// <param name="Gateway">The Gateway (new or existing).</param>
+/// <param name="ControllerName">The controller its GatewayClass names, which evaluation acts for.</param>
+/// <param name="HttpPort">The port of its plain-HTTP listeners.</param>
+/// <param name="HttpsPort">The port of its HTTPS listeners.</param>
+public sealed record ConvertedGateway(string ClassName, ResourceKey Gateway, string ControllerName, int HttpPort, int HttpsPort);
+
 /// <summary>The result of converting Ingresses: what to apply, what only helps evaluation, and the report.</summary>
 public sealed record IngressConversion
 {
@@ -89,6 +97,9 @@ public sealed record IngressConversion
     /// <c>controllerName</c>. Not meant to be applied: a cluster uses its Gateway API implementation's own class.
     /// </summary>
     public required EquatableArray<GatewayClass> GatewayClasses { get; init; }
+
+    /// <summary>The Gateway each class's requests reach, for verification.</summary>
+    public EquatableArray<ConvertedGateway> Targets { get; init; } = [];
 
     /// <summary>Where the parts of the output objects came from (for errors found when reading them back).</summary>
     public EquatableArray<ConversionOrigin> Origins { get; init; } = [];

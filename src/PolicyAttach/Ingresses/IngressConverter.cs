@@ -15,6 +15,9 @@ public sealed record IngressConversionOptions
     /// <summary>The one class to convert, or null for every class.</summary>
     public string? ClassName { get; init; }
 
+    /// <summary>Classes not to convert (those another converter handles, such as ingress-nginx's).</summary>
+    public EquatableArray<string> ExcludedClasses { get; init; } = [];
+
     /// <summary>The namespace of the Gateways; by default the namespace of the class's Ingresses (the first in order when several).</summary>
     public string? GatewayNamespace { get; init; }
 
@@ -90,6 +93,7 @@ public static class IngressConverter
 
         var names = selection.Ingresses.Select(o => o.ClassName).OfType<string>()
             .Where(n => options.ClassName is null || string.Equals(n, options.ClassName, StringComparison.Ordinal))
+            .Where(n => !options.ExcludedClasses.Contains(n))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         foreach (var className in names)
         {
