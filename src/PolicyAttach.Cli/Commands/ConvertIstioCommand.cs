@@ -1,9 +1,8 @@
 using PolicyAttach.Cli.CommandLine;
+using PolicyAttach.Cli.Conversion;
 using PolicyAttach.Cli.Input;
-using PolicyAttach.Cli.Migration;
 using PolicyAttach.Cli.Output;
-using PolicyAttach.Diagnostics;
-using PolicyAttach.Migration.Istio;
+using PolicyAttach.Istio;
 
 namespace PolicyAttach.Cli.Commands;
 
@@ -19,7 +18,7 @@ internal sealed class ConvertIstioCommand : ICommand
     public string Summary => "Convert Istio Gateways, VirtualServices and DestinationRules to Gateway API, keeping first-match order.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach convert-istio PATH... [--verify] [--profile envoy-gateway] [--gateway-class NAME] [--prefix-match path-prefix|regex] [--output yaml|json]";
+    public string Synopsis => "policyattach convert-istio PATH... [--verify] [--profile envoy-gateway] [--gateway-class NAME] [--prefix-match path-prefix|regex] [-o yaml|json] [options]";
 
     /// <inheritdoc />
     public string Description =>
@@ -32,28 +31,31 @@ internal sealed class ConvertIstioCommand : ICommand
         + "YAML (the default) prints the objects, then the fate of every field as comments (carried, approximated,\n"
         + "dropped; ! marks what may route requests differently). --verify sends requests exercising every match (and\n"
         + "near misses) to a model of Istio and to the converted objects, and prints every request they answer\n"
-        + "differently. Exit 1 when the input has errors, an object was refused, or --verify found differences.";
+        + "differently. -n and -l convert only the Istio objects of a namespace or with matching labels.\n"
+        + "Exit 1 when the input has errors, an object would be refused, or --verify found differences.";
 
     /// <inheritdoc />
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new("verify", string.Empty, "Check the output against a model of Istio on generated requests; print every difference.", IsFlag: true),
-        new("profile", "NAME", "envoy-gateway: write Envoy Gateway BackendTrafficPolicies for what Gateway API has no policy for."),
-        new("gateway-class", "NAME", "The gatewayClassName of the Gateways made (default: istio)."),
-        new("prefix-match", "STYLE", "How Istio uri prefixes are written: path-prefix (default; element-wise, portable) or regex (exact, implementation-specific)."),
-        new("cluster-domain", "DOMAIN", "The cluster domain of Service hosts (default: cluster.local)."),
-        new("output", "FORMAT", "yaml or json."),
-    ];
+    public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
+        [
+            new("verify", string.Empty, "Check the output against a model of Istio on generated requests; print every difference.", IsFlag: true),
+            new("gateway-class", "NAME", "The gatewayClassName of the Gateways made (default: istio)."),
+            new("prefix-match", "STYLE", "How Istio uri prefixes are written: path-prefix (default; element-wise, portable) or regex (exact, implementation-specific).")
+            {
+                Choices = ["path-prefix", "regex"],
+            },
+            new("cluster-domain", "DOMAIN", "The cluster domain of Service hosts (default: cluster.local)."),
+        ],
+        CommonOptions.Output("yaml (default) or json.", "yaml", "json"),
+        [CommonOptions.Namespace with { Description = "Convert only the Istio objects in this namespace." }, CommonOptions.AllNamespaces,
+            CommonOptions.Selector with { Description = "Convert only the Istio objects whose labels match, as kubectl: a=b,c!=d,e in (x,y),!f." }]);
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
     {
-        if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Yaml, Formats, out var format, out var error))
-        {
-            return context.UsageError(error!, Name);
-        }
-
-        if (!Profiles.TryResolve(args.Get("profile"), out var profile, out error))
+        if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Yaml, Formats, out var format, out var error)
+            || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
+            || !ObjectFilter.TryRead(args, out var filter, out error)
+            || !InputOptions.TryRead(args, args.Positionals.Count, out var input, out error))
         {
             return context.UsageError(error!, Name);
         }
@@ -69,23 +71,25 @@ internal sealed class ConvertIstioCommand : ICommand
             return context.UsageError($"unknown --prefix-match '{args.Get("prefix-match")}'; use path-prefix or regex", Name);
         }
 
-        if (!Workspace.TryLoad(args.Positionals, context, out var workspace, out error))
+        if (!Workspace.TryLoad(input, context, out var workspace, out error, profile))
         {
             return context.UsageError(error!, Name);
         }
 
         workspace.PrintDiagnostics(context);
+        var controllers = args.GetAll(CommonOptions.ControllerName.Name);
         var options = new IstioConversionOptions
         {
             GatewayClassName = args.Get("gateway-class") ?? IstioConversionOptions.Default.GatewayClassName,
+            ControllerName = controllers.Count > 0 ? controllers[0] : IstioConversionOptions.Default.ControllerName,
             ClusterDomain = args.Get("cluster-domain") ?? IstioConversionOptions.Default.ClusterDomain,
             EnvoyGateway = profile is not null,
             PrefixMatch = prefix.Value,
         };
-        var result = IstioConverter.Convert(workspace.Snapshot, options);
-        var verification = args.Has("verify") ? IstioConverter.Verify(workspace.Snapshot, result, options) : null;
-        context.Out(format == OutputFormat.Json ? MigrationOutput.Json(result, verification) : MigrationOutput.Yaml(result, verification, "Istio"));
-        var failed = result.Report.Problems.Any(p => p.Severity == DiagnosticSeverity.Error) || verification is { Clean: false };
-        return failed ? ExitCodes.InputErrors : workspace.ExitCode;
+        var snapshot = ConversionInput.Narrow(workspace.Snapshot, filter, IstioConverter.ApiGroups);
+        var result = IstioConverter.Convert(snapshot, options);
+        var verification = args.Has("verify") ? IstioConverter.Verify(snapshot, result, options) : null;
+        context.Out(format == OutputFormat.Json ? ConversionOutput.Json(result, verification) : ConversionOutput.Yaml(result, verification, "Istio"));
+        return result.HasErrors || verification is { Clean: false } ? ExitCodes.InputErrors : workspace.ExitCode;
     }
 }

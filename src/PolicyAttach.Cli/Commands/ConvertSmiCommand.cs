@@ -1,9 +1,8 @@
 using PolicyAttach.Cli.CommandLine;
+using PolicyAttach.Cli.Conversion;
 using PolicyAttach.Cli.Input;
-using PolicyAttach.Cli.Migration;
 using PolicyAttach.Cli.Output;
-using PolicyAttach.Diagnostics;
-using PolicyAttach.Migration.Smi;
+using PolicyAttach.Smi;
 
 namespace PolicyAttach.Cli.Commands;
 
@@ -19,7 +18,7 @@ internal sealed class ConvertSmiCommand : ICommand
     public string Summary => "Convert SMI TrafficSplits (and their HTTPRouteGroups) to GAMMA HTTPRoutes.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach convert-smi PATH... [--verify] [--output yaml|json]";
+    public string Synopsis => "policyattach convert-smi PATH... [--verify] [-o yaml|json] [options]";
 
     /// <inheritdoc />
     public string Description =>
@@ -28,35 +27,46 @@ internal sealed class ConvertSmiCommand : ICommand
         + "HTTPRouteGroup matches splits the requests they match and sends the others to the root Service. TrafficTargets\n"
         + "(access control), TCPRoutes and UDPRoutes are reported: Gateway API has no equivalent. --verify sends requests\n"
         + "to a model of the SMI split and to the converted routes, and prints every request they answer differently.\n"
-        + "Exit 1 when the input has errors, an object was refused, or --verify found differences.";
+        + "-n and -l convert only the SMI objects of a namespace or with matching labels.\n"
+        + "Exit 1 when the input has errors, an object would be refused, or --verify found differences.";
 
     /// <inheritdoc />
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new("verify", string.Empty, "Check the output against a model of the SMI split on generated requests; print every difference.", IsFlag: true),
-        new("cluster-domain", "DOMAIN", "The cluster domain of Service hosts (default: cluster.local)."),
-        new("output", "FORMAT", "yaml or json."),
-    ];
+    public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
+        [
+            new("verify", string.Empty, "Check the output against a model of the SMI split on generated requests; print every difference.", IsFlag: true),
+            new("cluster-domain", "DOMAIN", "The cluster domain of Service hosts (default: cluster.local)."),
+        ],
+        CommonOptions.Output("yaml (default) or json.", "yaml", "json"),
+        [CommonOptions.Namespace with { Description = "Convert only the SMI objects in this namespace." }, CommonOptions.AllNamespaces,
+            CommonOptions.Selector with { Description = "Convert only the SMI objects whose labels match, as kubectl: a=b,c!=d,e in (x,y),!f." }]);
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
     {
-        if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Yaml, Formats, out var format, out var error))
+        if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Yaml, Formats, out var format, out var error)
+            || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
+            || !ObjectFilter.TryRead(args, out var filter, out error)
+            || !InputOptions.TryRead(args, args.Positionals.Count, out var input, out error))
         {
             return context.UsageError(error!, Name);
         }
 
-        if (!Workspace.TryLoad(args.Positionals, context, out var workspace, out error))
+        if (!Workspace.TryLoad(input, context, out var workspace, out error, profile))
         {
             return context.UsageError(error!, Name);
         }
 
         workspace.PrintDiagnostics(context);
-        var options = new SmiConversionOptions { ClusterDomain = args.Get("cluster-domain") ?? SmiConversionOptions.Default.ClusterDomain };
-        var result = SmiConverter.Convert(workspace.Snapshot, options);
-        var verification = args.Has("verify") ? SmiConverter.Verify(workspace.Snapshot, result, options) : null;
-        context.Out(format == OutputFormat.Json ? MigrationOutput.Json(result, verification) : MigrationOutput.Yaml(result, verification, "SMI"));
-        var failed = result.Report.Problems.Any(p => p.Severity == DiagnosticSeverity.Error) || verification is { Clean: false };
-        return failed ? ExitCodes.InputErrors : workspace.ExitCode;
+        var controllers = args.GetAll(CommonOptions.ControllerName.Name);
+        var options = new SmiConversionOptions
+        {
+            ClusterDomain = args.Get("cluster-domain") ?? SmiConversionOptions.Default.ClusterDomain,
+            ControllerName = controllers.Count > 0 ? controllers[0] : SmiConversionOptions.Default.ControllerName,
+        };
+        var snapshot = ConversionInput.Narrow(workspace.Snapshot, filter, SmiConverter.ApiGroups);
+        var result = SmiConverter.Convert(snapshot, options);
+        var verification = args.Has("verify") ? SmiConverter.Verify(snapshot, result, options) : null;
+        context.Out(format == OutputFormat.Json ? ConversionOutput.Json(result, verification) : ConversionOutput.Yaml(result, verification, "SMI"));
+        return result.HasErrors || verification is { Clean: false } ? ExitCodes.InputErrors : workspace.ExitCode;
     }
 }
