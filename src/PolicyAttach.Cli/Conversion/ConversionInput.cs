@@ -1,5 +1,4 @@
 using PolicyAttach.Cli.Input;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Cli.Conversion;
 

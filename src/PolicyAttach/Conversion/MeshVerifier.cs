@@ -3,7 +3,6 @@ using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Conversion;
 

@@ -5,7 +5,6 @@ using PolicyAttach.Diagnostics;
 using PolicyAttach.Manifests;
 using PolicyAttach.Model;
 using PolicyAttach.Policies;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Istio;
 
@@ -123,7 +122,7 @@ internal sealed partial class IstioConversion
         _input = IstioReader.Read(snapshot);
         _ordered = [.. _input.VirtualServices.OrderBy(v => v.Metadata.CreationTimestamp).ThenBy(v => v.Key)];
         // Names the output could collide with: objects of the groups it writes (the Istio kinds have their own group).
-        foreach (var obj in snapshot.Objects.Where(o => o.Group is Groups.Core or Groups.Gateway or PolicyProfiles.EnvoyGatewayGroup))
+        foreach (var obj in snapshot.Objects.Where(o => o.Group is Groups.Core or Groups.Gateway or ImplementationProfile.EnvoyGatewayGroup))
         {
             _names.Reserve(obj.Kind, obj.Namespace, obj.Name);
         }

@@ -4,7 +4,6 @@ using PolicyAttach.Collections;
 using PolicyAttach.Conversion;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Istio;
 

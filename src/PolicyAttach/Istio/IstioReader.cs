@@ -4,7 +4,6 @@ using PolicyAttach.Conversion;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Manifests;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Istio;
 

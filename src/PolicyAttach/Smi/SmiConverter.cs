@@ -7,7 +7,6 @@ using PolicyAttach.Matching;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
 using PolicyAttach.Policies;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Smi;
 
@@ -198,7 +197,7 @@ internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions opti
     public ConversionResult Run()
     {
         _problems.AddRange(_input.Diagnostics);
-        foreach (var obj in snapshot.Objects.Where(o => o.Group is Groups.Core or Groups.Gateway or PolicyProfiles.EnvoyGatewayGroup))
+        foreach (var obj in snapshot.Objects.Where(o => o.Group is Groups.Core or Groups.Gateway or ImplementationProfile.EnvoyGatewayGroup))
         {
             _names.Reserve(obj.Kind, obj.Namespace, obj.Name);
         }

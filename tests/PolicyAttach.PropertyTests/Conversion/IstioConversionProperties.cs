@@ -8,7 +8,6 @@ using PolicyAttach.Matching;
 using PolicyAttach.Conversion;
 using PolicyAttach.Istio;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.PropertyTests.Conversion;
 

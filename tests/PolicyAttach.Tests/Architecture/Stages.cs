@@ -20,8 +20,8 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
     /// <summary>
     /// The core's pipeline (docs/concepts.md): Model → Manifests → Snapshots → References → Binding → Policies →
     /// Evaluation → Status and Matching (parallel) → Conversion (the plumbing every migration shares: read-back, request
-    /// probes, answering with the matcher) → Ingresses and the other migration models on top. Collections are the
-    /// foundation every stage may use; Diagnostics belong with the readers.
+    /// probes, answering with the matcher) → Ingresses, Istio and SMI, the migration models, on top (parallel: none
+    /// refers to another). Collections are the foundation every stage may use; Diagnostics belong with the readers.
     /// </summary>
     public static StageMap Core { get; } = new("PolicyAttach",
     [
@@ -38,6 +38,8 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
         new("Matching", 9, ["PolicyAttach.Matching"], ["RoutingTable", "GatewayRoutingTable", "MeshRoutingTable", "RequestView", "RequestProtocol", "RequestHeader", "MatchOutcome", "MatchOutcomeKind"]),
         new("Conversion", 10, ["PolicyAttach.Conversion"], []),
         new("Ingresses", 11, ["PolicyAttach.Ingresses"], []),
+        new("Istio", 11, ["PolicyAttach.Istio"], []),
+        new("Smi", 11, ["PolicyAttach.Smi"], []),
     ]);
 
     public IReadOnlyList<Stage> Stages { get; } = stages;

@@ -6,7 +6,6 @@ using PolicyAttach.Conversion;
 using PolicyAttach.Istio;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Tests.Istio;
 
