@@ -278,66 +278,7 @@ internal static class IstioProbes
     {
         StringMatchKind.Exact => match.Value,
         StringMatchKind.Prefix => match.Value + (match.Value.EndsWith('/') ? "a" : "/a"),
-        StringMatchKind.Regex => RegexSample(match.Value, fallback, re2),
+        StringMatchKind.Regex => re2.Sample(match.Value, fallback),
         _ => fallback,
     };
-
-    /// <summary>
-    /// A string the pattern matches, found by simple rewrites of common constructs (<c>.*</c>, <c>.+</c>,
-    /// <c>[^/]+</c>, <c>\d+</c>, alternations, optional parts); the fallback when none of the candidates matches.
-    /// </summary>
-    public static string RegexSample(string pattern, string fallback, Re2 re2)
-    {
-        var candidates = new List<string>();
-        var body = pattern.Replace("(?i)", string.Empty, StringComparison.Ordinal).TrimStart('^').TrimEnd('$');
-        var simple = new StringBuilder();
-        for (var i = 0; i < body.Length; i++)
-        {
-            var c = body[i];
-            switch (c)
-            {
-                case '\\' when i + 1 < body.Length:
-                    var next = body[++i];
-                    simple.Append(next switch { 'd' => '1', 'w' => 'a', 's' => ' ', _ => next });
-                    break;
-                case '[':
-                    var end = body.IndexOf(']', i + 1);
-                    var cls = end < 0 ? string.Empty : body[(i + 1)..end];
-                    simple.Append(cls.StartsWith('^') ? (cls.Contains('a', StringComparison.Ordinal) ? 'z' : 'a') : cls.Length > 0 ? cls[0] : 'a');
-                    i = end < 0 ? body.Length : end;
-                    break;
-                case '.':
-                    simple.Append('a');
-                    break;
-                case '*' or '?':
-                    break;
-                case '+':
-                    break;
-                case '{':
-                    var close = body.IndexOf('}', i);
-                    i = close < 0 ? body.Length : close;
-                    break;
-                case '(':
-                    if (i + 2 < body.Length && body[i + 1] == '?' && body[i + 2] == ':')
-                    {
-                        i += 2;
-                    }
-
-                    break;
-                case ')':
-                    break;
-                case '|':
-                    candidates.Add(simple.ToString());
-                    simple.Clear();
-                    break;
-                default:
-                    simple.Append(c);
-                    break;
-            }
-        }
-
-        candidates.Insert(0, simple.ToString());
-        candidates.AddRange([fallback, "/", "/a", "a", "1", "/api/v1", "/a/1", "x"]);
-        return candidates.FirstOrDefault(c => re2.FullMatch(pattern, c)) ?? fallback;
-    }
 }

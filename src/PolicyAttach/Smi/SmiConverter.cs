@@ -155,10 +155,10 @@ internal sealed class SmiRouter(SmiInput input, Snapshot snapshot, string cluste
                 probes.Add(template with { PathAndQuery = "/policyattach-unmatched", Method = "DELETE", Purpose = "no match" });
                 foreach (var m in Matches(split))
                 {
-                    var path = m.PathRegex is { } r ? Istio.IstioProbes.RegexSample(r, "/", _re2) : "/";
+                    var path = m.PathRegex is { } r ? _re2.Sample(r, "/") : "/";
                     path = path.StartsWith('/') ? path : "/" + path;
                     var method = m.Methods.FirstOrDefault(x => x != "*") ?? "GET";
-                    var headers = m.Headers.Select(h => new RequestHeader(h.Key, Istio.IstioProbes.RegexSample(h.Value, "x", _re2))).ToEquatableArray();
+                    var headers = m.Headers.Select(h => new RequestHeader(h.Key, _re2.Sample(h.Value, "x"))).ToEquatableArray();
                     var hit = template with { PathAndQuery = path, Method = method, Headers = headers, Purpose = $"{split.Key.Name} match {m.Name}" };
                     probes.Add(hit);
                     probes.Add(hit with { PathAndQuery = path + "/more", Purpose = hit.Purpose + " near miss: longer path" });

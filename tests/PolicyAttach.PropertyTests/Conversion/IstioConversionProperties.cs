@@ -28,7 +28,8 @@ public sealed record GenVirtualService(IReadOnlyList<GenRule> Rules, bool Mesh, 
             + string.Join("\n", Rules.Select((r, i) => $"  rule {i}: " + (r.Matches.Count == 0 ? "(every request)" : string.Join(" | ", r.Matches.Select(Text))) + " -> " + string.Join(",", r.Route.Select(d => $"{d.Subset}×{d.Weight}"))))
             + "\n  requests: " + string.Join("; ", Requests);
 
-    private static string Text(GenMatch m)
+    /// <summary>The match as text; equal matches (the converter writes a rule's equal matches once) have equal text.</summary>
+    internal static string Text(GenMatch m)
         => string.Join(" ", new[]
         {
             m.UriKind is null ? null : $"uri {m.UriKind} {m.UriValue}{(m.IgnoreCase ? " (i)" : string.Empty)}",
@@ -334,7 +335,7 @@ public class IstioConversionProperties
     /// <summary>
     /// The property is not vacuous: in a fixed sample, most requests are checked strictly (the report has no
     /// routing-affecting note on the rule Istio picks, so any difference would fail the property), and many cases need
-    /// matches added to keep the first-match order.
+    /// the first-match order kept (matches added, or a later rule's paths written as regular expressions).
     /// </summary>
     [Fact]
     public void Generator_FixedSample_ChecksMostRequestsStrictlyAndReorders()
@@ -343,6 +344,8 @@ public class IstioConversionProperties
         var strict = 0;
         var total = 0;
         var reordered = 0;
+        var addedCases = 0;
+        var demotedCases = 0;
         foreach (var vs in sample)
         {
             var (unexplained, result) = Unexplained(vs);
@@ -357,12 +360,19 @@ public class IstioConversionProperties
                 strict += MeshVerifier.Explain(result.Report, probe, router.Answer(probe).Origin, null, []).Count == 0 ? 1 : 0;
             }
 
-            var inputMatches = vs.Rules.Sum(r => Math.Max(1, r.Matches.Count));
+            // Distinct matches: a rule's repeated match is written once, which must not hide a match added for the order.
+            var inputMatches = vs.Rules.Sum(r => Math.Max(1, r.Matches.Select(GenVirtualService.Text).Distinct(StringComparer.Ordinal).Count()));
             var outputMatches = result.Objects.OfType<PolicyAttach.Model.Routes.HttpRoute>().Sum(r => r.Rules.Sum(x => x.Matches.Count));
-            reordered += outputMatches > inputMatches ? 1 : 0;
+            // The order is kept by added matches, or by a later rule's paths written as regular expressions (same
+            // paths, the regular-expression rank) where an earlier rule's regular expression must keep its place.
+            var added = outputMatches > inputMatches;
+            var demoted = result.Report.Issues.Any(i => i.Message.Contains("written as regular expressions", StringComparison.Ordinal));
+            addedCases += added ? 1 : 0;
+            demotedCases += demoted ? 1 : 0;
+            reordered += added || demoted ? 1 : 0;
         }
 
         Assert.True(strict * 2 >= total, $"only {strict} of {total} requests are checked strictly");
-        Assert.True(reordered >= 20, $"only {reordered} of 200 generated cases needed matches added for the order");
+        Assert.True(reordered >= 20, $"only {reordered} of 200 generated cases needed the order kept ({addedCases} by added matches, {demotedCases} by paths written as regular expressions)");
     }
 }
