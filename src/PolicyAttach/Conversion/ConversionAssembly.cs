@@ -49,16 +49,16 @@ internal static class ConversionAssembly
         return (ordered, ordered.Select(ManifestWriter.Write).ToList());
     }
 
-    private static int KindOrder(string kind) => kind switch
+    /// <summary>The print order of the kinds a conversion makes; other kinds (implementation policies) come last.</summary>
+    private static readonly string[] PrintOrder =
+    [
+        Kinds.Service.Kind, Kinds.Gateway.Kind, Kinds.HttpRoute.Kind, Kinds.GrpcRoute.Kind, Kinds.TlsRoute.Kind,
+        Kinds.TcpRoute.Kind, Kinds.ReferenceGrant.Kind, Kinds.BackendTlsPolicy.Kind,
+    ];
+
+    private static int KindOrder(string kind)
     {
-        "Service" => 0,
-        "Gateway" => 1,
-        "HTTPRoute" => 2,
-        "GRPCRoute" => 3,
-        "TLSRoute" => 4,
-        "TCPRoute" => 5,
-        "ReferenceGrant" => 6,
-        "BackendTLSPolicy" => 7,
-        _ => 8,
-    };
+        var index = Array.IndexOf(PrintOrder, kind);
+        return index < 0 ? PrintOrder.Length : index;
+    }
 }

@@ -18,12 +18,12 @@ internal sealed class Names
     /// <summary>A free name of the kind in the namespace, from <paramref name="wanted"/>, suffixed <c>-2</c>, <c>-3</c>... when taken.</summary>
     public string Take(string kind, string ns, string wanted, int maxLength = 253)
     {
-        var label = kind == "Service" ? Label(wanted, 63) : Subdomain(wanted, maxLength);
+        var label = kind == Kinds.Service.Kind ? Label(wanted, 63) : Subdomain(wanted, maxLength);
         var name = label;
         for (var n = 2; !_taken.Add((kind, ns, name)); n++)
         {
             var suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
-            name = label[..Math.Min(label.Length, (kind == "Service" ? 63 : maxLength) - suffix.Length)].TrimEnd('-', '.') + suffix;
+            name = label[..Math.Min(label.Length, (kind == Kinds.Service.Kind ? 63 : maxLength) - suffix.Length)].TrimEnd('-', '.') + suffix;
         }
 
         return name;
@@ -216,7 +216,7 @@ internal static class ServiceHosts
             ? Key(parts[0], parts[1])
             : null;
 
-        static ResourceKey Key(string name, string ns) => new(Groups.Core, "Service", ns, name);
+        static ResourceKey Key(string name, string ns) => new(Kinds.Service, ns, name);
     }
 
     /// <summary>The fully qualified host of a Service.</summary>

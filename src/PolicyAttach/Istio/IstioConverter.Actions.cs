@@ -296,7 +296,7 @@ internal sealed partial class IstioConversion
         var svc = key is { } k ? _snapshot.Find<Service>(k) : null;
         if (svc is null)
         {
-            var missing = key ?? new ResourceKey(Groups.Core, "Service", ownerNamespace, Names.Label(d.Host));
+            var missing = key ?? new ResourceKey(Kinds.Service, ownerNamespace, Names.Label(d.Host));
             _ledger.Dropped(source, d.Field, key is null
                 ? $"{d.Host} is not a Kubernetes Service host; its share of requests goes to a backend that does not exist (Service {missing.Name}), so it fails as the unknown destination does."
                 : $"Service {missing.Namespace}/{missing.Name} is not in the input; the backend refers to it as written (if it does not exist, Gateway API answers 500 where Envoy answers 503).", affectsRouting: true);
@@ -313,7 +313,7 @@ internal sealed partial class IstioConversion
             }
             else
             {
-                target = new ResourceKey(Groups.Core, "Service", svc.Namespace, Names.Label($"{svc.Name}-{subset}"));
+                target = new ResourceKey(Kinds.Service, svc.Namespace, Names.Label($"{svc.Name}-{subset}"));
                 _ledger.Dropped(source, d.Field + ".subset", $"no DestinationRule of the input defines subset {subset} of {svc.Name}: in Istio its requests fail (503); the backend names Service {target.Name}, which does not exist, so they fail here too (500).", affectsRouting: true);
             }
         }

@@ -63,7 +63,7 @@ internal sealed partial class IstioConversion
                 listeners = listeners.Take(64).ToList();
             }
 
-            var name = _names.Take("Gateway", key.Namespace, key.Name);
+            var name = _names.Take(Kinds.Gateway.Kind, key.Namespace, key.Name);
             var gateway = new Gateway
             {
                 ApiVersion = "gateway.networking.k8s.io/v1",
@@ -215,7 +215,7 @@ internal sealed partial class IstioConversion
         foreach (var group in redirects.GroupBy(r => r.Namespaces.Count == 0 ? gateway.Namespace : r.Namespaces[0]).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var ns = group.Key;
-            var name = _names.Take("HTTPRoute", ns, gateway.Name + "-https-redirect");
+            var name = _names.Take(Kinds.HttpRoute.Kind, ns, gateway.Name + "-https-redirect");
             var route = new HttpRoute
             {
                 ApiVersion = "gateway.networking.k8s.io/v1",
@@ -287,7 +287,7 @@ internal sealed partial class IstioConversion
 
                 var conflict = subset.Labels.FirstOrDefault(l => svc.Selector.TryGetValue(l.Key, out var v) && v != l.Value);
                 var selector = StringMap.Create(svc.Selector.Where(p => !subset.Labels.ContainsKey(p.Key)).Concat(subset.Labels));
-                var name = _names.Take("Service", svc.Namespace, $"{svc.Name}-{subset.Name}");
+                var name = _names.Take(Kinds.Service.Kind, svc.Namespace, $"{svc.Name}-{subset.Name}");
                 var made = new Service
                 {
                     ApiVersion = "v1",

@@ -351,7 +351,7 @@ internal sealed partial class IstioConversion
         var parent = new ParentReference
         {
             Group = Groups.Core,
-            Kind = "Service",
+            Kind = Kinds.Service.Kind,
             Name = svc.Name,
             Namespace = svc.Namespace,
             NamespaceSet = svc.Namespace != routeNamespace,
@@ -648,7 +648,7 @@ internal sealed partial class IstioConversion
 
         for (var c = 0; c < chunks.Count; c++)
         {
-            var name = _names.Take("HTTPRoute", ns, chunks.Count == 1 ? baseName : $"{baseName}-{c + 1}");
+            var name = _names.Take(Kinds.HttpRoute.Kind, ns, chunks.Count == 1 ? baseName : $"{baseName}-{c + 1}");
             var chunk = chunks[c];
             var named = NameRules(chunk.Select(i => rules[i]).ToList());
             var route = new HttpRoute

@@ -130,7 +130,7 @@ internal sealed partial class IstioConversion
                     continue;
                 }
 
-                var name = _names.Take("TLSRoute", vs.Key.Namespace, $"{vs.Key.Name}-tls-{rule.Index}");
+                var name = _names.Take(Kinds.TlsRoute.Kind, vs.Key.Namespace, $"{vs.Key.Name}-tls-{rule.Index}");
                 var route = new TlsRoute
                 {
                     ApiVersion = "gateway.networking.k8s.io/v1",
@@ -202,7 +202,7 @@ internal sealed partial class IstioConversion
 
             var (vs, rule) = found;
             var kind = listener.Listener.Protocol == Protocols.Tls ? "TLS-terminated " : string.Empty;
-            var name = _names.Take("TCPRoute", vs.Key.Namespace, $"{vs.Key.Name}-tcp-{port}");
+            var name = _names.Take(Kinds.TcpRoute.Kind, vs.Key.Namespace, $"{vs.Key.Name}-tcp-{port}");
             var route = new TcpRoute
             {
                 ApiVersion = "gateway.networking.k8s.io/v1",
@@ -235,12 +235,12 @@ internal sealed partial class IstioConversion
                         continue;
                     }
 
-                    var name = _names.Take("TCPRoute", svc.Namespace, $"{vs.Key.Name}-{svc.Name}-tcp-{port.Port}");
+                    var name = _names.Take(Kinds.TcpRoute.Kind, svc.Namespace, $"{vs.Key.Name}-{svc.Name}-tcp-{port.Port}");
                     var route = new TcpRoute
                     {
                         ApiVersion = "gateway.networking.k8s.io/v1",
                         Metadata = Meta(name, svc.Namespace, vs.Key),
-                        ParentRefs = [new ParentReference { Group = Groups.Core, Kind = "Service", Name = svc.Name, Namespace = svc.Namespace, Port = port.Port }],
+                        ParentRefs = [new ParentReference { Group = Groups.Core, Kind = Kinds.Service.Kind, Name = svc.Name, Namespace = svc.Namespace, Port = port.Port }],
                         Rules = [new BackendRouteRule { BackendRefs = L4Backends(vs, rule, port.Port) }],
                     };
                     _made.Add((route, vs.Key));

@@ -150,7 +150,7 @@ internal sealed partial class IstioConversion
             if (tls.CaCertificates is not null || tls.CredentialName is not null)
             {
                 var configMap = Names.Subdomain(tls.CredentialName ?? $"{svc.Name}-ca");
-                validation["caCertificateRefs"] = new JsonArray(new JsonObject { ["group"] = string.Empty, ["kind"] = "ConfigMap", ["name"] = configMap });
+                validation["caCertificateRefs"] = new JsonArray(new JsonObject { ["group"] = string.Empty, ["kind"] = Kinds.ConfigMap.Kind, ["name"] = configMap });
                 _ledger.Approximated(dr.Key, tls.CaCertificates is not null ? f + ".caCertificates" : f + ".credentialName", $"the CA is read from ConfigMap {target.Namespace}/{configMap} (key ca.crt), which must be created with the certificates: Gateway API cannot read files or Istio's credential Secrets.", affectsRouting: false);
             }
             else
@@ -167,17 +167,17 @@ internal sealed partial class IstioConversion
                 _ledger.Carried(dr.Key, f + ".subjectAltNames", "validation.subjectAltNames" + (tls.SubjectAltNames.Count > 5 ? " (the first 5: the most Gateway API allows)." : "."));
             }
 
-            var targetRef = new JsonObject { ["group"] = string.Empty, ["kind"] = "Service", ["name"] = target.Name };
+            var targetRef = new JsonObject { ["group"] = string.Empty, ["kind"] = Kinds.Service.Kind, ["name"] = target.Name };
             if (section is not null)
             {
                 targetRef["sectionName"] = section;
             }
 
-            var name = _names.Take("BackendTLSPolicy", target.Namespace, target.Name + (section is null ? string.Empty : "-" + section) + "-tls");
+            var name = _names.Take(Kinds.BackendTlsPolicy.Kind, target.Namespace, target.Name + (section is null ? string.Empty : "-" + section) + "-tls");
             var manifest = new JsonObject
             {
                 ["apiVersion"] = "gateway.networking.k8s.io/v1",
-                ["kind"] = "BackendTLSPolicy",
+                ["kind"] = Kinds.BackendTlsPolicy.Kind,
                 ["metadata"] = MetaJson(name, target.Namespace, dr.Key),
                 ["spec"] = new JsonObject { ["targetRefs"] = new JsonArray(targetRef), ["validation"] = validation },
             };
@@ -405,7 +405,7 @@ internal sealed partial class IstioConversion
 
             foreach (var (spec, section) in policies)
             {
-                var targetRef = new JsonObject { ["group"] = "gateway.networking.k8s.io", ["kind"] = "HTTPRoute", ["name"] = route.Name };
+                var targetRef = new JsonObject { ["group"] = "gateway.networking.k8s.io", ["kind"] = Kinds.HttpRoute.Kind, ["name"] = route.Name };
                 if (section is not null)
                 {
                     targetRef["sectionName"] = section;
@@ -464,7 +464,7 @@ internal sealed partial class IstioConversion
             return null;
         }
 
-        var key = new ResourceKey(Groups.Core, "Service", backend.Namespace, backend.Name);
+        var key = new ResourceKey(Kinds.Service, backend.Namespace, backend.Name);
         var subset = _subsets.FirstOrDefault(s => s.Value == key);
         return subset.Value == key ? EffectivePolicy(subset.Key.Service, subset.Key.Subset, port) : EffectivePolicy(key, null, port);
     }
@@ -751,7 +751,7 @@ internal sealed partial class IstioConversion
         var needs = new Dictionary<(string From, string To), (SortedSet<string> Kinds, SortedSet<string> Names, ResourceKey Source)>();
         foreach (var (obj, source) in _made)
         {
-            if (obj is not RouteBase route || route.ParentRefs.All(p => p.Kind == "Service"))
+            if (obj is not RouteBase route || route.ParentRefs.All(p => p.Kind == Kinds.Service.Kind))
             {
                 continue;
             }
@@ -759,7 +759,7 @@ internal sealed partial class IstioConversion
             foreach (var entry in route.EnumerateBackendRefs().Concat(route.EnumerateMirrorBackendRefs()))
             {
                 var b = entry.BackendRef;
-                if (b.Namespace == route.Namespace || b.Kind != "Service")
+                if (b.Namespace == route.Namespace || b.Kind != Kinds.Service.Kind)
                 {
                     continue;
                 }
@@ -779,9 +779,9 @@ internal sealed partial class IstioConversion
             var grant = new ReferenceGrant
             {
                 ApiVersion = "gateway.networking.k8s.io/v1beta1",
-                Metadata = Meta(_names.Take("ReferenceGrant", to, $"routes-from-{from}"), to, source),
+                Metadata = Meta(_names.Take(Kinds.ReferenceGrant.Kind, to, $"routes-from-{from}"), to, source),
                 From = kinds.Select(k => new ReferenceGrantFrom(Groups.Gateway, k, from)).ToEquatableArray(),
-                To = names.Count <= 16 ? names.Select(n => new ReferenceGrantTo(Groups.Core, "Service", n)).ToEquatableArray() : [new ReferenceGrantTo(Groups.Core, "Service", null)],
+                To = names.Count <= 16 ? names.Select(n => new ReferenceGrantTo(Kinds.Service.Group, Kinds.Service.Kind, n)).ToEquatableArray() : [new ReferenceGrantTo(Kinds.Service.Group, Kinds.Service.Kind, null)],
             };
             _made.Add((grant, source));
         }

@@ -35,6 +35,9 @@ internal static class IstioReader
 
     private static readonly string[] Versions = ["v1", "v1beta1", "v1alpha3"];
 
+    /// <summary>Istio's Gateway kind: the same name as Gateway API's Gateway, told apart by the group.</summary>
+    private static readonly string IstioGatewayKind = Kinds.Gateway.Kind;
+
     public static IstioInput Read(Snapshot snapshot)
     {
         var gateways = new List<IstioGatewayObject>();
@@ -50,7 +53,7 @@ internal static class IstioReader
                 PolicyObject p => p.Spec.Element,
                 _ => null,
             };
-            if (obj.Kind is not ("Gateway" or "VirtualService" or "DestinationRule"))
+            if (obj.Kind != IstioGatewayKind && obj.Kind is not ("VirtualService" or "DestinationRule"))
             {
                 continue;
             }
@@ -70,7 +73,7 @@ internal static class IstioReader
 
             switch (obj.Kind)
             {
-                case "Gateway":
+                case var kind when kind == IstioGatewayKind:
                     var gateway = ReadGateway(obj, node);
                     if (!context.HasErrors)
                     {

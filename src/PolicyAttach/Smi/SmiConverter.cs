@@ -221,7 +221,8 @@ internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions opti
             var why = other.Kind switch
             {
                 "TrafficTarget" => "access control (which sources may call which routes) has no Gateway API equivalent; use your mesh's authorization policy (Istio AuthorizationPolicy, Linkerd AuthorizationPolicy). All traffic the TrafficTarget denies is allowed by the converted routes.",
-                "TCPRoute" or "UDPRoute" => "an SMI traffic spec only describes traffic for TrafficTargets (and TrafficSplit matches, which this converter reads for HTTPRouteGroups only); nothing routes by it.",
+                // SMI's traffic specs share their kind names with Gateway API's routes (the group tells them apart).
+                _ when other.Kind == Kinds.TcpRoute.Kind || other.Kind == Kinds.UdpRoute.Kind => "an SMI traffic spec only describes traffic for TrafficTargets (and TrafficSplit matches, which this converter reads for HTTPRouteGroups only); nothing routes by it.",
                 _ => $"{other.Kind} is not converted.",
             };
             _ledger.Dropped(other.Key, "spec", why, affectsRouting: other.Kind == "TrafficTarget");
@@ -328,12 +329,12 @@ internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions opti
                 });
             }
 
-            var name = _names.Take("HTTPRoute", root.Namespace, root.Ports.Count == 1 ? key.Name : $"{key.Name}-{port.Port.ToString(CultureInfo.InvariantCulture)}");
+            var name = _names.Take(Kinds.HttpRoute.Kind, root.Namespace, root.Ports.Count == 1 ? key.Name : $"{key.Name}-{port.Port.ToString(CultureInfo.InvariantCulture)}");
             var route = new HttpRoute
             {
                 ApiVersion = "gateway.networking.k8s.io/v1",
                 Metadata = new ObjectMeta { Name = name, Namespace = root.Namespace, Annotations = StringMap.Of(("policyattach.io/converted-from", $"TrafficSplit/{key.Namespace}/{key.Name}")) },
-                ParentRefs = [new ParentReference { Group = Groups.Core, Kind = "Service", Name = root.Name, Namespace = root.Namespace, Port = root.Ports.Count == 1 ? null : port.Port }],
+                ParentRefs = [new ParentReference { Group = Groups.Core, Kind = Kinds.Service.Kind, Name = root.Name, Namespace = root.Namespace, Port = root.Ports.Count == 1 ? null : port.Port }],
                 Rules = routeRules.ToEquatableArray(),
             };
             _made.Add((route, key));
