@@ -40,6 +40,7 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
         new("Ingresses", 11, ["PolicyAttach.Ingresses"], []),
         new("Istio", 11, ["PolicyAttach.Istio"], []),
         new("Smi", 11, ["PolicyAttach.Smi"], []),
+        new("Findings", 12, ["PolicyAttach.Findings"], []),
     ]);
 
     public IReadOnlyList<Stage> Stages { get; } = stages;
