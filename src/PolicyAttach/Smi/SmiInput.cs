@@ -174,6 +174,7 @@ internal static class SmiReader
 
     private static TrafficSplitObject ReadSplit(KubeObject obj, Node spec)
     {
+        var quantities = obj.Version == "v1alpha1";
         var service = spec.String("service");
         if (string.IsNullOrEmpty(service))
         {
@@ -198,8 +199,10 @@ internal static class SmiReader
                     b["service"].Required();
                 }
 
-                // v1alpha1 wrote weights as quantities ("500m"); later versions as whole numbers.
-                var weight = b["weight"].Kind == JsonValueKind.String ? Quantity(b["weight"]) : b.Int64("weight");
+                // v1alpha1 wrote weights as quantities ("500m", or a plain number: whole units); later versions as
+                // whole numbers. Every v1alpha1 weight is counted in thousandths so that "500m" and 1 keep their ratio.
+                var number = b["weight"].Kind == JsonValueKind.String ? null : b.Int64("weight");
+                var weight = b["weight"].Kind == JsonValueKind.String ? Quantity(b["weight"]) : quantities && number is { } n ? Math.Min(n, long.MaxValue / 1000) * 1000 : number;
                 if (weight is < 0)
                 {
                     b["weight"].Error(DiagnosticCodes.SchemaViolation, "a weight is a whole number, at least 0.");
