@@ -431,10 +431,20 @@ internal sealed partial class IstioConversion
                         var later = converted[j];
                         var shadow = new List<MatchSpec>();
                         var shadowOrigins = new List<IstioHttpMatch?>();
-                        foreach (var (p, _, po) in later.Matches)
+                        foreach (var (p, laterWithout, po) in later.Matches)
                         {
                             switch (MatchSpec.Intersect(excluded!, p, _re2, out var both))
                             {
+                                case Intersection.Match when laterWithout.Count > 0:
+                                    // The later match excludes headers too (regression: its copy took requests it
+                                    // excludes). When every request of the copy carries a header it excludes, there is
+                                    // no copy; otherwise the copy cannot be written exactly.
+                                    if (!laterWithout.Any(t => MatchSpec.Intersect(both!, MatchSpec.Create(PathCondition.Any, null, [t], []), _re2, out var skipped) == Intersection.Match && skipped == both))
+                                    {
+                                        inexact = true;
+                                    }
+
+                                    break;
                                 case Intersection.Match:
                                     shadow.Add(both!);
                                     shadowOrigins.Add(po);

@@ -101,6 +101,20 @@ public class IstioModelTests
     }
 
     [Fact]
+    public void Convert_LaterRuleWithTheSameWithoutHeaders_GetsNoCopyOfTheExcludedRequests()
+    {
+        // Regression (found by the first-match property): the excluded requests of rule 0 were copied to rule 1,
+        // which excludes them too; Istio sends them to rule 2.
+        var snapshot = World(Service, Other, Gateway, VirtualService(
+            """[{"match":[{"uri":{"prefix":"/a/b/c"},"withoutHeaders":{"x-b":{}}}],"route":[{"destination":{"host":"other"}}]},{"match":[{"withoutHeaders":{"x-b":{}}}],"route":[{"destination":{"host":"other"}}]},{"route":[{"destination":{"host":"svc"}}]}]"""));
+        var options = new IstioConversionOptions { PrefixMatch = PrefixMatchStyle.RegularExpression };
+        var result = IstioConverter.Convert(snapshot, options);
+        Assert.False(result.HasErrors);
+        var verification = IstioConverter.Verify(snapshot, result, options);
+        Assert.True(verification.Clean, string.Join("\n", verification.Differences.Select(d => d.Difference.Probe.ToString())));
+    }
+
+    [Fact]
     public void Convert_EveryField_HasANote()
     {
         var snapshot = World(Service, Gateway, VirtualService(
