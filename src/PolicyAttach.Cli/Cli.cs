@@ -11,7 +11,7 @@ internal static class Cli
     private static readonly ICommand[] Commands =
     [
         new ValidateCommand(), new StatusCommand(), new ExplainCommand(), new EffectiveCommand(), new MatchCommand(),
-        new DescribeCommand(), new GraphCommand(), new DiffCommand(), new ConvertIngressCommand(),
+        new DescribeCommand(), new GraphCommand(), new DiffCommand(), new ConvertIngressCommand(), new ConvertIstioCommand(), new ConvertSmiCommand(),
         new CheckCommand(), new VersionCommand(), new CompletionCommand(() => AllCommands),
     ];
 

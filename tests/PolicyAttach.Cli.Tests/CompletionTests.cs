@@ -20,7 +20,8 @@ public class CompletionTests
     [InlineData("policyattach status --profile ", "envoy-gateway")]
     [InlineData("policyattach match --protocol g", "grpc")]
     [InlineData("policyattach completion ", "bash zsh fish powershell")]
-    [InlineData("policyattach help conv", "convert-ingress")]
+    [InlineData("policyattach help conv", "convert-ingress convert-istio convert-smi")]
+    [InlineData("policyattach convert-istio --prefix-match ", "path-prefix regex")]
     [InlineData("policyattach describe --rec", "--recursive")]
     public void Bash_Script_CompletesCommandsOptionsAndValues(string line, string expected)
     {

@@ -13,6 +13,8 @@ public class DocsTests
     [InlineData("graph")]
     [InlineData("diff")]
     [InlineData("convert-ingress")]
+    [InlineData("convert-istio")]
+    [InlineData("convert-smi")]
     [InlineData("check")]
     [InlineData("version")]
     [InlineData("completion")]

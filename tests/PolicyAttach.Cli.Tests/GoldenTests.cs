@@ -97,6 +97,13 @@ public class GoldenTests
     [Fact]
     public void ConvertIngress_Help_MatchesGolden() => AssertGolden("help-convert-ingress", Run("convert-ingress", "--help"));
 
+    [Theory]
+    [InlineData("convert-istio-reviews", "convert-istio", "istio/02-reviews-weighted-subsets.yaml", "--verify", "--profile", "envoy-gateway")]
+    [InlineData("convert-istio-precedence", "convert-istio", "istio/06-precedence-inversion.yaml", "--verify", "", "")]
+    [InlineData("convert-smi-ab-test", "convert-smi", "smi/02-ab-test-v1alpha3.yaml", "--verify", "", "")]
+    public void ConvertMesh_CorpusCase_MatchesGolden(string golden, string command, string file, string verify, string option, string value)
+        => AssertGolden(golden, Run([command, Path.Combine(RepoRoot, "tests", "PolicyAttach.Cli.Tests", "Conversion", file), verify, .. option.Length > 0 ? new[] { option, value } : []]));
+
     [Fact]
     public void ConvertIngress_UnknownClass_PrintsNoObject()
         => AssertGolden("convert-ingress-unknown-class", Run("convert-ingress", Path.Combine(RepoRoot, "examples"), "--class", "nginx"));

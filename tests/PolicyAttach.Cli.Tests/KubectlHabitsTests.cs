@@ -257,6 +257,8 @@ public class KubectlHabitsTests
     [InlineData("graph")]
     [InlineData("diff")]
     [InlineData("convert-ingress")]
+    [InlineData("convert-istio")]
+    [InlineData("convert-smi")]
     public void EveryCommand_ReadmeOptions_AreTaken(string command)
     {
         var options = Cli.AllCommands.Single(c => c.Name == command).Options.Select(o => o.Name).ToList();

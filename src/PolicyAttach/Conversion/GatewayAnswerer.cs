@@ -49,7 +49,15 @@ public sealed class GatewayAnswerer
     private RoutingAnswer Answer(in RequestView view, RequestProbe probe)
     {
         _table!.Match(view, _outcome);
-        var o = _outcome;
+        return FromOutcome(_outcome, view, probe, effects: false);
+    }
+
+    /// <summary>
+    /// A match outcome in the terms of <see cref="RoutingAnswer"/>; with <paramref name="effects"/>, also the
+    /// <see cref="RoutingAnswer.Effects"/> of the rule's filters (for sources that model them).
+    /// </summary>
+    internal static RoutingAnswer FromOutcome(MatchOutcome o, in RequestView view, RequestProbe probe, bool effects)
+    {
         var where = o.RouteKey is { } key ? $"{key.Kind} {key.Namespace}/{key.Name} rule {o.RuleIndex.ToString(CultureInfo.InvariantCulture)}" : "no route";
         switch (o.Kind)
         {
@@ -72,6 +80,7 @@ public sealed class GatewayAnswerer
                     PathAndQuery = effect.PathAndQuery,
                     Host = effect.Host,
                     SetHeaders = set,
+                    Effects = effects ? Effects(effect, original) : [],
                     Note = where,
                 };
             case MatchOutcomeKind.Answered:
@@ -80,6 +89,16 @@ public sealed class GatewayAnswerer
                 return new RoutingAnswer { Status = o.StatusCode == 0 ? 404 : o.StatusCode, Note = where };
         }
     }
+
+    /// <summary>The effects of a rule's filters besides the forwarded path, Host and set headers: removed request headers, response header edits, mirrors.</summary>
+    private static EquatableArray<string> Effects(FilterEffect effect, EquatableArray<RequestHeader> original)
+        => original.Where(h => !string.Equals(h.Name, "Host", StringComparison.OrdinalIgnoreCase) && !effect.RequestHeaders.Any(x => string.Equals(x.Name, h.Name, StringComparison.OrdinalIgnoreCase)))
+            .Select(h => "remove request " + h.Name.ToLowerInvariant())
+            .Concat(effect.ResponseSet.Select(h => $"response set {h.Name.ToLowerInvariant()}: {h.Value}"))
+            .Concat(effect.ResponseAdd.Select(h => $"response add {h.Name.ToLowerInvariant()}: {h.Value}"))
+            .Concat(effect.ResponseRemove.Select(n => "response remove " + n.ToLowerInvariant()))
+            .Concat(effect.Mirrors.Select(m => $"mirror {Name(m.BackendRef)} {(m.Share * 100).ToString("0.####", CultureInfo.InvariantCulture)}%"))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToEquatableArray();
 
     /// <summary><c>namespace/name:port</c>, the backend form answers use.</summary>
     /// <param name="reference">The backend.</param>

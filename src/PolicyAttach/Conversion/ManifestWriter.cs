@@ -11,8 +11,8 @@ namespace PolicyAttach.Conversion;
 /// Writes model objects back as Kubernetes manifests (what <c>kubectl apply</c> reads): apiVersion, kind, metadata
 /// (name, namespace, labels, annotations; no status, no creationTimestamp) and the spec, with CRD defaults left out
 /// where writing them would change nothing. The inverse of <see cref="Manifests.ManifestReader"/> for the kinds
-/// converters produce: Gateway, ListenerSet, HTTPRoute, GRPCRoute, ReferenceGrant, GatewayClass, BackendTLSPolicy and
-/// policies of any kind (their spec as held). Produces strings only.
+/// converters produce: Gateway, ListenerSet, HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute, Service,
+/// ReferenceGrant, GatewayClass, BackendTLSPolicy and policies of any kind (their spec as held). Produces strings only.
 /// </summary>
 public static class ManifestWriter
 {
@@ -163,6 +163,35 @@ public static class ManifestWriter
 
                 w.WriteEndArray();
                 break;
+            case BackendOnlyRoute route:
+                WriteRouteHeader(w, route);
+                w.WriteStartArray("rules");
+                foreach (var rule in route.Rules)
+                {
+                    w.WriteStartObject();
+                    Optional(w, "name", rule.Name);
+                    w.WriteStartArray("backendRefs");
+                    foreach (var backend in rule.BackendRefs)
+                    {
+                        w.WriteStartObject();
+                        WriteBackendReference(w, backend, route.Namespace);
+                        if (backend.Weight != 1)
+                        {
+                            w.WriteNumber("weight", backend.Weight);
+                        }
+
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                break;
+            case Service service:
+                WriteService(w, service);
+                break;
             case ReferenceGrant grant:
                 WriteGrant(w, grant);
                 break;
@@ -190,6 +219,11 @@ public static class ManifestWriter
                 foreach (var cert in tls.CertificateRefs)
                 {
                     w.WriteStartObject();
+                    if (cert.Group.Length > 0)
+                    {
+                        w.WriteString("group", cert.Group);
+                    }
+
                     w.WriteString("kind", cert.Kind);
                     w.WriteString("name", cert.Name);
                     if (cert.Namespace != ownNamespace)
@@ -201,13 +235,33 @@ public static class ManifestWriter
                 }
 
                 w.WriteEndArray();
+                Map(w, "options", tls.Options);
                 w.WriteEndObject();
             }
 
             w.WriteStartObject("allowedRoutes");
             w.WriteStartObject("namespaces");
             w.WriteString("from", listener.AllowedRoutes.NamespacesFrom);
+            if (listener.AllowedRoutes.Selector is { } selector)
+            {
+                WriteSelector(w, "selector", selector);
+            }
+
             w.WriteEndObject();
+            if (listener.AllowedRoutes.Kinds.Count > 0)
+            {
+                w.WriteStartArray("kinds");
+                foreach (var kind in listener.AllowedRoutes.Kinds)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("group", kind.Group);
+                    w.WriteString("kind", kind.Kind);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteEndObject();
             w.WriteEndObject();
         }
@@ -291,6 +345,29 @@ public static class ManifestWriter
             w.WriteStartObject("timeouts");
             Optional(w, "request", timeouts.Request);
             Optional(w, "backendRequest", timeouts.BackendRequest);
+            w.WriteEndObject();
+        }
+
+        if (rule.Retry is { } retry)
+        {
+            w.WriteStartObject("retry");
+            if (retry.Codes.Count > 0)
+            {
+                w.WriteStartArray("codes");
+                foreach (var code in retry.Codes)
+                {
+                    w.WriteNumberValue(code);
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (retry.Attempts is { } attempts)
+            {
+                w.WriteNumber("attempts", attempts);
+            }
+
+            Optional(w, "backoff", retry.Backoff);
             w.WriteEndObject();
         }
 
@@ -445,6 +522,14 @@ public static class ManifestWriter
                         w.WriteNumber("percent", percent);
                     }
 
+                    if (m.Fraction is { } fraction)
+                    {
+                        w.WriteStartObject("fraction");
+                        w.WriteNumber("numerator", fraction.Numerator);
+                        w.WriteNumber("denominator", fraction.Denominator);
+                        w.WriteEndObject();
+                    }
+
                     w.WriteEndObject();
                     break;
                 case RouteFilterType.CORS when filter.Cors is { } c:
@@ -516,6 +601,67 @@ public static class ManifestWriter
         Optional(w, "replaceFullPath", path.ReplaceFullPath);
         Optional(w, "replacePrefixMatch", path.ReplacePrefixMatch);
         w.WriteEndObject();
+    }
+
+    private static void WriteSelector(Utf8JsonWriter w, string name, LabelSelector selector)
+    {
+        w.WriteStartObject(name);
+        Map(w, "matchLabels", selector.MatchLabels);
+        if (selector.MatchExpressions.Count > 0)
+        {
+            w.WriteStartArray("matchExpressions");
+            foreach (var e in selector.MatchExpressions)
+            {
+                w.WriteStartObject();
+                w.WriteString("key", e.Key);
+                w.WriteString("operator", e.Operator);
+                Strings(w, "values", e.Values);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>A Service's type, selector and ports (what converters make Services for: a subset of another Service's Pods).</summary>
+    private static void WriteService(Utf8JsonWriter w, Service service)
+    {
+        if (service.Type != "ClusterIP")
+        {
+            w.WriteString("type", service.Type);
+        }
+
+        Map(w, "selector", service.Selector);
+        w.WriteStartArray("ports");
+        foreach (var port in service.Ports)
+        {
+            w.WriteStartObject();
+            Optional(w, "name", port.Name);
+            w.WriteNumber("port", port.Port);
+            if (port.Protocol != "TCP")
+            {
+                w.WriteString("protocol", port.Protocol);
+            }
+
+            Optional(w, "appProtocol", port.AppProtocol);
+            if (port.TargetPort is { } target)
+            {
+                if (int.TryParse(target, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+                {
+                    w.WriteNumber("targetPort", number);
+                }
+                else
+                {
+                    w.WriteString("targetPort", target);
+                }
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void WriteGrant(Utf8JsonWriter w, ReferenceGrant grant)

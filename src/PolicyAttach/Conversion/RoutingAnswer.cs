@@ -35,6 +35,13 @@ public sealed record RoutingAnswer
     /// <summary>Request headers the side sets or changes (name and new value), sorted by name.</summary>
     public EquatableArray<HttpHeader> SetHeaders { get; init; } = [];
 
+    /// <summary>
+    /// Other effects on a forwarded request that a side computes, compared as a set when either side has some:
+    /// request headers removed, response header edits, mirrors (<c>remove request x</c>, <c>response set x: v</c>,
+    /// <c>mirror ns/name:port 50%</c>). Empty when the side does not model them.
+    /// </summary>
+    public EquatableArray<string> Effects { get; init; } = [];
+
     /// <summary>What answered, for people (the rule, location or filter); never compared.</summary>
     public string Note { get; init; } = string.Empty;
 
@@ -68,6 +75,11 @@ public sealed record RoutingAnswer
             {
                 text.Append(" [").Append(header.Name).Append(": ").Append(header.Value).Append(']');
             }
+
+            foreach (var effect in Effects)
+            {
+                text.Append(" {").Append(effect).Append('}');
+            }
         }
 
         if (Note.Length > 0)
@@ -83,7 +95,7 @@ public sealed record RoutingAnswer
 /// <param name="Probe">The request.</param>
 /// <param name="Source">The source's answer.</param>
 /// <param name="Converted">The converted objects' answer.</param>
-/// <param name="Aspects">What differs: <c>status</c>, <c>redirect</c>, <c>backend</c>, <c>rewrite</c>, <c>host</c>, <c>headers</c>.</param>
+/// <param name="Aspects">What differs: <c>status</c>, <c>redirect</c>, <c>backend</c>, <c>rewrite</c>, <c>host</c>, <c>headers</c>, <c>effects</c>.</param>
 public sealed record RoutingDifference(RequestProbe Probe, RoutingAnswer Source, RoutingAnswer Converted, EquatableArray<string> Aspects)
 {
     /// <summary>The difference in one line.</summary>
@@ -165,6 +177,11 @@ public static class ConversionVerifier
             if (!a.SetHeaders.SequenceEqual(b.SetHeaders, HeaderComparer.Instance))
             {
                 aspects.Add("headers");
+            }
+
+            if ((a.Effects.Count > 0 || b.Effects.Count > 0) && !a.Effects.ToHashSet(StringComparer.Ordinal).SetEquals(b.Effects))
+            {
+                aspects.Add("effects");
             }
         }
 

@@ -52,6 +52,7 @@ internal static partial class KindReaders
             ClusterIP = spec.String("clusterIP"),
             ExternalName = spec.String("externalName"),
             Ports = ports,
+            Selector = spec.Map("selector"),
         };
     }
 

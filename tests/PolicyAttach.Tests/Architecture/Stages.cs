@@ -20,9 +20,9 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
     /// <summary>
     /// The core's pipeline (docs/concepts.md): Model → Manifests → Snapshots → References → Binding → Policies →
     /// Evaluation → Status and Matching (parallel) → Conversion (the plumbing every migration shares: read-back, request
-    /// probes, answering with the matcher) → Ingresses → IngressNginx (ingress-nginx's model, converting onto the Ingress
-    /// conversion's vocabulary) and the other migration models on top; Findings beside them. Collections are the
-    /// foundation every stage may use; Diagnostics belong with the readers.
+    /// probes, answering with the matcher) → Ingresses, Istio and SMI, the migration models (parallel: none refers to
+    /// another) → IngressNginx (ingress-nginx's model, converting onto the Ingress conversion's vocabulary); Findings
+    /// beside them. Collections are the foundation every stage may use; Diagnostics belong with the readers.
     /// </summary>
     public static StageMap Core { get; } = new("PolicyAttach",
     [
@@ -39,6 +39,9 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
         new("Matching", 9, ["PolicyAttach.Matching"], ["RoutingTable", "GatewayRoutingTable", "MeshRoutingTable", "RequestView", "RequestProtocol", "RequestHeader", "MatchOutcome", "MatchOutcomeKind"]),
         new("Conversion", 10, ["PolicyAttach.Conversion"], []),
         new("Ingresses", 11, ["PolicyAttach.Ingresses"], []),
+        new("Ingresses", 11, ["PolicyAttach.Ingresses"], []),
+        new("Istio", 11, ["PolicyAttach.Istio"], []),
+        new("Smi", 11, ["PolicyAttach.Smi"], []),
         new("IngressNginx", 12, ["PolicyAttach.IngressNginx"], []),
         new("Findings", 12, ["PolicyAttach.Findings"], []),
     ]);

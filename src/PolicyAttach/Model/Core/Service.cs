@@ -23,6 +23,12 @@ public sealed record Service : KubeObject
     /// <summary>The ports.</summary>
     public EquatableArray<ServicePort> Ports { get; init; } = [];
 
+    /// <summary>
+    /// <c>spec.selector</c>: the labels of the Pods that back the Service (empty for a Service without selector,
+    /// whose endpoints are managed by hand).
+    /// </summary>
+    public StringMap Selector { get; init; } = StringMap.Empty;
+
     /// <summary>The port with number <paramref name="port"/>, or null.</summary>
     /// <param name="port">A Service port number.</param>
     /// <returns>The port, or null when the Service has no such port.</returns>

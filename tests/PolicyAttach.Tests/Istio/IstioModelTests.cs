@@ -1,0 +1,177 @@
+using System.Text.Json;
+using PolicyAttach.Collections;
+using PolicyAttach.Manifests;
+using PolicyAttach.Matching;
+using PolicyAttach.Conversion;
+using PolicyAttach.Istio;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+
+namespace PolicyAttach.Tests.Istio;
+
+/// <summary>The Istio model (the oracle of <c>convert-istio --verify</c>) and the converter on small inputs.</summary>
+public class IstioModelTests
+{
+    private const string Service = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"svc","namespace":"app"},"spec":{"selector":{"app":"svc"},"ports":[{"name":"http","port":80}]}}""";
+    private const string Other = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"other","namespace":"app"},"spec":{"selector":{"app":"other"},"ports":[{"name":"http","port":80}]}}""";
+    private const string Gateway = """{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"gw","namespace":"app"},"spec":{"servers":[{"port":{"number":80,"name":"http","protocol":"HTTP"},"hosts":["*"]}]}}""";
+    private static readonly ResourceKey GatewayKey = new("networking.istio.io", "Gateway", "app", "gw");
+    private static readonly ResourceKey ServiceKey = new(Groups.Core, "Service", "app", "svc");
+
+    private static Snapshot World(params string[] docs)
+        => Snapshot.Create(docs.Select(d =>
+        {
+            using var json = JsonDocument.Parse(d);
+            return ManifestReader.Read(json.RootElement).Resource!;
+        }).ToList());
+
+    private static string VirtualService(string http, string hosts = "[\"a.example.com\"]", string gateways = "[\"gw\"]", string name = "vs", string extra = "")
+        => "{\"apiVersion\":\"networking.istio.io/v1\",\"kind\":\"VirtualService\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"app\"" + extra + "},\"spec\":{\"hosts\":" + hosts + ",\"gateways\":" + gateways + ",\"http\":" + http + "}}";
+
+    private static RoutingAnswer Answer(Snapshot snapshot, TargetedProbe probe)
+        => new IstioRouter(IstioReader.Read(snapshot), snapshot, "cluster.local", (s, subset) => subset is null ? s : null).Answer(probe).Answer;
+
+    private static TargetedProbe Get(string path, string host = "a.example.com", params (string, string)[] headers)
+        => new() { Gateway = GatewayKey, Port = 80, Authority = host, PathAndQuery = path, Headers = headers.Select(h => new RequestHeader(h.Item1, h.Item2)).ToEquatableArray() };
+
+    [Fact]
+    public void Router_PrefixMatch_IsACharacterPrefix()
+    {
+        var snapshot = World(Service, Gateway, VirtualService("""[{"match":[{"uri":{"prefix":"/api"}}],"route":[{"destination":{"host":"svc"}}]}]"""));
+        Assert.Equal(200, Answer(snapshot, Get("/apis")).Status);
+        Assert.Equal(200, Answer(snapshot, Get("/api/v1")).Status);
+        Assert.Equal(404, Answer(snapshot, Get("/ap")).Status);
+    }
+
+    [Fact]
+    public void Router_OverlappingRules_FirstMatchWins()
+    {
+        var snapshot = World(Service, Other, Gateway, VirtualService(
+            """[{"match":[{"headers":{"x-canary":{"exact":"1"}}}],"route":[{"destination":{"host":"other"}}]},{"match":[{"uri":{"exact":"/health"}}],"route":[{"destination":{"host":"svc"}}]}]"""));
+        Assert.Equal("app/other:80", Answer(snapshot, Get("/health", "a.example.com", ("x-canary", "1"))).Backends[0].Backend);
+        Assert.Equal("app/svc:80", Answer(snapshot, Get("/health")).Backends[0].Backend);
+    }
+
+    [Fact]
+    public void Router_WithoutHeaders_ExcludesTheRequest()
+    {
+        var snapshot = World(Service, Other, Gateway, VirtualService(
+            """[{"match":[{"withoutHeaders":{"x-internal":{"exact":"yes"}}}],"route":[{"destination":{"host":"svc"}}]},{"route":[{"destination":{"host":"other"}}]}]"""));
+        Assert.Equal("app/svc:80", Answer(snapshot, Get("/")).Backends[0].Backend);
+        Assert.Equal("app/other:80", Answer(snapshot, Get("/", "a.example.com", ("x-internal", "yes"))).Backends[0].Backend);
+        Assert.Equal("app/svc:80", Answer(snapshot, Get("/", "a.example.com", ("x-internal", "no"))).Backends[0].Backend);
+    }
+
+    [Fact]
+    public void Router_SpecificHostWithoutMatch_DoesNotFallThroughToTheWildcard()
+    {
+        var snapshot = World(Service, Other, Gateway,
+            VirtualService("""[{"match":[{"uri":{"prefix":"/a"}}],"route":[{"destination":{"host":"svc"}}]}]""", name: "specific"),
+            VirtualService("""[{"route":[{"destination":{"host":"other"}}]}]""", hosts: "[\"*.example.com\"]", name: "wild"));
+        Assert.Equal(404, Answer(snapshot, Get("/b")).Status);
+        Assert.Equal("app/other:80", Answer(snapshot, Get("/b", "b.example.com")).Backends[0].Backend);
+    }
+
+    [Fact]
+    public void Router_RewriteAfterPrefixMatch_ReplacesTheMatchedCharacters()
+    {
+        var snapshot = World(Service, Gateway, VirtualService("""[{"match":[{"uri":{"prefix":"/api/"}}],"rewrite":{"uri":"/"},"route":[{"destination":{"host":"svc"}}]}]"""));
+        Assert.Equal("/v1/x?q=1", Answer(snapshot, Get("/api/v1/x?q=1")).PathAndQuery);
+    }
+
+    [Fact]
+    public void Router_NoVirtualServiceForAService_RoutesToTheService()
+    {
+        var snapshot = World(Service);
+        var answer = Answer(snapshot, new TargetedProbe { Service = ServiceKey, ClientNamespace = "app", Port = 80, Authority = "svc:80", PathAndQuery = "/" });
+        Assert.Equal(200, answer.Status);
+        Assert.Equal("app/svc:80", answer.Backends[0].Backend);
+    }
+
+    [Fact]
+    public void Convert_PrecedenceInversion_OutputRoutesAsIstioOnEveryProbe()
+    {
+        var snapshot = World(Service, Other, Gateway, VirtualService(
+            """[{"match":[{"headers":{"x-canary":{"exact":"1"}}}],"route":[{"destination":{"host":"other"}}]},{"match":[{"uri":{"exact":"/health"}},{"uri":{"prefix":"/api/v2"},"method":{"exact":"POST"}}],"route":[{"destination":{"host":"svc"}}]},{"route":[{"destination":{"host":"svc"}}]}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.False(result.HasErrors);
+        var route = Assert.Single(result.Objects.OfType<HttpRoute>());
+        Assert.Equal(3, route.Rules[0].Matches.Count);
+        Assert.True(IstioConverter.Verify(snapshot, result).Clean);
+    }
+
+    [Fact]
+    public void Convert_LaterRuleWithTheSameWithoutHeaders_GetsNoCopyOfTheExcludedRequests()
+    {
+        // Regression (found by the first-match property): the excluded requests of rule 0 were copied to rule 1,
+        // which excludes them too; Istio sends them to rule 2.
+        var snapshot = World(Service, Other, Gateway, VirtualService(
+            """[{"match":[{"uri":{"prefix":"/a/b/c"},"withoutHeaders":{"x-b":{}}}],"route":[{"destination":{"host":"other"}}]},{"match":[{"withoutHeaders":{"x-b":{}}}],"route":[{"destination":{"host":"other"}}]},{"route":[{"destination":{"host":"svc"}}]}]"""));
+        var options = new IstioConversionOptions { PrefixMatch = PrefixMatchStyle.RegularExpression };
+        var result = IstioConverter.Convert(snapshot, options);
+        Assert.False(result.HasErrors);
+        var verification = IstioConverter.Verify(snapshot, result, options);
+        Assert.True(verification.Clean, string.Join("\n", verification.Differences.Select(d => d.Difference.Probe.ToString())));
+    }
+
+    [Fact]
+    public void Convert_EveryField_HasANote()
+    {
+        var snapshot = World(Service, Gateway, VirtualService(
+            """[{"name":"main","match":[{"uri":{"exact":"/a"},"headers":{"x":{"prefix":"p"}},"unknownField":1}],"route":[{"destination":{"host":"svc"}}],"timeout":"2.5s","corsPolicy":{"allowOrigins":[{"exact":"https://x.example"}],"maxAge":"1h"}}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        var notes = result.Report.Issues.Where(n => n.Subject?.Kind == "VirtualService").ToList();
+        Assert.Contains(notes, n => n.Field == "spec.http[0].timeout" && n.Outcome == ConversionOutcome.Carried && n.Message.Contains("2s500ms", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Field == "spec.http[0].match[0].unknownField" && n.Outcome == ConversionOutcome.Dropped);
+        Assert.Contains(notes, n => n.Field == "spec.http[0].match[0].headers.x.prefix");
+        Assert.Contains(notes, n => n.Field == "spec.http[0].corsPolicy.maxAge");
+    }
+
+    [Fact]
+    public void Convert_SubsetsAndGatewayRoute_ManifestsReadBackAsTheObjects()
+    {
+        var rule = """{"apiVersion":"networking.istio.io/v1","kind":"DestinationRule","metadata":{"name":"svc","namespace":"app"},"spec":{"host":"svc","subsets":[{"name":"v1","labels":{"version":"v1"}}]}}""";
+        var snapshot = World(Service, Gateway, rule, VirtualService("""[{"match":[{"uri":{"prefix":"/x/"}}],"rewrite":{"uri":"/y/"},"headers":{"request":{"set":{"a":"1"}}},"route":[{"destination":{"host":"svc","subset":"v1"}}],"mirror":{"host":"svc"},"mirrorPercentage":{"value":12.5}}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.False(result.HasErrors);
+        var subset = Assert.Single(result.Objects.OfType<PolicyAttach.Model.Service>());
+        Assert.Equal("svc-v1", subset.Name);
+        Assert.Equal("v1", subset.Selector["version"]);
+        Assert.Equal("svc", subset.Selector["app"]);
+        for (var i = 0; i < result.Objects.Count; i++)
+        {
+            using var json = JsonDocument.Parse(result.Manifests[i]);
+            var read = ManifestReader.Read(json.RootElement, new ManifestReadOptions { DefaultCreationTimestamp = result.Objects[i].Metadata.CreationTimestamp });
+            Assert.Equal(result.Objects[i], read.Resource);
+        }
+    }
+
+    [Fact]
+    public void Convert_WrongFieldType_ReportsAndConvertsNothingOfTheObject()
+    {
+        var snapshot = World(Service, Gateway, VirtualService("""[{"match":"everything","route":[{"destination":{"host":"svc"}}]}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.Contains(result.InputProblems, p => p.Path == "spec.http[0].match");
+        Assert.DoesNotContain(result.Objects, o => o is HttpRoute);
+    }
+
+    [Fact]
+    public void Durations_GoStyle_BecomeGatewayDurations()
+    {
+        Assert.Equal("1s500ms", Durations.GoToGateway("1.5s", out _));
+        Assert.Equal("1m30s", Durations.GoToGateway("90s", out _));
+        Assert.Equal("24h", Durations.GoToGateway("24h", out _));
+        Assert.Equal("100ms", Durations.GoToGateway("0.1s", out var rounded));
+        Assert.False(rounded);
+        Assert.Null(Durations.GoToGateway("soon", out _));
+    }
+
+    [Fact]
+    public void ServiceHosts_ShortAndQualifiedNames_ResolveToServices()
+    {
+        Assert.Equal(ServiceKey, ServiceHosts.Resolve("svc", "app", "cluster.local"));
+        Assert.Equal(ServiceKey, ServiceHosts.Resolve("svc.app.svc.cluster.local", "other", "cluster.local"));
+        Assert.Null(ServiceHosts.Resolve("example.com", "app", "cluster.local"));
+        Assert.Null(ServiceHosts.Resolve("*.app.svc.cluster.local", "app", "cluster.local"));
+    }
+}
