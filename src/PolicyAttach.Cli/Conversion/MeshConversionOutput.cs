@@ -16,7 +16,7 @@ namespace PolicyAttach.Cli.Conversion;
 /// </summary>
 internal static class MeshConversionOutput
 {
-    public static string Yaml(ConversionResult result, VerificationResult? verification, string sourceName)
+    public static string Yaml(ConversionResult result, MeshVerificationResult? verification, string sourceName)
     {
         var text = new StringBuilder();
         foreach (var manifest in result.Manifests)
@@ -70,7 +70,7 @@ internal static class MeshConversionOutput
         return text.ToString();
     }
 
-    private static void AppendVerification(StringBuilder text, VerificationResult verification, string sourceName)
+    private static void AppendVerification(StringBuilder text, MeshVerificationResult verification, string sourceName)
     {
         text.Append(CultureInfo.InvariantCulture, $"# Verification: {verification.Requests} requests sent to the {sourceName} model and to the converted objects; ");
         if (verification.Clean)
@@ -104,7 +104,7 @@ internal static class MeshConversionOutput
         }
     }
 
-    public static string Json(ConversionResult result, VerificationResult? verification)
+    public static string Json(ConversionResult result, MeshVerificationResult? verification)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))

@@ -31,7 +31,7 @@ public sealed record VerifiedDifference
 /// <summary>The outcome of a verification: how many requests were sent, and those answered differently.</summary>
 /// <param name="Requests">The number of requests sent.</param>
 /// <param name="Differences">The requests answered differently, in the order sent.</param>
-public sealed record VerificationResult(int Requests, EquatableArray<VerifiedDifference> Differences)
+public sealed record MeshVerificationResult(int Requests, EquatableArray<VerifiedDifference> Differences)
 {
     /// <summary>Whether every request was answered the same way.</summary>
     public bool Clean => Differences.Count == 0;
@@ -46,7 +46,7 @@ public sealed record VerificationResult(int Requests, EquatableArray<VerifiedDif
 /// </summary>
 internal static class MeshVerifier
 {
-    public static VerificationResult Run(Snapshot input, ConversionResult result, IReadOnlyList<TargetedProbe> probes, Func<TargetedProbe, (RoutingAnswer Answer, RuleOrigin? Origin)> source, string controllerName)
+    public static MeshVerificationResult Run(Snapshot input, ConversionResult result, IReadOnlyList<TargetedProbe> probes, Func<TargetedProbe, (RoutingAnswer Answer, RuleOrigin? Origin)> source, string controllerName)
     {
         var answerer = new TableAnswerer(input, result, controllerName);
         var differences = new List<VerifiedDifference>();
@@ -70,7 +70,7 @@ internal static class MeshVerifier
             });
         }
 
-        return new VerificationResult(probes.Count, differences.ToEquatableArray());
+        return new MeshVerificationResult(probes.Count, differences.ToEquatableArray());
     }
 
     /// <summary>The routing-affecting issues that may explain a difference: on either rule, on the objects' other fields, on the gateway.</summary>

@@ -85,7 +85,7 @@ public static class IstioConverter
     /// <param name="result">The conversion.</param>
     /// <param name="options">The options the conversion used.</param>
     /// <returns>The requests sent and the differences.</returns>
-    public static VerificationResult Verify(Snapshot snapshot, ConversionResult result, IstioConversionOptions? options = null)
+    public static MeshVerificationResult Verify(Snapshot snapshot, ConversionResult result, IstioConversionOptions? options = null)
     {
         Guard.NotNull(snapshot);
         Guard.NotNull(result);
