@@ -19,7 +19,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
 
     public ManifestLoaderOptions Options => options;
 
-    public ReaderLimits Limits { get; } = new(options.MaxDepth, options.MaxNodesPerDocument);
+    public ReaderLimits Limits { get; } = new(options.MaxDepth, options.MaxNodesPerDocument, options.MaxAliasBytes);
 
     public void AddFile() => _files++;
 
