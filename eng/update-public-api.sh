@@ -3,7 +3,7 @@
 # files always list exactly the public surface. Review the diff: every added line is a public API promise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for project in src/PolicyAttach src/PolicyAttach.Kubernetes; do
+for project in src/PolicyAttach src/PolicyAttach.Kubernetes src/PolicyAttach.Testing; do
   unshipped="$project/PublicAPI.Unshipped.txt"
   printf '#nullable enable\n' > "$unshipped"
   symbols=$(dotnet build "$project" --no-incremental -p:TreatWarningsAsErrors=false 2>&1 \

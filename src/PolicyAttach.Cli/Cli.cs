@@ -12,7 +12,11 @@ internal static class Cli
     [
         new ValidateCommand(), new StatusCommand(), new ExplainCommand(), new EffectiveCommand(), new MatchCommand(),
         new DescribeCommand(), new GraphCommand(), new DiffCommand(), new ConvertIngressCommand(),
+        new VersionCommand(), new CompletionCommand(() => AllCommands),
     ];
+
+    /// <summary>Every command, <c>help</c> included (for completion scripts).</summary>
+    internal static IReadOnlyList<ICommand> AllCommands => [.. Commands, HelpCommand.Instance];
 
     /// <summary>Runs <c>policyattach</c> with standard output treated as redirected (JSON by default).</summary>
     /// <param name="args">The arguments after the program name.</param>
@@ -101,6 +105,24 @@ internal static class Cli
 
     private static ICommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
 
+    /// <summary><c>help [COMMAND]</c>, listed for completion scripts (dispatched before the other commands).</summary>
+    private sealed class HelpCommand : ICommand
+    {
+        public static readonly HelpCommand Instance = new();
+
+        public string Name => "help";
+
+        public string Summary => "Show the help of a command.";
+
+        public string Synopsis => "policyattach help [COMMAND]";
+
+        public string Description => Summary;
+
+        public IReadOnlyList<OptionSpec> Options { get; } = [];
+
+        public int Execute(ParsedArguments args, CliContext context) => Run(["help", .. args.Positionals], context);
+    }
+
     private static string Suggest(string name)
     {
         var close = Commands.Where(c => c.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase) || Similarity.Distance(c.Name, name.ToLowerInvariant()) <= 2)
@@ -114,7 +136,7 @@ internal static class Cli
         text.Append("Usage: ").Append(command.Synopsis).Append('\n').Append('\n');
         text.Append(command.Description).Append('\n').Append('\n');
         text.Append("Options:\n");
-        var rows = command.Options.Select(o => (o.ValueName.Length == 0 ? $"--{o.Name}" : $"--{o.Name} {o.ValueName}", o.Description + (o.Repeatable ? " (may be repeated)" : string.Empty)))
+        var rows = command.Options.Select(o => (o.HelpLabel, o.Description + (o.Repeatable ? " (may be repeated)" : string.Empty)))
             .Append(("-h, --help", "Show this help."))
             .ToList();
         var width = rows.Max(r => r.Item1.Length) + 2;
@@ -145,7 +167,8 @@ internal static class Cli
 
         text.Append("  ").Append("help".PadRight(width)).Append("Show the help of a command.\n\n");
         text.Append("Options:\n  -h, --help  Show this help.\n  --version   Show the version.\n\n");
-        text.Append("PATH... are files or directories (searched recursively for *.yaml, *.yml, *.json), or - for standard input.\n");
+        text.Append("PATH... are files, directories (their *.yaml, *.yml and *.json files; subdirectories with -R), or - for\n");
+        text.Append("standard input; -f PATH is the same, -k DIR reads what 'kubectl kustomize DIR' builds.\n");
         text.Append("Run 'policyattach COMMAND --help' for the options of a command.\n\n");
         text.Append(ExitStatusHelp);
         return text.ToString();

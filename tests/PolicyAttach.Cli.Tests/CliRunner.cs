@@ -31,7 +31,7 @@ internal static class CliRunner
     /// Machine paths become <c>Fixtures/</c> and <c>REPO/</c> (golden files hold no path of this machine), and the
     /// version <c>VERSION</c>.
     /// </summary>
-    private static string Normalize(string text)
+    internal static string Normalize(string text)
         => text.Replace(FixturesDir + Path.DirectorySeparatorChar, "Fixtures/", StringComparison.Ordinal)
             .Replace(RepoRoot + Path.DirectorySeparatorChar, "REPO/", StringComparison.Ordinal)
             .Replace("policyattach " + Cli.Version, "policyattach VERSION", StringComparison.Ordinal)

@@ -139,7 +139,7 @@ public class DescribeGraphDiffTests
     [Theory]
     [InlineData("diff", "FIXTURE")]
     [InlineData("diff", "FIXTURE", "FIXTURE", "FIXTURE")]
-    [InlineData("diff", "-", "FIXTURE")]
+    [InlineData("diff", "-", "-")]
     [InlineData("diff", "FIXTURE", "nope.yaml")]
     [InlineData("describe", "FIXTURE", "--color", "sometimes")]
     [InlineData("describe", "FIXTURE", "--no-color=yes")]

@@ -1,17 +1,10 @@
 namespace PolicyAttach.Cli.CommandLine;
 
-/// <summary>An option that takes a value: <c>--name value</c> or <c>--name=value</c>.</summary>
-/// <param name="Name">The name without dashes.</param>
-/// <param name="ValueName">The value placeholder shown in help, such as <c>NAME</c>.</param>
-/// <param name="Description">One line of help.</param>
-/// <param name="Repeatable">Whether the option may be given more than once (values accumulate).</param>
-/// <param name="IsFlag">Whether the option takes no value (<c>--name</c> alone; recorded as <c>true</c>).</param>
-internal sealed record OptionSpec(string Name, string ValueName, string Description, bool Repeatable = false, bool IsFlag = false);
-
 /// <summary>The arguments of one command after parsing.</summary>
 internal sealed class ParsedArguments
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+    private readonly List<(string? Option, string Value)> _sequence = [];
 
     /// <summary>The positional arguments, in order (<c>-</c> is positional).</summary>
     public List<string> Positionals { get; } = [];
@@ -34,12 +27,43 @@ internal sealed class ParsedArguments
     /// <returns>True when given.</returns>
     public bool Has(string name) => _values.ContainsKey(name);
 
+    /// <summary>
+    /// The first positional arguments and the values of some options, merged in the order they were typed (so that
+    /// <c>a.yaml -f b.yaml c.yaml</c> reads a, b, c).
+    /// </summary>
+    /// <param name="positionalCount">How many of the positionals to take, from the first.</param>
+    /// <param name="options">The options whose values join the positionals.</param>
+    /// <returns>The option (null for a positional) and value of each, in command-line order.</returns>
+    public IReadOnlyList<(string? Option, string Value)> InOrder(int positionalCount, params IReadOnlyList<string> options)
+    {
+        var result = new List<(string?, string)>();
+        var positional = 0;
+        foreach (var (name, value) in _sequence)
+        {
+            if (name is null ? positional++ < positionalCount : options.Contains(name, StringComparer.Ordinal))
+            {
+                result.Add((name, value));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Records a positional argument.</summary>
+    /// <param name="value">The argument.</param>
+    public void AddPositional(string value)
+    {
+        Positionals.Add(value);
+        _sequence.Add((null, value));
+    }
+
     /// <summary>Records a value.</summary>
     /// <param name="name">The option name.</param>
     /// <param name="value">The value.</param>
     /// <returns>False when the option was already given.</returns>
     public bool Add(string name, string value)
     {
+        _sequence.Add((name, value));
         if (!_values.TryGetValue(name, out var list))
         {
             _values[name] = [value];
@@ -52,8 +76,15 @@ internal sealed class ParsedArguments
 }
 
 /// <summary>
-/// A small parser: options <c>--flag value</c> and <c>--flag=value</c>, <c>--help</c>/<c>-h</c>, <c>--</c> to end
-/// options; everything else (including <c>-</c>) is positional.
+/// The command-line parser, written for this tool rather than taken from System.CommandLine: the options follow
+/// kubectl's (pflag's) habits exactly: <c>--name value</c>, <c>--name=value</c>, <c>-x value</c>, <c>-xvalue</c>,
+/// <c>-x=value</c>, bundled flags (<c>-AR</c>, and <c>-Rf DIR</c> with the value-taking letter last), <c>-h</c>/<c>--help</c>,
+/// <c>--</c> to end options, and <c>-</c> as a positional (standard input). Why not System.CommandLine (served here at
+/// 3.0.0): its help layout, error wording and exit codes would change every byte of help and usage output that
+/// outside scripts and our golden files pin; it offers completion only through the separate <c>dotnet-suggest</c> tool,
+/// while <c>policyattach completion bash|zsh|fish|powershell</c> must print a self-contained script as kubectl does;
+/// and the options are plain data here (<see cref="OptionSpec"/>, shared ones in <see cref="CommonOptions"/>), which
+/// the help, the did-you-mean and the completion scripts all read, with no second model to keep in step.
 /// </summary>
 internal static class ArgumentParser
 {
@@ -61,7 +92,7 @@ internal static class ArgumentParser
     /// <param name="args">The arguments.</param>
     /// <param name="options">The options the command accepts.</param>
     /// <param name="parsed">The result.</param>
-    /// <param name="error">What is wrong, when parsing failed.</param>
+    /// <param name="error">What is wrong, when parsing failed (the first problem, with a close option when one exists).</param>
     /// <returns>Whether the arguments are well formed. When <c>--help</c> is present, errors are not reported.</returns>
     public static bool TryParse(IReadOnlyList<string> args, IReadOnlyList<OptionSpec> options, out ParsedArguments parsed, out string? error)
     {
@@ -73,7 +104,7 @@ internal static class ArgumentParser
             var arg = args[i];
             if (endOfOptions || arg == "-" || !arg.StartsWith('-'))
             {
-                parsed.Positionals.Add(arg);
+                parsed.AddPositional(arg);
                 continue;
             }
 
@@ -89,52 +120,11 @@ internal static class ArgumentParser
                 continue;
             }
 
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                error ??= $"unknown option '{arg}'";
-                continue;
-            }
-
-            var equals = arg.IndexOf('=', StringComparison.Ordinal);
-            var name = equals < 0 ? arg[2..] : arg[2..equals];
-            var spec = options.FirstOrDefault(o => o.Name == name);
-            if (spec is null)
-            {
-                error ??= $"unknown option '--{name}'";
-                continue;
-            }
-
-            if (spec.IsFlag)
-            {
-                if (equals >= 0)
-                {
-                    error ??= $"option '--{name}' takes no value";
-                    continue;
-                }
-
-                parsed.Add(name, "true");
-                continue;
-            }
-
-            string value;
-            if (equals >= 0)
-            {
-                value = arg[(equals + 1)..];
-            }
-            else if (i + 1 < args.Count)
-            {
-                value = args[++i];
-            }
-            else
-            {
-                error ??= $"option '--{name}' needs a value ({spec.ValueName})";
-                continue;
-            }
-
-            if (!parsed.Add(name, value) && !spec.Repeatable)
-            {
-                error ??= $"option '--{name}' is given more than once";
-            }
+            var next = i + 1 < args.Count ? args[i + 1] : null;
+            var consumed = arg.StartsWith("--", StringComparison.Ordinal)
+                ? ParseLong(arg, next, options, parsed, ref error)
+                : ParseShort(arg, next, options, parsed, ref error);
+            i += consumed;
         }
 
         if (parsed.Help)
@@ -143,5 +133,129 @@ internal static class ArgumentParser
         }
 
         return error is null;
+    }
+
+    /// <summary>Parses <c>--name</c>, <c>--name=value</c> or <c>--name value</c>; returns how many following arguments it took.</summary>
+    private static int ParseLong(string arg, string? next, IReadOnlyList<OptionSpec> options, ParsedArguments parsed, ref string? error)
+    {
+        var equals = arg.IndexOf('=', StringComparison.Ordinal);
+        var name = equals < 0 ? arg[2..] : arg[2..equals];
+        var spec = options.FirstOrDefault(o => o.Name == name);
+        if (spec is null)
+        {
+            error ??= $"unknown option '--{name}'{Suggest("--" + name, options)}";
+            return 0;
+        }
+
+        if (spec.IsFlag)
+        {
+            if (equals >= 0)
+            {
+                error ??= $"option '--{name}' takes no value";
+                return 0;
+            }
+
+            parsed.Add(name, "true");
+            return 0;
+        }
+
+        if (equals >= 0)
+        {
+            Record(spec, arg[(equals + 1)..], parsed, ref error);
+            return 0;
+        }
+
+        if (next is null)
+        {
+            error ??= $"option '--{name}' needs a value ({spec.ValueName})";
+            return 0;
+        }
+
+        Record(spec, next, parsed, ref error);
+        return 1;
+    }
+
+    /// <summary>Parses <c>-x</c>, <c>-xvalue</c>, <c>-x=value</c>, <c>-x value</c> and bundled flags <c>-AR</c>.</summary>
+    private static int ParseShort(string arg, string? next, IReadOnlyList<OptionSpec> options, ParsedArguments parsed, ref string? error)
+    {
+        for (var j = 1; j < arg.Length; j++)
+        {
+            var letter = arg[j];
+            var spec = options.FirstOrDefault(o => o.Short == letter);
+            if (spec is null)
+            {
+                error ??= j == 1
+                    ? $"unknown option '-{letter}'{Suggest(arg, options)}"
+                    : $"unknown option '-{letter}' in '{arg}'";
+                return 0;
+            }
+
+            if (spec.IsFlag)
+            {
+                if (j + 1 < arg.Length && arg[j + 1] == '=')
+                {
+                    error ??= $"option '-{letter}' (--{spec.Name}) takes no value";
+                    return 0;
+                }
+
+                parsed.Add(spec.Name, "true");
+                continue;
+            }
+
+            if (j + 1 < arg.Length)
+            {
+                var value = arg[(j + 1)..];
+                Record(spec, value.StartsWith('=') ? value[1..] : value, parsed, ref error);
+                return 0;
+            }
+
+            if (next is null)
+            {
+                error ??= $"option '-{letter}' (--{spec.Name}) needs a value ({spec.ValueName})";
+                return 0;
+            }
+
+            Record(spec, next, parsed, ref error);
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private static void Record(OptionSpec spec, string value, ParsedArguments parsed, ref string? error)
+    {
+        if (!parsed.Add(spec.Name, value) && !spec.Repeatable)
+        {
+            error ??= $"option '--{spec.Name}' is given more than once";
+        }
+    }
+
+    /// <summary>
+    /// "; did you mean '--output'?" for a mistyped option: the options whose name starts with what was typed or
+    /// is within two edits of it (a short option typed with two dashes, <c>--o</c>, finds <c>--output</c> too).
+    /// </summary>
+    /// <param name="typed">The option as typed, with its dashes.</param>
+    /// <param name="options">The options of the command.</param>
+    /// <returns>The hint, or empty.</returns>
+    internal static string Suggest(string typed, IReadOnlyList<OptionSpec> options)
+    {
+        var name = typed.TrimStart('-');
+        if (name.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        var lower = name.ToLowerInvariant();
+        var close = options
+            .Where(o => typed.StartsWith("--", StringComparison.Ordinal) || name.Length > 1)
+            .Select(o => (Option: o, Distance: Similarity.Distance(o.Name, lower)))
+            .Where(c => c.Option.Name.StartsWith(lower, StringComparison.Ordinal) || c.Distance <= Math.Min(2, Math.Max(1, lower.Length / 3))
+                || (lower.Length == 1 && c.Option.Short == name[0]))
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Option.Name, StringComparer.Ordinal)
+            .Select(c => "'--" + c.Option.Name + "'")
+            .Take(3)
+            .ToList();
+        return close.Count == 0 ? string.Empty : "; did you mean " + string.Join(" or ", close) + "?";
     }
 }

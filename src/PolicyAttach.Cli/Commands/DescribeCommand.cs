@@ -21,7 +21,7 @@ internal sealed class DescribeCommand : ICommand
     public string Summary => "Show the tree GatewayClass > Gateway > listener > route > rule > backend, with conditions and policies.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach describe PATH... [KIND/NAMESPACE/NAME] [--controller-name NAME] [--profile NAME] [--output text|json|yaml] [--color WHEN] [--no-color]";
+    public string Synopsis => "policyattach describe PATH... [KIND/NAMESPACE/NAME] [-o text|json|yaml] [options]";
 
     /// <inheritdoc />
     public string Description =>
@@ -42,33 +42,34 @@ internal sealed class DescribeCommand : ICommand
         + "effective policies of every node.";
 
     /// <inheritdoc />
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
-        new("profile", "NAME", Profiles.OptionHelp),
-        new("output", "FORMAT", "text (default), json or yaml."),
-        .. Palette.OptionSpecs,
-    ];
+    public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
+        [],
+        CommonOptions.Output("text (default), json or yaml.", "text", "json", "yaml"),
+        color: true);
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
     {
         if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, Formats, out var format, out var error)
             || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
-            || !Palette.TryResolve(args, context, out var palette, out error))
+            || !Palette.TryResolve(args, context, out var palette, out error)
+            || !ObjectFilter.TryRead(args, out var filter, out error))
         {
             return context.UsageError(error!, Name);
         }
 
-        var paths = args.Positionals.ToList();
+        // An optional last argument names a target when it is not a file or directory and has the shape of one.
+        var positionals = args.Positionals;
         string? target = null;
-        if (paths.Count > 1 && !File.Exists(paths[^1]) && !Directory.Exists(paths[^1]) && TargetResolver.LooksLikeTarget(paths[^1]))
+        var fromOptions = args.Has(CommonOptions.Filename.Name) || args.Has(CommonOptions.Kustomize.Name);
+        if ((positionals.Count > 1 || (positionals.Count == 1 && fromOptions))
+            && !File.Exists(positionals[^1]) && !Directory.Exists(positionals[^1]) && TargetResolver.LooksLikeTarget(positionals[^1]))
         {
-            target = paths[^1];
-            paths.RemoveAt(paths.Count - 1);
+            target = positionals[^1];
         }
 
-        if (!Workspace.TryLoad(paths, context, out var workspace, out error, profile))
+        if (!InputOptions.TryRead(args, positionals.Count - (target is null ? 0 : 1), out var input, out error)
+            || !Workspace.TryLoad(input, context, out var workspace, out error, profile))
         {
             return context.UsageError(error!, Name);
         }
@@ -76,7 +77,7 @@ internal sealed class DescribeCommand : ICommand
         workspace.PrintDiagnostics(context);
         KubeObject? focus = null;
         if (!workspace.TryResolveControllers(args.GetAll("controller-name"), out var controllers, out error)
-            || (target is not null && !TargetResolver.TryResolve(workspace.Snapshot, target, out focus, out error)))
+            || (target is not null && !TargetResolver.TryResolve(workspace.Snapshot, target, out focus, out error, filter.Namespace)))
         {
             return context.UsageError(error!, Name);
         }
@@ -90,6 +91,11 @@ internal sealed class DescribeCommand : ICommand
         var ingresses = focus is null or Ingress ? IngressScope.Build(workspace.Snapshot, controllers, focus?.Key) : null;
         ingresses?.PrintDiagnostics(workspace, context);
         var report = DescribeBuilder.Build(result, focus, args.Get("profile"), ingresses);
+        if (!filter.IsEverything)
+        {
+            report = DescribeNarrowing.Apply(report, o => filter.Includes(workspace.Snapshot, o.ToKey()));
+        }
+
         context.Out(format == OutputFormat.Text ? DescribeText.Write(report, palette) : JsonOutput.Render(JsonOutput.Serialize(report), format));
         return workspace.ExitCode;
     }

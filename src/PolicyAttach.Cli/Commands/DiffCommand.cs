@@ -18,11 +18,12 @@ internal sealed class DiffCommand : ICommand
     public string Summary => "Compare two sets of manifests: statuses, attachments, routing and effective policies (exit 3 on changes).";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach diff BEFORE AFTER [--controller-name NAME] [--profile NAME] [--output text|json|yaml] [--color WHEN] [--no-color]";
+    public string Synopsis => "policyattach diff BEFORE AFTER [-o text|json|yaml] [options]";
 
     /// <inheritdoc />
     public string Description =>
-        "BEFORE and AFTER are files or directories, each loaded and evaluated on its own. Reported, per object:\n"
+        "BEFORE and AFTER are files or directories (or -f/-k, one of them may be -), each loaded and evaluated on its own.\n"
+        + "Reported, per object:\n"
         + "  object      objects added or removed (their other changes are not repeated);\n"
         + "  status      each condition's status and reason (object, listener, route parentRef, policy ancestor);\n"
         + "  attachment  each route x listener verdict: attached, or refused with the cause;\n"
@@ -39,39 +40,33 @@ internal sealed class DiffCommand : ICommand
         + "Exit status: 0 no change; 3 changes; 1 either side had input errors (the diff is still printed); 2 usage error.";
 
     /// <inheritdoc />
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in each side's input.", Repeatable: true),
-        new("profile", "NAME", Profiles.OptionHelp),
-        new("output", "FORMAT", "text (default), json or yaml."),
-        .. Palette.OptionSpecs,
-    ];
+    public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
+        [],
+        CommonOptions.Output("text (default), json or yaml.", "text", "json", "yaml"),
+        color: true);
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
     {
         if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, Formats, out var format, out var error)
             || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
-            || !Palette.TryResolve(args, context, out var palette, out error))
+            || !Palette.TryResolve(args, context, out var palette, out error)
+            || !ObjectFilter.TryRead(args, out var filter, out error)
+            || !InputOptions.TryRead(args, args.Positionals.Count, out var input, out error))
         {
             return context.UsageError(error!, Name);
         }
 
-        if (args.Positionals.Count != 2)
+        if (input.Items.Count != 2)
         {
-            return context.UsageError("give exactly two paths, BEFORE and AFTER (files or directories)", Name);
-        }
-
-        if (args.Positionals.Contains("-"))
-        {
-            return context.UsageError("diff reads files or directories; save standard input to a file first", Name);
+            return context.UsageError("give exactly two inputs, BEFORE and AFTER (files or directories, -f PATH or -k DIR)", Name);
         }
 
         var results = new List<EvaluationResult>();
         var errors = false;
-        foreach (var path in args.Positionals)
+        foreach (var side in input.Items)
         {
-            if (!Workspace.TryLoad([path], context, out var workspace, out error, profile))
+            if (!Workspace.TryLoad(input with { Items = [side] }, context, out var workspace, out error, profile))
             {
                 return context.UsageError(error!, Name);
             }
@@ -80,13 +75,20 @@ internal sealed class DiffCommand : ICommand
             errors |= workspace.HasErrors;
             if (!workspace.TryResolveControllers(args.GetAll("controller-name"), out var controllers, out error))
             {
-                return context.UsageError($"{path}: {error}", Name);
+                return context.UsageError($"{side.Value}: {error}", Name);
             }
 
             results.Add(Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile)));
         }
 
         var report = DiffBuilder.Build(results[0], results[1]);
+        if (!filter.IsEverything)
+        {
+            // An object removed by the change is judged by its labels before, any other by its labels after.
+            var objects = report.Objects.Where(o => filter.Includes(results[1].Snapshot.Find(o.Object.ToKey()) is null ? results[0].Snapshot : results[1].Snapshot, o.Object.ToKey())).ToList();
+            report = report with { Objects = objects, Changed = objects.Count > 0 };
+        }
+
         context.Out(format == OutputFormat.Text ? DiffText.Write(report, palette) : JsonOutput.Render(JsonOutput.Serialize(report), format));
         return errors ? ExitCodes.InputErrors : report.Changed ? ExitCodes.Changes : ExitCodes.Success;
     }

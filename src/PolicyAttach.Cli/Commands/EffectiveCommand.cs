@@ -43,13 +43,10 @@ internal sealed class EffectiveCommand : ICommand
         + "  default or override. Contexts are sorted by Gateway, then in parentRef, listener and rule order.";
 
     /// <inheritdoc />
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new("section", "NAME", "A listener (Gateway, ListenerSet), rule (route) or port (Service) name."),
-        new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
-        new("profile", "NAME", Profiles.OptionHelp),
-        new("output", "FORMAT", "text (default), json or yaml."),
-    ];
+    public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
+        [new("section", "NAME", "A listener (Gateway, ListenerSet), rule (route) or port (Service) name.")],
+        CommonOptions.Output("text (default), json or yaml.", "text", "json", "yaml"),
+        [CommonOptions.TargetNamespace]);
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)

@@ -30,12 +30,10 @@ internal sealed class ExplainCommand : ICommand
         + "ancestors with their conditions. Route, Gateway and ListenerSet explanations list the policies that reach them.";
 
     /// <inheritdoc />
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
-        new("output", "FORMAT", "text (default), json or yaml."),
-        new("profile", "NAME", Profiles.OptionHelp),
-    ];
+    public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
+        [],
+        CommonOptions.Output("text (default), json or yaml.", "text", "json", "yaml"),
+        [CommonOptions.TargetNamespace]);
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)

@@ -18,7 +18,7 @@ internal sealed class GraphCommand : ICommand
     public string Summary => "Draw the resource graph (attachments, backends, grants, policy targets) as DOT or Mermaid.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach graph PATH... [--format dot|mermaid] [--controller-name NAME] [--profile NAME] [--output text|json|yaml]";
+    public string Synopsis => "policyattach graph PATH... [--format dot|mermaid] [-o text|json|yaml] [options]";
 
     /// <inheritdoc />
     public string Description =>
@@ -37,13 +37,9 @@ internal sealed class GraphCommand : ICommand
         + "edges: [{from, to, type, refused, label}]}.";
 
     /// <inheritdoc />
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new("format", "FORMAT", "dot (default) or mermaid (a flowchart, for Markdown)."),
-        new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
-        new("profile", "NAME", Profiles.OptionHelp),
-        new("output", "FORMAT", "text (default: the --format), json or yaml."),
-    ];
+    public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
+        [new("format", "FORMAT", "dot (default) or mermaid (a flowchart, for Markdown).") { Choices = ["dot", "mermaid"] }],
+        CommonOptions.Output("text (default: the --format), json or yaml.", "text", "json", "yaml"));
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
@@ -55,17 +51,24 @@ internal sealed class GraphCommand : ICommand
         }
 
         if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, Formats, out var format, out var error)
-            || !Profiles.TryResolve(args.Get("profile"), out var profile, out error))
+            || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
+            || !ObjectFilter.TryRead(args, out var filter, out error)
+            || !InputOptions.TryRead(args, args.Positionals.Count, out var input, out error))
         {
             return context.UsageError(error!, Name);
         }
 
-        if (!Workspace.TryLoadFor(args.Positionals, args, context, profile, out var workspace, out var controllers, out error))
+        if (!Workspace.TryLoadFor(input, args, context, profile, out var workspace, out var controllers, out error))
         {
             return context.UsageError(error!, Name);
         }
 
         var graph = GraphBuilder.Build(Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile)));
+        if (!filter.IsEverything)
+        {
+            graph = GraphNarrowing.Apply(graph, o => filter.Includes(workspace.Snapshot, o.ToKey()));
+        }
+
         context.Out(format switch
         {
             OutputFormat.Text => graphFormat == "dot" ? GraphWriter.Dot(graph) : GraphWriter.Mermaid(graph),

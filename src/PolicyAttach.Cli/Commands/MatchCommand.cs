@@ -5,6 +5,7 @@ using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Matching;
 using PolicyAttach.Cli.Output;
+using PolicyAttach.Kubernetes.Documents;
 using PolicyAttach.Matching;
 using PolicyAttach.Policies;
 
@@ -13,7 +14,7 @@ namespace PolicyAttach.Cli.Commands;
 /// <summary><c>policyattach match</c>: which listener, route, rule and backends handle a request, and what filters do to it.</summary>
 internal sealed class MatchCommand : ICommand
 {
-    private static readonly OutputFormat[] Formats = [OutputFormat.Json, OutputFormat.Text];
+    private static readonly OutputFormat[] Formats = [OutputFormat.Json, OutputFormat.Text, OutputFormat.Yaml];
 
     /// <inheritdoc />
     public string Name => "match";
@@ -23,7 +24,7 @@ internal sealed class MatchCommand : ICommand
 
     /// <inheritdoc />
     public string Synopsis =>
-        "policyattach match PATH... --requests FILE|- [--output json|text] [--controller-name NAME] [--profile NAME]\n"
+        "policyattach match PATH... --requests FILE|- [-o json|text|yaml] [options]\n"
         + "       policyattach match PATH... (--gateway NS/NAME | --service NS/NAME [--client-namespace NS] | --ingress-class NAME) [--port N]\n"
         + "                          [--host H] [--path P] [--method M] [--header NAME:VALUE]... [--protocol P] [--sni S]";
 
@@ -40,28 +41,29 @@ internal sealed class MatchCommand : ICommand
         + "after filters), responseHeaders, redirect, mirrors and policies (the effective policies of the rule, by\n"
         + "group/Kind). A line that cannot be answered is reported on standard error with its line number, gets\n"
         + "{\"outcome\":\"error\",\"error\":…} and makes the exit status 1; the other lines are still answered.\n"
-        + "Without --requests, the flags describe one request and the answer is printed as text (default) or JSON.\n"
+        + "Without --requests, the flags describe one request and the answer is printed as text (default), JSON or YAML.\n"
+        + "With -o yaml, each answer is a YAML document (---), the same data as the JSON. -n NS is the namespace of a\n"
+        + "--gateway or --service given as NAME alone (default: default).\n"
         + "Protocols: " + string.Join(", ", MatchRequest.ProtocolNames) + ". The port defaults to 80 (443 for https and tls).";
 
     /// <inheritdoc />
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new("requests", "FILE", "JSON lines of requests, or - for standard input."),
-        new("output", "FORMAT", "json (default with --requests) or text (default for one request)."),
-        new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
-        new("profile", "NAME", "Add the policy kinds and rules of an implementation: " + string.Join(", ", Profiles.Known) + "."),
-        new("gateway", "NS/NAME", "One request: the Gateway it is sent to."),
-        new("service", "NS/NAME", "One request: the mesh Service it is sent to."),
-        new("client-namespace", "NS", "One mesh request: the namespace of the calling client."),
-        new("ingress-class", "NAME", "One request: the IngressClass whose Ingresses answer it (Ingress rules, port 80 or 443)."),
-        new("port", "N", "One request: the destination port."),
-        new("host", "H", "One request: the Host header (may carry a port)."),
-        new("path", "P", "One request: the path with an optional ?query (default /)."),
-        new("method", "M", "One request: the method (default GET)."),
-        new("header", "NAME:VALUE", "One request: a request header.", Repeatable: true),
-        new("protocol", "P", "One request: " + string.Join(", ", MatchRequest.ProtocolNames) + " (default http)."),
-        new("sni", "S", "One request: the TLS server name."),
-    ];
+    public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
+        [
+            new("requests", "FILE", "JSON lines of requests, or - for standard input.") { Completion = ValueCompletion.Files },
+            new("gateway", "NS/NAME", "One request: the Gateway it is sent to."),
+            new("service", "NS/NAME", "One request: the mesh Service it is sent to."),
+            new("client-namespace", "NS", "One mesh request: the namespace of the calling client."),
+            new("ingress-class", "NAME", "One request: the IngressClass whose Ingresses answer it (Ingress rules, port 80 or 443)."),
+            new("port", "N", "One request: the destination port."),
+            new("host", "H", "One request: the Host header (may carry a port)."),
+            new("path", "P", "One request: the path with an optional ?query (default /)."),
+            new("method", "M", "One request: the method (default GET)."),
+            new("header", "NAME:VALUE", "One request: a request header.", Repeatable: true),
+            new("protocol", "P", "One request: " + string.Join(", ", MatchRequest.ProtocolNames) + " (default http).") { Choices = MatchRequest.ProtocolNames },
+            new("sni", "S", "One request: the TLS server name."),
+        ],
+        CommonOptions.Output("json (default with --requests), text (default for one request) or yaml.", "json", "text", "yaml"),
+        [CommonOptions.Namespace with { Description = "The namespace of --gateway or --service given as NAME alone (default: default)." }]);
 
     private static readonly string[] SingleRequestOptions = ["gateway", "service", "client-namespace", "ingress-class", "port", "host", "path", "method", "header", "protocol", "sni"];
 
@@ -79,7 +81,7 @@ internal sealed class MatchCommand : ICommand
                 return context.UsageError($"--requests cannot be combined with --{single[0]}", Name);
             }
 
-            if (requestsPath == "-" && args.Positionals.Contains("-"))
+            if (requestsPath == "-" && (args.Positionals.Contains("-") || args.GetAll(CommonOptions.Filename.Name).Contains("-")))
             {
                 return context.UsageError("standard input cannot hold both the manifests and the requests", Name);
             }
@@ -101,7 +103,8 @@ internal sealed class MatchCommand : ICommand
             return context.UsageError(error!, Name);
         }
 
-        if (!Workspace.TryLoadFor(args.Positionals, args, context, profile, out var workspace, out var controllers, out error))
+        if (!InputOptions.TryRead(args, args.Positionals.Count, out var input, out error)
+            || !Workspace.TryLoadFor(input, args, context, profile, out var workspace, out var controllers, out error))
         {
             return context.UsageError(error!, Name);
         }
@@ -111,7 +114,12 @@ internal sealed class MatchCommand : ICommand
         if (oneRequest is not null)
         {
             var answer = session.Answer(oneRequest);
-            context.Out(format == OutputFormat.Text ? MatchText.Write(answer) : MatchJson.Write(answer));
+            context.Out(format switch
+            {
+                OutputFormat.Text => MatchText.Write(answer),
+                OutputFormat.Yaml => ManifestText.ToYaml(MatchJson.Write(answer)),
+                _ => MatchJson.Write(answer),
+            });
             if (answer.Error is { } e)
             {
                 context.Err("policyattach: error: " + e);
@@ -158,6 +166,11 @@ internal sealed class MatchCommand : ICommand
             {
                 context.Stdout.Write(session.AnswerLine(line, out error));
                 context.Stdout.Write('\n');
+            }
+            else if (format == OutputFormat.Yaml)
+            {
+                context.Stdout.Write("---\n");
+                context.Out(ManifestText.ToYaml(session.AnswerLine(line, out error)));
             }
             else
             {
@@ -260,7 +273,7 @@ internal sealed class MatchCommand : ICommand
         {
             var targetText = gateway ?? service!;
             var slash = targetText.IndexOf('/', StringComparison.Ordinal);
-            (ns, name) = slash < 0 ? ("default", targetText) : (targetText[..slash], targetText[(slash + 1)..]);
+            (ns, name) = slash < 0 ? (args.Get(CommonOptions.Namespace.Name) ?? "default", targetText) : (targetText[..slash], targetText[(slash + 1)..]);
             if (name.Length == 0 || ns.Length == 0 || name.Contains('/', StringComparison.Ordinal))
             {
                 error = $"--{(gateway is not null ? "gateway" : "service")} '{targetText}' is not NAMESPACE/NAME";

@@ -19,7 +19,7 @@ internal sealed class StatusCommand : ICommand
     public string Summary => "Print the statuses a conformant controller writes.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach status PATH... [--controller-name NAME] [--output json|yaml|text] [--time RFC3339] [--profile NAME]";
+    public string Synopsis => "policyattach status PATH... [-o json|yaml|text] [--time RFC3339] [options]";
 
     /// <inheritdoc />
     public string Description =>
@@ -30,13 +30,9 @@ internal sealed class StatusCommand : ICommand
         + "or the default IngressClass) and its controller, and reports the Ingress problems found on standard error.";
 
     /// <inheritdoc />
-    public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true),
-        new("output", "FORMAT", "json, yaml or text."),
-        new("time", "RFC3339", "Write this lastTransitionTime on every condition (default: none)."),
-        new("profile", "NAME", Profiles.OptionHelp),
-    ];
+    public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
+        [new("time", "RFC3339", "Write this lastTransitionTime on every condition (default: none).")],
+        CommonOptions.Output("json (default when redirected), yaml or text (default on a terminal).", "json", "yaml", "text"));
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
@@ -44,12 +40,14 @@ internal sealed class StatusCommand : ICommand
         var fallback = context.IsTerminal ? OutputFormat.Text : OutputFormat.Json;
         if (!OutputFormats.TryParse(args.Get("output"), fallback, Formats, out var format, out var error)
             || !TryParseTime(args.Get("time"), out var time, out error)
-            || !Profiles.TryResolve(args.Get("profile"), out var profile, out error))
+            || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
+            || !ObjectFilter.TryRead(args, out var filter, out error)
+            || !InputOptions.TryRead(args, args.Positionals.Count, out var input, out error))
         {
             return context.UsageError(error!, Name);
         }
 
-        if (!Workspace.TryLoadFor(args.Positionals, args, context, profile, out var workspace, out var controllers, out error))
+        if (!Workspace.TryLoadFor(input, args, context, profile, out var workspace, out var controllers, out error))
         {
             return context.UsageError(error!, Name);
         }
@@ -63,8 +61,8 @@ internal sealed class StatusCommand : ICommand
         }
 
         context.Out(format == OutputFormat.Text
-            ? StatusText.Write(result, ingresses)
-            : JsonOutput.Render(StatusWriter.ToJson(result, new StatusWriterOptions { Time = time, Indented = true }), format));
+            ? StatusText.Write(result, ingresses, key => filter.Includes(workspace.Snapshot, key))
+            : JsonOutput.Render(JsonNarrowing.Objects(StatusWriter.ToJson(result, new StatusWriterOptions { Time = time, Indented = true }), workspace.Snapshot, filter), format));
         return workspace.ExitCode;
     }
 

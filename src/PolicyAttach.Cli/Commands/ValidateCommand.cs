@@ -20,7 +20,7 @@ internal sealed class ValidateCommand : ICommand
     public string Summary => "Read manifests and report object counts and every diagnostic.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach validate PATH... [--output text|json|yaml]";
+    public string Synopsis => "policyattach validate PATH... [-o text|json|yaml] [options]";
 
     /// <inheritdoc />
     public string Description =>
@@ -29,34 +29,36 @@ internal sealed class ValidateCommand : ICommand
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new("output", "FORMAT", "text (default), json or yaml."),
-    ];
+        CommonOptions.Standard([], CommonOptions.Output("text (default), json or yaml.", "text", "json", "yaml"));
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
     {
-        if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, Formats, out var format, out var error))
+        if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, Formats, out var format, out var error)
+            || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
+            || !ObjectFilter.TryRead(args, out var filter, out error)
+            || !InputOptions.TryRead(args, args.Positionals.Count, out var input, out error))
         {
             return context.UsageError(error!, Name);
         }
 
-        if (!Workspace.TryLoad(args.Positionals, context, out var workspace, out error))
+        if (!Workspace.TryLoad(input, context, out var workspace, out error, profile))
         {
             return context.UsageError(error!, Name);
         }
 
-        workspace.PrintDiagnostics(context);
+        workspace.PrintDiagnostics(context, filter);
         var counts = workspace.Snapshot.Objects
+            .Where(filter.Includes)
             .GroupBy(o => o.Key.GroupKind)
             .OrderBy(g => g.Key)
             .Select(g => (Kind: g.Key.ToString(), Count: g.Count()))
             .ToList();
-        context.Out(format == OutputFormat.Text ? Text(workspace, counts) : JsonOutput.Render(JsonOutput.Serialize(Report(workspace, counts)), format));
+        context.Out(format == OutputFormat.Text ? Text(workspace, counts, filter) : JsonOutput.Render(JsonOutput.Serialize(Report(workspace, counts, filter)), format));
         return workspace.ExitCode;
     }
 
-    private static ValidateReport Report(Workspace workspace, List<(string Kind, int Count)> counts)
+    private static ValidateReport Report(Workspace workspace, List<(string Kind, int Count)> counts, ObjectFilter filter)
     {
         var objects = new OrderedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var (kind, count) in counts)
@@ -64,7 +66,7 @@ internal sealed class ValidateCommand : ICommand
             objects[kind] = count;
         }
 
-        var diagnostics = workspace.Diagnostics.Select(d =>
+        var diagnostics = workspace.Diagnostics.Where(d => workspace.Includes(d, filter)).Select(d =>
         {
             var where = workspace.LocationOf(d);
             return new DiagnosticRecord(where?.File, where?.Line, where?.Column, Workspace.SeverityName(d.Severity), d.Code, d.Message, d.Subject?.ToString(), d.Path);
@@ -72,7 +74,7 @@ internal sealed class ValidateCommand : ICommand
         return new ValidateReport(workspace.Load.FileCount, workspace.Load.DocumentCount, objects, diagnostics);
     }
 
-    private static string Text(Workspace workspace, List<(string Kind, int Count)> counts)
+    private static string Text(Workspace workspace, List<(string Kind, int Count)> counts, ObjectFilter filter)
     {
         var text = new StringBuilder();
         var total = counts.Sum(c => c.Count);
@@ -82,8 +84,8 @@ internal sealed class ValidateCommand : ICommand
             text.Append(CultureInfo.InvariantCulture, $"{count,6}  {kind}\n");
         }
 
-        var errors = workspace.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
-        var warnings = workspace.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
+        var errors = workspace.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error && workspace.Includes(d, filter));
+        var warnings = workspace.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning && workspace.Includes(d, filter));
         text.Append(CultureInfo.InvariantCulture, $"{Plural(errors, "error")}, {Plural(warnings, "warning")}\n");
         return text.ToString();
     }

@@ -1,4 +1,5 @@
 using PolicyAttach.Cli.CommandLine;
+using PolicyAttach.Cli.Input;
 using PolicyAttach.Model;
 using PolicyAttach.Snapshots;
 
@@ -19,20 +20,24 @@ internal static class TargetResolver
         return parts.Length is 2 or 3 && parts.All(p => p.Length > 0);
     }
 
-    /// <summary>Splits <c>PATH... KIND/NAMESPACE/NAME</c>: the last argument names the object, the others are paths.</summary>
-    /// <param name="positionals">The positional arguments.</param>
-    /// <param name="paths">The paths.</param>
+    /// <summary>
+    /// Splits <c>PATH... KIND/NAMESPACE/NAME</c>: the last positional argument names the object, the others are paths
+    /// (with <c>-f</c> or <c>-k</c>, the paths may all come from those).
+    /// </summary>
+    /// <param name="args">The parsed arguments.</param>
+    /// <param name="paths">What to read.</param>
     /// <param name="target">The object as typed.</param>
     /// <param name="error">The usage error.</param>
     /// <returns>Whether there are paths and a well-formed target.</returns>
-    public static bool TrySplit(IReadOnlyList<string> positionals, out IReadOnlyList<string> paths, out string target, out string? error)
+    public static bool TrySplit(ParsedArguments args, out InputOptions paths, out string target, out string? error)
     {
-        paths = [];
+        paths = null!;
         target = string.Empty;
-        error = null;
-        if (positionals.Count < 2)
+        var positionals = args.Positionals;
+        var fromOptions = args.Has(CommonOptions.Filename.Name) || args.Has(CommonOptions.Kustomize.Name);
+        if (positionals.Count == 0 || (positionals.Count < 2 && !fromOptions))
         {
-            error = "give PATH... and the object, such as httproute/default/foo";
+            error = "give PATH... (or -f PATH) and the object, such as httproute/default/foo";
             return false;
         }
 
@@ -43,8 +48,7 @@ internal static class TargetResolver
             return false;
         }
 
-        paths = positionals.Take(positionals.Count - 1).ToList();
-        return true;
+        return InputOptions.TryRead(args, positionals.Count - 1, out paths, out error);
     }
 
     /// <summary>Finds the object.</summary>
@@ -52,8 +56,30 @@ internal static class TargetResolver
     /// <param name="target">The target as typed.</param>
     /// <param name="found">The object.</param>
     /// <param name="error">Why it was not found, naming close matches.</param>
+    /// <param name="defaultNamespace">
+    /// The namespace of a namespaced object named <c>KIND/NAME</c> (<c>-n</c>, else <c>default</c>, as kubectl reads it);
+    /// a cluster-scoped object of that kind and name is found first.
+    /// </param>
     /// <returns>Whether exactly one object matched.</returns>
-    public static bool TryResolve(Snapshot snapshot, string target, out KubeObject found, out string? error)
+    public static bool TryResolve(Snapshot snapshot, string target, out KubeObject found, out string? error, string? defaultNamespace = null)
+    {
+        if (TryResolveExactly(snapshot, target, out found, out error))
+        {
+            return true;
+        }
+
+        var parts = target.Split('/');
+        if (parts.Length != 2 || !LooksLikeTarget(target)
+            || !TryResolveExactly(snapshot, $"{parts[0]}/{defaultNamespace ?? "default"}/{parts[1]}", out found, out _))
+        {
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+
+    private static bool TryResolveExactly(Snapshot snapshot, string target, out KubeObject found, out string? error)
     {
         found = null!;
         error = null;

@@ -30,9 +30,10 @@ internal sealed record TargetedRun(OutputFormat Format, Workspace Workspace, Eva
         exit = 0;
         if (!OutputFormats.TryParse(args.Get("output"), OutputFormat.Text, formats, out var format, out var error)
             || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
-            || !TargetResolver.TrySplit(args.Positionals, out var paths, out var target, out error)
+            || !ObjectFilter.TryRead(args, out var filter, out error)
+            || !TargetResolver.TrySplit(args, out var paths, out var target, out error)
             || !Workspace.TryLoadFor(paths, args, context, profile, out var workspace, out var controllers, out error)
-            || !TargetResolver.TryResolve(workspace.Snapshot, target, out var found, out error))
+            || !TargetResolver.TryResolve(workspace.Snapshot, target, out var found, out error, filter.Namespace))
         {
             exit = context.UsageError(error!, command);
             return false;

@@ -39,43 +39,62 @@ internal sealed class Workspace
     public int ExitCode => HasErrors ? ExitCodes.InputErrors : ExitCodes.Success;
 
     /// <summary>
-    /// Loads the paths. A path that does not exist is a usage error (nothing is loaded); unreadable content is a
-    /// diagnostic and the rest is still read.
+    /// Loads the input. A path that does not exist, or a <c>-k</c> directory kubectl cannot build, is a usage error
+    /// (nothing is loaded); unreadable content is a diagnostic and the rest is still read.
     /// </summary>
-    /// <param name="paths">Files, directories or <c>-</c>.</param>
+    /// <param name="input">Files, directories, <c>-</c> and <c>-k</c> directories, with <c>-R</c> and <c>--exclude</c>.</param>
     /// <param name="context">The streams; <c>-</c> reads its standard input.</param>
     /// <param name="workspace">The input, when every path exists.</param>
     /// <param name="error">The usage error otherwise.</param>
     /// <param name="profile">The implementation profile, whose reading rules apply (Envoy Gateway ignores apiVersion).</param>
     /// <returns>Whether the paths could be loaded.</returns>
-    public static bool TryLoad(IReadOnlyList<string> paths, CliContext context, out Workspace workspace, out string? error, PolicyProfile? profile = null)
+    public static bool TryLoad(InputOptions input, CliContext context, out Workspace workspace, out string? error, PolicyProfile? profile = null)
     {
         workspace = null!;
         error = null;
-        if (paths.Count == 0)
+        if (input.Items.Count == 0)
         {
-            error = "missing PATH: give files, directories, or - for standard input";
+            error = "missing PATH: give files, directories, -f PATH, -k DIR, or - for standard input";
             return false;
         }
 
-        var missing = paths.Where(p => p != "-" && !File.Exists(p) && !Directory.Exists(p)).ToList();
+        var missing = input.Items.Where(i => !i.Kustomize && i.Value != "-" && !File.Exists(i.Value) && !Directory.Exists(i.Value)).Select(i => i.Value).ToList();
         if (missing.Count > 0)
         {
             error = "no such file or directory: " + string.Join(", ", missing);
             return false;
         }
 
+        var sources = new List<ManifestSource>();
+        foreach (var item in input.Items)
+        {
+            if (!item.Kustomize)
+            {
+                sources.Add(ManifestSource.FromPath(item.Value));
+            }
+            else if (Kustomize.TryBuild(item.Value, context, out var built, out error))
+            {
+                sources.Add(ManifestSource.FromText(built, "kustomize:" + item.Value));
+            }
+            else
+            {
+                return false;
+            }
+        }
+
         var loader = new ManifestLoader(new ManifestLoaderOptions
         {
             StandardInput = context.StdinBytes ?? (() => new TextReaderStream(context.Stdin)),
             AcceptUnservedVersions = profile?.AcceptsUnservedVersions ?? false,
+            RecurseDirectories = input.Recursive,
+            Exclude = input.Exclude,
         });
         LoadResult load;
         Snapshot snapshot;
         var locations = new Dictionary<ResourceKey, SourceLocation>();
-        using (LoadProgress.Start(context, () => LoadProgress.ReadingMessage(paths)))
+        using (LoadProgress.Start(context, () => LoadProgress.ReadingMessage(input.Names)))
         {
-            load = loader.Load(paths);
+            load = loader.Load(sources);
             snapshot = Build(load, locations);
         }
 
@@ -107,7 +126,7 @@ internal sealed class Workspace
     /// What every evaluating command does first: loads the paths with the profile's reading rules, prints the
     /// diagnostics, and resolves the controller names (<c>--controller-name</c>, or the one in the input).
     /// </summary>
-    /// <param name="paths">Files, directories or <c>-</c>.</param>
+    /// <param name="paths">What to read.</param>
     /// <param name="args">The parsed arguments (for <c>--controller-name</c>).</param>
     /// <param name="context">The streams.</param>
     /// <param name="profile">The implementation profile, or null.</param>
@@ -115,7 +134,7 @@ internal sealed class Workspace
     /// <param name="controllers">The controller names acted for.</param>
     /// <param name="error">The usage error.</param>
     /// <returns>Whether the command can go on.</returns>
-    public static bool TryLoadFor(IReadOnlyList<string> paths, ParsedArguments args, CliContext context, PolicyProfile? profile,
+    public static bool TryLoadFor(InputOptions paths, ParsedArguments args, CliContext context, PolicyProfile? profile,
         out Workspace workspace, out EquatableArray<string> controllers, out string? error)
     {
         controllers = default;
@@ -125,18 +144,29 @@ internal sealed class Workspace
         }
 
         workspace.PrintDiagnostics(context);
-        return workspace.TryResolveControllers(args.GetAll("controller-name"), out controllers, out error);
+        return workspace.TryResolveControllers(args.GetAll(CommonOptions.ControllerName.Name), out controllers, out error);
     }
 
     /// <summary>Prints every diagnostic to standard error, one line each.</summary>
     /// <param name="context">The streams.</param>
-    public void PrintDiagnostics(CliContext context)
+    /// <param name="filter">Leaves out the diagnostics of objects <c>-n</c>/<c>-l</c> leave out; null for all.</param>
+    public void PrintDiagnostics(CliContext context, ObjectFilter? filter = null)
     {
         foreach (var diagnostic in Diagnostics)
         {
-            context.Err(Format(diagnostic));
+            if (filter is null || Includes(diagnostic, filter))
+            {
+                context.Err(Format(diagnostic));
+            }
         }
     }
+
+    /// <summary>Whether a diagnostic concerns an object the filter keeps (one about no object, such as a syntax error, always is).</summary>
+    /// <param name="diagnostic">The diagnostic.</param>
+    /// <param name="filter">The filter.</param>
+    /// <returns>True when it is printed.</returns>
+    public bool Includes(Diagnostic diagnostic, ObjectFilter filter)
+        => diagnostic.Subject is not { } subject || filter.Includes(Snapshot, subject);
 
     /// <summary>
     /// The location of a diagnostic: its own, else where its object was read; null when neither is known.

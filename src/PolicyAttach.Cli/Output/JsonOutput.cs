@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PolicyAttach.Kubernetes.Documents;
 
 namespace PolicyAttach.Cli.Output;
 
@@ -26,5 +27,5 @@ internal static class JsonOutput
     /// <param name="format">JSON or YAML.</param>
     /// <returns>The text.</returns>
     public static string Render(string json, OutputFormat format)
-        => format == OutputFormat.Yaml ? YamlOutput.FromJson(json) : json.Replace("\r\n", "\n", StringComparison.Ordinal);
+        => format == OutputFormat.Yaml ? ManifestText.ToYaml(json) : json.Replace("\r\n", "\n", StringComparison.Ordinal);
 }

@@ -12,8 +12,9 @@ internal static class StatusText
     /// <summary>Writes the summary: one block per object (policies included, with their ancestors), sorted by (group, kind, namespace, name).</summary>
     /// <param name="result">The evaluation.</param>
     /// <param name="ingresses">The Ingresses to show with their class, controller and problems, or null.</param>
+    /// <param name="include">Which objects to show (<c>-n</c>, <c>-l</c>); null for all.</param>
     /// <returns>The text.</returns>
-    public static string Write(EvaluationResult result, IngressScope? ingresses = null)
+    public static string Write(EvaluationResult result, IngressScope? ingresses = null, Func<ResourceKey, bool>? include = null)
     {
         var blocks = new List<(ResourceKey Key, string Text)>();
         foreach (var cls in result.GatewayClasses)
@@ -86,6 +87,11 @@ internal static class StatusText
         {
             var key = problem.Subject ?? default;
             blocks.Add((key, $"{(problem.Subject is { } s ? s.ToString() : "Ingress")}: {IngressScope.ProblemText(problem)}\n"));
+        }
+
+        if (include is not null)
+        {
+            blocks.RemoveAll(b => b.Key != default && !include(b.Key));
         }
 
         return blocks.Count == 0

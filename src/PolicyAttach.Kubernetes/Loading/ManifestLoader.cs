@@ -8,6 +8,8 @@ namespace PolicyAttach.Kubernetes.Loading;
 
 /// <summary>
 /// Loads Kubernetes manifests from files, directories, standard input, strings and streams into the core model.
+/// A directory is read one level deep, as <c>kubectl apply -f DIR</c> does, unless
+/// <see cref="ManifestLoaderOptions.RecurseDirectories"/> is set; <see cref="ManifestLoaderOptions.Exclude"/> skips files.
 /// Multi-document YAML, JSON and <c>*List</c> kinds (expanded to their <c>items</c>) are read; empty and
 /// comment-only documents are skipped. YAML scalars follow the YAML 1.2 core schema. Every object goes through
 /// <see cref="Manifests.ManifestReader"/>, so defaults and validation are the core's. Nothing in the input makes this
@@ -16,8 +18,6 @@ namespace PolicyAttach.Kubernetes.Loading;
 /// </summary>
 public sealed class ManifestLoader
 {
-    private static readonly string[] ManifestExtensions = [".yaml", ".yml", ".json"];
-
     /// <summary>Creates a loader.</summary>
     /// <param name="options">The options; null for the defaults.</param>
     public ManifestLoader(ManifestLoaderOptions? options = null)
@@ -89,7 +89,7 @@ public sealed class ManifestLoader
     /// The files to read, in order. A file reached twice (named twice, or also inside a directory given) and a second
     /// <c>-</c> are read once, at their first place: reading them again would only duplicate every object.
     /// </summary>
-    private static List<Unit> Expand(IEnumerable<ManifestSource> sources, LoadSession session)
+    private List<Unit> Expand(IEnumerable<ManifestSource> sources, LoadSession session)
     {
         var units = new List<Unit>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -118,11 +118,7 @@ public sealed class ManifestLoader
             {
                 try
                 {
-                    var files = Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
-                        .Where(f => ManifestExtensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-                        .Select(f => Path.Join(path, Path.GetRelativePath(path, f)))
-                        .Order(StringComparer.Ordinal);
-                    units.AddRange(files.Where(f => seen.Add(Identity(f))).Select(f => new Unit(f, source, f, false)));
+                    units.AddRange(DirectoryListing.ManifestFiles(path, Options).Where(f => seen.Add(Identity(f))).Select(f => new Unit(f, source, f, false)));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {

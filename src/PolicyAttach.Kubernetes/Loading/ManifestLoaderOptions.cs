@@ -36,6 +36,22 @@ public sealed record ManifestLoaderOptions
     public Func<Stream>? StandardInput { get; init; }
 
     /// <summary>
+    /// Whether a directory's subdirectories are read too (<c>kubectl -R</c>). Default false: only the <c>*.yaml</c>,
+    /// <c>*.yml</c> and <c>*.json</c> files directly in a directory are read, as <c>kubectl apply -f DIR</c> does, so
+    /// that build output (<c>bin/</c>, <c>obj/</c>, <c>node_modules/</c>) below a manifest folder is not read by accident.
+    /// </summary>
+    public bool RecurseDirectories { get; init; }
+
+    /// <summary>
+    /// Glob patterns of files and directories to skip while reading a directory: <c>*</c> (any characters but
+    /// <c>/</c>), <c>**</c> (any characters), <c>?</c> (one character), <c>[abc]</c> and <c>[!abc]</c>. A pattern with
+    /// no <c>/</c> is matched against each name (<c>*.json</c>, <c>charts</c>); one with a <c>/</c> against the path
+    /// below the directory given, with <c>/</c> separators (<c>charts/*/values.yaml</c>). A directory that matches is
+    /// not entered. Paths given explicitly are always read. Default: none.
+    /// </summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>
     /// Read a known kind at an apiVersion the API server does not serve (with a warning) instead of dropping it, as an
     /// implementation that ignores apiVersion does (see <see cref="PolicyAttach.Manifests.ManifestReadOptions.AcceptUnservedVersions"/>).
     /// </summary>

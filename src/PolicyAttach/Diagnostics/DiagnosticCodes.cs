@@ -33,6 +33,15 @@ public static class DiagnosticCodes
     /// <summary>A mapping has the same key twice; the later value wins, as most YAML readers leave it.</summary>
     public const string DuplicateKey = "PA1009";
 
+    /// <summary>
+    /// A mapping with neither <c>apiVersion</c> nor <c>kind</c> (a Helm values file, a <c>package.json</c>): not a
+    /// Kubernetes object, skipped with an info note.
+    /// </summary>
+    public const string NotKubernetes = "PA1010";
+
+    /// <summary>A kustomize <c>Kustomization</c> file: skipped with an info note pointing at <c>-k DIR</c>.</summary>
+    public const string Kustomization = "PA1011";
+
     /// <summary>A required field is missing; the object is dropped as the API server would refuse it.</summary>
     public const string RequiredField = "PA2001";
 

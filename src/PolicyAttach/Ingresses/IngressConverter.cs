@@ -1,5 +1,6 @@
 using System.Text;
 using PolicyAttach.Collections;
+using PolicyAttach.Conversion;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
 using PolicyAttach.Snapshots;
@@ -71,13 +72,15 @@ public static class IngressConverter
         var routes = new List<HttpRoute>();
         var grants = new List<ReferenceGrant>();
         var classes = new List<GatewayClass>();
+        var origins = new List<ConversionOrigin>();
         if (options.ClassName is null)
         {
             foreach (var none in selection.Ingresses.Where(o => o.ClassName is null))
             {
                 issues.Add(new ConversionIssue
                 {
-                    Kind = ConversionIssueKind.NoClass,
+                    Kind = IngressIssueKinds.NoClass,
+                    Outcome = ConversionOutcome.Dropped,
                     Subject = none.Ingress.Key,
                     Field = "spec.ingressClassName",
                     Message = "the Ingress has no class, so no Gateway is made for it; set spec.ingressClassName or mark one IngressClass default.",
@@ -92,16 +95,20 @@ public static class IngressConverter
         foreach (var className in names)
         {
             var owned = selection.OfClass(className).ToList();
-            new ClassConversion(snapshot, options, className, owned, issues).Run(gateways, routes, grants, classes);
+            new ClassConversion(snapshot, options, className, owned, issues, origins).Run(gateways, routes, grants, classes);
         }
 
+        // Never print what an API server would refuse: read the output back and withhold what fails.
+        var readBack = ConversionReadBack.Check(gateways.Cast<KubeObject>().Concat(grants).Concat(routes), origins);
+        var accepted = readBack.Accepted.Select(o => o.Key).ToHashSet();
         return new IngressConversion
         {
-            Gateways = gateways.ToEquatableArray(),
-            HttpRoutes = routes.ToEquatableArray(),
-            ReferenceGrants = grants.ToEquatableArray(),
+            Gateways = gateways.Where(g => accepted.Contains(g.Key)).ToEquatableArray(),
+            HttpRoutes = routes.Where(r => accepted.Contains(r.Key)).ToEquatableArray(),
+            ReferenceGrants = grants.Where(g => accepted.Contains(g.Key)).ToEquatableArray(),
             GatewayClasses = classes.ToEquatableArray(),
-            Report = new ConversionReport(issues.ToEquatableArray()),
+            Origins = origins.ToEquatableArray(),
+            Report = new ConversionReport(issues.ToEquatableArray()) { Errors = readBack.Errors },
         };
     }
 
@@ -122,7 +129,7 @@ public static class IngressConverter
         return text.ToString().Trim('-');
     }
 
-    private sealed class ClassConversion(Snapshot snapshot, IngressConversionOptions options, string className, List<IngressOwnership> owned, List<ConversionIssue> issues)
+    private sealed class ClassConversion(Snapshot snapshot, IngressConversionOptions options, string className, List<IngressOwnership> owned, List<ConversionIssue> issues, List<ConversionOrigin> origins)
     {
         private readonly IngressRuleSet _rules = IngressRuleSet.Build(owned.Select(o => o.Ingress));
 
@@ -142,7 +149,8 @@ public static class IngressConverter
             {
                 issues.Add(new ConversionIssue
                 {
-                    Kind = ConversionIssueKind.ClassWithoutIngressClass,
+                    Kind = IngressIssueKinds.ClassWithoutIngressClass,
+                    Outcome = ConversionOutcome.Approximated,
                     Host = null,
                     Message = $"class \"{className}\" has no IngressClass with a controller in the input; make sure a GatewayClass named \"{className}\" of your Gateway API implementation exists.",
                     AffectsRouting = false,
@@ -155,7 +163,8 @@ public static class IngressConverter
             {
                 issues.Add(new ConversionIssue
                 {
-                    Kind = ConversionIssueKind.TooManyListeners,
+                    Kind = IngressIssueKinds.TooManyListeners,
+                    Outcome = ConversionOutcome.Dropped,
                     Message = $"Gateway {gwNs}/{gwName} needs {plans.Count} listeners; the API allows {MaxListeners}. Split the hosts over several Gateways or ListenerSets.",
                     AffectsRouting = true,
                 });
@@ -170,13 +179,22 @@ public static class IngressConverter
                 Tls = p.Tls is { } tls ? new ListenerTls { CertificateRefs = [new ObjectReference { Name = tls.SecretName, Namespace = tls.Ingress.Namespace }] } : null,
                 AllowedRoutes = new AllowedRoutes { NamespacesFrom = FromNamespaces.All },
             }).ToEquatableArray();
-            gateways.Add(new Gateway
+            var gateway = new Gateway
             {
                 ApiVersion = "gateway.networking.k8s.io/v1",
                 Metadata = new ObjectMeta { Name = gwName, Namespace = gwNs },
                 GatewayClassName = className,
                 Listeners = listeners,
-            });
+            };
+            gateways.Add(gateway);
+            origins.Add(new ConversionOrigin(gateway.Key, string.Empty, _rules.Ingresses[0].Key, null));
+            for (var l = 0; l < plans.Count; l++)
+            {
+                if (plans[l].Tls is { } planTls)
+                {
+                    origins.Add(new ConversionOrigin(gateway.Key, $"spec.listeners[{l}]", planTls.Ingress.Key, "spec.tls"));
+                }
+            }
 
             foreach (var group in plans.Where(p => p.Tls is not null).GroupBy(p => p.Tls!.Ingress.Namespace, StringComparer.Ordinal).Where(g => g.Key != gwNs).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
@@ -207,14 +225,21 @@ public static class IngressConverter
                     for (var chunk = 0; chunk * MaxRulesPerRoute < entries.Count; chunk++)
                     {
                         var name = Unique(usedNames, ingress.Namespace, chunk == 0 ? baseName : $"{baseName}-{chunk + 1}");
-                        routes.Add(new HttpRoute
+                        var chunkEntries = entries.Skip(chunk * MaxRulesPerRoute).Take(MaxRulesPerRoute).ToList();
+                        var route = new HttpRoute
                         {
                             ApiVersion = "gateway.networking.k8s.io/v1",
                             Metadata = new ObjectMeta { Name = name, Namespace = ingress.Namespace, CreationTimestamp = ingress.Metadata.CreationTimestamp },
                             ParentRefs = parents,
                             Hostnames = group.Host is null ? [] : [group.Host],
-                            Rules = entries.Skip(chunk * MaxRulesPerRoute).Take(MaxRulesPerRoute).Select(e => Rule(e.Kind, e.Value, Backend(ingress, e.Path.Backend))).ToEquatableArray(),
-                        });
+                            Rules = chunkEntries.Select(e => Rule(e.Kind, e.Value, Backend(ingress, e.Path.Backend))).ToEquatableArray(),
+                        };
+                        routes.Add(route);
+                        origins.Add(new ConversionOrigin(route.Key, string.Empty, ingress.Key, null));
+                        for (var i = 0; i < chunkEntries.Count; i++)
+                        {
+                            origins.Add(new ConversionOrigin(route.Key, $"spec.rules[{i}]", ingress.Key, $"spec.rules[{chunkEntries[i].RuleIndex}].http.paths[{chunkEntries[i].PathIndex}]"));
+                        }
                     }
                 }
             }
@@ -224,13 +249,15 @@ public static class IngressConverter
                 var parents = plans.Where(p => p.DefaultReachable).Select(p => Parent(gwName, gwNs, p.Name)).ToEquatableArray();
                 if (parents.Count > 0)
                 {
-                    routes.Add(new HttpRoute
+                    var route = new HttpRoute
                     {
                         ApiVersion = "gateway.networking.k8s.io/v1",
                         Metadata = new ObjectMeta { Name = Unique(usedNames, d.Ingress.Namespace, gwName + "-default-backend"), Namespace = d.Ingress.Namespace, CreationTimestamp = d.Ingress.Metadata.CreationTimestamp },
                         ParentRefs = parents,
                         Rules = [Rule(IngressPathKind.Prefix, string.Empty, Backend(d.Ingress, d.Backend))],
-                    });
+                    };
+                    routes.Add(route);
+                    origins.Add(new ConversionOrigin(route.Key, string.Empty, d.Ingress.Key, "spec.defaultBackend"));
                 }
             }
         }
@@ -333,7 +360,8 @@ public static class IngressConverter
                         || key.EndsWith("/rewrite-target", StringComparison.Ordinal) && (ingress.Metadata.Annotations.GetValueOrDefault(key) ?? string.Empty).Contains('$', StringComparison.Ordinal);
                     issues.Add(new ConversionIssue
                     {
-                        Kind = regex ? ConversionIssueKind.RegexPaths : ConversionIssueKind.UnsupportedAnnotation,
+                        Kind = regex ? IngressIssueKinds.RegexPaths : IngressIssueKinds.UnsupportedAnnotation,
+                        Outcome = regex ? ConversionOutcome.Approximated : ConversionOutcome.Dropped,
                         Subject = ingress.Key,
                         Field = $"metadata.annotations[{key}]",
                         Message = regex
@@ -350,7 +378,8 @@ public static class IngressConverter
                     {
                         issues.Add(new ConversionIssue
                         {
-                            Kind = ConversionIssueKind.WildcardHost,
+                            Kind = IngressIssueKinds.WildcardHost,
+                            Outcome = ConversionOutcome.Approximated,
                             Subject = ingress.Key,
                             Field = $"spec.rules[{r}].host",
                             Host = host,
@@ -367,7 +396,8 @@ public static class IngressConverter
                         {
                             issues.Add(new ConversionIssue
                             {
-                                Kind = ConversionIssueKind.ImplementationSpecificPath,
+                                Kind = IngressIssueKinds.ImplementationSpecificPath,
+                                Outcome = ConversionOutcome.Approximated,
                                 Subject = ingress.Key,
                                 Field = field,
                                 Host = IngressRuleSet.NormalizeHost(rule.Host),
@@ -396,7 +426,8 @@ public static class IngressConverter
                 var duplicate = diagnostic.Code == IngressDiagnosticCodes.DuplicatePath;
                 issues.Add(new ConversionIssue
                 {
-                    Kind = duplicate ? ConversionIssueKind.DuplicatePath : ConversionIssueKind.DefaultBackendConflict,
+                    Kind = duplicate ? IngressIssueKinds.DuplicatePath : IngressIssueKinds.DefaultBackendConflict,
+                    Outcome = duplicate ? ConversionOutcome.Approximated : ConversionOutcome.Carried,
                     Subject = diagnostic.Subject,
                     Field = diagnostic.Path,
                     Message = duplicate
@@ -413,7 +444,8 @@ public static class IngressConverter
             {
                 issues.Add(new ConversionIssue
                 {
-                    Kind = ConversionIssueKind.ResourceBackend,
+                    Kind = IngressIssueKinds.ResourceBackend,
+                    Outcome = ConversionOutcome.Approximated,
                     Subject = ingress.Key,
                     Field = field,
                     Host = host,
@@ -425,7 +457,8 @@ public static class IngressConverter
             {
                 issues.Add(new ConversionIssue
                 {
-                    Kind = ConversionIssueKind.UnresolvedPortName,
+                    Kind = IngressIssueKinds.UnresolvedPortName,
+                    Outcome = ConversionOutcome.Dropped,
                     Subject = ingress.Key,
                     Field = field,
                     Host = host,
@@ -441,7 +474,8 @@ public static class IngressConverter
             {
                 issues.Add(new ConversionIssue
                 {
-                    Kind = ConversionIssueKind.TlsWithoutSecret,
+                    Kind = IngressIssueKinds.TlsWithoutSecret,
+                    Outcome = ConversionOutcome.Dropped,
                     Subject = ingress.Key,
                     Field = field,
                     Message = "the TLS entry has no secretName (the controller's default certificate); no HTTPS listener is made for its hosts. Set secretName.",
@@ -455,7 +489,8 @@ public static class IngressConverter
             {
                 issues.Add(new ConversionIssue
                 {
-                    Kind = ConversionIssueKind.TlsSecretNotUsable,
+                    Kind = IngressIssueKinds.TlsSecretNotUsable,
+                    Outcome = ConversionOutcome.Approximated,
                     Subject = ingress.Key,
                     Field = field + ".secretName",
                     Message = $"Secret {ingress.Namespace}/{secret} {(found is null ? "is not in the input" : "does not hold a valid certificate and key")}; a Gateway listener that refers to it is not programmed (ResolvedRefs=False), where the Ingress controller serves its default certificate.",
@@ -472,7 +507,8 @@ public static class IngressConverter
                     {
                         issues.Add(new ConversionIssue
                         {
-                            Kind = ConversionIssueKind.TlsSecretConflict,
+                            Kind = IngressIssueKinds.TlsSecretConflict,
+                            Outcome = ConversionOutcome.Approximated,
                             Subject = ingress.Key,
                             Field = field,
                             Host = host,
@@ -486,7 +522,8 @@ public static class IngressConverter
                 {
                     issues.Add(new ConversionIssue
                     {
-                        Kind = ConversionIssueKind.WildcardTlsHost,
+                        Kind = IngressIssueKinds.WildcardTlsHost,
+                        Outcome = ConversionOutcome.Approximated,
                         Subject = ingress.Key,
                         Field = field + ".hosts",
                         Host = host,

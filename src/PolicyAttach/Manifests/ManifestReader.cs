@@ -70,6 +70,12 @@ public static class ManifestReader
 
         var apiVersion = root.String("apiVersion");
         var kind = root.String("kind");
+        if (IsForeignDocument(root, apiVersion, kind) is { } note)
+        {
+            root.Context.Report(DiagnosticSeverity.Info, note.Code, root.Path, note.Message);
+            return null;
+        }
+
         if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind))
         {
             root.Error(DiagnosticCodes.NotAnObject, "the document has no apiVersion or no kind. Every Kubernetes object needs both.");
@@ -116,6 +122,24 @@ public static class ManifestReader
         }
 
         return entry.Read(root, new ObjectHeader(apiVersion, metadata));
+    }
+
+    /// <summary>
+    /// A mapping that is another tool's file, not a Kubernetes object: no <c>apiVersion</c> and no <c>kind</c> at all
+    /// (a Helm <c>values.yaml</c>, a <c>package.json</c>), or a kustomize <c>Kustomization</c>, which describes how to
+    /// build manifests rather than being one. Such documents are skipped with a note, as <c>kubectl kustomize</c> and
+    /// Helm would read them, never reported as broken objects.
+    /// </summary>
+    private static (string Code, string Message)? IsForeignDocument(Node root, string? apiVersion, string? kind)
+    {
+        if (root.Element.TryGetProperty("apiVersion", out _) || root.Element.TryGetProperty("kind", out _))
+        {
+            return kind == "Kustomization" && apiVersion is not null && ApiVersions.GroupOf(apiVersion) == "kustomize.config.k8s.io"
+                ? (DiagnosticCodes.Kustomization, "a kustomize Kustomization, not a Kubernetes object: skipped. To read what it builds, run with -k DIR (kubectl kustomize DIR), or pipe `kustomize build DIR` into -.")
+                : null;
+        }
+
+        return (DiagnosticCodes.NotKubernetes, "this document has no apiVersion and no kind, so it is not a Kubernetes object (a Helm values file or a package.json, say): skipped.");
     }
 
     private static bool IsClusterScopedGeneric(GroupKind groupKind)

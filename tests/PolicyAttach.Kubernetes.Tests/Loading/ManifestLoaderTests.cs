@@ -249,18 +249,90 @@ public sealed class ManifestLoaderTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Load_Directory_ReadsManifestFilesRecursivelyInOrdinalOrder()
+    public void Load_Directory_ReadsOneLevelByDefaultAsKubectl()
     {
         var root = Directory.CreateTempSubdirectory("policyattach-loader-");
         try
         {
-            Directory.CreateDirectory(Path.Combine(root.FullName, "b"));
-            File.WriteAllText(Path.Combine(root.FullName, "b", "z.yaml"), Widget("bz"));
-            File.WriteAllText(Path.Combine(root.FullName, "a.yml"), Widget("a"));
-            File.WriteAllText(Path.Combine(root.FullName, "B.json"), """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"B","namespace":"d"}}""");
-            File.WriteAllText(Path.Combine(root.FullName, "c.txt"), "not a manifest");
+            Directory.CreateDirectory(Path.Combine(root.FullName, "obj"));
+            File.WriteAllText(Path.Combine(root.FullName, "obj", "project.assets.json"), "{\"version\": 3}");
+            File.WriteAllText(Path.Combine(root.FullName, "a.yaml"), Widget("a"));
 
             var result = new ManifestLoader().Load([root.FullName]);
+
+            Assert.Equal(["a"], result.Objects.Select(o => o.Resource.Name));
+            Assert.Equal(1, result.FileCount);
+            Assert.Empty(result.Diagnostics);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("b", new[] { "B", "a" })]
+    [InlineData("*.json", new[] { "a", "bz" })]
+    [InlineData("b/*.yaml", new[] { "B", "a" })]
+    [InlineData("**/z.yaml", new[] { "B", "a" })]
+    [InlineData("[ab]*", new[] { "B" })]
+    [InlineData("[!a]*.yml", new[] { "B", "a", "bz" })]
+    [InlineData("[z-a]", new[] { "B", "a", "bz" })]
+    public void Load_DirectoryWithExclude_SkipsMatchingFilesAndDirectories(string glob, string[] expected)
+    {
+        var root = Directory.CreateTempSubdirectory("policyattach-loader-");
+        try
+        {
+            WriteTree(root.FullName);
+
+            var result = new ManifestLoader(new ManifestLoaderOptions { RecurseDirectories = true, Exclude = [glob] }).Load([root.FullName]);
+
+            Assert.Equal(expected, result.Objects.Select(o => o.Resource.Name));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>a.yml, B.json and b/z.yaml: Widgets a, B and bz.</summary>
+    private static void WriteTree(string root)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "b"));
+        File.WriteAllText(Path.Combine(root, "b", "z.yaml"), Widget("bz"));
+        File.WriteAllText(Path.Combine(root, "a.yml"), Widget("a"));
+        File.WriteAllText(Path.Combine(root, "B.json"), """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"B","namespace":"d"}}""");
+    }
+
+    [Fact]
+    public void Load_ForeignDocuments_SkippedWithAnInfoNote()
+    {
+        var result = new ManifestLoader().LoadText("""
+            replicaCount: 2
+            ---
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources: [a.yaml]
+            ---
+            kind: Widget
+            """, "mixed.yaml");
+
+        Assert.Empty(result.Objects);
+        Assert.Equal(
+            [(DiagnosticSeverity.Info, DiagnosticCodes.NotKubernetes, 1), (DiagnosticSeverity.Info, DiagnosticCodes.Kustomization, 3), (DiagnosticSeverity.Error, DiagnosticCodes.NotAnObject, 7)],
+            result.Diagnostics.Select(d => (d.Severity, d.Code, d.Location!.Line)));
+    }
+
+    [Fact]
+    public void Load_DirectoryRecursive_ReadsManifestFilesOfSubdirectoriesInOrdinalOrder()
+    {
+        var root = Directory.CreateTempSubdirectory("policyattach-loader-");
+        try
+        {
+            WriteTree(root.FullName);
+            File.WriteAllText(Path.Combine(root.FullName, "c.txt"), "not a manifest");
+
+            var result = new ManifestLoader(new ManifestLoaderOptions { RecurseDirectories = true }).Load([root.FullName]);
 
             Assert.Equal(["B", "a", "bz"], result.Objects.Select(o => o.Resource.Name));
             Assert.Equal(3, result.FileCount);

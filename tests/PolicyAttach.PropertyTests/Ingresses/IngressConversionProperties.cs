@@ -5,6 +5,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using PolicyAttach.Binding;
 using PolicyAttach.Collections;
+using PolicyAttach.Conversion;
 using PolicyAttach.Ingresses;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Manifests;
@@ -135,14 +136,20 @@ public class IngressConversionProperties
     private static bool Excused(ConversionReport report, string host, bool https)
     {
         host = RequestView.StripPort(host).ToString().ToLowerInvariant();
-        return report.Issues.Any(i => (i.Kind == ConversionIssueKind.WildcardHost || (https && i.Kind == ConversionIssueKind.WildcardTlsHost))
+        return report.Issues.Any(i => (i.Kind == IngressIssueKinds.WildcardHost || (https && i.Kind == IngressIssueKinds.WildcardTlsHost))
             && i.Host is { } w && host.EndsWith(w[1..], StringComparison.Ordinal) && host[..^(w.Length - 1)].Contains('.', StringComparison.Ordinal));
     }
 
     /// <summary>Whether the Ingress's backend has a port name the report says cannot be resolved (the backendRef has no port).</summary>
+    /// <summary>
+    /// Whether the Ingress rule that answered was withheld from the output: a backendRef without its port (a port name
+    /// the input cannot resolve) is refused when the output is read back, so the whole route is not printed, and the
+    /// report says so.
+    /// </summary>
     private static bool UnresolvedPort(ConversionReport report, IngressRoutingTable table, MatchOutcome outcome)
-        => table.Describe(outcome) is { } m && m.Backend.ServicePortName is not null && outcome.Backends[0].BackendRef.Port is null
-            && report.Issues.Any(i => i.Kind == ConversionIssueKind.UnresolvedPortName && i.Subject == m.Ingress.Key);
+        => table.Describe(outcome) is { } m
+            && report.Issues.Any(i => i.Kind == IngressIssueKinds.UnresolvedPortName && i.Subject == m.Ingress.Key)
+            && report.Errors.Any(e => e.Subject == m.Ingress.Key);
 
     private static string Describe(MatchOutcome o)
         => o.Kind is MatchOutcomeKind.Routed or MatchOutcomeKind.NoBackend
@@ -252,7 +259,7 @@ public class IngressConversionProperties
                 if (objects[i] is Model.Routes.HttpRoute route && route.Rules.Any(r => r.BackendRefs.Any(b => b.BackendRef.Port is null)))
                 {
                     // A port name the input cannot resolve: the report says the backendRef lacks its port.
-                    Assert.Contains(conversion.Report.Issues, x => x.Kind == ConversionIssueKind.UnresolvedPortName);
+                    Assert.Contains(conversion.Report.Issues, x => x.Kind == IngressIssueKinds.UnresolvedPortName);
                     continue;
                 }
 

@@ -96,7 +96,7 @@ public class IngressMatchingTests
         var gateway = ConvertedGateway(snapshot, conversion);
         var deep = gateway.Match(new RequestView(RequestProtocol.Http, 80, "GET", "baz.bar.foo.com", "/"));
         Assert.Equal("a", deep.Backends[0].BackendRef.Name);
-        Assert.Contains(conversion.Report.Issues, i => i.Kind == ConversionIssueKind.WildcardHost && i.Host == "*.foo.com" && i.AffectsRouting);
+        Assert.Contains(conversion.Report.Issues, i => i.Kind == IngressIssueKinds.WildcardHost && i.Host == "*.foo.com" && i.AffectsRouting);
         Assert.False(conversion.Report.RoutesIdentically);
     }
 
@@ -164,7 +164,7 @@ public class IngressMatchingTests
         Assert.Equal(MatchOutcomeKind.NoBackend, Get(table, "foo.com", "/gone").Kind);
         Assert.Equal(2, table.Diagnostics.Count(d => d.Code == IngressDiagnosticCodes.BackendNotFound));
         var conversion = IngressConverter.Convert(snapshot);
-        Assert.Contains(conversion.Report.Issues, i => i.Kind == ConversionIssueKind.UnresolvedPortName && i.Field == "spec.rules[0].http.paths[1].backend");
+        Assert.Contains(conversion.Report.Issues, i => i.Kind == IngressIssueKinds.UnresolvedPortName && i.Field == "spec.rules[0].http.paths[1].backend");
     }
 
     [Fact]
@@ -186,9 +186,9 @@ public class IngressMatchingTests
         Assert.Equal("a", To(table, "foo.com", "/foo/bar"));
         Assert.Equal("NotRouted", To(table, "foo.com", "/foobar"));
         var issues = IngressConverter.Convert(snapshot).Report.Issues;
-        Assert.Contains(issues, i => i.Kind == ConversionIssueKind.ImplementationSpecificPath);
-        Assert.Contains(issues, i => i.Kind == ConversionIssueKind.RegexPaths && i.AffectsRouting);
-        Assert.Contains(issues, i => i.Kind == ConversionIssueKind.UnsupportedAnnotation && !i.AffectsRouting);
+        Assert.Contains(issues, i => i.Kind == IngressIssueKinds.ImplementationSpecificPath);
+        Assert.Contains(issues, i => i.Kind == IngressIssueKinds.RegexPaths && i.AffectsRouting);
+        Assert.Contains(issues, i => i.Kind == IngressIssueKinds.UnsupportedAnnotation && !i.AffectsRouting);
     }
 
     [Fact]

@@ -2,11 +2,18 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using PolicyAttach.Collections;
+using PolicyAttach.Diagnostics;
+using PolicyAttach.Kubernetes.Loading;
 
-namespace PolicyAttach.Cli.Output;
+namespace PolicyAttach.Kubernetes.Documents;
 
-/// <summary>Writes JSON data as block-style YAML (the same data; strings quoted whenever YAML could read them otherwise).</summary>
-internal static class YamlOutput
+/// <summary>
+/// Manifest text without files: YAML or JSON text read into JSON documents with the loader's own parsers, and JSON
+/// written as block-style YAML that reads back as the same data (strings are quoted whenever YAML could read them as
+/// something else). The CLI's <c>--output yaml</c> and PolicyAttach.Testing's counterexamples are written here.
+/// </summary>
+public static class ManifestText
 {
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -15,15 +22,74 @@ internal static class YamlOutput
 
     private static readonly JsonSerializerOptions StringOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Converts a JSON text to YAML.</summary>
+    /// <summary>Converts a JSON text to one YAML document (without a <c>---</c> marker).</summary>
     /// <param name="json">The JSON.</param>
     /// <returns>The YAML, ending with a newline.</returns>
-    public static string FromJson(string json)
+    public static string ToYaml(string json)
     {
+        ArgumentNullException.ThrowIfNull(json);
         using var document = JsonDocument.Parse(json);
+        return ToYaml(document.RootElement);
+    }
+
+    /// <summary>Converts a JSON value to one YAML document (without a <c>---</c> marker).</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The YAML, ending with a newline.</returns>
+    public static string ToYaml(JsonElement value)
+    {
         var text = new StringBuilder();
-        WriteValue(text, document.RootElement, 0, topLevel: true);
+        WriteValue(text, value, 0, topLevel: true);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Reads YAML (multi-document) or JSON text into its documents, as the loader does before it reads objects:
+    /// JSON when the text starts with <c>{</c> or <c>[</c>, YAML otherwise. Kubernetes lists are not expanded.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="name">The name used in diagnostics.</param>
+    /// <returns>The documents in order, and a diagnostic for each part that could not be read.</returns>
+    public static ParsedText Parse(string text, string name = "-")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(name);
+        if (text.Length > 0 && text[0] == '\uFEFF')
+        {
+            text = text[1..];
+        }
+
+        var defaults = new ManifestLoaderOptions();
+        var limits = new ReaderLimits(defaults.MaxDepth, defaults.MaxNodesPerDocument);
+        var items = new List<ParsedItem>();
+        var trimmed = text.AsSpan().TrimStart();
+        if (!trimmed.IsEmpty && trimmed[0] is '{' or '[')
+        {
+            JsonSourceReader.Read(Encoding.UTF8.GetBytes(text), name, limits, items);
+        }
+        else
+        {
+            YamlSourceReader.Read(text, name, limits, items);
+        }
+
+        var documents = new List<JsonElement>();
+        var diagnostics = new List<Diagnostic>();
+        foreach (var item in items)
+        {
+            if (item.Diagnostic is { } diagnostic)
+            {
+                diagnostics.Add(diagnostic);
+            }
+            else if (JsonEmitter.TryConvert(item.Root!, limits, out var element, out var problem))
+            {
+                documents.Add(element);
+            }
+            else
+            {
+                diagnostics.Add(TextDiagnostics.Malformed(problem + " The document is skipped.", name, item.Root!.Line, item.Root.Column));
+            }
+        }
+
+        return new ParsedText(documents, diagnostics.ToEquatableArray());
     }
 
     private static void WriteValue(StringBuilder text, JsonElement value, int indent, bool topLevel = false)
@@ -133,3 +199,8 @@ internal static class YamlOutput
         return true;
     }
 }
+
+/// <summary>The documents of a text and the problems met reading it.</summary>
+/// <param name="Documents">The documents, in order.</param>
+/// <param name="Diagnostics">A diagnostic for each part that could not be read, with its line and column.</param>
+public sealed record ParsedText(IReadOnlyList<JsonElement> Documents, EquatableArray<Diagnostic> Diagnostics);

@@ -1,0 +1,98 @@
+using PolicyAttach.Cli.Input;
+using PolicyAttach.Cli.Output;
+
+namespace PolicyAttach.Cli.CommandLine;
+
+/// <summary>
+/// The options that many commands share, defined once: the input (<c>-f</c>, <c>-R</c>, <c>--exclude</c>, <c>-k</c>),
+/// the evaluation (<c>--controller-name</c>, <c>--profile</c>), the narrowing of what is printed (<c>-n</c>, <c>-A</c>,
+/// <c>-l</c>), <c>-o</c> and colour. A command lists its own options and calls <see cref="Standard"/>; a new shared
+/// option (a cluster flag, <c>--watch</c>) is added here, to the group it belongs to, and every command that takes
+/// the group takes it, with its help, did-you-mean and shell completion.
+/// </summary>
+internal static class CommonOptions
+{
+    /// <summary><c>-f, --filename</c>: a file, directory or <c>-</c>, as a positional PATH is.</summary>
+    public static OptionSpec Filename { get; } = new("filename", "PATH", "A file, directory or - (standard input) to read, like a PATH argument.", Repeatable: true)
+    {
+        Short = 'f',
+        Completion = ValueCompletion.Files,
+    };
+
+    /// <summary><c>-R, --recursive</c>: read subdirectories too.</summary>
+    public static OptionSpec Recursive { get; } = new("recursive", string.Empty, "Read directories with their subdirectories (default: only the files directly in them).", IsFlag: true)
+    {
+        Short = 'R',
+    };
+
+    /// <summary><c>--exclude GLOB</c>: skip files and directories while reading directories.</summary>
+    public static OptionSpec Exclude { get; } = new("exclude", "GLOB", "Skip files and directories of a directory read whose name (or path below it) matches GLOB.", Repeatable: true);
+
+    /// <summary><c>-k, --kustomize DIR</c>: read what <c>kubectl kustomize DIR</c> builds.</summary>
+    public static OptionSpec Kustomize { get; } = new("kustomize", "DIR", "Read what 'kubectl kustomize DIR' builds (kubectl must be on PATH).", Repeatable: true)
+    {
+        Short = 'k',
+        Completion = ValueCompletion.Directories,
+    };
+
+    /// <summary><c>--controller-name NAME</c>.</summary>
+    public static OptionSpec ControllerName { get; } = new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true);
+
+    /// <summary><c>--profile NAME</c>.</summary>
+    public static OptionSpec Profile { get; } = new("profile", "NAME", Profiles.OptionHelp) { Choices = Profiles.Known };
+
+    /// <summary><c>-n, --namespace NS</c>: print only the objects of a namespace.</summary>
+    public static OptionSpec Namespace { get; } = new("namespace", "NS", "Print only objects in this namespace (cluster-scoped ones stay). Default: every namespace.")
+    {
+        Short = 'n',
+    };
+
+    /// <summary><c>-n, --namespace NS</c> for commands that name one object: the namespace of <c>KIND/NAME</c>.</summary>
+    public static OptionSpec TargetNamespace { get; } = Namespace with { Description = "The namespace of an object named KIND/NAME (default: default)." };
+
+    /// <summary><c>-A, --all-namespaces</c>: every namespace (the default, as there is no current context).</summary>
+    public static OptionSpec AllNamespaces { get; } = new("all-namespaces", string.Empty, "Print objects of every namespace (the default; there is no kubeconfig context here).", IsFlag: true)
+    {
+        Short = 'A',
+    };
+
+    /// <summary><c>-l, --selector SELECTOR</c>: print only the objects whose labels match.</summary>
+    public static OptionSpec Selector { get; } = new("selector", "SELECTOR", "Print only objects whose labels match, as kubectl: a=b,c!=d,e in (x,y),!f.")
+    {
+        Short = 'l',
+    };
+
+    /// <summary>The input options, taken by every command that reads manifests.</summary>
+    public static IReadOnlyList<OptionSpec> Input { get; } = [Filename, Recursive, Exclude, Kustomize];
+
+    /// <summary>The evaluation options, taken by every command that reads manifests.</summary>
+    public static IReadOnlyList<OptionSpec> Evaluation { get; } = [ControllerName, Profile];
+
+    /// <summary>The options that narrow what a command prints.</summary>
+    public static IReadOnlyList<OptionSpec> Narrowing { get; } = [Namespace, AllNamespaces, Selector];
+
+    /// <summary><c>--color</c> and <c>--no-color</c>, for commands whose text output is coloured.</summary>
+    public static IReadOnlyList<OptionSpec> Color => Palette.OptionSpecs;
+
+    /// <summary><c>-o, --output FORMAT</c> with the formats a command supports.</summary>
+    /// <param name="help">The help line (which format is the default).</param>
+    /// <param name="formats">The formats accepted.</param>
+    /// <returns>The option.</returns>
+    public static OptionSpec Output(string help, params IReadOnlyList<string> formats) => new("output", "FORMAT", help)
+    {
+        Short = 'o',
+        Choices = formats,
+    };
+
+    /// <summary>
+    /// The options of a command that reads manifests: its own first, then <c>-o</c>, evaluation, narrowing, input, and
+    /// colour when its text is coloured.
+    /// </summary>
+    /// <param name="own">The command's own options.</param>
+    /// <param name="output">Its <c>-o</c> option.</param>
+    /// <param name="narrowing">The narrowing options it takes; null for all of <see cref="Narrowing"/>.</param>
+    /// <param name="color">Whether it takes <c>--color</c> and <c>--no-color</c>.</param>
+    /// <returns>The options, in help order.</returns>
+    public static IReadOnlyList<OptionSpec> Standard(IReadOnlyList<OptionSpec> own, OptionSpec output, IReadOnlyList<OptionSpec>? narrowing = null, bool color = false)
+        => [.. own, output, .. Evaluation, .. narrowing ?? Narrowing, .. Input, .. color ? Color : []];
+}
