@@ -22,12 +22,11 @@ internal static class MatchRegex
 
     /// <summary>Compiles an RE2 pattern; one that cannot run never matches.</summary>
     /// <param name="pattern">The pattern as written in the route.</param>
-    /// <param name="options">The engine: <see cref="Linear"/>; benchmarks compare others.</param>
-    public static MatchPattern Create(string pattern, RegexOptions options = Linear)
+    public static MatchPattern Create(string pattern)
     {
         var translation = Regexes.Re2Syntax.Translate(pattern);
         return translation.Pattern is { } source
-            ? MatchPattern.Create(pattern, @"\A(?:" + source + @")\z", options)
+            ? MatchPattern.Create(pattern, @"\A(?:" + source + @")\z", Linear)
             : MatchPattern.Never;
     }
 }
