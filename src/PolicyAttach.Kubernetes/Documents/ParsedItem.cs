@@ -9,7 +9,11 @@ internal readonly record struct ParsedItem(SourceNode? Root, Diagnostic? Diagnos
 /// <param name="MaxDepth">The deepest nesting of sequences and mappings accepted.</param>
 /// <param name="MaxNodes">The most nodes one document may expand to once aliases are resolved.</param>
 /// <param name="MaxAliasBytes">The most JSON bytes YAML aliases may add to one document.</param>
-internal sealed record ReaderLimits(int MaxDepth, long MaxNodes, long MaxAliasBytes);
+internal sealed record ReaderLimits(int MaxDepth, long MaxNodes, long MaxAliasBytes)
+{
+    /// <summary>The limits a loader's options set.</summary>
+    public static ReaderLimits From(Loading.ManifestLoaderOptions options) => new(options.MaxDepth, options.MaxNodesPerDocument, options.MaxAliasBytes);
+}
 
 /// <summary>Diagnostics raised while reading text, before the core sees a document.</summary>
 internal static class TextDiagnostics

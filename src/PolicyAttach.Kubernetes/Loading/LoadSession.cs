@@ -19,7 +19,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
 
     public ManifestLoaderOptions Options => options;
 
-    public ReaderLimits Limits { get; } = new(options.MaxDepth, options.MaxNodesPerDocument, options.MaxAliasBytes);
+    public ReaderLimits Limits { get; } = ReaderLimits.From(options);
 
     public void AddFile() => _files++;
 

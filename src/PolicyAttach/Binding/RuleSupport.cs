@@ -1,6 +1,6 @@
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Model.Routes;
-using PolicyAttach.Regexes;
+using PolicyAttach.Re2;
 
 namespace PolicyAttach.Binding;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using PolicyAttach.Diagnostics;
-using PolicyAttach.Regexes;
+using PolicyAttach.Re2;
 
 namespace PolicyAttach.Manifests;
 

@@ -10,7 +10,7 @@ namespace PolicyAttach.Matching;
 /// <summary>
 /// Regular expressions of matches. The spec leaves the dialect implementation-specific; PolicyAttach reads RE2
 /// syntax, as Envoy (and so Envoy Gateway) does, and runs it on .NET's linear-time
-/// <see cref="RegexOptions.NonBacktracking"/> engine (<see cref="Regexes.Re2Syntax"/> translates and says which patterns
+/// <see cref="RegexOptions.NonBacktracking"/> engine (<see cref="Re2.Re2Syntax"/> translates and says which patterns
 /// cannot run: backreferences, lookaround and the like; their rules are dropped with <c>UnsupportedValue</c>, so
 /// such a pattern never matches here). Patterns are anchored so that the whole value (path, header value, query
 /// value, gRPC service or method) must match, as <c>\A(?:pattern)\z</c>.
@@ -24,7 +24,7 @@ internal static class MatchRegex
     /// <param name="pattern">The pattern as written in the route.</param>
     public static MatchPattern Create(string pattern)
     {
-        var translation = Regexes.Re2Syntax.Translate(pattern);
+        var translation = Re2.Re2Syntax.Translate(pattern);
         return translation.Pattern is { } source
             ? MatchPattern.Create(pattern, @"\A(?:" + source + @")\z", Linear)
             : MatchPattern.Never;

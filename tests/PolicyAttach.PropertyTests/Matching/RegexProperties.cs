@@ -3,7 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using PolicyAttach.Matching;
-using PolicyAttach.Regexes;
+using PolicyAttach.Re2;
 
 namespace PolicyAttach.PropertyTests.Matching;
 

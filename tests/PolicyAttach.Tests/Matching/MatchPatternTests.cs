@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using PolicyAttach.Matching;
-using PolicyAttach.Regexes;
+using PolicyAttach.Re2;
 
 namespace PolicyAttach.Tests.Matching;
 

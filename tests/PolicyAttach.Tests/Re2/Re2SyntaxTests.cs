@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using PolicyAttach.Matching;
-using PolicyAttach.Regexes;
+using PolicyAttach.Re2;
 
-namespace PolicyAttach.Tests.Regexes;
+namespace PolicyAttach.Tests.Re2;
 
 /// <summary>Route regexes are read as RE2 (Envoy's dialect) and run on the linear-time engine.</summary>
 public class Re2SyntaxTests

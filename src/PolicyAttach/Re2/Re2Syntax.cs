@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace PolicyAttach.Regexes;
+namespace PolicyAttach.Re2;
 
 /// <summary>
 /// The outcome of reading a route's regular expression: the equivalent .NET pattern for
