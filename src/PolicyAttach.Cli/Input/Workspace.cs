@@ -87,6 +87,7 @@ internal sealed class Workspace
             StandardInput = context.StdinBytes ?? (() => new TextReaderStream(context.Stdin)),
             AcceptUnservedVersions = profile?.AcceptsUnservedVersions ?? false,
             RecurseDirectories = input.Recursive,
+            InputOrderIsCreationOrder = input.InputOrderIsCreationOrder,
             Exclude = input.Exclude,
         });
         LoadResult load;

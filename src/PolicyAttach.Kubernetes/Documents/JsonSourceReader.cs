@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using PolicyAttach.Diagnostics;
 
 namespace PolicyAttach.Kubernetes.Documents;
@@ -8,7 +9,7 @@ namespace PolicyAttach.Kubernetes.Documents;
 /// Reads one JSON document into a <see cref="SourceNode"/> with the line and column of every key. Any failure, syntax
 /// or a string that is not text, is a located diagnostic and skips the document; nothing throws.
 /// </summary>
-internal static class JsonSourceReader
+internal static partial class JsonSourceReader
 {
     public static void Read(ReadOnlyMemory<byte> utf8, string file, ReaderLimits limits, List<ParsedItem> output)
     {
@@ -86,7 +87,14 @@ internal static class JsonSourceReader
         catch (JsonException ex)
         {
             var (line, column) = lines.LineColumn(ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0);
-            output.Add(new ParsedItem(null, TextDiagnostics.Malformed($"malformed JSON: {FirstSentence(ex.Message)}", file, line, column)));
+            var message = FirstSentence(ex.Message);
+            if (InData(stack))
+            {
+                // The parser quotes the text it stopped at; inside data or stringData that may be a Secret's value.
+                message = QuotedInput().Replace(message, "the value");
+            }
+
+            output.Add(new ParsedItem(null, TextDiagnostics.Malformed($"malformed JSON: {message}", file, line, column)));
         }
 
         if (root is not null && root.Kind != SourceNodeKind.Null)
@@ -139,6 +147,13 @@ internal static class JsonSourceReader
         index.Add(property.Key, properties.Count);
         properties.Add(property);
     }
+
+    /// <summary>Whether the reader is inside the <c>data</c> or <c>stringData</c> of an object (a Secret's, perhaps).</summary>
+    private static bool InData(Stack<(SourceNode Node, string? Key, int KeyLine, int KeyColumn)> stack)
+        => stack.Any(frame => frame.Key is "data" or "stringData");
+
+    [GeneratedRegex("'[^']*'", RegexOptions.CultureInvariant)]
+    private static partial Regex QuotedInput();
 
     private static string FirstSentence(string message)
     {

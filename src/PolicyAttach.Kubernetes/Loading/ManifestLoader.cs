@@ -40,7 +40,7 @@ public sealed class ManifestLoader
         return Load(paths.Select(ManifestSource.FromPath));
     }
 
-    /// <summary>Loads sources in the order given; creation timestamps count objects across all of them.</summary>
+    /// <summary>Loads sources in the order given (input order counts objects across all of them).</summary>
     /// <param name="sources">The sources.</param>
     /// <returns>The objects and diagnostics.</returns>
     public LoadResult Load(IEnumerable<ManifestSource> sources)

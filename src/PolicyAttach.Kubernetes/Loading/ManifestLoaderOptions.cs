@@ -6,10 +6,18 @@ namespace PolicyAttach.Kubernetes.Loading;
 public sealed record ManifestLoaderOptions
 {
     /// <summary>
-    /// The creationTimestamp of the first object without one; each later object read gets one second more
-    /// (objects counted in input order across every source). Default 2020-01-01T00:00:00Z.
+    /// The creationTimestamp of objects without one. Default 2020-01-01T00:00:00Z. They all get it, so conflicts among
+    /// them (route precedence, listener and policy conflicts) are settled by namespace and name, and the order of the
+    /// input never changes the result; unless <see cref="InputOrderIsCreationOrder"/> is set.
     /// </summary>
     public DateTimeOffset Epoch { get; init; } = ObjectMeta.DefaultEpoch;
+
+    /// <summary>
+    /// Whether the input order is the creation order of objects without a creationTimestamp: the first gets
+    /// <see cref="Epoch"/> and each later one one second more (objects counted in input order across every source), as
+    /// when manifests are applied one by one in that order. Default false: all get <see cref="Epoch"/>.
+    /// </summary>
+    public bool InputOrderIsCreationOrder { get; init; }
 
     /// <summary>The namespace given to a namespaced object that has none. Default <c>default</c>.</summary>
     public string DefaultNamespace { get; init; } = "default";

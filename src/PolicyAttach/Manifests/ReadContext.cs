@@ -107,6 +107,22 @@ internal readonly struct Node
         }
     }
 
+    /// <summary>
+    /// <see cref="AsString"/> for a value that must never be repeated (a Secret's): a number or boolean is read as its
+    /// text with a warning that does not quote it.
+    /// </summary>
+    public string? AsSecretString()
+    {
+        switch (_element.ValueKind)
+        {
+            case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                Context.Warning(DiagnosticCodes.WrongType, Path, $"expected a string, found {Describe()}; read as its text (a Secret's value is not repeated here). Quote the value.");
+                return _element.GetRawText();
+            default:
+                return AsString();
+        }
+    }
+
     public long? Int64(string name) => this[name].AsInt64();
 
     public long? AsInt64()

@@ -219,6 +219,20 @@ public sealed class HostileInputTests
         }
     }
 
+    [Theory]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"s\"},\"stringData\":{\"pin\":tru8675309}}", "s.json")]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"s\"},\"data\":{\"pin\":8675309x}}", "s.json")]
+    [InlineData("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  pin: \"8675309\\q\"\n", "s.yaml")]
+    [InlineData("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  pin: [8675309\n", "s.yaml")]
+    [InlineData("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  pin: 8675309\n  flag: yes-8675309\n  n: 8675309e1\n", "s.yaml")]
+    public void Load_SecretValueInBrokenOrMistypedText_IsNeverInADiagnostic(string text, string name)
+    {
+        var result = new ManifestLoader().LoadText(text, name);
+
+        Assert.NotEmpty(result.Diagnostics);
+        Assert.All(result.Diagnostics, d => Assert.DoesNotContain("8675309", d.Message, StringComparison.Ordinal));
+    }
+
     /// <summary>A stream that never ends, like /dev/zero on standard input.</summary>
     private sealed class EndlessStream : Stream
     {
