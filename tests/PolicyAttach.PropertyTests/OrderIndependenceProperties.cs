@@ -1,6 +1,5 @@
 using FsCheck.Xunit;
 using PolicyAttach.PropertyTests.Support;
-using PolicyAttach.Snapshots;
 using PolicyAttach.Status;
 
 namespace PolicyAttach.PropertyTests;
@@ -42,9 +41,9 @@ public class OrderIndependenceProperties
         Assert.True(original.Routes.SequenceEqual(shuffled.Routes), "Route results (parents, verdicts, backendRefs) differ.");
     }
 
-    private static Binding.EvaluationResult Evaluate(IEnumerable<string> documents)
+    private static EvaluationResult Evaluate(IEnumerable<string> documents)
     {
         var objects = documents.Select(World.Read).OfType<Model.KubeObject>();
-        return Binding.Evaluator.Evaluate(Snapshot.Create(objects), World.Options);
+        return Evaluator.Evaluate(Snapshot.Create(objects), World.Options);
     }
 }

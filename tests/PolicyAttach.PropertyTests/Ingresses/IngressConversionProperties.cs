@@ -12,7 +12,6 @@ using PolicyAttach.Manifests;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
 using PolicyAttach.PropertyTests.Support;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.PropertyTests.Ingresses;
 

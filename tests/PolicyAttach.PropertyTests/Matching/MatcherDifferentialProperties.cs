@@ -7,7 +7,6 @@ using PolicyAttach.Binding;
 using PolicyAttach.Manifests;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.PropertyTests.Matching;
 

@@ -4,7 +4,6 @@ using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Manifests;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 using PolicyAttach.Status;
 
 namespace PolicyAttach.PropertyTests.Support;
