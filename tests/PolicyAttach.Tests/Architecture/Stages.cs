@@ -21,12 +21,14 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
     /// The core's pipeline (docs/concepts.md): Model → Manifests → Snapshots → References → Binding → Policies →
     /// Evaluation → Status and Matching (parallel) → Conversion (the plumbing every migration shares: read-back, request
     /// probes, answering with the matcher) → Ingresses and the other migration models on top. Collections are the
-    /// foundation every stage may use; Diagnostics belong with the readers.
+    /// foundation every stage may use; Diagnostics belong with the readers. Re2 (the RE2 dialect of route regexes, read by
+    /// the manifests' schema, binding's support checks and the matcher) depends on the foundation alone.
     /// </summary>
     public static StageMap Core { get; } = new("PolicyAttach",
     [
         new("Foundation", 0, ["PolicyAttach.Collections"], ["Guard"]),
         new("Model", 1, ["PolicyAttach.Model"], ["ResourceKey", "GroupKind"]),
+        new("Re2", 1, ["PolicyAttach.Re2"], []),
         new("Diagnostics", 2, ["PolicyAttach.Diagnostics"], []),
         new("Manifests", 3, ["PolicyAttach.Manifests"], []),
         new("Snapshots", 4, ["PolicyAttach.Snapshots"], ["Snapshot", "SnapshotBuilder"]),
