@@ -112,7 +112,7 @@ public class PolicyProperties
         var objects = world.Objects();
         var run = PolicyRun.Of(objects);
         var losers = run.Result.Policies.Statuses
-            .Where(s => s.Ancestors.Any(a => a.Conditions.Any(c => c.Type == ConditionTypes.Accepted && c.Reason == ConditionReasons.Conflicted)))
+            .Where(s => s.Ancestors.Any(a => a.Conditions.Any(c => c.Type == ConditionType.Accepted && c.Reason == ConditionReason.Conflicted)))
             .Select(s => s.Resource)
             .ToList();
         if (losers.Count == 0)
