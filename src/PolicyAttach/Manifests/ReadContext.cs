@@ -254,7 +254,7 @@ internal readonly struct Node
             return value;
         }
 
-        Context.Warning(DiagnosticCodes.BadValue, node.Path, $"\"{text}\" is not an RFC 3339 timestamp; the input position is used instead.");
+        Context.Warning(DiagnosticCodes.BadValue, node.Path, $"\"{text}\" is not an RFC 3339 timestamp; it is read as missing (the default creation time applies).");
         return null;
     }
 
