@@ -53,7 +53,14 @@ internal sealed class MatchPattern
     }
 
     /// <summary>A pattern that never matches (one the engine cannot run).</summary>
-    public static MatchPattern Never { get; } = new(null, RegexOptions.None, "", Shape.Regex, 0, false, 0, 0);
+    public static MatchPattern Never { get; } = new(null, RegexOptions.None, "", Shape.Regex, 0, false, 0, 0) { IsValid = false };
+
+    /// <summary>
+    /// Whether the findings' analysis of rules that can never match may reason about the pattern: false for
+    /// <see cref="Never"/> (a pattern the engine cannot run, left to the reader's diagnostic) and, as the analysis
+    /// expects, for a pattern with an alternation.
+    /// </summary>
+    public bool IsValid { get; private init; } = true;
 
     /// <summary>
     /// Compiles <paramref name="pattern"/> (RE2 syntax, checked by the caller); <paramref name="source"/> is the
@@ -69,7 +76,7 @@ internal sealed class MatchPattern
 
         if (pattern.Contains('|', StringComparison.Ordinal))
         {
-            return new MatchPattern(source, options, "", Shape.Regex, 0, false, 0, 0);
+            return new MatchPattern(source, options, "", Shape.Regex, 0, false, 0, 0) { IsValid = false };
         }
 
         if (run == pattern.Length)
