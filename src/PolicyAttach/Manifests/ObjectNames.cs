@@ -32,12 +32,12 @@ internal static class ObjectNames
     /// <returns>The rule.</returns>
     public static Rule For(GroupKind kind, bool known)
     {
-        if (kind.Group.Length == 0 && kind.Kind == "Service")
+        if (kind == Kinds.Service)
         {
             return Rule.Dns1035Label;
         }
 
-        if (kind.Group.Length == 0 && kind.Kind == "Namespace")
+        if (kind == Kinds.Namespace)
         {
             return Rule.Label;
         }
