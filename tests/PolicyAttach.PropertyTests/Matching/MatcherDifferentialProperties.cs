@@ -39,6 +39,7 @@ public class MatcherDifferentialProperties
             """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"GatewayClass","metadata":{"name":"gc"},"spec":{"controllerName":"example.com/gateway-controller"}}""",
             """{"apiVersion":"v1","kind":"Service","metadata":{"name":"svc","namespace":"app"},"spec":{"ports":[{"port":80}]}}""",
             """{"apiVersion":"v1","kind":"Service","metadata":{"name":"svc","namespace":"app2"},"spec":{"ports":[{"port":80}]}}""",
+            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"back","namespace":"other"},"spec":{"ports":[{"port":80}]}}""",
         };
         var listenerHosts = ListenerHosts.OrderBy(_ => rng.Next()).Take(rng.Next(1, 4)).ToList();
         var listeners = listenerHosts.Select((h, i) => $$$$"""{"name":"l{{{{i}}}}","port":80,"protocol":"HTTP"{{{{(h is null ? "" : $",\"hostname\":\"{h}\"")}}}},"allowedRoutes":{"namespaces":{"from":"All"}}}""");
@@ -59,10 +60,11 @@ public class MatcherDifferentialProperties
     private static string RuleJson(Random rng)
     {
         var matches = Enumerable.Range(0, rng.Next(0, 3)).Select(_ => MatchJson(rng));
-        var backend = rng.Next(6) switch
+        var backend = rng.Next(7) switch
         {
             0 => """{"name":"missing","port":80}""",
             1 => """{"name":"svc","port":80,"weight":0}""",
+            2 => """{"name":"back","namespace":"other","port":80}""",
             _ => """{"name":"svc","port":80}""",
         };
         return $$"""{"matches":[{{string.Join(",", matches)}}],"backendRefs":[{{backend}}]}""";
@@ -144,7 +146,7 @@ public class MatcherDifferentialProperties
                 MatchOutcomeKind.NotRouted => "notRouted",
                 var k => k.ToString(),
             };
-            var actual = new ReferenceOutcome(kind, outcome.StatusCode, outcome.SectionName, outcome.RouteKey, outcome.RuleIndex, outcome.MatchIndex);
+            var actual = new ReferenceOutcome(kind, outcome.StatusCode, outcome.SectionName, outcome.RouteKey, outcome.RuleIndex, outcome.MatchIndex, ValidBits(outcome));
             if (actual != expected)
             {
                 return $"seed {seed}, request {request} {string.Join(";", request.Headers)}: expected {expected}, got {actual}";
@@ -153,6 +155,10 @@ public class MatcherDifferentialProperties
 
         return null;
     }
+
+    /// <summary>Per backendRef of the chosen rule, whether the matcher lets it receive traffic.</summary>
+    internal static string ValidBits(MatchOutcome outcome)
+        => outcome.Kind is MatchOutcomeKind.Routed or MatchOutcomeKind.NoBackend && !outcome.IsMeshDefault ? string.Concat(outcome.Backends.Select(b => b.IsValid ? '1' : '0')) : "";
 
     [Property(MaxTest = 500)]
     public Property CompiledMatcher_AgreesWithReference()
