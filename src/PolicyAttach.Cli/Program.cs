@@ -10,5 +10,6 @@ public static class Program
         => Cli.Run(args, new CommandLine.CliContext(Console.In, Console.Out, Console.Error, !Console.IsOutputRedirected)
         {
             IsErrorTerminal = !Console.IsErrorRedirected,
+            StdinBytes = Console.OpenStandardInput,
         });
 }

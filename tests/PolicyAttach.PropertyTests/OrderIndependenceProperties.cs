@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using FsCheck.Xunit;
+using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.PropertyTests.Support;
 using PolicyAttach.Status;
 
@@ -39,6 +41,40 @@ public class OrderIndependenceProperties
         Assert.True(original.Gateways.SequenceEqual(shuffled.Gateways), "Gateway results differ.");
         Assert.True(original.ListenerSets.SequenceEqual(shuffled.ListenerSets), "ListenerSet results differ.");
         Assert.True(original.Routes.SequenceEqual(shuffled.Routes), "Route results (parents, verdicts, backendRefs) differ.");
+    }
+
+    [Property(MaxTest = 200)]
+    public void Load_ShuffledDocumentsWithoutTimestamps_WritesByteIdenticalStatus(ShuffledWorld input)
+    {
+        // Issue 15: the loader gave objects without a creationTimestamp their input position, so file order decided conflicts.
+        var documents = input.World.Documents.Select(WithoutTimestamp).ToList();
+        AssertSameStatusWhenLoaded(documents, Engine.Shuffle(documents, input.Seed));
+    }
+
+    [Property(MaxTest = 200)]
+    public void Load_ShuffledDocumentsWithTimestamps_WritesByteIdenticalStatus(ShuffledWorld input)
+        => AssertSameStatusWhenLoaded(input.World.Documents, Engine.Shuffle(input.World.Documents, input.Seed));
+
+    /// <summary>Loads both orders through the loader, each document a YAML source of its own, and compares the status bytes.</summary>
+    private static void AssertSameStatusWhenLoaded(IEnumerable<string> documents, IEnumerable<string> shuffled)
+    {
+        var json = Engine.Run(Load(documents).Resources).Json;
+        var otherJson = Engine.Run(Load(shuffled).Resources).Json;
+        Assert.True(string.Equals(json, otherJson, StringComparison.Ordinal), "Status JSON differs: " + Engine.FirstDifference(json, otherJson));
+    }
+
+    private static LoadResult Load(IEnumerable<string> documents)
+        => new ManifestLoader().Load(documents.Select((d, i) => ManifestSource.FromText(d, FormattableString.Invariant($"{i}.yaml"))));
+
+    private static string WithoutTimestamp(string document)
+    {
+        var root = JsonNode.Parse(document);
+        if (root?["metadata"] is JsonObject metadata)
+        {
+            metadata.Remove("creationTimestamp");
+        }
+
+        return root?.ToJsonString() ?? document;
     }
 
     private static EvaluationResult Evaluate(IEnumerable<string> documents)

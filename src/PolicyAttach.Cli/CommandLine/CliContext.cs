@@ -7,6 +7,12 @@ namespace PolicyAttach.Cli.CommandLine;
 /// <param name="IsTerminal">Whether standard output is a terminal (then human output is the default).</param>
 internal sealed record CliContext(TextReader Stdin, TextWriter Stdout, TextWriter Stderr, bool IsTerminal)
 {
+    /// <summary>
+    /// Opens standard input as bytes, when the host has them (the tool's own process): the path <c>-</c> then reads it
+    /// with the loader's size limit and UTF-8 checks. Null (tests) reads <see cref="Stdin"/>, encoded as UTF-8 while read.
+    /// </summary>
+    public Func<Stream>? StdinBytes { get; init; }
+
     /// <summary>Whether standard error is a terminal (then a progress line may be drawn there). False unless set.</summary>
     public bool IsErrorTerminal { get; init; }
 

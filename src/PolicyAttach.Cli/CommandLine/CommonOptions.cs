@@ -35,6 +35,12 @@ internal static class CommonOptions
         Completion = ValueCompletion.Directories,
     };
 
+    /// <summary><c>--creation-order name|input</c>: how objects without a creationTimestamp are ordered by age.</summary>
+    public static OptionSpec CreationOrder { get; } = new("creation-order", "ORDER", "Objects without metadata.creationTimestamp: 'name' (default) counts them created at once, so namespace/name settles their conflicts whatever the file order; 'input' counts them created in input order, one second apart.")
+    {
+        Choices = ["name", "input"],
+    };
+
     /// <summary><c>--controller-name NAME</c>.</summary>
     public static OptionSpec ControllerName { get; } = new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true);
 
@@ -63,7 +69,7 @@ internal static class CommonOptions
     };
 
     /// <summary>The input options, taken by every command that reads manifests.</summary>
-    public static IReadOnlyList<OptionSpec> Input { get; } = [Filename, Recursive, Exclude, Kustomize];
+    public static IReadOnlyList<OptionSpec> Input { get; } = [Filename, Recursive, Exclude, Kustomize, CreationOrder];
 
     /// <summary>The evaluation options, taken by every command that reads manifests.</summary>
     public static IReadOnlyList<OptionSpec> Evaluation { get; } = [ControllerName, Profile];

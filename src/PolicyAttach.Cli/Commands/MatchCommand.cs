@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using PolicyAttach.Binding;
 using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Cli.Input;
@@ -140,16 +141,28 @@ internal sealed class MatchCommand : ICommand
         var failed = false;
         var lineNumber = 0;
         var first = true;
-        while (input.ReadLine() is { } line)
+        var buffer = new StringBuilder();
+        while (ReadLine(input, buffer, out var tooLong) is { } line)
         {
             lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (string.IsNullOrWhiteSpace(line) && !tooLong)
             {
                 continue;
             }
 
             string? error;
-            if (format == OutputFormat.Json)
+            if (tooLong)
+            {
+                error = string.Create(CultureInfo.InvariantCulture, $"the line is longer than {MaxRequestLine} characters; a request is one JSON object on one line");
+                var answer = new MatchAnswer { Error = error, Outcome = "error" };
+                if (!first && format != OutputFormat.Json)
+                {
+                    context.Stdout.Write('\n');
+                }
+
+                context.Out(format == OutputFormat.Json ? MatchJson.Write(answer) : MatchText.Write(answer));
+            }
+            else if (format == OutputFormat.Json)
             {
                 context.Stdout.Write(session.AnswerLine(line, out error));
                 context.Stdout.Write('\n');
@@ -189,6 +202,45 @@ internal sealed class MatchCommand : ICommand
         }
 
         return failed;
+    }
+
+    /// <summary>The longest request line read; a longer one is answered with an error, and the next lines still are.</summary>
+    internal const int MaxRequestLine = 1 << 20;
+
+    /// <summary>The next line (without its end), or null at the end; a line past the limit is skipped to its end.</summary>
+    private static string? ReadLine(TextReader input, StringBuilder buffer, out bool tooLong)
+    {
+        buffer.Clear();
+        tooLong = false;
+        int c;
+        while ((c = input.Read()) >= 0)
+        {
+            if (c == '\n')
+            {
+                break;
+            }
+
+            if (buffer.Length < MaxRequestLine)
+            {
+                buffer.Append((char)c);
+            }
+            else
+            {
+                tooLong = true;
+            }
+        }
+
+        if (c < 0 && buffer.Length == 0 && !tooLong)
+        {
+            return null;
+        }
+
+        if (buffer.Length > 0 && buffer[^1] == '\r')
+        {
+            buffer.Length--;
+        }
+
+        return tooLong ? string.Empty : buffer.ToString();
     }
 
     private static bool TryBuildRequest(ParsedArguments args, out MatchRequest? request, out string? error)

@@ -16,6 +16,9 @@ internal readonly record struct InputItem(string Value, bool Kustomize);
 /// <param name="Exclude">The <c>--exclude</c> globs.</param>
 internal sealed record InputOptions(IReadOnlyList<InputItem> Items, bool Recursive, IReadOnlyList<string> Exclude)
 {
+    /// <summary>Whether <c>--creation-order input</c> was given: the input order is the creation order of objects without a creationTimestamp.</summary>
+    public bool InputOrderIsCreationOrder { get; init; }
+
     /// <summary>Sources given as plain paths, for callers (tests, <c>diff</c> sides) that need no options.</summary>
     /// <param name="paths">Files, directories or <c>-</c>.</param>
     /// <returns>The input.</returns>
@@ -32,8 +35,15 @@ internal sealed record InputOptions(IReadOnlyList<InputItem> Items, bool Recursi
         var items = args.InOrder(positionalPaths, CommonOptions.Filename.Name, CommonOptions.Kustomize.Name)
             .Select(e => new InputItem(e.Value, e.Option == CommonOptions.Kustomize.Name))
             .ToList();
-        input = new InputOptions(items, args.Has(CommonOptions.Recursive.Name), args.GetAll(CommonOptions.Exclude.Name));
+        var order = args.Get(CommonOptions.CreationOrder.Name);
+        input = new InputOptions(items, args.Has(CommonOptions.Recursive.Name), args.GetAll(CommonOptions.Exclude.Name)) { InputOrderIsCreationOrder = order == "input" };
         error = null;
+        if (order is not (null or "name" or "input"))
+        {
+            error = $"--creation-order takes 'name' or 'input', not '{order}'";
+            return false;
+        }
+
         if (items.Count == 0)
         {
             error = "missing PATH: give files, directories, -f PATH, -k DIR, or - for standard input";

@@ -88,9 +88,10 @@ internal sealed class Workspace
 
         var loader = new ManifestLoader(new ManifestLoaderOptions
         {
-            StandardInput = () => new MemoryStream(Encoding.UTF8.GetBytes(context.Stdin.ReadToEnd())),
+            StandardInput = context.StdinBytes ?? (() => new TextReaderStream(context.Stdin)),
             AcceptUnservedVersions = profile?.AcceptsUnservedVersions ?? false,
             RecurseDirectories = input.Recursive,
+            InputOrderIsCreationOrder = input.InputOrderIsCreationOrder,
             Exclude = input.Exclude,
         });
         LoadResult load;

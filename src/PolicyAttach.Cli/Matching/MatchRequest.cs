@@ -162,6 +162,12 @@ internal sealed record MatchRequest
                 error = e.Message;
                 return false;
             }
+            catch (InvalidOperationException)
+            {
+                // The JSON reader throws when a string holds a \u escape of a lone UTF-16 surrogate.
+                error = "a string has a \\u escape of a lone UTF-16 surrogate (such as \\ud800 without the \\udc00-\\udfff that must follow it), which is not a character";
+                return false;
+            }
         }
     }
 

@@ -29,8 +29,9 @@ public static class KubernetesObjectConverter
     }
 
     /// <summary>
-    /// Converts objects in order, as a load does: the n-th object without a creationTimestamp gets
-    /// <see cref="ManifestLoaderOptions.Epoch"/> plus n seconds, and list objects (<c>V1ServiceList</c>, a
+    /// Converts objects in order, as a load does: objects without a creationTimestamp get
+    /// <see cref="ManifestLoaderOptions.Epoch"/> (plus n seconds for the n-th with
+    /// <see cref="ManifestLoaderOptions.InputOrderIsCreationOrder"/>), and list objects (<c>V1ServiceList</c>, a
     /// <c>*List</c> JSON object) are expanded to their items.
     /// </summary>
     /// <param name="values">The objects.</param>

@@ -58,8 +58,7 @@ public static class ManifestText
             text = text[1..];
         }
 
-        var defaults = new ManifestLoaderOptions();
-        var limits = new ReaderLimits(defaults.MaxDepth, defaults.MaxNodesPerDocument);
+        var limits = ReaderLimits.From(new ManifestLoaderOptions());
         var items = new List<ParsedItem>();
         var trimmed = text.AsSpan().TrimStart();
         if (!trimmed.IsEmpty && trimmed[0] is '{' or '[')

@@ -5,10 +5,15 @@ namespace PolicyAttach.Kubernetes.Documents;
 /// <summary>One result of parsing a file, in input order: a document root or a diagnostic.</summary>
 internal readonly record struct ParsedItem(SourceNode? Root, Diagnostic? Diagnostic);
 
-/// <summary>The limits that keep hostile input from exhausting the stack or memory.</summary>
+/// <summary>The limits that keep hostile input from exhausting the stack, memory or time; checked while reading.</summary>
 /// <param name="MaxDepth">The deepest nesting of sequences and mappings accepted.</param>
 /// <param name="MaxNodes">The most nodes one document may expand to once aliases are resolved.</param>
-internal sealed record ReaderLimits(int MaxDepth, long MaxNodes);
+/// <param name="MaxAliasBytes">The most JSON bytes YAML aliases may add to one document.</param>
+internal sealed record ReaderLimits(int MaxDepth, long MaxNodes, long MaxAliasBytes)
+{
+    /// <summary>The limits a loader's options set.</summary>
+    public static ReaderLimits From(Loading.ManifestLoaderOptions options) => new(options.MaxDepth, options.MaxNodesPerDocument, options.MaxAliasBytes);
+}
 
 /// <summary>Diagnostics raised while reading text, before the core sees a document.</summary>
 internal static class TextDiagnostics
@@ -24,4 +29,35 @@ internal static class TextDiagnostics
 
     public static Diagnostic Malformed(string message, string file, int line, int column)
         => Create(DiagnosticSeverity.Error, DiagnosticCodes.MalformedDocument, message, file, line, column);
+
+    /// <summary>Bytes that are not UTF-8 (decoded as U+FFFD, which would hide them); the document is skipped.</summary>
+    public static Diagnostic InvalidUtf8(int count, string file, int line, int column)
+        => Malformed(
+            count == 1
+                ? "the text is not valid UTF-8 here; Kubernetes reads manifests as UTF-8 (kubectl refuses such a file). Save the file as UTF-8. The document is skipped."
+                : $"the text is not valid UTF-8 here ({count} invalid byte sequences in this document); Kubernetes reads manifests as UTF-8 (kubectl refuses such a file). Save the file as UTF-8. The document is skipped.",
+            file,
+            line,
+            column);
+}
+
+/// <summary>Line and column (from 1, in characters) of an offset in text.</summary>
+internal static class TextPosition
+{
+    /// <summary>The position of <paramref name="offset"/>, counting lines from <paramref name="from"/>, which is on line <paramref name="fromLine"/>.</summary>
+    public static (int Line, int Column) Of(string text, int from, int fromLine, int offset)
+    {
+        var line = fromLine;
+        var lineStart = from;
+        for (var i = from; i < offset; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+
+        return (line, offset - lineStart + 1);
+    }
 }

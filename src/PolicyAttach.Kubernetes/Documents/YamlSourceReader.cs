@@ -1,3 +1,4 @@
+using System.Globalization;
 using PolicyAttach.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -6,17 +7,41 @@ namespace PolicyAttach.Kubernetes.Documents;
 
 /// <summary>
 /// Reads a YAML stream into <see cref="SourceNode"/> documents over YamlDotNet's event parser. The text is first
-/// split at <c>---</c> document markers (a marker at the start of a line always ends the previous document, YAML
-/// 1.2 §9.1), so one malformed document never loses the documents after it.
+/// split at <c>---</c> and <c>...</c> document markers (a marker at the start of a line always ends the previous
+/// document, YAML 1.2 §9.1), so one malformed document never loses the documents after it, and a document that
+/// breaks a limit (nesting, alias expansion) stops at once without reading the rest of its text.
 /// </summary>
 internal static class YamlSourceReader
 {
-    public static void Read(string text, string file, ReaderLimits limits, List<ParsedItem> output)
+    /// <summary>Reads every document of <paramref name="text"/>.</summary>
+    /// <param name="text">The decoded text.</param>
+    /// <param name="file">The name diagnostics print.</param>
+    /// <param name="limits">The limits.</param>
+    /// <param name="output">Receives documents and diagnostics in input order.</param>
+    /// <param name="invalidUtf8">Offsets in <paramref name="text"/> where invalid UTF-8 was replaced; documents holding one are skipped.</param>
+    public static void Read(string text, string file, ReaderLimits limits, List<ParsedItem> output, IReadOnlyList<int>? invalidUtf8 = null)
     {
+        var invalid = 0;
         foreach (var (start, end, firstLine) in SplitDocuments(text))
         {
+            var bad = -1;
+            var badCount = 0;
+            while (invalidUtf8 is not null && invalid < invalidUtf8.Count && invalidUtf8[invalid] < end)
+            {
+                bad = bad < 0 ? invalidUtf8[invalid] : bad;
+                badCount++;
+                invalid++;
+            }
+
+            if (bad >= 0)
+            {
+                var (line, column) = TextPosition.Of(text, start, firstLine, bad);
+                output.Add(new ParsedItem(null, TextDiagnostics.InvalidUtf8(badCount, file, line, column)));
+                continue;
+            }
+
             var chunk = start == 0 && end == text.Length ? text : text[start..end];
-            new ChunkReader(file, firstLine - 1, limits, output).Read(chunk);
+            new ChunkReader(file, firstLine - 1, limits, output).Read(WithoutByteOrderMarks(chunk));
         }
     }
 
@@ -29,7 +54,10 @@ internal static class YamlSourceReader
         var pos = 0;
         while (pos < text.Length)
         {
-            if (IsDocumentMarker(text, pos) && pos > chunkStart)
+            var newline = text.IndexOf('\n', pos);
+            var lineEnd = newline < 0 ? text.Length : newline + 1;
+            var marker = DocumentMarker(text, pos);
+            if (marker == '-' && pos > chunkStart)
             {
                 // Directives (%YAML, %TAG) belong to the document whose marker follows them.
                 var (cut, cutLine) = directiveStart >= 0 ? (directiveStart, directiveLine) : (pos, line);
@@ -53,13 +81,20 @@ internal static class YamlSourceReader
                 directiveStart = -1;
             }
 
-            var newline = text.IndexOf('\n', pos);
+            if (marker == '.' && lineEnd < text.Length)
+            {
+                // "..." ends the document; what follows is the next one.
+                chunks.Add((chunkStart, lineEnd, chunkLine));
+                chunkStart = lineEnd;
+                chunkLine = line + 1;
+            }
+
             if (newline < 0)
             {
                 break;
             }
 
-            pos = newline + 1;
+            pos = lineEnd;
             line++;
         }
 
@@ -67,16 +102,56 @@ internal static class YamlSourceReader
         return chunks;
     }
 
-    private static bool IsDocumentMarker(string text, int pos)
-        => pos + 3 <= text.Length
-        && string.CompareOrdinal(text, pos, "---", 0, 3) == 0
-        && (pos + 3 == text.Length || text[pos + 3] is ' ' or '\t' or '\r' or '\n');
+    /// <summary><c>-</c> for a <c>---</c> line, <c>.</c> for a <c>...</c> line (either after an optional byte order mark), else nothing.</summary>
+    private static char DocumentMarker(string text, int pos)
+    {
+        if (pos < text.Length && text[pos] == '\uFEFF')
+        {
+            pos++;
+        }
 
-    private sealed class Frame(SourceNode node, string? anchor)
+        if (pos + 3 > text.Length || text[pos] is not ('-' or '.') || text[pos + 1] != text[pos] || text[pos + 2] != text[pos])
+        {
+            return '\0';
+        }
+
+        return pos + 3 == text.Length || text[pos + 3] is ' ' or '\t' or '\r' or '\n' ? text[pos] : '\0';
+    }
+
+    /// <summary>
+    /// A byte order mark may start any document (YAML 1.2 §5.2), as when files are concatenated; the parser accepts one
+    /// only at the start of the stream, so marks at the start of a line are removed (they have no width).
+    /// </summary>
+    private static string WithoutByteOrderMarks(string chunk)
+    {
+        if (!chunk.Contains('\uFEFF', StringComparison.Ordinal))
+        {
+            return chunk;
+        }
+
+        var result = new System.Text.StringBuilder(chunk.Length);
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            if (chunk[i] == '\uFEFF' && (i == 0 || chunk[i - 1] == '\n'))
+            {
+                continue;
+            }
+
+            result.Append(chunk[i]);
+        }
+
+        return result.ToString();
+    }
+
+    private sealed class Frame(SourceNode node, string? anchor, bool flow, Mark start)
     {
         public SourceNode Node { get; } = node;
 
         public string? Anchor { get; } = anchor;
+
+        public bool Flow { get; } = flow;
+
+        public Mark Start { get; } = start;
 
         public bool AwaitingKey { get; set; } = true;
 
@@ -91,21 +166,36 @@ internal static class YamlSourceReader
         public List<SourceNode>? MergeSources { get; set; }
 
         public Dictionary<string, int>? KeyIndex { get; set; }
+
+        /// <summary>The JSON size of the children completed so far, aliases expanded.</summary>
+        public Size Children { get; set; }
+    }
+
+    /// <summary>How large a node is once its aliases are expanded: JSON nodes and (about) JSON bytes.</summary>
+    private readonly record struct Size(long Nodes, long Bytes)
+    {
+        public static Size operator +(Size a, Size b) => new(Saturate(a.Nodes + b.Nodes), Saturate(a.Bytes + b.Bytes));
+
+        private static long Saturate(long value) => value < 0 ? long.MaxValue : value;
     }
 
     private sealed class ChunkReader(string file, int lineOffset, ReaderLimits limits, List<ParsedItem> output)
     {
         private readonly Stack<Frame> _stack = new();
-        private readonly Dictionary<string, SourceNode> _anchors = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (SourceNode Node, Size Size)> _anchors = new(StringComparer.Ordinal);
         private SourceNode? _root;
         private bool _failed;
+        private bool _stopped;
+        private long _nodes;
+        private long _aliasBytes;
 
         public void Read(string chunk)
         {
-            var parser = new Parser(new Scanner(new StringReader(chunk), skipComments: true));
+            var scanner = new Scanner(new StringReader(chunk), skipComments: true);
+            var parser = new Parser(scanner);
             try
             {
-                while (parser.MoveNext())
+                while (!_stopped && parser.MoveNext())
                 {
                     Handle(parser.Current!);
                 }
@@ -122,12 +212,29 @@ internal static class YamlSourceReader
             catch (Exception ex) when (ex is not OutOfMemoryException)
 #pragma warning restore CA1031
             {
+                // YamlDotNet fails without a YamlException on some malformed flow collections (an unclosed "[" before a
+                // line at a lower indentation): say what is unfinished, at the position the scanner reached.
+                var at = scanner.CurrentPosition;
                 output.Add(new ParsedItem(null, TextDiagnostics.Malformed(
-                    $"the YAML could not be parsed ({ex.GetType().Name}: {ex.Message}). The rest of this document is skipped.",
+                    $"malformed YAML: {Unfinished()} The rest of this document is skipped.",
                     file,
-                    lineOffset + 1,
-                    1)));
+                    (int)at.Line + lineOffset,
+                    (int)at.Column)));
             }
+        }
+
+        private string Unfinished()
+        {
+            foreach (var frame in _stack)
+            {
+                if (frame.Flow)
+                {
+                    var (what, close) = frame.Node.Kind == SourceNodeKind.Sequence ? ("flow sequence", ']') : ("flow mapping", '}');
+                    return string.Create(CultureInfo.InvariantCulture, $"while scanning the {what} that starts at line {(int)frame.Start.Line + lineOffset}, column {(int)frame.Start.Column}, did not find the expected ',' or '{close}' (a value that continues on the next line must be indented more than its key).");
+                }
+            }
+
+            return "the YAML scanner could not read the text here; check the quoting and the indentation.";
         }
 
         private static string StripPosition(string message)
@@ -159,6 +266,8 @@ internal static class YamlSourceReader
                     _anchors.Clear();
                     _root = null;
                     _failed = false;
+                    _nodes = 0;
+                    _aliasBytes = 0;
                     break;
                 case DocumentEnd:
                     if (!_failed && _root is not null && _root.Kind != SourceNodeKind.Null)
@@ -178,10 +287,10 @@ internal static class YamlSourceReader
                     OnAlias(alias);
                     break;
                 case MappingStart mapping:
-                    OnCollectionStart(SourceNode.Mapping(Line(e.Start), Column(e.Start)), mapping.Anchor, e.Start);
+                    OnCollectionStart(SourceNode.Mapping(Line(e.Start), Column(e.Start)), mapping.Anchor, mapping.Style == MappingStyle.Flow, e.Start);
                     break;
                 case SequenceStart sequence:
-                    OnCollectionStart(SourceNode.Sequence(Line(e.Start), Column(e.Start)), sequence.Anchor, e.Start);
+                    OnCollectionStart(SourceNode.Sequence(Line(e.Start), Column(e.Start)), sequence.Anchor, sequence.Style == SequenceStyle.Flow, e.Start);
                     break;
                 case MappingEnd or SequenceEnd:
                     OnCollectionEnd();
@@ -197,6 +306,13 @@ internal static class YamlSourceReader
             _failed = true;
         }
 
+        /// <summary>Fails the document and stops reading its text: what follows would only cost time.</summary>
+        private void Stop(string message, Mark at)
+        {
+            Fail(message, at);
+            _stopped = true;
+        }
+
         private void OnScalar(Scalar scalar)
         {
             if (_stack.TryPeek(out var frame) && frame.Node.Kind == SourceNodeKind.Mapping && frame.AwaitingKey)
@@ -208,7 +324,7 @@ internal static class YamlSourceReader
             var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
             var (kind, text) = ScalarResolver.Resolve(scalar.Value, scalar.Style == ScalarStyle.Plain, tag);
             var node = SourceNode.Scalar(kind, text, Line(scalar.Start), Column(scalar.Start));
-            Complete(node, scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value);
+            Complete(node, scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value, new Size(1, (text?.Length ?? 4) + 3), 1, scalar.Start);
         }
 
         private void OnAlias(AnchorAlias alias)
@@ -221,17 +337,26 @@ internal static class YamlSourceReader
 
             if (_stack.TryPeek(out var frame) && frame.Node.Kind == SourceNodeKind.Mapping && frame.AwaitingKey)
             {
-                if (!target.IsScalar)
+                if (!target.Node.IsScalar)
                 {
                     Fail("a mapping key is a sequence or mapping; Kubernetes objects only have string keys.", alias.Start);
                     return;
                 }
 
-                SetKey(frame, target.Text ?? "null", alias.Start, merge: false);
+                SetKey(frame, target.Node.Text ?? "null", alias.Start, merge: false);
                 return;
             }
 
-            Complete(target, null);
+            // An alias repeats its anchor's whole subtree in the JSON the core reads: bounded, so that a small file cannot
+            // expand to gigabytes ("billion laughs").
+            _aliasBytes += target.Size.Bytes;
+            if (_aliasBytes < 0 || _aliasBytes > limits.MaxAliasBytes)
+            {
+                Stop(string.Create(CultureInfo.InvariantCulture, $"the aliases of this document expand to more than {limits.MaxAliasBytes} bytes of JSON (an alias bomb?); repeat less through aliases, or raise ManifestLoaderOptions.MaxAliasBytes."), alias.Start);
+                return;
+            }
+
+            Complete(target.Node, null, target.Size, target.Size.Nodes, alias.Start);
         }
 
         private void SetKey(Frame frame, string key, Mark at, bool merge)
@@ -243,7 +368,7 @@ internal static class YamlSourceReader
             frame.AwaitingKey = false;
         }
 
-        private void OnCollectionStart(SourceNode node, AnchorName anchor, Mark at)
+        private void OnCollectionStart(SourceNode node, AnchorName anchor, bool flow, Mark at)
         {
             if (_stack.TryPeek(out var frame) && frame.Node.Kind == SourceNodeKind.Mapping && frame.AwaitingKey)
             {
@@ -253,11 +378,12 @@ internal static class YamlSourceReader
 
             if (_stack.Count >= limits.MaxDepth)
             {
-                Fail($"the document is nested more than {limits.MaxDepth} levels deep.", at);
+                // Stop at once: the parser's work per level grows with the depth, so reading on is quadratic.
+                Stop($"the document is nested more than {limits.MaxDepth} levels deep.", at);
                 return;
             }
 
-            _stack.Push(new Frame(node, anchor.IsEmpty ? null : anchor.Value));
+            _stack.Push(new Frame(node, anchor.IsEmpty ? null : anchor.Value, flow, at));
         }
 
         private void OnCollectionEnd()
@@ -268,7 +394,7 @@ internal static class YamlSourceReader
                 ApplyMerge(frame, sources);
             }
 
-            Complete(frame.Node, frame.Anchor);
+            Complete(frame.Node, frame.Anchor, frame.Children + new Size(1, 2), 1, frame.Start);
         }
 
         private static void ApplyMerge(Frame frame, List<SourceNode> sources)
@@ -288,11 +414,19 @@ internal static class YamlSourceReader
             }
         }
 
-        private void Complete(SourceNode node, string? anchor)
+        /// <summary>Adds a node (new, or repeated by an alias) to its parent; <paramref name="added"/> nodes count against the limit.</summary>
+        private void Complete(SourceNode node, string? anchor, Size size, long added, Mark at)
         {
+            _nodes += added;
+            if (_nodes < 0 || _nodes > limits.MaxNodes)
+            {
+                Stop(string.Create(CultureInfo.InvariantCulture, $"the document expands to more than {limits.MaxNodes} nodes once its aliases are resolved (an alias bomb?)."), at);
+                return;
+            }
+
             if (anchor is not null)
             {
-                _anchors[anchor] = node;
+                _anchors[anchor] = (node, size);
             }
 
             if (!_stack.TryPeek(out var parent))
@@ -304,11 +438,13 @@ internal static class YamlSourceReader
             if (parent.Node.Kind == SourceNodeKind.Sequence)
             {
                 parent.Node.Items!.Add(node);
+                parent.Children += size;
                 return;
             }
 
             var key = parent.Key!;
             parent.AwaitingKey = true;
+            parent.Children += size + new Size(0, key.Length + 3);
             if (parent.KeyIsMerge)
             {
                 parent.MergeSources ??= [];

@@ -7,8 +7,9 @@ using PolicyAttach.Manifests;
 namespace PolicyAttach.Kubernetes.Loading;
 
 /// <summary>
-/// Accumulates one load: gives each object its input-order creationTimestamp, calls the core reader, locates the
-/// core's diagnostics and collects everything in input order.
+/// Accumulates one load: gives each object without a creationTimestamp the epoch (or, when the input order is the
+/// creation order, its input position in seconds after it), calls the core reader, locates the core's diagnostics and
+/// collects everything in input order.
 /// </summary>
 internal sealed class LoadSession(ManifestLoaderOptions options)
 {
@@ -19,7 +20,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
 
     public ManifestLoaderOptions Options => options;
 
-    public ReaderLimits Limits { get; } = new(options.MaxDepth, options.MaxNodesPerDocument);
+    public ReaderLimits Limits { get; } = ReaderLimits.From(options);
 
     public void AddFile() => _files++;
 
@@ -95,7 +96,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
     {
         var readOptions = new ManifestReadOptions
         {
-            DefaultCreationTimestamp = options.Epoch.AddSeconds(_documents),
+            DefaultCreationTimestamp = options.InputOrderIsCreationOrder ? options.Epoch.AddSeconds(_documents) : options.Epoch,
             DefaultNamespace = options.DefaultNamespace,
             AcceptUnservedVersions = options.AcceptUnservedVersions,
         };

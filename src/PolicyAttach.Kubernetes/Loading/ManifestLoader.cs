@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Documents;
 
@@ -22,6 +24,8 @@ public sealed class ManifestLoader
     {
         Options = options ?? new ManifestLoaderOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxDepth, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxInputBytes, 0, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Options.MaxInputBytes, Array.MaxLength, nameof(options));
     }
 
     /// <summary>The options.</summary>
@@ -36,7 +40,7 @@ public sealed class ManifestLoader
         return Load(paths.Select(ManifestSource.FromPath));
     }
 
-    /// <summary>Loads sources in the order given; creation timestamps count objects across all of them.</summary>
+    /// <summary>Loads sources in the order given (input order counts objects across all of them).</summary>
     /// <param name="sources">The sources.</param>
     /// <returns>The objects and diagnostics.</returns>
     public LoadResult Load(IEnumerable<ManifestSource> sources)
@@ -45,9 +49,9 @@ public sealed class ManifestLoader
         var session = new LoadSession(Options);
         foreach (var unit in Expand(sources, session))
         {
-            if (ReadContent(unit, session) is { } text)
+            if (ReadContent(unit, session) is { } content)
             {
-                Parse(text, unit, session);
+                Parse(content, unit, session);
             }
         }
 
@@ -64,9 +68,9 @@ public sealed class ManifestLoader
         var session = new LoadSession(Options);
         foreach (var unit in Expand(sources, session))
         {
-            if (await ReadContentAsync(unit, session, cancellationToken).ConfigureAwait(false) is { } text)
+            if (await ReadContentAsync(unit, session, cancellationToken).ConfigureAwait(false) is { } content)
             {
-                Parse(text, unit, session);
+                Parse(content, unit, session);
             }
         }
 
@@ -81,9 +85,14 @@ public sealed class ManifestLoader
 
     private sealed record Unit(string Name, ManifestSource Source, string? FilePath, bool StandardInput);
 
+    /// <summary>
+    /// The files to read, in order. A file reached twice (named twice, or also inside a directory given) and a second
+    /// <c>-</c> are read once, at their first place: reading them again would only duplicate every object.
+    /// </summary>
     private List<Unit> Expand(IEnumerable<ManifestSource> sources, LoadSession session)
     {
         var units = new List<Unit>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var source in sources)
         {
             ArgumentNullException.ThrowIfNull(source, nameof(sources));
@@ -93,17 +102,23 @@ public sealed class ManifestLoader
             }
             else if (path == "-")
             {
-                units.Add(new Unit(path, source, null, true));
+                if (seen.Add("-"))
+                {
+                    units.Add(new Unit(path, source, null, true));
+                }
             }
             else if (File.Exists(path))
             {
-                units.Add(new Unit(path, source, path, false));
+                if (seen.Add(Identity(path)))
+                {
+                    units.Add(new Unit(path, source, path, false));
+                }
             }
             else if (Directory.Exists(path))
             {
                 try
                 {
-                    units.AddRange(DirectoryListing.ManifestFiles(path, Options).Select(f => new Unit(f, source, f, false)));
+                    units.AddRange(DirectoryListing.ManifestFiles(path, Options).Where(f => seen.Add(Identity(f))).Select(f => new Unit(f, source, f, false)));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -119,6 +134,18 @@ public sealed class ManifestLoader
         return units;
     }
 
+    private static string Identity(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or NotSupportedException)
+        {
+            return path;
+        }
+    }
+
     private static Diagnostic Unreadable(string path, string reason) => new()
     {
         Severity = DiagnosticSeverity.Error,
@@ -126,39 +153,30 @@ public sealed class ManifestLoader
         Message = $"cannot read \"{path}\": {reason}",
     };
 
-    private string? ReadContent(Unit unit, LoadSession session)
+    /// <summary>What a source holds: text given as a string, or the bytes read.</summary>
+    private readonly record struct Content(string? Text, ReadOnlyMemory<byte> Bytes);
+
+    private Content? ReadContent(Unit unit, LoadSession session)
     {
         session.AddFile();
         if (unit.Source.Text is { } text)
         {
-            return text;
+            return new Content(text, default);
         }
 
         try
         {
             if (unit.FilePath is { } file)
             {
-                var length = new FileInfo(file).Length;
-                return length > Options.MaxInputBytes ? TooLarge(unit, session) : Decode(File.ReadAllBytes(file));
+                using var fileStream = OpenFile(file);
+                var known = Length(fileStream);
+                return known > Options.MaxInputBytes ? TooLarge(unit, session) : ReadBounded(fileStream, known, unit, session);
             }
 
             var stream = unit.StandardInput ? OpenStandardInput() : unit.Source.Stream!;
             try
             {
-                using var buffer = new MemoryStream();
-                var chunk = new byte[81920];
-                int read;
-                while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-                {
-                    if (buffer.Length + read > Options.MaxInputBytes)
-                    {
-                        return TooLarge(unit, session);
-                    }
-
-                    buffer.Write(chunk, 0, read);
-                }
-
-                return Decode(buffer.ToArray());
+                return ReadBounded(stream, 0, unit, session);
             }
             finally
             {
@@ -175,41 +193,32 @@ public sealed class ManifestLoader
         }
     }
 
-    private async Task<string?> ReadContentAsync(Unit unit, LoadSession session, CancellationToken cancellationToken)
+    private async Task<Content?> ReadContentAsync(Unit unit, LoadSession session, CancellationToken cancellationToken)
     {
         session.AddFile();
         if (unit.Source.Text is { } text)
         {
-            return text;
+            return new Content(text, default);
         }
 
         try
         {
             if (unit.FilePath is { } file)
             {
-                var length = new FileInfo(file).Length;
-                return length > Options.MaxInputBytes
-                    ? TooLarge(unit, session)
-                    : Decode(await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false));
+                var fileStream = OpenFile(file);
+                await using (fileStream.ConfigureAwait(false))
+                {
+                    var known = Length(fileStream);
+                    return known > Options.MaxInputBytes
+                        ? TooLarge(unit, session)
+                        : await ReadBoundedAsync(fileStream, known, unit, session, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             var stream = unit.StandardInput ? OpenStandardInput() : unit.Source.Stream!;
             try
             {
-                using var buffer = new MemoryStream();
-                var chunk = new byte[81920];
-                int read;
-                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    if (buffer.Length + read > Options.MaxInputBytes)
-                    {
-                        return TooLarge(unit, session);
-                    }
-
-                    buffer.Write(chunk, 0, read);
-                }
-
-                return Decode(buffer.ToArray());
+                return await ReadBoundedAsync(stream, 0, unit, session, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -226,46 +235,143 @@ public sealed class ManifestLoader
         }
     }
 
+    private static FileStream OpenFile(string file)
+        => new(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+
+    /// <summary>The length of a regular file; 0 when unknown (devices, pipes), which are then read up to the limit.</summary>
+    private static long Length(FileStream stream)
+    {
+        try
+        {
+            return stream.CanSeek ? stream.Length : 0;
+        }
+        catch (Exception ex) when (ex is IOException or NotSupportedException)
+        {
+            return 0;
+        }
+    }
+
+    private const int ChunkBytes = 81920;
+
+    /// <summary>Reads to the end, or stops as soon as the limit is passed (a device such as /dev/zero never ends).</summary>
+    private Content? ReadBounded(Stream stream, long known, Unit unit, LoadSession session)
+    {
+        using var buffer = new MemoryStream((int)Math.Min(known, Options.MaxInputBytes));
+        var chunk = new byte[ChunkBytes];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > Options.MaxInputBytes)
+            {
+                return TooLarge(unit, session);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return new Content(null, buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+
+    private async Task<Content?> ReadBoundedAsync(Stream stream, long known, Unit unit, LoadSession session, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream((int)Math.Min(known, Options.MaxInputBytes));
+        var chunk = new byte[ChunkBytes];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > Options.MaxInputBytes)
+            {
+                return TooLarge(unit, session);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return new Content(null, buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+
     private Stream OpenStandardInput() => Options.StandardInput?.Invoke() ?? Console.OpenStandardInput();
 
-    private string? TooLarge(Unit unit, LoadSession session)
+    private Content? TooLarge(Unit unit, LoadSession session)
     {
         session.Add(Unreadable(unit.Name, $"it is larger than {Options.MaxInputBytes} bytes (ManifestLoaderOptions.MaxInputBytes)."));
         return null;
     }
 
-    /// <summary>UTF-8 (invalid bytes become U+FFFD), or UTF-16 when a byte order mark says so.</summary>
-    internal static string Decode(byte[] bytes)
+    /// <summary>Decoded text and where it was not valid UTF-8.</summary>
+    /// <param name="Text">The text, each invalid UTF-8 sequence replaced by U+FFFD.</param>
+    /// <param name="InvalidAt">The offsets in <paramref name="Text"/> of those replacements, in order.</param>
+    /// <param name="Utf8">The bytes as read when they are exactly the UTF-8 of the text (no byte order mark); else empty.</param>
+    internal readonly record struct DecodedText(string Text, IReadOnlyList<int> InvalidAt, ReadOnlyMemory<byte> Utf8);
+
+    /// <summary>UTF-8 (a leading byte order mark skipped), or UTF-16 when a byte order mark says so.</summary>
+    internal static DecodedText Decode(ReadOnlyMemory<byte> memory)
     {
+        var bytes = memory.Span;
         if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE)
         {
-            return Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2);
+            return new DecodedText(Encoding.Unicode.GetString(bytes[2..]), [], default);
         }
 
         if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF)
         {
-            return Encoding.BigEndianUnicode.GetString(bytes, 2, bytes.Length - 2);
+            return new DecodedText(Encoding.BigEndianUnicode.GetString(bytes[2..]), [], default);
         }
 
         var skip = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
-        return Encoding.UTF8.GetString(bytes, skip, bytes.Length - skip);
-    }
-
-    private static void Parse(string text, Unit unit, LoadSession session)
-    {
-        if (text.Length > 0 && text[0] == '\uFEFF')
+        bytes = bytes[skip..];
+        if (Utf8.IsValid(bytes))
         {
-            text = text[1..];
+            return new DecodedText(Encoding.UTF8.GetString(bytes), [], skip == 0 ? memory : default);
         }
 
+        // Decoded by hand to know where each invalid sequence was (the decoder would replace them silently).
+        var chars = new char[bytes.Length];
+        var written = 0;
+        var invalid = new List<int>();
+        while (!bytes.IsEmpty)
+        {
+            var status = Utf8.ToUtf16(bytes, chars.AsSpan(written), out var read, out var count, replaceInvalidSequences: false);
+            written += count;
+            bytes = bytes[read..];
+            if (status == OperationStatus.Done)
+            {
+                break;
+            }
+
+            Rune.DecodeFromUtf8(bytes, out _, out var bad);
+            invalid.Add(written);
+            chars[written++] = '\uFFFD';
+            bytes = bytes[Math.Max(bad, 1)..];
+        }
+
+        return new DecodedText(new string(chars, 0, written), invalid, default);
+    }
+
+    private static void Parse(Content content, Unit unit, LoadSession session)
+    {
+        var decoded = content.Text is { } given ? new DecodedText(given, [], default) : Decode(content.Bytes);
+        var text = decoded.Text;
         var items = new List<ParsedItem>();
         if (IsJson(text, unit.FilePath))
         {
-            JsonSourceReader.Read(Encoding.UTF8.GetBytes(text), unit.Name, session.Limits, items);
+            var skipped = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+            JsonSourceReader.Read(decoded.Utf8.IsEmpty ? Encoding.UTF8.GetBytes(text[skipped..]) : decoded.Utf8, unit.Name, session.Limits, items);
+            if (decoded.InvalidAt.Count > 0)
+            {
+                // The file is one document: it is skipped, and the first problem in it is reported.
+                var (line, column) = TextPosition.Of(text, 0, 1, decoded.InvalidAt[0]);
+                var syntax = items.FirstOrDefault(i => i.Diagnostic is { Severity: DiagnosticSeverity.Error }).Diagnostic?.Location;
+                if (syntax is null || (syntax.Line, syntax.Column).CompareTo((line, column)) > 0)
+                {
+                    items.Clear();
+                    items.Add(new ParsedItem(null, TextDiagnostics.InvalidUtf8(decoded.InvalidAt.Count, unit.Name, line, column)));
+                }
+            }
         }
         else
         {
-            YamlSourceReader.Read(text, unit.Name, session.Limits, items);
+            YamlSourceReader.Read(text, unit.Name, session.Limits, items, decoded.InvalidAt);
         }
 
         foreach (var item in items)
@@ -298,7 +404,7 @@ public sealed class ManifestLoader
 
         foreach (var c in text)
         {
-            if (!char.IsWhiteSpace(c))
+            if (!char.IsWhiteSpace(c) && c != '\uFEFF')
             {
                 return c is '{' or '[';
             }

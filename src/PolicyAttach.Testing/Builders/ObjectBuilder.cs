@@ -52,9 +52,9 @@ public abstract record ObjectBuilder
     public long? Generation { get; init; }
 
     /// <summary>
-    /// <c>metadata.creationTimestamp</c>, or null to leave it out: a <see cref="TestWorld"/> then gives the object its
-    /// position in the world, one second apart from 2020-01-01T00:00:00Z, exactly as <c>policyattach</c> does for
-    /// the printed YAML.
+    /// <c>metadata.creationTimestamp</c>, or null to leave it out: a <see cref="TestWorld"/> then gives the object
+    /// 2020-01-01T00:00:00Z (namespace and name settle its ties), exactly as <c>policyattach</c> does for the printed
+    /// YAML.
     /// </summary>
     public DateTimeOffset? CreationTimestamp { get; init; }
 

@@ -14,7 +14,7 @@ namespace PolicyAttach.Testing;
 /// <summary>
 /// A world: the objects a controller sees, in order, and the controller the engine acts for. Immutable and compared
 /// by content. It reads its objects with the reader <c>policyattach</c> uses (an object without a
-/// creationTimestamp gets its position, one second apart from 2020-01-01T00:00:00Z, as the CLI gives the printed
+/// creationTimestamp gets 2020-01-01T00:00:00Z, so namespace and name settle its ties, as the CLI gives the printed
 /// YAML), evaluates them once, and prints as YAML ready for <c>policyattach</c>: a failing property shows its
 /// counterexample this way.
 /// </summary>
@@ -170,7 +170,7 @@ public sealed class TestWorld : IEquatable<TestWorld>
         var diagnostics = new List<Diagnostic>();
         for (var i = 0; i < Objects.Count; i++)
         {
-            var read = Objects[i].Read(new ManifestReadOptions { DefaultCreationTimestamp = ObjectMeta.DefaultEpoch.AddSeconds(i) });
+            var read = Objects[i].Read(new ManifestReadOptions { DefaultCreationTimestamp = ObjectMeta.DefaultEpoch });
             diagnostics.AddRange(read.Diagnostics);
             if (read.Resource is { } resource)
             {

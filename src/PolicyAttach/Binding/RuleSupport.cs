@@ -1,10 +1,13 @@
+using PolicyAttach.Diagnostics;
 using PolicyAttach.Model.Routes;
+using PolicyAttach.Re2;
 
 namespace PolicyAttach.Binding;
 
 /// <summary>
 /// Finds rules that use a value the implementation does not support: an unknown match type, filter type, redirect
-/// scheme or status code, or method (spec digest §6.5 <c>UnsupportedValue</c>). Such rules are dropped.
+/// scheme or status code, method, or a regular expression RE2 cannot run (<see cref="Re2Syntax"/>; Envoy Gateway
+/// reports it the same way) (spec digest §6.5 <c>UnsupportedValue</c>). Such rules are dropped.
 /// </summary>
 internal static class RuleSupport
 {
@@ -52,6 +55,11 @@ internal static class RuleSupport
                 return $"path match type \"{match.Path.TypeName}\" is not supported; use Exact, PathPrefix or RegularExpression";
             }
 
+            if (match.Path.Type == PathMatchType.RegularExpression && RegexProblem("path", match.Path.Value) is { } pathProblem)
+            {
+                return pathProblem;
+            }
+
             if (match.Method is { } method && !Methods.Contains(method, StringComparer.Ordinal))
             {
                 return $"method \"{method}\" is not supported";
@@ -76,6 +84,12 @@ internal static class RuleSupport
                 return $"method match type \"{m.TypeName}\" is not supported; use Exact or RegularExpression";
             }
 
+            if (match.Method is { Type: GrpcMethodMatchType.RegularExpression } r
+                && (RegexProblem("service", r.Service) ?? RegexProblem("method", r.Method)) is { } regexWhy)
+            {
+                return regexWhy;
+            }
+
             var why = CheckHeaders(match.Headers);
             if (why is not null)
             {
@@ -87,10 +101,15 @@ internal static class RuleSupport
     }
 
     private static string? CheckHeaders(IEnumerable<HttpHeaderMatch> headers)
-        => headers.Where(h => h.Type == StringMatchType.Unknown).Select(h => $"header match type \"{h.TypeName}\" is not supported; use Exact or RegularExpression").FirstOrDefault();
+        => headers.Select(h => h.Type == StringMatchType.Unknown ? $"header match type \"{h.TypeName}\" is not supported; use Exact or RegularExpression"
+            : h.Type == StringMatchType.RegularExpression ? RegexProblem($"header {h.Name}", h.Value) : null).FirstOrDefault(w => w is not null);
 
     private static string? CheckQuery(IEnumerable<HttpQueryParamMatch> query)
-        => query.Where(q => q.Type == StringMatchType.Unknown).Select(q => $"query parameter match type \"{q.TypeName}\" is not supported; use Exact or RegularExpression").FirstOrDefault();
+        => query.Select(q => q.Type == StringMatchType.Unknown ? $"query parameter match type \"{q.TypeName}\" is not supported; use Exact or RegularExpression"
+            : q.Type == StringMatchType.RegularExpression ? RegexProblem($"query parameter {q.Name}", q.Value) : null).FirstOrDefault(w => w is not null);
+
+    private static string? RegexProblem(string what, string? pattern)
+        => pattern is not null && Re2Syntax.Problem(pattern) is { } problem ? $"{what} regular expression {UserText.Quote(pattern)} is not supported: {problem}" : null;
 
     private static string? CheckFilters(IEnumerable<RouteFilter> filters)
     {

@@ -70,8 +70,8 @@ internal static partial class KindReaders
 
     private static Secret ReadSecret(Node root, ObjectHeader header)
     {
-        var values = ReadData(root, "data", base64: true);
-        foreach (var pair in ReadData(root, "stringData", base64: false))
+        var values = ReadData(root, "data", base64: true, secret: true);
+        foreach (var pair in ReadData(root, "stringData", base64: false, secret: true))
         {
             values[pair.Key] = pair.Value;
         }
@@ -110,8 +110,11 @@ internal static partial class KindReaders
         };
     }
 
-    /// <summary>Reads a data map; values stay in memory only long enough to check certificates, and are never kept.</summary>
-    private static Dictionary<string, string?> ReadData(Node root, string field, bool base64)
+    /// <summary>
+    /// Reads a data map; values stay in memory only long enough to check certificates, and are never kept. A Secret's
+    /// values are never repeated in a diagnostic, however they are written (<see cref="Node.AsSecretString"/>).
+    /// </summary>
+    private static Dictionary<string, string?> ReadData(Node root, string field, bool base64, bool secret = false)
     {
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
         var node = root[field];
@@ -122,7 +125,7 @@ internal static partial class KindReaders
 
         foreach (var property in node.Element.EnumerateObject())
         {
-            var text = node[property.Name].AsString();
+            var text = secret ? node[property.Name].AsSecretString() : node[property.Name].AsString();
             if (text is null || !base64)
             {
                 result[property.Name] = text;

@@ -10,8 +10,9 @@ namespace PolicyAttach.Manifests;
 public sealed record ManifestReadOptions
 {
     /// <summary>
-    /// The creationTimestamp given to an object that has none. Loaders pass the input position:
-    /// 2020-01-01T00:00:00Z plus one second per object read before it.
+    /// The creationTimestamp given to an object that has none. Loaders pass 2020-01-01T00:00:00Z for every object, so
+    /// that ties are settled by namespace and name whatever the input order (or, when asked, the input position: one
+    /// second more per object read before it).
     /// </summary>
     public DateTimeOffset DefaultCreationTimestamp { get; init; } = ObjectMeta.DefaultEpoch;
 
@@ -84,7 +85,7 @@ public static class ManifestReader
 
         var groupKind = new GroupKind(ApiVersions.GroupOf(apiVersion), kind);
         Kinds.TryGetValue(groupKind, out var entry);
-        var metadata = ReadMetadata(root["metadata"], groupKind, entry?.Namespaced ?? !IsClusterScopedGeneric(groupKind), options);
+        var metadata = ReadMetadata(root["metadata"], groupKind, entry?.Namespaced ?? !IsClusterScopedGeneric(groupKind), ObjectNames.For(groupKind, entry is not null), options);
         if (metadata is null)
         {
             return null;
@@ -107,6 +108,10 @@ public static class ManifestReader
                 Raw = JsonData.From(root.Element),
             };
         }
+
+        // The API server refuses a known kind whose spec or status is not an object (spec: "broken").
+        root["spec"].IsObject();
+        root["status"].IsObject();
 
         var version = ApiVersions.VersionOf(apiVersion);
         if (!entry.Versions.Contains(version, StringComparer.Ordinal))
@@ -154,11 +159,19 @@ public static class ManifestReader
         || groupKind == new GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding")
         || groupKind == new GroupKind(Groups.GatewayExperimental, "XMesh");
 
-    private static ObjectMeta? ReadMetadata(Node node, GroupKind groupKind, bool namespaced, ManifestReadOptions options)
+    private static ObjectMeta? ReadMetadata(Node node, GroupKind groupKind, bool namespaced, ObjectNames.Rule nameRule, ManifestReadOptions options)
     {
         if (!node.IsObject(report: false))
         {
-            node.Error(DiagnosticCodes.MissingName, $"the {groupKind} has no metadata; add metadata.name.");
+            if (node.Exists)
+            {
+                node.IsObject();
+            }
+            else
+            {
+                node.Error(DiagnosticCodes.MissingName, $"the {groupKind} has no metadata; add metadata.name.");
+            }
+
             return null;
         }
 
@@ -169,7 +182,19 @@ public static class ManifestReader
             return null;
         }
 
+        if (ObjectNames.Problem(name, nameRule) is { } nameProblem)
+        {
+            node["name"].Error(DiagnosticCodes.SchemaViolation, $"{UserText.Quote(name)} is not a valid {groupKind.Kind} name: {nameProblem}. The API server would refuse this object, so it is dropped.");
+            return null;
+        }
+
         var ns = node.String("namespace");
+        if (namespaced && !string.IsNullOrEmpty(ns) && ObjectNames.Problem(ns, ObjectNames.Rule.Label) is { } namespaceProblem)
+        {
+            node["namespace"].Error(DiagnosticCodes.SchemaViolation, $"{UserText.Quote(ns)} is not a valid namespace: {namespaceProblem}. The API server would refuse this object, so it is dropped.");
+            return null;
+        }
+
         if (!namespaced)
         {
             ns = string.Empty;

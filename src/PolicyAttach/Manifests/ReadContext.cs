@@ -107,6 +107,22 @@ internal readonly struct Node
         }
     }
 
+    /// <summary>
+    /// <see cref="AsString"/> for a value that must never be repeated (a Secret's): a number or boolean is read as its
+    /// text with a warning that does not quote it.
+    /// </summary>
+    public string? AsSecretString()
+    {
+        switch (_element.ValueKind)
+        {
+            case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                Context.Warning(DiagnosticCodes.WrongType, Path, $"expected a string, found {Describe()}; read as its text (a Secret's value is not repeated here). Quote the value.");
+                return _element.GetRawText();
+            default:
+                return AsString();
+        }
+    }
+
     public long? Int64(string name) => this[name].AsInt64();
 
     public long? AsInt64()
@@ -238,7 +254,7 @@ internal readonly struct Node
             return value;
         }
 
-        Context.Warning(DiagnosticCodes.BadValue, node.Path, $"\"{text}\" is not an RFC 3339 timestamp; the input position is used instead.");
+        Context.Warning(DiagnosticCodes.BadValue, node.Path, $"\"{text}\" is not an RFC 3339 timestamp; it is read as missing (the default creation time applies).");
         return null;
     }
 

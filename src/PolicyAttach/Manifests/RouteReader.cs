@@ -564,6 +564,11 @@ internal static class RouteReader
         }
 
         RouteSchema.Length(node["value"], value, 0, 1024);
+        if (type == PathMatchType.RegularExpression)
+        {
+            RouteSchema.Regex(node["value"], value);
+        }
+
         if (type is PathMatchType.Exact or PathMatchType.PathPrefix)
         {
             var v = node["value"];
@@ -627,6 +632,11 @@ internal static class RouteReader
         var value = node.String("value");
         RouteSchema.HeaderName(node["name"], name);
         RouteSchema.Length(node["value"], value, 1, maxValue);
+        if (type == StringMatchType.RegularExpression)
+        {
+            RouteSchema.Regex(node["value"], value);
+        }
+
         if (name is null)
         {
             node["name"].Required();
@@ -653,6 +663,11 @@ internal static class RouteReader
         var value = node.String("value");
         RouteSchema.HeaderName(node["name"], name);
         RouteSchema.Length(node["value"], value, 1, 1024);
+        if (type == StringMatchType.RegularExpression)
+        {
+            RouteSchema.Regex(node["value"], value);
+        }
+
         if (name is null)
         {
             node["name"].Required();
@@ -798,6 +813,12 @@ internal static class RouteReader
         var method = node.String("method");
         RouteSchema.Length(node["service"], service, 0, 1024);
         RouteSchema.Length(node["method"], method, 0, 1024);
+        if (type == GrpcMethodMatchType.RegularExpression)
+        {
+            RouteSchema.Regex(node["service"], service);
+            RouteSchema.Regex(node["method"], method);
+        }
+
 
         // The type is always set once defaulted, so the CEL "has(self.type)" guard always holds.
         if (service is null && method is null)

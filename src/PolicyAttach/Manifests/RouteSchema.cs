@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using PolicyAttach.Diagnostics;
+using PolicyAttach.Re2;
 
 namespace PolicyAttach.Manifests;
 
@@ -204,6 +205,19 @@ internal static partial class RouteSchema
 
     public static void Cel(Node node, string upstreamMessage, string fix)
         => node.Error(DiagnosticCodes.CelViolation, $"{upstreamMessage}. {fix}");
+
+    /// <summary>
+    /// A <c>RegularExpression</c> value that RE2, the linear-time dialect routes are read in (<see cref="Re2Syntax"/>),
+    /// cannot run. The API server accepts it; a controller reports the route <c>Accepted=False/UnsupportedValue</c>
+    /// (or <c>PartiallyInvalid</c> when other rules are valid), which binding computes from the same verdict.
+    /// </summary>
+    public static void Regex(Node node, string? value)
+    {
+        if (value is not null && Re2Syntax.Problem(value) is { } problem)
+        {
+            node.Warning(DiagnosticCodes.UnsupportedValue, $"the regular expression {UserText.Quote(value)} cannot be used: {problem}. A controller reports the route Accepted=False with reason UnsupportedValue (PartiallyInvalid when other rules are valid), and PolicyAttach computes the same; write it in RE2 syntax.");
+        }
+    }
 
     /// <summary>
     /// An enum value the CRD does not list but the spec tells controllers to report in status

@@ -8,25 +8,26 @@ using PolicyAttach.Policies;
 namespace PolicyAttach.Matching;
 
 /// <summary>
-/// Regular expressions of matches. The spec leaves the dialect implementation-specific; PolicyAttach uses .NET
-/// regular expressions with <see cref="RegexOptions.CultureInvariant"/>, anchored so that the whole value (path,
-/// header value, query value, gRPC service or method) must match, as <c>\A(?:pattern)\z</c>. A pattern .NET
-/// cannot parse never matches.
+/// Regular expressions of matches. The spec leaves the dialect implementation-specific; PolicyAttach reads RE2
+/// syntax, as Envoy (and so Envoy Gateway) does, and runs it on .NET's linear-time
+/// <see cref="RegexOptions.NonBacktracking"/> engine (<see cref="Re2.Re2Syntax"/> translates and says which patterns
+/// cannot run: backreferences, lookaround and the like; their rules are dropped with <c>UnsupportedValue</c>, so
+/// such a pattern never matches here). Patterns are anchored so that the whole value (path, header value, query
+/// value, gRPC service or method) must match, as <c>\A(?:pattern)\z</c>.
 /// </summary>
 internal static class MatchRegex
 {
-    private static readonly Regex Never = new("(?!)", RegexOptions.CultureInvariant);
+    /// <summary>The options of the linear engine.</summary>
+    public const RegexOptions Linear = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
+    /// <summary>Compiles an RE2 pattern; one that cannot run never matches.</summary>
+    /// <param name="pattern">The pattern as written in the route.</param>
     public static MatchPattern Create(string pattern)
     {
-        try
-        {
-            return MatchPattern.Create(pattern, new Regex(@"\A(?:" + pattern + @")\z", RegexOptions.CultureInvariant), valid: true);
-        }
-        catch (ArgumentException)
-        {
-            return MatchPattern.Create(pattern, Never, valid: false);
-        }
+        var translation = Re2.Re2Syntax.Translate(pattern);
+        return translation.Pattern is { } source
+            ? MatchPattern.Create(pattern, @"\A(?:" + source + @")\z", Linear)
+            : MatchPattern.Never;
     }
 }
 

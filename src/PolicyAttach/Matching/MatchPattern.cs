@@ -3,7 +3,9 @@ using System.Text.RegularExpressions;
 namespace PolicyAttach.Matching;
 
 /// <summary>
-/// A compiled match regex (<see cref="MatchRegex"/>) with shortcuts that keep its semantics. Every pattern gets
+/// A compiled match regex (<see cref="MatchRegex"/>) with shortcuts that keep its semantics. The linear-time engine
+/// is built on the first value the shortcuts cannot decide (building it costs milliseconds, matching allocates
+/// nothing), so tables with thousands of distinct patterns compile quickly. Every pattern gets
 /// a literal-prefix pre-check: the characters before the first metacharacter (less the last one when a quantifier
 /// follows) must start any matching value, unless the pattern has an alternation anywhere. Patterns of the common
 /// shape <c>literal</c>, <c>literal.*</c>, <c>literal.+</c>, <c>literal[set]*</c> or <c>literal[set]+</c> (a set of
@@ -12,7 +14,8 @@ namespace PolicyAttach.Matching;
 /// </summary>
 internal sealed class MatchPattern
 {
-    private readonly Regex _regex;
+    private readonly string? _source;
+    private readonly RegexOptions _options;
     private readonly string _prefix;
     private readonly Shape _shape;
     private readonly int _minTail;
@@ -35,9 +38,12 @@ internal sealed class MatchPattern
         PrefixThenAny,
     }
 
-    private MatchPattern(Regex regex, string prefix, Shape shape, int minTail, bool negated, ulong low, ulong high)
+    private Regex? _regex;
+
+    private MatchPattern(string? source, RegexOptions options, string prefix, Shape shape, int minTail, bool negated, ulong low, ulong high)
     {
-        _regex = regex;
+        _source = source;
+        _options = options;
         _prefix = prefix;
         _shape = shape;
         _minTail = minTail;
@@ -46,20 +52,22 @@ internal sealed class MatchPattern
         _high = high;
     }
 
-    /// <summary>The regex behind the pattern.</summary>
-    public Regex Regex => _regex;
+    /// <summary>A pattern that never matches (one the engine cannot run).</summary>
+    public static MatchPattern Never { get; } = new(null, RegexOptions.None, "", Shape.Regex, 0, false, 0, 0) { IsValid = false };
 
-    /// <summary>Whether the pattern compiled; one that did not never matches.</summary>
+    /// <summary>
+    /// Whether the findings' analysis of rules that can never match may reason about the pattern: false for
+    /// <see cref="Never"/> (a pattern the engine cannot run, left to the reader's diagnostic) and, as the analysis
+    /// expects, for a pattern with an alternation.
+    /// </summary>
     public bool IsValid { get; private init; } = true;
 
-    /// <summary>Compiles <paramref name="pattern"/>; <paramref name="regex"/> is its anchored regex (or the never-matching one).</summary>
-    public static MatchPattern Create(string pattern, Regex regex, bool valid)
+    /// <summary>
+    /// Compiles <paramref name="pattern"/> (RE2 syntax, checked by the caller); <paramref name="source"/> is the
+    /// anchored .NET pattern with its meaning, run with <paramref name="options"/> when no shortcut decides.
+    /// </summary>
+    public static MatchPattern Create(string pattern, string source, RegexOptions options)
     {
-        if (!valid)
-        {
-            return new MatchPattern(regex, "", Shape.Regex, 0, false, 0, 0) { IsValid = false };
-        }
-
         var run = 0;
         while (run < pattern.Length && IsLiteral(pattern[run]))
         {
@@ -68,35 +76,56 @@ internal sealed class MatchPattern
 
         if (pattern.Contains('|', StringComparison.Ordinal))
         {
-            return new MatchPattern(regex, "", Shape.Regex, 0, false, 0, 0) { IsValid = false };
+            return new MatchPattern(source, options, "", Shape.Regex, 0, false, 0, 0) { IsValid = false };
         }
 
         if (run == pattern.Length)
         {
-            return new MatchPattern(regex, pattern, Shape.Literal, 0, false, 0, 0);
+            return new MatchPattern(source, options, pattern, Shape.Literal, 0, false, 0, 0);
         }
 
         if (pattern[run] is '*' or '+' or '?' or '{')
         {
             // The last literal character is quantified: it is not part of every match.
-            return new MatchPattern(regex, pattern[..Math.Max(0, run - 1)], Shape.Regex, 0, false, 0, 0);
+            return new MatchPattern(source, options, pattern[..Math.Max(0, run - 1)], Shape.Regex, 0, false, 0, 0);
         }
 
         var prefix = pattern[..run];
         var rest = pattern.AsSpan(run);
         if (rest.Length == 2 && rest[0] == '.' && rest[1] is '*' or '+')
         {
-            return new MatchPattern(regex, prefix, Shape.PrefixThenAny, rest[1] == '+' ? 1 : 0, false, 0, 0);
+            return new MatchPattern(source, options, prefix, Shape.PrefixThenAny, rest[1] == '+' ? 1 : 0, false, 0, 0);
         }
 
         if (rest.Length >= 4 && rest[0] == '[' && rest[^2] == ']' && rest[^1] is '*' or '+'
             && TryParseSet(rest[1..^2], out var negated, out var low, out var high))
         {
-            return new MatchPattern(regex, prefix, Shape.PrefixThenSet, rest[^1] == '+' ? 1 : 0, negated, low, high);
+            return new MatchPattern(source, options, prefix, Shape.PrefixThenSet, rest[^1] == '+' ? 1 : 0, negated, low, high);
         }
 
-        return new MatchPattern(regex, prefix, Shape.Regex, 0, false, 0, 0);
+        return new MatchPattern(source, options, prefix, Shape.Regex, 0, false, 0, 0);
     }
+
+    private Regex Build()
+    {
+        Regex built;
+        try
+        {
+            built = new Regex(_source!, _options);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            // Re2Syntax admits only patterns the engine runs (a test checks it on generated patterns); should one
+            // slip through, it never matches rather than failing the request.
+            built = NeverMatches;
+        }
+
+        // Built once per pattern; a race builds it twice and keeps the first.
+        Interlocked.CompareExchange(ref _regex, built, null);
+        return _regex;
+    }
+
+    private static readonly Regex NeverMatches = new("(?!)", RegexOptions.CultureInvariant);
 
     /// <summary>Whether the whole value matches; allocates nothing.</summary>
     public bool IsMatch(ReadOnlySpan<char> value)
@@ -127,7 +156,7 @@ internal sealed class MatchPattern
                 return value.Length - _prefix.Length >= _minTail && value.StartsWith(_prefix, StringComparison.Ordinal)
                     && !value[_prefix.Length..].Contains('\n');
             default:
-                return value.StartsWith(_prefix, StringComparison.Ordinal) && _regex.IsMatch(value);
+                return _source is not null && value.StartsWith(_prefix, StringComparison.Ordinal) && (_regex ?? Build()).IsMatch(value);
         }
     }
 

@@ -4,7 +4,8 @@ namespace PolicyAttach.Model;
 
 /// <summary>
 /// The metadata PolicyAttach reasons about. Missing values are filled at load: a missing generation is 1 and a
-/// missing creationTimestamp is the input position, one second apart from 2020-01-01T00:00:00Z
+/// missing creationTimestamp is 2020-01-01T00:00:00Z (so namespace and name settle ties), or the input position, one
+/// second apart, when the loader is told the input order is the creation order
 /// (<see href="https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/object-meta/">ObjectMeta</see>).
 /// </summary>
 public sealed record ObjectMeta

@@ -50,7 +50,7 @@ public sealed class KubernetesObjectConverterTests
     }
 
     [Fact]
-    public void ConvertAll_ServiceList_ExpandsItemsWithInputOrderTimestamps()
+    public void ConvertAll_ServiceList_ExpandsItemsWithTheEpochAsTimestamp()
     {
         var list = new V1ServiceList
         {
@@ -63,6 +63,6 @@ public sealed class KubernetesObjectConverterTests
 
         Assert.Equal(["a", "b", "x"], result.Resources.Select(r => r.Name));
         Assert.Equal("Service", result.Objects[0].Resource.Kind);
-        Assert.Equal(ObjectMeta.DefaultEpoch.AddSeconds(2), result.Objects[2].Resource.Metadata.CreationTimestamp);
+        Assert.Equal(ObjectMeta.DefaultEpoch, result.Objects[2].Resource.Metadata.CreationTimestamp);
     }
 }

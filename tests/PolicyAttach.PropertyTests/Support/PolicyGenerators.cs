@@ -90,14 +90,16 @@ internal static class PolicyGenerators
         }
 
         // Nodes that some context reaches (a route attached to a listener, a backend of its rule) are picked more, the
-        // deeper the more, so that policies on rules and ports take effect often enough.
+        // deeper the more, so that policies on rules and ports take effect often enough (rules of reached routes more still:
+        // a world has few named rules, and the coverage test needs policies on them in more than one world of its sample).
         foreach (var context in Policies.PolicyRun.Of(world).Contexts)
         {
             for (var i = 0; i < context.Chain.Length; i++)
             {
                 var node = context.Chain[i];
                 var choice = new TargetChoice(Ref(node.Object.Group, node.Object.Kind, node.Object.Name, node.Section), node.Object.Kind == "GatewayClass" ? null : node.Object.Namespace);
-                targets.AddRange(Enumerable.Repeat(choice, i / 2));
+                var rule = node.Section is not null && node.Object.Kind.EndsWith("Route", StringComparison.Ordinal);
+                targets.AddRange(Enumerable.Repeat(choice, (i / 2) + (rule ? 2 : 0)));
             }
         }
 

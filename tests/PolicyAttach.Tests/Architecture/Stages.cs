@@ -22,12 +22,15 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
     /// Evaluation → Status and Matching (parallel) → Conversion (the plumbing every migration shares: read-back, request
     /// probes, answering with the matcher) → Ingresses, Istio and SMI, the migration models (parallel: none refers to
     /// another) → IngressNginx (ingress-nginx's model, converting onto the Ingress conversion's vocabulary); Findings
-    /// beside them. Collections are the foundation every stage may use; Diagnostics belong with the readers.
+    /// beside them. Collections are the foundation every stage may use; Diagnostics belong with the readers. Re2 (the RE2
+    /// dialect of route regexes, read by the manifests' schema, binding's support checks and the matcher) depends on the
+    /// foundation alone.
     /// </summary>
     public static StageMap Core { get; } = new("PolicyAttach",
     [
         new("Foundation", 0, ["PolicyAttach.Collections"], ["Guard"]),
         new("Model", 1, ["PolicyAttach.Model"], ["ResourceKey", "GroupKind"]),
+        new("Re2", 1, ["PolicyAttach.Re2"], []),
         new("Diagnostics", 2, ["PolicyAttach.Diagnostics"], []),
         new("Manifests", 3, ["PolicyAttach.Manifests"], []),
         new("Snapshots", 4, ["PolicyAttach.Snapshots"], ["Snapshot", "SnapshotBuilder"]),
@@ -38,7 +41,6 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
         new("Status", 9, ["PolicyAttach.Status"], ["StatusWriter", "StatusWriterOptions"]),
         new("Matching", 9, ["PolicyAttach.Matching"], ["RoutingTable", "GatewayRoutingTable", "MeshRoutingTable", "RequestView", "RequestProtocol", "RequestHeader", "MatchOutcome", "MatchOutcomeKind"]),
         new("Conversion", 10, ["PolicyAttach.Conversion"], []),
-        new("Ingresses", 11, ["PolicyAttach.Ingresses"], []),
         new("Ingresses", 11, ["PolicyAttach.Ingresses"], []),
         new("Istio", 11, ["PolicyAttach.Istio"], []),
         new("Smi", 11, ["PolicyAttach.Smi"], []),

@@ -61,6 +61,30 @@ public class HttpMatchingTests
     }
 
     [Fact]
+    public void Regex_Re2CannotRun_DropsTheRuleWithUnsupportedValue()
+    {
+        var result = Tests.Binding.World.Evaluate(
+            Tests.Binding.World.GatewayClass(),
+            Tests.Binding.World.Gateway("infra", "gw", Http80),
+            Tests.Binding.World.Service("app", "svc"),
+            Http("app", "r", Rule("""{"path":{"type":"RegularExpression","value":"/a(?=b)"}}""") + "," + Rule("""{"path":{"type":"PathPrefix","value":"/p"}}""")),
+            Http("app", "all", Rule("""{"headers":[{"type":"RegularExpression","name":"h","value":"(x)\\1"}]}""")));
+
+        var partly = Assert.Single(result.FindRoute(Key("HTTPRoute", "app", "r"))!.Parents);
+        Tests.Binding.World.AssertCondition(partly.Conditions, "Accepted", "True", "Accepted");
+        var dropped = Tests.Binding.World.Condition(partly.Conditions, "PartiallyInvalid");
+        Assert.Equal(("True", "UnsupportedValue"), (dropped.Status, dropped.Reason));
+        Assert.StartsWith("Dropped Rule(s) 0 of HTTPRoute app/r: rule 0: path regular expression \"/a(?=b)\" is not supported: lookahead", dropped.Message, StringComparison.Ordinal);
+
+        var none = Assert.Single(result.FindRoute(Key("HTTPRoute", "app", "all"))!.Parents);
+        Tests.Binding.World.AssertCondition(none.Conditions, "Accepted", "False", "UnsupportedValue");
+
+        var t = RoutingTable.Compile(result);
+        Assert.Equal(MatchOutcomeKind.NotRouted, Gw(t).Match(new RequestView(RequestProtocol.Http, 80, "GET", "x", "/ab")).Kind);
+        Assert.Equal(MatchOutcomeKind.Routed, Gw(t).Match(new RequestView(RequestProtocol.Http, 80, "GET", "x", "/p")).Kind);
+    }
+
+    [Fact]
     public void Regex_ComesAfterPrefix_ThenMethodHeadersQuery()
     {
         var t = One(string.Join(",",

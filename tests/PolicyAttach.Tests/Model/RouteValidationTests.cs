@@ -124,6 +124,22 @@ public class RouteValidationTests
     [InlineData("""{"filters":[{"type":"URLRewrite","urlRewrite":{"path":{"type":"ReplaceSuffix"}}}]}""", "path modifier type")]
     public void HttpRoute_UnknownEnumValue_IsKeptForStatus(string rule, string what) => AssertWarningKept(HttpRule(rule), what);
 
+    [Theory]
+    [InlineData("""{"matches":[{"path":{"type":"RegularExpression","value":"/a(?=b)"}}]}""", "spec.rules[0].matches[0].path.value", "lookahead")]
+    [InlineData("""{"matches":[{"headers":[{"type":"RegularExpression","name":"x","value":"(a)\\1"}]}]}""", "spec.rules[0].matches[0].headers[0].value", "backreferences")]
+    [InlineData("""{"matches":[{"queryParams":[{"type":"RegularExpression","name":"q","value":"(?>a)"}]}]}""", "spec.rules[0].matches[0].queryParams[0].value", "atomic groups")]
+    public void HttpRoute_RegexRe2CannotRun_IsKeptWithAWarningOnTheValue(string rule, string path, string what)
+    {
+        AssertWarningKept(HttpRule(rule), what);
+        var warning = Assert.Single(Read(HttpRule(rule)).Diagnostics, d => d.Code == PolicyAttach.Diagnostics.DiagnosticCodes.UnsupportedValue);
+        Assert.Equal(path, warning.Path);
+        Assert.Contains("Accepted=False with reason UnsupportedValue", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GrpcRoute_RegexRe2CannotRun_IsKeptWithAWarning()
+        => AssertWarningKept(GrpcRule("""{"matches":[{"method":{"type":"RegularExpression","service":"a(?<=b)","method":"M"}}]}"""), "lookbehind");
+
     [Fact]
     public void HttpRoute_UnknownFilterType_KeepsRawName()
     {
