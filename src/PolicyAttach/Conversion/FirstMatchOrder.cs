@@ -35,11 +35,11 @@ internal static class FirstMatchOrder
     /// <param name="rules">Each rule's matches, rules in the source's order.</param>
     /// <param name="re2">The regex engine used to decide whether exact values satisfy patterns.</param>
     /// <param name="budget">The most matches the result may hold in total.</param>
-    public static (List<List<MatchSpec>> Rules, List<OrderConflict> Conflicts) Preserve(IReadOnlyList<IReadOnlyList<MatchSpec>> rules, Re2 re2, int budget = MaxMatchesPerRoute)
+    public static (List<List<MatchSpec>> Rules, List<OrderConflict> Conflicts) Preserve(IReadOnlyList<IReadOnlyList<MatchSpec>> rules, Re2Patterns re2, int budget = MaxMatchesPerRoute)
         => Preserve(rules, re2, budget, out _);
 
-    /// <summary>As <see cref="Preserve(IReadOnlyList{IReadOnlyList{MatchSpec}}, Re2, int)"/>; also returns the rules whose paths were rewritten as regular expressions.</summary>
-    public static (List<List<MatchSpec>> Rules, List<OrderConflict> Conflicts) Preserve(IReadOnlyList<IReadOnlyList<MatchSpec>> rules, Re2 re2, int budget, out SortedSet<int> demoted)
+    /// <summary>As <see cref="Preserve(IReadOnlyList{IReadOnlyList{MatchSpec}}, Re2Patterns, int)"/>; also returns the rules whose paths were rewritten as regular expressions.</summary>
+    public static (List<List<MatchSpec>> Rules, List<OrderConflict> Conflicts) Preserve(IReadOnlyList<IReadOnlyList<MatchSpec>> rules, Re2Patterns re2, int budget, out SortedSet<int> demoted)
     {
         demoted = [];
         var result = rules.Select(r => r.Distinct().ToList()).ToList();

@@ -50,7 +50,7 @@ internal sealed record PathCondition(PathKind Kind, string Value)
     }
 
     /// <summary>Whether the path matches this condition (regexes through <paramref name="re2"/>).</summary>
-    public bool Matches(string path, Re2 re2) => Kind switch
+    public bool Matches(string path, Re2Patterns re2) => Kind switch
     {
         PathKind.Exact => string.Equals(path, Value, StringComparison.Ordinal),
         PathKind.Prefix => Covers(Value, path),
@@ -67,8 +67,8 @@ internal sealed record PathCondition(PathKind Kind, string Value)
     public PathCondition AsRegex() => Kind switch
     {
         PathKind.Regex => this,
-        PathKind.Exact => new(PathKind.Regex, Re2.Escape(Value)),
-        _ => new(PathKind.Regex, Value == "/" ? ".*" : Re2.Escape(Value) + "(/.*)?"),
+        PathKind.Exact => new(PathKind.Regex, Re2Patterns.Escape(Value)),
+        _ => new(PathKind.Regex, Value == "/" ? ".*" : Re2Patterns.Escape(Value) + "(/.*)?"),
     };
 
     /// <summary>Whether a PathPrefix value (normalized) covers a path or a longer prefix, element by element.</summary>
@@ -83,7 +83,7 @@ internal sealed record PathCondition(PathKind Kind, string Value)
 internal sealed record ValueTest(string Name, bool IsRegex, string Value)
 {
     /// <summary>Whether a value passes (regexes through <paramref name="re2"/>).</summary>
-    public bool Matches(string value, Re2 re2) => IsRegex ? re2.FullMatch(Value, value) : string.Equals(value, Value, StringComparison.Ordinal);
+    public bool Matches(string value, Re2Patterns re2) => IsRegex ? re2.FullMatch(Value, value) : string.Equals(value, Value, StringComparison.Ordinal);
 }
 
 /// <summary>The result of intersecting two matches.</summary>
@@ -143,7 +143,7 @@ internal sealed record MatchSpec(PathCondition Path, string? Method, EquatableAr
             queries.DistinctBy(q => q.Name, StringComparer.Ordinal).OrderBy(q => q.Name, StringComparer.Ordinal).ToEquatableArray());
 
     /// <summary>The intersection of two matches: the requests both match.</summary>
-    public static Intersection Intersect(MatchSpec a, MatchSpec b, Re2 re2, out MatchSpec? result)
+    public static Intersection Intersect(MatchSpec a, MatchSpec b, Re2Patterns re2, out MatchSpec? result)
     {
         result = null;
         var path = IntersectPath(a.Path, b.Path, re2, out var kind);
@@ -221,7 +221,7 @@ internal sealed record MatchSpec(PathCondition Path, string? Method, EquatableAr
         return string.Join(", ", parts);
     }
 
-    private static PathCondition? IntersectPath(PathCondition a, PathCondition b, Re2 re2, out Intersection kind)
+    private static PathCondition? IntersectPath(PathCondition a, PathCondition b, Re2Patterns re2, out Intersection kind)
     {
         kind = Intersection.Match;
         if (a == b || b.IsAny)
@@ -269,7 +269,7 @@ internal sealed record MatchSpec(PathCondition Path, string? Method, EquatableAr
         }
     }
 
-    private static List<ValueTest>? IntersectValues(EquatableArray<ValueTest> a, EquatableArray<ValueTest> b, Re2 re2, out Intersection kind)
+    private static List<ValueTest>? IntersectValues(EquatableArray<ValueTest> a, EquatableArray<ValueTest> b, Re2Patterns re2, out Intersection kind)
     {
         kind = Intersection.Match;
         var result = new List<ValueTest>(a);

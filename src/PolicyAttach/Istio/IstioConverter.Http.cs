@@ -855,7 +855,7 @@ internal sealed partial class IstioConversion
                 _ledger.Carried(uri.Source, uri.Field, m.IgnoreUriCase
                     ? "path RegularExpression (?i) for the case-insensitive exact match (regular expressions are implementation-specific in Gateway API)."
                     : "path RegularExpression for the exact value, which is not a valid Exact path value (regular expressions are implementation-specific in Gateway API).");
-                return new PathCondition(PathKind.Regex, (m.IgnoreUriCase ? "(?i)" : string.Empty) + Re2.Escape(uri.Value));
+                return new PathCondition(PathKind.Regex, (m.IgnoreUriCase ? "(?i)" : string.Empty) + Re2Patterns.Escape(uri.Value));
             case StringMatchKind.Prefix when uri.Value == "/":
                 _ledger.Carried(uri.Source, uri.Field, "path PathPrefix / (every path).");
                 return PathCondition.Any;
@@ -870,8 +870,8 @@ internal sealed partial class IstioConversion
             }
 
             case StringMatchKind.Prefix:
-                _ledger.Carried(uri.Source, uri.Field, $"path RegularExpression {(m.IgnoreUriCase ? "(?i)" : string.Empty)}{Re2.Escape(uri.Value)}.* (Istio's character prefix{(m.IgnoreUriCase ? ", case-insensitive" : string.Empty)}; regular expressions are implementation-specific in Gateway API).");
-                return new PathCondition(PathKind.Regex, (m.IgnoreUriCase ? "(?i)" : string.Empty) + Re2.Escape(uri.Value) + ".*");
+                _ledger.Carried(uri.Source, uri.Field, $"path RegularExpression {(m.IgnoreUriCase ? "(?i)" : string.Empty)}{Re2Patterns.Escape(uri.Value)}.* (Istio's character prefix{(m.IgnoreUriCase ? ", case-insensitive" : string.Empty)}; regular expressions are implementation-specific in Gateway API).");
+                return new PathCondition(PathKind.Regex, (m.IgnoreUriCase ? "(?i)" : string.Empty) + Re2Patterns.Escape(uri.Value) + ".*");
             default:
                 _ledger.Carried(uri.Source, uri.Field, "path RegularExpression, matched against the whole path as Envoy does (RE2; implementation-specific in Gateway API).");
                 return new PathCondition(PathKind.Regex, uri.Value);
@@ -917,7 +917,7 @@ internal sealed partial class IstioConversion
         {
             StringMatchKind.Exact when match.Value.Length == 0 => (new ValueTest(n, true, "(?:)"), "RegularExpression (?:) for the empty value"),
             StringMatchKind.Exact => (new ValueTest(n, false, match.Value), "Exact"),
-            StringMatchKind.Prefix => (new ValueTest(n, true, Re2.Escape(match.Value) + ".*"), "RegularExpression (the prefix followed by anything)"),
+            StringMatchKind.Prefix => (new ValueTest(n, true, Re2Patterns.Escape(match.Value) + ".*"), "RegularExpression (the prefix followed by anything)"),
             StringMatchKind.Regex => (new ValueTest(n, true, match.Value), "RegularExpression (whole value, RE2)"),
             _ => (new ValueTest(n, true, ".*"), "RegularExpression .* (present with any value)"),
         };

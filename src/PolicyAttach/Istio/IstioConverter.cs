@@ -112,7 +112,7 @@ internal sealed partial class IstioConversion
     private readonly Dictionary<ResourceKey, ResourceKey> _gatewayMap = [];
     private readonly Dictionary<(ResourceKey Service, string Subset), ResourceKey> _subsets = [];
     private readonly Names _names = new();
-    private readonly Re2 _re2 = new();
+    private readonly Re2Patterns _re2 = new();
     private readonly List<VirtualServiceObject> _ordered;
 
     public IstioConversion(Snapshot snapshot, IstioConversionOptions options)

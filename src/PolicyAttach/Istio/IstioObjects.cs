@@ -31,7 +31,7 @@ internal sealed record IstioStringMatch(StringMatchKind Kind, string Value, stri
     public ResourceKey Source { get; init; }
 
     /// <summary>Whether a value satisfies the match; <paramref name="ignoreCase"/> applies to exact and prefix only.</summary>
-    public bool Matches(string value, Re2 re2, bool ignoreCase = false) => Kind switch
+    public bool Matches(string value, Re2Patterns re2, bool ignoreCase = false) => Kind switch
     {
         StringMatchKind.Exact => string.Equals(value, Value, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal),
         StringMatchKind.Prefix => value.StartsWith(Value, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal),

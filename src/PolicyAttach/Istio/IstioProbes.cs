@@ -21,7 +21,7 @@ internal static class IstioProbes
 
     public static List<TargetedProbe> Generate(IstioInput input, Snapshot snapshot, string clusterDomain)
     {
-        var re2 = new Re2();
+        var re2 = new Re2Patterns();
         var probes = new List<TargetedProbe>();
         var ordered = input.VirtualServices.OrderBy(v => v.Metadata.CreationTimestamp).ThenBy(v => v.Key).ToList();
         foreach (var gw in input.Gateways)
@@ -150,7 +150,7 @@ internal static class IstioProbes
         return pattern.StartsWith("*.", StringComparison.Ordinal) ? ["a" + pattern[1..], "b.c" + pattern[1..]] : [pattern];
     }
 
-    private static IEnumerable<TargetedProbe> ForRule(EffectiveHttpRule rule, TargetedProbe template, Re2 re2)
+    private static IEnumerable<TargetedProbe> ForRule(EffectiveHttpRule rule, TargetedProbe template, Re2Patterns re2)
     {
         var origin = rule.Owner.Key.Name + " " + rule.Rule.Field;
         if (rule.Matches.Count == 0)
@@ -173,7 +173,7 @@ internal static class IstioProbes
     }
 
     /// <summary>A request the match block matches (as far as a sample of its regular expressions can).</summary>
-    private static TargetedProbe Hit(IstioHttpMatch m, TargetedProbe template, Re2 re2)
+    private static TargetedProbe Hit(IstioHttpMatch m, TargetedProbe template, Re2Patterns re2)
     {
         var path = m.Uri is { } uri ? Sample(uri, "/", re2) : "/";
         if (!path.StartsWith('/'))
@@ -211,7 +211,7 @@ internal static class IstioProbes
         };
     }
 
-    private static IEnumerable<TargetedProbe> NearMisses(IstioHttpMatch m, TargetedProbe hit, Re2 re2)
+    private static IEnumerable<TargetedProbe> NearMisses(IstioHttpMatch m, TargetedProbe hit, Re2Patterns re2)
     {
         var query = hit.PathAndQuery[hit.Path.Length..];
         if (m.Uri is { Kind: StringMatchKind.Prefix } prefix && prefix.Value.Length > 1)
@@ -274,7 +274,7 @@ internal static class IstioProbes
     }
 
     /// <summary>A value a StringMatch accepts: the exact value, the prefix with a suffix, a sample of a regular expression, or a fallback.</summary>
-    public static string Sample(IstioStringMatch match, string fallback, Re2 re2) => match.Kind switch
+    public static string Sample(IstioStringMatch match, string fallback, Re2Patterns re2) => match.Kind switch
     {
         StringMatchKind.Exact => match.Value,
         StringMatchKind.Prefix => match.Value + (match.Value.EndsWith('/') ? "a" : "/a"),

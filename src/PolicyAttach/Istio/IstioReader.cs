@@ -288,7 +288,7 @@ internal static class IstioReader
             node.Error(DiagnosticCodes.SchemaViolation, "a StringMatch sets only one of exact, prefix and regex.");
         }
 
-        if (kinds.Count == 1 && kinds[0].Kind == StringMatchKind.Regex && Re2.TryCompile(kinds[0].Value, out var error) is null)
+        if (kinds.Count == 1 && kinds[0].Kind == StringMatchKind.Regex && Re2Patterns.TryCompile(kinds[0].Value, out var error) is null)
         {
             node["regex"].Error(DiagnosticCodes.SchemaViolation, $"\"{kinds[0].Value}\" is not a regular expression PolicyAttach can run in linear time ({error}); Istio uses RE2, which has no backreferences or lookaround.");
         }

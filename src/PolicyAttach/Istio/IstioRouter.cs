@@ -21,7 +21,7 @@ internal sealed class IstioRouter
     private readonly Snapshot _snapshot;
     private readonly string _domain;
     private readonly Func<ResourceKey, string?, ResourceKey?> _subsetService;
-    private readonly Re2 _re2 = new();
+    private readonly Re2Patterns _re2 = new();
     private readonly Dictionary<ResourceKey, List<EffectiveHttpRule>> _expanded = [];
     private readonly List<VirtualServiceObject> _ordered;
 
@@ -527,7 +527,7 @@ internal sealed class IstioRouter
         var query = probe.PathAndQuery.Length > probe.Path.Length ? probe.PathAndQuery[probe.Path.Length..] : string.Empty;
         if (rewrite.RegexMatch is { Length: > 0 } pattern)
         {
-            return Re2.ReplaceAll(pattern, probe.Path, rewrite.RegexRewrite ?? string.Empty) is { } replaced ? replaced + query : null;
+            return Re2Patterns.ReplaceAll(pattern, probe.Path, rewrite.RegexRewrite ?? string.Empty) is { } replaced ? replaced + query : null;
         }
 
         if (rewrite.Uri is not { Length: > 0 } uri)

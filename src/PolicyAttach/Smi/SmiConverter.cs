@@ -70,7 +70,7 @@ public static class SmiConverter
 /// </summary>
 internal sealed class SmiRouter(SmiInput input, Snapshot snapshot, string clusterDomain)
 {
-    private readonly Re2 _re2 = new();
+    private readonly Re2Patterns _re2 = new();
 
     public static TrafficSplitObject? SplitFor(IEnumerable<TrafficSplitObject> splits, ResourceKey service, string clusterDomain)
         => splits.OrderBy(s => s.Metadata.CreationTimestamp).ThenBy(s => s.Key)
@@ -192,7 +192,7 @@ internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions opti
     private readonly List<(KubeObject Object, ResourceKey Source)> _made = [];
     private readonly Dictionary<(ResourceKey Route, int Rule), RuleOrigin> _origins = [];
     private readonly Names _names = new();
-    private readonly Re2 _re2 = new();
+    private readonly Re2Patterns _re2 = new();
 
     public ConversionResult Run()
     {

@@ -239,7 +239,7 @@ internal static class SmiReader
         }
 
         var regex = node.String("pathRegex");
-        if (regex is not null && Re2.TryCompile(regex, out var error) is null)
+        if (regex is not null && Re2Patterns.TryCompile(regex, out var error) is null)
         {
             node["pathRegex"].Error(DiagnosticCodes.SchemaViolation, $"\"{regex}\" is not a regular expression PolicyAttach can run in linear time ({error}).");
         }
@@ -270,7 +270,7 @@ internal static class SmiReader
 
         foreach (var (name, value) in pairs)
         {
-            if (Re2.TryCompile(value, out var headerError) is null)
+            if (Re2Patterns.TryCompile(value, out var headerError) is null)
             {
                 headers.Error(DiagnosticCodes.SchemaViolation, $"the expression for header {name} cannot run in linear time ({headerError}).");
             }

@@ -4,7 +4,7 @@ namespace PolicyAttach.Tests.Conversion;
 
 public class FirstMatchOrderTests
 {
-    private static readonly Re2 Re2 = new();
+    private static readonly Re2Patterns Re2 = new();
 
     private static MatchSpec Spec(PathCondition path, string? method = null, (string Name, string Value)[]? headers = null, bool regexHeaders = false)
         => MatchSpec.Create(path, method, (headers ?? []).Select(h => new ValueTest(h.Name, regexHeaders, h.Value)), []);

@@ -11,7 +11,7 @@ namespace PolicyAttach.Conversion;
 /// RE2-only spellings; <c>(?P&lt;name&gt;</c> and <c>\Q...\E</c> are translated, anything else that does not
 /// compile is reported as invalid and never matches.
 /// </summary>
-internal sealed class Re2
+internal sealed class Re2Patterns
 {
     private readonly Dictionary<string, Regex?> _cache = new(StringComparer.Ordinal);
 
