@@ -1,4 +1,5 @@
 using FsCheck.Xunit;
+using PolicyAttach.Model;
 using PolicyAttach.PropertyTests.Support;
 using PolicyAttach.Snapshots;
 using PolicyAttach.Status;
@@ -12,11 +13,11 @@ public class OrderIndependenceProperties
     [Property]
     public void Snapshot_ShuffledInput_IsEqualAndEvaluatesToSameStatus(ShuffledWorld input)
     {
-        var objects = input.World.Objects();
-        var shuffled = Engine.Shuffle(objects, input.Seed);
+        var objects = input.World.Resources;
+        var shuffled = Engine.Permute(objects, input.Salt);
 
-        var (snapshot, _, json) = Engine.Run(objects);
-        var (other, _, otherJson) = Engine.Run(shuffled);
+        var (snapshot, _, json) = Engine.Run(objects, input.World.Options);
+        var (other, _, otherJson) = Engine.Run(shuffled, input.World.Options);
 
         Assert.True(snapshot.Equals(other), "Snapshot.Equals is false for the same objects in another order.");
         Assert.Equal(snapshot.GetHashCode(), other.GetHashCode());
@@ -27,8 +28,9 @@ public class OrderIndependenceProperties
     [Property]
     public void Evaluation_ShuffledDocuments_WritesByteIdenticalStatus(ShuffledWorld input)
     {
-        var original = Evaluate(input.World.Documents);
-        var shuffled = Evaluate(Engine.Shuffle(input.World.Documents, input.Seed));
+        // Every document is read with the same default creationTimestamp, so only namespace and name break ties.
+        var original = Evaluate(input.World.Objects, input.World);
+        var shuffled = Evaluate(Engine.Permute(input.World.Objects, input.Salt), input.World);
 
         var options = new StatusWriterOptions { Indented = false, Time = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero) };
         var json = StatusWriter.ToJson(original, options);
@@ -42,9 +44,6 @@ public class OrderIndependenceProperties
         Assert.True(original.Routes.SequenceEqual(shuffled.Routes), "Route results (parents, verdicts, backendRefs) differ.");
     }
 
-    private static Binding.EvaluationResult Evaluate(IEnumerable<string> documents)
-    {
-        var objects = documents.Select(World.Read).OfType<Model.KubeObject>();
-        return Binding.Evaluator.Evaluate(Snapshot.Create(objects), World.Options);
-    }
+    private static Binding.EvaluationResult Evaluate(IEnumerable<Testing.ObjectBuilder> documents, Testing.TestWorld world)
+        => Binding.Evaluator.Evaluate(Snapshot.Create(documents.Select(d => d.Read().Resource).OfType<KubeObject>()), world.Options);
 }
