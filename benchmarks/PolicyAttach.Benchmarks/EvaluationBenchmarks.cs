@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Benchmarks;
 

@@ -4,7 +4,6 @@ using BenchmarkDotNet.Attributes;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.Policies;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Benchmarks;
 

@@ -65,7 +65,7 @@ internal sealed class ControllerLoop(IKubernetes client, IPolicyAttachEngine eng
     /// </summary>
     private async Task<List<WatchedKind>> PolicyKindsAsync(CancellationToken cancellationToken)
     {
-        var known = engine.Options.PolicyKinds.Kinds.Concat(engine.Options.Profile?.Kinds ?? []).Select(k => k.Kind).ToHashSet();
+        var known = engine.Options.PolicyKinds.Kinds.Concat(engine.Options.Profile?.PolicyKinds ?? []).Select(k => k.Kind).ToHashSet();
         var crds = await client.ApiextensionsV1.ListCustomResourceDefinitionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var kinds = new List<WatchedKind>();
         foreach (var crd in crds.Items)

@@ -28,6 +28,7 @@ public class ExitCodeTests
     [InlineData("effective", "FIXTURE", "httproute/apps/nope")]
     [InlineData("effective", "FIXTURE", "gateway/infra/web", "--section", "nope")]
     [InlineData("effective", "--profile", "nginx", "FIXTURE", "httproute/apps/store")]
+    [InlineData("status", "--controller-name", "not-a-path", "FIXTURE")]
     public void Cli_UsageError_Exits2(params string[] args)
     {
         var run = Run([.. args.Select(a => a == "FIXTURE" ? Fixture("basic.yaml") : a)]);

@@ -1,7 +1,6 @@
 using FsCheck.Xunit;
 using PolicyAttach.Model;
 using PolicyAttach.PropertyTests.Support;
-using PolicyAttach.Snapshots;
 using PolicyAttach.Status;
 
 namespace PolicyAttach.PropertyTests;
@@ -44,6 +43,6 @@ public class OrderIndependenceProperties
         Assert.True(original.Routes.SequenceEqual(shuffled.Routes), "Route results (parents, verdicts, backendRefs) differ.");
     }
 
-    private static Binding.EvaluationResult Evaluate(IEnumerable<Testing.ObjectBuilder> documents, Testing.TestWorld world)
-        => Binding.Evaluator.Evaluate(Snapshot.Create(documents.Select(d => d.Read().Resource).OfType<KubeObject>()), world.Options);
+    private static EvaluationResult Evaluate(IEnumerable<Testing.ObjectBuilder> documents, Testing.TestWorld world)
+        => Evaluator.Evaluate(Snapshot.Create(documents.Select(d => d.Read().Resource).OfType<KubeObject>()), world.Options);
 }

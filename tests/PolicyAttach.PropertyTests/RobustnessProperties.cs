@@ -36,7 +36,7 @@ public class RobustnessProperties
             }
         }
 
-        var (_, result, json) = Engine.Run(objects, new Binding.EvaluationOptions { ControllerNames = [TestWorld.DefaultControllerName] });
+        var (_, result, json) = Engine.Run(objects, new EvaluationOptions { ControllerNames = [TestWorld.DefaultControllerName] });
         Assert.NotNull(result);
         Assert.StartsWith("[", json, StringComparison.Ordinal);
     }

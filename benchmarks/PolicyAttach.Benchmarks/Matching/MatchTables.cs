@@ -3,7 +3,6 @@ using PolicyAttach.Binding;
 using PolicyAttach.Manifests;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Benchmarks.Matching;
 

@@ -7,7 +7,6 @@ using PolicyAttach.Cli.Output;
 using PolicyAttach.Ingresses;
 using PolicyAttach.Kubernetes.Documents;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Cli.Commands;
 

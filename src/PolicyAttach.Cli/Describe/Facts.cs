@@ -5,7 +5,6 @@ using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
 using PolicyAttach.Policies;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Cli.Describe;
 

@@ -110,7 +110,7 @@ internal static class PolicyExplain
     }
 
     /// <summary>The targetRefs, then the objects the targetSelectors select (as the engine selects them).</summary>
-    private static List<PolicyTargetReference> Targets(Snapshots.Snapshot snapshot, IPolicyObject policy)
+    private static List<PolicyTargetReference> Targets(Snapshot snapshot, IPolicyObject policy)
     {
         var targets = new List<PolicyTargetReference>(policy.TargetRefs);
         foreach (var selector in policy.TargetSelectors)

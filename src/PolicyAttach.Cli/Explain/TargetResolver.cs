@@ -1,7 +1,6 @@
 using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Cli.Explain;
 

@@ -2,7 +2,6 @@ using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Ingresses;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Cli.Input;
 

@@ -1,6 +1,5 @@
 using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Cli.Input;
 

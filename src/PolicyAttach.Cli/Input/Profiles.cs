@@ -8,7 +8,7 @@ namespace PolicyAttach.Cli.Input;
 internal static class Profiles
 {
     /// <summary>The known profile names.</summary>
-    public static IReadOnlyList<string> Known { get; } = [PolicyProfiles.EnvoyGateway.Name];
+    public static IReadOnlyList<string> Known { get; } = [ImplementationProfile.EnvoyGateway.Name];
 
     /// <summary>The help line of the <c>--profile</c> option, shared by every command that accepts it.</summary>
     public static string OptionHelp => "Add the policy kinds and rules of an implementation: " + string.Join(", ", Known) + ".";
@@ -18,10 +18,10 @@ internal static class Profiles
     /// <param name="profile">The profile.</param>
     /// <param name="error">The usage error for an unknown profile.</param>
     /// <returns>Whether the value is absent or known.</returns>
-    public static bool TryResolve(string? value, out PolicyProfile? profile, out string? error)
+    public static bool TryResolve(string? value, out ImplementationProfile? profile, out string? error)
     {
         error = null;
-        profile = value is null ? null : PolicyProfiles.Find(value);
+        profile = value is null ? null : ImplementationProfile.Find(value);
         if (value is not null && profile is null)
         {
             error = $"unknown profile '{value}'; known profiles: {string.Join(", ", Known)}";
@@ -38,6 +38,6 @@ internal static class Profiles
     /// <param name="controllers">The controller names acted for.</param>
     /// <param name="profile">The profile from <see cref="TryResolve"/>, or null.</param>
     /// <returns>The options.</returns>
-    public static EvaluationOptions Options(EquatableArray<string> controllers, PolicyProfile? profile)
+    public static EvaluationOptions Options(EquatableArray<string> controllers, ImplementationProfile? profile)
         => new() { ControllerNames = controllers, Profile = profile };
 }

@@ -5,7 +5,6 @@ using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Model;
 using PolicyAttach.Policies;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Cli.Input;
 
@@ -48,7 +47,7 @@ internal sealed class Workspace
     /// <param name="error">The usage error otherwise.</param>
     /// <param name="profile">The implementation profile, whose reading rules apply (Envoy Gateway ignores apiVersion).</param>
     /// <returns>Whether the paths could be loaded.</returns>
-    public static bool TryLoad(InputOptions input, CliContext context, out Workspace workspace, out string? error, PolicyProfile? profile = null)
+    public static bool TryLoad(InputOptions input, CliContext context, out Workspace workspace, out string? error, ImplementationProfile? profile = null)
     {
         workspace = null!;
         error = null;
@@ -134,7 +133,7 @@ internal sealed class Workspace
     /// <param name="controllers">The controller names acted for.</param>
     /// <param name="error">The usage error.</param>
     /// <returns>Whether the command can go on.</returns>
-    public static bool TryLoadFor(InputOptions paths, ParsedArguments args, CliContext context, PolicyProfile? profile,
+    public static bool TryLoadFor(InputOptions paths, ParsedArguments args, CliContext context, ImplementationProfile? profile,
         out Workspace workspace, out EquatableArray<string> controllers, out string? error)
     {
         controllers = default;
@@ -216,6 +215,13 @@ internal sealed class Workspace
         if (given.Count > 0)
         {
             names = given.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToEquatableArray();
+            var problems = new EvaluationOptions { ControllerNames = names }.Validate();
+            if (!problems.IsEmpty)
+            {
+                error = "--controller-name: " + string.Join(" ", problems);
+                return false;
+            }
+
             return true;
         }
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 using PolicyAttach.Status;
 
 namespace PolicyAttach.Cli.Output;

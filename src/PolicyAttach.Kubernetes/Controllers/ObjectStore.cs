@@ -5,7 +5,6 @@ using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Conversion;
 using PolicyAttach.Manifests;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Kubernetes.Controllers;
 

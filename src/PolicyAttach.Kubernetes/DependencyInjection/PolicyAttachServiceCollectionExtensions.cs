@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PolicyAttach;
 using PolicyAttach.Binding;
 using PolicyAttach.Kubernetes.Engine;
 using PolicyAttach.Policies;

@@ -1,5 +1,4 @@
 using PolicyAttach.Binding;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Kubernetes.Engine;
 

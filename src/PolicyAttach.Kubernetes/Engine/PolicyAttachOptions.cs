@@ -18,13 +18,13 @@ public sealed class PolicyAttachOptions
     public ICollection<string> SupportedFeatures { get; } = new List<string>();
 
     /// <summary>
-    /// The name of a built-in profile (<c>envoy-gateway</c>, see <see cref="PolicyProfiles.Find"/>); ignored when
+    /// The name of a built-in profile (<c>envoy-gateway</c>, see <see cref="ImplementationProfile.Find"/>); ignored when
     /// <see cref="Profile"/> is set.
     /// </summary>
     public string? ProfileName { get; set; }
 
     /// <summary>A profile object; takes precedence over <see cref="ProfileName"/>.</summary>
-    public PolicyProfile? Profile { get; set; }
+    public ImplementationProfile? Profile { get; set; }
 
     /// <summary>Policy kinds known beyond the standard ones and the profile's; a later definition of a kind replaces an earlier one.</summary>
     public ICollection<PolicyKindDefinition> PolicyKinds { get; } = new List<PolicyKindDefinition>();
@@ -42,8 +42,8 @@ public sealed class PolicyAttachOptions
         var profile = Profile;
         if (profile is null && ProfileName is { Length: > 0 } name)
         {
-            profile = PolicyProfiles.Find(name)
-                ?? throw new InvalidOperationException($"Unknown PolicyAttach profile '{name}'; known profiles: {PolicyProfiles.EnvoyGateway.Name}.");
+            profile = ImplementationProfile.Find(name)
+                ?? throw new InvalidOperationException($"Unknown PolicyAttach profile '{name}'; known profiles: {ImplementationProfile.EnvoyGateway.Name}.");
         }
 
         return new EvaluationOptions

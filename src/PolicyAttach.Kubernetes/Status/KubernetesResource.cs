@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using PolicyAttach.Manifests;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Kubernetes.Status;
 

@@ -2,7 +2,6 @@ using System.Collections;
 using System.Collections.Frozen;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Kubernetes.Status;
 

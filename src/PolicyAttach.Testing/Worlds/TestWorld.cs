@@ -9,7 +9,6 @@ using PolicyAttach.Manifests;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
 using PolicyAttach.Policies;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Testing;
 

@@ -1,7 +1,6 @@
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
-using PolicyAttach.Policies;
-using PolicyAttach.Snapshots;
+using PolicyAttach.References;
 
 namespace PolicyAttach.Binding;
 
@@ -102,16 +101,16 @@ internal sealed class ListenerDraft
 internal sealed class ListenerChecks
 {
     private readonly Snapshot _snapshot;
-    private readonly ReferenceGrants _grants;
+    private readonly ReferenceIndex _grants;
     private readonly FeatureSet _features;
-    private readonly PolicyProfile? _profile;
+    private readonly BindingOptions _options;
 
-    public ListenerChecks(Snapshot snapshot, ReferenceGrants grants, FeatureSet features, PolicyProfile? profile)
+    public ListenerChecks(Snapshot snapshot, ReferenceIndex grants, BindingOptions options)
     {
         _snapshot = snapshot;
         _grants = grants;
-        _features = features;
-        _profile = profile;
+        _features = options.Features;
+        _options = options;
     }
 
     /// <summary>The route kinds the implementation supports for a listener, derived from protocol and TLS mode.</summary>
@@ -133,7 +132,7 @@ internal sealed class ListenerChecks
                 Add("GRPCRoute");
                 break;
             case Protocols.Tls:
-                if (_profile?.TlsTerminateAcceptsTcpRoute == true && listener.Tls?.Mode == TlsModes.Terminate)
+                if (_options.TlsTerminateAcceptsTcpRoute && listener.Tls?.Mode == TlsModes.Terminate)
                 {
                     Add("TCPRoute");
                 }

@@ -1,7 +1,7 @@
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
-using PolicyAttach.Snapshots;
+using PolicyAttach.References;
 
 namespace PolicyAttach.Binding;
 
@@ -12,18 +12,18 @@ namespace PolicyAttach.Binding;
 internal sealed class RouteBinder
 {
     private readonly Snapshot _snapshot;
-    private readonly ReferenceGrants _grants;
+    private readonly ReferenceIndex _grants;
     private readonly FeatureSet _features;
-    private readonly EvaluationOptions _options;
+    private readonly BindingOptions _options;
     private readonly Dictionary<ResourceKey, GatewayState> _gateways;
     private readonly Dictionary<ResourceKey, ListenerSetState> _listenerSets;
 
-    public RouteBinder(Snapshot snapshot, ReferenceGrants grants, FeatureSet features, EvaluationOptions options,
+    public RouteBinder(Snapshot snapshot, ReferenceIndex grants, BindingOptions options,
         Dictionary<ResourceKey, GatewayState> gateways, Dictionary<ResourceKey, ListenerSetState> listenerSets)
     {
         _snapshot = snapshot;
         _grants = grants;
-        _features = features;
+        _features = options.Features;
         _options = options;
         _gateways = gateways;
         _listenerSets = listenerSets;
@@ -113,10 +113,10 @@ internal sealed class RouteBinder
             return new Parent(set.Parent.ControllerName, set.Listeners, null);
         }
 
-        if (parentRef.Group == Groups.Core && parentRef.Kind == "Service" && _features.Has(Features.Mesh) && !_options.ControllerNames.IsEmpty
+        if (parentRef.Group == Groups.Core && parentRef.Kind == "Service" && _features.Has(Features.Mesh) && _options.MeshControllerName is { } controller
             && _snapshot.Find<Service>(parentRef.TargetKey) is { } service)
         {
-            return new Parent(_options.ControllerNames[0], null, service);
+            return new Parent(controller, null, service);
         }
 
         return null;

@@ -1,7 +1,6 @@
 using PolicyAttach.Collections;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Ingresses;
 

@@ -3,7 +3,6 @@ using PolicyAttach.Collections;
 using PolicyAttach.Conversion;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Ingresses;
 

@@ -4,7 +4,6 @@ using PolicyAttach.Diagnostics;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Ingresses;
 

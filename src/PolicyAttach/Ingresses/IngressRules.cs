@@ -1,6 +1,5 @@
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Ingresses;
 

@@ -1,4 +1,6 @@
-namespace PolicyAttach.Matching;
+using PolicyAttach.Matching;
+
+namespace PolicyAttach;
 
 /// <summary>
 /// The protocol a request or connection arrives with; it selects the listeners of the port by protocol

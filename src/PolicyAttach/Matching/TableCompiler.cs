@@ -36,12 +36,7 @@ internal sealed class TableCompiler
     /// </summary>
     private void CollectBackendTlsFailures()
     {
-        if (_result.Policies is not { } resolution)
-        {
-            return;
-        }
-
-        foreach (var status in resolution.Statuses)
+        foreach (var status in _result.Policies.Statuses)
         {
             var key = status.Policy.Key;
             if (key.Group != Groups.Gateway || key.Kind != "BackendTLSPolicy")
@@ -413,11 +408,6 @@ internal sealed class TableCompiler
         foreach (var table in listeners.Values)
         {
             Fill(table);
-            if (resolution is null)
-            {
-                continue;
-            }
-
             var listener = table.Listener;
             foreach (var (route, _) in table.Attached)
             {

@@ -1,4 +1,4 @@
-namespace PolicyAttach.Model;
+namespace PolicyAttach;
 
 /// <summary>
 /// The identity of a Kubernetes object: API group, kind, namespace and name. Ordered ordinally by

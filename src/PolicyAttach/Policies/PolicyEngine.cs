@@ -4,27 +4,26 @@ using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
-using PolicyAttach.Snapshots;
+using PolicyAttach.References;
 
 namespace PolicyAttach.Policies;
 
 /// <summary>
-/// GEP-713 policy attachment over a binding result: resolves targets, settles conflicts, folds defaults and
-/// overrides down the hierarchy once for all contexts (memoized on the state reaching each node, so contexts that
-/// share their policies share the work), and computes policy status
+/// The policy stage: GEP-713 policy attachment over a binding result. Resolves targets, settles conflicts, folds
+/// defaults and overrides down the hierarchy once for all contexts (memoized on the state reaching each node, so
+/// contexts that share their policies share the work), and computes policy status
 /// (<see href="https://gateway-api.sigs.k8s.io/geps/gep-713/">GEP-713</see>; spec digest §14).
 /// </summary>
-public static class PolicyEngine
+internal static class PolicyEngine
 {
     /// <summary>Resolves every policy of the binding result's snapshot.</summary>
     /// <param name="binding">The binding result (contexts: Gateways, listeners, routes on their listeners, rules, backends).</param>
+    /// <param name="references">The reference index of the same snapshot.</param>
     /// <param name="registry">The policy kinds; CRDs in the snapshot labelled as policies are added to it.</param>
     /// <returns>Statuses and effective policies.</returns>
-    public static PolicyResolution Resolve(EvaluationResult binding, PolicyKindRegistry? registry = null)
+    public static PolicyResolution Resolve(BindingResult binding, ReferenceIndex references, PolicyKindRegistry registry)
     {
-        Guard.NotNull(binding);
-        registry = (registry ?? PolicyKindRegistry.Standard).WithCrds(binding.Snapshot);
-        var run = new PolicyRun(binding, registry);
+        var run = new PolicyRun(binding, references, registry.WithCrds(binding.Snapshot));
         return run.Execute();
     }
 }
@@ -104,22 +103,22 @@ internal sealed class FoldState
 
 internal sealed class PolicyRun
 {
-    private readonly EvaluationResult _binding;
+    private readonly BindingResult _binding;
     private readonly Snapshot _snapshot;
     private readonly PolicyKindRegistry _registry;
-    private readonly ReferenceGrants _grants;
+    private readonly ReferenceIndex _grants;
     private readonly List<Attachment> _attachments = [];
     private readonly Dictionary<NodeKey, List<Attachment>> _byNode = [];
     private readonly Dictionary<(FoldState, NodeKey), FoldState> _memo = [];
     private readonly Dictionary<ResourceKey, FoldState> _gatewayStates = [];
     private readonly Dictionary<NodeKey, FoldState> _listenerStates = [];
 
-    public PolicyRun(EvaluationResult binding, PolicyKindRegistry registry)
+    public PolicyRun(BindingResult binding, ReferenceIndex references, PolicyKindRegistry registry)
     {
         _binding = binding;
         _snapshot = binding.Snapshot;
         _registry = registry;
-        _grants = new ReferenceGrants(_snapshot);
+        _grants = references;
     }
 
     public PolicyResolution Execute()
@@ -152,7 +151,7 @@ internal sealed class PolicyRun
 
         FoldContexts();
         var statuses = new PolicyStatusBuilder(_binding, _attachments, _byNode).Build();
-        return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates, _binding);
+        return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates);
     }
 
     /// <summary>Older first, then namespace/name: the established policy of a pair at the same level (spec digest §14.4).</summary>

@@ -149,6 +149,26 @@ public sealed record PolicyKindDefinition
     /// <summary>Whether a policy whose target does not exist gets no ancestor at all (Envoy Gateway) instead of an ancestor with <c>TargetNotFound</c>.</summary>
     public bool OmitMissingTargets { get; init; }
 
+    /// <summary>What makes this definition unusable: no targets, a keyed patch without keys, a custom strategy without a merger.</summary>
+    /// <returns>One message per problem; empty when the definition is usable.</returns>
+    internal IEnumerable<string> Problems()
+    {
+        if (Targets.IsEmpty)
+        {
+            yield return $"{Kind} has no target kinds; list at least one in Targets.";
+        }
+
+        if (Strategy == MergeStrategy.KeyedPatch && MergeKeys.Count == 0)
+        {
+            yield return $"{Kind} uses KeyedPatch without MergeKeys; name the key field of each merged list.";
+        }
+
+        if (Strategy == MergeStrategy.Custom && CustomMerger is null)
+        {
+            yield return $"{Kind} uses the Custom strategy without a CustomMerger.";
+        }
+    }
+
     /// <summary>The level of a target, or null when this kind cannot target it.</summary>
     /// <param name="target">The target's group and kind.</param>
     /// <param name="sectioned">Whether the reference has a sectionName.</param>

@@ -2,12 +2,11 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Policies;
 
 /// <summary>
-/// The policy kinds the engine knows: the standard ones, those registered in code or by a profile, and those
+/// The policy kinds the engine knows: the standard ones, those registered in code or by an implementation profile, and those
 /// declared by CRDs in the input that carry the <c>gateway.networking.k8s.io/policy</c> label. Immutable.
 /// </summary>
 public sealed class PolicyKindRegistry
@@ -38,11 +37,6 @@ public sealed class PolicyKindRegistry
     /// <param name="kinds">The definitions to add.</param>
     /// <returns>The new registry.</returns>
     public PolicyKindRegistry With(IEnumerable<PolicyKindDefinition> kinds) => new(_kinds.Values.Concat(Guard.NotNull(kinds)));
-
-    /// <summary>A registry with a known implementation's kinds and rules added.</summary>
-    /// <param name="profile">A profile such as <see cref="PolicyProfiles.EnvoyGateway"/>.</param>
-    /// <returns>The new registry.</returns>
-    public PolicyKindRegistry WithProfile(PolicyProfile profile) => With(Guard.NotNull(profile).Kinds);
 
     /// <summary>
     /// A registry with the kinds of every policy CRD in the snapshot labelled <c>gateway.networking.k8s.io/policy</c>
@@ -137,19 +131,4 @@ public sealed class PolicyKindRegistry
             ConflictOnSameTarget = true,
         };
     }
-}
-
-/// <summary>
-/// A named set of policy kinds and rules of one implementation, and the few places where its binding differs from
-/// the spec's defaults. A profile is data on the same engine, not a second engine.
-/// </summary>
-/// <param name="Name">The name used on the command line, such as <c>envoy-gateway</c>.</param>
-/// <param name="Kinds">The kinds it defines.</param>
-public sealed record PolicyProfile(string Name, EquatableArray<PolicyKindDefinition> Kinds)
-{
-    /// <summary>Whether a TLS listener in Terminate mode also takes TCPRoutes (Envoy Gateway does).</summary>
-    public bool TlsTerminateAcceptsTcpRoute { get; init; }
-
-    /// <summary>Whether the implementation ignores apiVersion and reads unserved versions of known kinds.</summary>
-    public bool AcceptsUnservedVersions { get; init; }
 }

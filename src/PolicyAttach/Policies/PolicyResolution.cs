@@ -1,4 +1,3 @@
-using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
 
@@ -16,17 +15,13 @@ public sealed class PolicyResolution
     private readonly Dictionary<NodeKey, FoldState> _listenerStates;
 
     internal PolicyResolution(EquatableArray<PolicyStatusResult> statuses, Dictionary<(FoldState, NodeKey), FoldState> memo,
-        Dictionary<ResourceKey, FoldState> gatewayStates, Dictionary<NodeKey, FoldState> listenerStates, EvaluationResult binding)
+        Dictionary<ResourceKey, FoldState> gatewayStates, Dictionary<NodeKey, FoldState> listenerStates)
     {
         Statuses = statuses;
         _memo = memo;
         _gatewayStates = gatewayStates;
         _listenerStates = listenerStates;
-        Binding = binding;
     }
-
-    /// <summary>The binding result the policies were resolved against.</summary>
-    public EvaluationResult Binding { get; }
 
     /// <summary>The status of every policy that reached an ancestor, sorted by (group, kind, namespace, name).</summary>
     public EquatableArray<PolicyStatusResult> Statuses { get; }

@@ -10,12 +10,12 @@ internal sealed class PolicyStatusBuilder
     /// <summary>The most ancestors a PolicyStatus may hold.</summary>
     public const int MaxAncestors = 16;
 
-    private readonly EvaluationResult _binding;
+    private readonly BindingResult _binding;
     private readonly List<Attachment> _attachments;
     private readonly Dictionary<NodeKey, List<Attachment>> _byNode;
     private readonly Dictionary<ResourceKey, List<(RouteResult Route, BackendRefResult Backend)>> _routesByService = [];
 
-    public PolicyStatusBuilder(EvaluationResult binding, List<Attachment> attachments, Dictionary<NodeKey, List<Attachment>> byNode)
+    public PolicyStatusBuilder(BindingResult binding, List<Attachment> attachments, Dictionary<NodeKey, List<Attachment>> byNode)
     {
         _binding = binding;
         _attachments = attachments;
@@ -222,13 +222,13 @@ internal sealed class PolicyStatusBuilder
             yield break;
         }
 
-        if (!attachment.Definition.OmitMissingTargets && attachment.Problem?.Reason == ConditionReasons.TargetNotFound && !_binding.Options.ControllerNames.IsEmpty)
+        if (!attachment.Definition.OmitMissingTargets && attachment.Problem?.Reason == ConditionReasons.TargetNotFound && !_binding.ControllerNames.IsEmpty)
         {
             yield return (Ref(target, target.SectionName), DefaultController);
         }
     }
 
-    private string DefaultController => _binding.Options.ControllerNames.IsEmpty ? string.Empty : _binding.Options.ControllerNames[0];
+    private string DefaultController => _binding.ControllerNames.IsEmpty ? string.Empty : _binding.ControllerNames[0];
 
     private static ParentReference Ref(PolicyTargetReference target, string? section)
         => new() { Group = target.Group, Kind = target.Kind, Namespace = target.Namespace, Name = target.Name, SectionName = section, NamespaceSet = true };

@@ -4,7 +4,7 @@ using PolicyAttach.Collections;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Model;
 
-namespace PolicyAttach.Snapshots;
+namespace PolicyAttach;
 
 /// <summary>
 /// An immutable set of input objects with indexes by kind, namespace and name. Objects are kept sorted by

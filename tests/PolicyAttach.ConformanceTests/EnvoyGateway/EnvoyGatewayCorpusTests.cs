@@ -5,7 +5,6 @@ using PolicyAttach.Binding;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Policies;
-using PolicyAttach.Snapshots;
 using PolicyAttach.Status;
 using Xunit.Abstractions;
 
@@ -89,7 +88,7 @@ public sealed class EnvoyGatewayCorpusTests(ITestOutputHelper output)
         var cases = CoreCases(Path.Combine(root, "cases.csv"), policyCasesOnly);
 
         // Envoy Gateway decodes by kind and ignores apiVersion; its profile says so, and the loader follows it.
-        var loader = new ManifestLoader(new ManifestLoaderOptions { AcceptUnservedVersions = PolicyProfiles.EnvoyGateway.AcceptsUnservedVersions });
+        var loader = new ManifestLoader(new ManifestLoaderOptions { AcceptUnservedVersions = ImplementationProfile.EnvoyGateway.AcceptsUnservedVersions });
         var mismatches = new List<(string Case, List<string> Differences)>();
         var loadErrors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var name in cases)
@@ -112,7 +111,7 @@ public sealed class EnvoyGatewayCorpusTests(ITestOutputHelper output)
             {
                 ControllerNames = [controllerName],
                 SupportedFeatures = Features.All,
-                Profile = PolicyProfiles.EnvoyGateway,
+                Profile = ImplementationProfile.EnvoyGateway,
             };
             var evaluation = Evaluator.Evaluate(Snapshot.Create(loaded.Resources), options);
             using var ours = JsonDocument.Parse(StatusWriter.ToJson(evaluation));

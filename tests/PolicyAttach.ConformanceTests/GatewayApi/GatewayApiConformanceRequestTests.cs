@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using PolicyAttach.Binding;
 using PolicyAttach.Cli.Matching;
-using PolicyAttach.Snapshots;
 using Xunit.Abstractions;
 
 namespace PolicyAttach.ConformanceTests.GatewayApi;

@@ -47,7 +47,7 @@ public sealed class DependencyInjectionTests
         Assert.Equal(["a.example.com/c", "b.example.com/c"], options.ControllerNames);
         Assert.Same(kind, options.PolicyKinds.Find(kind.Kind));
         Assert.NotNull(options.PolicyKinds.Find(new GroupKind(Groups.Gateway, "BackendTLSPolicy")));
-        Assert.Equal(PolicyProfiles.EnvoyGateway, options.Profile);
+        Assert.Equal(ImplementationProfile.EnvoyGateway, options.Profile);
         Assert.Equal([Features.Gateway], options.SupportedFeatures);
         Assert.Single(services, d => d.ServiceType == typeof(IPolicyAttachEngine));
     }

@@ -124,7 +124,7 @@ public sealed class StatusPatchesTests
             {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"meshes.example.com"},
              "spec":{"group":"example.com","scope":"Cluster","names":{"kind":"MeshPolicy","plural":"meshes"},"versions":[]}}
             """;
-        var snapshot = PolicyAttach.Snapshots.Snapshot.Create(PolicyAttach.Kubernetes.Conversion.KubernetesObjectConverter.ConvertAll([JsonDocument.Parse(crd)]).Resources);
+        var snapshot = PolicyAttach.Snapshot.Create(PolicyAttach.Kubernetes.Conversion.KubernetesObjectConverter.ConvertAll([JsonDocument.Parse(crd)]).Resources);
 
         var resource = KubernetesResource.For("example.com/v2", "MeshPolicy", snapshot);
 

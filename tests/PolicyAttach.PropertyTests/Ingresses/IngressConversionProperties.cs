@@ -10,7 +10,6 @@ using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Manifests;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Ingresses;

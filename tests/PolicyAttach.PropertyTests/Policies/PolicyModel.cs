@@ -6,9 +6,8 @@ using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Policies;
 using PolicyAttach.PropertyTests.Support;
-using PolicyAttach.Testing;
-using PolicyAttach.Snapshots;
 using PolicyAttach.Status;
+using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Policies;
 

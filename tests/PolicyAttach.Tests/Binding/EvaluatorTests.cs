@@ -203,7 +203,7 @@ public class EvaluatorTests
             """;
         var result = Evaluate(Service("mesh", "echo"), grpc, http);
 
-        AssertCondition(result.FindRoute(new PolicyAttach.Model.ResourceKey("gateway.networking.k8s.io", "GRPCRoute", "mesh", "g"))!.Parents[0].Conditions, ConditionTypes.Accepted, "True", "Accepted");
+        AssertCondition(result.FindRoute(new ResourceKey("gateway.networking.k8s.io", "GRPCRoute", "mesh", "g"))!.Parents[0].Conditions, ConditionTypes.Accepted, "True", "Accepted");
         AssertCondition(result.FindRoute(RouteKey("mesh", "h"))!.Parents[0].Conditions, ConditionTypes.Accepted, "False", ConditionReasons.Conflicted);
     }
 

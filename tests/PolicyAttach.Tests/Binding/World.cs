@@ -2,7 +2,6 @@ using System.Text.Json;
 using PolicyAttach.Binding;
 using PolicyAttach.Manifests;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Tests.Binding;
 

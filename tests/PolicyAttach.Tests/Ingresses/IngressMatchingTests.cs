@@ -235,10 +235,10 @@ public class IngressMatchingTests
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
     }
 
-    internal static GatewayRoutingTable ConvertedGateway(PolicyAttach.Snapshots.Snapshot input, IngressConversion conversion)
+    internal static GatewayRoutingTable ConvertedGateway(PolicyAttach.Snapshot input, IngressConversion conversion)
     {
         var objects = input.Objects.Concat(conversion.Objects).Concat(conversion.GatewayClasses);
-        var result = Evaluator.Evaluate(PolicyAttach.Snapshots.Snapshot.Create(objects), new EvaluationOptions { ControllerNames = conversion.GatewayClasses.Select(c => c.ControllerName).ToEquatableArray() });
+        var result = Evaluator.Evaluate(PolicyAttach.Snapshot.Create(objects), new EvaluationOptions { ControllerNames = conversion.GatewayClasses.Select(c => c.ControllerName).ToEquatableArray() });
         return RoutingTable.Compile(result).FindGateway(conversion.Gateways[0].Key)!;
     }
 }

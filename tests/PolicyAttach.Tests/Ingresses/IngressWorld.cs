@@ -3,7 +3,6 @@ using PolicyAttach.Ingresses;
 using PolicyAttach.Manifests;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
 namespace PolicyAttach.Tests.Ingresses;
 
@@ -35,7 +34,7 @@ internal static class IngressWorld
     public static string Spec(params string[] rules) => "\"ingressClassName\":\"web\",\"rules\":[" + string.Join(",", rules) + "]";
 
     public static Snapshot Snapshot(params string[] docs)
-        => PolicyAttach.Snapshots.Snapshot.Create(docs.Select(d =>
+        => PolicyAttach.Snapshot.Create(docs.Select(d =>
         {
             using var json = JsonDocument.Parse(d);
             return ManifestReader.Read(json.RootElement).Resource ?? throw new InvalidOperationException("invalid document: " + d);

@@ -141,8 +141,8 @@ public class PolicyEngineTests
             Policy("infra", "gw", "Gateway", "g", """ "default":{"retries":1}"""),
             Policy("foo", "route", "HTTPRoute", "foo", """ "default":{"retries":2}"""),
         };
-        var result = PolicyAttach.Binding.Evaluator.Evaluate(
-            PolicyAttach.Snapshots.Snapshot.Create(documents.Select(Obj)),
+        var result = PolicyAttach.Evaluator.Evaluate(
+            PolicyAttach.Snapshot.Create(documents.Select(Obj)),
             new EvaluationOptions { ControllerNames = [Controller], PolicyKinds = PolicyKindRegistry.Standard.With([kind]) });
 
         Assert.Equal("""{"retries":3}""", RouteEffective(result).Document.ToCanonicalString());
@@ -167,8 +167,8 @@ public class PolicyEngineTests
             Policy("infra", "gw", "Gateway", "g", """ "default":{"rules":[{"name":"a","v":1},{"name":"b","v":1}]}"""),
             Policy("foo", "route", "HTTPRoute", "foo", """ "default":{"rules":[{"name":"b","v":2},{"name":"c","v":2}]}"""),
         };
-        var result = PolicyAttach.Binding.Evaluator.Evaluate(
-            PolicyAttach.Snapshots.Snapshot.Create(documents.Select(Obj)),
+        var result = PolicyAttach.Evaluator.Evaluate(
+            PolicyAttach.Snapshot.Create(documents.Select(Obj)),
             new EvaluationOptions { ControllerNames = [Controller], PolicyKinds = PolicyKindRegistry.Standard.With([kind]) });
 
         Assert.Equal("""{"rules":[{"name":"a","v":1},{"name":"b","v":2},{"name":"c","v":2}]}""", RouteEffective(result).Document.ToCanonicalString());

@@ -1,6 +1,5 @@
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 using static PolicyAttach.Tests.Manifests.Documents;
 
 namespace PolicyAttach.Tests.Snapshots;

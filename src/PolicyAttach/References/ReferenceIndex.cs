@@ -1,25 +1,29 @@
 using System.Collections.Frozen;
 using PolicyAttach.Model;
-using PolicyAttach.Snapshots;
 
-namespace PolicyAttach.Binding;
+namespace PolicyAttach.References;
 
 /// <summary>
-/// Answers "may this object refer to that one?" from the ReferenceGrants of a snapshot (spec digest §7). A grant
-/// lives in the referent's namespace; any grant with a matching from entry and a matching to entry allows it.
+/// The references stage: what may refer to what. Built once per evaluation from a snapshot; the binding and policy
+/// stages read it. Answers "may this object refer to that one?" from the ReferenceGrants of the snapshot (spec digest
+/// §7): a grant lives in the referent's namespace; any grant with a matching from entry and a matching to entry
+/// allows it.
 /// </summary>
-public sealed class ReferenceGrants
+internal sealed class ReferenceIndex
 {
     private readonly FrozenDictionary<string, ReferenceGrant[]> _byNamespace;
 
     /// <summary>Indexes the grants of a snapshot.</summary>
     /// <param name="snapshot">The input.</param>
-    public ReferenceGrants(Snapshot snapshot)
+    public ReferenceIndex(Snapshot snapshot)
     {
-        Guard.NotNull(snapshot);
+        Snapshot = Guard.NotNull(snapshot);
         _byNamespace = snapshot.ReferenceGrants.GroupBy(g => g.Namespace, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
     }
+
+    /// <summary>The snapshot indexed.</summary>
+    public Snapshot Snapshot { get; }
 
     /// <summary>Whether a reference is permitted. Same-namespace references always are.</summary>
     /// <param name="from">The referring object's group, kind and namespace.</param>

@@ -2,67 +2,61 @@ using System.Collections.Frozen;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
-using PolicyAttach.Policies;
-using PolicyAttach.Snapshots;
+using PolicyAttach.References;
 
 namespace PolicyAttach.Binding;
 
 /// <summary>
-/// Computes what a conformant controller writes for a snapshot: GatewayClass, Gateway, ListenerSet and route
-/// statuses, with the binding verdict of every (route, parentRef, listener). Pure and deterministic: the same
-/// snapshot and options give an equal result (spec digest §4–§8).
+/// The binding stage: GatewayClass, Gateway, ListenerSet and route statuses, with the binding verdict of every
+/// (route, parentRef, listener) (spec digest §4–§8). Reads the snapshot and the reference index; knows nothing of
+/// policies. Pure and deterministic.
 /// </summary>
-public static class Evaluator
+internal static class Binder
 {
-    /// <summary>Evaluates a snapshot.</summary>
+    /// <summary>Binds every route of a snapshot.</summary>
     /// <param name="snapshot">The input objects.</param>
-    /// <param name="options">The controller names and features.</param>
-    /// <returns>The immutable result.</returns>
-    public static EvaluationResult Evaluate(Snapshot snapshot, EvaluationOptions options)
-    {
-        Guard.NotNull(snapshot);
-        Guard.NotNull(options);
-        return new Run(snapshot, options).Execute();
-    }
+    /// <param name="references">The reference index of the snapshot, built once per evaluation.</param>
+    /// <param name="options">What the engine acts for.</param>
+    /// <returns>The binding result.</returns>
+    public static BindingResult Bind(Snapshot snapshot, ReferenceIndex references, BindingOptions options)
+        => new Run(snapshot, references, options).Execute();
 
     private sealed class Run
     {
         private readonly Snapshot _snapshot;
-        private readonly EvaluationOptions _options;
+        private readonly BindingOptions _options;
         private readonly FeatureSet _features;
         private readonly FrozenSet<string> _controllers;
-        private readonly ReferenceGrants _grants;
+        private readonly ReferenceIndex _references;
         private readonly ListenerChecks _checks;
 
         // Per Gateway: its own listener drafts, and per ListenerSet the drafts of its listeners.
         private readonly Dictionary<ResourceKey, GatewayState> _gateways = [];
         private readonly Dictionary<ResourceKey, ListenerSetState> _listenerSets = [];
 
-        public Run(Snapshot snapshot, EvaluationOptions options)
+        public Run(Snapshot snapshot, ReferenceIndex references, BindingOptions options)
         {
             _snapshot = snapshot;
             _options = options;
-            _features = new FeatureSet(options.SupportedFeatures);
+            _features = options.Features;
             _controllers = options.ControllerNames.ToFrozenSet(StringComparer.Ordinal);
-            _grants = new ReferenceGrants(snapshot);
-            _checks = new ListenerChecks(snapshot, _grants, _features, options.Profile);
+            _references = references;
+            _checks = new ListenerChecks(snapshot, references, options);
         }
 
-        public EvaluationResult Execute()
+        public BindingResult Execute()
         {
             var classes = EvaluateClasses();
             EvaluateGateways(classes);
             EvaluateListenerSets();
             var routes = EvaluateRoutes();
-            var result = new EvaluationResult(
+            return new BindingResult(
                 _snapshot,
-                _options,
+                _options.ControllerNames,
                 classes.Values.OrderBy(c => c.GatewayClass.Key).ToEquatableArray(),
                 _gateways.Values.OrderBy(g => g.Gateway.Key).Select(g => g.ToResult()).ToEquatableArray(),
                 _listenerSets.Values.OrderBy(l => l.ListenerSet.Key).Select(l => l.ToResult()).ToEquatableArray(),
                 routes);
-            result.Policies = PolicyEngine.Resolve(result, _options.EffectivePolicyKinds);
-            return result;
         }
 
         private Dictionary<string, GatewayClassResult> EvaluateClasses()
@@ -82,7 +76,7 @@ public static class Evaluator
                     accepted = Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.InvalidParameters, $"parametersRef {p.Kind} {(p.Namespace is null ? string.Empty : p.Namespace + "/")}{p.Name} of GatewayClass {cls.Name} does not exist; create it or remove parametersRef.", g);
                 }
 
-                result[cls.Name] = new GatewayClassResult { GatewayClass = cls, Conditions = [accepted], SupportedFeatures = _options.SupportedFeatures.Order(StringComparer.Ordinal).ToEquatableArray() };
+                result[cls.Name] = new GatewayClassResult { GatewayClass = cls, Conditions = [accepted], SupportedFeatures = _options.SupportedFeatures };
             }
 
             return result;
@@ -255,7 +249,7 @@ public static class Evaluator
 
         private EquatableArray<RouteResult> EvaluateRoutes()
         {
-            var binder = new RouteBinder(_snapshot, _grants, _features, _options, _gateways, _listenerSets);
+            var binder = new RouteBinder(_snapshot, _references, _options, _gateways, _listenerSets);
             var results = new List<RouteResult>();
             foreach (var obj in _snapshot.Objects)
             {

@@ -1,0 +1,99 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Collections;
+using PolicyAttach.Manifests;
+using PolicyAttach.Policies;
+
+namespace PolicyAttach;
+
+/// <summary>
+/// What the engine acts for: the GatewayClass controller names it owns, the features it claims, the policy kinds it
+/// knows and the implementation profile it reproduces. Immutable; compares by value. <see cref="Evaluator.Evaluate"/>
+/// validates it before any work and reports every problem at once (<see cref="Validate"/>).
+/// </summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>
+    /// The <c>spec.controllerName</c> values of the GatewayClasses this controller implements. Objects of other
+    /// classes get no status from this engine (with none, nothing is owned). Each is a domain-prefixed path such as
+    /// <c>example.com/gateway-controller</c> (<see href="https://gateway-api.sigs.k8s.io/reference/spec/#gatewaycontroller">GatewayController</see>).
+    /// </summary>
+    public required EquatableArray<string> ControllerNames { get; init; }
+
+    /// <summary>The features claimed; <see cref="Features.All"/> by default. Each must be one of <see cref="Features.All"/>.</summary>
+    public EquatableArray<string> SupportedFeatures { get; init; } = Features.All;
+
+    /// <summary>
+    /// The policy kinds known beyond the standard ones (kinds registered in code). Policy CRDs in the input labelled
+    /// <c>gateway.networking.k8s.io/policy</c> and the <see cref="Profile"/>'s kinds are always added.
+    /// </summary>
+    public PolicyKindRegistry PolicyKinds { get; init; } = PolicyKindRegistry.Standard;
+
+    /// <summary>
+    /// A known implementation's rules (<see cref="ImplementationProfile.EnvoyGateway"/>): its policy kinds are added to
+    /// <see cref="PolicyKinds"/>, and its binding rules apply. Null for the spec's behaviour alone.
+    /// </summary>
+    public ImplementationProfile? Profile { get; init; }
+
+    /// <summary>The policy kinds in effect: <see cref="PolicyKinds"/> plus the profile's.</summary>
+    internal PolicyKindRegistry EffectivePolicyKinds => Profile is null ? PolicyKinds : PolicyKinds.With(Profile.PolicyKinds);
+
+    /// <summary>
+    /// Every problem of these options, in field order: a controller name that is not a
+    /// domain-prefixed path or is repeated, a feature that is not one of <see cref="Features.All"/> or is repeated, a
+    /// null registry or profile kind, and policy kind definitions that cannot work (no targets, a keyed patch without
+    /// keys, a custom strategy without a merger). Empty when the options are valid.
+    /// </summary>
+    /// <returns>One message per problem, naming the field and the value.</returns>
+    public EquatableArray<string> Validate()
+    {
+        var problems = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in ControllerNames)
+        {
+            // GatewayController (apis/v1/shared_types.go): the pattern the GatewayClass reader checks, at most 253 characters.
+            if (name is null || name.Length > 253 || !Patterns.IsDomainPrefixedPath(name))
+            {
+                problems.Add($"ControllerNames: \"{name}\" is not a domain-prefixed path of at most 253 characters, such as example.com/gateway-controller.");
+            }
+            else if (!names.Add(name))
+            {
+                problems.Add($"ControllerNames: \"{name}\" is given more than once.");
+            }
+        }
+
+        var features = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var feature in SupportedFeatures)
+        {
+            if (feature is null || !Features.All.Contains(feature, StringComparer.Ordinal))
+            {
+                problems.Add($"SupportedFeatures: \"{feature}\" is not a feature this engine implements; use names from Features.All.");
+            }
+            else if (!features.Add(feature))
+            {
+                problems.Add($"SupportedFeatures: \"{feature}\" is given more than once.");
+            }
+        }
+
+        if (PolicyKinds is null)
+        {
+            problems.Add("PolicyKinds is null; leave it unset for the standard kinds.");
+        }
+        else
+        {
+            foreach (var kind in PolicyKinds.Kinds)
+            {
+                problems.AddRange(kind.Problems().Select(p => $"PolicyKinds: {p}"));
+            }
+        }
+
+        if (Profile is not null)
+        {
+            foreach (var kind in Profile.PolicyKinds)
+            {
+                problems.AddRange(kind is null ? [$"Profile {Profile.Name}: a policy kind is null."] : kind.Problems().Select(p => $"Profile {Profile.Name}: {p}"));
+            }
+        }
+
+        return problems.ToEquatableArray();
+    }
+}

@@ -1,0 +1,58 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Collections;
+using PolicyAttach.Policies;
+
+namespace PolicyAttach;
+
+/// <summary>
+/// Everything the engine computed for one snapshot: statuses of GatewayClasses, Gateways, ListenerSets and routes,
+/// each list sorted by (group, kind, namespace, name), and policy attachment over them. Built once by
+/// <see cref="Evaluator.Evaluate"/> from the results of every stage; immutable; equal inputs give equal results.
+/// </summary>
+public sealed class EvaluationResult
+{
+    private readonly BindingResult _binding;
+
+    internal EvaluationResult(EvaluationOptions options, BindingResult binding, PolicyResolution policies)
+    {
+        Options = options;
+        _binding = binding;
+        Policies = policies;
+    }
+
+    /// <summary>The input.</summary>
+    public Snapshot Snapshot => _binding.Snapshot;
+
+    /// <summary>The options used.</summary>
+    public EvaluationOptions Options { get; }
+
+    /// <summary>Owned GatewayClasses.</summary>
+    public EquatableArray<GatewayClassResult> GatewayClasses => _binding.GatewayClasses;
+
+    /// <summary>Gateways of owned classes.</summary>
+    public EquatableArray<GatewayResult> Gateways => _binding.Gateways;
+
+    /// <summary>ListenerSets whose parent Gateway is owned.</summary>
+    public EquatableArray<ListenerSetResult> ListenerSets => _binding.ListenerSets;
+
+    /// <summary>Routes with at least one owned parent.</summary>
+    public EquatableArray<RouteResult> Routes => _binding.Routes;
+
+    /// <summary>Policy attachment over this result: policy statuses and effective policies of every context.</summary>
+    public PolicyResolution Policies { get; }
+
+    /// <summary>The result for a Gateway, or null when it is not owned.</summary>
+    /// <param name="key">The Gateway's key.</param>
+    /// <returns>The result, or null.</returns>
+    public GatewayResult? FindGateway(ResourceKey key) => _binding.FindGateway(key);
+
+    /// <summary>The result for a ListenerSet, or null.</summary>
+    /// <param name="key">The ListenerSet's key.</param>
+    /// <returns>The result, or null.</returns>
+    public ListenerSetResult? FindListenerSet(ResourceKey key) => _binding.FindListenerSet(key);
+
+    /// <summary>The result for a route, or null when no parent of it is owned.</summary>
+    /// <param name="key">The route's key.</param>
+    /// <returns>The result, or null.</returns>
+    public RouteResult? FindRoute(ResourceKey key) => _binding.FindRoute(key);
+}

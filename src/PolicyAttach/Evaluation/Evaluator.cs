@@ -1,0 +1,35 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Policies;
+using PolicyAttach.References;
+
+namespace PolicyAttach;
+
+/// <summary>
+/// Runs the pipeline over a snapshot: the references stage (the ReferenceGrant index, built once), binding (GatewayClass,
+/// Gateway, ListenerSet and route statuses, with the binding verdict of every (route, parentRef, listener)), then
+/// policy attachment; and builds the one immutable <see cref="EvaluationResult"/>. Pure and deterministic: the same
+/// snapshot and options give an equal result (spec digest §4–§8, §14).
+/// </summary>
+public static class Evaluator
+{
+    /// <summary>Evaluates a snapshot.</summary>
+    /// <param name="snapshot">The input objects.</param>
+    /// <param name="options">The controller names, features, policy kinds and profile.</param>
+    /// <returns>The immutable result.</returns>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem (<see cref="EvaluationOptions.Validate"/>).</exception>
+    public static EvaluationResult Evaluate(Snapshot snapshot, EvaluationOptions options)
+    {
+        Guard.NotNull(snapshot);
+        Guard.NotNull(options);
+        var problems = options.Validate();
+        if (!problems.IsEmpty)
+        {
+            throw new ArgumentException("The evaluation options are invalid:" + string.Concat(problems.Select(p => "\n- " + p)), nameof(options));
+        }
+
+        var references = new ReferenceIndex(snapshot);
+        var binding = Binder.Bind(snapshot, references, new BindingOptions(options.ControllerNames, options.SupportedFeatures, options.Profile?.TlsTerminateAcceptsTcpRoute ?? false));
+        var policies = PolicyEngine.Resolve(binding, references, options.EffectivePolicyKinds);
+        return new EvaluationResult(options, binding, policies);
+    }
+}
