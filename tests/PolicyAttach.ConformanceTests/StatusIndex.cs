@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PolicyAttach.Model;
 
 namespace PolicyAttach.ConformanceTests;
 

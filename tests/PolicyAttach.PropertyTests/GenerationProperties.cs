@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FsCheck.Xunit;
+using PolicyAttach.Model;
 using PolicyAttach.PropertyTests.Support;
 using PolicyAttach.Testing;
 
@@ -48,7 +49,7 @@ public class GenerationProperties
         }
     }
 
-    private static void Check(Model.KubeObject obj, IEnumerable<Binding.Condition> conditions)
+    private static void Check(Model.KubeObject obj, IEnumerable<Model.Condition> conditions)
     {
         foreach (var condition in conditions)
         {

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using PolicyAttach.Binding;
+using PolicyAttach.Model;
 using PolicyAttach.PropertyTests.Support;
 using Xunit.Abstractions;
 
@@ -29,10 +30,10 @@ public class GeneratorCoverageTests(ITestOutputHelper output)
             Count("route attached", listeners.Any(l => l.AttachedRoutes > 0));
             Count("listener conflicted", listeners.Any(l => l.State == ListenerState.Conflicted));
             Count("listener not accepted", listeners.Any(l => l.State == ListenerState.NotAccepted));
-            Count("listener ResolvedRefs=False", listeners.Any(l => l.Conditions.Any(c => c.Type == ConditionTypes.ResolvedRefs && !c.IsTrue)));
-            Count("route NotAllowedByListeners", result.Routes.Any(r => r.Parents.Any(p => p.Conditions.Any(c => c.Reason == ConditionReasons.NotAllowedByListeners))));
-            Count("route NoMatchingListenerHostname", result.Routes.Any(r => r.Parents.Any(p => p.Conditions.Any(c => c.Reason == ConditionReasons.NoMatchingListenerHostname))));
-            Count("backend RefNotPermitted", backends.Any(b => b.Reason == ConditionReasons.RefNotPermitted));
+            Count("listener ResolvedRefs=False", listeners.Any(l => l.Conditions.Any(c => c.Type == ConditionType.ResolvedRefs && !c.IsTrue)));
+            Count("route NotAllowedByListeners", result.Routes.Any(r => r.Parents.Any(p => p.Conditions.Any(c => c.Reason == ConditionReason.NotAllowedByListeners))));
+            Count("route NoMatchingListenerHostname", result.Routes.Any(r => r.Parents.Any(p => p.Conditions.Any(c => c.Reason == ConditionReason.NoMatchingListenerHostname))));
+            Count("backend RefNotPermitted", backends.Any(b => b.Reason == ConditionReason.RefNotPermitted));
             Count("cross-namespace backend resolved", backends.Any(b => b.IsValid && result.Routes.Any(r => r.BackendRefs.Contains(b) && r.Route.Namespace != b.BackendRef.Namespace)));
             Count("ListenerSet accepted", result.ListenerSets.Any(s => s.IsAccepted));
         }

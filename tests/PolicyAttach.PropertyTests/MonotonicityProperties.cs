@@ -34,10 +34,10 @@ public class MonotonicityProperties
             Assert.True(!resolved || now.Resolved, $"Listener {listener} of {key} had ResolvedRefs=True before the grant and False after.");
         }
 
-        foreach (var gateway in before.Gateways.Where(g => IsTrue(g.Conditions, ConditionTypes.ResolvedRefs)))
+        foreach (var gateway in before.Gateways.Where(g => IsTrue(g.Conditions, ConditionType.ResolvedRefs)))
         {
             var now = after.FindGateway(gateway.Gateway.Key);
-            Assert.True(now is not null && IsTrue(now.Conditions, ConditionTypes.ResolvedRefs), $"{gateway.Gateway.Key} had ResolvedRefs=True before the grant and not after.");
+            Assert.True(now is not null && IsTrue(now.Conditions, ConditionType.ResolvedRefs), $"{gateway.Gateway.Key} had ResolvedRefs=True before the grant and not after.");
         }
     }
 
@@ -70,7 +70,7 @@ public class MonotonicityProperties
     private static List<(ResourceKey Owner, string Listener, bool Resolved)> ListenerResolvedRefs(EvaluationResult result)
         => result.Gateways.SelectMany(g => g.Listeners)
             .Concat(result.ListenerSets.SelectMany(s => s.Listeners))
-            .Select(l => (l.Owner, l.Name, IsTrue(l.Conditions, ConditionTypes.ResolvedRefs)))
+            .Select(l => (l.Owner, l.Name, IsTrue(l.Conditions, ConditionType.ResolvedRefs)))
             .ToList();
 
     private static bool IsTrue(IEnumerable<Condition> conditions, string type) => conditions.Any(c => c.Type == type && c.IsTrue);

@@ -35,27 +35,27 @@ public class GeneratorCoverageTests(ITestOutputHelper output)
             var references = world.Objects.SelectMany(o => o.References().Select(r => (Holder: o, Reference: r))).ToList();
             var crossBackends = result.Routes.SelectMany(r => r.BackendRefs.Where(b => b.BackendRef.Namespace != r.Route.Namespace).Select(b => b)).ToList();
             Count("ReferenceGrant permits a cross-namespace backend", crossBackends.Any(b => b.IsValid));
-            Count("cross-namespace backend refused (RefNotPermitted)", crossBackends.Any(b => b.Reason == ConditionReasons.RefNotPermitted));
+            Count("cross-namespace backend refused (RefNotPermitted)", crossBackends.Any(b => b.Reason == ConditionReason.RefNotPermitted));
             var crossCertificateListeners = world.Objects.OfType<GatewayBuilder>()
                 .SelectMany(g => g.Listeners.Where(l => l.CertificateRefs.Any(c => c.Namespace is not null && c.Namespace != g.Namespace)).Select(l => (g.Key, l.Name)))
                 .ToHashSet();
             Count("ReferenceGrant permits a cross-namespace certificate", result.Gateways.SelectMany(g => g.Listeners)
-                .Any(l => crossCertificateListeners.Contains((l.Owner, l.Name)) && l.Conditions.Any(c => c.Type == ConditionTypes.ResolvedRefs && c.IsTrue)));
+                .Any(l => crossCertificateListeners.Contains((l.Owner, l.Name)) && l.Conditions.Any(c => c.Type == ConditionType.ResolvedRefs && c.IsTrue)));
 
             var statuses = result.Policies.Statuses;
-            bool Accepted(PolicyStatusResult s) => s.Ancestors.Any(a => a.Conditions.Any(c => c.Type == ConditionTypes.Accepted && c.IsTrue));
+            bool Accepted(PolicyStatusResult s) => s.Ancestors.Any(a => a.Conditions.Any(c => c.Type == ConditionType.Accepted && c.IsTrue));
             Count("ReferenceGrant permits a cross-namespace policy target", statuses.Any(s => Accepted(s) && s.Policy.TargetRefs.Any(t => t.Namespace != s.Resource.Namespace)));
             foreach (var (kind, strategy) in new[] { ("HealthCheckPolicy", "Direct, merge None"), ("RetryPolicy", "Inherited, merge Patch"), ("TimeoutPolicy", "Inherited, merge Atomic") })
             {
                 Count($"{strategy} policy accepted", statuses.Any(s => s.Resource.Kind == kind && Accepted(s)));
             }
 
-            Count("Direct policies in conflict", statuses.Any(s => s.Resource.Kind == "HealthCheckPolicy" && s.Ancestors.Any(a => a.Conditions.Any(c => c.Reason == ConditionReasons.Conflicted))));
+            Count("Direct policies in conflict", statuses.Any(s => s.Resource.Kind == "HealthCheckPolicy" && s.Ancestors.Any(a => a.Conditions.Any(c => c.Reason == ConditionReason.Conflicted))));
             Count("BackendTLSPolicy accepted", statuses.Any(s => s.Resource.Kind == "BackendTLSPolicy" && Accepted(s)));
             Count("policy on a listener (sectionName) accepted", statuses.Any(s => Accepted(s) && s.Policy.TargetRefs.Any(t => t.Kind is "Gateway" or "ListenerSet" && t.SectionName is not null)));
             Count("policy on a rule (sectionName) accepted", statuses.Any(s => Accepted(s) && s.Policy.TargetRefs.Any(t => t.Kind.EndsWith("Route", StringComparison.Ordinal) && t.SectionName is not null)));
             Count("policy on a Service port (sectionName) accepted", statuses.Any(s => Accepted(s) && s.Policy.TargetRefs.Any(t => t.Kind == "Service" && t.SectionName is not null)));
-            Count("policy target not found", statuses.Any(s => s.Ancestors.Any(a => a.Conditions.Any(c => c.Reason == ConditionReasons.TargetNotFound))));
+            Count("policy target not found", statuses.Any(s => s.Ancestors.Any(a => a.Conditions.Any(c => c.Reason == ConditionReason.TargetNotFound))));
 
             var hits = WorldGenerators.Hits(world);
             var outcomes = hits.Select(h => (Request: h, Decision: RoutingOracle.Expected(world, h))).ToList();

@@ -38,7 +38,7 @@ internal sealed record ConditionRecord(string Type, string Status, string Reason
 
     /// <summary>Back to a condition, for the shared text helpers.</summary>
     /// <returns>The condition.</returns>
-    public Condition ToCondition() => new() { Type = Type, Status = Status, Reason = Reason, Message = Message, ObservedGeneration = ObservedGeneration };
+    public Condition ToCondition() => new() { Type = ConditionType.Parse(Type), Status = ConditionStatus.Parse(Status), Reason = ConditionReason.Parse(Reason), Message = Message, ObservedGeneration = ObservedGeneration };
 }
 
 /// <summary>A parentRef with defaults applied.</summary>

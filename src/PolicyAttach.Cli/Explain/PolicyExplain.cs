@@ -170,7 +170,7 @@ internal static class PolicyExplain
                 : Record("Attached", $"In effect in {Count(contexts.Count)} of {what}.");
         }
 
-        var rejected = conditions.Where(c => c.Type == ConditionTypes.Accepted && !c.IsTrue).ToList();
+        var rejected = conditions.Where(c => c.Type == ConditionType.Accepted && !c.IsTrue).ToList();
         if ((rejected.FirstOrDefault(c => c.Message.Contains(what, StringComparison.Ordinal)) ?? rejected.FirstOrDefault()) is { } problem)
         {
             return Record(problem.Reason, problem.Message);

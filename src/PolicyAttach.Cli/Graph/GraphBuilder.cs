@@ -71,7 +71,7 @@ internal static class GraphBuilder
             var key = set.ListenerSet.Key;
             Add("ListenerSet", key);
             var parent = Ensure(set.Parent, "Gateway");
-            var problem = set.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.Accepted && !c.IsTrue);
+            var problem = set.Conditions.FirstOrDefault(c => c.Type == ConditionType.Accepted && !c.IsTrue);
             edges.Add(new GraphEdge(Id(key), parent, "parent", problem is not null, problem?.Reason));
             Listeners(set.Listeners, key);
         }

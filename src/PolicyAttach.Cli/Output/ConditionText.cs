@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PolicyAttach.Binding;
+using PolicyAttach.Model;
 
 namespace PolicyAttach.Cli.Output;
 
@@ -9,7 +10,7 @@ internal static class ConditionText
 {
     private static readonly HashSet<string> NegativeTypes = new(StringComparer.Ordinal)
     {
-        ConditionTypes.Conflicted, "Overridden", ConditionTypes.OverlappingTlsConfig, ConditionTypes.PartiallyInvalid, ConditionTypes.InsecureFrontendValidationMode,
+        ConditionType.Conflicted, "Overridden", ConditionType.OverlappingTlsConfig, ConditionType.PartiallyInvalid, ConditionType.InsecureFrontendValidationMode,
     };
 
     /// <summary><c>Accepted=True, ResolvedRefs=False (BackendNotFound)</c>: the reason shown when it differs from the type.</summary>

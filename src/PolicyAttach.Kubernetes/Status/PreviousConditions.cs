@@ -116,7 +116,7 @@ internal sealed class PreviousConditions(EvaluationResult result, Func<ResourceK
 
     private static Condition? ToCondition(JsonElement c)
     {
-        if (String(c, "status") is not { } status || String(c, "reason") is not { } reason)
+        if (String(c, "type") is not { } type || String(c, "status") is not { } status || String(c, "reason") is not { } reason)
         {
             return null;
         }
@@ -127,9 +127,9 @@ internal sealed class PreviousConditions(EvaluationResult result, Func<ResourceK
             : null;
         return new Condition
         {
-            Type = String(c, "type")!,
-            Status = status,
-            Reason = reason,
+            Type = ConditionType.Parse(type),
+            Status = ConditionStatus.Parse(status),
+            Reason = ConditionReason.Parse(reason),
             Message = String(c, "message") ?? string.Empty,
             ObservedGeneration = c.TryGetProperty("observedGeneration", out var g) && g.ValueKind == JsonValueKind.Number && g.TryGetInt64(out var gen) ? gen : 0,
             LastTransitionTime = time,

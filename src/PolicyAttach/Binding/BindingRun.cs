@@ -70,10 +70,10 @@ internal static class Binder
                 }
 
                 var g = cls.Metadata.Generation;
-                var accepted = Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"GatewayClass {cls.Name} is accepted by {cls.ControllerName}.", g);
+                var accepted = Condition.Make(ConditionType.Accepted, true, ConditionReason.Accepted, $"GatewayClass {cls.Name} is accepted by {cls.ControllerName}.", g);
                 if (cls.ParametersRef is { } p && FindParameters(p.Group, p.Kind, p.Namespace ?? string.Empty, p.Name) is null)
                 {
-                    accepted = Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.InvalidParameters, $"parametersRef {p.Kind} {(p.Namespace is null ? string.Empty : p.Namespace + "/")}{p.Name} of GatewayClass {cls.Name} does not exist; create it or remove parametersRef.", g);
+                    accepted = Condition.Make(ConditionType.Accepted, false, ConditionReason.InvalidParameters, $"parametersRef {p.Kind} {(p.Namespace is null ? string.Empty : p.Namespace + "/")}{p.Name} of GatewayClass {cls.Name} does not exist; create it or remove parametersRef.", g);
                 }
 
                 result[cls.Name] = new GatewayClassResult { GatewayClass = cls, Conditions = [accepted], SupportedFeatures = _options.SupportedFeatures };
@@ -121,53 +121,53 @@ internal static class Binder
             var infraRef = gateway.Infrastructure?.ParametersRef;
             if (infraRef is not null && FindParameters(infraRef.Group, infraRef.Kind, gateway.Namespace, infraRef.Name) is null)
             {
-                accepted = Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.InvalidParameters, $"infrastructure.parametersRef {infraRef.Kind} {infraRef.Name} of Gateway {gateway.Namespace}/{gateway.Name} does not exist; create it or remove the reference.", g);
+                accepted = Condition.Make(ConditionType.Accepted, false, ConditionReason.InvalidParameters, $"infrastructure.parametersRef {infraRef.Kind} {infraRef.Name} of Gateway {gateway.Namespace}/{gateway.Name} does not exist; create it or remove the reference.", g);
             }
             else if (unsupportedAddress is not null)
             {
-                accepted = Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.UnsupportedAddress, $"Address type \"{unsupportedAddress.Type}\" is not supported; use IPAddress or Hostname.", g);
+                accepted = Condition.Make(ConditionType.Accepted, false, ConditionReason.UnsupportedAddress, $"Address type \"{unsupportedAddress.Type}\" is not supported; use IPAddress or Hostname.", g);
             }
             else if (ready == state.Listeners.Count)
             {
-                accepted = Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"Gateway {gateway.Namespace}/{gateway.Name} is accepted.", g);
+                accepted = Condition.Make(ConditionType.Accepted, true, ConditionReason.Accepted, $"Gateway {gateway.Namespace}/{gateway.Name} is accepted.", g);
             }
             else if (ready > 0)
             {
-                accepted = Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.ListenersNotValid, $"Gateway {gateway.Namespace}/{gateway.Name} is accepted with {ready} of {state.Listeners.Count} listeners; see the listener conditions for the others.", g);
+                accepted = Condition.Make(ConditionType.Accepted, true, ConditionReason.ListenersNotValid, $"Gateway {gateway.Namespace}/{gateway.Name} is accepted with {ready} of {state.Listeners.Count} listeners; see the listener conditions for the others.", g);
             }
             else
             {
-                accepted = Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.ListenersNotValid, $"No listener of Gateway {gateway.Namespace}/{gateway.Name} is valid; see the listener conditions.", g);
+                accepted = Condition.Make(ConditionType.Accepted, false, ConditionReason.ListenersNotValid, $"No listener of Gateway {gateway.Namespace}/{gateway.Name} is valid; see the listener conditions.", g);
             }
 
             conditions.Add(accepted);
             conditions.Add(accepted.IsTrue
-                ? Condition.Make(ConditionTypes.Programmed, true, ConditionReasons.Programmed, $"Gateway {gateway.Namespace}/{gateway.Name} is programmed.", g)
-                : Condition.Make(ConditionTypes.Programmed, false, ConditionReasons.Invalid, $"Gateway {gateway.Namespace}/{gateway.Name} is not accepted, so it is not programmed.", g));
+                ? Condition.Make(ConditionType.Programmed, true, ConditionReason.Programmed, $"Gateway {gateway.Namespace}/{gateway.Name} is programmed.", g)
+                : Condition.Make(ConditionType.Programmed, false, ConditionReason.Invalid, $"Gateway {gateway.Namespace}/{gateway.Name} is not accepted, so it is not programmed.", g));
 
-            (string Reason, string Message)? unresolved = null;
+            Problem? unresolved = null;
             if (gateway.Tls?.BackendClientCertificateRef is { } clientRef)
             {
                 var problem = _checks.CheckSecretRef(gateway.Key, clientRef, "tls.backend.clientCertificateRef");
                 if (problem is { } p)
                 {
-                    unresolved = (p.Reason == ConditionReasons.RefNotPermitted ? ConditionReasons.RefNotPermitted : ConditionReasons.InvalidClientCertificateRef, p.Message + ".");
+                    unresolved = new Problem(p.Reason == ConditionReason.RefNotPermitted ? ConditionReason.RefNotPermitted : ConditionReason.InvalidClientCertificateRef, p.Message + ".");
                 }
             }
 
             if (unresolved is null && state.Listeners.Any(l => l.Unresolved is not null))
             {
-                unresolved = (ConditionReasons.ListenersNotResolved, "Some listeners have unresolved references; see their ResolvedRefs conditions.");
+                unresolved = new Problem(ConditionReason.ListenersNotResolved, "Some listeners have unresolved references; see their ResolvedRefs conditions.");
             }
 
             conditions.Add(unresolved is { } u
-                ? Condition.Make(ConditionTypes.ResolvedRefs, false, u.Reason, u.Message, g)
-                : Condition.Make(ConditionTypes.ResolvedRefs, true, ConditionReasons.ResolvedRefs, "All references are resolved.", g));
+                ? Condition.Make(ConditionType.ResolvedRefs, false, u, g)
+                : Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All references are resolved.", g));
 
             var tls = gateway.Tls;
             if (tls is not null && (tls.DefaultValidation?.Mode == "AllowInsecureFallback" || tls.PerPort.Any(p => p.Validation?.Mode == "AllowInsecureFallback")))
             {
-                conditions.Add(Condition.Make(ConditionTypes.InsecureFrontendValidationMode, true, ConditionReasons.ConfigurationChanged, "Frontend client certificate validation uses AllowInsecureFallback: clients without a valid certificate are let through.", g));
+                conditions.Add(Condition.Make(ConditionType.InsecureFrontendValidationMode, true, ConditionReason.ConfigurationChanged, "Frontend client certificate validation uses AllowInsecureFallback: clients without a valid certificate are let through.", g));
             }
 
             ListenerChecks.MarkOverlaps(state.Listeners);
@@ -182,7 +182,7 @@ internal static class Binder
             }
 
             var sets = _snapshot.ListenerSets
-                .Where(s => s.ParentRef.Group == Groups.Gateway && s.ParentRef.Kind == "Gateway" && _gateways.ContainsKey(s.ParentRef.TargetKey))
+                .Where(s => s.ParentRef.GroupKind == Kinds.Gateway && _gateways.ContainsKey(s.ParentRef.TargetKey))
                 .OrderBy(s => s.Metadata.CreationTimestamp)
                 .ThenBy(s => s.Namespace, StringComparer.Ordinal)
                 .ThenBy(s => s.Name, StringComparer.Ordinal)
@@ -195,11 +195,11 @@ internal static class Binder
                 var g = set.Metadata.Generation;
                 if (!AllowsListenerSet(parent.Gateway, set))
                 {
-                    state.Rejection = (ConditionReasons.NotAllowed, $"Gateway {parent.Gateway.Namespace}/{parent.Gateway.Name} does not allow ListenerSets from namespace \"{set.Namespace}\" (allowedListeners.namespaces.from is {parent.Gateway.AllowedListeners.NamespacesFrom}); change allowedListeners on the Gateway.");
+                    state.Rejection = new Problem(ConditionReason.NotAllowed, $"Gateway {parent.Gateway.Namespace}/{parent.Gateway.Name} does not allow ListenerSets from namespace \"{set.Namespace}\" (allowedListeners.namespaces.from is {parent.Gateway.AllowedListeners.NamespacesFrom}); change allowedListeners on the Gateway.");
                 }
                 else if (!parent.IsAccepted)
                 {
-                    state.Rejection = (ConditionReasons.ParentNotAccepted, $"The parent Gateway {parent.Gateway.Namespace}/{parent.Gateway.Name} is not accepted.");
+                    state.Rejection = new Problem(ConditionReason.ParentNotAccepted, $"The parent Gateway {parent.Gateway.Namespace}/{parent.Gateway.Name} is not accepted.");
                 }
 
                 state.Listeners.AddRange(set.Listeners.Select(l => _checks.Check(set.Key, g, set.Metadata.CreationTimestamp, l, null)));
@@ -229,7 +229,7 @@ internal static class Binder
                 // references included (spec digest §5 "ListenerSets", §7).
                 if (state.Rejection is null && !state.Listeners.Any(l => l.IsProgrammable))
                 {
-                    state.Rejection = (ConditionReasons.ListenersNotValid, $"No listener of ListenerSet {state.ListenerSet.Namespace}/{state.ListenerSet.Name} is valid; see the listener conditions.");
+                    state.Rejection = new Problem(ConditionReason.ListenersNotValid, $"No listener of ListenerSet {state.ListenerSet.Namespace}/{state.ListenerSet.Name} is valid; see the listener conditions.");
                 }
 
                 if (state.Rejection is null)
@@ -277,13 +277,13 @@ internal sealed class GatewayState(Gateway gateway, string controllerName, List<
 
     public int AttachedListenerSets { get; set; }
 
-    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionTypes.Accepted && c.IsTrue);
+    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionType.Accepted && c.IsTrue);
 
     public GatewayResult ToResult() => new()
     {
         Gateway = Gateway,
         ControllerName = ControllerName,
-        Conditions = Conditions.OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+        Conditions = Conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
         Listeners = Listeners.Select(l => l.ToResult()).ToEquatableArray(),
         AttachedListenerSets = AttachedListenerSets,
     };
@@ -298,7 +298,7 @@ internal sealed class ListenerSetState(ListenerSet listenerSet, GatewayState par
 
     public List<ListenerDraft> Listeners { get; } = [];
 
-    public (string Reason, string Message)? Rejection { get; set; }
+    public Problem? Rejection { get; set; }
 
     public ListenerSetResult ToResult()
     {
@@ -308,21 +308,21 @@ internal sealed class ListenerSetState(ListenerSet listenerSet, GatewayState par
         var conditions = Rejection is { } r
             ? new[]
             {
-                Condition.Make(ConditionTypes.Accepted, false, r.Reason, r.Message, g),
-                Condition.Make(ConditionTypes.Programmed, false, r.Reason, r.Message, g),
+                Condition.Make(ConditionType.Accepted, false, r, g),
+                Condition.Make(ConditionType.Programmed, false, r, g),
             }
             : new[]
             {
                 valid == Listeners.Count
-                    ? Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"ListenerSet {name} is accepted.", g)
-                    : Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.ListenersNotValid, $"ListenerSet {name} is accepted with {valid} of {Listeners.Count} listeners; see the listener conditions.", g),
-                Condition.Make(ConditionTypes.Programmed, true, ConditionReasons.Programmed, $"ListenerSet {name} is programmed.", g),
+                    ? Condition.Make(ConditionType.Accepted, true, ConditionReason.Accepted, $"ListenerSet {name} is accepted.", g)
+                    : Condition.Make(ConditionType.Accepted, true, ConditionReason.ListenersNotValid, $"ListenerSet {name} is accepted with {valid} of {Listeners.Count} listeners; see the listener conditions.", g),
+                Condition.Make(ConditionType.Programmed, true, ConditionReason.Programmed, $"ListenerSet {name} is programmed.", g),
             };
         return new ListenerSetResult
         {
             ListenerSet = ListenerSet,
             Parent = Parent.Gateway.Key,
-            Conditions = conditions.OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+            Conditions = conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
             Listeners = Listeners.Select(l => l.ToResult()).ToEquatableArray(),
         };
     }

@@ -21,18 +21,18 @@ internal sealed class ListenerDraft
     public List<RouteGroupKind> SupportedKinds { get; } = [];
 
     /// <summary>Accepted=False reason and message, when the listener itself is unacceptable.</summary>
-    public (string Reason, string Message)? NotAccepted { get; set; }
+    public Problem? NotAccepted { get; set; }
 
     /// <summary>ResolvedRefs=False reason and message.</summary>
-    public (string Reason, string Message)? Unresolved { get; set; }
+    public Problem? Unresolved { get; set; }
 
     /// <summary>Conflicted=True reason and message.</summary>
-    public (string Reason, string Message)? Conflict { get; set; }
+    public Problem? Conflict { get; set; }
 
     /// <summary>When a ListenerSet listener loses a conflict, Accepted and Programmed carry the conflict reason too.</summary>
     public bool LostConflict { get; set; }
 
-    public (string Reason, string Message)? Overlap { get; set; }
+    public Problem? Overlap { get; set; }
 
     public int AttachedRoutes { get; set; }
 
@@ -49,40 +49,40 @@ internal sealed class ListenerDraft
         var conditions = new List<Condition>();
         if (Conflict is { } conflict)
         {
-            conditions.Add(Condition.Make(ConditionTypes.Conflicted, true, conflict.Reason, conflict.Message, g));
+            conditions.Add(Condition.Make(ConditionType.Conflicted, true, conflict, g));
         }
         else
         {
-            conditions.Add(Condition.Make(ConditionTypes.Conflicted, false, ConditionReasons.NoConflicts, "No conflicts with other listeners.", g));
+            conditions.Add(Condition.Make(ConditionType.Conflicted, false, ConditionReason.NoConflicts, "No conflicts with other listeners.", g));
         }
 
         if (NotAccepted is { } rejected)
         {
-            conditions.Add(Condition.Make(ConditionTypes.Accepted, false, rejected.Reason, rejected.Message, g));
-            conditions.Add(Condition.Make(ConditionTypes.Programmed, false, ConditionReasons.Invalid, $"The {Describe} is not accepted: {rejected.Message}", g));
+            conditions.Add(Condition.Make(ConditionType.Accepted, false, rejected, g));
+            conditions.Add(Condition.Make(ConditionType.Programmed, false, ConditionReason.Invalid, $"The {Describe} is not accepted: {rejected.Message}", g));
         }
         else if (Conflict is { } c)
         {
             // A ListenerSet listener that loses carries the conflict reason on Accepted and Programmed, as conformance
             // expects (spec digest §16.3); a Gateway listener's Programmed uses Invalid (§6.3).
-            conditions.Add(Condition.Make(ConditionTypes.Accepted, false, c.Reason, c.Message, g));
-            conditions.Add(Condition.Make(ConditionTypes.Programmed, false, LostConflict ? c.Reason : ConditionReasons.Invalid, c.Message, g));
+            conditions.Add(Condition.Make(ConditionType.Accepted, false, c, g));
+            conditions.Add(Condition.Make(ConditionType.Programmed, false, LostConflict ? c.Reason : ConditionReason.Invalid, c.Message, g));
         }
         else
         {
-            conditions.Add(Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"The {Describe} is accepted.", g));
+            conditions.Add(Condition.Make(ConditionType.Accepted, true, ConditionReason.Accepted, $"The {Describe} is accepted.", g));
             conditions.Add(Unresolved is { } u
-                ? Condition.Make(ConditionTypes.Programmed, false, ConditionReasons.Invalid, $"The {Describe} cannot be programmed: {u.Message}", g)
-                : Condition.Make(ConditionTypes.Programmed, true, ConditionReasons.Programmed, $"The {Describe} is programmed.", g));
+                ? Condition.Make(ConditionType.Programmed, false, ConditionReason.Invalid, $"The {Describe} cannot be programmed: {u.Message}", g)
+                : Condition.Make(ConditionType.Programmed, true, ConditionReason.Programmed, $"The {Describe} is programmed.", g));
         }
 
         conditions.Add(Unresolved is { } unresolved
-            ? Condition.Make(ConditionTypes.ResolvedRefs, false, unresolved.Reason, unresolved.Message, g)
-            : Condition.Make(ConditionTypes.ResolvedRefs, true, ConditionReasons.ResolvedRefs, "All references are resolved.", g));
+            ? Condition.Make(ConditionType.ResolvedRefs, false, unresolved, g)
+            : Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All references are resolved.", g));
 
         if (Overlap is { } overlap)
         {
-            conditions.Add(Condition.Make(ConditionTypes.OverlappingTlsConfig, true, overlap.Reason, overlap.Message, g));
+            conditions.Add(Condition.Make(ConditionType.OverlappingTlsConfig, true, overlap, g));
         }
 
         return new ListenerResult
@@ -91,7 +91,7 @@ internal sealed class ListenerDraft
             Listener = Listener,
             SupportedKinds = NotAccepted is not null ? [] : SupportedKinds.ToEquatableArray(),
             AttachedRoutes = AttachedRoutes,
-            Conditions = conditions.OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+            Conditions = conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
             State = State,
         };
     }
@@ -117,33 +117,33 @@ internal sealed class ListenerChecks
     public IReadOnlyList<RouteGroupKind> KindsFor(Listener listener)
     {
         var kinds = new List<RouteGroupKind>(2);
-        void Add(string kind)
+        void Add(GroupKind kind)
         {
-            if (_features.Has(kind))
+            if (_features.Has(kind.Kind))
             {
-                kinds.Add(new RouteGroupKind(Groups.Gateway, kind));
+                kinds.Add(new RouteGroupKind(kind.Group, kind.Kind));
             }
         }
 
         switch (listener.Protocol)
         {
             case Protocols.Http or Protocols.Https:
-                Add("HTTPRoute");
-                Add("GRPCRoute");
+                Add(Kinds.HttpRoute);
+                Add(Kinds.GrpcRoute);
                 break;
             case Protocols.Tls:
                 if (_options.TlsTerminateAcceptsTcpRoute && listener.Tls?.Mode == TlsModes.Terminate)
                 {
-                    Add("TCPRoute");
+                    Add(Kinds.TcpRoute);
                 }
 
-                Add("TLSRoute");
+                Add(Kinds.TlsRoute);
                 break;
             case Protocols.Tcp:
-                Add("TCPRoute");
+                Add(Kinds.TcpRoute);
                 break;
             case Protocols.Udp:
-                Add("UDPRoute");
+                Add(Kinds.UdpRoute);
                 break;
         }
 
@@ -156,13 +156,13 @@ internal sealed class ListenerChecks
         var protocolKinds = KindsFor(listener);
         if (protocolKinds.Count == 0)
         {
-            draft.NotAccepted = (ConditionReasons.UnsupportedProtocol, $"Protocol \"{listener.Protocol}\" of {draft.Describe} is not supported; use HTTP, HTTPS, TLS, TCP or UDP.");
+            draft.NotAccepted = new Problem(ConditionReason.UnsupportedProtocol, $"Protocol \"{listener.Protocol}\" of {draft.Describe} is not supported; use HTTP, HTTPS, TLS, TCP or UDP.");
             return draft;
         }
 
         if (listener.Protocol == Protocols.Tls && listener.Tls?.Mode == TlsModes.Terminate && !_features.Has(Features.TlsRouteModeTerminate))
         {
-            draft.NotAccepted = (ConditionReasons.UnsupportedValue, $"TLS mode Terminate on {draft.Describe} is not supported for TLSRoute; use mode Passthrough.");
+            draft.NotAccepted = new Problem(ConditionReason.UnsupportedValue, $"TLS mode Terminate on {draft.Describe} is not supported for TLSRoute; use mode Passthrough.");
             return draft;
         }
 
@@ -190,7 +190,7 @@ internal sealed class ListenerChecks
 
             if (invalid.Count > 0)
             {
-                draft.Unresolved = (ConditionReasons.InvalidRouteKinds, $"allowedRoutes.kinds of {draft.Describe} lists {string.Join(", ", invalid)}, which protocol {listener.Protocol} does not support; allow {string.Join(" or ", protocolKinds.Select(k => k.Kind))}.");
+                draft.Unresolved = new Problem(ConditionReason.InvalidRouteKinds, $"allowedRoutes.kinds of {draft.Describe} lists {string.Join(", ", invalid)}, which protocol {listener.Protocol} does not support; allow {string.Join(" or ", protocolKinds.Select(k => k.Kind))}.");
             }
         }
 
@@ -208,7 +208,7 @@ internal sealed class ListenerChecks
         var tls = draft.Listener.Tls;
         if (tls is null && draft.Listener.Protocol == Protocols.Https)
         {
-            draft.Unresolved = (ConditionReasons.InvalidCertificateRef, $"The HTTPS {draft.Describe} has no tls.certificateRefs, so it has no certificate to serve; add tls.certificateRefs.");
+            draft.Unresolved = new Problem(ConditionReason.InvalidCertificateRef, $"The HTTPS {draft.Describe} has no tls.certificateRefs, so it has no certificate to serve; add tls.certificateRefs.");
             return;
         }
 
@@ -222,33 +222,33 @@ internal sealed class ListenerChecks
             var problem = CheckSecretRef(draft.Owner, reference, "certificateRef");
             if (problem is not null)
             {
-                draft.Unresolved ??= (problem.Value.Reason == ConditionReasons.RefNotPermitted ? ConditionReasons.RefNotPermitted : ConditionReasons.InvalidCertificateRef, $"{problem.Value.Message} (on {draft.Describe}).");
+                draft.Unresolved ??= new Problem(problem.Value.Reason == ConditionReason.RefNotPermitted ? ConditionReason.RefNotPermitted : ConditionReason.InvalidCertificateRef, $"{problem.Value.Message} (on {draft.Describe}).");
             }
         }
     }
 
     /// <summary>Checks a reference to a TLS Secret; returns the problem, or null when it resolves.</summary>
-    internal (string Reason, string Message)? CheckSecretRef(ResourceKey from, ObjectReference reference, string field)
+    internal Problem? CheckSecretRef(ResourceKey from, ObjectReference reference, string field)
     {
-        if (reference.Group.Length != 0 || reference.Kind != "Secret")
+        if (reference.GroupKind != Kinds.Secret)
         {
-            return (ConditionReasons.InvalidCertificateRef, $"{field} {reference.Kind}.{reference.Group}/{reference.Name} is not a core Secret; refer to a Secret of type kubernetes.io/tls");
+            return new Problem(ConditionReason.InvalidCertificateRef, $"{field} {reference.Kind}.{reference.Group}/{reference.Name} is not a core Secret; refer to a Secret of type kubernetes.io/tls");
         }
 
         if (!_grants.Allows(from, reference.TargetKey))
         {
-            return (ConditionReasons.RefNotPermitted, $"{field} Secret {reference.Namespace}/{reference.Name} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {from.Kind} from \"{from.Namespace}\" to refer to it; add one");
+            return new Problem(ConditionReason.RefNotPermitted, $"{field} Secret {reference.Namespace}/{reference.Name} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {from.Kind} from \"{from.Namespace}\" to refer to it; add one");
         }
 
         var secret = _snapshot.Find<Secret>(reference.TargetKey);
         if (secret is null)
         {
-            return (ConditionReasons.InvalidCertificateRef, $"{field} Secret {reference.Namespace}/{reference.Name} does not exist");
+            return new Problem(ConditionReason.InvalidCertificateRef, $"{field} Secret {reference.Namespace}/{reference.Name} does not exist");
         }
 
         if (secret.TlsCertificateValid != true)
         {
-            return (ConditionReasons.InvalidCertificateRef, $"{field} Secret {reference.Namespace}/{reference.Name} does not hold a valid PEM certificate and private key in tls.crt and tls.key");
+            return new Problem(ConditionReason.InvalidCertificateRef, $"{field} Secret {reference.Namespace}/{reference.Name} does not hold a valid PEM certificate and private key in tls.crt and tls.key");
         }
 
         return null;
@@ -270,23 +270,23 @@ internal sealed class ListenerChecks
         var valid = 0;
         foreach (var reference in validation.CaCertificateRefs)
         {
-            (string Reason, string Message)? problem = null;
-            if (reference.Group.Length != 0 || reference.Kind is not ("ConfigMap" or "Secret"))
+            Problem? problem = null;
+            if (reference.GroupKind != Kinds.ConfigMap && reference.GroupKind != Kinds.Secret)
             {
-                problem = (ConditionReasons.InvalidCACertificateKind, $"caCertificateRef {reference.Kind}/{reference.Name} is not a ConfigMap or Secret; refer to a ConfigMap with ca.crt");
+                problem = new Problem(ConditionReason.InvalidCACertificateKind, $"caCertificateRef {reference.Kind}/{reference.Name} is not a ConfigMap or Secret; refer to a ConfigMap with ca.crt");
             }
             else if (!_grants.Allows(gateway.Key, reference.TargetKey))
             {
-                problem = (ConditionReasons.RefNotPermitted, $"caCertificateRef {reference.Kind} {reference.Namespace}/{reference.Name} is in another namespace and no ReferenceGrant allows it; add one in \"{reference.Namespace}\"");
+                problem = new Problem(ConditionReason.RefNotPermitted, $"caCertificateRef {reference.Kind} {reference.Namespace}/{reference.Name} is in another namespace and no ReferenceGrant allows it; add one in \"{reference.Namespace}\"");
             }
             else
             {
-                bool? ok = reference.Kind == "ConfigMap"
+                bool? ok = reference.GroupKind == Kinds.ConfigMap
                     ? _snapshot.Find<ConfigMap>(reference.TargetKey)?.CaCertificateValid
                     : _snapshot.Find<Secret>(reference.TargetKey)?.CaCertificateValid;
                 if (ok != true)
                 {
-                    problem = (ConditionReasons.InvalidCACertificateRef, $"caCertificateRef {reference.Kind} {reference.Namespace}/{reference.Name} does not exist or has no valid PEM certificate in ca.crt");
+                    problem = new Problem(ConditionReason.InvalidCACertificateRef, $"caCertificateRef {reference.Kind} {reference.Namespace}/{reference.Name} does not exist or has no valid PEM certificate in ca.crt");
                 }
             }
 
@@ -296,13 +296,13 @@ internal sealed class ListenerChecks
             }
             else
             {
-                draft.Unresolved ??= (problem.Value.Reason, $"{problem.Value.Message} (frontend validation of {draft.Describe}).");
+                draft.Unresolved ??= new Problem(problem.Value.Reason, $"{problem.Value.Message} (frontend validation of {draft.Describe}).");
             }
         }
 
         if (valid == 0)
         {
-            draft.NotAccepted = (ConditionReasons.NoValidCACertificate, $"No caCertificateRef of the frontend validation for port {draft.Listener.Port} is valid, so {draft.Describe} cannot verify clients; fix the references.");
+            draft.NotAccepted = new Problem(ConditionReason.NoValidCACertificate, $"No caCertificateRef of the frontend validation for port {draft.Listener.Port} is valid, so {draft.Describe} cannot verify clients; fix the references.");
         }
     }
 
@@ -328,25 +328,24 @@ internal sealed class ListenerChecks
                     continue;
                 }
 
-                var reason = ConflictReason(earlier.Listener, current.Listener);
-                if (reason is null)
+                if (ConflictReason(earlier.Listener, current.Listener) is not { } reason)
                 {
                     continue;
                 }
 
                 var message = $"{current.Describe} and {earlier.Describe} both use port {current.Listener.Port} "
-                    + (reason == ConditionReasons.ProtocolConflict
+                    + (reason == ConditionReason.ProtocolConflict
                         ? $"with incompatible protocols ({earlier.Listener.Protocol}{ModeSuffix(earlier.Listener)} and {current.Listener.Protocol}{ModeSuffix(current.Listener)}); use different ports."
                         : $"and hostname \"{current.Listener.Hostname ?? "*"}\"; give them different hostnames or ports.");
                 if (i < gatewayListenerCount)
                 {
                     // Both belong to the Gateway itself: neither may win.
-                    current.Conflict ??= (reason, message);
-                    earlier.Conflict ??= (reason, message);
+                    current.Conflict ??= new Problem(reason, message);
+                    earlier.Conflict ??= new Problem(reason, message);
                 }
                 else
                 {
-                    current.Conflict = (reason, message);
+                    current.Conflict = new Problem(reason, message);
                     current.LostConflict = true;
                     break;
                 }
@@ -356,27 +355,27 @@ internal sealed class ListenerChecks
 
     private static string ModeSuffix(Listener listener) => listener.Protocol == Protocols.Tls ? $" {listener.Tls?.Mode}" : string.Empty;
 
-    private string? ConflictReason(Listener a, Listener b)
+    private ConditionReason? ConflictReason(Listener a, Listener b)
     {
         var fa = Family(a);
         var fb = Family(b);
         if (fa == "udp" || fb == "udp")
         {
-            return fa == fb && a.Hostname == b.Hostname ? ConditionReasons.HostnameConflict : null;
+            return fa == fb && a.Hostname == b.Hostname ? ConditionReason.HostnameConflict : null;
         }
 
         if (fa != fb)
         {
-            return ConditionReasons.ProtocolConflict;
+            return ConditionReason.ProtocolConflict;
         }
 
         if (fa == "tls" && a.Protocol == Protocols.Tls && b.Protocol == Protocols.Tls
             && a.Tls?.Mode != b.Tls?.Mode && !_features.Has(Features.TlsRouteModeMixed))
         {
-            return ConditionReasons.ProtocolConflict;
+            return ConditionReason.ProtocolConflict;
         }
 
-        return string.Equals(a.Hostname, b.Hostname, StringComparison.Ordinal) ? ConditionReasons.HostnameConflict : null;
+        return string.Equals(a.Hostname, b.Hostname, StringComparison.Ordinal) ? ConditionReason.HostnameConflict : null;
     }
 
     private static string Family(Listener listener) => listener.Protocol switch
@@ -408,8 +407,8 @@ internal sealed class ListenerChecks
                 if (ha is null || hb is null || Hostnames.Intersect(ha, hb) is not null)
                 {
                     var message = $"{a.Describe} and {b.Describe} serve overlapping hostnames on port {a.Listener.Port}; a client connecting for a hostname both cover may be served either listener's certificate.";
-                    a.Overlap ??= (ConditionReasons.OverlappingHostnames, message);
-                    b.Overlap ??= (ConditionReasons.OverlappingHostnames, message);
+                    a.Overlap ??= new Problem(ConditionReason.OverlappingHostnames, message);
+                    b.Overlap ??= new Problem(ConditionReason.OverlappingHostnames, message);
                 }
             }
         }

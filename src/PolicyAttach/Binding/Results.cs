@@ -74,7 +74,7 @@ public sealed record GatewayResult
     public required string ControllerName { get; init; }
 
     /// <summary>Whether the Gateway is Accepted.</summary>
-    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionTypes.Accepted && c.IsTrue);
+    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionType.Accepted && c.IsTrue);
 }
 
 /// <summary>The computed status of a ListenerSet whose parent Gateway this controller owns.</summary>
@@ -93,7 +93,7 @@ public sealed record ListenerSetResult
     public required EquatableArray<ListenerResult> Listeners { get; init; }
 
     /// <summary>Whether the ListenerSet is Accepted.</summary>
-    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionTypes.Accepted && c.IsTrue);
+    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionType.Accepted && c.IsTrue);
 }
 
 /// <summary>Why a route did or did not attach to one listener: a cell of the binding verdict matrix.</summary>
@@ -170,7 +170,7 @@ public sealed record RouteParentResult
     internal VerdictTable? Verdicts { get; init; }
 
     /// <summary>Whether the route is Accepted by this parent.</summary>
-    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionTypes.Accepted && c.IsTrue);
+    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionType.Accepted && c.IsTrue);
 
     /// <inheritdoc />
     public bool Equals(RouteParentResult? other)
@@ -196,14 +196,17 @@ public sealed record BackendRefResult
     /// <summary>The reference with defaults applied.</summary>
     public required BackendReference BackendRef { get; init; }
 
-    /// <summary>Null when valid; otherwise the ResolvedRefs reason (InvalidKind, RefNotPermitted, BackendNotFound, UnsupportedProtocol).</summary>
-    public string? Reason { get; init; }
+    /// <summary>Null when valid; otherwise why not, with the ResolvedRefs reason (InvalidKind, RefNotPermitted, BackendNotFound).</summary>
+    public Problem? Problem { get; init; }
+
+    /// <summary>The ResolvedRefs reason when invalid, else null.</summary>
+    public ConditionReason? Reason => Problem?.Reason;
 
     /// <summary>Why it is invalid and how to fix it; null when valid.</summary>
-    public string? Message { get; init; }
+    public string? Message => Problem?.Message;
 
     /// <summary>Whether the reference resolves.</summary>
-    public bool IsValid => Reason is null;
+    public bool IsValid => Problem is null;
 }
 
 /// <summary>The computed status of a route with at least one parentRef this controller owns.</summary>

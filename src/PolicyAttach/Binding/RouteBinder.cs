@@ -36,10 +36,10 @@ internal sealed class RouteBinder
     /// <summary>GAMMA route-kind precedence on one Service and port: GRPCRoute, HTTPRoute, TLSRoute, TCPRoute (spec digest §13).</summary>
     private static int MeshRank(string kind) => kind switch
     {
-        "GRPCRoute" => 4,
-        "HTTPRoute" => 3,
-        "TLSRoute" => 2,
-        "TCPRoute" => 1,
+        _ when kind == Kinds.GrpcRoute.Kind => 4,
+        _ when kind == Kinds.HttpRoute.Kind => 3,
+        _ when kind == Kinds.TlsRoute.Kind => 2,
+        _ when kind == Kinds.TcpRoute.Kind => 1,
         _ => 0,
     };
 
@@ -50,7 +50,7 @@ internal sealed class RouteBinder
         {
             foreach (var parentRef in route.ParentRefs)
             {
-                if (parentRef.Group == Groups.Core && parentRef.Kind == "Service")
+                if (parentRef.GroupKind == Kinds.Service)
                 {
                     if (!result.TryGetValue(parentRef.TargetKey, out var list))
                     {
@@ -103,17 +103,17 @@ internal sealed class RouteBinder
 
     private Parent? ResolveParent(ParentReference parentRef)
     {
-        if (parentRef.Group == Groups.Gateway && parentRef.Kind == "Gateway" && _gateways.TryGetValue(parentRef.TargetKey, out var gateway))
+        if (parentRef.GroupKind == Kinds.Gateway && _gateways.TryGetValue(parentRef.TargetKey, out var gateway))
         {
             return new Parent(gateway.ControllerName, gateway.Listeners, null);
         }
 
-        if (parentRef.Group == Groups.Gateway && parentRef.Kind == "ListenerSet" && _listenerSets.TryGetValue(parentRef.TargetKey, out var set))
+        if (parentRef.GroupKind == Kinds.ListenerSet && _listenerSets.TryGetValue(parentRef.TargetKey, out var set))
         {
             return new Parent(set.Parent.ControllerName, set.Listeners, null);
         }
 
-        if (parentRef.Group == Groups.Core && parentRef.Kind == "Service" && _features.Has(Features.Mesh) && _options.MeshControllerName is { } controller
+        if (parentRef.GroupKind == Kinds.Service && _features.Has(Features.Mesh) && _options.MeshControllerName is { } controller
             && _snapshot.Find<Service>(parentRef.TargetKey) is { } service)
         {
             return new Parent(controller, null, service);
@@ -142,11 +142,11 @@ internal sealed class RouteBinder
             var routeName = $"{route.Kind} {route.Namespace}/{route.Name}";
             if (dropped.Count == route.RuleCount)
             {
-                accepted = Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.UnsupportedValue, $"Every rule of {routeName} uses an unsupported value: rule {dropped[0].Rule}: {dropped[0].Why}.", g);
+                accepted = Condition.Make(ConditionType.Accepted, false, ConditionReason.UnsupportedValue, $"Every rule of {routeName} uses an unsupported value: rule {dropped[0].Rule}: {dropped[0].Why}.", g);
             }
             else
             {
-                conditions.Add(Condition.Make(ConditionTypes.PartiallyInvalid, true, ConditionReasons.UnsupportedValue,
+                conditions.Add(Condition.Make(ConditionType.PartiallyInvalid, true, ConditionReason.UnsupportedValue,
                     $"Dropped Rule(s) {string.Join(", ", dropped.Select(d => d.Rule))} of {routeName}: " + string.Join("; ", dropped.Select(d => $"rule {d.Rule}: {d.Why}")) + ".", g));
             }
         }
@@ -160,15 +160,15 @@ internal sealed class RouteBinder
         conditions.Add(accepted);
         var invalid = backends.FirstOrDefault(b => !b.IsValid);
         conditions.Add(invalid is null
-            ? Condition.Make(ConditionTypes.ResolvedRefs, true, ConditionReasons.ResolvedRefs, "All backend references are resolved.", g)
-            : Condition.Make(ConditionTypes.ResolvedRefs, false, invalid.Reason!, invalid.Message!, g));
+            ? Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All backend references are resolved.", g)
+            : Condition.Make(ConditionType.ResolvedRefs, false, invalid.Problem!.Value, g));
 
         return new RouteParentResult
         {
             ParentRef = parentRef,
             ParentIndex = index,
             ControllerName = parent.ControllerName,
-            Conditions = conditions.OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+            Conditions = conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
             AttachedListeners = table?.AttachedVerdicts() ?? [],
             Verdicts = table,
         };
@@ -181,23 +181,23 @@ internal sealed class RouteBinder
         if (rank > 0 && _meshKinds.TryGetValue(parentRef.TargetKey, out var bound)
             && bound.Any(b => b.Rank > rank && (b.Port is null || parentRef.Port is null || b.Port == parentRef.Port)))
         {
-            var winner = bound.Where(b => b.Rank > rank).Max(b => b.Rank) switch { 4 => "GRPCRoute", 3 => "HTTPRoute", _ => "TLSRoute" };
-            return Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.Conflicted,
+            var winner = bound.Where(b => b.Rank > rank).Max(b => b.Rank) switch { 4 => Kinds.GrpcRoute.Kind, 3 => Kinds.HttpRoute.Kind, _ => Kinds.TlsRoute.Kind };
+            return Condition.Make(ConditionType.Accepted, false, ConditionReason.Conflicted,
                 $"A {winner} is bound to Service {service.Namespace}/{service.Name} on the same port, and {winner} takes precedence over {route.Kind} in a mesh; move one of them to another port.", g);
         }
 
         var port = parentRef.Port is { } p ? service.FindPort(p) : null;
         if (parentRef.Port is not null && port is null)
         {
-            return Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NoMatchingParent, $"Service {service.Namespace}/{service.Name} has no port {parentRef.Port}; use one of its ports.", g);
+            return Condition.Make(ConditionType.Accepted, false, ConditionReason.NoMatchingParent, $"Service {service.Namespace}/{service.Name} has no port {parentRef.Port}; use one of its ports.", g);
         }
 
         if (parentRef.SectionName is { } section && !service.Ports.Any(sp => sp.Name == section))
         {
-            return Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NoMatchingParent, $"Service {service.Namespace}/{service.Name} has no port named \"{section}\".", g);
+            return Condition.Make(ConditionType.Accepted, false, ConditionReason.NoMatchingParent, $"Service {service.Namespace}/{service.Name} has no port named \"{section}\".", g);
         }
 
-        return Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"{route.Kind} {route.Namespace}/{route.Name} is bound to Service {service.Namespace}/{service.Name}.", g);
+        return Condition.Make(ConditionType.Accepted, true, ConditionReason.Accepted, $"{route.Kind} {route.Namespace}/{route.Name} is bound to Service {service.Namespace}/{service.Name}.", g);
     }
 
     private Condition BindListeners(RouteBase route, ParentReference parentRef, IReadOnlyList<ListenerDraft> listeners, out VerdictTable table, long g)
@@ -239,18 +239,18 @@ internal sealed class RouteBinder
                 (null, { } p) => $"no listener on port {p}",
                 _ => "no listener",
             };
-            return Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NoMatchingParent, $"{parentName} has {what}; fix the parentRef of {routeName}.", g);
+            return Condition.Make(ConditionType.Accepted, false, ConditionReason.NoMatchingParent, $"{parentName} has {what}; fix the parentRef of {routeName}.", g);
         }
 
         if (attached)
         {
-            return Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"{routeName} is accepted by {parentName}.", g);
+            return Condition.Make(ConditionType.Accepted, true, ConditionReason.Accepted, $"{routeName} is accepted by {parentName}.", g);
         }
 
         var verdicts = table.Materialize();
         return hostnameOnly
-            ? Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NoMatchingListenerHostname, $"No hostname of {routeName} intersects a listener of {parentName}: {string.Join(" ", verdicts.Where(v => v.Cause == BindingCause.HostnameMismatch).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))} Add a matching hostname.", g)
-            : Condition.Make(ConditionTypes.Accepted, false, ConditionReasons.NotAllowedByListeners, $"No listener of {parentName} allows {routeName}: {string.Join(" ", verdicts.Where(v => v.Cause is BindingCause.KindNotAllowed or BindingCause.NamespaceNotAllowed or BindingCause.ListenerNotReady).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))}", g);
+            ? Condition.Make(ConditionType.Accepted, false, ConditionReason.NoMatchingListenerHostname, $"No hostname of {routeName} intersects a listener of {parentName}: {string.Join(" ", verdicts.Where(v => v.Cause == BindingCause.HostnameMismatch).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))} Add a matching hostname.", g)
+            : Condition.Make(ConditionType.Accepted, false, ConditionReason.NotAllowedByListeners, $"No listener of {parentName} allows {routeName}: {string.Join(" ", verdicts.Where(v => v.Cause is BindingCause.KindNotAllowed or BindingCause.NamespaceNotAllowed or BindingCause.ListenerNotReady).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))}", g);
     }
 
     private static bool Supports(ListenerDraft draft, RouteBase route)
@@ -355,7 +355,7 @@ internal sealed class RouteBinder
 
         foreach (var parentRef in route.ParentRefs)
         {
-            if (parentRef.Group != Groups.Core || parentRef.Kind != "Service")
+            if (parentRef.GroupKind != Kinds.Service)
             {
                 return false;
             }
@@ -369,26 +369,26 @@ internal sealed class RouteBinder
         var reference = entry.BackendRef;
         var result = new BackendRefResult { RuleIndex = entry.RuleIndex, BackendIndex = entry.BackendIndex, IsMirror = isMirror, BackendRef = reference };
         string What() => $"{(isMirror ? "mirror backendRef" : "backendRef")} {reference.Kind} {reference.Namespace}/{reference.Name} of {route.Kind} {route.Namespace}/{route.Name} rule {entry.RuleIndex}";
-        if (reference.Group != Groups.Core || reference.Kind != "Service")
+        if (reference.GroupKind != Kinds.Service)
         {
-            return result with { Reason = ConditionReasons.InvalidKind, Message = $"{What()} has group \"{reference.Group}\" and kind \"{reference.Kind}\", which are not supported; refer to a core Service." };
+            return result with { Problem = new Problem(ConditionReason.InvalidKind, $"{What()} has group \"{reference.Group}\" and kind \"{reference.Kind}\", which are not supported; refer to a core Service.") };
         }
 
         // A mesh route (every parent a Service) needs no ReferenceGrant for its backends (GEP-1294, spec digest §7).
         if (!IsMeshRoute(route) && !_grants.Allows(route.Key, reference.TargetKey))
         {
-            return result with { Reason = ConditionReasons.RefNotPermitted, Message = $"{What()} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Kind} from \"{route.Namespace}\" to refer to it; add one." };
+            return result with { Problem = new Problem(ConditionReason.RefNotPermitted, $"{What()} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Kind} from \"{route.Namespace}\" to refer to it; add one.") };
         }
 
         var service = _snapshot.Find<Service>(reference.TargetKey);
         if (service is null)
         {
-            return result with { Reason = ConditionReasons.BackendNotFound, Message = $"{What()} refers to a Service that does not exist." };
+            return result with { Problem = new Problem(ConditionReason.BackendNotFound, $"{What()} refers to a Service that does not exist.") };
         }
 
         if (reference.Port is { } port && service.Ports.Count > 0 && service.FindPort(port) is null)
         {
-            return result with { Reason = ConditionReasons.BackendNotFound, Message = $"{What()} uses port {port}, which Service {service.Namespace}/{service.Name} does not expose; use one of {string.Join(", ", service.Ports.Select(p => p.Port))}." };
+            return result with { Problem = new Problem(ConditionReason.BackendNotFound, $"{What()} uses port {port}, which Service {service.Namespace}/{service.Name} does not expose; use one of {string.Join(", ", service.Ports.Select(p => p.Port))}.") };
         }
 
         return result;

@@ -226,7 +226,7 @@ public static class ManifestWriter
                 w.WriteString("group", parent.Group);
             }
 
-            if (parent.Kind != "Gateway")
+            if (parent.Kind != Kinds.Gateway.Kind)
             {
                 w.WriteString("kind", parent.Kind);
             }
@@ -379,7 +379,7 @@ public static class ManifestWriter
             w.WriteString("group", b.Group);
         }
 
-        if (b.Kind != "Service")
+        if (b.Kind != Kinds.Service.Kind)
         {
             w.WriteString("kind", b.Kind);
         }

@@ -51,13 +51,13 @@ public sealed record ImplementationProfile
         TlsTerminateAcceptsTcpRoute = true,
         PolicyKinds =
         [
-            EnvoyGatewayKind("BackendTrafficPolicy", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TCPRoute", "UDPRoute", "TLSRoute"),
-            EnvoyGatewayKind("EnvoyExtensionPolicy", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TCPRoute", "UDPRoute", "TLSRoute"),
-            EnvoyGatewayKind("SecurityPolicy", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TCPRoute"),
-            EnvoyGatewayKind("ClientTrafficPolicy", "Gateway", "ListenerSet"),
+            EnvoyGatewayKind("BackendTrafficPolicy", Kinds.Gateway, Kinds.ListenerSet, Kinds.HttpRoute, Kinds.GrpcRoute, Kinds.TcpRoute, Kinds.UdpRoute, Kinds.TlsRoute),
+            EnvoyGatewayKind("EnvoyExtensionPolicy", Kinds.Gateway, Kinds.ListenerSet, Kinds.HttpRoute, Kinds.GrpcRoute, Kinds.TcpRoute, Kinds.UdpRoute, Kinds.TlsRoute),
+            EnvoyGatewayKind("SecurityPolicy", Kinds.Gateway, Kinds.ListenerSet, Kinds.HttpRoute, Kinds.GrpcRoute, Kinds.TcpRoute),
+            EnvoyGatewayKind("ClientTrafficPolicy", Kinds.Gateway, Kinds.ListenerSet),
 
             // Envoy Gateway writes no ancestor for a BackendTLSPolicy whose Service does not exist.
-            PolicyKindRegistry.Standard.Find(new GroupKind(Groups.Gateway, "BackendTLSPolicy"))! with { OmitMissingTargets = true },
+            PolicyKindRegistry.Standard.Find(Kinds.BackendTlsPolicy)! with { OmitMissingTargets = true },
         ],
     };
 
@@ -80,16 +80,13 @@ public sealed record ImplementationProfile
         return null;
     }
 
-    private static PolicyKindDefinition EnvoyGatewayKind(string kind, params string[] targets) => new()
+    private static PolicyKindDefinition EnvoyGatewayKind(string kind, params GroupKind[] targets) => new()
     {
         Kind = new GroupKind(EnvoyGatewayGroup, kind),
         Class = PolicyClass.Inherited,
-        Targets = targets.Select(t => t switch
-        {
-            "Gateway" => new PolicyTargetKind(new GroupKind(Groups.Gateway, t), PolicyLevel.Gateway, PolicyLevel.Listener),
-            "ListenerSet" => new PolicyTargetKind(new GroupKind(Groups.Gateway, t), PolicyLevel.ListenerSet, PolicyLevel.Listener),
-            _ => new PolicyTargetKind(new GroupKind(Groups.Gateway, t), PolicyLevel.Route, PolicyLevel.Rule),
-        }).ToEquatableArray(),
+        Targets = targets.Select(t => t == Kinds.Gateway ? new PolicyTargetKind(t, PolicyLevel.Gateway, PolicyLevel.Listener)
+            : t == Kinds.ListenerSet ? new PolicyTargetKind(t, PolicyLevel.ListenerSet, PolicyLevel.Listener)
+            : new PolicyTargetKind(t, PolicyLevel.Route, PolicyLevel.Rule)).ToEquatableArray(),
         Strategy = MergeStrategy.Atomic,
         Stanzas = StanzaSource.WholeSpecAsDefault,
         CrossNamespace = CrossNamespaceTargets.WithReferenceGrant,

@@ -201,8 +201,8 @@ public static class IngressConverter
                 {
                     ApiVersion = "gateway.networking.k8s.io/v1beta1",
                     Metadata = new ObjectMeta { Name = $"{gwName}-tls-from-{gwNs}", Namespace = group.Key },
-                    From = [new ReferenceGrantFrom(Groups.Gateway, "Gateway", gwNs)],
-                    To = group.Select(p => p.Tls!.SecretName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(s => new ReferenceGrantTo(Groups.Core, "Secret", s)).ToEquatableArray(),
+                    From = [new ReferenceGrantFrom(Kinds.Gateway.Group, Kinds.Gateway.Kind, gwNs)],
+                    To = group.Select(p => p.Tls!.SecretName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(s => new ReferenceGrantTo(Kinds.Secret.Group, Kinds.Secret.Kind, s)).ToEquatableArray(),
                 });
             }
 
@@ -483,7 +483,7 @@ public static class IngressConverter
                 return;
             }
 
-            var found = snapshot.Find<Secret>(new ResourceKey(Groups.Core, "Secret", ingress.Namespace, secret));
+            var found = snapshot.Find<Secret>(new ResourceKey(Kinds.Secret, ingress.Namespace, secret));
             if (found is null || found.TlsCertificateValid == false)
             {
                 issues.Add(new ConversionIssue

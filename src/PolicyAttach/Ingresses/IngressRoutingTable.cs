@@ -162,7 +162,7 @@ public sealed class IngressRoutingTable
             {
                 Route = route,
                 Index = ruleIndex,
-                Backends = [new MatchedBackend(resolved.Reference, 1, resolved.IsValid, resolved.Reason, [])],
+                Backends = [new MatchedBackend(resolved.Reference, 1, resolved.IsValid, resolved.Reason?.Value, [])],
                 ValidWeight = resolved.IsValid ? 1 : 0,
             };
             _matches[rule] = new IngressMatch(ingress, ruleIndex, pathIndex, host, path, backend);

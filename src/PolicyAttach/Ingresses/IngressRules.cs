@@ -221,7 +221,7 @@ internal sealed class IngressRuleSet
         }
 
         var name = backend.ServiceName ?? string.Empty;
-        var service = snapshot.Find<Service>(new ResourceKey(Model.Groups.Core, "Service", ingress.Namespace, name));
+        var service = snapshot.Find<Service>(new ResourceKey(Kinds.Service, ingress.Namespace, name));
         int? port = backend.ServicePortNumber;
         string? problem = null;
         if (service is null)
@@ -245,7 +245,7 @@ internal sealed class IngressRuleSet
         }
 
         var reference = new BackendReference { Name = name, Namespace = ingress.Namespace, Port = port };
-        return new(reference, problem is null, problem is null ? null : "BackendNotFound", problem);
+        return new(reference, problem is null, problem is null ? null : ConditionReason.BackendNotFound, problem);
     }
 }
 
@@ -254,7 +254,7 @@ internal sealed class IngressRuleSet
 /// <param name="IsValid">Whether the Service and port exist (resource backends are taken as valid).</param>
 /// <param name="Reason"><c>BackendNotFound</c> when invalid.</param>
 /// <param name="Message">What is missing.</param>
-internal sealed record ResolvedIngressBackend(BackendReference Reference, bool IsValid, string? Reason, string? Message);
+internal sealed record ResolvedIngressBackend(BackendReference Reference, bool IsValid, ConditionReason? Reason, string? Message);
 
 /// <summary>Host helpers of the Ingress rules.</summary>
 internal static class IngressHosts

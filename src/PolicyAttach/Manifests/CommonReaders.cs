@@ -41,13 +41,13 @@ internal static class CommonReaders
     }
 
     /// <summary>A SecretObjectReference or ObjectReference with group "" and kind Secret by default.</summary>
-    public static ObjectReference ReadObjectRef(Node node, string localNamespace, string defaultKind = "Secret")
+    public static ObjectReference ReadObjectRef(Node node, string localNamespace, string? defaultKind = null)
     {
         var ns = node.String("namespace");
         return new ObjectReference
         {
             Group = node.String("group") ?? Groups.Core,
-            Kind = node.String("kind") ?? defaultKind,
+            Kind = node.String("kind") ?? defaultKind ?? Kinds.Secret.Kind,
             Name = RequiredString(node, "name"),
             Namespace = string.IsNullOrEmpty(ns) ? localNamespace : ns,
         };
@@ -74,7 +74,7 @@ internal static class CommonReaders
         return new ParentReference
         {
             Group = node.String("group") ?? Groups.Gateway,
-            Kind = node.String("kind") ?? "Gateway",
+            Kind = node.String("kind") ?? Kinds.Gateway.Kind,
             Namespace = string.IsNullOrEmpty(ns) ? localNamespace : ns,
             NamespaceSet = !string.IsNullOrEmpty(ns),
             Name = RequiredString(node, "name"),

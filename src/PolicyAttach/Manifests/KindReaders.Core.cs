@@ -15,12 +15,12 @@ internal static partial class KindReaders
 
     static partial void RegisterCore(Dictionary<GroupKind, KindEntry> entries)
     {
-        entries[new(Groups.Core, "Service")] = new(["v1"], true, ReadService);
-        entries[new(Groups.Core, "Namespace")] = new(["v1"], false, ReadNamespace);
-        entries[new(Groups.Core, "Secret")] = new(["v1"], true, ReadSecret);
-        entries[new(Groups.Core, "ConfigMap")] = new(["v1"], true, ReadConfigMap);
-        entries[new(Groups.Networking, "Ingress")] = new(["v1"], true, ReadIngress);
-        entries[new(Groups.Networking, "IngressClass")] = new(["v1"], false, ReadIngressClass);
+        entries[Kinds.Service] = new(["v1"], true, ReadService);
+        entries[Kinds.Namespace] = new(["v1"], false, ReadNamespace);
+        entries[Kinds.Secret] = new(["v1"], true, ReadSecret);
+        entries[Kinds.ConfigMap] = new(["v1"], true, ReadConfigMap);
+        entries[Kinds.Ingress] = new(["v1"], true, ReadIngress);
+        entries[Kinds.IngressClass] = new(["v1"], false, ReadIngressClass);
     }
 
     private static Service ReadService(Node root, ObjectHeader header)

@@ -10,10 +10,10 @@ internal static partial class KindReaders
 {
     static partial void RegisterGateways(Dictionary<GroupKind, KindEntry> entries)
     {
-        entries[new(Groups.Gateway, "GatewayClass")] = new(["v1", "v1beta1"], false, ReadGatewayClass);
-        entries[new(Groups.Gateway, "Gateway")] = new(["v1", "v1beta1"], true, ReadGateway);
-        entries[new(Groups.Gateway, "ListenerSet")] = new(["v1"], true, ReadListenerSet);
-        entries[new(Groups.Gateway, "ReferenceGrant")] = new(["v1", "v1beta1"], true, ReadReferenceGrant);
+        entries[Kinds.GatewayClass] = new(["v1", "v1beta1"], false, ReadGatewayClass);
+        entries[Kinds.Gateway] = new(["v1", "v1beta1"], true, ReadGateway);
+        entries[Kinds.ListenerSet] = new(["v1"], true, ReadListenerSet);
+        entries[Kinds.ReferenceGrant] = new(["v1", "v1beta1"], true, ReadReferenceGrant);
     }
 
     private static GatewayClass ReadGatewayClass(Node root, ObjectHeader header)
@@ -288,7 +288,7 @@ internal static partial class KindReaders
         CheckEnum(node["mode"], mode, "AllowValidOnly", "AllowInsecureFallback");
         return new FrontendValidation
         {
-            CaCertificateRefs = node.List("caCertificateRefs", c => ReadObjectRef(c, localNamespace, defaultKind: "ConfigMap")),
+            CaCertificateRefs = node.List("caCertificateRefs", c => ReadObjectRef(c, localNamespace, defaultKind: Kinds.ConfigMap.Kind)),
             Mode = mode,
         };
     }

@@ -10,8 +10,8 @@ internal static partial class KindReaders
 {
     static partial void RegisterPolicies(Dictionary<GroupKind, KindEntry> entries)
     {
-        entries[new(Groups.Gateway, "BackendTLSPolicy")] = new(["v1", "v1alpha3"], true, ReadBackendTlsPolicy);
-        entries[new(Groups.GatewayExperimental, "XBackendTrafficPolicy")] = new(["v1alpha1"], true, ReadXBackendTrafficPolicy);
+        entries[Kinds.BackendTlsPolicy] = new(["v1", "v1alpha3"], true, ReadBackendTlsPolicy);
+        entries[Kinds.XBackendTrafficPolicy] = new(["v1alpha1"], true, ReadXBackendTrafficPolicy);
     }
 
     /// <summary>Whether an object of an unknown kind has the GEP-713 policy shape.</summary>

@@ -7,12 +7,12 @@ internal static partial class KindReaders
 {
     static partial void RegisterRoutes(Dictionary<GroupKind, KindEntry> entries)
     {
-        entries[new GroupKind(Groups.Gateway, "HTTPRoute")] = new KindEntry(["v1", "v1beta1"], true, RouteReader.ReadHttpRoute);
-        entries[new GroupKind(Groups.Gateway, "GRPCRoute")] = new KindEntry(["v1"], true, RouteReader.ReadGrpcRoute);
+        entries[Kinds.HttpRoute] = new KindEntry(["v1", "v1beta1"], true, RouteReader.ReadHttpRoute);
+        entries[Kinds.GrpcRoute] = new KindEntry(["v1"], true, RouteReader.ReadGrpcRoute);
 
         // v1alpha2/v1alpha3 are only served by the experimental CRDs, but upstream conformance manifests still use them.
-        entries[new GroupKind(Groups.Gateway, "TLSRoute")] = new KindEntry(["v1", "v1alpha2", "v1alpha3"], true, RouteReader.ReadTlsRoute);
-        entries[new GroupKind(Groups.Gateway, "TCPRoute")] = new KindEntry(["v1", "v1alpha2"], true, RouteReader.ReadTcpRoute);
-        entries[new GroupKind(Groups.Gateway, "UDPRoute")] = new KindEntry(["v1", "v1alpha2"], true, RouteReader.ReadUdpRoute);
+        entries[Kinds.TlsRoute] = new KindEntry(["v1", "v1alpha2", "v1alpha3"], true, RouteReader.ReadTlsRoute);
+        entries[Kinds.TcpRoute] = new KindEntry(["v1", "v1alpha2"], true, RouteReader.ReadTcpRoute);
+        entries[Kinds.UdpRoute] = new KindEntry(["v1", "v1alpha2"], true, RouteReader.ReadUdpRoute);
     }
 }

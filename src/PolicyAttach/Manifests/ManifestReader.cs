@@ -143,7 +143,7 @@ public static class ManifestReader
     }
 
     private static bool IsClusterScopedGeneric(GroupKind groupKind)
-        => groupKind == new GroupKind(Groups.ApiExtensions, "CustomResourceDefinition")
+        => groupKind == Model.Kinds.CustomResourceDefinition
         || groupKind == new GroupKind("rbac.authorization.k8s.io", "ClusterRole")
         || groupKind == new GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding")
         || groupKind == new GroupKind(Groups.GatewayExperimental, "XMesh");

@@ -234,7 +234,7 @@ internal static class RouteReader
         }
 
         var group = node.String("group") ?? Groups.Gateway;
-        var kind = node.String("kind") ?? "Gateway";
+        var kind = node.String("kind") ?? Kinds.Gateway.Kind;
         var ns = node.String("namespace");
         var name = node.String("name");
         var sectionName = node.String("sectionName");
@@ -344,7 +344,7 @@ internal static class RouteReader
         }
 
         var group = node.String("group") ?? Groups.Core;
-        var kind = node.String("kind") ?? "Service";
+        var kind = node.String("kind") ?? Kinds.Service.Kind;
         var name = node.String("name");
         var ns = node.String("namespace");
         var port = node.Int32("port");
@@ -354,7 +354,7 @@ internal static class RouteReader
         RouteSchema.Namespace(node["namespace"], ns);
         RouteSchema.Range(node["port"], port, 1, RouteSchema.MaxPortNumber);
         RouteSchema.Range(node["weight"], weight, 0, MaxWeight);
-        if (group.Length == 0 && string.Equals(kind, "Service", StringComparison.Ordinal) && port is null)
+        if (group.Length == 0 && string.Equals(kind, Kinds.Service.Kind, StringComparison.Ordinal) && port is null)
         {
             RouteSchema.Cel(node, "Must have port for Service reference", "add the Service port number (the port of the Service, not the targetPort)");
         }

@@ -146,8 +146,8 @@ internal sealed class CompiledRule
         {
             var refResult = result.BackendRefs.FirstOrDefault(r => !r.IsMirror && r.RuleIndex == index && r.BackendIndex == b);
             var isValid = refResult?.IsValid ?? true;
-            var reason = refResult?.Reason;
-            if (!isValid && reason == "RefNotPermitted" && route.IsMeshOnly)
+            var reason = refResult?.Reason?.Value;
+            if (!isValid && reason == ConditionReason.RefNotPermitted && route.IsMeshOnly)
             {
                 // Mesh routes need no ReferenceGrant for cross-namespace backendRefs (GEP-1294; spec digest §7, §13).
                 isValid = true;

@@ -39,13 +39,13 @@ internal sealed class TableCompiler
         foreach (var status in _result.Policies.Statuses)
         {
             var key = status.Policy.Key;
-            if (key.Group != Groups.Gateway || key.Kind != "BackendTLSPolicy")
+            if (key.GroupKind != Kinds.BackendTlsPolicy)
             {
                 continue;
             }
 
             var failed = status.Ancestors.SelectMany(a => a.Conditions)
-                .FirstOrDefault(c => c.Type == "ResolvedRefs" && c.Status == "False");
+                .FirstOrDefault(c => c.Type == ConditionType.ResolvedRefs && c.Status == ConditionStatus.False);
             if (failed is null)
             {
                 continue;
@@ -53,7 +53,7 @@ internal sealed class TableCompiler
 
             foreach (var target in status.Policy.TargetRefs)
             {
-                if (target.Group == Groups.Core && target.Kind == "Service")
+                if (target.GroupKind == Kinds.Service)
                 {
                     _tlsFailures.TryAdd((target.TargetKey, target.SectionName), $"BackendTLSPolicy {key.Namespace}/{key.Name}: {failed.Reason}");
                 }
@@ -63,7 +63,7 @@ internal sealed class TableCompiler
 
     private string? BackendFailure(BackendReference backend)
     {
-        if (_tlsFailures.Count == 0 || backend.Group != Groups.Core || backend.Kind != "Service")
+        if (_tlsFailures.Count == 0 || backend.GroupKind != Kinds.Service)
         {
             return null;
         }
@@ -100,7 +100,7 @@ internal sealed class TableCompiler
             Key = key,
             NamespacedName = route.Namespace + "/" + route.Name,
             Rules = new CompiledRule[route.RuleCount],
-            IsMeshOnly = result.Parents.Count > 0 && result.Parents.All(p => p.ParentRef.Group == Groups.Core && p.ParentRef.Kind == "Service"),
+            IsMeshOnly = result.Parents.Count > 0 && result.Parents.All(p => p.ParentRef.GroupKind == Kinds.Service),
         };
         _routes[key] = compiled;
         switch (route)
@@ -517,7 +517,7 @@ internal sealed class TableCompiler
             foreach (var parent in routeResult.Parents)
             {
                 var pr = parent.ParentRef;
-                if (!parent.IsAccepted || pr.Group != Groups.Core || pr.Kind != "Service")
+                if (!parent.IsAccepted || pr.GroupKind != Kinds.Service)
                 {
                     continue;
                 }

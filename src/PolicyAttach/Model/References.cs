@@ -31,7 +31,7 @@ public sealed record ParentReference
     public string Group { get; init; } = Groups.Gateway;
 
     /// <summary>The parent's kind (defaulted).</summary>
-    public string Kind { get; init; } = "Gateway";
+    public string Kind { get; init; } = Kinds.Gateway.Kind;
 
     /// <summary>The parent's namespace (defaulted to the referring object's).</summary>
     public required string Namespace { get; init; }
@@ -48,6 +48,9 @@ public sealed record ParentReference
     /// <summary>Whether the user wrote <c>namespace</c> (status echoes the reference as written, with defaults).</summary>
     public bool NamespaceSet { get; init; }
 
+    /// <summary>The parent's group and kind, to compare against <see cref="Kinds"/>.</summary>
+    public GroupKind GroupKind => new(Group, Kind);
+
     /// <summary>The key of the referenced parent.</summary>
     public ResourceKey TargetKey => new(Group, Kind, Namespace, Name);
 }
@@ -62,7 +65,7 @@ public sealed record BackendReference
     public string Group { get; init; } = Groups.Core;
 
     /// <summary>The backend's kind (defaulted to <c>Service</c>).</summary>
-    public string Kind { get; init; } = "Service";
+    public string Kind { get; init; } = Kinds.Service.Kind;
 
     /// <summary>The backend's name.</summary>
     public required string Name { get; init; }
@@ -75,6 +78,9 @@ public sealed record BackendReference
 
     /// <summary>The weight, 0 to 1,000,000 (default 1).</summary>
     public int Weight { get; init; } = 1;
+
+    /// <summary>The referenced object's group and kind, to compare against <see cref="Kinds"/>.</summary>
+    public GroupKind GroupKind => new(Group, Kind);
 
     /// <summary>The referenced object's key.</summary>
     public ResourceKey TargetKey => new(Group, Kind, Namespace, Name);
@@ -90,13 +96,16 @@ public sealed record ObjectReference
     public string Group { get; init; } = Groups.Core;
 
     /// <summary>The kind.</summary>
-    public string Kind { get; init; } = "Secret";
+    public string Kind { get; init; } = Kinds.Secret.Kind;
 
     /// <summary>The name.</summary>
     public required string Name { get; init; }
 
     /// <summary>The namespace (defaulted to the referring object's).</summary>
     public required string Namespace { get; init; }
+
+    /// <summary>The referenced object's group and kind, to compare against <see cref="Kinds"/>.</summary>
+    public GroupKind GroupKind => new(Group, Kind);
 
     /// <summary>The referenced object's key.</summary>
     public ResourceKey TargetKey => new(Group, Kind, Namespace, Name);
@@ -125,6 +134,9 @@ public sealed record PolicyTargetReference
 
     /// <summary>The listener, rule or port name, if set.</summary>
     public string? SectionName { get; init; }
+
+    /// <summary>The referenced object's group and kind, to compare against <see cref="Kinds"/>.</summary>
+    public GroupKind GroupKind => new(Group, Kind);
 
     /// <summary>The referenced object's key.</summary>
     public ResourceKey TargetKey => new(Group, Kind, Namespace, Name);

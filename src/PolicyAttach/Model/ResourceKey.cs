@@ -10,6 +10,15 @@ namespace PolicyAttach;
 /// <param name="Name">The name.</param>
 public readonly record struct ResourceKey(string Group, string Kind, string Namespace, string Name) : IComparable<ResourceKey>
 {
+    /// <summary>The key of an object of a known group and kind, such as <c>new ResourceKey(Kinds.HttpRoute, "apps", "store")</c>.</summary>
+    /// <param name="kind">The group and kind, usually from <see cref="Model.Kinds"/>.</param>
+    /// <param name="namespace">The namespace; empty for cluster-scoped objects.</param>
+    /// <param name="name">The name.</param>
+    public ResourceKey(GroupKind kind, string @namespace, string name)
+        : this(kind.Group, kind.Kind, @namespace, name)
+    {
+    }
+
     /// <inheritdoc />
     public int CompareTo(ResourceKey other)
     {

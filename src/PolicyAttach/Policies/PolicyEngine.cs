@@ -47,7 +47,7 @@ internal sealed class Attachment
     public NodeKey Node { get; init; }
 
     /// <summary>Accepted=False reason and message; null when the attachment applies.</summary>
-    public (string Reason, string Message)? Problem { get; set; }
+    public Problem? Problem { get; set; }
 
     public FieldTree? Default { get; set; }
 
@@ -209,26 +209,26 @@ internal sealed class PolicyRun
             _attachments.Add(attachment);
             if (level is null)
             {
-                attachment.Problem = (ConditionReasons.Invalid, $"{definition.Kind.Kind} cannot target {target.Kind}{(target.SectionName is null ? string.Empty : " with a sectionName")}; target one of {string.Join(", ", definition.Targets.Select(t => t.Target.Kind))}.");
+                attachment.Problem = new Problem(ConditionReason.Invalid, $"{definition.Kind.Kind} cannot target {target.Kind}{(target.SectionName is null ? string.Empty : " with a sectionName")}; target one of {string.Join(", ", definition.Targets.Select(t => t.Target.Kind))}.");
                 continue;
             }
 
             if (target.Namespace.Length > 0 && target.Namespace != obj.Namespace && !CrossNamespaceAllowed(definition, obj, target))
             {
-                attachment.Problem = (ConditionReasons.Invalid, $"{target.Kind} {target.Namespace}/{target.Name} is in another namespace, which {definition.Kind.Kind} may not target{(definition.CrossNamespace == CrossNamespaceTargets.WithReferenceGrant ? " without a ReferenceGrant in \"" + target.Namespace + "\"" : string.Empty)}.");
+                attachment.Problem = new Problem(ConditionReason.Invalid, $"{target.Kind} {target.Namespace}/{target.Name} is in another namespace, which {definition.Kind.Kind} may not target{(definition.CrossNamespace == CrossNamespaceTargets.WithReferenceGrant ? " without a ReferenceGrant in \"" + target.Namespace + "\"" : string.Empty)}.");
                 continue;
             }
 
             var targetObject = _snapshot.Find(target.TargetKey);
             if (targetObject is null)
             {
-                attachment.Problem = (ConditionReasons.TargetNotFound, $"{target.Kind} {target.Namespace}/{target.Name} does not exist.");
+                attachment.Problem = new Problem(ConditionReason.TargetNotFound, $"{target.Kind} {target.Namespace}/{target.Name} does not exist.");
                 continue;
             }
 
             if (target.SectionName is { } section && !HasSection(targetObject, section))
             {
-                attachment.Problem = (ConditionReasons.TargetNotFound, $"{target.Kind} {target.Namespace}/{target.Name} has no section \"{section}\" ({SectionWhat(targetObject)}); fix sectionName.");
+                attachment.Problem = new Problem(ConditionReason.TargetNotFound, $"{target.Kind} {target.Namespace}/{target.Name} has no section \"{section}\" ({SectionWhat(targetObject)}); fix sectionName.");
                 continue;
             }
 
@@ -270,22 +270,22 @@ internal sealed class PolicyRun
     };
 
     /// <summary>Checks what the standard kinds define as invalid (spec digest §14.7).</summary>
-    private (string Reason, string Message)? Validate(IPolicyObject policy, PolicyKindDefinition definition)
+    private Problem? Validate(IPolicyObject policy, PolicyKindDefinition definition)
     {
         if (policy is BackendTlsPolicy tls && tls.WellKnownCaCertificates is { } wellKnown && wellKnown != "System")
         {
-            return (ConditionReasons.Invalid, $"wellKnownCACertificates \"{wellKnown}\" is not supported; use System or caCertificateRefs.");
+            return new Problem(ConditionReason.Invalid, $"wellKnownCACertificates \"{wellKnown}\" is not supported; use System or caCertificateRefs.");
         }
 
         if (policy is BackendTlsPolicy btp && !btp.CaCertificateRefs.IsEmpty && BackendTlsCaProblems(btp).Count == btp.CaCertificateRefs.Count)
         {
-            return ("NoValidCACertificate", "No caCertificateRef of the policy is valid; fix the references.");
+            return new Problem(ConditionReason.NoValidCACertificate, "No caCertificateRef of the policy is valid; fix the references.");
         }
 
         return null;
     }
 
-    internal List<(string Reason, string Message)> BackendTlsCaProblems(BackendTlsPolicy policy) => BackendTlsCa.Problems(_snapshot, policy);
+    internal List<Problem> BackendTlsCaProblems(BackendTlsPolicy policy) => BackendTlsCa.Problems(_snapshot, policy);
 
     private static (JsonElement? Default, JsonElement? Override) Stanzas(IPolicyObject policy, PolicyKindDefinition definition)
     {
@@ -341,7 +341,7 @@ internal sealed class PolicyRun
             var winner = ordered[0];
             foreach (var loser in ordered.Skip(1).Where(l => l.Policy.Key != winner.Policy.Key))
             {
-                loser.Problem = (ConditionReasons.Conflicted, $"{winner.Policy.Key} already targets {loser.Target.Kind} {loser.Target.Namespace}/{loser.Target.Name}{(loser.Target.SectionName is null ? string.Empty : " section " + loser.Target.SectionName)} and is older; only one {loser.Definition.Kind.Kind} can apply there.");
+                loser.Problem = new Problem(ConditionReason.Conflicted, $"{winner.Policy.Key} already targets {loser.Target.Kind} {loser.Target.Namespace}/{loser.Target.Name}{(loser.Target.SectionName is null ? string.Empty : " section " + loser.Target.SectionName)} and is older; only one {loser.Definition.Kind.Kind} can apply there.");
             }
         }
     }

@@ -189,14 +189,14 @@ public sealed record PolicyKindDefinition
     /// <summary>The standard target kinds of an Inherited ingress policy: GatewayClass → Gateway → listener → route → rule → Service → port.</summary>
     public static EquatableArray<PolicyTargetKind> InheritedIngressTargets { get; } =
     [
-        new(new GroupKind(Groups.Gateway, "GatewayClass"), PolicyLevel.GatewayClass, null),
-        new(new GroupKind(Groups.Gateway, "Gateway"), PolicyLevel.Gateway, PolicyLevel.Listener),
-        new(new GroupKind(Groups.Gateway, "ListenerSet"), PolicyLevel.ListenerSet, PolicyLevel.Listener),
-        new(new GroupKind(Groups.Gateway, "HTTPRoute"), PolicyLevel.Route, PolicyLevel.Rule),
-        new(new GroupKind(Groups.Gateway, "GRPCRoute"), PolicyLevel.Route, PolicyLevel.Rule),
-        new(new GroupKind(Groups.Gateway, "TLSRoute"), PolicyLevel.Route, PolicyLevel.Rule),
-        new(new GroupKind(Groups.Gateway, "TCPRoute"), PolicyLevel.Route, PolicyLevel.Rule),
-        new(new GroupKind(Groups.Gateway, "UDPRoute"), PolicyLevel.Route, PolicyLevel.Rule),
-        new(new GroupKind(Groups.Core, "Service"), PolicyLevel.Service, PolicyLevel.ServicePort),
+        new(Kinds.GatewayClass, PolicyLevel.GatewayClass, null),
+        new(Kinds.Gateway, PolicyLevel.Gateway, PolicyLevel.Listener),
+        new(Kinds.ListenerSet, PolicyLevel.ListenerSet, PolicyLevel.Listener),
+        new(Kinds.HttpRoute, PolicyLevel.Route, PolicyLevel.Rule),
+        new(Kinds.GrpcRoute, PolicyLevel.Route, PolicyLevel.Rule),
+        new(Kinds.TlsRoute, PolicyLevel.Route, PolicyLevel.Rule),
+        new(Kinds.TcpRoute, PolicyLevel.Route, PolicyLevel.Rule),
+        new(Kinds.UdpRoute, PolicyLevel.Route, PolicyLevel.Rule),
+        new(Kinds.Service, PolicyLevel.Service, PolicyLevel.ServicePort),
     ];
 }

@@ -48,7 +48,7 @@ public sealed class PolicyKindRegistry
     public PolicyKindRegistry WithCrds(Snapshot snapshot)
     {
         var added = new List<PolicyKindDefinition>();
-        foreach (var crd in Guard.NotNull(snapshot).OfKind(new GroupKind(Groups.ApiExtensions, "CustomResourceDefinition")).OfType<GenericObject>())
+        foreach (var crd in Guard.NotNull(snapshot).OfKind(Model.Kinds.CustomResourceDefinition).OfType<GenericObject>())
         {
             var label = crd.Metadata.Labels.GetValueOrDefault(PolicyLabel);
             if (label is not ("Direct" or "Inherited"))
@@ -111,10 +111,10 @@ public sealed class PolicyKindRegistry
 
     private static IEnumerable<PolicyKindDefinition> StandardKinds()
     {
-        var service = new GroupKind(Groups.Core, "Service");
+        var service = Model.Kinds.Service;
         yield return new PolicyKindDefinition
         {
-            Kind = new GroupKind(Groups.Gateway, "BackendTLSPolicy"),
+            Kind = Model.Kinds.BackendTlsPolicy,
             Class = PolicyClass.Direct,
             Targets = [new PolicyTargetKind(service, PolicyLevel.Service, PolicyLevel.ServicePort)],
             Strategy = MergeStrategy.None,
@@ -123,7 +123,7 @@ public sealed class PolicyKindRegistry
         };
         yield return new PolicyKindDefinition
         {
-            Kind = new GroupKind(Groups.GatewayExperimental, "XBackendTrafficPolicy"),
+            Kind = Model.Kinds.XBackendTrafficPolicy,
             Class = PolicyClass.Direct,
             Targets = [new PolicyTargetKind(service, PolicyLevel.Service, null)],
             Strategy = MergeStrategy.None,

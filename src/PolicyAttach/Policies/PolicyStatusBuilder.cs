@@ -61,9 +61,9 @@ internal sealed class PolicyStatusBuilder
                     ancestors[ancestor] = entry = (controller, []);
                 }
 
-                if (!entry.Conditions.Any(c => c.Type == MergedType))
+                if (!entry.Conditions.Any(c => c.Type == ConditionType.Merged))
                 {
-                    entry.Conditions.Add(Condition.Make(MergedType, true, MergedType, message, group.First().Object.Metadata.Generation));
+                    entry.Conditions.Add(Condition.Make(ConditionType.Merged, true, ConditionReason.Merged, message, group.First().Object.Metadata.Generation));
                 }
             }
 
@@ -81,15 +81,13 @@ internal sealed class PolicyStatusBuilder
                 {
                     AncestorRef = a.Key,
                     ControllerName = a.Value.Controller,
-                    Conditions = a.Value.Conditions.OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+                    Conditions = a.Value.Conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
                 }).ToList(), first.Object.Metadata.Generation),
             });
         }
 
         return results.ToEquatableArray();
     }
-
-    private const string MergedType = "Merged";
 
     /// <summary>
     /// Envoy Gateway's <c>Merged</c> conditions: a route policy with mergeType is merged, per listener the route
@@ -142,7 +140,7 @@ internal sealed class PolicyStatusBuilder
     {
         Attachment? At(NodeKey node) => _byNode.TryGetValue(node, out var list) ? list.FirstOrDefault(a => a.Definition.Kind == child.Definition.Kind) : null;
         var closest = At(new NodeKey(owner, listener)) ?? At(new NodeKey(owner, null));
-        if (closest is null && owner.Kind == "ListenerSet" && _binding.FindListenerSet(owner) is { } set)
+        if (closest is null && owner.GroupKind == Kinds.ListenerSet && _binding.FindListenerSet(owner) is { } set)
         {
             closest = At(new NodeKey(set.Parent, null));
         }
@@ -151,20 +149,20 @@ internal sealed class PolicyStatusBuilder
     }
 
     private static bool Worse(Attachment attachment, List<Condition> existing)
-        => attachment.Problem is not null && existing.Any(c => c.Type == ConditionTypes.Accepted && c.IsTrue);
+        => attachment.Problem is not null && existing.Any(c => c.Type == ConditionType.Accepted && c.IsTrue);
 
     /// <summary>The ancestors an attachment reports on: the Gateways (or ListenerSets) through which it takes effect.</summary>
     private IEnumerable<(ParentReference Ancestor, string Controller)> Ancestors(Attachment attachment)
     {
         var target = attachment.Target;
         var group = new GroupKind(target.Group, target.Kind);
-        if (group == new GroupKind(Groups.Gateway, "Gateway"))
+        if (group == Kinds.Gateway)
         {
             if (_binding.FindGateway(target.TargetKey) is { } gateway)
             {
                 yield return (Ref(target, target.SectionName), gateway.ControllerName);
             }
-            else if (!attachment.Definition.OmitMissingTargets && attachment.Problem?.Reason == ConditionReasons.TargetNotFound)
+            else if (!attachment.Definition.OmitMissingTargets && attachment.Problem?.Reason == ConditionReason.TargetNotFound)
             {
                 yield return (Ref(target, target.SectionName), DefaultController);
             }
@@ -172,7 +170,7 @@ internal sealed class PolicyStatusBuilder
             yield break;
         }
 
-        if (group == new GroupKind(Groups.Gateway, "ListenerSet"))
+        if (group == Kinds.ListenerSet)
         {
             if (_binding.FindListenerSet(target.TargetKey) is { } set && _binding.FindGateway(set.Parent) is { } parent)
             {
@@ -182,12 +180,12 @@ internal sealed class PolicyStatusBuilder
             yield break;
         }
 
-        if (group == new GroupKind(Groups.Gateway, "GatewayClass"))
+        if (group == Kinds.GatewayClass)
         {
             var cls = _binding.GatewayClasses.FirstOrDefault(c => c.GatewayClass.Name == target.Name);
             if (cls is not null)
             {
-                yield return (new ParentReference { Group = Groups.Gateway, Kind = "GatewayClass", Namespace = string.Empty, Name = target.Name }, cls.GatewayClass.ControllerName);
+                yield return (new ParentReference { Group = Kinds.GatewayClass.Group, Kind = Kinds.GatewayClass.Kind, Namespace = string.Empty, Name = target.Name }, cls.GatewayClass.ControllerName);
             }
 
             yield break;
@@ -203,7 +201,7 @@ internal sealed class PolicyStatusBuilder
             yield break;
         }
 
-        if (group == new GroupKind(Groups.Core, "Service") && _routesByService.TryGetValue(target.TargetKey, out var uses))
+        if (group == Kinds.Service && _routesByService.TryGetValue(target.TargetKey, out var uses))
         {
             var service = _binding.Snapshot.Find<Service>(target.TargetKey);
             foreach (var (usingRoute, backend) in uses)
@@ -222,7 +220,7 @@ internal sealed class PolicyStatusBuilder
             yield break;
         }
 
-        if (!attachment.Definition.OmitMissingTargets && attachment.Problem?.Reason == ConditionReasons.TargetNotFound && !_binding.ControllerNames.IsEmpty)
+        if (!attachment.Definition.OmitMissingTargets && attachment.Problem?.Reason == ConditionReason.TargetNotFound && !_binding.ControllerNames.IsEmpty)
         {
             yield return (Ref(target, target.SectionName), DefaultController);
         }
@@ -239,19 +237,19 @@ internal sealed class PolicyStatusBuilder
         var conditions = new List<Condition>();
         var name = $"{attachment.Definition.Kind.Kind} {attachment.Policy.Key.Namespace}/{attachment.Policy.Key.Name}";
         conditions.Add(attachment.Problem is { } problem
-            ? Condition.Make(ConditionTypes.Accepted, false, problem.Reason, problem.Message, g)
-            : Condition.Make(ConditionTypes.Accepted, true, ConditionReasons.Accepted, $"{name} is accepted.", g));
-        if (attachment.Policy is BackendTlsPolicy tls && attachment.Problem?.Reason != ConditionReasons.Conflicted)
+            ? Condition.Make(ConditionType.Accepted, false, problem, g)
+            : Condition.Make(ConditionType.Accepted, true, ConditionReason.Accepted, $"{name} is accepted.", g));
+        if (attachment.Policy is BackendTlsPolicy tls && attachment.Problem?.Reason != ConditionReason.Conflicted)
         {
             var problems = BackendTlsCa.Problems(_binding.Snapshot, tls);
             conditions.Add(problems.Count == 0
-                ? Condition.Make(ConditionTypes.ResolvedRefs, true, ConditionReasons.ResolvedRefs, "All CA certificate references are resolved.", g)
-                : Condition.Make(ConditionTypes.ResolvedRefs, false, problems[0].Reason, problems[0].Message, g));
+                ? Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All CA certificate references are resolved.", g)
+                : Condition.Make(ConditionType.ResolvedRefs, false, problems[0], g));
         }
 
         if (attachment.Definition.ReportOverridden && attachment.OverriddenBy.Count > 0)
         {
-            conditions.Add(Condition.Make("Overridden", true, "Overridden", $"{name} is overridden by more specific policies on: {string.Join(", ", attachment.OverriddenBy)}.", g));
+            conditions.Add(Condition.Make(ConditionType.Overridden, true, ConditionReason.Overridden, $"{name} is overridden by more specific policies on: {string.Join(", ", attachment.OverriddenBy)}.", g));
         }
 
         return conditions;
@@ -261,7 +259,7 @@ internal sealed class PolicyStatusBuilder
     private static EquatableArray<PolicyAncestorResult> Cap(List<PolicyAncestorResult> ancestors, long generation)
     {
         var ordered = ancestors
-            .OrderBy(a => a.Conditions.Any(c => c.Type == ConditionTypes.Accepted && !c.IsTrue) ? 0 : 1)
+            .OrderBy(a => a.Conditions.Any(c => c.Type == ConditionType.Accepted && !c.IsTrue) ? 0 : 1)
             .ThenBy(a => a.AncestorRef.Namespace, StringComparer.Ordinal)
             .ThenBy(a => a.AncestorRef.Name, StringComparer.Ordinal)
             .ThenBy(a => a.AncestorRef.Kind, StringComparer.Ordinal)
@@ -277,8 +275,8 @@ internal sealed class PolicyStatusBuilder
         ordered[MaxAncestors - 1] = last with
         {
             Conditions = last.Conditions
-                .Append(Condition.Make("Aggregated", true, "Aggregated", $"The policy has {ordered.Count} ancestors; status holds at most {MaxAncestors}, so {left} are not listed.", generation))
-                .OrderBy(c => c.Type, StringComparer.Ordinal).ToEquatableArray(),
+                .Append(Condition.Make(ConditionType.Aggregated, true, ConditionReason.Aggregated, $"The policy has {ordered.Count} ancestors; status holds at most {MaxAncestors}, so {left} are not listed.", generation))
+                .OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
         };
         return ordered.Take(MaxAncestors).ToEquatableArray();
     }

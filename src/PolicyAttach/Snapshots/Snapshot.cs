@@ -107,7 +107,7 @@ public sealed class Snapshot : IEquatable<Snapshot>
     /// <param name="namespace">The namespace name.</param>
     /// <returns>Its labels.</returns>
     public StringMap NamespaceLabels(string @namespace)
-        => Find<Namespace>(new ResourceKey(Groups.Core, "Namespace", string.Empty, @namespace))?.Metadata.Labels
+        => Find<Namespace>(new ResourceKey(Kinds.Namespace, string.Empty, @namespace))?.Metadata.Labels
             ?? StringMap.Of(("kubernetes.io/metadata.name", @namespace));
 
     /// <inheritdoc />

@@ -255,9 +255,9 @@ public static class StatusWriter
         foreach (var condition in conditions)
         {
             writer.WriteStartObject();
-            writer.WriteString("type", condition.Type);
-            writer.WriteString("status", condition.Status);
-            writer.WriteString("reason", condition.Reason);
+            writer.WriteString("type", condition.Type.Value);
+            writer.WriteString("status", condition.Status.Value);
+            writer.WriteString("reason", condition.Reason.Value);
             writer.WriteString("message", condition.Message);
             writer.WriteNumber("observedGeneration", condition.ObservedGeneration);
             var time = TransitionTime(condition, key, scope, options);

@@ -1,5 +1,6 @@
 using FsCheck.Fluent;
 using PolicyAttach.Binding;
+using PolicyAttach.Model;
 using PolicyAttach.PropertyTests.Support;
 using Xunit.Abstractions;
 
@@ -41,8 +42,8 @@ public class PolicyGeneratorCoverageTests(ITestOutputHelper output)
                     && ReferenceFold.Leaves(o.Stanza, []).Any(ol => ReferenceFold.Leaves(d.Stanza, []).Any(dl => ReferenceFold.Comparable(ol.Path, dl.Path)))));
             }));
             Count("Atomic policy reaches a context", run.Contexts.Any(c => run.Levels(c.Chain, PolicyGenerators.AtomicKind).Any(l => l.Count > 0)));
-            Count("policy TargetNotFound", run.Result.Policies.Statuses.Any(s => s.Ancestors.Any(a => a.Conditions.Any(c => c.Reason == ConditionReasons.TargetNotFound))));
-            Count("BackendTLSPolicy Conflicted", run.Result.Policies.Statuses.Any(s => s.Ancestors.Any(a => a.Conditions.Any(c => c.Reason == ConditionReasons.Conflicted))));
+            Count("policy TargetNotFound", run.Result.Policies.Statuses.Any(s => s.Ancestors.Any(a => a.Conditions.Any(c => c.Reason == ConditionReason.TargetNotFound))));
+            Count("BackendTLSPolicy Conflicted", run.Result.Policies.Statuses.Any(s => s.Ancestors.Any(a => a.Conditions.Any(c => c.Reason == ConditionReason.Conflicted))));
         }
 
         foreach (var (outcome, count) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))

@@ -113,7 +113,7 @@ public class PolicyProperties
         var objects = world.Resources;
         var run = PolicyRun.Of(objects, world.Options);
         var losers = run.Result.Policies.Statuses
-            .Where(s => s.Ancestors.Any(a => a.Conditions.Any(c => c.Type == ConditionTypes.Accepted && c.Reason == ConditionReasons.Conflicted)))
+            .Where(s => s.Ancestors.Any(a => a.Conditions.Any(c => c.Type == ConditionType.Accepted && c.Reason == ConditionReason.Conflicted)))
             .Select(s => s.Resource)
             .Where(p => LosesOnEveryTarget(p, objects))
             .ToList();

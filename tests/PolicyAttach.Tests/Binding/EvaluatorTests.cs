@@ -1,4 +1,5 @@
 using PolicyAttach.Binding;
+using PolicyAttach.Model;
 using static PolicyAttach.Tests.Binding.World;
 
 namespace PolicyAttach.Tests.Binding;
@@ -17,8 +18,8 @@ public class EvaluatorTests
             Service("default", "httpbin", 8000));
 
         var parent = Assert.Single(result.FindRoute(RouteKey("default", "http"))!.Parents);
-        AssertCondition(parent.Conditions, ConditionTypes.Accepted, "True", "Accepted");
-        AssertCondition(parent.Conditions, ConditionTypes.ResolvedRefs, "True", "ResolvedRefs");
+        AssertCondition(parent.Conditions, ConditionType.Accepted, "True", "Accepted");
+        AssertCondition(parent.Conditions, ConditionType.ResolvedRefs, "True", "ResolvedRefs");
         var verdict = Assert.Single(parent.Listeners);
         Assert.Equal(BindingCause.Attached, verdict.Cause);
         Assert.Equal(["httpbin.example.com"], verdict.Hostnames);
@@ -36,7 +37,7 @@ public class EvaluatorTests
             HttpRoute("apps", "r", """{"name":"g","namespace":"infra"}"""));
 
         var parent = Assert.Single(result.FindRoute(RouteKey("apps", "r"))!.Parents);
-        AssertCondition(parent.Conditions, ConditionTypes.Accepted, "False", ConditionReasons.NotAllowedByListeners);
+        AssertCondition(parent.Conditions, ConditionType.Accepted, "False", ConditionReason.NotAllowedByListeners);
         Assert.Equal(BindingCause.NamespaceNotAllowed, Assert.Single(parent.Listeners).Cause);
         Assert.Equal(0, result.FindGateway(GatewayKey("infra", "g"))!.Listeners[0].AttachedRoutes);
     }
@@ -50,8 +51,8 @@ public class EvaluatorTests
             HttpRoute("infra", "r", """{"name":"g"}""", "\"other.org\""));
 
         var parent = Assert.Single(result.FindRoute(RouteKey("infra", "r"))!.Parents);
-        AssertCondition(parent.Conditions, ConditionTypes.Accepted, "False", ConditionReasons.NoMatchingListenerHostname);
-        Assert.Contains("other.org", parent.Conditions.First(c => c.Type == ConditionTypes.Accepted).Message, StringComparison.Ordinal);
+        AssertCondition(parent.Conditions, ConditionType.Accepted, "False", ConditionReason.NoMatchingListenerHostname);
+        Assert.Contains("other.org", parent.Conditions.First(c => c.Type == ConditionType.Accepted).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,7 +64,7 @@ public class EvaluatorTests
             HttpRoute("infra", "r", """{"name":"g","sectionName":"missing"}"""));
 
         var parent = Assert.Single(result.FindRoute(RouteKey("infra", "r"))!.Parents);
-        AssertCondition(parent.Conditions, ConditionTypes.Accepted, "False", ConditionReasons.NoMatchingParent);
+        AssertCondition(parent.Conditions, ConditionType.Accepted, "False", ConditionReason.NoMatchingParent);
     }
 
     [Fact]
@@ -88,8 +89,8 @@ public class EvaluatorTests
             Service("bar", "bar", 8080));
 
         var route = result.FindRoute(RouteKey("foo", "foo"))!;
-        AssertCondition(route.Parents[0].Conditions, ConditionTypes.Accepted, "True", "Accepted");
-        AssertCondition(route.Parents[0].Conditions, ConditionTypes.ResolvedRefs, "False", ConditionReasons.RefNotPermitted);
+        AssertCondition(route.Parents[0].Conditions, ConditionType.Accepted, "True", "Accepted");
+        AssertCondition(route.Parents[0].Conditions, ConditionType.ResolvedRefs, "False", ConditionReason.RefNotPermitted);
         Assert.False(Assert.Single(route.BackendRefs).IsValid);
     }
 
@@ -107,17 +108,17 @@ public class EvaluatorTests
             Service("bar", "bar", 8080),
             grant);
 
-        AssertCondition(result.FindRoute(RouteKey("foo", "foo"))!.Parents[0].Conditions, ConditionTypes.ResolvedRefs, "True", "ResolvedRefs");
+        AssertCondition(result.FindRoute(RouteKey("foo", "foo"))!.Parents[0].Conditions, ConditionType.ResolvedRefs, "True", "ResolvedRefs");
     }
 
     [Fact]
     public void Backend_MissingServiceAndUnknownKind_ReportReasons()
     {
         var missing = Evaluate(GatewayClass(), Gateway("infra", "g", HttpAll), HttpRoute("infra", "r", """{"name":"g"}""", backendRefs: """{"name":"nope","port":80}"""));
-        AssertCondition(missing.FindRoute(RouteKey("infra", "r"))!.Parents[0].Conditions, ConditionTypes.ResolvedRefs, "False", ConditionReasons.BackendNotFound);
+        AssertCondition(missing.FindRoute(RouteKey("infra", "r"))!.Parents[0].Conditions, ConditionType.ResolvedRefs, "False", ConditionReason.BackendNotFound);
 
         var kind = Evaluate(GatewayClass(), Gateway("infra", "g", HttpAll), HttpRoute("infra", "r", """{"name":"g"}""", backendRefs: """{"group":"example.com","kind":"Thing","name":"x"}"""));
-        AssertCondition(kind.FindRoute(RouteKey("infra", "r"))!.Parents[0].Conditions, ConditionTypes.ResolvedRefs, "False", ConditionReasons.InvalidKind);
+        AssertCondition(kind.FindRoute(RouteKey("infra", "r"))!.Parents[0].Conditions, ConditionType.ResolvedRefs, "False", ConditionReason.InvalidKind);
     }
 
     [Fact]
@@ -125,8 +126,8 @@ public class EvaluatorTests
     {
         var result = Evaluate(GatewayClass(), Gateway("infra", "g", """{"name":"http","port":80,"protocol":"HTTP"},{"name":"bad","port":81,"protocol":"INVALID"}"""));
         var gateway = result.FindGateway(GatewayKey("infra", "g"))!;
-        AssertCondition(gateway.Conditions, ConditionTypes.Accepted, "True", ConditionReasons.ListenersNotValid);
-        AssertCondition(gateway.Listeners[1].Conditions, ConditionTypes.Accepted, "False", ConditionReasons.UnsupportedProtocol);
+        AssertCondition(gateway.Conditions, ConditionType.Accepted, "True", ConditionReason.ListenersNotValid);
+        AssertCondition(gateway.Listeners[1].Conditions, ConditionType.Accepted, "False", ConditionReason.UnsupportedProtocol);
         Assert.True(gateway.Listeners[1].SupportedKinds.IsEmpty);
     }
 
@@ -137,8 +138,8 @@ public class EvaluatorTests
             GatewayClass(),
             Gateway("infra", "g", """{"name":"a","port":443,"protocol":"HTTP"},{"name":"b","port":443,"protocol":"HTTPS","tls":{"options":{"x":"y"}}}"""));
         var gateway = result.FindGateway(GatewayKey("infra", "g"))!;
-        Assert.All(gateway.Listeners, l => AssertCondition(l.Conditions, ConditionTypes.Conflicted, "True", ConditionReasons.ProtocolConflict));
-        AssertCondition(gateway.Conditions, ConditionTypes.Accepted, "False", ConditionReasons.ListenersNotValid);
+        Assert.All(gateway.Listeners, l => AssertCondition(l.Conditions, ConditionType.Conflicted, "True", ConditionReason.ProtocolConflict));
+        AssertCondition(gateway.Conditions, ConditionType.Accepted, "False", ConditionReason.ListenersNotValid);
     }
 
     [Fact]
@@ -149,8 +150,8 @@ public class EvaluatorTests
             Gateway("infra", "g", """{"name":"https","port":443,"protocol":"HTTPS","tls":{"certificateRefs":[{"name":"missing"}]}}"""),
             HttpRoute("infra", "r", """{"name":"g"}"""));
         var listener = result.FindGateway(GatewayKey("infra", "g"))!.Listeners[0];
-        AssertCondition(listener.Conditions, ConditionTypes.ResolvedRefs, "False", ConditionReasons.InvalidCertificateRef);
-        AssertCondition(listener.Conditions, ConditionTypes.Programmed, "False", ConditionReasons.Invalid);
+        AssertCondition(listener.Conditions, ConditionType.ResolvedRefs, "False", ConditionReason.InvalidCertificateRef);
+        AssertCondition(listener.Conditions, ConditionType.Programmed, "False", ConditionReason.Invalid);
         Assert.Equal(1, listener.AttachedRoutes);
     }
 
@@ -161,7 +162,7 @@ public class EvaluatorTests
             GatewayClass(),
             Gateway("infra", "g", """{"name":"http","port":80,"protocol":"HTTP","allowedRoutes":{"kinds":[{"kind":"HTTPRoute"},{"kind":"TCPRoute"}]}}"""));
         var listener = result.FindGateway(GatewayKey("infra", "g"))!.Listeners[0];
-        AssertCondition(listener.Conditions, ConditionTypes.ResolvedRefs, "False", ConditionReasons.InvalidRouteKinds);
+        AssertCondition(listener.Conditions, ConditionType.ResolvedRefs, "False", ConditionReason.InvalidRouteKinds);
         Assert.Equal("HTTPRoute", Assert.Single(listener.SupportedKinds).Kind);
     }
 
@@ -176,8 +177,8 @@ public class EvaluatorTests
             Namespace("no", "\"team\":\"b\""),
             HttpRoute("yes", "r", """{"name":"g","namespace":"infra"}"""),
             HttpRoute("no", "r", """{"name":"g","namespace":"infra"}"""));
-        AssertCondition(result.FindRoute(RouteKey("yes", "r"))!.Parents[0].Conditions, ConditionTypes.Accepted, "True", "Accepted");
-        AssertCondition(result.FindRoute(RouteKey("no", "r"))!.Parents[0].Conditions, ConditionTypes.Accepted, "False", ConditionReasons.NotAllowedByListeners);
+        AssertCondition(result.FindRoute(RouteKey("yes", "r"))!.Parents[0].Conditions, ConditionType.Accepted, "True", "Accepted");
+        AssertCondition(result.FindRoute(RouteKey("no", "r"))!.Parents[0].Conditions, ConditionType.Accepted, "False", ConditionReason.NotAllowedByListeners);
         Assert.Equal(1, result.FindGateway(GatewayKey("infra", "g"))!.Listeners[0].AttachedRoutes);
     }
 
@@ -186,7 +187,7 @@ public class EvaluatorTests
     {
         var result = Evaluate(GatewayClass());
         var cls = Assert.Single(result.GatewayClasses);
-        AssertCondition(cls.Conditions, ConditionTypes.Accepted, "True", "Accepted");
+        AssertCondition(cls.Conditions, ConditionType.Accepted, "True", "Accepted");
         Assert.Equal(cls.SupportedFeatures.Order(StringComparer.Ordinal), cls.SupportedFeatures);
     }
 
@@ -203,8 +204,8 @@ public class EvaluatorTests
             """;
         var result = Evaluate(Service("mesh", "echo"), grpc, http);
 
-        AssertCondition(result.FindRoute(new ResourceKey("gateway.networking.k8s.io", "GRPCRoute", "mesh", "g"))!.Parents[0].Conditions, ConditionTypes.Accepted, "True", "Accepted");
-        AssertCondition(result.FindRoute(RouteKey("mesh", "h"))!.Parents[0].Conditions, ConditionTypes.Accepted, "False", ConditionReasons.Conflicted);
+        AssertCondition(result.FindRoute(new ResourceKey("gateway.networking.k8s.io", "GRPCRoute", "mesh", "g"))!.Parents[0].Conditions, ConditionType.Accepted, "True", "Accepted");
+        AssertCondition(result.FindRoute(RouteKey("mesh", "h"))!.Parents[0].Conditions, ConditionType.Accepted, "False", ConditionReason.Conflicted);
     }
 
     [Fact]
@@ -216,6 +217,6 @@ public class EvaluatorTests
             """;
         var result = Evaluate(Service("mesh", "echo"), route);
 
-        AssertCondition(result.FindRoute(RouteKey("client", "r"))!.Parents[0].Conditions, ConditionTypes.ResolvedRefs, "True", ConditionReasons.ResolvedRefs);
+        AssertCondition(result.FindRoute(RouteKey("client", "r"))!.Parents[0].Conditions, ConditionType.ResolvedRefs, "True", ConditionReason.ResolvedRefs);
     }
 }

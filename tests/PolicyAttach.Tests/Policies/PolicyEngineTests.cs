@@ -127,7 +127,7 @@ public class PolicyEngineTests
         var result = World(Policy("foo", "cls", "GatewayClass", "gc", """ "default":{"x":"class"}"""));
 
         Assert.Equal("""{"x":"class"}""", RouteEffective(result).Document.ToCanonicalString());
-        AssertCondition(Assert.Single(Assert.Single(result.Policies.Statuses).Ancestors).Conditions, ConditionTypes.Accepted, "True", ConditionReasons.Accepted);
+        AssertCondition(Assert.Single(Assert.Single(result.Policies.Statuses).Ancestors).Conditions, ConditionType.Accepted, "True", ConditionReason.Accepted);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public class PolicyEngineTests
         var result = World(Policy("infra", "p", "Gateway", "g", """ "default":{"x":1}""", section: "nope"));
 
         var ancestor = Assert.Single(Assert.Single(result.Policies.Statuses).Ancestors);
-        AssertCondition(ancestor.Conditions, ConditionTypes.Accepted, "False", ConditionReasons.TargetNotFound);
+        AssertCondition(ancestor.Conditions, ConditionType.Accepted, "False", ConditionReason.TargetNotFound);
         Assert.Null(RouteEffective(result));
     }
 
@@ -190,7 +190,7 @@ public class PolicyEngineTests
         var result = World(Policy("foo", "p", "HTTPRoute", "ghost", """ "default":{"x":1}"""));
 
         var ancestor = Assert.Single(Assert.Single(result.Policies.Statuses).Ancestors);
-        AssertCondition(ancestor.Conditions, ConditionTypes.Accepted, "False", ConditionReasons.TargetNotFound);
+        AssertCondition(ancestor.Conditions, ConditionType.Accepted, "False", ConditionReason.TargetNotFound);
         Assert.Equal("ghost", ancestor.AncestorRef.Name);
         Assert.Null(RouteEffective(result));
     }
@@ -201,7 +201,7 @@ public class PolicyEngineTests
         var result = World(Policy("other", "p", "HTTPRoute", "foo", """ "default":{"x":1}""", targetNs: "foo"));
 
         var ancestor = Assert.Single(Assert.Single(result.Policies.Statuses).Ancestors);
-        AssertCondition(ancestor.Conditions, ConditionTypes.Accepted, "False", ConditionReasons.Invalid);
+        AssertCondition(ancestor.Conditions, ConditionType.Accepted, "False", ConditionReason.Invalid);
         Assert.Null(RouteEffective(result));
     }
 
@@ -213,7 +213,7 @@ public class PolicyEngineTests
         var ancestor = Assert.Single(Assert.Single(result.Policies.Statuses).Ancestors);
         Assert.Equal(GatewayKey("infra", "g"), ancestor.AncestorRef.TargetKey);
         Assert.Equal(Controller, ancestor.ControllerName);
-        AssertCondition(ancestor.Conditions, ConditionTypes.Accepted, "True", ConditionReasons.Accepted);
+        AssertCondition(ancestor.Conditions, ConditionType.Accepted, "True", ConditionReason.Accepted);
     }
 
     [Fact]
@@ -256,8 +256,8 @@ public class BackendTlsPolicyTests
     {
         // GEP-713 example 1: two Direct policies on one backend; the older is enforced.
         var result = World(Btp("old", "2020-01-01T00:00:00Z"), Btp("new", "2021-01-01T00:00:00Z"));
-        AssertCondition(AncestorOf(result, "old").Conditions, ConditionTypes.Accepted, "True", ConditionReasons.Accepted);
-        AssertCondition(AncestorOf(result, "new").Conditions, ConditionTypes.Accepted, "False", ConditionReasons.Conflicted);
+        AssertCondition(AncestorOf(result, "old").Conditions, ConditionType.Accepted, "True", ConditionReason.Accepted);
+        AssertCondition(AncestorOf(result, "new").Conditions, ConditionType.Accepted, "False", ConditionReason.Conflicted);
         Assert.Equal(GatewayKey("infra", "g"), AncestorOf(result, "old").AncestorRef.TargetKey);
     }
 
@@ -265,8 +265,8 @@ public class BackendTlsPolicyTests
     public void BackendTlsPolicy_SectionedAndWholeTarget_DoNotConflict()
     {
         var result = World(Btp("whole", "2020-01-01T00:00:00Z"), Btp("port", "2021-01-01T00:00:00Z", "https"));
-        AssertCondition(AncestorOf(result, "whole").Conditions, ConditionTypes.Accepted, "True", ConditionReasons.Accepted);
-        AssertCondition(AncestorOf(result, "port").Conditions, ConditionTypes.Accepted, "True", ConditionReasons.Accepted);
+        AssertCondition(AncestorOf(result, "whole").Conditions, ConditionType.Accepted, "True", ConditionReason.Accepted);
+        AssertCondition(AncestorOf(result, "port").Conditions, ConditionType.Accepted, "True", ConditionReason.Accepted);
 
         var kind = new GroupKind(Groups.Gateway, "BackendTLSPolicy");
         var effective = result.Policies.ForBackend(GatewayKey("infra", "g"), "http", RouteKey("infra", "r"), null, new ResourceKey("", "Service", "infra", "svc"), "https").Find(kind)!;
@@ -279,14 +279,14 @@ public class BackendTlsPolicyTests
     {
         var result = World(Btp("p", "2020-01-01T00:00:00Z", validation: "\"caCertificateRefs\":[{\"group\":\"\",\"kind\":\"ConfigMap\",\"name\":\"missing\"}]"));
         var conditions = AncestorOf(result, "p").Conditions;
-        AssertCondition(conditions, ConditionTypes.Accepted, "False", "NoValidCACertificate");
-        AssertCondition(conditions, ConditionTypes.ResolvedRefs, "False", ConditionReasons.InvalidCACertificateRef);
+        AssertCondition(conditions, ConditionType.Accepted, "False", "NoValidCACertificate");
+        AssertCondition(conditions, ConditionType.ResolvedRefs, "False", ConditionReason.InvalidCACertificateRef);
     }
 
     [Fact]
     public void BackendTlsPolicy_UnknownCaKind_InvalidKind()
     {
         var result = World(Btp("p", "2020-01-01T00:00:00Z", validation: "\"caCertificateRefs\":[{\"group\":\"example.com\",\"kind\":\"Thing\",\"name\":\"x\"}]"));
-        AssertCondition(AncestorOf(result, "p").Conditions, ConditionTypes.ResolvedRefs, "False", ConditionReasons.InvalidKind);
+        AssertCondition(AncestorOf(result, "p").Conditions, ConditionType.ResolvedRefs, "False", ConditionReason.InvalidKind);
     }
 }

@@ -9,7 +9,7 @@ namespace PolicyAttach.Model;
 public sealed record Ingress : KubeObject
 {
     /// <inheritdoc />
-    public override string Kind => "Ingress";
+    public override string Kind => Kinds.Ingress.Kind;
 
     /// <summary><c>spec.ingressClassName</c>, if set.</summary>
     public string? IngressClassName { get; init; }
@@ -60,7 +60,7 @@ public sealed record IngressTls(EquatableArray<string> Hosts, string? SecretName
 public sealed record IngressClass : KubeObject
 {
     /// <inheritdoc />
-    public override string Kind => "IngressClass";
+    public override string Kind => Kinds.IngressClass.Kind;
 
     /// <summary><c>spec.controller</c>.</summary>
     public string? Controller { get; init; }

@@ -9,7 +9,7 @@ namespace PolicyAttach.Model;
 public sealed record Service : KubeObject
 {
     /// <inheritdoc />
-    public override string Kind => "Service";
+    public override string Kind => Kinds.Service.Kind;
 
     /// <summary><c>ClusterIP</c> (default), <c>NodePort</c>, <c>LoadBalancer</c> or <c>ExternalName</c>.</summary>
     public string Type { get; init; } = "ClusterIP";
@@ -67,7 +67,7 @@ public sealed record ServicePort
 public sealed record Namespace : KubeObject
 {
     /// <inheritdoc />
-    public override string Kind => "Namespace";
+    public override string Kind => Kinds.Namespace.Kind;
 }
 
 /// <summary>
@@ -77,7 +77,7 @@ public sealed record Namespace : KubeObject
 public sealed record Secret : KubeObject
 {
     /// <inheritdoc />
-    public override string Kind => "Secret";
+    public override string Kind => Kinds.Secret.Kind;
 
     /// <summary>The Secret type, <c>Opaque</c> by default.</summary>
     public string Type { get; init; } = "Opaque";
@@ -99,7 +99,7 @@ public sealed record Secret : KubeObject
 public sealed record ConfigMap : KubeObject
 {
     /// <inheritdoc />
-    public override string Kind => "ConfigMap";
+    public override string Kind => Kinds.ConfigMap.Kind;
 
     /// <summary>The data and binaryData keys, in ordinal order.</summary>
     public EquatableArray<string> Keys { get; init; } = [];

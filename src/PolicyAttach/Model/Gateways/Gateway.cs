@@ -9,7 +9,7 @@ namespace PolicyAttach.Model;
 public sealed record Gateway : KubeObject
 {
     /// <inheritdoc />
-    public override string Kind => "Gateway";
+    public override string Kind => Kinds.Gateway.Kind;
 
     /// <summary>The GatewayClass name.</summary>
     public required string GatewayClassName { get; init; }
@@ -99,7 +99,7 @@ public sealed record PerPortValidation(int Port, FrontendValidation? Validation)
 public sealed record ListenerSet : KubeObject
 {
     /// <inheritdoc />
-    public override string Kind => "ListenerSet";
+    public override string Kind => Kinds.ListenerSet.Kind;
 
     /// <summary>The parent Gateway (group and kind defaulted, namespace the ListenerSet's unless set).</summary>
     public required ParentReference ParentRef { get; init; }
@@ -115,7 +115,7 @@ public sealed record ListenerSet : KubeObject
 public sealed record ReferenceGrant : KubeObject
 {
     /// <inheritdoc />
-    public override string Kind => "ReferenceGrant";
+    public override string Kind => Kinds.ReferenceGrant.Kind;
 
     /// <summary>Who may refer (ORed).</summary>
     public EquatableArray<ReferenceGrantFrom> From { get; init; } = [];

@@ -7,7 +7,7 @@ namespace PolicyAttach.Model;
 public sealed record GatewayClass : KubeObject
 {
     /// <inheritdoc />
-    public override string Kind => "GatewayClass";
+    public override string Kind => Kinds.GatewayClass.Kind;
 
     /// <summary>The controller that manages Gateways of this class (<c>spec.controllerName</c>).</summary>
     public required string ControllerName { get; init; }

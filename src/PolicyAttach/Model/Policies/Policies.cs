@@ -82,7 +82,7 @@ public sealed record PolicyObject : KubeObject, IPolicyObject
 public sealed record BackendTlsPolicy : KubeObject, IPolicyObject
 {
     /// <inheritdoc />
-    public override string Kind => "BackendTLSPolicy";
+    public override string Kind => Kinds.BackendTlsPolicy.Kind;
 
     /// <inheritdoc />
     public EquatableArray<PolicyTargetReference> TargetRefs { get; init; } = [];
@@ -120,7 +120,7 @@ public sealed record SubjectAltName(string Type, string Value);
 public sealed record XBackendTrafficPolicy : KubeObject, IPolicyObject
 {
     /// <inheritdoc />
-    public override string Kind => "XBackendTrafficPolicy";
+    public override string Kind => Kinds.XBackendTrafficPolicy.Kind;
 
     /// <inheritdoc />
     public EquatableArray<PolicyTargetReference> TargetRefs { get; init; } = [];

@@ -10,7 +10,7 @@ namespace PolicyAttach.Model.Routes;
 public sealed record GrpcRoute : RouteBase
 {
     /// <inheritdoc />
-    public override string Kind => "GRPCRoute";
+    public override string Kind => Kinds.GrpcRoute.Kind;
 
     /// <summary>The rules, at most 16; there is no default rule.</summary>
     public EquatableArray<GrpcRouteRule> Rules { get; init; } = [];

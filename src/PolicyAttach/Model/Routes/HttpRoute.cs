@@ -11,7 +11,7 @@ namespace PolicyAttach.Model.Routes;
 public sealed record HttpRoute : RouteBase
 {
     /// <inheritdoc />
-    public override string Kind => "HTTPRoute";
+    public override string Kind => Kinds.HttpRoute.Kind;
 
     /// <summary>
     /// The rules, 1 to 16. A route written without rules gets one rule matching <c>PathPrefix /</c> with no

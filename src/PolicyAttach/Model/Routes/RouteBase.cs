@@ -120,7 +120,7 @@ public abstract record BackendOnlyRoute : RouteBase
 public sealed record TlsRoute : BackendOnlyRoute
 {
     /// <inheritdoc />
-    public override string Kind => "TLSRoute";
+    public override string Kind => Kinds.TlsRoute.Kind;
 }
 
 /// <summary>
@@ -130,7 +130,7 @@ public sealed record TlsRoute : BackendOnlyRoute
 public sealed record TcpRoute : BackendOnlyRoute
 {
     /// <inheritdoc />
-    public override string Kind => "TCPRoute";
+    public override string Kind => Kinds.TcpRoute.Kind;
 }
 
 /// <summary>
@@ -140,5 +140,5 @@ public sealed record TcpRoute : BackendOnlyRoute
 public sealed record UdpRoute : BackendOnlyRoute
 {
     /// <inheritdoc />
-    public override string Kind => "UDPRoute";
+    public override string Kind => Kinds.UdpRoute.Kind;
 }
