@@ -90,6 +90,7 @@ internal sealed class DescribeCommand : ICommand
         var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile));
         var ingresses = focus is null or Ingress ? IngressScope.Build(workspace.Snapshot, controllers, focus?.Key) : null;
         ingresses?.PrintDiagnostics(workspace, context);
+        workspace.PrintFindings(context, result, filter, ingresses?.Diagnostics);
         var report = DescribeBuilder.Build(result, focus, args.Get("profile"), ingresses);
         if (!filter.IsEverything)
         {

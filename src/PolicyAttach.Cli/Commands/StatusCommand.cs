@@ -60,6 +60,8 @@ internal sealed class StatusCommand : ICommand
             ingresses.PrintDiagnostics(workspace, context);
         }
 
+        workspace.PrintFindings(context, result, filter, ingresses?.Diagnostics);
+
         context.Out(format == OutputFormat.Text
             ? StatusText.Write(result, ingresses, key => filter.Includes(workspace.Snapshot, key))
             : JsonOutput.Render(JsonNarrowing.Objects(StatusWriter.ToJson(result, new StatusWriterOptions { Time = time, Indented = true }), workspace.Snapshot, filter), format));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PolicyAttach.Binding;
 using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Output;
@@ -48,6 +49,15 @@ internal sealed class ValidateCommand : ICommand
         }
 
         workspace.PrintDiagnostics(context, filter);
+        if (workspace.TryResolveControllers(args.GetAll(CommonOptions.ControllerName.Name), out var controllers, out var ambiguous))
+        {
+            workspace.PrintFindings(context, Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile)), filter);
+        }
+        else
+        {
+            context.Err($"policyattach: info: findings not computed: {ambiguous}");
+        }
+
         var counts = workspace.Snapshot.Objects
             .Where(filter.Includes)
             .GroupBy(o => o.Key.GroupKind)

@@ -82,8 +82,40 @@ internal static class DescribeBuilder
                 [.. r.Parents.Where(p => p.AttachedListeners.Count == 0).Select(p => new DescribeRefusedParent(ParentRefRecord.From(p.ParentRef), Conditions(p.Conditions)))]))
             .Where(r => r.Parents.Count > 0)
             .ToList();
+        var missingClasses = result.Snapshot.Gateways
+            .Where(g => result.Snapshot.GatewayClasses.All(c => c.Name != g.GatewayClassName))
+            .Select(g => new DescribeMissingClass(ObjectRef.From(g.Key), g.GatewayClassName))
+            .ToList();
         return new DescribeReport([.. result.Options.ControllerNames], profile, focusKey is { } k ? ObjectRef.From(k) : null, classes, refused,
-            focus is null ? ingressNodes : [], focus is null ? ingressProblems : []);
+            focus is null ? ingressNodes : [], focus is null ? ingressProblems : [])
+        {
+            LeftOut = focus is null && ingresses is not null ? LeftOut(result, ingresses) : null,
+            MissingClasses = focus is null ? missingClasses : [],
+        };
+    }
+
+    /// <summary>
+    /// The Ingresses the tree leaves out because their class is another controller's (or unknown), and the
+    /// <c>--controller-name</c> options that show those of a known controller next to what is shown now.
+    /// </summary>
+    private static DescribeLeftOut? LeftOut(EvaluationResult result, IngressScope ingresses)
+    {
+        var shown = ingresses.Ingresses.Select(o => o.Ingress.Key).ToHashSet();
+        var left = IngressClassSelector.Select(result.Snapshot).Ingresses
+            .Where(o => !shown.Contains(o.Ingress.Key))
+            .OrderBy(o => o.Ingress.Key)
+            .Select(o => new DescribeLeftOutIngress(ObjectRef.From(o.Ingress.Key), o.Controller))
+            .ToList();
+        if (left.Count == 0)
+        {
+            return null;
+        }
+
+        var others = left.Select(l => l.Controller).OfType<string>().ToList();
+        var flags = others.Count == 0
+            ? null
+            : string.Join(' ', result.Options.ControllerNames.Concat(others).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(c => "--controller-name " + c));
+        return new DescribeLeftOut(left, flags);
     }
 
     private static string SourceName(IngressClassSource source) => source switch

@@ -118,4 +118,26 @@ internal sealed record DescribeIngress(ObjectRef Object, string? ClassName, stri
 /// <param name="IngressProblems">Problems about no listed Ingress (several default IngressClasses).</param>
 internal sealed record DescribeReport(IReadOnlyList<string> ControllerNames, string? Profile, ObjectRef? Object,
     IReadOnlyList<DescribeClass> GatewayClasses, IReadOnlyList<DescribeRefusedRoute> RefusedRoutes,
-    IReadOnlyList<DescribeIngress> Ingresses, IReadOnlyList<DescribeProblem> IngressProblems);
+    IReadOnlyList<DescribeIngress> Ingresses, IReadOnlyList<DescribeProblem> IngressProblems)
+{
+    /// <summary>The Ingresses of other controllers (or of none known) that the tree leaves out, and the flags that show them.</summary>
+    public DescribeLeftOut? LeftOut { get; init; }
+
+    /// <summary>Gateways whose GatewayClass is not in the input, with the class they name (said when no GatewayClass is shown).</summary>
+    public IReadOnlyList<DescribeMissingClass> MissingClasses { get; init; } = [];
+}
+
+/// <summary>What <c>describe</c> leaves out of the whole picture.</summary>
+/// <param name="Ingresses">The Ingresses left out, by namespace and name, with the controller of their class (null when unknown).</param>
+/// <param name="Flags">The options that show the ones of a known controller, or null when none has one.</param>
+internal sealed record DescribeLeftOut(IReadOnlyList<DescribeLeftOutIngress> Ingresses, string? Flags);
+
+/// <summary>An Ingress left out.</summary>
+/// <param name="Object">The Ingress.</param>
+/// <param name="Controller">Its class's controller, or null when it has no class or an unknown one.</param>
+internal sealed record DescribeLeftOutIngress(ObjectRef Object, string? Controller);
+
+/// <summary>A Gateway whose GatewayClass is not in the input.</summary>
+/// <param name="Gateway">The Gateway.</param>
+/// <param name="ClassName">The class it names.</param>
+internal sealed record DescribeMissingClass(ObjectRef Gateway, string ClassName);

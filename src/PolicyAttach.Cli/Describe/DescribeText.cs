@@ -95,7 +95,8 @@ internal static class DescribeText
                 ? o.Kind == "Ingress"
                     ? $"{Facts.Name(o.ToKey())} is not of an IngressClass of this controller.\n"
                     : $"{Facts.Name(o.ToKey())} is not managed by this controller: no owned GatewayClass, Gateway or parentRef leads to it.\n"
-                : "No GatewayClass of this controller in the input.\n");
+                : "No GatewayClass of this controller in the input" + MissingClasses(report) + ".\n");
+            LeftOut(text, report, palette);
             return text.ToString();
         }
 
@@ -104,7 +105,28 @@ internal static class DescribeText
             Render(text, root, string.Empty, string.Empty);
         }
 
+        LeftOut(text, report, palette);
         return text.ToString();
+    }
+
+    /// <summary>"; Gateway infra/web names GatewayClass exmaple, which is not in the input".</summary>
+    private static string MissingClasses(DescribeReport report)
+        => report.MissingClasses.Count == 0
+            ? string.Empty
+            : "; " + string.Join("; ", report.MissingClasses.Select(m => $"{Facts.Name(m.Gateway.ToKey())} names GatewayClass {m.ClassName}, which is not in the input"));
+
+    /// <summary>One line naming the Ingresses left out and the options that show them.</summary>
+    private static void LeftOut(StringBuilder text, DescribeReport report, Palette palette)
+    {
+        if (report.LeftOut is not { } left)
+        {
+            return;
+        }
+
+        var names = string.Join(", ", left.Ingresses.Select(i => $"{i.Object.Namespace}/{i.Object.Name} ({i.Controller ?? "no known controller"})"));
+        var count = left.Ingresses.Count == 1 ? "1 Ingress" : $"{left.Ingresses.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)} Ingresses";
+        var how = left.Flags is { } flags ? $"; show {(left.Ingresses.Count == 1 ? "it" : "them")} with {flags}" : "; 'policyattach check' says why they have no controller";
+        text.Append(palette.Dim($"Left out: {count} of another controller: {names}{how}.")).Append('\n');
     }
 
     private static Node Gateway(DescribeGateway gateway, Palette palette, bool setsOnly)

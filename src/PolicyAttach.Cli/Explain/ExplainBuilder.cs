@@ -23,6 +23,31 @@ internal static class ExplainBuilder
 
     private static string[] Controllers(EvaluationResult result) => [.. result.Options.ControllerNames];
 
+    /// <summary>Why a parentRef has no status of this controller: its parent does not exist, or belongs to another controller (or none known).</summary>
+    private static string WhyUnmanaged(EvaluationResult result, ParentReference parentRef)
+    {
+        var snapshot = result.Snapshot;
+        var what = $"{parentRef.Kind} {parentRef.Namespace}/{parentRef.Name}";
+        var parent = snapshot.Find(parentRef.TargetKey);
+        if (parent is null)
+        {
+            return $"{what} does not exist ('policyattach check' names close matches)";
+        }
+
+        var gateway = parent as Gateway ?? (parent is ListenerSet set ? snapshot.Find<Gateway>(set.ParentRef.TargetKey) : null);
+        if (gateway is null)
+        {
+            return parent is Service
+                ? $"{what} is a Service, a mesh parent; no controller is acted for (give --controller-name)"
+                : $"{what} is not a parent this controller manages";
+        }
+
+        var cls = snapshot.GatewayClasses.FirstOrDefault(c => c.Name == gateway.GatewayClassName);
+        return cls is null
+            ? $"its Gateway {gateway.Namespace}/{gateway.Name} names GatewayClass {gateway.GatewayClassName}, which is not in the input"
+            : $"its Gateway {gateway.Namespace}/{gateway.Name} is of GatewayClass {cls.Name}, whose controller {cls.ControllerName} is not the one acted for";
+    }
+
     private static RouteExplanation Route(EvaluationResult result, RouteBase route)
     {
         var computed = result.FindRoute(route.Key);
@@ -31,7 +56,7 @@ internal static class ExplainBuilder
         {
             var parent = computed?.Parents.FirstOrDefault(p => p.ParentIndex == i);
             parents.Add(parent is null
-                ? new RouteParentRecord(i, ParentRefRecord.From(route.ParentRefs[i]), false, null, [], [])
+                ? new RouteParentRecord(i, ParentRefRecord.From(route.ParentRefs[i]), false, null, [], []) { Unmanaged = WhyUnmanaged(result, route.ParentRefs[i]) }
                 : new RouteParentRecord(
                     i,
                     ParentRefRecord.From(parent.ParentRef),

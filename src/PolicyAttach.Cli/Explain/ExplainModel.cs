@@ -72,7 +72,12 @@ internal sealed record ListenerVerdictRecord(ObjectRef Owner, string Listener, b
 /// <param name="ControllerName">The parent class's controller name, when managed.</param>
 /// <param name="Listeners">Every listener considered, with its verdict.</param>
 /// <param name="Conditions">The <c>status.parents[]</c> conditions.</param>
-internal sealed record RouteParentRecord(int Index, ParentRefRecord ParentRef, bool Managed, string? ControllerName, IReadOnlyList<ListenerVerdictRecord> Listeners, IReadOnlyList<ConditionRecord> Conditions);
+internal sealed record RouteParentRecord(int Index, ParentRefRecord ParentRef, bool Managed, string? ControllerName, IReadOnlyList<ListenerVerdictRecord> Listeners, IReadOnlyList<ConditionRecord> Conditions)
+{
+    /// <summary>Why the parent is not managed (it does not exist, or its class is another controller's or not in the input); null (and not written) when managed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Unmanaged { get; init; }
+}
 
 /// <summary>The resolution of one backendRef or mirror target.</summary>
 /// <param name="Rule">The rule position.</param>

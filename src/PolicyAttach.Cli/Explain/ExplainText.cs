@@ -79,7 +79,7 @@ internal static class ExplainText
             Line(text, 2, string.Create(CultureInfo.InvariantCulture, $"parentRef {parent.Index}: {Parent(parent.ParentRef)}"));
             if (!parent.Managed)
             {
-                Line(text, 4, "not managed by this controller (missing parent, or another controller's class)");
+                Line(text, 4, "not managed by this controller: " + (parent.Unmanaged ?? "missing parent, or another controller's class"));
                 continue;
             }
 

@@ -1,7 +1,9 @@
 using System.Text;
 using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Collections;
+using PolicyAttach.Binding;
 using PolicyAttach.Diagnostics;
+using PolicyAttach.Findings;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Model;
 using PolicyAttach.Policies;
@@ -11,12 +13,15 @@ namespace PolicyAttach.Cli.Input;
 /// <summary>The input of a command: the loaded objects, the snapshot built from them, and every diagnostic.</summary>
 internal sealed class Workspace
 {
-    private Workspace(LoadResult load, Snapshot snapshot, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyDictionary<ResourceKey, SourceLocation> locations)
+    private readonly Dictionary<ResourceKey, FieldLocator> _fields;
+
+    private Workspace(LoadResult load, Snapshot snapshot, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyDictionary<ResourceKey, SourceLocation> locations, Dictionary<ResourceKey, FieldLocator> fields)
     {
         Load = load;
         Snapshot = snapshot;
         Diagnostics = diagnostics;
         Locations = locations;
+        _fields = fields;
     }
 
     /// <summary>What the loader read.</summary>
@@ -91,30 +96,41 @@ internal sealed class Workspace
         LoadResult load;
         Snapshot snapshot;
         var locations = new Dictionary<ResourceKey, SourceLocation>();
+        var fields = new Dictionary<ResourceKey, FieldLocator>();
         using (LoadProgress.Start(context, () => LoadProgress.ReadingMessage(input.Names)))
         {
             load = loader.Load(sources);
-            snapshot = Build(load, locations);
+            snapshot = Build(load, locations, fields);
         }
 
         var diagnostics = load.Diagnostics.Concat(snapshot.Diagnostics).ToList();
-        workspace = new Workspace(load, snapshot, diagnostics, locations);
+        workspace = new Workspace(load, snapshot, diagnostics, locations, fields);
         return true;
     }
 
-    private static Snapshot Build(LoadResult load, Dictionary<ResourceKey, SourceLocation> locations)
+    private static Snapshot Build(LoadResult load, Dictionary<ResourceKey, SourceLocation> locations, Dictionary<ResourceKey, FieldLocator> fields)
     {
         var builder = new SnapshotBuilder();
         foreach (var loaded in load.Objects)
         {
+            var key = loaded.Resource.Key;
             builder.Add(loaded.Resource, loaded.Location);
             if (loaded.Location is { } location)
             {
-                locations[loaded.Resource.Key] = location;
+                locations[key] = location;
             }
             else
             {
-                locations.Remove(loaded.Resource.Key);
+                locations.Remove(key);
+            }
+
+            if (loaded.Fields is { } locator)
+            {
+                fields[key] = locator;
+            }
+            else
+            {
+                fields.Remove(key);
             }
         }
 
@@ -160,6 +176,28 @@ internal sealed class Workspace
         }
     }
 
+    /// <summary>
+    /// Computes the findings of an evaluation of this input and prints their one-line form on standard error (as
+    /// <c>validate</c>, <c>status</c> and <c>describe</c> do), leaving out those <paramref name="filter"/> leaves out and
+    /// those already printed as diagnostics.
+    /// </summary>
+    /// <param name="context">The streams.</param>
+    /// <param name="result">The evaluation.</param>
+    /// <param name="filter">The narrowing, or null.</param>
+    /// <param name="printed">Diagnostics already printed (the Ingress problems of <c>status</c> and <c>describe</c>).</param>
+    public void PrintFindings(CliContext context, EvaluationResult result, ObjectFilter? filter = null, IEnumerable<Diagnostic>? printed = null)
+    {
+        var seen = (printed ?? []).Select(d => (d.Code, d.Subject, d.Path, d.Message)).ToHashSet();
+        foreach (var finding in FindingAnalyzer.Analyze(result).Findings)
+        {
+            var diagnostic = finding.ToDiagnostic();
+            if (!seen.Contains((diagnostic.Code, diagnostic.Subject, diagnostic.Path, diagnostic.Message)) && (filter is null || Includes(diagnostic, filter)))
+            {
+                context.Err(Format(diagnostic));
+            }
+        }
+    }
+
     /// <summary>Whether a diagnostic concerns an object the filter keeps (one about no object, such as a syntax error, always is).</summary>
     /// <param name="diagnostic">The diagnostic.</param>
     /// <param name="filter">The filter.</param>
@@ -168,12 +206,16 @@ internal sealed class Workspace
         => diagnostic.Subject is not { } subject || filter.Includes(Snapshot, subject);
 
     /// <summary>
-    /// The location of a diagnostic: its own, else where its object was read; null when neither is known.
+    /// The location of a diagnostic: its own, else where its field is in the file its object was read from (or the
+    /// object itself); null when none is known.
     /// </summary>
     /// <param name="diagnostic">The diagnostic.</param>
     /// <returns>The location.</returns>
     public SourceLocation? LocationOf(Diagnostic diagnostic)
-        => diagnostic.Location ?? (diagnostic.Subject is { } subject && Locations.TryGetValue(subject, out var where) ? where : null);
+        => diagnostic.Location
+        ?? (diagnostic.Subject is { } subject
+            ? _fields.TryGetValue(subject, out var fields) ? fields.Locate(diagnostic.Path) : Locations.GetValueOrDefault(subject)
+            : null);
 
     /// <summary>
     /// <c>file:line:column: severity: [object path: ]message [CODE]</c> (the object is omitted when the message starts

@@ -7,7 +7,11 @@ namespace PolicyAttach.Kubernetes.Loading;
 /// <summary>An object read from the input and where it was written.</summary>
 /// <param name="Resource">The object, with every default applied by the core reader.</param>
 /// <param name="Location">The start of its document (or of its item in a <c>List</c>); null for objects that did not come from text.</param>
-public sealed record LoadedObject(KubeObject Resource, SourceLocation? Location);
+public sealed record LoadedObject(KubeObject Resource, SourceLocation? Location)
+{
+    /// <summary>Where the object's fields are in its file; null when it was not read from text.</summary>
+    public FieldLocator? Fields { get; init; }
+}
 
 /// <summary>
 /// Everything a load produced: the objects in input order and every diagnostic, in input order, each located in

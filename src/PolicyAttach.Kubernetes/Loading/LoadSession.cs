@@ -116,7 +116,9 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
 
         if (result.Resource is { } resource)
         {
-            _objects.Add(new LoadedObject(resource, node is null || file is null ? null : new SourceLocation(file, node.Line, node.Column)));
+            _objects.Add(node is null || file is null
+                ? new LoadedObject(resource, null)
+                : new LoadedObject(resource, new SourceLocation(file, node.Line, node.Column)) { Fields = new FieldLocator(file, node) });
         }
     }
 }

@@ -142,6 +142,12 @@ public static class ManifestReader
         return (DiagnosticCodes.NotKubernetes, "this document has no apiVersion and no kind, so it is not a Kubernetes object (a Helm values file or a package.json, say): skipped.");
     }
 
+    /// <summary>The kinds of a group that PolicyAttach reads with a typed reader (the findings stage names close ones).</summary>
+    /// <param name="group">The API group.</param>
+    /// <returns>The kinds, sorted.</returns>
+    internal static IEnumerable<string> KindsOf(string group)
+        => Kinds.Keys.Where(k => k.Group == group).Select(k => k.Kind).Order(StringComparer.Ordinal);
+
     private static bool IsClusterScopedGeneric(GroupKind groupKind)
         => groupKind == Model.Kinds.CustomResourceDefinition
         || groupKind == new GroupKind("rbac.authorization.k8s.io", "ClusterRole")

@@ -525,6 +525,9 @@ internal readonly struct HttpCandidate
     /// <summary>Whether the rule has a CORS filter and no redirect: a CORS preflight is then answered.</summary>
     public bool MayAnswerPreflight => (_bits & 1) != 0;
 
+    /// <summary>The Exact value (a string) or the <see cref="MatchPattern"/> of a RegularExpression; the normalized prefix for PathPrefix.</summary>
+    public object? PathPredicate => _path;
+
     /// <summary>The normalized PathPrefix, or null for another path match type.</summary>
     public string? Prefix => PathType == PathMatchType.PathPrefix ? Unsafe.As<string>(_path) : null;
 

@@ -408,6 +408,9 @@ internal sealed class HostTiers<TValue>
 
     private readonly List<KeyValuePair<string, TValue>> _patterns;
 
+    /// <summary>The hostname patterns (exact and <c>*.</c> wildcards) with their values, as given (compile time and analyses).</summary>
+    public IReadOnlyList<KeyValuePair<string, TValue>> Patterns => _patterns;
+
     /// <summary>The same tiers with every value converted (compile time only).</summary>
     public HostTiers<TOther> Map<TOther>(Func<TValue, TOther> convert)
         => new(_patterns.Select(p => new KeyValuePair<string, TOther>(p.Key, convert(p.Value))), HasAny ? convert(Any) : default, HasAny);

@@ -49,12 +49,15 @@ internal sealed class MatchPattern
     /// <summary>The regex behind the pattern.</summary>
     public Regex Regex => _regex;
 
+    /// <summary>Whether the pattern compiled; one that did not never matches.</summary>
+    public bool IsValid { get; private init; } = true;
+
     /// <summary>Compiles <paramref name="pattern"/>; <paramref name="regex"/> is its anchored regex (or the never-matching one).</summary>
     public static MatchPattern Create(string pattern, Regex regex, bool valid)
     {
         if (!valid)
         {
-            return new MatchPattern(regex, "", Shape.Regex, 0, false, 0, 0);
+            return new MatchPattern(regex, "", Shape.Regex, 0, false, 0, 0) { IsValid = false };
         }
 
         var run = 0;
@@ -65,7 +68,7 @@ internal sealed class MatchPattern
 
         if (pattern.Contains('|', StringComparison.Ordinal))
         {
-            return new MatchPattern(regex, "", Shape.Regex, 0, false, 0, 0);
+            return new MatchPattern(regex, "", Shape.Regex, 0, false, 0, 0) { IsValid = false };
         }
 
         if (run == pattern.Length)

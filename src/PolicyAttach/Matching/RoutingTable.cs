@@ -101,6 +101,15 @@ public sealed class GatewayRoutingTable
     /// <summary>The listener of the first HTTP port when it is the only one there and has no hostname (tests).</summary>
     internal ListenerTable? HttpOnlyListener => _httpOnly;
 
+    /// <summary>The listener groups by port and protocol family, for analyses of the compiled tables (findings).</summary>
+    internal IEnumerable<(int Port, ListenerFamily Family, HostTiers<ListenerTable> Listeners)> ListenerGroups()
+    {
+        for (var i = 0; i < _keys.Length; i++)
+        {
+            yield return ((int)(_keys[i] >> 8), (ListenerFamily)(_keys[i] & 0xFF), _selectors[i]);
+        }
+    }
+
     private static long Key(int port, ListenerFamily family) => ((long)port << 8) | (long)family;
 
     private HostTiers<ListenerTable>? Selector(int port, ListenerFamily family)

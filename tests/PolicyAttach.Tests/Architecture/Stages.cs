@@ -38,6 +38,7 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
         new("Matching", 9, ["PolicyAttach.Matching"], ["RoutingTable", "GatewayRoutingTable", "MeshRoutingTable", "RequestView", "RequestProtocol", "RequestHeader", "MatchOutcome", "MatchOutcomeKind"]),
         new("Conversion", 10, ["PolicyAttach.Conversion"], []),
         new("Ingresses", 11, ["PolicyAttach.Ingresses"], []),
+        new("Findings", 12, ["PolicyAttach.Findings"], []),
     ]);
 
     public IReadOnlyList<Stage> Stages { get; } = stages;

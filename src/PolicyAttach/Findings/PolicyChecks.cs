@@ -1,0 +1,162 @@
+using System.Globalization;
+using PolicyAttach.Binding;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+using PolicyAttach.Policies;
+
+namespace PolicyAttach.Findings;
+
+/// <summary>
+/// Policies not in effect: a targetRef to a missing object or section (PA3301), a conflict lost (PA3302), every
+/// field overridden wherever it reaches (PA3303), no context reached (PA3304), a target the controller refuses
+/// (PA3305). Only policies of kinds the evaluation knows are checked.
+/// </summary>
+internal static class PolicyChecks
+{
+    public static void Run(FindingContext context)
+    {
+        var result = context.Result;
+        var kinds = result.Options.EffectivePolicyKinds.WithCrds(context.Snapshot);
+        var usage = Usage(result);
+        var statuses = result.Policies.Statuses.ToDictionary(s => s.Policy.Key);
+        foreach (var policy in context.Snapshot.Policies)
+        {
+            var key = policy.Key;
+            if (kinds.Find(new GroupKind(key.Group, key.Kind)) is null)
+            {
+                continue;
+            }
+
+            var problems = Targets(context, policy);
+            var conditions = statuses.TryGetValue(key, out var status)
+                ? status.Ancestors.SelectMany(a => a.Conditions).Where(c => c.Type == ConditionTypes.Accepted && !c.IsTrue).ToList()
+                : [];
+            foreach (var condition in conditions.DistinctBy(c => (c.Reason, c.Message)))
+            {
+                var code = condition.Reason switch
+                {
+                    ConditionReasons.Conflicted => FindingCodes.PolicyConflicted,
+                    ConditionReasons.Invalid => FindingCodes.PolicyInvalid,
+                    _ => null,
+                };
+                if (code is not null)
+                {
+                    problems++;
+                    context.Add(code, key, "spec.targetRefs", $"{condition.Message.TrimEnd('.')}; the policy does not apply there.");
+                }
+            }
+
+            if (problems > 0 || conditions.Count > 0 || (policy.TargetRefs.Count == 0 && policy.TargetSelectors.Count == 0))
+            {
+                continue;
+            }
+
+            usage.TryGetValue(key, out var use);
+            if (!use.Appears)
+            {
+                context.Add(FindingCodes.PolicyNoContext, key, "spec.targetRefs",
+                    $"{key.Kind} {key.Namespace}/{key.Name} reaches no traffic: none of its targets is in the routing of a Gateway of the controller (a route not attached, a Service no attached route sends to). Attach the target first, or retarget the policy.");
+            }
+            else if (!use.Sourced && use.Overridden)
+            {
+                context.Add(FindingCodes.PolicyOverridden, key, "spec",
+                    $"{key.Kind} {key.Namespace}/{key.Name} changes nothing: every field it sets is overridden, wherever it reaches, by another policy. Remove it, or remove the overriding fields of the others.");
+            }
+        }
+    }
+
+    /// <summary>Reports targetRefs to missing objects or sections; returns how many.</summary>
+    private static int Targets(FindingContext context, IPolicyObject policy)
+    {
+        var count = 0;
+        for (var i = 0; i < policy.TargetRefs.Count; i++)
+        {
+            var target = policy.TargetRefs[i];
+            var path = string.Create(CultureInfo.InvariantCulture, $"spec.targetRefs[{i}]");
+            var what = $"{target.Kind} {target.Namespace}/{target.Name}";
+            if (context.Snapshot.Find(target.TargetKey) is not { } found)
+            {
+                count++;
+                context.Add(FindingCodes.PolicyTargetNotFound, policy.Key, path + ".name",
+                    $"targetRef {what} does not exist, so the policy does not apply to it{context.CloseMatches(new GroupKind(target.Group, target.Kind), target.Namespace, target.Name)}.");
+            }
+            else if (target.SectionName is { } section && Sections(found) is { } sections && !sections.Contains(section, StringComparer.Ordinal))
+            {
+                count++;
+                context.Add(FindingCodes.PolicyTargetNotFound, policy.Key, path + ".sectionName",
+                    $"{what} has no section \"{section}\"; its sections are {(sections.Count == 0 ? "none" : string.Join(", ", sections))}.");
+            }
+        }
+
+        return count;
+    }
+
+    private static List<string>? Sections(KubeObject target) => target switch
+    {
+        Gateway g => [.. g.Listeners.Select(l => l.Name)],
+        ListenerSet s => [.. s.Listeners.Select(l => l.Name)],
+        RouteBase r => [.. Enumerable.Range(0, r.RuleCount).Select(r.RuleName).OfType<string>()],
+        Service s => [.. s.Ports.Select(p => p.Name).OfType<string>()],
+        _ => null,
+    };
+
+    /// <summary>How a policy takes part in the effective policies of every context of the controller's Gateways.</summary>
+    private readonly record struct Use(bool Appears, bool Sourced, bool Overridden);
+
+    private static Dictionary<ResourceKey, Use> Usage(EvaluationResult result)
+    {
+        var usage = new Dictionary<ResourceKey, Use>();
+        void Note(EffectivePolicies effective)
+        {
+            foreach (var kind in effective.Kinds)
+            {
+                foreach (var policy in kind.Policies)
+                {
+                    usage[policy] = usage.GetValueOrDefault(policy) with { Appears = true };
+                }
+
+                foreach (var field in kind.Fields)
+                {
+                    usage[field.Source.Policy] = usage.GetValueOrDefault(field.Source.Policy) with { Appears = true, Sourced = true };
+                    foreach (var overrode in field.Overrode)
+                    {
+                        usage[overrode.Policy] = usage.GetValueOrDefault(overrode.Policy) with { Appears = true, Overridden = true };
+                    }
+                }
+            }
+        }
+
+        var policies = result.Policies;
+        foreach (var (owner, listeners) in result.Gateways.Select(g => (g.Gateway.Key, g.Listeners)).Concat(result.ListenerSets.Select(s => (s.ListenerSet.Key, s.Listeners))))
+        {
+            Note(policies.ForGateway(owner));
+            foreach (var listener in listeners)
+            {
+                Note(policies.ForListener(owner, listener.Name));
+            }
+        }
+
+        foreach (var route in result.Routes)
+        {
+            var key = route.Route.Key;
+            foreach (var verdict in route.Parents.SelectMany(p => p.Listeners.Where(v => v.Attached)).DistinctBy(v => (v.Owner, v.ListenerName)))
+            {
+                var (owner, listener) = (verdict.Owner, verdict.ListenerName);
+                Note(policies.ForRoute(owner, listener, key));
+                for (var i = 0; i < route.Route.RuleCount; i++)
+                {
+                    var rule = route.Route.RuleName(i);
+                    Note(policies.ForRule(owner, listener, key, rule));
+                    foreach (var backend in route.BackendRefs.Where(b => b.RuleIndex == i && b.IsValid && b.BackendRef.Group == Groups.Core && b.BackendRef.Kind == "Service"))
+                    {
+                        var service = result.Snapshot.Find<Service>(backend.BackendRef.TargetKey);
+                        var port = backend.BackendRef.Port is { } p ? service?.FindPort(p)?.Name : null;
+                        Note(policies.ForBackend(owner, listener, key, rule, backend.BackendRef.TargetKey, port));
+                    }
+                }
+            }
+        }
+
+        return usage;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Reflection;
+using PolicyAttach.Binding;
+using PolicyAttach.Diagnostics;
+using PolicyAttach.Findings;
+using PolicyAttach.Model;
+using static PolicyAttach.Tests.Binding.World;
+
+namespace PolicyAttach.Tests.Findings;
+
+/// <summary>The findings stage as a library: codes, suppressions, order, and the catalogue.</summary>
+public class FindingAnalyzerTests
+{
+    private static readonly string Listener = """{"name":"http","port":80,"protocol":"HTTP","allowedRoutes":{"namespaces":{"from":"All"}}}""";
+
+    private static string[] Documents(string routeAnnotations = "") =>
+    [
+        GatewayClass(),
+        Gateway("infra", "web", Listener),
+        Service("apps", "store"),
+        $$$"""{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"store","namespace":"apps"{{{routeAnnotations}}}},"spec":{"parentRefs":[{"name":"wbe","namespace":"infra"}],"rules":[{"backendRefs":[{"name":"store","port":80}]}]}}""",
+        HttpRoute("apps", "cart", """{"name":"web","namespace":"infra"}""", backendRefs: """{"name":"stroe","port":80}"""),
+    ];
+
+    [Fact]
+    public void Analyze_MissingParentAndBackend_CodedWithPathAndCloseMatches()
+    {
+        var report = FindingAnalyzer.Analyze(Evaluate(Documents()));
+
+        Assert.Equal(
+            [(FindingCodes.UnresolvedBackend, "HTTPRoute/apps/cart", "spec.rules[0].backendRefs[0].name"), (FindingCodes.MissingParent, "HTTPRoute/apps/store", "spec.parentRefs[0].name")],
+            report.Findings.Select(f => (f.Code, f.Subject.ToString(), f.Path!)));
+        Assert.All(report.Findings, f => Assert.Equal(DiagnosticSeverity.Error, f.Severity));
+        Assert.Contains("close matches: Gateway infra/web", report.Findings[1].Message, StringComparison.Ordinal);
+        Assert.Contains("close matches: Service apps/store", report.Findings[0].Message, StringComparison.Ordinal);
+        Assert.Equal("diagnostics.md#pa3001", report.Findings[1].DocumentationAnchor);
+    }
+
+    [Fact]
+    public void Analyze_AnnotationOnTheObject_SuppressesItsCodes()
+    {
+        var report = FindingAnalyzer.Analyze(Evaluate(Documents(""","annotations":{"policyattach.io/suppress":"PA3999, pa3001"}""")));
+
+        var suppressed = Assert.Single(report.Suppressed);
+        Assert.Equal((FindingCodes.MissingParent, "annotation"), (suppressed.Finding.Code, suppressed.By));
+        Assert.Equal(FindingCodes.UnresolvedBackend, Assert.Single(report.Findings).Code);
+    }
+
+    [Fact]
+    public void Analyze_OptionForOneObject_SuppressesOnlyThere()
+    {
+        var options = new FindingOptions { Suppressions = [new FindingSuppression("PA3003", new ResourceKey("", "httproute", "apps", "cart")), new FindingSuppression("PA3001", RouteKey("apps", "other"))] };
+
+        var report = FindingAnalyzer.Analyze(Evaluate(Documents()), options: options);
+
+        Assert.Equal((FindingCodes.UnresolvedBackend, "option"), (Assert.Single(report.Suppressed).Finding.Code, report.Suppressed[0].By));
+        Assert.Equal(FindingCodes.MissingParent, Assert.Single(report.Findings).Code);
+    }
+
+    [Fact]
+    public void Analyze_ObjectsInAnyOrder_SameReport()
+    {
+        var documents = Documents();
+        var forward = FindingAnalyzer.Analyze(Evaluate(documents));
+        var backward = FindingAnalyzer.Analyze(Evaluator.Evaluate(Snapshot.Create(documents.Reverse().Select(Obj)), new EvaluationOptions { ControllerNames = [Controller] }));
+
+        Assert.Equal(forward, backward);
+    }
+
+    [Fact]
+    public void FindingRules_EveryCode_OnceSortedWithTitleAndHelp()
+    {
+        var codes = FindingRules.All.Select(r => r.Code).ToList();
+        Assert.Equal(codes.Order(StringComparer.Ordinal), codes);
+        Assert.Equal(codes.Count, codes.Distinct().Count());
+        Assert.All(FindingRules.All, r => Assert.True(r.Title.EndsWith('.') && r.Help.EndsWith('.'), r.Code));
+        var declared = typeof(FindingCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!)
+            .Concat(typeof(DiagnosticCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!));
+        Assert.DoesNotContain(declared, c => FindingRules.Find(c) is null);
+    }
+}
