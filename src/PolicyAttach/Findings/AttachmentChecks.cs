@@ -23,7 +23,7 @@ internal static class AttachmentChecks
         Conflicts(context);
     }
 
-    private static bool IsMesh(RouteParentResult parent) => parent.ParentRef.Group == Groups.Core && parent.ParentRef.Kind == "Service";
+    private static bool IsMesh(RouteParentResult parent) => parent.ParentRef.GroupKind == Kinds.Service;
 
     private static bool Attached(RouteParentResult parent) => IsMesh(parent) ? parent.IsAccepted : parent.Listeners.Any(v => v.Attached);
 
@@ -68,14 +68,14 @@ internal static class AttachmentChecks
         text.Append(parent.ParentRef.Kind).Append(' ').Append(parent.ParentRef.Namespace).Append('/').Append(parent.ParentRef.Name).Append(": ");
         if (IsMesh(parent))
         {
-            var accepted = parent.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.Accepted);
+            var accepted = parent.Conditions.FirstOrDefault(c => c.Type == ConditionType.Accepted);
             return text.Append(accepted is null ? "not accepted." : $"{accepted.Reason}: {accepted.Message}").ToString();
         }
 
         var verdicts = parent.Listeners;
         if (verdicts.Count == 0)
         {
-            var accepted = parent.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.Accepted && !c.IsTrue);
+            var accepted = parent.Conditions.FirstOrDefault(c => c.Type == ConditionType.Accepted && !c.IsTrue);
             return text.Append(accepted is null ? "no listener considered it." : $"{accepted.Reason}: {accepted.Message}").ToString();
         }
 
@@ -113,7 +113,7 @@ internal static class AttachmentChecks
         {
             foreach (var listener in results)
             {
-                if (listener.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.Conflicted && c.IsTrue) is not { } conflicted)
+                if (listener.Conditions.FirstOrDefault(c => c.Type == ConditionType.Conflicted && c.IsTrue) is not { } conflicted)
                 {
                     continue;
                 }

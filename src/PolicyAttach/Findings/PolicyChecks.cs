@@ -29,16 +29,13 @@ internal static class PolicyChecks
 
             var problems = Targets(context, policy);
             var conditions = statuses.TryGetValue(key, out var status)
-                ? status.Ancestors.SelectMany(a => a.Conditions).Where(c => c.Type == ConditionTypes.Accepted && !c.IsTrue).ToList()
+                ? status.Ancestors.SelectMany(a => a.Conditions).Where(c => c.Type == ConditionType.Accepted && !c.IsTrue).ToList()
                 : [];
             foreach (var condition in conditions.DistinctBy(c => (c.Reason, c.Message)))
             {
-                var code = condition.Reason switch
-                {
-                    ConditionReasons.Conflicted => FindingCodes.PolicyConflicted,
-                    ConditionReasons.Invalid => FindingCodes.PolicyInvalid,
-                    _ => null,
-                };
+                var code = condition.Reason == ConditionReason.Conflicted ? FindingCodes.PolicyConflicted
+                    : condition.Reason == ConditionReason.Invalid ? FindingCodes.PolicyInvalid
+                    : null;
                 if (code is not null)
                 {
                     problems++;
@@ -147,7 +144,7 @@ internal static class PolicyChecks
                 {
                     var rule = route.Route.RuleName(i);
                     Note(policies.ForRule(owner, listener, key, rule));
-                    foreach (var backend in route.BackendRefs.Where(b => b.RuleIndex == i && b.IsValid && b.BackendRef.Group == Groups.Core && b.BackendRef.Kind == "Service"))
+                    foreach (var backend in route.BackendRefs.Where(b => b.RuleIndex == i && b.IsValid && b.BackendRef.GroupKind == Kinds.Service))
                     {
                         var service = result.Snapshot.Find<Service>(backend.BackendRef.TargetKey);
                         var port = backend.BackendRef.Port is { } p ? service?.FindPort(p)?.Name : null;

@@ -31,9 +31,8 @@ internal static class ReferenceChecks
             for (var i = 0; i < route.ParentRefs.Count; i++)
             {
                 var parentRef = route.ParentRefs[i];
-                var kind = new GroupKind(parentRef.Group, parentRef.Kind);
-                var isParentKind = (parentRef.Group == Groups.Gateway && parentRef.Kind is "Gateway" or "ListenerSet")
-                    || (parentRef.Group == Groups.Core && parentRef.Kind == "Service");
+                var kind = parentRef.GroupKind;
+                var isParentKind = kind == Kinds.Gateway || kind == Kinds.ListenerSet || kind == Kinds.Service;
                 if (!isParentKind)
                 {
                     continue;
@@ -102,7 +101,7 @@ internal static class ReferenceChecks
     {
         foreach (var route in context.Result.Routes)
         {
-            var meshOnly = route.Parents.Count > 0 && route.Parents.All(p => p.ParentRef.Group == Groups.Core && p.ParentRef.Kind == "Service");
+            var meshOnly = route.Parents.Count > 0 && route.Parents.All(p => p.ParentRef.GroupKind == Kinds.Service);
             foreach (var backend in route.BackendRefs.Where(b => !b.IsValid))
             {
                 var reference = backend.BackendRef;
@@ -110,7 +109,7 @@ internal static class ReferenceChecks
                     ? string.Create(CultureInfo.InvariantCulture, $"spec.rules[{backend.RuleIndex}].filters")
                     : string.Create(CultureInfo.InvariantCulture, $"spec.rules[{backend.RuleIndex}].backendRefs[{backend.BackendIndex}]");
                 var what = backend.IsMirror ? "mirror backendRef" : "backendRef";
-                if (backend.Reason == ConditionReasons.RefNotPermitted)
+                if (backend.Reason == ConditionReason.RefNotPermitted)
                 {
                     if (!meshOnly)
                     {
@@ -121,7 +120,7 @@ internal static class ReferenceChecks
                     continue;
                 }
 
-                var missing = backend.Reason == ConditionReasons.BackendNotFound && context.Snapshot.Find(reference.TargetKey) is null;
+                var missing = backend.Reason == ConditionReason.BackendNotFound && context.Snapshot.Find(reference.TargetKey) is null;
                 var close = missing ? context.CloseMatches(new GroupKind(reference.Group, reference.Kind), reference.Namespace, reference.Name) : string.Empty;
                 context.Add(FindingCodes.UnresolvedBackend, route.Route.Key, missing ? path + ".name" : path,
                     $"{Sentence(backend.Message)} ({backend.Reason}){close}. Fix the {what}{(missing ? $", or add the {reference.Kind}" : string.Empty)}.");
@@ -148,7 +147,7 @@ internal static class ReferenceChecks
                 for (var j = 0; j < tls.CertificateRefs.Count; j++)
                 {
                     var reference = tls.CertificateRefs[j];
-                    if (reference.Group.Length != 0 || reference.Kind != "Secret")
+                    if (reference.GroupKind != Kinds.Secret)
                     {
                         continue;
                     }
@@ -162,7 +161,7 @@ internal static class ReferenceChecks
                     else if (context.Snapshot.Find(reference.TargetKey) is null)
                     {
                         context.Add(FindingCodes.MissingCertificate, owner.Key, path + ".name",
-                            $"certificateRef Secret {reference.Namespace}/{reference.Name} of listener {listener.Name} is not in the input{context.CloseMatches(new GroupKind(Groups.Core, "Secret"), reference.Namespace, reference.Name)}; the listener has no certificate unless the Secret is created elsewhere.");
+                            $"certificateRef Secret {reference.Namespace}/{reference.Name} of listener {listener.Name} is not in the input{context.CloseMatches(Kinds.Secret, reference.Namespace, reference.Name)}; the listener has no certificate unless the Secret is created elsewhere.");
                     }
                 }
             }
@@ -213,7 +212,7 @@ internal static class ReferenceChecks
     private static HashSet<GroupKind> CrdKinds(FindingContext context)
     {
         var kinds = new HashSet<GroupKind>();
-        foreach (var crd in context.Snapshot.OfKind(new GroupKind(Groups.ApiExtensions, "CustomResourceDefinition")).OfType<GenericObject>())
+        foreach (var crd in context.Snapshot.OfKind(Kinds.CustomResourceDefinition).OfType<GenericObject>())
         {
             var element = crd.Raw.Element;
             if (element.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object
