@@ -67,35 +67,35 @@ internal sealed class RouteBinder
 
     public RouteResult? Bind(RouteBase route)
     {
-        List<RouteParentResult>? parents = null;
-        List<BackendRefResult>? backends = null;
-        List<(int Rule, string Why)>? dropped = null;
+        List<(int Index, ParentReference Ref, Parent Parent)>? owned = null;
         for (var i = 0; i < route.ParentRefs.Count; i++)
         {
             var parentRef = route.ParentRefs[i];
-            var resolved = ResolveParent(parentRef);
-            if (resolved is null)
+            if (ResolveParent(parentRef) is { } resolved)
             {
-                continue;
+                (owned ??= []).Add((i, parentRef, resolved));
             }
-
-            backends ??= ResolveBackends(route);
-            dropped ??= RuleSupport.Unsupported(route);
-            parents ??= [];
-            parents.Add(BindParent(route, i, parentRef, resolved.Value, backends, dropped));
         }
 
-        if (parents is null)
+        if (owned is null)
         {
             return null;
+        }
+
+        var backends = ResolveBackends(route, IsMeshRoute(owned));
+        var dropped = RuleSupport.Unsupported(route);
+        var parents = new List<RouteParentResult>(owned.Count);
+        foreach (var (index, parentRef, parent) in owned)
+        {
+            parents.Add(BindParent(route, index, parentRef, parent, backends, dropped));
         }
 
         return new RouteResult
         {
             Route = route,
             Parents = parents.ToEquatableArray(),
-            BackendRefs = backends!.ToEquatableArray(),
-            DroppedRules = dropped!.Select(d => d.Rule).ToEquatableArray(),
+            BackendRefs = backends.ToEquatableArray(),
+            DroppedRules = dropped.Select(d => d.Rule).ToEquatableArray(),
         };
     }
 
@@ -330,32 +330,33 @@ internal sealed class RouteBinder
         var other => $"allowedRoutes.namespaces.from \"{other}\" allows no route namespace.",
     };
 
-    private List<BackendRefResult> ResolveBackends(RouteBase route)
+    private List<BackendRefResult> ResolveBackends(RouteBase route, bool isMesh)
     {
         var results = new List<BackendRefResult>();
         foreach (var entry in route.EnumerateBackendRefs())
         {
-            results.Add(Resolve(route, entry, isMirror: false));
+            results.Add(Resolve(route, entry, isMirror: false, isMesh));
         }
 
         foreach (var entry in route.EnumerateMirrorBackendRefs())
         {
-            results.Add(Resolve(route, entry, isMirror: true));
+            results.Add(Resolve(route, entry, isMirror: true, isMesh));
         }
 
         return results;
     }
 
-    private static bool IsMeshRoute(RouteBase route)
+    /// <summary>
+    /// Whether the route is a mesh (GAMMA) route for this controller: every parent it owns is a Service. Parents of
+    /// other controllers (or that do not exist) are not ours to serve, so they neither make nor unmake a mesh route.
+    /// This is the one place the mesh exemption from ReferenceGrants is decided; the routing tables read
+    /// <see cref="BackendRefResult.IsValid"/>, so <c>status</c> and <c>match</c> cannot disagree on it.
+    /// </summary>
+    private static bool IsMeshRoute(List<(int Index, ParentReference Ref, Parent Parent)> owned)
     {
-        if (route.ParentRefs.IsEmpty)
+        foreach (var (_, _, parent) in owned)
         {
-            return false;
-        }
-
-        foreach (var parentRef in route.ParentRefs)
-        {
-            if (parentRef.GroupKind != Kinds.Service)
+            if (parent.Service is null)
             {
                 return false;
             }
@@ -364,7 +365,7 @@ internal sealed class RouteBinder
         return true;
     }
 
-    private BackendRefResult Resolve(RouteBase route, RouteBackendRefEntry entry, bool isMirror)
+    private BackendRefResult Resolve(RouteBase route, RouteBackendRefEntry entry, bool isMirror, bool isMesh)
     {
         var reference = entry.BackendRef;
         var result = new BackendRefResult { RuleIndex = entry.RuleIndex, BackendIndex = entry.BackendIndex, IsMirror = isMirror, BackendRef = reference };
@@ -374,8 +375,8 @@ internal sealed class RouteBinder
             return result with { Problem = new Problem(ConditionReason.InvalidKind, $"{What()} has group \"{reference.Group}\" and kind \"{reference.Kind}\", which are not supported; refer to a core Service.") };
         }
 
-        // A mesh route (every parent a Service) needs no ReferenceGrant for its backends (GEP-1294, spec digest §7).
-        if (!IsMeshRoute(route) && !_grants.Allows(route.Key, reference.TargetKey))
+        // A mesh route needs no ReferenceGrant for its backends (GEP-1294, spec digest §7).
+        if (!isMesh && !_grants.Allows(route.Key, reference.TargetKey))
         {
             return result with { Problem = new Problem(ConditionReason.RefNotPermitted, $"{What()} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Kind} from \"{route.Namespace}\" to refer to it; add one.") };
         }

@@ -101,7 +101,6 @@ internal static class ReferenceChecks
     {
         foreach (var route in context.Result.Routes)
         {
-            var meshOnly = route.Parents.Count > 0 && route.Parents.All(p => p.ParentRef.GroupKind == Kinds.Service);
             foreach (var backend in route.BackendRefs.Where(b => !b.IsValid))
             {
                 var reference = backend.BackendRef;
@@ -109,14 +108,11 @@ internal static class ReferenceChecks
                     ? string.Create(CultureInfo.InvariantCulture, $"spec.rules[{backend.RuleIndex}].filters")
                     : string.Create(CultureInfo.InvariantCulture, $"spec.rules[{backend.RuleIndex}].backendRefs[{backend.BackendIndex}]");
                 var what = backend.IsMirror ? "mirror backendRef" : "backendRef";
+                // The binder has already exempted mesh routes (GEP-1294): a RefNotPermitted here always needs a grant.
                 if (backend.Reason == ConditionReason.RefNotPermitted)
                 {
-                    if (!meshOnly)
-                    {
-                        context.Add(FindingCodes.RefNotPermitted, route.Route.Key, path,
-                            $"{what} {reference.Kind} {reference.Namespace}/{reference.Name} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Route.Kind}s from \"{route.Route.Namespace}\" to refer to it; add one.");
-                    }
-
+                    context.Add(FindingCodes.RefNotPermitted, route.Route.Key, path,
+                        $"{what} {reference.Kind} {reference.Namespace}/{reference.Name} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Route.Kind}s from \"{route.Route.Namespace}\" to refer to it; add one.");
                     continue;
                 }
 

@@ -62,9 +62,6 @@ internal sealed class CompiledRoute
 
     public required CompiledRule[] Rules { get; init; }
 
-    /// <summary>Whether every parent of the route is a Service: a mesh (GAMMA) route.</summary>
-    public bool IsMeshOnly { get; init; }
-
     public int CompareAge(CompiledRoute other)
     {
         var c = Route.Metadata.CreationTimestamp.CompareTo(other.Route.Metadata.CreationTimestamp);
@@ -145,14 +142,9 @@ internal sealed class CompiledRule
         for (var b = 0; b < backends.Count; b++)
         {
             var refResult = result.BackendRefs.FirstOrDefault(r => !r.IsMirror && r.RuleIndex == index && r.BackendIndex == b);
+            // The binder decides validity, the mesh exemption from ReferenceGrants included; it is read, not re-derived.
             var isValid = refResult?.IsValid ?? true;
             var reason = refResult?.Reason?.Value;
-            if (!isValid && reason == ConditionReason.RefNotPermitted && route.IsMeshOnly)
-            {
-                // Mesh routes need no ReferenceGrant for cross-namespace backendRefs (GEP-1294; spec digest §7, §13).
-                isValid = true;
-            }
-
             if (isValid && backendFailure?.Invoke(backends[b].Ref) is { } failure)
             {
                 isValid = false;

@@ -100,7 +100,6 @@ internal sealed class TableCompiler
             Key = key,
             NamespacedName = route.Namespace + "/" + route.Name,
             Rules = new CompiledRule[route.RuleCount],
-            IsMeshOnly = result.Parents.Count > 0 && result.Parents.All(p => p.ParentRef.GroupKind == Kinds.Service),
         };
         _routes[key] = compiled;
         switch (route)

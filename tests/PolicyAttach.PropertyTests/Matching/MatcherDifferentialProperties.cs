@@ -63,8 +63,12 @@ public class MatcherDifferentialProperties
             MatchOutcomeKind.NotRouted => "notRouted",
             var k => k.ToString(),
         };
-        return new ReferenceOutcome(kind, outcome.StatusCode, outcome.SectionName, outcome.RouteKey, outcome.RuleIndex, outcome.MatchIndex);
+        return new ReferenceOutcome(kind, outcome.StatusCode, outcome.SectionName, outcome.RouteKey, outcome.RuleIndex, outcome.MatchIndex, ValidBits(outcome));
     }
+
+    /// <summary>Per backendRef of the chosen rule, whether the matcher lets it receive traffic.</summary>
+    internal static string ValidBits(MatchOutcome outcome)
+        => outcome.Kind is MatchOutcomeKind.Routed or MatchOutcomeKind.NoBackend && !outcome.IsMeshDefault ? string.Concat(outcome.Backends.Select(b => b.IsValid ? '1' : '0')) : "";
 
     [Fact]
     public void Generator_FixedSample_ReachesRoutedNotRoutedAndNoBackend()

@@ -8,8 +8,11 @@ namespace PolicyAttach.PropertyTests.Matching;
 /// <summary>A plain request for the reference matcher.</summary>
 public sealed record PlainRequest(int Port, string Method, string Host, string PathAndQuery, IReadOnlyList<(string Name, string Value)> Headers);
 
-/// <summary>What the reference matcher decides.</summary>
-public sealed record ReferenceOutcome(string Kind, int Status, string? Listener, ResourceKey? Route, int Rule, int Match);
+/// <summary>
+/// What the reference matcher decides. <paramref name="Valid"/> spells, per backendRef of the chosen rule, whether it
+/// may receive traffic (<c>1</c>) or not (<c>0</c>); empty when no rule is chosen.
+/// </summary>
+public sealed record ReferenceOutcome(string Kind, int Status, string? Listener, ResourceKey? Route, int Rule, int Match, string Valid = "");
 
 /// <summary>
 /// HTTPRoute matching written from the spec digest text as plainly as possible (§4.3, §4.4, §8, §9): pick the
@@ -91,17 +94,87 @@ public static class ReferenceMatcher
             }
         }
 
+        return Decide(candidates, listener.Name);
+    }
+
+    /// <summary>
+    /// Mesh (GAMMA) matching of a request to a Service (spec digest §13), as plainly: the routes whose status says a
+    /// Service parent is accepted, on the request's port (a parentRef without a port binds every port); consumer routes
+    /// (in the client's namespace) replace the producer routes (in the Service's) when they bind the port; no route on
+    /// the port keeps the mesh's default; hostnames are ignored; the precedence of §9.2 without hostnames.
+    /// </summary>
+    public static ReferenceOutcome MatchMesh(EvaluationResult result, ResourceKey serviceKey, PlainRequest request, string clientNamespace)
+    {
+        var q = request.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        var path = q < 0 ? request.PathAndQuery : request.PathAndQuery[..q];
+        var query = q < 0 ? "" : request.PathAndQuery[(q + 1)..];
+        var service = result.Snapshot.Find<Service>(serviceKey);
+        var bound = new List<RouteResult>();
+        foreach (var route in result.Routes)
+        {
+            foreach (var parent in route.Parents.Where(p => p.IsAccepted && p.ParentRef.GroupKind == Kinds.Service && p.ParentRef.TargetKey == serviceKey))
+            {
+                var port = parent.ParentRef.Port
+                    ?? (parent.ParentRef.SectionName is { } section ? service?.Ports.FirstOrDefault(p => p.Name == section)?.Port : null);
+                if ((port is null || port == request.Port) && !bound.Contains(route))
+                {
+                    bound.Add(route);
+                }
+            }
+        }
+
+        var consumers = bound.Where(r => r.Route.Namespace != serviceKey.Namespace && r.Route.Namespace == clientNamespace).ToList();
+        var routes = consumers.Count > 0 ? consumers : bound.Where(r => r.Route.Namespace == serviceKey.Namespace).ToList();
+        if (routes.Count == 0)
+        {
+            return new ReferenceOutcome("meshDefault", 200, null, null, -1, -1);
+        }
+
+        var candidates = new List<Candidate>();
+        foreach (var route in routes)
+        {
+            if (route.Route is not HttpRoute http)
+            {
+                continue;
+            }
+
+            for (var r = 0; r < http.Rules.Count; r++)
+            {
+                if (route.DroppedRules.Contains(r))
+                {
+                    continue;
+                }
+
+                var matches = http.Rules[r].Matches.IsEmpty ? [HttpRouteMatch.Default] : http.Rules[r].Matches;
+                for (var m = 0; m < matches.Count; m++)
+                {
+                    if (Matches(matches[m], request, path, query))
+                    {
+                        candidates.Add(new Candidate(route, "*", r, m, matches[m]));
+                    }
+                }
+            }
+        }
+
+        return Decide(candidates, null);
+    }
+
+    /// <summary>The first candidate by precedence; its rule routes when the status calls a backend with weight valid (§8).</summary>
+    private static ReferenceOutcome Decide(List<Candidate> candidates, string? listener)
+    {
         if (candidates.Count == 0)
         {
-            return new ReferenceOutcome("notRouted", 404, listener.Name, null, -1, -1);
+            return new ReferenceOutcome("notRouted", 404, listener, null, -1, -1);
         }
 
         candidates.Sort(Precedence);
         var winner = candidates[0];
-        var valid = winner.Route.BackendRefs.Where(b => !b.IsMirror && b.RuleIndex == winner.RuleIndex && b.IsValid).Sum(b => (long)b.BackendRef.Weight);
+        var refs = winner.Route.BackendRefs.Where(b => !b.IsMirror && b.RuleIndex == winner.RuleIndex).OrderBy(b => b.BackendIndex).ToList();
+        var valid = refs.Where(b => b.IsValid).Sum(b => (long)b.BackendRef.Weight);
+        var bits = string.Concat(refs.Select(b => b.IsValid ? '1' : '0'));
         return valid == 0
-            ? new ReferenceOutcome("noBackend", 500, listener.Name, winner.Route.Route.Key, winner.RuleIndex, winner.MatchIndex)
-            : new ReferenceOutcome("routed", 200, listener.Name, winner.Route.Route.Key, winner.RuleIndex, winner.MatchIndex);
+            ? new ReferenceOutcome("noBackend", 500, listener, winner.Route.Route.Key, winner.RuleIndex, winner.MatchIndex, bits)
+            : new ReferenceOutcome("routed", 200, listener, winner.Route.Route.Key, winner.RuleIndex, winner.MatchIndex, bits);
     }
 
     private static int NonWildcardLength(string h) => h.StartsWith('*') ? 0 : h.Length;

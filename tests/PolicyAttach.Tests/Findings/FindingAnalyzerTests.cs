@@ -36,6 +36,32 @@ public class FindingAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_MissingListenerSetServiceAndClassAndNearMissKinds_NamedWithCloseMatches()
+    {
+        var listenerSet = """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"ListenerSet","metadata":{"name":"team","namespace":"infra"},"spec":{"parentRef":{"name":"web"},"listeners":[{"name":"team-http","port":8080,"protocol":"HTTP"}]}}""";
+        var report = FindingAnalyzer.Analyze(Evaluate(
+            GatewayClass(),
+            Gateway("infra", "web", Listener, ""","allowedListeners":{"namespaces":{"from":"Same"}}"""),
+            """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"edge","namespace":"infra"},"spec":{"gatewayClassName":"cg","listeners":[{"name":"http","port":80,"protocol":"HTTP"}]}}""",
+            listenerSet,
+            Service("apps", "store"),
+            HttpRoute("apps", "team", """{"kind":"ListenerSet","name":"taem","namespace":"infra"}""", backendRefs: """{"name":"store","port":80}"""),
+            HttpRoute("apps", "mesh", """{"group":"","kind":"Service","name":"stroe"}""", backendRefs: """{"name":"store","port":80}"""),
+            """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HttpRoute","metadata":{"name":"a","namespace":"apps"},"spec":{}}""",
+            """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoutes","metadata":{"name":"b","namespace":"apps"},"spec":{}}"""));
+
+        string Message(string code, string subject) => Assert.Single(report.Findings, f => f.Code == code && f.Subject.ToString() == subject).Message;
+        Assert.Contains("parentRef ListenerSet infra/taem does not exist", Message(FindingCodes.MissingParent, "HTTPRoute/apps/team"), StringComparison.Ordinal);
+        Assert.Contains("close matches: ListenerSet infra/team", Message(FindingCodes.MissingParent, "HTTPRoute/apps/team"), StringComparison.Ordinal);
+        Assert.Contains("parentRef Service apps/stroe does not exist", Message(FindingCodes.MissingParent, "HTTPRoute/apps/mesh"), StringComparison.Ordinal);
+        Assert.Contains("close matches: Service apps/store", Message(FindingCodes.MissingParent, "HTTPRoute/apps/mesh"), StringComparison.Ordinal);
+        Assert.Contains("GatewayClass \"cg\" is not in the input", Message(FindingCodes.MissingGatewayClass, "Gateway/infra/edge"), StringComparison.Ordinal);
+        Assert.Contains("did you mean HTTPRoute?", Message(FindingCodes.UnknownKind, "HttpRoute/apps/a"), StringComparison.Ordinal);
+        Assert.Contains("did you mean HTTPRoute?", Message(FindingCodes.UnknownKind, "HTTPRoutes/apps/b"), StringComparison.Ordinal);
+        Assert.Equal(DiagnosticSeverity.Warning, Assert.Single(report.Findings, f => f.Code == FindingCodes.MissingGatewayClass).Severity);
+    }
+
+    [Fact]
     public void Analyze_AnnotationOnTheObject_SuppressesItsCodes()
     {
         var report = FindingAnalyzer.Analyze(Evaluate(Documents(""","annotations":{"policyattach.io/suppress":"PA3999, pa3001"}""")));

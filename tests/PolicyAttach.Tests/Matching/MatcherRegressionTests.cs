@@ -91,4 +91,41 @@ public class MatcherRegressionTests
         Assert.Equal((MatchOutcomeKind.Routed, "consumer"), (o.Kind, RouteName(o)));
         Assert.True(Assert.Single(o.Backends).IsValid);
     }
+
+    [Fact]
+    public void MeshRoute_WithAnotherControllersGatewayParent_StatusAndMatchAgreeTheBackendIsPermitted()
+    {
+        // Issue 14's example: parentRefs [Service app/front, Gateway elsewhere/not-ours] and a backendRef to other/back
+        // without a ReferenceGrant. Only the Service parent is ours, so for this controller it is a mesh route: no grant
+        // is needed, and both the status and the matcher say so (the status used to say RefNotPermitted while match
+        // routed the request).
+        var foreign = """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"GatewayClass","metadata":{"name":"theirs"},"spec":{"controllerName":"example.com/another-controller"}}""";
+        var theirGateway = """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"not-ours","namespace":"elsewhere"},"spec":{"gatewayClassName":"theirs","listeners":[{"name":"http","port":80,"protocol":"HTTP"}]}}""";
+        var route = Binding.World.HttpRoute("app", "r", """{"group":"","kind":"Service","name":"front","port":80},{"name":"not-ours","namespace":"elsewhere"}""", backendRefs: """{"name":"back","namespace":"other","port":80}""");
+        var result = Binding.World.Evaluate(Binding.World.GatewayClass(), foreign, theirGateway, Binding.World.Service("app", "front"), Binding.World.Service("other", "back"), route);
+
+        var parent = Assert.Single(result.FindRoute(Binding.World.RouteKey("app", "r"))!.Parents);
+        Binding.World.AssertCondition(parent.Conditions, ConditionType.ResolvedRefs, "True", ConditionReason.ResolvedRefs);
+        var o = RoutingTable.Compile(result).FindService(new ResourceKey("", "Service", "app", "front"))!.Match(new RequestView(RequestProtocol.Http, 80, "GET", "front", "/"));
+        Assert.Equal((MatchOutcomeKind.Routed, 200), (o.Kind, o.StatusCode));
+        Assert.True(Assert.Single(o.Backends).IsValid);
+    }
+
+    [Fact]
+    public void RouteWithOwnGatewayAndServiceParents_WithoutAGrant_StatusAndMatchAgreeTheBackendIsNotPermitted()
+    {
+        // With a Gateway of ours among the parents the route is not a mesh route: the grant is needed on every path.
+        var route = Binding.World.HttpRoute("app", "r", """{"group":"","kind":"Service","name":"front","port":80},{"name":"gw","namespace":"infra"}""", backendRefs: """{"name":"back","namespace":"other","port":80}""");
+        var result = Binding.World.Evaluate(Binding.World.GatewayClass(), Binding.World.Gateway("infra", "gw", L("http", 80, "HTTP")), Binding.World.Service("app", "front"), Binding.World.Service("other", "back"), route);
+
+        var parents = result.FindRoute(Binding.World.RouteKey("app", "r"))!.Parents;
+        Assert.Equal(2, parents.Count);
+        Assert.All(parents, p => Binding.World.AssertCondition(p.Conditions, ConditionType.ResolvedRefs, "False", ConditionReason.RefNotPermitted));
+        var table = RoutingTable.Compile(result);
+        var viaMesh = table.FindService(new ResourceKey("", "Service", "app", "front"))!.Match(new RequestView(RequestProtocol.Http, 80, "GET", "front", "/"));
+        var viaGateway = Gw(table).Match(new RequestView(RequestProtocol.Http, 80, "GET", "x", "/"));
+        Assert.Equal((MatchOutcomeKind.NoBackend, 500), (viaMesh.Kind, viaMesh.StatusCode));
+        Assert.Equal((MatchOutcomeKind.NoBackend, 500), (viaGateway.Kind, viaGateway.StatusCode));
+        Assert.Equal(ConditionReason.RefNotPermitted.Value, Assert.Single(viaMesh.Backends).Reason);
+    }
 }
