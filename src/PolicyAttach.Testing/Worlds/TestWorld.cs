@@ -125,20 +125,21 @@ public sealed class TestWorld : IEquatable<TestWorld>
 
     /// <summary>
     /// Each object as an API server returns it to a controller: the manifest, with <c>metadata.creationTimestamp</c>
-    /// and <c>metadata.generation</c> filled in where the object leaves them out, as the engine reads them (the
-    /// object's position, one second apart from 2020-01-01T00:00:00Z; generation 1). Feed these to the controller
-    /// under test, so that both decide conflicts and precedence from the same timestamps.
+    /// and <c>metadata.generation</c> filled in where the object leaves them out, as the engine reads them (every such
+    /// object created at the same instant, 2020-01-01T00:00:00Z, so that the spec's <c>{namespace}/{name}</c> order
+    /// decides between them whatever their order; generation 1). Feed these to the controller under test, so that both
+    /// decide conflicts and precedence from the same timestamps.
     /// </summary>
     /// <returns>One compact JSON object per object, in order.</returns>
     public IReadOnlyList<string> ServedJson()
     {
         var served = new List<string>();
-        for (var i = 0; i < Objects.Count; i++)
+        foreach (var obj in Objects)
         {
-            var manifest = Objects[i].Render();
+            var manifest = obj.Render();
             if (manifest["metadata"] is JsonObject metadata)
             {
-                metadata["creationTimestamp"] ??= Internal.Json.Timestamp(ObjectMeta.DefaultEpoch.AddSeconds(i));
+                metadata["creationTimestamp"] ??= Internal.Json.Timestamp(ObjectMeta.DefaultEpoch);
                 metadata["generation"] ??= 1;
             }
 
