@@ -69,6 +69,8 @@ public class ExampleTests(ITestOutputHelper output)
             start.Environment.Remove(name);
         }
 
+        // No MSBuild node may outlive the test: a reused node keeps running (and holding what the test run inherited).
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         using var process = Process.Start(start)!;
