@@ -114,6 +114,20 @@ public class IstioModelTests
         Assert.True(verification.Clean, string.Join("\n", verification.Differences.Select(d => d.Difference.Probe.ToString())));
     }
 
+    [Fact(Skip = "Known bug, open: the copies of rules 1 and 2 written for the requests rule 0 excludes are ranked by Gateway API precedence (PathPrefix /b before the regex), so GET /b/a with x-a: 1 reaches svc where Istio sends it to other. Found by IstioConversionProperties with POLICYATTACH_PROPERTY_SEED=(5745975195274142440,14418211706312282309); CI's fixed seed does not reach it.")]
+    public void Convert_WithoutHeadersBeforeRegexAndCatchAll_ExcludedRequestsKeepIstiosOrder()
+    {
+        // Found by the first-match property with a random seed: rule 0 excludes requests with x-a; for those, Istio
+        // tries rule 1 (a regex) before rule 2 (every request). The copies of the later rules written for the excluded
+        // requests must keep that order under Gateway API precedence.
+        var snapshot = World(Service, Other, Gateway, VirtualService(
+            """[{"match":[{"uri":{"prefix":"/b"},"withoutHeaders":{"x-a":{"exact":"1"}}}],"route":[{"destination":{"host":"other"}}]},{"match":[{"uri":{"regex":"/b/.*"}}],"route":[{"destination":{"host":"other"}}]},{"route":[{"destination":{"host":"svc"}}]}]"""));
+        var options = new IstioConversionOptions { PrefixMatch = PrefixMatchStyle.PathPrefix };
+        var result = IstioConverter.Convert(snapshot, options);
+        var unexplained = IstioConverter.Verify(snapshot, result, options).Differences.Where(d => !d.Explained).ToList();
+        Assert.True(unexplained.Count == 0, string.Join("\n", unexplained.Select(d => d.Difference.Probe + ": " + d.Difference.Source + " / " + d.Difference.Converted)));
+    }
+
     [Fact]
     public void Convert_EveryField_HasANote()
     {
