@@ -36,10 +36,27 @@ internal sealed record CliContext(TextReader Stdin, TextWriter Stdout, TextWrite
     /// <returns><see cref="ExitCodes.Usage"/>.</returns>
     public int UsageError(string message, string? command)
     {
+        if (message.StartsWith(EnvironmentMark))
+        {
+            // The command line was right; the kubeconfig or the cluster was not: one line, and no pointer at the help.
+            Err("policyattach: error: " + message[1..]);
+            return ExitCodes.Usage;
+        }
+
         Err("policyattach: error: " + message);
         Err(command is null ? "Run 'policyattach --help' for usage." : $"Run 'policyattach {command} --help' for usage.");
         return ExitCodes.Usage;
     }
+
+    private const char EnvironmentMark = '\u001e';
+
+    /// <summary>
+    /// Marks a problem of the environment rather than of the command line (a kubeconfig that does not exist, a server
+    /// that cannot be reached): <see cref="UsageError"/> prints it on one line, without the hint to read the help.
+    /// </summary>
+    /// <param name="message">The problem.</param>
+    /// <returns>The marked message.</returns>
+    public static string EnvironmentProblem(string message) => EnvironmentMark + message;
 
     private static void WriteNormalized(TextWriter writer, string text)
     {

@@ -40,10 +40,10 @@ internal sealed class DiffCommand : ICommand
         + "Exit status: 0 no change; 3 changes; 1 either side had input errors (the diff is still printed); 2 usage error.";
 
     /// <inheritdoc />
-    public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
+    public IReadOnlyList<OptionSpec> Options { get; } = [.. CommonOptions.Standard(
         [],
         CommonOptions.Output("text (default), json or yaml.", "text", "json", "yaml"),
-        color: true);
+        color: true).Except(CommonOptions.ClusterInput)];
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
