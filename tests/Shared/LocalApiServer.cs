@@ -47,6 +47,12 @@ internal sealed class LocalApiServer : IDisposable
     /// <summary>Resources whose first request with a continue token is answered 410 Gone.</summary>
     public ConcurrentDictionary<string, bool> ExpireFirstContinue { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Resources whose first watch is answered with an ERROR event 410 Gone (the client must list again).</summary>
+    public ConcurrentDictionary<string, bool> ExpireFirstWatch { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Watches held open, by resource (each got a BOOKMARK event and waits for the server to stop).</summary>
+    public ConcurrentDictionary<string, int> OpenWatches { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Every request received, as <c>METHOD path?query</c>, in arrival order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
@@ -240,6 +246,12 @@ internal sealed class LocalApiServer : IDisposable
                 return;
             }
 
+            if (request.QueryString["watch"] is "true" or "1")
+            {
+                await WatchAsync(route, response).ConfigureAwait(false);
+                return;
+            }
+
             var continueToken = request.QueryString["continue"];
             if (continueToken is not null && ExpireFirstContinue.TryRemove(route.Resource, out _))
             {
@@ -272,6 +284,50 @@ internal sealed class LocalApiServer : IDisposable
         {
             // The client went away (it timed out): nothing to answer.
         }
+    }
+
+    /// <summary>
+    /// A watch: 410 Gone as an ERROR event when asked, else a BOOKMARK event, then the stream stays open until the
+    /// server stops (events for objects are not sent: the tests read lists).
+    /// </summary>
+    private async Task WatchAsync(Route route, HttpListenerResponse response)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        response.SendChunked = true;
+        JsonObject line;
+        if (ExpireFirstWatch.TryRemove(route.Resource, out _))
+        {
+            line = new JsonObject { ["type"] = "ERROR", ["object"] = Status(410, "Expired", "too old resource version") };
+            await WriteLineAsync(response, line).ConfigureAwait(false);
+            response.Close();
+            return;
+        }
+
+        var kind = route.Resource.Split('.')[0];
+        line = new JsonObject
+        {
+            ["type"] = "BOOKMARK",
+            ["object"] = new JsonObject { ["apiVersion"] = route.ApiVersion, ["kind"] = kind, ["metadata"] = new JsonObject { ["resourceVersion"] = "2" } },
+        };
+        await WriteLineAsync(response, line).ConfigureAwait(false);
+        OpenWatches.AddOrUpdate(route.Resource, 1, (_, n) => n + 1);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        response.Abort();
+    }
+
+    private static async Task WriteLineAsync(HttpListenerResponse response, JsonObject line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line.ToJsonString() + "\n");
+        await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+        await response.OutputStream.FlushAsync().ConfigureAwait(false);
     }
 
     private JsonObject? Find(string resource, string ns, string name)

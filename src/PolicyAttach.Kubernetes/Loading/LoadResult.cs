@@ -11,6 +11,12 @@ public sealed record LoadedObject(KubeObject Resource, SourceLocation? Location)
 {
     /// <summary>Where the object's fields are in its file; null when it was not read from text.</summary>
     public FieldLocator? Fields { get; init; }
+
+    /// <summary>
+    /// The <c>status</c> the object was read with (what a controller wrote, in <c>kubectl get -o yaml</c> output or a
+    /// cluster), or null when it has none. The engine never reads it; <c>policyattach audit</c> compares it.
+    /// </summary>
+    public System.Text.Json.JsonElement? Status { get; init; }
 }
 
 /// <summary>

@@ -117,9 +117,10 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
 
         if (result.Resource is { } resource)
         {
+            var status = element.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Object ? s.Clone() : (JsonElement?)null;
             _objects.Add(node is null || file is null
-                ? new LoadedObject(resource, null)
-                : new LoadedObject(resource, new SourceLocation(file, node.Line, node.Column)) { Fields = new FieldLocator(file, node) });
+                ? new LoadedObject(resource, null) { Status = status }
+                : new LoadedObject(resource, new SourceLocation(file, node.Line, node.Column)) { Fields = new FieldLocator(file, node), Status = status });
         }
     }
 }
