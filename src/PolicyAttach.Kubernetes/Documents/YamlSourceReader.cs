@@ -22,8 +22,11 @@ internal static class YamlSourceReader
     public static void Read(string text, string file, ReaderLimits limits, List<ParsedItem> output, IReadOnlyList<int>? invalidUtf8 = null)
     {
         var invalid = 0;
-        foreach (var (start, end, firstLine) in SplitDocuments(text))
+        var chunks = SplitDocuments(text);
+        var parsed = new List<ParsedItem>?[chunks.Count];
+        for (var c = 0; c < chunks.Count; c++)
         {
+            var (start, end, firstLine) = chunks[c];
             var bad = -1;
             var badCount = 0;
             while (invalidUtf8 is not null && invalid < invalidUtf8.Count && invalidUtf8[invalid] < end)
@@ -36,14 +39,43 @@ internal static class YamlSourceReader
             if (bad >= 0)
             {
                 var (line, column) = TextPosition.Of(text, start, firstLine, bad);
-                output.Add(new ParsedItem(null, TextDiagnostics.InvalidUtf8(badCount, file, line, column)));
-                continue;
+                parsed[c] = [new ParsedItem(null, TextDiagnostics.InvalidUtf8(badCount, file, line, column))];
             }
+        }
 
-            var chunk = start == 0 && end == text.Length ? text : text[start..end];
-            new ChunkReader(file, firstLine - 1, limits, output).Read(WithoutByteOrderMarks(chunk));
+        // Documents are independent once split: parse them on all cores, and keep them in input order.
+        void ParseChunk(int c)
+        {
+            if (parsed[c] is null)
+            {
+                var (start, end, firstLine) = chunks[c];
+                var chunk = start == 0 && end == text.Length ? text : text[start..end];
+                var items = new List<ParsedItem>();
+                new ChunkReader(file, firstLine - 1, limits, items).Read(WithoutByteOrderMarks(chunk));
+                parsed[c] = items;
+            }
+        }
+
+        if (chunks.Count < ParallelFrom || Environment.ProcessorCount == 1)
+        {
+            for (var c = 0; c < chunks.Count; c++)
+            {
+                ParseChunk(c);
+            }
+        }
+        else
+        {
+            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, ParseChunk);
+        }
+
+        foreach (var items in parsed)
+        {
+            output.AddRange(items!);
         }
     }
+
+    /// <summary>Below this many documents, parsing on one core costs less than sharing the work.</summary>
+    private const int ParallelFrom = 16;
 
     /// <summary>The chunks of text between document markers, each with its first line (from 1).</summary>
     internal static List<(int Start, int End, int FirstLine)> SplitDocuments(string text)
