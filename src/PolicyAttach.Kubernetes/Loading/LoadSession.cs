@@ -32,20 +32,26 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
     /// </summary>
     public void AddParsed(List<ParsedItem> items, string file)
     {
-        var work = new List<(Diagnostic? Diagnostic, SourceNode? Node)>();
+        var work = new List<(Diagnostic? Diagnostic, SourceNode? Node, DocumentPositions? Kept)>();
         foreach (var item in items)
         {
             if (item.Diagnostic is { } diagnostic)
             {
-                work.Add((diagnostic, null));
+                work.Add((diagnostic, null, null));
             }
             else if (IsList(item.Root!.Property("kind"), item.Root.Property("items")) is { } listItems)
             {
-                work.AddRange(listItems.Where(i => i.Kind != SourceNodeKind.Null).Select(i => ((Diagnostic?)null, (SourceNode?)i)));
+                for (var i = 0; i < listItems.Count; i++)
+                {
+                    if (listItems[i].Kind != SourceNodeKind.Null)
+                    {
+                        work.Add((null, listItems[i], Kept(item, i, listItems[i])));
+                    }
+                }
             }
             else
             {
-                work.Add((null, item.Root));
+                work.Add((null, item.Root, Kept(item, -1, item.Root)));
             }
         }
 
@@ -53,7 +59,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         var results = ReadAll(objects.Count, (int i, out string? problem) =>
             JsonEmitter.TryConvert(objects[i], Limits, out var element, out problem) ? element : null);
         var next = 0;
-        foreach (var (diagnostic, node) in work)
+        foreach (var (diagnostic, node, kept) in work)
         {
             if (diagnostic is not null)
             {
@@ -69,9 +75,13 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
             }
 
             _documents++;
-            Apply(result, node, file);
+            Apply(result, node, kept, file);
         }
     }
+
+    /// <summary>What a loaded object keeps to locate its fields: for YAML its text (its tree is dropped), for JSON read on the exact path its tree.</summary>
+    private static DocumentPositions Kept(ParsedItem item, int listItem, SourceNode node)
+        => item.Chunk is { } chunk ? new YamlDocumentPositions(chunk, item.Document, listItem, node.Line, node.Column) : node;
 
     /// <summary>Reads the objects found by the JSON fast path (its checks and limits were applied while finding them).</summary>
     public void AddJsonObjects(List<JsonItemPositions> items, string file)
@@ -84,7 +94,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         for (var i = 0; i < items.Count; i++)
         {
             _documents++;
-            Apply(results[i].Result!, items[i], file);
+            Apply(results[i].Result!, items[i], items[i], file);
         }
     }
 
@@ -189,11 +199,11 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
     {
         var result = ManifestReader.Read(element, ReadOptions(_documents));
         _documents++;
-        Apply(result, node, file);
+        Apply(result, node, node, file);
     }
 
-    /// <summary>Adds what the core reader found, locating its diagnostics in the text.</summary>
-    private void Apply(ManifestReadResult result, DocumentPositions? node, string? file)
+    /// <summary>Adds what the core reader found, locating its diagnostics with <paramref name="node"/>; the object keeps <paramref name="kept"/>.</summary>
+    private void Apply(ManifestReadResult result, DocumentPositions? node, DocumentPositions? kept, string? file)
     {
         foreach (var diagnostic in result.Diagnostics)
         {
@@ -212,7 +222,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         {
             _objects.Add(node is null || file is null
                 ? new LoadedObject(resource, null)
-                : new LoadedObject(resource, new SourceLocation(file, node.Line, node.Column)) { Fields = new FieldLocator(file, node) });
+                : new LoadedObject(resource, new SourceLocation(file, node.Line, node.Column)) { Fields = new FieldLocator(file, kept ?? node) });
         }
     }
 }

@@ -378,7 +378,8 @@ public sealed class ManifestLoader
         }
         else
         {
-            YamlSourceReader.Read(text, unit.Name, session.Limits, items, decoded.InvalidAt);
+            YamlSourceReader.Read(text, unit.Name, session.Limits, batch => session.AddParsed(batch, unit.Name), decoded.InvalidAt);
+            return;
         }
 
         session.AddParsed(items, unit.Name);

@@ -100,6 +100,51 @@ public sealed class FastPathTests
         Assert.Equal(Enumerable.Range(0, 100).Where(i => i != 10).Select(i => new SourceLocation("many.yaml", (5 * i) + 2, 1)), result.Objects.Select(o => o.Location));
     }
 
+    [Fact]
+    public void Load_YamlFields_LocatedFromTheTextAfterTheTreeIsDropped()
+    {
+        const string yaml = """
+            apiVersion: v1
+            kind: List
+            items:
+            - null
+            - apiVersion: example.com/v1
+              kind: Widget
+              metadata: {name: a, namespace: default}
+              spec:
+                base: &base {port: 80, host: x}
+                merged:
+                  <<: *base
+                  port: 81
+            ---
+            apiVersion: example.com/v1
+            kind: Widget
+            metadata:
+              name: b
+              namespace: default
+              labels:
+                app.kubernetes.io/name: b
+            spec:
+              rules:
+              - name: r0
+              - name: r1
+                matches: [{path: /x}]
+            """;
+        var result = new ManifestLoader().LoadText(yaml, "w.yaml");
+        var a = result.Objects[0].Fields!;
+        var b = result.Objects[1].Fields!;
+
+        Assert.Equal(new SourceLocation("w.yaml", 5, 3), a.Locate(null));
+        Assert.Equal(new SourceLocation("w.yaml", 7, 14), a.Locate("metadata.name"));
+        Assert.Equal(new SourceLocation("w.yaml", 9, 18), a.Locate("spec.base.port"));
+        Assert.Equal(new SourceLocation("w.yaml", 12, 7), a.Locate("spec.merged.port"));
+        Assert.Equal(new SourceLocation("w.yaml", 9, 28), a.Locate("spec.merged.host"));
+        Assert.Equal(new SourceLocation("w.yaml", 20, 5), b.Locate("metadata.labels.app.kubernetes.io/name"));
+        Assert.Equal(new SourceLocation("w.yaml", 25, 5), b.Locate("spec.rules[1].matches"));
+        Assert.Equal(new SourceLocation("w.yaml", 25, 16), b.Locate("spec.rules[1].matches[0].path.deeper"));
+        Assert.Equal(new SourceLocation("w.yaml", 22, 3), b.Locate("spec.rules[5]"));
+    }
+
     private static (LoadResult Fast, LoadResult Exact) AssertSameAsExactPath(string json, ManifestLoaderOptions options)
     {
         var loader = new ManifestLoader(options);
