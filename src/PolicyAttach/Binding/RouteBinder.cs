@@ -281,7 +281,8 @@ internal sealed class RouteBinder
             return BindingCause.PortMismatch;
         }
 
-        if (draft.State != ListenerState.Ready)
+        // Envoy Gateway attaches routes to a listener that conflicts (it counts them and accepts the route).
+        if (draft.State != ListenerState.Ready && !(_options.EnvoyGateway && draft.State == ListenerState.Conflicted))
         {
             return BindingCause.ListenerNotReady;
         }
@@ -385,6 +386,16 @@ internal sealed class RouteBinder
         if (service is null)
         {
             return result with { Problem = new Problem(ConditionReason.BackendNotFound, $"{What()} refers to a Service that does not exist.") };
+        }
+
+        if (_options.EnvoyGateway && reference.Port is { } egPort && service.Ports.Count > 0)
+        {
+            // Envoy Gateway looks the port up with the route's transport: UDP for a UDPRoute, TCP otherwise.
+            var protocol = route is UdpRoute ? "UDP" : "TCP";
+            if (!service.Ports.Any(p => p.Port == egPort && string.Equals(p.Protocol, protocol, StringComparison.Ordinal)))
+            {
+                return result with { Problem = new Problem(ConditionReason.PortNotFound, $"{What()} uses {protocol} port {egPort}, which Service {service.Namespace}/{service.Name} does not expose.") };
+            }
         }
 
         if (reference.Port is { } port && service.Ports.Count > 0 && service.FindPort(port) is null)

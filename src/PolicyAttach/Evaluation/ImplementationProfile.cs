@@ -5,6 +5,24 @@ using PolicyAttach.Policies;
 
 namespace PolicyAttach;
 
+/// <summary>How the binding stage writes the conditions of Gateways, ListenerSets, listeners and route parents.</summary>
+public enum BindingConvention
+{
+    /// <summary>As the spec digest draws them (§5, §6, §7): every listener carries Accepted, Programmed, ResolvedRefs and Conflicted.</summary>
+    Spec,
+
+    /// <summary>
+    /// As Envoy Gateway writes them: a Gateway listener carries <c>Conflicted</c> only when True, and an invalid
+    /// listener carries no <c>Accepted</c> unless the error is an Accepted reason (its own validations, such as a
+    /// missing namespace selector or certificate refs on a Passthrough listener, give <c>Programmed=False/Invalid</c>);
+    /// routes still attach to a conflicted or invalid listener; a ListenerSet listener that fails says
+    /// <c>Programmed=False/ListenersNotValid</c>; the Gateway carries <c>Accepted</c> from its listeners,
+    /// <c>Programmed</c> from its proxy (True: the proxy runs) and <c>ResolvedRefs</c> only for its own references; a
+    /// backendRef port the Service lacks is <c>PortNotFound</c>.
+    /// </summary>
+    EnvoyGateway,
+}
+
 /// <summary>
 /// What one implementation does differently from the spec's defaults, as data on the same engine: how it reads
 /// manifests, how it binds, and which policy kinds it defines. Every switch an implementation needs lives here and
@@ -24,6 +42,12 @@ public sealed record ImplementationProfile
 
     /// <summary>Binding: whether a TLS listener in Terminate mode also takes TCPRoutes (Envoy Gateway's does).</summary>
     public bool TlsTerminateAcceptsTcpRoute { get; init; }
+
+    /// <summary>
+    /// Binding: whether Gateway, ListenerSet and listener conditions and backend reasons are written as Envoy Gateway
+    /// writes them (<see cref="BindingConvention.EnvoyGateway"/>) instead of as the spec digest draws them.
+    /// </summary>
+    public BindingConvention Conditions { get; init; }
 
     /// <summary>Policies: the policy kinds the implementation defines, added to the registry in effect.</summary>
     public EquatableArray<PolicyKindDefinition> PolicyKinds { get; init; } = [];
@@ -49,6 +73,7 @@ public sealed record ImplementationProfile
         Name = "envoy-gateway",
         AcceptsUnservedVersions = true,
         TlsTerminateAcceptsTcpRoute = true,
+        Conditions = BindingConvention.EnvoyGateway,
         PolicyKinds =
         [
             EnvoyGatewayKind("BackendTrafficPolicy", Kinds.Gateway, Kinds.ListenerSet, Kinds.HttpRoute, Kinds.GrpcRoute, Kinds.TcpRoute, Kinds.UdpRoute, Kinds.TlsRoute),
