@@ -391,7 +391,7 @@ internal sealed class RouteBinder
         if (_options.EnvoyGateway && reference.Port is { } egPort && service.Ports.Count > 0)
         {
             // Envoy Gateway looks the port up with the route's transport: UDP for a UDPRoute, TCP otherwise.
-            var protocol = route is UdpRoute ? "UDP" : "TCP";
+            var protocol = route is UdpRoute ? Protocols.Udp : Protocols.Tcp;
             if (!service.Ports.Any(p => p.Port == egPort && string.Equals(p.Protocol, protocol, StringComparison.Ordinal)))
             {
                 return result with { Problem = new Problem(ConditionReason.PortNotFound, $"{What()} uses {protocol} port {egPort}, which Service {service.Namespace}/{service.Name} does not expose.") };
