@@ -258,10 +258,33 @@ internal static class Binder
         private EquatableArray<RouteResult> EvaluateRoutes()
         {
             var binder = new RouteBinder(_snapshot, _references, _options, _gateways, _listenerSets);
-            var results = new List<RouteResult>();
+
+            // Routes are bound oldest first, then by namespace and name, so that the older of an HTTPRoute and a
+            // GRPCRoute sharing a hostname on a listener is the one accepted (spec digest §10); the results keep
+            // the snapshot's order.
+            var routes = new List<(int Position, RouteBase Route)>();
             foreach (var obj in _snapshot.Objects)
             {
-                if (obj is RouteBase route && _features.Has(route.Kind) && binder.Bind(route) is { } result)
+                if (obj is RouteBase route && _features.Has(route.Kind))
+                {
+                    routes.Add((routes.Count, route));
+                }
+            }
+
+            var bound = new RouteResult?[routes.Count];
+            foreach (var (position, route) in routes
+                .OrderBy(r => r.Route.Metadata.CreationTimestamp)
+                .ThenBy(r => r.Route.Namespace, StringComparer.Ordinal)
+                .ThenBy(r => r.Route.Name, StringComparer.Ordinal)
+                .ThenBy(r => r.Position))
+            {
+                bound[position] = binder.Bind(route);
+            }
+
+            var results = new List<RouteResult>(routes.Count);
+            foreach (var result in bound)
+            {
+                if (result is not null)
                 {
                     results.Add(result);
                 }

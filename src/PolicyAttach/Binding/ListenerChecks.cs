@@ -1,5 +1,6 @@
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
 using PolicyAttach.References;
 
 namespace PolicyAttach.Binding;
@@ -45,6 +46,37 @@ internal sealed class ListenerDraft
         && (Unresolved is null || Unresolved.Value.Reason == ConditionReason.InvalidCertificateRef);
 
     public int AttachedRoutes { get; set; }
+
+    /// <summary>The HTTPRoutes and GRPCRoutes accepted on this listener, oldest first, with the hostnames each is served for (spec digest §10).</summary>
+    public List<(RouteBase Route, EquatableArray<string> Hostnames)> HttpGrpcClaims { get; } = [];
+
+    /// <summary>
+    /// The accepted route of the other kind (HTTPRoute against GRPCRoute) that already serves one of
+    /// <paramref name="hostnames"/> on this listener, or null.
+    /// </summary>
+    public RouteBase? OtherKindServing(RouteBase route, IReadOnlyList<string> hostnames)
+    {
+        foreach (var (claimant, served) in HttpGrpcClaims)
+        {
+            if (claimant.Kind == route.Kind)
+            {
+                continue;
+            }
+
+            foreach (var a in served)
+            {
+                foreach (var b in hostnames)
+                {
+                    if (a == Hostnames.Any || b == Hostnames.Any || Hostnames.Intersect(a, b) is not null)
+                    {
+                        return claimant;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Whether the listener can be programmed: ready and with every reference resolved.</summary>
     public bool IsProgrammable => State == ListenerState.Ready && Unresolved is null;

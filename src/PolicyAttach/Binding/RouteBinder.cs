@@ -207,6 +207,7 @@ internal sealed class RouteBinder
         EquatableArray<string>[]? served = null;
         var relevant = 0;
         var hostnameOnly = false;
+        var kindConflict = false;
         var attached = false;
         for (var i = 0; i < listeners.Count; i++)
         {
@@ -219,6 +220,7 @@ internal sealed class RouteBinder
             }
 
             hostnameOnly |= cause == BindingCause.HostnameMismatch;
+            kindConflict |= cause == BindingCause.RouteKindConflict;
             if (cause == BindingCause.Attached)
             {
                 attached = true;
@@ -248,6 +250,11 @@ internal sealed class RouteBinder
         }
 
         var verdicts = table.Materialize();
+        if (kindConflict)
+        {
+            return Condition.Make(ConditionType.Accepted, false, ConditionReason.Conflicted, $"{routeName} is not accepted by {parentName}: {string.Join(" ", verdicts.Where(v => v.Cause == BindingCause.RouteKindConflict).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))} Give the routes different hostnames or listeners.", g);
+        }
+
         return hostnameOnly
             ? Condition.Make(ConditionType.Accepted, false, ConditionReason.NoMatchingListenerHostname, $"No hostname of {routeName} intersects a listener of {parentName}: {string.Join(" ", verdicts.Where(v => v.Cause == BindingCause.HostnameMismatch).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))} Add a matching hostname.", g)
             : Condition.Make(ConditionType.Accepted, false, ConditionReason.NotAllowedByListeners, $"No listener of {parentName} allows {routeName}: {string.Join(" ", verdicts.Where(v => v.Cause is BindingCause.KindNotAllowed or BindingCause.NamespaceNotAllowed or BindingCause.ListenerNotReady).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))}", g);
@@ -309,6 +316,15 @@ internal sealed class RouteBinder
         }
 
         hostnames = Hostnames.IntersectAll(listener.Hostname, route.Hostnames).ToEquatableArray();
+
+        // An HTTPRoute and a GRPCRoute with intersecting hostnames on one listener: only the older is accepted (spec
+        // digest §10; routes are bound oldest first). Envoy Gateway accepts both.
+        if (route is HttpRoute or GrpcRoute && !_options.EnvoyGateway && draft.HttpGrpcClaims.Count > 0 && draft.OtherKindServing(route, hostnames) is not null)
+        {
+            hostnames = default;
+            return BindingCause.RouteKindConflict;
+        }
+
         return BindingCause.Attached;
     }
 
