@@ -113,6 +113,14 @@ internal sealed class RouteBinder
             return new Parent(set.Parent.ControllerName, set.Listeners, null);
         }
 
+        // An XListenerSet is read as the ListenerSet it graduated to (the reader warns); a parentRef naming it binds
+        // to that ListenerSet, and the route's status echoes the parentRef as written.
+        if (parentRef.GroupKind == Kinds.XListenerSet
+            && _listenerSets.TryGetValue(parentRef.TargetKey with { Group = Kinds.ListenerSet.Group, Kind = Kinds.ListenerSet.Kind }, out var graduated))
+        {
+            return new Parent(graduated.Parent.ControllerName, graduated.Listeners, null);
+        }
+
         if (parentRef.GroupKind == Kinds.Service && _features.Has(Features.Mesh) && _options.MeshControllerName is { } controller
             && _snapshot.Find<Service>(parentRef.TargetKey) is { } service)
         {

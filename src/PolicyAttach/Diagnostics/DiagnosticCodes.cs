@@ -42,6 +42,12 @@ public static class DiagnosticCodes
     /// <summary>A kustomize <c>Kustomization</c> file: skipped with an info note pointing at <c>-k DIR</c>.</summary>
     public const string Kustomization = "PA1011";
 
+    /// <summary>
+    /// An experimental kind that graduated under another name (<c>XListenerSet</c>, now <c>ListenerSet</c>): read as
+    /// the graduated kind, with a warning naming it.
+    /// </summary>
+    public const string GraduatedKind = "PA1012";
+
     /// <summary>A required field is missing; the object is dropped as the API server would refuse it.</summary>
     public const string RequiredField = "PA2001";
 
