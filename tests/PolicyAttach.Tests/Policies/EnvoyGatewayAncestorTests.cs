@@ -37,3 +37,16 @@ public sealed class EnvoyGatewayAncestorTests
         AssertCondition(ancestor.Conditions, ConditionType.Merged, "True", "Merged");
     }
 }
+
+/// <summary>Policy CRDs read from the input (GEP-713 labels): malformed ones are skipped, never a crash (principle 5).</summary>
+public sealed class PolicyCrdTests
+{
+    [Fact]
+    public void WithCrds_LabelledCrdWhoseNamesIsNotAnObject_IsSkipped()
+    {
+        // Regression (fuzzing found it in a truncated manifest): spec.names was a string and reading names.kind threw.
+        var crd = Obj("""{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"retrypolicies.networking.acme.io","labels":{"gateway.networking.k8s.io/policy":"Inherited"}},"spec":{"group":"networking.acme.io","names":"kin"}}""");
+        var registry = PolicyAttach.Policies.PolicyKindRegistry.Standard.WithCrds(Snapshot.Create([crd]));
+        Assert.Same(PolicyAttach.Policies.PolicyKindRegistry.Standard, registry);
+    }
+}
