@@ -2,6 +2,7 @@ using System.Text.Json;
 using FsCheck.Xunit;
 using PolicyAttach.Model;
 using PolicyAttach.PropertyTests.Support;
+using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests;
 
@@ -10,9 +11,9 @@ namespace PolicyAttach.PropertyTests;
 public class GenerationProperties
 {
     [Property]
-    public void Conditions_AnyWorld_ObservedGenerationEqualsObjectGeneration(World world)
+    public void Conditions_AnyWorld_ObservedGenerationEqualsObjectGeneration(TestWorld world)
     {
-        var (_, result, json) = Engine.Run(world.Objects());
+        var (_, result, json) = Engine.Run(world);
 
         // In the model: every condition against the generation of its object.
         foreach (var cls in result.GatewayClasses)

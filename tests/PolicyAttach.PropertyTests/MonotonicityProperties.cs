@@ -2,6 +2,7 @@ using FsCheck.Xunit;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.PropertyTests.Support;
+using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests;
 
@@ -12,11 +13,9 @@ public class MonotonicityProperties
     [Property]
     public void ReferenceGrant_Added_NeverUnresolvesBackendOrListenerRefs(WorldWithGrant input)
     {
-        var objects = input.World.Objects();
-        var grant = World.Read(input.Grant);
-        Assert.NotNull(grant);
-        var before = Engine.Run(objects).Result;
-        var after = Engine.Run([.. objects, grant]).Result;
+        var world = input.World;
+        var before = Engine.Run(world).Result;
+        var after = Engine.Run([.. world.Resources, input.Grant.ToObject()], world.Options).Result;
 
         foreach (var route in before.Routes)
         {
@@ -43,9 +42,9 @@ public class MonotonicityProperties
     }
 
     [Property]
-    public void Route_Deleted_NeverRaisesAttachedRoutes(World world, uint pick)
+    public void Route_Deleted_NeverRaisesAttachedRoutes(TestWorld world, uint pick)
     {
-        var objects = world.Objects();
+        var objects = world.Resources;
         var routes = objects.Where(o => o is Model.Routes.RouteBase).ToList();
         if (routes.Count == 0)
         {
@@ -53,8 +52,8 @@ public class MonotonicityProperties
         }
 
         var deleted = routes[(int)(pick % (uint)routes.Count)];
-        var before = AttachedRoutes(Engine.Run(objects).Result);
-        var after = AttachedRoutes(Engine.Run(objects.Where(o => !ReferenceEquals(o, deleted))).Result);
+        var before = AttachedRoutes(Engine.Run(objects, world.Options).Result);
+        var after = AttachedRoutes(Engine.Run(objects.Where(o => !ReferenceEquals(o, deleted)), world.Options).Result);
 
         foreach (var (listener, count) in after)
         {

@@ -1,8 +1,9 @@
-using System.Text.Json.Nodes;
 using FsCheck.Xunit;
 using PolicyAttach.Kubernetes.Loading;
+using PolicyAttach.Model;
 using PolicyAttach.PropertyTests.Support;
 using PolicyAttach.Status;
+using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests;
 
@@ -13,11 +14,11 @@ public class OrderIndependenceProperties
     [Property]
     public void Snapshot_ShuffledInput_IsEqualAndEvaluatesToSameStatus(ShuffledWorld input)
     {
-        var objects = input.World.Objects();
-        var shuffled = Engine.Shuffle(objects, input.Seed);
+        var objects = input.World.Resources;
+        var shuffled = Engine.Permute(objects, input.Salt);
 
-        var (snapshot, _, json) = Engine.Run(objects);
-        var (other, _, otherJson) = Engine.Run(shuffled);
+        var (snapshot, _, json) = Engine.Run(objects, input.World.Options);
+        var (other, _, otherJson) = Engine.Run(shuffled, input.World.Options);
 
         Assert.True(snapshot.Equals(other), "Snapshot.Equals is false for the same objects in another order.");
         Assert.Equal(snapshot.GetHashCode(), other.GetHashCode());
@@ -28,8 +29,9 @@ public class OrderIndependenceProperties
     [Property]
     public void Evaluation_ShuffledDocuments_WritesByteIdenticalStatus(ShuffledWorld input)
     {
-        var original = Evaluate(input.World.Documents);
-        var shuffled = Evaluate(Engine.Shuffle(input.World.Documents, input.Seed));
+        // Every document is read with the same default creationTimestamp, so only namespace and name break ties.
+        var original = Evaluate(input.World.Objects, input.World);
+        var shuffled = Evaluate(Engine.Permute(input.World.Objects, input.Salt), input.World);
 
         var options = new StatusWriterOptions { Indented = false, Time = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero) };
         var json = StatusWriter.ToJson(original, options);
@@ -47,39 +49,25 @@ public class OrderIndependenceProperties
     public void Load_ShuffledDocumentsWithoutTimestamps_WritesByteIdenticalStatus(ShuffledWorld input)
     {
         // Issue 15: the loader gave objects without a creationTimestamp their input position, so file order decided conflicts.
-        var documents = input.World.Documents.Select(WithoutTimestamp).ToList();
-        AssertSameStatusWhenLoaded(documents, Engine.Shuffle(documents, input.Seed));
+        var documents = input.World.Objects.Select(o => o with { CreationTimestamp = null }).ToList();
+        AssertSameStatusWhenLoaded(documents, Engine.Permute(documents, input.Salt), input.World);
     }
 
     [Property(MaxTest = 200)]
     public void Load_ShuffledDocumentsWithTimestamps_WritesByteIdenticalStatus(ShuffledWorld input)
-        => AssertSameStatusWhenLoaded(input.World.Documents, Engine.Shuffle(input.World.Documents, input.Seed));
+        => AssertSameStatusWhenLoaded(input.World.Objects, Engine.Permute(input.World.Objects, input.Salt), input.World);
 
     /// <summary>Loads both orders through the loader, each document a YAML source of its own, and compares the status bytes.</summary>
-    private static void AssertSameStatusWhenLoaded(IEnumerable<string> documents, IEnumerable<string> shuffled)
+    private static void AssertSameStatusWhenLoaded(IEnumerable<ObjectBuilder> documents, IEnumerable<ObjectBuilder> shuffled, TestWorld world)
     {
-        var json = Engine.Run(Load(documents).Resources).Json;
-        var otherJson = Engine.Run(Load(shuffled).Resources).Json;
+        var json = Engine.Run(Load(documents).Resources, world.Options).Json;
+        var otherJson = Engine.Run(Load(shuffled).Resources, world.Options).Json;
         Assert.True(string.Equals(json, otherJson, StringComparison.Ordinal), "Status JSON differs: " + Engine.FirstDifference(json, otherJson));
     }
 
-    private static LoadResult Load(IEnumerable<string> documents)
-        => new ManifestLoader().Load(documents.Select((d, i) => ManifestSource.FromText(d, FormattableString.Invariant($"{i}.yaml"))));
+    private static LoadResult Load(IEnumerable<ObjectBuilder> documents)
+        => new ManifestLoader().Load(documents.Select((d, i) => ManifestSource.FromText(d.ToYaml(), FormattableString.Invariant($"{i}.yaml"))));
 
-    private static string WithoutTimestamp(string document)
-    {
-        var root = JsonNode.Parse(document);
-        if (root?["metadata"] is JsonObject metadata)
-        {
-            metadata.Remove("creationTimestamp");
-        }
-
-        return root?.ToJsonString() ?? document;
-    }
-
-    private static EvaluationResult Evaluate(IEnumerable<string> documents)
-    {
-        var objects = documents.Select(World.Read).OfType<Model.KubeObject>();
-        return Evaluator.Evaluate(Snapshot.Create(objects), World.Options);
-    }
+    private static EvaluationResult Evaluate(IEnumerable<ObjectBuilder> documents, TestWorld world)
+        => Evaluator.Evaluate(Snapshot.Create(documents.Select(d => d.Read().Resource).OfType<KubeObject>()), world.Options);
 }

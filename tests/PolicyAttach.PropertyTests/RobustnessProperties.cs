@@ -3,6 +3,7 @@ using FsCheck.Xunit;
 using PolicyAttach.Manifests;
 using PolicyAttach.Model;
 using PolicyAttach.PropertyTests.Support;
+using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests;
 
@@ -11,9 +12,9 @@ namespace PolicyAttach.PropertyTests;
 public class RobustnessProperties
 {
     [Property]
-    public void Evaluator_GeneratedWorld_NeverThrows(World world)
+    public void Evaluator_GeneratedWorld_NeverThrows(TestWorld world)
     {
-        var (_, result, json) = Engine.Run(world.Objects());
+        var (_, result, json) = Engine.Run(world);
         Assert.NotNull(result);
         Assert.StartsWith("[", json, StringComparison.Ordinal);
     }
@@ -35,7 +36,7 @@ public class RobustnessProperties
             }
         }
 
-        var (_, result, json) = Engine.Run(objects);
+        var (_, result, json) = Engine.Run(objects, new EvaluationOptions { ControllerNames = [TestWorld.DefaultControllerName] });
         Assert.NotNull(result);
         Assert.StartsWith("[", json, StringComparison.Ordinal);
     }

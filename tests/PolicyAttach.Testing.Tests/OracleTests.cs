@@ -26,6 +26,17 @@ public class OracleTests
     private static readonly TestRequest Cart = new() { Namespace = "infra", Name = "gw", Host = "store.example.com", Path = "/cart/1" };
 
     [Fact]
+    public void ServedJson_ObjectsWithoutTimestamps_CreatedAtTheInstantTheEngineReads()
+    {
+        // Regression: served objects were one second apart by position while the engine reads them all at the epoch,
+        // so a controller fed ServedJson broke precedence ties by age where the engine broke them by namespace/name.
+        var served = World.ServedJson().Select(j => JsonNode.Parse(j)!["metadata"]!["creationTimestamp"]!.GetValue<string>()).Distinct().ToList();
+        var engine = World.Resources.Select(r => r.Metadata.CreationTimestamp).Distinct().ToList();
+
+        Assert.Equal(DateTimeOffset.Parse(Assert.Single(served), System.Globalization.CultureInfo.InvariantCulture), Assert.Single(engine));
+    }
+
+    [Fact]
     public void StatusOracle_EnginesOwnJson_Agrees()
     {
         var comparison = StatusOracle.CompareText(World, StatusOracle.ExpectedJson(World));

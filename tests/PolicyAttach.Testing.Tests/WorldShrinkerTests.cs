@@ -20,7 +20,8 @@ public class WorldShrinkerTests(ITestOutputHelper output)
                 var references = new WorldReferences(candidate);
                 Assert.True(references.Dangling.Count <= original.Dangling.Count,
                     $"A candidate dangles {references.Dangling.Count} references, the world {original.Dangling.Count}:\n{string.Join("\n", references.Dangling)}\n{candidate}");
-                Assert.True(Size(candidate) < size, $"A candidate is not smaller than the world:\n{candidate}");
+                Assert.True(Size(candidate) < size || Narrow(candidate) < Narrow(world) || candidate.PolicyKinds.Count < world.PolicyKinds.Count,
+                    $"A candidate is neither smaller than the world, nor wider open, nor registers fewer kinds:\n{candidate}");
             }
         }
     }
@@ -84,6 +85,10 @@ public class WorldShrinkerTests(ITestOutputHelper output)
         Assert.Equal(["Gateway", "GatewayClass", "HTTPRoute"], shrunk.Objects.Select(o => o.Kind).Order(StringComparer.Ordinal));
     }
 
-    /// <summary>A measure that every shrink step lowers: objects, parts and names all shorten the manifests.</summary>
+    /// <summary>Listeners that do not take routes from all namespaces: widening one to All is the one step that may lengthen a manifest.</summary>
+    private static int Narrow(TestWorld world)
+        => world.Objects.OfType<GatewayBuilder>().SelectMany(g => g.Listeners).Concat(world.Objects.OfType<ListenerSetBuilder>().SelectMany(s => s.Listeners)).Count(l => l.RoutesFrom != "All");
+
+    /// <summary>A measure that every other shrink step lowers: objects, parts and names all shorten the manifests.</summary>
     private static int Size(TestWorld world) => world.Objects.Sum(o => o.ToJson().Length);
 }

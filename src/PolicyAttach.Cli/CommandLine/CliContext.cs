@@ -13,6 +13,12 @@ internal sealed record CliContext(TextReader Stdin, TextWriter Stdout, TextWrite
     /// </summary>
     public Func<Stream>? StdinBytes { get; init; }
 
+    /// <summary>
+    /// Opens standard output as bytes, when the host has them (the tool's own process): large JSON is then written
+    /// straight to it as it is produced. Null (tests) writes to <see cref="Stdout"/>.
+    /// </summary>
+    public Func<Stream>? StdoutBytes { get; init; }
+
     /// <summary>Whether standard error is a terminal (then a progress line may be drawn there). False unless set.</summary>
     public bool IsErrorTerminal { get; init; }
 
@@ -25,6 +31,36 @@ internal sealed record CliContext(TextReader Stdin, TextWriter Stdout, TextWrite
     /// <summary>Writes text to standard output with <c>\n</c> newlines, ending with one newline.</summary>
     /// <param name="text">The text.</param>
     public void Out(string text) => WriteNormalized(Stdout, text);
+
+    /// <summary>
+    /// Writes JSON to standard output with the writer options of <see cref="Status.StatusWriter.WriterOptions"/>,
+    /// ending with one newline: the same bytes as <see cref="Out"/> of the same JSON, without holding it as text.
+    /// </summary>
+    /// <param name="write">Writes one JSON value.</param>
+    public void OutJson(Action<System.Text.Json.Utf8JsonWriter> write)
+    {
+        var options = Status.StatusWriter.WriterOptions(indented: true);
+        if (StdoutBytes is { } open)
+        {
+            Stdout.Flush();
+            using var stream = new BufferedStream(open(), 1 << 16);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(stream, options))
+            {
+                write(writer);
+            }
+
+            stream.WriteByte((byte)'\n');
+            return;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, options))
+        {
+            write(writer);
+        }
+
+        Out(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
 
     /// <summary>Writes one line to standard error with a <c>\n</c> newline.</summary>
     /// <param name="text">The line.</param>

@@ -151,9 +151,10 @@ public sealed record ListenerBuilder(string Name, string Protocol, int Port)
             yield return this with { RouteKinds = [] };
         }
 
-        if (RoutesFrom is not null)
+        // Widen, never narrow: All is in every generated domain, while leaving the field out means Same.
+        if (RoutesFrom is not FromNamespaces.All)
         {
-            yield return this with { RoutesFrom = null, RoutesSelector = null };
+            yield return this with { RoutesFrom = FromNamespaces.All, RoutesSelector = null };
         }
     }
 }

@@ -182,6 +182,12 @@ public sealed record HttpRouteBuilder : RouteBuilder
             yield return this with { Rules = ServiceBuilder.Without(Rules, i) };
         }
 
+        // A lone empty rule is what the CRD defaults give a route without rules.
+        if (Rules.Count == 1 && Rules[0] == new HttpRuleBuilder())
+        {
+            yield return this with { Rules = [] };
+        }
+
         for (var i = 0; i < Rules.Count; i++)
         {
             var rule = Rules[i];

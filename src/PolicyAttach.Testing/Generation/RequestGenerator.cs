@@ -191,7 +191,7 @@ internal static class RequestGenerator
     public static List<TestRequest> NearMisses(TestRequest hit)
     {
         var near = new List<TestRequest>();
-        TestRequest Near(TestRequest r, string what) => r with { Aim = RequestAim.NearMiss, Note = $"near miss ({what}) of {hit.Note}" };
+        TestRequest Near(TestRequest r, string what) => r with { Aim = RequestAim.NearMiss, Note = $"near miss ({what}) of the {hit.Note}" };
         if (hit.Protocol is RequestProtocol.Tcp or RequestProtocol.Udp)
         {
             near.Add(Near(hit with { Port = hit.Port + 1 }, "port"));

@@ -19,7 +19,7 @@ public sealed record RoutingCase(TestWorld World, EquatableArray<TestRequest> Re
         text.Append("# ").Append(Requests.Count).Append(Requests.Count == 1 ? " request" : " requests").Append(", each answered by:\n");
         foreach (var request in Requests)
         {
-            text.Append("#   ").Append(request).Append(request.Note is null ? string.Empty : $"  ({request.Note})").Append('\n');
+            text.Append("#   ").Append(request).Append(request.Note is null ? string.Empty : $"  (generated as a {request.Note})").Append('\n');
             text.Append("#   ").Append(request.ToCommandLine("world.yaml", World.ControllerName)).Append('\n');
         }
 

@@ -529,7 +529,7 @@ internal static class WorldGenerator
         }
 
         var target = Gen.Frequency(targets.Select(t => (t.Weight, Gen.Constant(t))));
-        return from count in Count(0, Math.Min(o.MaxPolicies, 2 + (d.Size / 6)))
+        return from count in Count(0, Math.Min(o.MaxPolicies, 2 + (d.Size / 4)))
                from policies in Repeat(count, i => Policy(d, target, targets, i))
                select d.Add(policies.SelectMany(p => p));
     }

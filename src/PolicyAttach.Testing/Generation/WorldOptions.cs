@@ -1,4 +1,5 @@
 using PolicyAttach.Collections;
+using PolicyAttach.Model;
 using PolicyAttach.Policies;
 
 namespace PolicyAttach.Testing;
@@ -150,4 +151,20 @@ public sealed record WorldOptions
             throw new ArgumentException("Invalid world options: " + string.Join(" ", problems));
         }
     }
+}
+
+/// <summary>The policy kinds generated worlds use (<see cref="WorldOptions.PolicyStrategies"/>).</summary>
+public static class GeneratedPolicyKinds
+{
+    /// <summary>The API group of the generated policy kinds.</summary>
+    public const string Group = Pools.PolicyGroup;
+
+    /// <summary>The Inherited kind merged with Patch, declared by a CRD in the world.</summary>
+    public static GroupKind Patch { get; } = new(Group, Pools.PatchKind);
+
+    /// <summary>The Inherited kind merged Atomically, registered on the world; it may target other namespaces with a ReferenceGrant.</summary>
+    public static GroupKind Atomic { get; } = new(Group, Pools.AtomicKind);
+
+    /// <summary>The Direct kind (merge None: the oldest policy on a target wins), declared by a CRD in the world.</summary>
+    public static GroupKind Direct { get; } = new(Group, Pools.DirectKind);
 }

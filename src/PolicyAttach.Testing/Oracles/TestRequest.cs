@@ -82,7 +82,10 @@ public sealed record TestRequest
     /// <summary>How the request was aimed (informative; not part of the request).</summary>
     public RequestAim Aim { get; init; }
 
-    /// <summary>Why it was made, such as "hit of HTTPRoute app/http-1 rule 0" (informative).</summary>
+    /// <summary>
+    /// Why it was made, such as "hit of HTTPRoute/app/http-1 rule 0" (informative: it names objects as they were
+    /// generated, before shrinking renamed them).
+    /// </summary>
     public string? Note { get; init; }
 
     /// <summary>The Gateway's or Service's key.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Json.Nodes;
 using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Diagnostics;
@@ -121,6 +122,32 @@ public sealed class TestWorld : IEquatable<TestWorld>
     /// <param name="objects">The objects.</param>
     /// <returns>The new world.</returns>
     public TestWorld WithObjects(IEnumerable<ObjectBuilder> objects) => new(objects, ControllerName, PolicyKinds);
+
+    /// <summary>
+    /// Each object as an API server returns it to a controller: the manifest, with <c>metadata.creationTimestamp</c>
+    /// and <c>metadata.generation</c> filled in where the object leaves them out, as the engine reads them (every such
+    /// object created at the same instant, 2020-01-01T00:00:00Z, so that the spec's <c>{namespace}/{name}</c> order
+    /// decides between them whatever their order; generation 1). Feed these to the controller under test, so that both
+    /// decide conflicts and precedence from the same timestamps.
+    /// </summary>
+    /// <returns>One compact JSON object per object, in order.</returns>
+    public IReadOnlyList<string> ServedJson()
+    {
+        var served = new List<string>();
+        foreach (var obj in Objects)
+        {
+            var manifest = obj.Render();
+            if (manifest["metadata"] is JsonObject metadata)
+            {
+                metadata["creationTimestamp"] ??= Internal.Json.Timestamp(ObjectMeta.DefaultEpoch);
+                metadata["generation"] ??= 1;
+            }
+
+            served.Add(Internal.Json.Text(manifest));
+        }
+
+        return served;
+    }
 
     /// <summary>The objects as a YAML stream, each document after a <c>---</c> marker.</summary>
     /// <returns>The YAML.</returns>

@@ -40,6 +40,13 @@ public static class WorldShrinker
 
     private static IEnumerable<TestWorld> Candidates(TestWorld world, WorldReferences original, HashSet<(ReferenceRole, ResourceKey, string?, int?)> resolved)
     {
+        // 0. Policy kinds registered in code that no object uses any more.
+        var used = world.PolicyKinds.Where(k => world.Objects.Any(o => o.Group == k.Kind.Group && o.Kind == k.Kind.Kind)).ToList();
+        if (used.Count < world.PolicyKinds.Count)
+        {
+            yield return new TestWorld(world.Objects, world.ControllerName, used);
+        }
+
         // 1. Whole objects: policies and routes first; a Gateway takes its routes with it.
         var order = world.Objects.Select((o, i) => (Object: o, Index: i))
             .OrderBy(x => Rank(x.Object))
@@ -58,14 +65,14 @@ public static class WorldShrinker
                 continue;
             }
 
-            foreach (var smaller in world.Objects[i].ShrinkParts())
+            foreach (var smaller in Simpler(world.Objects[i]).Concat(world.Objects[i].ShrinkParts()))
             {
                 yield return Repair(world.WithObjects(world.Objects.Select((o, j) => j == i ? smaller : o)), resolved);
             }
         }
 
         // 3. Shorter names: objects, then their listeners, rules and ports; every reference follows the rename.
-        var used = original.UsedNames();
+        var names = original.UsedNames();
         for (var i = 0; i < world.Objects.Count; i++)
         {
             var obj = world.Objects[i];
@@ -74,7 +81,7 @@ public static class WorldShrinker
                 continue;
             }
 
-            if (Fresh(obj.Name, used) is { } name)
+            if (Fresh(obj.Name, names) is { } name)
             {
                 var key = obj.Key;
                 yield return world.WithObjects(world.Objects.Select((o, j) => j == i ? (o with { Name = name }).RetargetReferences(key, name) : o.RetargetReferences(key, name)));
@@ -82,12 +89,31 @@ public static class WorldShrinker
 
             foreach (var section in obj.Sections().Distinct(StringComparer.Ordinal).ToList())
             {
-                if (Fresh(section, used) is { } shorter)
+                if (Fresh(section, names) is { } shorter)
                 {
                     var key = obj.Key;
                     yield return world.WithObjects(world.Objects.Select((o, j) => (j == i ? o.RenameSection(section, shorter) : o).RetargetSections(key, section, shorter)));
                 }
             }
+        }
+    }
+
+    /// <summary>What every object can lose: its labels (Namespaces lose them one at a time), annotations and creationTimestamp.</summary>
+    private static IEnumerable<ObjectBuilder> Simpler(ObjectBuilder obj)
+    {
+        if (obj is not (NamespaceBuilder or PolicyCrdBuilder) && obj.Labels.Count > 0)
+        {
+            yield return obj with { Labels = Collections.StringMap.Empty };
+        }
+
+        if (obj.Annotations.Count > 0)
+        {
+            yield return obj with { Annotations = Collections.StringMap.Empty };
+        }
+
+        if (obj.CreationTimestamp is not null)
+        {
+            yield return obj with { CreationTimestamp = null };
         }
     }
 

@@ -204,10 +204,15 @@ internal sealed class NginxRules
         if (location.Backend.IsDefault && location.IsDefBackend && s.Redirect is null)
         {
             // The default backend answers 404, as a Gateway does where no rule matches; only an https redirect of the
-            // HTTP listener needs a rule.
+            // HTTP listener needs a rule. On a regex host NGINX's "/" location is one more expression, tried after the
+            // longer ones: a PathPrefix "/" would outrank every RegularExpression rule of the route and redirect
+            // requests NGINX serves, so it is the catch-all expression, last in NGINX's order like the others.
             if (RedirectsToHttps(location))
             {
-                var rule = SslRedirect([Match(PrefixPath("/"))], location);
+                var all = Mode == NginxHostMode.Regex
+                    ? new HttpPathMatch { Type = PathMatchType.RegularExpression, TypeName = nameof(PathMatchType.RegularExpression), Value = NginxPaths.FullMatch("/") }
+                    : PrefixPath("/");
+                var rule = SslRedirect([Match(all)], location);
                 Http.Add(new NginxRule(rule, null, location));
                 HttpDiffers = true;
             }

@@ -59,7 +59,8 @@ public sealed class PolicyKindRegistry
             var spec = crd.Raw.Element.TryGetProperty("spec", out var s) ? s : default;
             if (spec.ValueKind != JsonValueKind.Object
                 || !spec.TryGetProperty("group", out var group) || group.ValueKind != JsonValueKind.String
-                || !spec.TryGetProperty("names", out var names) || names.ValueKind != JsonValueKind.Object || !names.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String)
+                || !spec.TryGetProperty("names", out var names) || names.ValueKind != JsonValueKind.Object
+                || !names.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String)
             {
                 continue;
             }

@@ -61,7 +61,7 @@ public class ReaderFuzzProperties
             ManifestSource.FromStream(new MemoryStream(input.Bytes), input.Name),
             ManifestSource.FromText(SiblingJson, "sibling-b.json"),
         ]);
-        var (_, evaluation, json) = Engine.Run(result.Resources);
+        var (_, evaluation, json) = Engine.Run(result.Resources, Testing.TestWorld.Empty.Options);
 
         watch.Stop();
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;

@@ -100,7 +100,7 @@ public sealed record NginxWorld(IReadOnlyList<NginxIngressSpec> Ingresses)
                 ["kind"] = "Secret",
                 ["type"] = "kubernetes.io/tls",
                 ["metadata"] = new JsonObject { ["name"] = "tls", ["namespace"] = ns },
-                ["stringData"] = new JsonObject { ["tls.crt"] = TestCertificates.CertificatePem, ["tls.key"] = TestCertificates.KeyPem },
+                ["stringData"] = new JsonObject { ["tls.crt"] = Testing.TestCertificates.CertificatePem, ["tls.key"] = Testing.TestCertificates.KeyPem },
             }.ToJsonString());
         }
 

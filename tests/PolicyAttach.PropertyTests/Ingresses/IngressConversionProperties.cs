@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -11,125 +10,33 @@ using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Manifests;
 using PolicyAttach.Matching;
 using PolicyAttach.Model;
-using PolicyAttach.PropertyTests.Support;
+using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Ingresses;
 
 /// <summary>
-/// The conversion property: for random Ingresses and requests, matching the Ingresses and matching their
-/// conversion (evaluated by the engine) reach the same outcome and backend, except where the conversion report
-/// names the difference (a wildcard covering one label in Ingress, one or more in Gateway API). 500 cases of
-/// <see cref="RequestsPerWorld"/> requests each.
+/// The conversion property: for generated Ingresses (of the class <c>web</c>, the default class, other classes) and
+/// requests aimed at them, matching the Ingresses and matching their conversion (evaluated by the engine) reach the
+/// same outcome and backend, except where the conversion report names the difference (a wildcard covering one label
+/// in Ingress, one or more in Gateway API). A failure shrinks to one request and the smallest world.
 /// </summary>
 public class IngressConversionProperties
 {
     private const int RequestsPerWorld = 30;
-    private const string Controller = "example.com/ingress";
+    private const string ClassName = "web";
 
-    private static readonly string?[] RuleHosts = [null, "a.example.com", "*.example.com", "b.example.com", "*.a.example.com", "example.com"];
-    private static readonly string[] TlsHosts = ["a.example.com", "*.example.com", "b.example.com", "*.a.example.com"];
-    private static readonly string[] Paths = ["/", "/a", "/a/", "/a/b", "/ab", "/b", "/a/b/"];
-    private static readonly string[] PathTypes = ["Exact", "Prefix", "Prefix", "ImplementationSpecific"];
-    private static readonly string[] Services = ["s1", "s2", "s3", "missing"];
-    private static readonly string[] Namespaces = ["app", "app2"];
-    private static readonly string[] RequestHosts = ["a.example.com", "b.example.com", "x.example.com", "y.a.example.com", "z.y.a.example.com", "q.x.example.com", "example.com", "other.org", "A.Example.COM", "b.example.com:8080"];
-    private static readonly string[] RequestPaths = ["/", "/a", "/a/", "/a/b", "/ab", "/b", "/a/b/c", "/c", "/a?x=1", ""];
-
-    private static T Pick<T>(Random rng, T[] items) => items[rng.Next(items.Length)];
-
-    private static JsonObject Backend(Random rng) => new()
+    /// <summary>Ingresses, IngressClasses, Services and Secrets; no routes or policies.</summary>
+    internal static readonly WorldOptions Options = new()
     {
-        ["service"] = new JsonObject
-        {
-            ["name"] = Pick(rng, Services),
-            ["port"] = rng.Next(4) == 0 ? new JsonObject { ["name"] = rng.Next(3) == 0 ? "nope" : "http" } : new JsonObject { ["number"] = rng.Next(6) == 0 ? 81 : 80 },
-        },
+        RouteKinds = RouteKinds.None,
+        ListenerSets = false,
+        Mesh = false,
+        PolicyStrategies = [],
+        BackendTlsPolicies = false,
+        Ingress = true,
     };
 
-    private static List<string> World(Random rng)
-    {
-        var docs = new List<string>
-        {
-            """{"apiVersion":"networking.k8s.io/v1","kind":"IngressClass","metadata":{"name":"web"},"spec":{"controller":"example.com/ingress"}}""",
-        };
-        foreach (var ns in Namespaces)
-        {
-            foreach (var s in Services.Where(s => s != "missing"))
-            {
-                docs.Add("{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"" + s + "\",\"namespace\":\"" + ns + "\"},\"spec\":{\"ports\":[{\"name\":\"http\",\"port\":80}]}}");
-            }
-
-            var secret = new JsonObject
-            {
-                ["apiVersion"] = "v1", ["kind"] = "Secret", ["type"] = "kubernetes.io/tls",
-                ["metadata"] = new JsonObject { ["name"] = "cert", ["namespace"] = ns },
-                ["stringData"] = new JsonObject { ["tls.crt"] = TestCertificates.CertificatePem, ["tls.key"] = TestCertificates.KeyPem },
-            };
-            docs.Add(secret.ToJsonString());
-        }
-
-        var count = rng.Next(1, 5);
-        var stamps = Enumerable.Range(0, count).OrderBy(_ => rng.Next()).ToList();
-        for (var i = 0; i < count; i++)
-        {
-            var spec = new JsonObject { ["ingressClassName"] = "web" };
-            var rules = new JsonArray();
-            for (var r = rng.Next(0, 3); r > 0; r--)
-            {
-                var paths = new JsonArray();
-                for (var p = rng.Next(1, 4); p > 0; p--)
-                {
-                    paths.Add(new JsonObject { ["path"] = Pick(rng, Paths), ["pathType"] = Pick(rng, PathTypes), ["backend"] = Backend(rng) });
-                }
-
-                var rule = new JsonObject { ["http"] = new JsonObject { ["paths"] = paths } };
-                if (Pick(rng, RuleHosts) is { } host)
-                {
-                    rule["host"] = host;
-                }
-
-                rules.Add(rule);
-            }
-
-            if (rules.Count > 0)
-            {
-                spec["rules"] = rules;
-            }
-
-            if (rules.Count == 0 || rng.Next(4) == 0)
-            {
-                spec["defaultBackend"] = Backend(rng);
-            }
-
-            if (rng.Next(3) == 0)
-            {
-                var hosts = new JsonArray();
-                foreach (var h in TlsHosts.OrderBy(_ => rng.Next()).Take(rng.Next(0, 3)))
-                {
-                    hosts.Add(h);
-                }
-
-                spec["tls"] = new JsonArray(new JsonObject { ["hosts"] = hosts, ["secretName"] = "cert" });
-            }
-
-            var ingress = new JsonObject
-            {
-                ["apiVersion"] = "networking.k8s.io/v1", ["kind"] = "Ingress",
-                ["metadata"] = new JsonObject { ["name"] = $"i{rng.Next(3)}{i}", ["namespace"] = Pick(rng, Namespaces), ["creationTimestamp"] = $"2020-01-01T00:00:{stamps[i]:00}Z" },
-                ["spec"] = spec,
-            };
-            docs.Add(ingress.ToJsonString());
-        }
-
-        return docs;
-    }
-
-    private static Snapshot Read(IEnumerable<string> docs)
-        => Snapshot.Create(docs.Select(d =>
-        {
-            using var json = JsonDocument.Parse(d);
-            return ManifestReader.Read(json.RootElement).Resource ?? throw new InvalidOperationException("generated an invalid document: " + d);
-        }).ToList());
+    private static readonly Arbitrary<RoutingCase> Cases = WorldArbitraries.RoutingCase(Options, RequestsPerWorld);
 
     /// <summary>Whether a wildcard named by the report covers the host with two labels or more (where the Gateway API wildcard differs).</summary>
     private static bool Excused(ConversionReport report, string host, bool https)
@@ -139,7 +46,6 @@ public class IngressConversionProperties
             && i.Host is { } w && host.EndsWith(w[1..], StringComparison.Ordinal) && host[..^(w.Length - 1)].Contains('.', StringComparison.Ordinal));
     }
 
-    /// <summary>Whether the Ingress's backend has a port name the report says cannot be resolved (the backendRef has no port).</summary>
     /// <summary>
     /// Whether the Ingress rule that answered was withheld from the output: a backendRef without its port (a port name
     /// the input cannot resolve) is refused when the output is read back, so the whole route is not printed, and the
@@ -155,63 +61,44 @@ public class IngressConversionProperties
             ? $"{o.Kind} {o.Backends[0].BackendRef.Namespace}/{o.Backends[0].BackendRef.Name}:{o.Backends[0].BackendRef.Port}"
             : $"{o.Kind} {o.StatusCode}";
 
-    private static string? Agree(int seed)
-    {
-        var rng = new Random(seed);
-        var docs = World(rng);
-        var snapshot = Read(docs);
-        var ingress = IngressRoutingTable.Compile(snapshot, IngressOwner.Class("web"));
-        var conversion = IngressConverter.Convert(snapshot);
-        var converted = Snapshot.Create(snapshot.Objects.Concat(conversion.Objects).Concat(conversion.GatewayClasses));
-        var result = Evaluator.Evaluate(converted, new EvaluationOptions { ControllerNames = [Controller] });
-        var gateway = RoutingTable.Compile(result).FindGateway(conversion.Gateways[0].Key)!;
-        if (conversion.Gateways.Any(g => result.Gateways.FirstOrDefault(r => r.Gateway.Key == g.Key) is null))
+    [Property(MaxTest = 300)]
+    public Property ConvertedRoutes_GeneratedIngresses_RouteAsTheIngressesDo()
+        => Prop.ForAll(Cases, input =>
         {
-            return $"seed {seed}: the converted Gateway is not evaluated";
-        }
-
-        var a = new MatchOutcome();
-        var b = new MatchOutcome();
-        for (var i = 0; i < RequestsPerWorld; i++)
-        {
-            var https = rng.Next(3) == 0;
-            var host = Pick(rng, RequestHosts);
-            var path = Pick(rng, RequestPaths);
-            var request = new RequestView(https ? RequestProtocol.Https : RequestProtocol.Http, https ? 443 : 80, "GET", host, path);
-            ingress.Match(request, a);
-            gateway.Match(request, b);
-            var (x, y) = (Describe(a), Describe(b));
-            if (x != y && !Excused(conversion.Report, host, https) && !UnresolvedPort(conversion.Report, ingress, a))
+            var world = input.World;
+            var conversion = IngressConverter.Convert(world.Snapshot, new IngressConversionOptions { ClassName = ClassName });
+            if (conversion.Gateways.IsEmpty)
             {
-                return $"seed {seed}: {(https ? "https" : "http")} {host}{path}: Ingress {x}, converted {y}\n{string.Join("\n", docs.Where(d => d.Contains("\"Ingress\"", StringComparison.Ordinal)))}";
+                return;
             }
-        }
 
-        return null;
-    }
-
-    [Property(MaxTest = 500)]
-    public Property ConvertedRoutes_RandomIngresses_RouteAsTheIngressesDo()
-        => Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed =>
-        {
-            var failure = Agree(seed);
-            return (failure is null).Label(failure ?? "ok");
+            var ingress = world.IngressRouting(ClassName);
+            var converted = Snapshot.Create(world.Snapshot.Objects.Concat(conversion.Objects).Concat(conversion.GatewayClasses));
+            var result = Evaluator.Evaluate(converted, new EvaluationOptions { ControllerNames = [.. conversion.GatewayClasses.Select(c => c.ControllerName)] });
+            var gateway = RoutingTable.Compile(result).FindGateway(conversion.Gateways[0].Key);
+            Assert.True(gateway is not null, $"The converted Gateway {conversion.Gateways[0].Key} is not evaluated.");
+            var (a, b) = (new MatchOutcome(), new MatchOutcome());
+            foreach (var request in input.Requests.Where(r => r.Target == RequestTarget.Ingress && r.Name == ClassName))
+            {
+                var view = request.ToView();
+                ingress.Match(view, a);
+                gateway.Match(view, b);
+                var (x, y) = (Describe(a), Describe(b));
+                var https = request.Protocol == RequestProtocol.Https;
+                Assert.True(x == y || Excused(conversion.Report, request.Host, https) || UnresolvedPort(conversion.Report, ingress, a),
+                    $"{request}: the Ingresses give {x}, their conversion {y}.");
+            }
         });
 
     [Fact]
-    public void Generator_SeveralSeeds_ReachesEveryOutcome()
+    public void Generator_FixedSample_ReachesEveryOutcome()
     {
         var kinds = new HashSet<MatchOutcomeKind>();
-        for (var seed = 0; seed < 60; seed++)
+        foreach (var input in WorldGenerators.RoutingCase(Options, RequestsPerWorld).Sample(60, new Rnd(20261206), 50))
         {
-            var rng = new Random(seed);
-            var table = IngressRoutingTable.Compile(Read(World(rng)), IngressOwner.Class("web"));
-            foreach (var host in RequestHosts)
+            foreach (var request in input.Requests.Where(r => r.Target == RequestTarget.Ingress && r.Name == ClassName))
             {
-                foreach (var https in new[] { false, true })
-                {
-                    kinds.Add(table.Match(new RequestView(https ? RequestProtocol.Https : RequestProtocol.Http, https ? 443 : 80, "GET", host, Pick(rng, RequestPaths))).Kind);
-                }
+                kinds.Add(input.World.IngressRouting(ClassName).Match(request.ToView()).Kind);
             }
         }
 
@@ -245,11 +132,11 @@ public class IngressConversionProperties
     }
 
     [Fact]
-    public void ConvertedManifests_ReadBack_SameAsConvertedObjects()
+    public void ConvertedManifests_FixedSample_ReadBackAsTheConvertedObjects()
     {
-        for (var seed = 0; seed < 40; seed++)
+        foreach (var world in WorldGenerators.World(Options).Sample(40, new Rnd(20261206), 50))
         {
-            var conversion = IngressConverter.Convert(Read(World(new Random(seed))));
+            var conversion = IngressConverter.Convert(world.Snapshot);
             var manifests = IngressConversionJson.Manifests(conversion);
             var objects = conversion.Objects.ToList();
             Assert.Equal(objects.Count, manifests.Count);

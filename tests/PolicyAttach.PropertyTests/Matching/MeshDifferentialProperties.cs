@@ -1,162 +1,93 @@
-using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using PolicyAttach.Binding;
-using PolicyAttach.Manifests;
 using PolicyAttach.Matching;
-using PolicyAttach.Model;
+using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Matching;
 
 /// <summary>
-/// The mesh side of the differential: on random GAMMA worlds (producer and consumer HTTPRoutes on a Service, some
-/// also bound to a Gateway of ours or of another controller, backends in other namespaces without ReferenceGrants)
-/// the compiled mesh table and <see cref="ReferenceMatcher.MatchMesh"/> agree on outcome, route, rule, match and on
-/// which backends may receive traffic. The reference reads backend validity and bound parents from the status, so a
-/// backend the status calls invalid never receives traffic, and match serves exactly the routes the status binds.
+/// The mesh side of the differential: on generated GAMMA worlds (producer and consumer HTTPRoutes on Services, some also
+/// bound to Gateways of ours or of another controller, backends in other namespaces with and without ReferenceGrants)
+/// and requests aimed at the Services from client namespaces, the compiled mesh table and
+/// <see cref="ReferenceMatcher.MatchMesh"/> agree on outcome, route, rule, match and on which backends may receive
+/// traffic. The reference reads backend validity and bound parents from the status, so a backend the status calls
+/// invalid never receives traffic, and match serves exactly the routes the status binds. The worlds come from
+/// PolicyAttach.Testing, so a counterexample shrinks to a small world and one request.
 /// </summary>
 public class MeshDifferentialProperties
 {
     private const int RequestsPerWorld = 24;
-    private static readonly ResourceKey Echo = new(Groups.Core, "Service", "mesh", "echo");
 
-    private static readonly string[] Paths = ["/", "/a", "/a/b", "/b"];
-    private static readonly string[] RouteNamespaces = ["mesh", "mesh", "client"];
-    private static readonly string[] ClientNamespaces = ["", "client", "mesh", "elsewhere"];
-    private static readonly string[] Timestamps = ["2020-01-01T00:00:00Z", "2019-06-01T00:00:00Z"];
+    /// <summary>The Gateway differential's worlds with mesh parents.</summary>
+    private static readonly WorldOptions Options = MatcherDifferentialProperties.Options with { Mesh = true };
 
-    private static T Pick<T>(Random rng, T[] items) => items[rng.Next(items.Length)];
-
-    private static string World(Random rng)
+    /// <summary>Both answers to an HTTP request aimed at a Service; null for any other request.</summary>
+    private static (ReferenceOutcome Expected, ReferenceOutcome Actual)? Answers(TestWorld world, TestRequest request)
     {
-        var docs = new List<string>
+        if (request.Target != RequestTarget.Service || request.Protocol != RequestProtocol.Http)
         {
-            """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"GatewayClass","metadata":{"name":"gc"},"spec":{"controllerName":"example.com/gateway-controller"}}""",
-            """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"GatewayClass","metadata":{"name":"theirs"},"spec":{"controllerName":"example.com/another-controller"}}""",
-            """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"gw","namespace":"infra"},"spec":{"gatewayClassName":"gc","listeners":[{"name":"http","port":80,"protocol":"HTTP","allowedRoutes":{"namespaces":{"from":"All"}}}]}}""",
-            """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"not-ours","namespace":"elsewhere"},"spec":{"gatewayClassName":"theirs","listeners":[{"name":"http","port":80,"protocol":"HTTP","allowedRoutes":{"namespaces":{"from":"All"}}}]}}""",
-            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"echo","namespace":"mesh"},"spec":{"ports":[{"name":"http","port":80},{"name":"alt","port":8080}]}}""",
-            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"back","namespace":"other"},"spec":{"ports":[{"port":80}]}}""",
+            return null;
+        }
+
+        var client = request.ClientNamespace ?? string.Empty;
+        var plain = new PlainRequest(request.Port, request.Method, request.Host, request.Path, [.. request.Headers.Select(h => (h.Name, h.Value))]);
+        var expected = ReferenceMatcher.MatchMesh(world.Result, request.TargetKey, plain, client);
+        if (world.Routing.FindService(request.TargetKey) is not { } table)
+        {
+            // No route bound to the Service at all: the mesh's default behaviour.
+            return (expected, new ReferenceOutcome("meshDefault", 200, null, null, -1, -1));
+        }
+
+        var outcome = table.Match(request.ToView() with { ClientNamespace = client });
+        var kind = outcome.IsMeshDefault ? "meshDefault" : outcome.Kind switch
+        {
+            MatchOutcomeKind.Routed => "routed",
+            MatchOutcomeKind.NoBackend => "noBackend",
+            MatchOutcomeKind.NotRouted => "notRouted",
+            var k => k.ToString(),
         };
-        for (var r = rng.Next(1, 6); r > 0; r--)
-        {
-            var port = rng.Next(4) switch { 0 => "", 1 => ",\"port\":8080", 2 => ",\"sectionName\":\"alt\"", _ => ",\"port\":80" };
-            var parents = new List<string> { $$"""{"group":"","kind":"Service","name":"echo","namespace":"mesh"{{port}}}""" };
-            switch (rng.Next(4))
-            {
-                case 0: parents.Add("""{"name":"gw","namespace":"infra"}"""); break;
-                case 1: parents.Add("""{"name":"not-ours","namespace":"elsewhere"}"""); break;
-            }
-
-            var rules = Enumerable.Range(0, rng.Next(1, 3)).Select(_ => RuleJson(rng));
-            docs.Add($$$"""{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"r{{{r}}}","namespace":"{{{Pick(rng, RouteNamespaces)}}}","creationTimestamp":"{{{Pick(rng, Timestamps)}}}"},"spec":{"parentRefs":[{{{string.Join(",", parents)}}}],"rules":[{{{string.Join(",", rules)}}}]}}""");
-        }
-
-        return "[" + string.Join(",", docs) + "]";
-    }
-
-    private static string RuleJson(Random rng)
-    {
-        var matches = Enumerable.Range(0, rng.Next(0, 3)).Select(_ => rng.Next(3) switch
-        {
-            0 => $$$"""{"path":{"type":"Exact","value":"{{{Pick(rng, Paths)}}}"}}""",
-            1 => $$"""{"path":{"type":"PathPrefix","value":"{{Pick(rng, Paths)}}"},"method":"GET"}""",
-            _ => $$$"""{"path":{"type":"PathPrefix","value":"{{{Pick(rng, Paths)}}}"},"headers":[{"name":"x-a","value":"1"}]}""",
-        });
-        var backends = Enumerable.Range(0, rng.Next(1, 3)).Select(_ => rng.Next(4) switch
-        {
-            0 => """{"name":"back","namespace":"other","port":80}""",
-            1 => """{"name":"missing","namespace":"mesh","port":80}""",
-            _ => """{"name":"echo","namespace":"mesh","port":80}""",
-        });
-        return $$"""{"matches":[{{string.Join(",", matches)}}],"backendRefs":[{{string.Join(",", backends)}}]}""";
-    }
-
-    private static (PlainRequest Request, string Client) RandomRequest(Random rng)
-    {
-        var headers = rng.Next(2) == 0 ? [] : new List<(string, string)> { ("x-a", "1") };
-        var port = rng.Next(5) switch { 0 => 8080, 1 => 81, _ => 80 };
-        return (new PlainRequest(port, rng.Next(3) == 0 ? "POST" : "GET", "echo", Pick(rng, Paths), headers), Pick(rng, ClientNamespaces));
-    }
-
-    private static EvaluationResult Evaluate(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        var objects = doc.RootElement.EnumerateArray().Select(e => ManifestReader.Read(e).Resource ?? throw new InvalidOperationException("generated an invalid document: " + e));
-        return Evaluator.Evaluate(Snapshot.Create(objects), new EvaluationOptions { ControllerNames = ["example.com/gateway-controller"] });
-    }
-
-    private static string Kind(MatchOutcome outcome) => outcome.IsMeshDefault ? "meshDefault" : outcome.Kind switch
-    {
-        MatchOutcomeKind.Routed => "routed",
-        MatchOutcomeKind.NoBackend => "noBackend",
-        MatchOutcomeKind.NotRouted => "notRouted",
-        var k => k.ToString(),
-    };
-
-    private static string? Agree(int seed)
-    {
-        var rng = new Random(seed);
-        var result = Evaluate(World(rng));
-        var table = RoutingTable.Compile(result).FindService(Echo);
-        var outcome = new MatchOutcome();
-        for (var i = 0; i < RequestsPerWorld; i++)
-        {
-            var (request, client) = RandomRequest(rng);
-            var expected = ReferenceMatcher.MatchMesh(result, Echo, request, client);
-            ReferenceOutcome actual;
-            if (table is null)
-            {
-                // No route is bound to the Service at all: the mesh's default behaviour.
-                actual = new ReferenceOutcome("meshDefault", 200, null, null, -1, -1);
-            }
-            else
-            {
-                var headers = request.Headers.Select(h => new RequestHeader(h.Name, h.Value)).ToArray();
-                table.Match(new RequestView(RequestProtocol.Http, request.Port, request.Method, request.Host, request.PathAndQuery, headers) { ClientNamespace = client }, outcome);
-                actual = outcome.IsMeshDefault
-                    ? new ReferenceOutcome("meshDefault", outcome.StatusCode, null, null, -1, -1)
-                    : new ReferenceOutcome(Kind(outcome), outcome.StatusCode, outcome.SectionName, outcome.RouteKey, outcome.RuleIndex, outcome.MatchIndex, MatcherDifferentialProperties.ValidBits(outcome));
-            }
-
-            if (actual != expected)
-            {
-                return $"seed {seed}, request {request} from \"{client}\": expected {expected}, got {actual}";
-            }
-        }
-
-        return null;
+        var actual = outcome.IsMeshDefault
+            ? new ReferenceOutcome(kind, outcome.StatusCode, null, null, -1, -1)
+            : new ReferenceOutcome(kind, outcome.StatusCode, outcome.SectionName, outcome.RouteKey, outcome.RuleIndex, outcome.MatchIndex, MatcherDifferentialProperties.ValidBits(outcome));
+        return (expected, actual);
     }
 
     [Property(MaxTest = 300)]
-    public Property CompiledMeshMatcher_AgreesWithReference()
-        => Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed =>
+    public Property CompiledMeshMatcher_GeneratedWorlds_AgreesWithReference()
+        => Prop.ForAll(WorldArbitraries.RoutingCase(Options, RequestsPerWorld), input =>
         {
-            var failure = Agree(seed);
-            return (failure is null).Label(failure ?? "ok");
+            foreach (var request in input.Requests)
+            {
+                if (Answers(input.World, request) is var (expected, actual))
+                {
+                    Assert.True(actual == expected, $"{request}: the reference matcher gives {expected}, the compiled mesh table {actual}.");
+                }
+            }
         });
 
     [Fact]
-    public void Generator_ReachesEveryMeshOutcome()
+    public void Generator_FixedSample_ReachesEveryMeshOutcome()
     {
-        // The property means something only if the worlds produce each outcome, invalid backends included.
+        // The property means something only if the cases produce each outcome, invalid backends and consumer routes included.
         var kinds = new HashSet<string>(StringComparer.Ordinal);
         var sawInvalid = false;
-        for (var seed = 0; seed < 80; seed++)
+        var sawConsumer = false;
+        foreach (var input in WorldGenerators.RoutingCase(Options, RequestsPerWorld).Sample(60, new Rnd(20261206), 80))
         {
-            var rng = new Random(seed);
-            var result = Evaluate(World(rng));
-            for (var i = 0; i < 10; i++)
+            foreach (var request in input.Requests)
             {
-                var (request, client) = RandomRequest(rng);
-                var o = ReferenceMatcher.MatchMesh(result, Echo, request, client);
-                kinds.Add(o.Kind);
-                sawInvalid |= o.Valid.Contains('0', StringComparison.Ordinal);
+                if (Answers(input.World, request) is var (expected, _))
+                {
+                    kinds.Add(expected.Kind);
+                    sawInvalid |= expected.Valid.Contains('0', StringComparison.Ordinal);
+                    sawConsumer |= expected.Route is { } route && route.Namespace != request.Namespace;
+                }
             }
         }
 
         Assert.Equal(["meshDefault", "noBackend", "notRouted", "routed"], kinds.Order(StringComparer.Ordinal));
-        Assert.True(sawInvalid);
+        Assert.True(sawInvalid, "no generated mesh request reached a rule with an invalid backend");
+        Assert.True(sawConsumer, "no generated mesh request was answered by a consumer route");
     }
 }

@@ -7,6 +7,7 @@ using PolicyAttach.Model;
 using PolicyAttach.Policies;
 using PolicyAttach.PropertyTests.Support;
 using PolicyAttach.Status;
+using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Policies;
 
@@ -50,7 +51,7 @@ internal sealed class PolicyRun
         Snapshot = snapshot;
         Result = result;
         Contexts = EnumerateContexts(snapshot, result);
-        Policies = [.. snapshot.Objects.Where(o => o is IPolicyObject && o.Group == PolicyGenerators.AcmeGroup).Select(Read)];
+        Policies = [.. snapshot.Objects.Where(o => o is IPolicyObject && o.Group == GeneratedPolicyKinds.Group).Select(o => Read(o, snapshot))];
     }
 
     public Snapshot Snapshot { get; }
@@ -61,13 +62,13 @@ internal sealed class PolicyRun
 
     public ImmutableArray<TestPolicy> Policies { get; }
 
-    public static PolicyRun Of(IEnumerable<KubeObject> objects)
+    public static PolicyRun Of(IEnumerable<KubeObject> objects, EvaluationOptions options)
     {
         var snapshot = Snapshot.Create(objects);
-        return new PolicyRun(snapshot, Evaluator.Evaluate(snapshot, PolicyGenerators.Options));
+        return new PolicyRun(snapshot, Evaluator.Evaluate(snapshot, options));
     }
 
-    public static PolicyRun Of(World world) => Of(world.Objects());
+    public static PolicyRun Of(TestWorld world) => new(world.Snapshot, world.Result);
 
     public string StatusJson()
         => StatusWriter.ToJson(Result, new StatusWriterOptions { Indented = true, Time = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero) });
@@ -108,17 +109,44 @@ internal sealed class PolicyRun
     public static List<Step> OverrideSteps(List<List<TestPolicy>> levels)
         => [.. levels.SelectMany((level, i) => level.Where(p => p.Override is not null).Select(p => new Step(p, i, p.Override!))).Reverse()];
 
-    private static TestPolicy Read(KubeObject obj)
+    /// <summary>
+    /// The policy's targets as the spec text says (§14.2): references in the policy's namespace, or in another one
+    /// when the kind may cross namespaces (the Atomic kind, with a ReferenceGrant there that names the policy kind and
+    /// namespace); and the objects its label selectors pick in its namespace.
+    /// </summary>
+    private static TestPolicy Read(KubeObject obj, Snapshot snapshot)
     {
         var spec = JsonNode.Parse(((IPolicyObject)obj).Spec.ToCanonicalString())!.AsObject();
-        var targets = spec["targetRefs"]!.AsArray().Select(t =>
+        var targets = new List<Node>();
+        foreach (var t in spec["targetRefs"]?.AsArray() ?? [])
         {
-            var kind = (string)t!["kind"]!;
-            var ns = kind == "GatewayClass" ? string.Empty : obj.Namespace;
-            return new Node(new ResourceKey((string?)t["group"] ?? string.Empty, kind, ns, (string)t["name"]!), (string?)t["sectionName"]);
-        });
-        return new TestPolicy(obj.Key, new GroupKind(obj.Group, obj.Kind), obj.Metadata.CreationTimestamp, [.. targets], spec["default"]?.DeepClone(), spec["override"]?.DeepClone());
+            var (group, kind, name) = ((string?)t!["group"] ?? string.Empty, (string)t["kind"]!, (string)t["name"]!);
+            var ns = kind == "GatewayClass" ? string.Empty : (string?)t["namespace"] ?? obj.Namespace;
+            if (ns.Length > 0 && ns != obj.Namespace && !(obj.Kind == PolicyGenerators.AtomicKind.Kind && Granted(snapshot, obj, new ResourceKey(group, kind, ns, name))))
+            {
+                continue;
+            }
+
+            targets.Add(new Node(new ResourceKey(group, kind, ns, name), (string?)t["sectionName"]));
+        }
+
+        foreach (var selector in spec["targetSelectors"]?.AsArray() ?? [])
+        {
+            var labels = selector!["matchLabels"]?.AsObject().Select(l => (l.Key, Value: (string)l.Value!)).ToList() ?? [];
+            targets.AddRange(snapshot.Objects
+                .Where(o => o.Group == ((string?)selector["group"] ?? Groups.Gateway) && o.Kind == (string)selector["kind"]! && o.Namespace == obj.Namespace)
+                .Where(o => labels.All(l => o.Metadata.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
+                .Select(o => new Node(o.Key, null)));
+        }
+
+        return new TestPolicy(obj.Key, new GroupKind(obj.Group, obj.Kind), obj.Metadata.CreationTimestamp, [.. targets.Distinct()], spec["default"]?.DeepClone(), spec["override"]?.DeepClone());
     }
+
+    /// <summary>Whether a ReferenceGrant in the target's namespace lets the policy's kind and namespace refer to it.</summary>
+    private static bool Granted(Snapshot snapshot, KubeObject policy, ResourceKey target)
+        => snapshot.ReferenceGrants.Any(g => g.Namespace == target.Namespace
+            && g.From.Any(f => f.Group == policy.Group && f.Kind == policy.Kind && f.Namespace == policy.Namespace)
+            && g.To.Any(t => t.Group == target.Group && t.Kind == target.Kind && (t.Name is null || t.Name == target.Name)));
 
     private static ImmutableArray<PolicyContext> EnumerateContexts(Snapshot snapshot, EvaluationResult result)
     {

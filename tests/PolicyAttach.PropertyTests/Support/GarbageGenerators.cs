@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
+using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Support;
 
@@ -63,20 +64,20 @@ internal static class GarbageGenerators
         "Ingress", "IngressClass", "SomethingPolicy",
     ];
 
-    public static Gen<GarbageDocuments> Documents() =>
-        Gen.Frequency(
-            (1, Tree(3).Select(t => t?.ToJsonString() ?? "null")),
-            (3, KnownKindWithRandomSpec()),
-            (5, Mutated()),
-            (1, RepeatedKey()),
-            (2, ValidDocument()))
-        .NonEmptyListOf().Resize(6)
-        .Select(docs => new GarbageDocuments([.. docs]));
+    private static readonly string[] Namespaces = ["default", "infra", "app", "team", "shared"];
 
-    private static Gen<string> ValidDocument() => Gen.OneOf(
-        WorldGenerators.Namespace(), WorldGenerators.GatewayClass(), WorldGenerators.Gateway(), WorldGenerators.ListenerSet(),
-        WorldGenerators.Route(), WorldGenerators.Route(), WorldGenerators.Service(), WorldGenerators.Secret(),
-        WorldGenerators.ConfigMap(), WorldGenerators.ReferenceGrant("rg"));
+    /// <summary>Documents of one generated world (valid ones, and others broken from them) and random JSON.</summary>
+    public static Gen<GarbageDocuments> Documents() =>
+        from world in WorldGenerators.World()
+        let valid = Gen.Elements(world.Objects.Select(o => o.ToJson()).ToArray())
+        from docs in Gen.Frequency(
+                (1, Tree(3).Select(t => t?.ToJsonString() ?? "null")),
+                (3, KnownKindWithRandomSpec()),
+                (5, Mutated(valid)),
+                (1, RepeatedKey(valid)),
+                (2, valid))
+            .NonEmptyListOf().Resize(6)
+        select new GarbageDocuments([.. docs]);
 
     private static Gen<JsonNode?> Leaf() => Gen.OneOf(
         Gen.Constant<JsonNode?>(null),
@@ -112,19 +113,19 @@ internal static class GarbageGenerators
         from apiVersion in Gen.Elements(ApiVersions)
         from kind in Gen.Elements(Kinds)
         from metadata in Gen.Frequency(
-            (4, Gen.Elements(WorldGenerators.Namespaces).Select(ns => (JsonNode?)WorldGenerators.Obj(("name", "x"), ("namespace", ns)))),
+            (4, Gen.Elements(Namespaces).Select(ns => (JsonNode?)new JsonObject { ["name"] = "x", ["namespace"] = ns })),
             (1, Tree(2)))
         from spec in Tree(4)
-        select WorldGenerators.Obj(("apiVersion", apiVersion), ("kind", kind), ("metadata", metadata), ("spec", spec)).ToJsonString();
+        select new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind, ["metadata"] = metadata, ["spec"] = spec }.ToJsonString();
 
-    public static Gen<string> Mutated() =>
-        from document in ValidDocument()
+    private static Gen<string> Mutated(Gen<string> valid) =>
+        from document in valid
         from edits in Gen.Zip(Gen.Choose(0, 10_000), Gen.Zip(Gen.Choose(0, 2), Tree(2))).NonEmptyListOf().Resize(3)
         select Mutate(document, edits.Select(e => (e.Item1, e.Item2.Item1, (JsonNode?)e.Item2.Item2)));
 
     /// <summary>A document whose top-level object repeats a key (JSON allows it; YAML loaders may too).</summary>
-    private static Gen<string> RepeatedKey() =>
-        from document in ValidDocument()
+    private static Gen<string> RepeatedKey(Gen<string> valid) =>
+        from document in valid
         from key in Gen.Elements("kind", "apiVersion", "metadata", "spec")
         from value in Tree(2)
         select "{\"" + key + "\":" + (value?.ToJsonString() ?? "null") + "," + document[1..];

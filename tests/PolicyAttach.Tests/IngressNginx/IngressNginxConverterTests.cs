@@ -39,6 +39,20 @@ public class IngressNginxConverterTests
     }
 
     [Fact]
+    public void SslRedirect_RegexHostWithAnotherIngressPath_CatchAllRedirectRanksLast()
+    {
+        // Found by IngressNginxConversionProperties: on a regex host (use-regex on one Ingress), the default backend's
+        // https redirect was a PathPrefix "/" rule, which outranks every RegularExpression rule, so http requests for
+        // another Ingress's path were redirected although NGINX serves them from that path's location.
+        var result = Convert(null, Service("s2", ns: "app"), Service("s3", ns: "team"),
+            Ingress("i0", [("b.example.com", "/v[0-9]+", "ImplementationSpecific", "s2")], [("use-regex", "true"), ("force-ssl-redirect", "true")], ns: "app"),
+            Ingress("i1", [("b.example.com", "/a/", "ImplementationSpecific", "s3")], age: 1, ns: "team"));
+        Assert.DoesNotContain(result.Verification.Differences, d => d.Probe.Scheme == "http" && d.Probe.PathAndQuery.StartsWith("/a/", StringComparison.OrdinalIgnoreCase));
+        var http = result.Conversion.HttpRoutes.Single(r => r.Name.EndsWith("-http", StringComparison.Ordinal));
+        Assert.All(http.Rules, r => Assert.Equal(PathMatchType.RegularExpression, r.Matches[0].Path.Type));
+    }
+
+    [Fact]
     public void PlainHosts_PrefixExactAndCanary_VerifyClean()
     {
         var result = Convert(null, Service("a"), Service("b"), Service("c"),

@@ -26,6 +26,16 @@ public class PolicyEngineTests
         => result.Policies.ForRoute(GatewayKey("infra", "g"), "http", RouteKey("foo", "foo")).Find(Retry)!;
 
     [Fact]
+    public void PolicyCrd_NamesNotAnObject_DeclaresNoKindAndDoesNotThrow()
+    {
+        // Found by the garbage-document property: a labelled CRD whose spec.names is a string made WithCrds throw.
+        var crd = """{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"retrypolicies.networking.acme.io","labels":{"gateway.networking.k8s.io/policy":"Direct"}},"spec":{"group":"networking.acme.io","names":"RetryPolicy"}}""";
+        var result = World(crd, Policy("foo", "p", "HTTPRoute", "foo", """ "default":{"a":1}"""));
+
+        Assert.Equal("""{"a":1}""", RouteEffective(result).Document.ToCanonicalString());
+    }
+
+    [Fact]
     public void Effective_ArticleRetryPolicy_OverrideWinsWithSource()
     {
         var result = World(Policy("foo", "foo-retries", "HTTPRoute", "foo", """ "override":{"maxRetries":10},"default":{"maxRetries":5}"""));
