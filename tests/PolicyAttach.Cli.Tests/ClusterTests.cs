@@ -60,7 +60,7 @@ public sealed class ClusterTests : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(
-            "policyattach: error: cannot list referencegrants.gateway.networking.k8s.io: forbidden (403); the credentials need the 'list' verb on 'referencegrants' in API group \"gateway.networking.k8s.io\" in every namespace (kubectl auth can-i list referencegrants.gateway.networking.k8s.io -A); evaluated without its ReferenceGrant objects [PA1012]\n",
+            "policyattach: error: cannot list referencegrants.gateway.networking.k8s.io: forbidden (403); the credentials need the 'list' verb on 'referencegrants' in API group \"gateway.networking.k8s.io\" in every namespace (kubectl auth can-i list referencegrants.gateway.networking.k8s.io -A); evaluated without its ReferenceGrant objects [PA1013]\n",
             run.Stderr);
         Assert.Contains("\"attachedRoutes\": 1", run.Stdout, StringComparison.Ordinal);
     }

@@ -19,9 +19,9 @@ namespace PolicyAttach.Kubernetes.Cluster;
 /// after the other in a fixed order, so the result is deterministic for a given cluster state.
 /// </summary>
 /// <remarks>
-/// A kind the credentials may not list is reported (PA1012, naming the permission) and the rest is read; a kind
+/// A kind the credentials may not list is reported (PA1013, naming the permission) and the rest is read; a kind
 /// whose CRD is not installed is skipped quietly; a request is bounded by <see cref="ClusterReadOptions.RequestTimeout"/>
-/// and retried at most <see cref="ClusterReadOptions.Attempts"/> times (PA1013 when it never succeeds, PA1014 when it
+/// and retried at most <see cref="ClusterReadOptions.Attempts"/> times (PA1014 when it never succeeds, PA1015 when it
 /// succeeded after a retry). Credentials the server refuses (401), a server that cannot be reached, or one whose first
 /// request never answers end the read with <see cref="ClusterReadResult.Failure"/>. Secret values other than
 /// <c>tls.crt</c>, <c>tls.key</c> and <c>ca.crt</c> (which the engine checks, and never keeps) are dropped on arrival.
