@@ -16,8 +16,8 @@ namespace PolicyAttach.Benchmarks;
 [MemoryDiagnoser]
 public class PolicyBenchmarks
 {
-    private const int Routes = 10_000;
-    private const int Policies = 10_000;
+    internal const int Routes = 10_000;
+    internal const int Policies = 10_000;
     private const int OnSharedTarget = 100;
     private static readonly GroupKind Kind = new("networking.acme.io", "RetryPolicy");
 
@@ -71,7 +71,7 @@ public class PolicyBenchmarks
     /// Policy <paramref name="p"/>: the first 100 on gw-0; then in turn on a Gateway, a listener, a route and a rule;
     /// every tenth with an override.
     /// </summary>
-    private static JsonObject Policy(int p)
+    internal static JsonObject Policy(int p)
     {
         JsonObject target;
         string ns;

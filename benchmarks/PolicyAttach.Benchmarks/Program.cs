@@ -2,7 +2,9 @@ using BenchmarkDotNet.Running;
 
 namespace PolicyAttach.Benchmarks;
 
-/// <summary>Runs the benchmarks chosen on the command line (for example <c>--filter '*Evaluation*' --job short</c>).</summary>
+/// <summary>Runs the benchmarks chosen on the command line (for example <c>--filter '*Evaluation*' --job short</c>),
+/// writes the whole-path inputs into a folder
+/// (<c>worlds FOLDER</c>), or profiles the stages of the whole path on them (<c>profile FOLDER</c>).</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
@@ -12,6 +14,18 @@ public static class Program
         if (args.Length > 0 && args[0] == "quick")
         {
             Matching.QuickMatch.Run(args[1..]);
+            return;
+        }
+
+        if (args.Length == 2 && args[0] == "worlds")
+        {
+            ScaleWorlds.Write(args[1]);
+            return;
+        }
+
+        if (args.Length == 2 && args[0] == "profile")
+        {
+            StageProfile.Run(args[1]);
             return;
         }
 

@@ -14,9 +14,8 @@ namespace PolicyAttach.Examples.Controller;
 /// <see cref="Debouncer"/> says so. All decisions (what changed, when to evaluate, what to patch) are made by the
 /// adapter's tested classes; this class only moves data between them and the API server.
 /// </summary>
-internal sealed class ControllerLoop(IKubernetes client, IPolicyAttachEngine engine, TimeProvider time) : IDisposable
+internal sealed class ControllerLoop(IKubernetes client, IPolicyAttachEngine engine, TimeProvider time, Backoff backoff) : IDisposable
 {
-    private static readonly TimeSpan Retry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MissingKindRetry = TimeSpan.FromMinutes(1);
 
     private readonly ObjectStore _store = new();
@@ -66,7 +65,8 @@ internal sealed class ControllerLoop(IKubernetes client, IPolicyAttachEngine eng
     private async Task<List<WatchedKind>> PolicyKindsAsync(CancellationToken cancellationToken)
     {
         var known = engine.Options.PolicyKinds.Kinds.Concat(engine.Options.Profile?.PolicyKinds ?? []).Select(k => k.Kind).ToHashSet();
-        var crds = await client.ApiextensionsV1.ListCustomResourceDefinitionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var crds = await backoff.RetryAsync("customresourcedefinitions.apiextensions.k8s.io",
+            ct => client.ApiextensionsV1.ListCustomResourceDefinitionAsync(cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         var kinds = new List<WatchedKind>();
         foreach (var crd in crds.Items)
         {
@@ -97,18 +97,23 @@ internal sealed class ControllerLoop(IKubernetes client, IPolicyAttachEngine eng
             cancellationToken);
     }
 
-    /// <summary>List, then watch; on any failure start over after a pause (slower when the kind is not installed).</summary>
+    /// <summary>
+    /// List, then watch; on any failure start over after a pause that doubles up to a bound (a fixed, slower one when
+    /// the kind is not installed) and starts again from the shortest once a list succeeded.
+    /// </summary>
     private async Task WatchAsync<TList, TItem>(string name, GroupKind groupKind, Func<CancellationToken, Task<TList>> list,
         Func<CancellationToken, IAsyncEnumerable<(WatchEventType, TItem)>> watch, CancellationToken cancellationToken)
         where TList : notnull
         where TItem : notnull
     {
+        var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var pause = Retry;
+            var pause = backoff.Delay(failures++);
             try
             {
                 var listed = await list(cancellationToken).ConfigureAwait(false);
+                failures = 0;
                 Changed(_store.Replace(groupKind, [listed]));
                 await foreach (var (type, item) in watch(cancellationToken).ConfigureAwait(false))
                 {
@@ -120,9 +125,9 @@ internal sealed class ControllerLoop(IKubernetes client, IPolicyAttachEngine eng
                 pause = MissingKindRetry;
                 Console.Error.WriteLine($"{name}: not installed; retrying in {pause.TotalSeconds:0} s");
             }
-            catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or IOException or KubernetesException)
+            catch (Exception ex) when (Backoff.IsTransient(ex, cancellationToken))
             {
-                Console.Error.WriteLine($"{name}: {ex.Message}; retrying in {pause.TotalSeconds:0} s");
+                Console.Error.WriteLine($"{name}: {ex.Message}; retrying in {pause.TotalSeconds:0.#} s");
             }
 
             await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
@@ -187,9 +192,13 @@ internal sealed class ControllerLoop(IKubernetes client, IPolicyAttachEngine eng
         {
             try
             {
-                await PatchStatusAsync(client, status, cancellationToken).ConfigureAwait(false);
+                await backoff.RetryAsync(status.Key.ToString(), async ct =>
+                {
+                    await PatchStatusAsync(client, status, ct).ConfigureAwait(false);
+                    return true;
+                }, cancellationToken, giveUpOn: Backoff.IsFinal).ConfigureAwait(false);
             }
-            catch (HttpOperationException ex)
+            catch (HttpOperationException ex) when (Backoff.IsFinal(ex))
             {
                 // Gone (404) or rejected (422): the next watch event brings the object's real state.
                 Console.Error.WriteLine($"{status.Key}: status patch failed with {(int)ex.Response.StatusCode}: {ex.Response.Content}");

@@ -1,23 +1,43 @@
 // A minimal Gateway API controller around PolicyAttach: it lists and watches the Gateway API objects and their
-// dependencies, re-evaluates on change (debounced) and patches the statuses the engine computes. It needs a
-// cluster (the current kubeconfig, or in-cluster configuration) and RBAC to list/watch those kinds and to patch
-// their status subresources.
+// dependencies, re-evaluates on change (debounced) and patches the statuses the engine computes. Only the replica
+// holding the Lease works, so two replicas never both write. README.md says how to run it; docs/embedding.md explains
+// the loop.
 using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.DependencyInjection;
 using PolicyAttach.Examples.Controller;
+using PolicyAttach.Kubernetes.Cluster;
 using PolicyAttach.Kubernetes.Engine;
 
-var controllerName = args.Length > 0 ? args[0] : "example.com/gateway-controller";
+if (!ControllerOptions.TryParse(args, Environment.GetEnvironmentVariable, out var options, out var problem))
+{
+    Console.Error.WriteLine("policyattach-example-controller: " + problem);
+    return 2;
+}
+
+if (options.Help)
+{
+    Console.WriteLine(ControllerOptions.Usage);
+    return 0;
+}
+
+if (!ClusterConnection.TryConnect(options.Kubeconfig, options.Context, TimeSpan.FromSeconds(30), null, out var client, out problem))
+{
+    Console.Error.WriteLine("policyattach-example-controller: " + problem);
+    return 2;
+}
 
 var services = new ServiceCollection();
-services.AddPolicyAttach(options =>
+services.AddPolicyAttach(o =>
 {
-    options.ControllerNames.Add(controllerName);
-    options.ProfileName = Environment.GetEnvironmentVariable("POLICYATTACH_PROFILE");
+    o.ControllerNames.Add(options.ControllerName);
+    o.ProfileName = options.Profile;
 });
-services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()));
+services.AddSingleton(client!);
 services.AddSingleton(TimeProvider.System);
-services.AddSingleton<ControllerLoop>();
+services.AddSingleton(sp => new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), sp.GetRequiredService<TimeProvider>()));
+services.AddTransient<ControllerLoop>();
 await using var provider = services.BuildServiceProvider();
 
 using var stop = new CancellationTokenSource();
@@ -26,13 +46,75 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel(); // SIGTERM from the kubelet
 
-Console.WriteLine($"PolicyAttach example controller for {string.Join(", ", provider.GetRequiredService<IPolicyAttachEngine>().Options.ControllerNames)}");
+Console.WriteLine($"PolicyAttach example controller for {options.ControllerName} as {options.Identity}");
 try
 {
-    await provider.GetRequiredService<ControllerLoop>().RunAsync(stop.Token).ConfigureAwait(false);
+    if (!options.LeaderElection)
+    {
+        using var loop = provider.GetRequiredService<ControllerLoop>();
+        await loop.RunAsync(stop.Token).ConfigureAwait(false);
+    }
+    else
+    {
+        await LeadAsync(provider, client!, options, stop.Token).ConfigureAwait(false);
+    }
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
-    Console.WriteLine("stopped");
+}
+
+Console.WriteLine("stopped");
+return 0;
+
+// Campaign for the Lease; while it is held run one ControllerLoop (a fresh store each term), and stop it the moment
+// the Lease is lost, before anything else is written. Then campaign again.
+static async Task LeadAsync(IServiceProvider provider, IKubernetes client, ControllerOptions options, CancellationToken stop)
+{
+    var lease = new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity);
+    var config = new LeaderElectionConfig(lease)
+    {
+        LeaseDuration = TimeSpan.FromSeconds(15),
+        RenewDeadline = TimeSpan.FromSeconds(10),
+        RetryPeriod = TimeSpan.FromSeconds(2),
+    };
+    while (!stop.IsCancellationRequested)
+    {
+        using var elector = new LeaderElector(config);
+        using var term = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        Task? work = null;
+        elector.OnStartedLeading += () =>
+        {
+            Console.WriteLine($"{options.Identity}: leading ({options.LeaseNamespace}/{options.LeaseName})");
+            work = RunTermAsync(provider, term.Token);
+        };
+        elector.OnStoppedLeading += term.Cancel;
+        elector.OnNewLeader += leader => Console.WriteLine($"leader: {leader}");
+        elector.OnError += ex => Console.Error.WriteLine($"leader election: {ex.Message}");
+        try
+        {
+            await elector.RunUntilLeadershipLostAsync(stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            await term.CancelAsync().ConfigureAwait(false);
+            if (work is not null)
+            {
+                await work.ConfigureAwait(false);
+            }
+        }
+    }
+}
+
+static async Task RunTermAsync(IServiceProvider provider, CancellationToken term)
+{
+    using var loop = provider.GetRequiredService<ControllerLoop>();
+    try
+    {
+        await loop.RunAsync(term).ConfigureAwait(false);
+    }
+    catch (OperationCanceledException) when (term.IsCancellationRequested)
+    {
+    }
 }

@@ -12,7 +12,7 @@ internal static class Cli
     [
         new ValidateCommand(), new StatusCommand(), new ExplainCommand(), new EffectiveCommand(), new MatchCommand(),
         new DescribeCommand(), new GraphCommand(), new DiffCommand(), new ConvertIngressCommand(), new ConvertIstioCommand(), new ConvertSmiCommand(),
-        new CheckCommand(), new VersionCommand(), new CompletionCommand(() => AllCommands),
+        new CheckCommand(), new AuditCommand(), new VersionCommand(), new CompletionCommand(() => AllCommands),
     ];
 
     /// <summary>Every command, <c>help</c> included (for completion scripts).</summary>

@@ -11,5 +11,6 @@ public static class Program
         {
             IsErrorTerminal = !Console.IsErrorRedirected,
             StdinBytes = Console.OpenStandardInput,
+            StdoutBytes = Console.OpenStandardOutput,
         });
 }

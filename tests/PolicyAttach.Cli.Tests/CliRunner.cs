@@ -18,6 +18,16 @@ internal static class CliRunner
 
     public static CliRun Run(params string[] args) => RunWithStdin(string.Empty, args);
 
+    /// <summary>Runs with these environment variables (and no other).</summary>
+    public static CliRun RunWith(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        using var input = new StringReader(string.Empty);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = Cli.Run(args, new CommandLine.CliContext(input, output, error, false) { Environment = name => environment.GetValueOrDefault(name) });
+        return new CliRun(code, Normalize(output.ToString()), Normalize(error.ToString()));
+    }
+
     public static CliRun RunWithStdin(string stdin, params string[] args)
     {
         using var input = new StringReader(stdin);

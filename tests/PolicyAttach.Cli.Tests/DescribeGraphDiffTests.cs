@@ -45,6 +45,36 @@ public class DescribeGraphDiffTests
     public void Describe_ColourForced_MatchesGolden() => AssertGolden("describe-examples-color", Run("describe", Examples, "--color", "always"));
 
     [Fact]
+    public void Describe_AcceptedMeshRoute_ListedUnderMeshNotRefused()
+    {
+        // Regression: an accepted GAMMA route (spec digest §13) attaches to a Service, not to a listener, and was
+        // listed under "Refused parentRefs (attached to no listener)".
+        const string Yaml = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GatewayClass
+            metadata: {name: mesh}
+            spec: {controllerName: example.com/mesh-controller}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: reviews, namespace: shop}
+            spec: {ports: [{name: http, port: 9080}]}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: reviews-split, namespace: shop}
+            spec:
+              parentRefs: [{group: "", kind: Service, name: reviews, port: 9080}]
+              rules: [{backendRefs: [{name: reviews, port: 9080}]}]
+            """;
+        var run = RunWithStdin(Yaml, "describe", "-");
+        Assert.Equal(0, run.ExitCode);
+        Assert.DoesNotContain("Refused parentRefs", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Mesh (GAMMA) routes", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("HTTPRoute shop/reviews-split", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Describe_OnTerminal_ColouredUnlessNoColorEnvOrFlag()
     {
         var coloured = RunOnTerminal(noColor: null, "describe", Examples);
@@ -119,12 +149,68 @@ public class DescribeGraphDiffTests
     }
 
     [Fact]
-    public void Diff_InputErrors_Exits1AndStillPrintsTheDiff()
+    public void Diff_InputErrorsAndChanges_Exits3AndStillPrintsTheErrorsAndTheDiff()
     {
+        // Regression: input errors on one side gave 1 and hid the 3 a CI job checks for changes.
         var run = Run("diff", Fixture("basic.yaml"), Fixture("errors.yaml"));
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(3, run.ExitCode);
         Assert.Contains("Fixtures/errors.yaml:", run.Stderr, StringComparison.Ordinal);
         Assert.Contains(" changes in ", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_InputErrorsWithoutChanges_Exits1()
+    {
+        var run = Run("diff", Fixture("errors.yaml"), Fixture("errors.yaml"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Fixtures/errors.yaml:", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_ListenerAttachedRoutesAndGatewayConditionChanges_Reported()
+    {
+        // Regression: allowedRoutes from All to Same took a route off the listener (attachedRoutes 1 -> 0) and diff
+        // did not say so.
+        const string Template = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GatewayClass
+            metadata: {name: gc}
+            spec: {controllerName: example.com/gateway-controller}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: web, namespace: infra}
+            spec:
+              gatewayClassName: gc
+              listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: FROM}}}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: app, namespace: apps}
+            spec:
+              parentRefs: [{name: web, namespace: infra}]
+            """;
+        var dir = Directory.CreateTempSubdirectory("policyattach-diff-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "before.yaml"), Template.Replace("FROM", "All", StringComparison.Ordinal));
+            File.WriteAllText(Path.Combine(dir.FullName, "after.yaml"), Template.Replace("FROM", "Same", StringComparison.Ordinal));
+            File.WriteAllText(Path.Combine(dir.FullName, "broken.yaml"), Template.Replace("FROM", "All", StringComparison.Ordinal)
+                .Replace("  gatewayClassName: gc", "  gatewayClassName: gc\n  infrastructure: {parametersRef: {group: example.com, kind: Params, name: missing}}", StringComparison.Ordinal));
+            var run = Run("diff", Path.Combine(dir.FullName, "before.yaml"), Path.Combine(dir.FullName, "after.yaml"), "-o", "json");
+            Assert.Equal(3, run.ExitCode);
+            Assert.Contains("\"subject\": \"listener http attachedRoutes\"", run.Stdout, StringComparison.Ordinal);
+
+            // A Gateway-level condition change (Accepted True -> False/InvalidParameters) is reported too.
+            var gateway = Run("diff", Path.Combine(dir.FullName, "before.yaml"), Path.Combine(dir.FullName, "broken.yaml"), "-o", "json");
+            Assert.Equal(3, gateway.ExitCode);
+            Assert.Contains("\"subject\": \"condition Accepted\"", gateway.Stdout, StringComparison.Ordinal);
+            Assert.Contains("InvalidParameters", gateway.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public class DocsTests
     [InlineData("convert-istio")]
     [InlineData("convert-smi")]
     [InlineData("check")]
+    [InlineData("audit")]
     [InlineData("version")]
     [InlineData("completion")]
     public void CliReference_EveryCommand_QuotesTheCurrentHelp(string command)

@@ -59,6 +59,8 @@ public class LoadProgressTests
     public void LoadProgress_ReadingMessage_CountsTheFilesToRead()
     {
         Assert.Equal("reading 4 files…", LoadProgress.ReadingMessage([Path.Combine(CliRunner.RepoRoot, "examples")]));
+        // Without -R the files of subdirectories (examples/controller/deploy) are not read, so not counted.
+        Assert.Equal("reading 6 files…", LoadProgress.ReadingMessage([Path.Combine(CliRunner.RepoRoot, "examples")], recursive: true));
         Assert.Equal("reading 1 file…", LoadProgress.ReadingMessage(["-"]));
     }
 

@@ -13,6 +13,12 @@ internal sealed record CliContext(TextReader Stdin, TextWriter Stdout, TextWrite
     /// </summary>
     public Func<Stream>? StdinBytes { get; init; }
 
+    /// <summary>
+    /// Opens standard output as bytes, when the host has them (the tool's own process): large JSON is then written
+    /// straight to it as it is produced. Null (tests) writes to <see cref="Stdout"/>.
+    /// </summary>
+    public Func<Stream>? StdoutBytes { get; init; }
+
     /// <summary>Whether standard error is a terminal (then a progress line may be drawn there). False unless set.</summary>
     public bool IsErrorTerminal { get; init; }
 
@@ -26,6 +32,36 @@ internal sealed record CliContext(TextReader Stdin, TextWriter Stdout, TextWrite
     /// <param name="text">The text.</param>
     public void Out(string text) => WriteNormalized(Stdout, text);
 
+    /// <summary>
+    /// Writes JSON to standard output with the writer options of <see cref="Status.StatusWriter.WriterOptions"/>,
+    /// ending with one newline: the same bytes as <see cref="Out"/> of the same JSON, without holding it as text.
+    /// </summary>
+    /// <param name="write">Writes one JSON value.</param>
+    public void OutJson(Action<System.Text.Json.Utf8JsonWriter> write)
+    {
+        var options = Status.StatusWriter.WriterOptions(indented: true);
+        if (StdoutBytes is { } open)
+        {
+            Stdout.Flush();
+            using var stream = new BufferedStream(open(), 1 << 16);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(stream, options))
+            {
+                write(writer);
+            }
+
+            stream.WriteByte((byte)'\n');
+            return;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, options))
+        {
+            write(writer);
+        }
+
+        Out(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
     /// <summary>Writes one line to standard error with a <c>\n</c> newline.</summary>
     /// <param name="text">The line.</param>
     public void Err(string text) => WriteNormalized(Stderr, text);
@@ -36,10 +72,27 @@ internal sealed record CliContext(TextReader Stdin, TextWriter Stdout, TextWrite
     /// <returns><see cref="ExitCodes.Usage"/>.</returns>
     public int UsageError(string message, string? command)
     {
+        if (message.StartsWith(EnvironmentMark))
+        {
+            // The command line was right; the kubeconfig or the cluster was not: one line, and no pointer at the help.
+            Err("policyattach: error: " + message[1..]);
+            return ExitCodes.Usage;
+        }
+
         Err("policyattach: error: " + message);
         Err(command is null ? "Run 'policyattach --help' for usage." : $"Run 'policyattach {command} --help' for usage.");
         return ExitCodes.Usage;
     }
+
+    private const char EnvironmentMark = '\u001e';
+
+    /// <summary>
+    /// Marks a problem of the environment rather than of the command line (a kubeconfig that does not exist, a server
+    /// that cannot be reached): <see cref="UsageError"/> prints it on one line, without the hint to read the help.
+    /// </summary>
+    /// <param name="message">The problem.</param>
+    /// <returns>The marked message.</returns>
+    public static string EnvironmentProblem(string message) => EnvironmentMark + message;
 
     private static void WriteNormalized(TextWriter writer, string text)
     {

@@ -5,7 +5,7 @@ namespace PolicyAttach.Cli.CommandLine;
 
 /// <summary>
 /// The options that many commands share, defined once: the input (<c>-f</c>, <c>-R</c>, <c>--exclude</c>, <c>-k</c>),
-/// the evaluation (<c>--controller-name</c>, <c>--profile</c>), the narrowing of what is printed (<c>-n</c>, <c>-A</c>,
+/// the cluster (<c>--cluster</c>, <c>--kubeconfig</c>, <c>--context</c>, <c>--request-timeout</c>), the evaluation (<c>--controller-name</c>, <c>--profile</c>), the narrowing of what is printed (<c>-n</c>, <c>-A</c>,
 /// <c>-l</c>), <c>-o</c> and colour. A command lists its own options and calls <see cref="Standard"/>; a new shared
 /// option (a cluster flag, <c>--watch</c>) is added here, to the group it belongs to, and every command that takes
 /// the group takes it, with its help, did-you-mean and shell completion.
@@ -41,6 +41,21 @@ internal static class CommonOptions
         Choices = ["name", "input"],
     };
 
+    /// <summary><c>--cluster</c>: read the current kubeconfig context's cluster instead of files.</summary>
+    public static OptionSpec Cluster { get; } = new("cluster", string.Empty, "Read the objects from the cluster of the kubeconfig's current context (or --context) instead of files; -n still narrows what is printed, reading covers every namespace.", IsFlag: true);
+
+    /// <summary><c>--kubeconfig PATH</c>: the kubeconfig for <c>--cluster</c>.</summary>
+    public static OptionSpec Kubeconfig { get; } = new("kubeconfig", "PATH", "The kubeconfig file to read the cluster with (default: KUBECONFIG, then ~/.kube/config, then the in-cluster service account); implies --cluster.")
+    {
+        Completion = ValueCompletion.Files,
+    };
+
+    /// <summary><c>--context NAME</c>: the kubeconfig context for <c>--cluster</c>.</summary>
+    public static OptionSpec Context { get; } = new("context", "NAME", "The kubeconfig context to read (default: its current-context); implies --cluster.");
+
+    /// <summary><c>--request-timeout DURATION</c>: how long one API request may take.</summary>
+    public static OptionSpec RequestTimeout { get; } = new("request-timeout", "DURATION", "With --cluster: how long one API request may take before it is retried (at most 3 attempts), as 30s, 2m or a number of seconds (default 30s).");
+
     /// <summary><c>--controller-name NAME</c>.</summary>
     public static OptionSpec ControllerName { get; } = new("controller-name", "NAME", "The GatewayClass controllerName to act for. Default: the one in the input.", Repeatable: true);
 
@@ -69,7 +84,10 @@ internal static class CommonOptions
     };
 
     /// <summary>The input options, taken by every command that reads manifests.</summary>
-    public static IReadOnlyList<OptionSpec> Input { get; } = [Filename, Recursive, Exclude, Kustomize, CreationOrder];
+    public static IReadOnlyList<OptionSpec> Input { get; } = [Filename, Recursive, Exclude, Kustomize, CreationOrder, Cluster, Kubeconfig, Context, RequestTimeout];
+
+    /// <summary>The cluster options (in <see cref="Input"/>); <c>diff</c>, which compares two sets of files, leaves them out.</summary>
+    public static IReadOnlyList<OptionSpec> ClusterInput { get; } = [Cluster, Kubeconfig, Context, RequestTimeout];
 
     /// <summary>The evaluation options, taken by every command that reads manifests.</summary>
     public static IReadOnlyList<OptionSpec> Evaluation { get; } = [ControllerName, Profile];

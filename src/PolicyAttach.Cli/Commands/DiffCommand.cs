@@ -37,13 +37,14 @@ internal sealed class DiffCommand : ICommand
         + "JSON (and YAML): { \"changed\": bool, \"controllerNames\": [string], \"objects\": [ { \"object\": {group, kind,\n"
         + "  namespace, name}, \"changes\": [ { \"category\", \"change\": added|removed|changed, \"subject\", \"before\",\n"
         + "  \"after\" } ] } ] }.\n"
-        + "Exit status: 0 no change; 3 changes; 1 either side had input errors (the diff is still printed); 2 usage error.";
+        + "Exit status: 3 changes (also when a side had input errors: they are printed, and so is the diff); 1 a side\n"
+        + "had input errors and nothing changed; 0 no change; 2 usage error.";
 
     /// <inheritdoc />
-    public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
+    public IReadOnlyList<OptionSpec> Options { get; } = [.. CommonOptions.Standard(
         [],
         CommonOptions.Output("text (default), json or yaml.", "text", "json", "yaml"),
-        color: true);
+        color: true).Except(CommonOptions.ClusterInput)];
 
     /// <inheritdoc />
     public int Execute(ParsedArguments args, CliContext context)
@@ -90,6 +91,8 @@ internal sealed class DiffCommand : ICommand
         }
 
         context.Out(format == OutputFormat.Text ? DiffText.Write(report, palette) : JsonOutput.Render(JsonOutput.Serialize(report), format));
-        return errors ? ExitCodes.InputErrors : report.Changed ? ExitCodes.Changes : ExitCodes.Success;
+        // Changes outrank input errors: the errors are on standard error either way, and a CI job that checks for 3
+        // must not miss a change because one side also had a broken document.
+        return report.Changed ? ExitCodes.Changes : errors ? ExitCodes.InputErrors : ExitCodes.Success;
     }
 }

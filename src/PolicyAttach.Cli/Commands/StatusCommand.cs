@@ -62,9 +62,19 @@ internal sealed class StatusCommand : ICommand
 
         workspace.PrintFindings(context, result, filter, ingresses?.Diagnostics);
 
-        context.Out(format == OutputFormat.Text
-            ? StatusText.Write(result, ingresses, key => filter.Includes(workspace.Snapshot, key))
-            : JsonOutput.Render(JsonNarrowing.Objects(StatusWriter.ToJson(result, new StatusWriterOptions { Time = time, Indented = true }), workspace.Snapshot, filter), format));
+        var options = new StatusWriterOptions { Time = time, Indented = true, Include = filter.IsEverything ? null : key => filter.Includes(workspace.Snapshot, key) };
+        if (format == OutputFormat.Json)
+        {
+            // Written as it is produced: the statuses of a large cluster are tens of megabytes.
+            context.OutJson(writer => StatusWriter.Write(result, writer, options));
+        }
+        else
+        {
+            context.Out(format == OutputFormat.Text
+                ? StatusText.Write(result, ingresses, key => filter.Includes(workspace.Snapshot, key))
+                : JsonOutput.Render(StatusWriter.ToJson(result, options), format));
+        }
+
         return workspace.ExitCode;
     }
 

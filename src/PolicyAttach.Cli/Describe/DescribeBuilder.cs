@@ -79,7 +79,15 @@ internal static class DescribeBuilder
         var refused = result.Routes
             .Where(r => focus is null || r.Route.Key == focusKey)
             .Select(r => new DescribeRefusedRoute(ObjectRef.From(r.Route.Key), [.. r.Route.Hostnames],
-                [.. r.Parents.Where(p => p.AttachedListeners.Count == 0).Select(p => new DescribeRefusedParent(ParentRefRecord.From(p.ParentRef), Conditions(p.Conditions)))]))
+                [.. r.Parents.Where(p => p.AttachedListeners.Count == 0 && !IsAcceptedMeshParent(p)).Select(p => new DescribeRefusedParent(ParentRefRecord.From(p.ParentRef), Conditions(p.Conditions)))]))
+            .Where(r => r.Parents.Count > 0)
+            .ToList();
+
+        // A mesh (GAMMA) route binds to a Service, not to a listener: an accepted one is listed with its Services.
+        var mesh = result.Routes
+            .Where(r => focus is null || r.Route.Key == focusKey)
+            .Select(r => new DescribeMeshRoute(ObjectRef.From(r.Route.Key),
+                [.. r.Parents.Where(IsAcceptedMeshParent).Select(p => new DescribeRefusedParent(ParentRefRecord.From(p.ParentRef), Conditions(p.Conditions)))]))
             .Where(r => r.Parents.Count > 0)
             .ToList();
         var missingClasses = result.Snapshot.Gateways
@@ -91,8 +99,12 @@ internal static class DescribeBuilder
         {
             LeftOut = focus is null && ingresses is not null ? LeftOut(result, ingresses) : null,
             MissingClasses = focus is null ? missingClasses : [],
+            MeshRoutes = mesh.Count > 0 ? mesh : null,
         };
     }
+
+    private static bool IsAcceptedMeshParent(RouteParentResult parent)
+        => parent.ParentRef.GroupKind == Kinds.Service && parent.Conditions.Any(c => c.Type == ConditionType.Accepted && c.IsTrue);
 
     /// <summary>
     /// The Ingresses the tree leaves out because their class is another controller's (or unknown), and the

@@ -125,7 +125,19 @@ internal sealed record DescribeReport(IReadOnlyList<string> ControllerNames, str
 
     /// <summary>Gateways whose GatewayClass is not in the input, with the class they name (said when no GatewayClass is shown).</summary>
     public IReadOnlyList<DescribeMissingClass> MissingClasses { get; init; } = [];
+
+    /// <summary>
+    /// Managed mesh (GAMMA) routes with a Service parent that accepts them, sorted by (group, kind, namespace, name);
+    /// null when there are none.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DescribeMeshRoute>? MeshRoutes { get; init; }
 }
+
+/// <summary>A mesh (GAMMA) route and the Service parents that accept it.</summary>
+/// <param name="Object">The route.</param>
+/// <param name="Parents">Its Service parentRefs that accept it, with their conditions.</param>
+internal sealed record DescribeMeshRoute(ObjectRef Object, IReadOnlyList<DescribeRefusedParent> Parents);
 
 /// <summary>What <c>describe</c> leaves out of the whole picture.</summary>
 /// <param name="Ingresses">The Ingresses left out, by namespace and name, with the controller of their class (null when unknown).</param>

@@ -51,6 +51,7 @@ internal static class DescribeNarrowing
         {
             GatewayClasses = classes,
             RefusedRoutes = [.. report.RefusedRoutes.Where(r => keep(r.Object))],
+            MeshRoutes = report.MeshRoutes?.Where(r => keep(r.Object)).ToList() is { Count: > 0 } mesh ? mesh : null,
             Ingresses = [.. report.Ingresses.Where(i => keep(i.Object))],
             IngressProblems = [.. report.IngressProblems.Where(p => p.Subject is null || keep(p.Subject))],
         };

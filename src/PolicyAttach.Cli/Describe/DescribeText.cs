@@ -44,6 +44,23 @@ internal static class DescribeText
             roots.Add(node);
         }
 
+        if (report.MeshRoutes is { Count: > 0 } meshRoutes)
+        {
+            var node = new Node(palette.Bold("Mesh (GAMMA) routes (bound to Services)"));
+            foreach (var route in meshRoutes)
+            {
+                var routeNode = new Node(Facts.Name(route.Object.ToKey()));
+                foreach (var parent in route.Parents)
+                {
+                    routeNode.Children.Add(new Node("parent " + ExplainRefs.Parent(ToParentRef(parent.ParentRef)) + "  " + Conditions(parent.Conditions, palette)));
+                }
+
+                node.Children.Add(routeNode);
+            }
+
+            roots.Add(node);
+        }
+
         if (report.RefusedRoutes.Count > 0)
         {
             var node = new Node(palette.Bold("Refused parentRefs (attached to no listener)"));

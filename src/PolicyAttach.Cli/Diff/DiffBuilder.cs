@@ -94,22 +94,26 @@ internal static class DiffBuilder
             Conditions(cls.GatewayClass.Key, string.Empty, cls.Conditions);
         }
 
+        void Listeners(ResourceKey key, IEnumerable<ListenerResult> listeners)
+        {
+            foreach (var listener in listeners)
+            {
+                Conditions(key, "listener " + listener.Name + " ", listener.Conditions);
+                facts[new Fact(key, "status", "listener " + listener.Name + " attachedRoutes")] = Describe.Facts.Number(listener.AttachedRoutes);
+            }
+        }
+
         foreach (var gateway in result.Gateways)
         {
             Conditions(gateway.Gateway.Key, string.Empty, gateway.Conditions);
-            foreach (var listener in gateway.Listeners)
-            {
-                Conditions(gateway.Gateway.Key, "listener " + listener.Name + " ", listener.Conditions);
-            }
+            facts[new Fact(gateway.Gateway.Key, "status", "attachedListenerSets")] = Describe.Facts.Number(gateway.AttachedListenerSets);
+            Listeners(gateway.Gateway.Key, gateway.Listeners);
         }
 
         foreach (var set in result.ListenerSets)
         {
             Conditions(set.ListenerSet.Key, string.Empty, set.Conditions);
-            foreach (var listener in set.Listeners)
-            {
-                Conditions(set.ListenerSet.Key, "listener " + listener.Name + " ", listener.Conditions);
-            }
+            Listeners(set.ListenerSet.Key, set.Listeners);
         }
 
         foreach (var route in result.Routes)

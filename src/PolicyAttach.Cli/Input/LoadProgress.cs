@@ -46,14 +46,15 @@ internal sealed class LoadProgress : IDisposable
 
     /// <summary><c>reading N files…</c>: counts the files the loader will read under the paths.</summary>
     /// <param name="paths">Files, directories or <c>-</c>.</param>
+    /// <param name="recursive">Whether subdirectories are read (<c>-R</c>), so counted.</param>
     /// <returns>The message.</returns>
-    public static string ReadingMessage(IEnumerable<string> paths)
+    public static string ReadingMessage(IEnumerable<string> paths, bool recursive = false)
     {
         var count = 0;
         foreach (var path in paths)
         {
             count += Directory.Exists(path)
-                ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Count(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
+                ? Directory.EnumerateFiles(path, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly).Count(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
                     || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
                 : 1;
         }

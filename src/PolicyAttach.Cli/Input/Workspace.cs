@@ -4,6 +4,7 @@ using PolicyAttach.Collections;
 using PolicyAttach.Binding;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Findings;
+using PolicyAttach.Kubernetes.Cluster;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Model;
 using PolicyAttach.Policies;
@@ -56,6 +57,11 @@ internal sealed class Workspace
     {
         workspace = null!;
         error = null;
+        if (input.Cluster is { } cluster)
+        {
+            return TryLoadCluster(cluster, context, profile, out workspace, out error);
+        }
+
         if (input.Items.Count == 0)
         {
             error = "missing PATH: give files, directories, -f PATH, -k DIR, or - for standard input";
@@ -98,7 +104,7 @@ internal sealed class Workspace
         Snapshot snapshot;
         var locations = new Dictionary<ResourceKey, SourceLocation>();
         var fields = new Dictionary<ResourceKey, FieldLocator>();
-        using (LoadProgress.Start(context, () => LoadProgress.ReadingMessage(input.Names)))
+        using (LoadProgress.Start(context, () => LoadProgress.ReadingMessage(input.Names, input.Recursive)))
         {
             load = loader.Load(sources);
             snapshot = Build(load, locations, fields);
@@ -107,6 +113,47 @@ internal sealed class Workspace
         var diagnostics = load.Diagnostics.Concat(snapshot.Diagnostics).ToList();
         workspace = new Workspace(load, snapshot, diagnostics, locations, fields);
         return true;
+    }
+
+    /// <summary>
+    /// Reads a cluster instead of files. A kubeconfig, context or server that cannot be used is an error of the
+    /// environment (one line, no usage hint, exit 2); kinds that cannot be listed are diagnostics.
+    /// </summary>
+    private static bool TryLoadCluster(ClusterInput cluster, CliContext context, ImplementationProfile? profile, out Workspace workspace, out string? error)
+    {
+        workspace = null!;
+        if (!ClusterConnection.TryConnect(cluster.Kubeconfig, cluster.Context, cluster.RequestTimeout, context.Environment, out var client, out error))
+        {
+            error = CliContext.EnvironmentProblem(error!);
+            return false;
+        }
+
+        using (client)
+        {
+            var reader = new ClusterReader(client!, new ClusterReadOptions
+            {
+                RequestTimeout = cluster.RequestTimeout,
+                AcceptUnservedVersions = profile?.AcceptsUnservedVersions ?? false,
+                PolicyKinds = [.. (profile?.PolicyKinds ?? []).Select(k => k.Kind)],
+            });
+            ClusterReadResult read;
+            using (LoadProgress.Start(context, () => "reading the cluster" + (cluster.Context is null ? string.Empty : " of context " + cluster.Context) + "..."))
+            {
+                read = reader.ReadAsync().GetAwaiter().GetResult();
+            }
+
+            if (read.Failure is { } failure)
+            {
+                error = CliContext.EnvironmentProblem(failure);
+                return false;
+            }
+
+            var locations = new Dictionary<ResourceKey, SourceLocation>();
+            var fields = new Dictionary<ResourceKey, FieldLocator>();
+            var snapshot = Build(read.Load!, locations, fields);
+            workspace = new Workspace(read.Load!, snapshot, [.. read.Load!.Diagnostics.Concat(snapshot.Diagnostics)], locations, fields);
+            return true;
+        }
     }
 
     private static Snapshot Build(LoadResult load, Dictionary<ResourceKey, SourceLocation> locations, Dictionary<ResourceKey, FieldLocator> fields)

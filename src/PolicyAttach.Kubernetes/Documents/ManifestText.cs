@@ -67,7 +67,7 @@ public static class ManifestText
         }
         else
         {
-            YamlSourceReader.Read(text, name, limits, items);
+            YamlSourceReader.Read(text, name, limits, items.AddRange);
         }
 
         var documents = new List<JsonElement>();

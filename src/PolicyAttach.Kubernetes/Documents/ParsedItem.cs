@@ -3,7 +3,11 @@ using PolicyAttach.Diagnostics;
 namespace PolicyAttach.Kubernetes.Documents;
 
 /// <summary>One result of parsing a file, in input order: a document root or a diagnostic.</summary>
-internal readonly record struct ParsedItem(SourceNode? Root, Diagnostic? Diagnostic);
+/// <param name="Root">The document.</param>
+/// <param name="Diagnostic">The diagnostic.</param>
+/// <param name="Chunk">The YAML text the document was parsed from, to locate its fields later without its tree; null for JSON.</param>
+/// <param name="Document">Which document of <paramref name="Chunk"/> it is.</param>
+internal readonly record struct ParsedItem(SourceNode? Root, Diagnostic? Diagnostic, YamlChunk? Chunk = null, int Document = 0);
 
 /// <summary>The limits that keep hostile input from exhausting the stack, memory or time; checked while reading.</summary>
 /// <param name="MaxDepth">The deepest nesting of sequences and mappings accepted.</param>

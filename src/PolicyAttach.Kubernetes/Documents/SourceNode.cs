@@ -18,7 +18,7 @@ internal readonly record struct SourceProperty(string Key, int Line, int Column,
 /// A node of a parsed document with its position: the intermediate form between YAML or JSON text and the
 /// <see cref="System.Text.Json.JsonElement"/> the core reads. Alias nodes are shared, so a document is a DAG.
 /// </summary>
-internal sealed class SourceNode
+internal sealed class SourceNode : DocumentPositions
 {
     private SourceNode(SourceNodeKind kind, string? text, int line, int column)
     {
@@ -33,9 +33,9 @@ internal sealed class SourceNode
     /// <summary>For strings the value; for numbers a valid JSON number; for booleans <c>true</c> or <c>false</c>.</summary>
     public string? Text { get; }
 
-    public int Line { get; }
+    public override int Line { get; }
 
-    public int Column { get; }
+    public override int Column { get; }
 
     public List<SourceNode>? Items { get; private init; }
 
@@ -68,12 +68,8 @@ internal sealed class SourceNode
         return null;
     }
 
-    /// <summary>
-    /// The position of a core field path (<c>spec.listeners[0].port</c>, empty for the root) or of its nearest
-    /// ancestor present in the document: the key of a mapping entry, the start of a sequence item. Keys that contain
-    /// dots (label names) are matched whole, the longest key first.
-    /// </summary>
-    public (int Line, int Column) Locate(string? path)
+    /// <inheritdoc />
+    public override (int Line, int Column) Locate(string? path)
     {
         var node = this;
         var best = (Line, Column);
@@ -102,9 +98,7 @@ internal sealed class SourceNode
                 foreach (var property in node.Properties!)
                 {
                     var key = property.Key;
-                    if (rest.StartsWith(key, StringComparison.Ordinal)
-                        && (rest.Length == key.Length || rest[key.Length] is '.' or '[')
-                        && (match is null || key.Length > match.Value.Key.Length))
+                    if (IsSegment(rest, key) && (match is null || key.Length > match.Value.Key.Length))
                     {
                         match = property;
                     }
@@ -121,9 +115,7 @@ internal sealed class SourceNode
             }
             else if (node.Kind == SourceNodeKind.Sequence && path[pos] == '[')
             {
-                var close = path.IndexOf(']', pos);
-                if (close < 0 || !int.TryParse(path.AsSpan(pos + 1, close - pos - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
-                    || index >= node.Items!.Count)
+                if (!TryIndex(path, pos, out var index, out var close) || index >= node.Items!.Count)
                 {
                     break;
                 }

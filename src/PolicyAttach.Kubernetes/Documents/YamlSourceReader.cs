@@ -13,37 +13,82 @@ namespace PolicyAttach.Kubernetes.Documents;
 /// </summary>
 internal static class YamlSourceReader
 {
-    /// <summary>Reads every document of <paramref name="text"/>.</summary>
+    /// <summary>
+    /// Reads every document of <paramref name="text"/>, handing them on in batches in input order: the documents of a
+    /// batch are parsed on all cores, and a batch's trees can be dropped before the next is parsed.
+    /// </summary>
     /// <param name="text">The decoded text.</param>
     /// <param name="file">The name diagnostics print.</param>
     /// <param name="limits">The limits.</param>
-    /// <param name="output">Receives documents and diagnostics in input order.</param>
+    /// <param name="batch">Receives documents and diagnostics in input order, a batch at a time.</param>
     /// <param name="invalidUtf8">Offsets in <paramref name="text"/> where invalid UTF-8 was replaced; documents holding one are skipped.</param>
-    public static void Read(string text, string file, ReaderLimits limits, List<ParsedItem> output, IReadOnlyList<int>? invalidUtf8 = null)
+    public static void Read(string text, string file, ReaderLimits limits, Action<List<ParsedItem>> batch, IReadOnlyList<int>? invalidUtf8 = null)
     {
         var invalid = 0;
-        foreach (var (start, end, firstLine) in SplitDocuments(text))
+        var chunks = SplitDocuments(text);
+        for (var from = 0; from < chunks.Count; from += BatchDocuments)
         {
-            var bad = -1;
-            var badCount = 0;
-            while (invalidUtf8 is not null && invalid < invalidUtf8.Count && invalidUtf8[invalid] < end)
+            var count = Math.Min(BatchDocuments, chunks.Count - from);
+            var parsed = new List<ParsedItem>?[count];
+            for (var c = 0; c < count; c++)
             {
-                bad = bad < 0 ? invalidUtf8[invalid] : bad;
-                badCount++;
-                invalid++;
+                var (start, end, firstLine) = chunks[from + c];
+                var bad = -1;
+                var badCount = 0;
+                while (invalidUtf8 is not null && invalid < invalidUtf8.Count && invalidUtf8[invalid] < end)
+                {
+                    bad = bad < 0 ? invalidUtf8[invalid] : bad;
+                    badCount++;
+                    invalid++;
+                }
+
+                if (bad >= 0)
+                {
+                    var (line, column) = TextPosition.Of(text, start, firstLine, bad);
+                    parsed[c] = [new ParsedItem(null, TextDiagnostics.InvalidUtf8(badCount, file, line, column))];
+                }
             }
 
-            if (bad >= 0)
+            // Documents are independent once split: parse them on all cores, and keep them in input order.
+            void ParseChunk(int c)
             {
-                var (line, column) = TextPosition.Of(text, start, firstLine, bad);
-                output.Add(new ParsedItem(null, TextDiagnostics.InvalidUtf8(badCount, file, line, column)));
-                continue;
+                if (parsed[c] is null)
+                {
+                    var (start, end, firstLine) = chunks[from + c];
+                    var items = new List<ParsedItem>();
+                    ReadChunk(new YamlChunk(text, start, end, firstLine, file, limits), items);
+                    parsed[c] = items;
+                }
             }
 
-            var chunk = start == 0 && end == text.Length ? text : text[start..end];
-            new ChunkReader(file, firstLine - 1, limits, output).Read(WithoutByteOrderMarks(chunk));
+            if (count < ParallelFrom || Environment.ProcessorCount == 1)
+            {
+                for (var c = 0; c < count; c++)
+                {
+                    ParseChunk(c);
+                }
+            }
+            else
+            {
+                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, ParseChunk);
+            }
+
+            batch(parsed.SelectMany(items => items!).ToList());
         }
     }
+
+    /// <summary>Parses the documents of one chunk.</summary>
+    internal static void ReadChunk(YamlChunk chunk, List<ParsedItem> output)
+    {
+        var text = chunk.Start == 0 && chunk.End == chunk.Text.Length ? chunk.Text : chunk.Text[chunk.Start..chunk.End];
+        new ChunkReader(chunk, output).Read(WithoutByteOrderMarks(text));
+    }
+
+    /// <summary>Below this many documents, parsing on one core costs less than sharing the work.</summary>
+    private const int ParallelFrom = 16;
+
+    /// <summary>The documents parsed before they are handed on: enough to share among the cores, few enough to keep memory flat.</summary>
+    private const int BatchDocuments = 1024;
 
     /// <summary>The chunks of text between document markers, each with its first line (from 1).</summary>
     internal static List<(int Start, int End, int FirstLine)> SplitDocuments(string text)
@@ -179,8 +224,13 @@ internal static class YamlSourceReader
         private static long Saturate(long value) => value < 0 ? long.MaxValue : value;
     }
 
-    private sealed class ChunkReader(string file, int lineOffset, ReaderLimits limits, List<ParsedItem> output)
+    private sealed class ChunkReader(YamlChunk source, List<ParsedItem> output)
     {
+        private readonly YamlChunk _source = source;
+        private readonly string _file = source.File;
+        private readonly int _lineOffset = source.FirstLine - 1;
+        private readonly ReaderLimits _limits = source.Limits;
+        private int _documentsOut;
         private readonly Stack<Frame> _stack = new();
         private readonly Dictionary<string, (SourceNode Node, Size Size)> _anchors = new(StringComparer.Ordinal);
         private SourceNode? _root;
@@ -204,8 +254,8 @@ internal static class YamlSourceReader
             {
                 output.Add(new ParsedItem(null, TextDiagnostics.Malformed(
                     $"malformed YAML: {StripPosition(ex.Message)} The rest of this document is skipped.",
-                    file,
-                    (int)ex.Start.Line + lineOffset,
+                    _file,
+                    (int)ex.Start.Line + _lineOffset,
                     (int)ex.Start.Column)));
             }
 #pragma warning disable CA1031 // Never throw on user data: any parser failure becomes a diagnostic.
@@ -217,8 +267,8 @@ internal static class YamlSourceReader
                 var at = scanner.CurrentPosition;
                 output.Add(new ParsedItem(null, TextDiagnostics.Malformed(
                     $"malformed YAML: {Unfinished()} The rest of this document is skipped.",
-                    file,
-                    (int)at.Line + lineOffset,
+                    _file,
+                    (int)at.Line + _lineOffset,
                     (int)at.Column)));
             }
         }
@@ -230,7 +280,7 @@ internal static class YamlSourceReader
                 if (frame.Flow)
                 {
                     var (what, close) = frame.Node.Kind == SourceNodeKind.Sequence ? ("flow sequence", ']') : ("flow mapping", '}');
-                    return string.Create(CultureInfo.InvariantCulture, $"while scanning the {what} that starts at line {(int)frame.Start.Line + lineOffset}, column {(int)frame.Start.Column}, did not find the expected ',' or '{close}' (a value that continues on the next line must be indented more than its key).");
+                    return string.Create(CultureInfo.InvariantCulture, $"while scanning the {what} that starts at line {(int)frame.Start.Line + _lineOffset}, column {(int)frame.Start.Column}, did not find the expected ',' or '{close}' (a value that continues on the next line must be indented more than its key).");
                 }
             }
 
@@ -253,7 +303,7 @@ internal static class YamlSourceReader
             return message.EndsWith('.') ? message : message + ".";
         }
 
-        private int Line(Mark mark) => (int)mark.Line + lineOffset;
+        private int Line(Mark mark) => (int)mark.Line + _lineOffset;
 
         private static int Column(Mark mark) => (int)mark.Column;
 
@@ -272,7 +322,7 @@ internal static class YamlSourceReader
                 case DocumentEnd:
                     if (!_failed && _root is not null && _root.Kind != SourceNodeKind.Null)
                     {
-                        output.Add(new ParsedItem(_root, null));
+                        output.Add(new ParsedItem(_root, null, _source, _documentsOut++));
                     }
 
                     _stack.Clear();
@@ -302,7 +352,7 @@ internal static class YamlSourceReader
 
         private void Fail(string message, Mark at)
         {
-            output.Add(new ParsedItem(null, TextDiagnostics.Malformed(message + " The document is skipped.", file, Line(at), Column(at))));
+            output.Add(new ParsedItem(null, TextDiagnostics.Malformed(message + " The document is skipped.", _file, Line(at), Column(at))));
             _failed = true;
         }
 
@@ -350,9 +400,9 @@ internal static class YamlSourceReader
             // An alias repeats its anchor's whole subtree in the JSON the core reads: bounded, so that a small file cannot
             // expand to gigabytes ("billion laughs").
             _aliasBytes += target.Size.Bytes;
-            if (_aliasBytes < 0 || _aliasBytes > limits.MaxAliasBytes)
+            if (_aliasBytes < 0 || _aliasBytes > _limits.MaxAliasBytes)
             {
-                Stop(string.Create(CultureInfo.InvariantCulture, $"the aliases of this document expand to more than {limits.MaxAliasBytes} bytes of JSON (an alias bomb?); repeat less through aliases, or raise ManifestLoaderOptions.MaxAliasBytes."), alias.Start);
+                Stop(string.Create(CultureInfo.InvariantCulture, $"the aliases of this document expand to more than {_limits.MaxAliasBytes} bytes of JSON (an alias bomb?); repeat less through aliases, or raise ManifestLoaderOptions.MaxAliasBytes."), alias.Start);
                 return;
             }
 
@@ -376,10 +426,10 @@ internal static class YamlSourceReader
                 return;
             }
 
-            if (_stack.Count >= limits.MaxDepth)
+            if (_stack.Count >= _limits.MaxDepth)
             {
                 // Stop at once: the parser's work per level grows with the depth, so reading on is quadratic.
-                Stop($"the document is nested more than {limits.MaxDepth} levels deep.", at);
+                Stop($"the document is nested more than {_limits.MaxDepth} levels deep.", at);
                 return;
             }
 
@@ -418,9 +468,9 @@ internal static class YamlSourceReader
         private void Complete(SourceNode node, string? anchor, Size size, long added, Mark at)
         {
             _nodes += added;
-            if (_nodes < 0 || _nodes > limits.MaxNodes)
+            if (_nodes < 0 || _nodes > _limits.MaxNodes)
             {
-                Stop(string.Create(CultureInfo.InvariantCulture, $"the document expands to more than {limits.MaxNodes} nodes once its aliases are resolved (an alias bomb?)."), at);
+                Stop(string.Create(CultureInfo.InvariantCulture, $"the document expands to more than {_limits.MaxNodes} nodes once its aliases are resolved (an alias bomb?)."), at);
                 return;
             }
 
@@ -471,7 +521,7 @@ internal static class YamlSourceReader
                     DiagnosticSeverity.Warning,
                     DiagnosticCodes.DuplicateKey,
                     $"the key \"{key}\" appears twice in the same mapping (first at line {first.Line}); the later value is used. Remove one of them.",
-                    file,
+                    _file,
                     parent.KeyLine,
                     parent.KeyColumn)));
                 properties[existing] = property;

@@ -11,9 +11,9 @@ namespace PolicyAttach.Kubernetes.Loading;
 /// </summary>
 public sealed class FieldLocator : IEquatable<FieldLocator>
 {
-    private readonly SourceNode _root;
+    private readonly DocumentPositions _root;
 
-    internal FieldLocator(string file, SourceNode root)
+    internal FieldLocator(string file, DocumentPositions root)
     {
         File = file;
         _root = root;

@@ -11,6 +11,25 @@ public sealed record LoadedObject(KubeObject Resource, SourceLocation? Location)
 {
     /// <summary>Where the object's fields are in its file; null when it was not read from text.</summary>
     public FieldLocator? Fields { get; init; }
+
+    /// <summary>
+    /// The <c>status</c> the object was read with (what a controller wrote, in <c>kubectl get -o yaml</c> output or a
+    /// cluster), or null when it has none. The engine never reads it; <c>policyattach audit</c> compares it.
+    /// </summary>
+    public System.Text.Json.JsonElement? Status { get; init; }
+
+    /// <summary>Equal when the object, location, field locator and status (as minified JSON) are.</summary>
+    /// <param name="other">The other object.</param>
+    /// <returns>Whether both are equal.</returns>
+    public bool Equals(LoadedObject? other)
+        => other is not null && Resource.Equals(other.Resource) && Equals(Location, other.Location)
+            && EqualityComparer<FieldLocator?>.Default.Equals(Fields, other.Fields)
+            && string.Equals(StatusText, other.StatusText, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Resource, Location);
+
+    private string? StatusText => Status is { } status ? System.Text.Json.JsonSerializer.Serialize(status) : null;
 }
 
 /// <summary>

@@ -26,24 +26,131 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
 
     public void Add(Diagnostic diagnostic) => _diagnostics.Add(diagnostic);
 
-    /// <summary>Reads a parsed document, expanding a <c>*List</c> kind with <c>items</c> to its items.</summary>
-    public void AddDocument(SourceNode root, string file)
+    /// <summary>
+    /// Reads the items parsed from one file in input order: diagnostics as they are, documents expanded when they are a
+    /// <c>*List</c> with <c>items</c>. Objects are converted and read on all cores; results are added in input order.
+    /// </summary>
+    public void AddParsed(List<ParsedItem> items, string file)
     {
-        if (IsList(root.Property("kind"), root.Property("items")) is { } items)
+        var work = new List<(Diagnostic? Diagnostic, SourceNode? Node, DocumentPositions? Kept)>();
+        foreach (var item in items)
         {
-            foreach (var item in items)
+            if (item.Diagnostic is { } diagnostic)
             {
-                if (item.Kind != SourceNodeKind.Null)
+                work.Add((diagnostic, null, null));
+            }
+            else if (IsList(item.Root!.Property("kind"), item.Root.Property("items")) is { } listItems)
+            {
+                for (var i = 0; i < listItems.Count; i++)
                 {
-                    AddObject(item, file);
+                    if (listItems[i].Kind != SourceNodeKind.Null)
+                    {
+                        work.Add((null, listItems[i], Kept(item, i, listItems[i])));
+                    }
                 }
+            }
+            else
+            {
+                work.Add((null, item.Root, Kept(item, -1, item.Root)));
+            }
+        }
+
+        var objects = work.Where(w => w.Node is not null).Select(w => w.Node!).ToList();
+        var results = ReadAll(objects.Count, (int i, out string? problem) =>
+            JsonEmitter.TryConvert(objects[i], Limits, out var element, out problem) ? element : null);
+        var next = 0;
+        foreach (var (diagnostic, node, kept) in work)
+        {
+            if (diagnostic is not null)
+            {
+                _diagnostics.Add(diagnostic);
+                continue;
+            }
+
+            var (result, problem, status) = results[next++];
+            if (result is null)
+            {
+                _diagnostics.Add(TextDiagnostics.Malformed(problem + " The document is skipped.", file, node!.Line, node.Column));
+                continue;
+            }
+
+            _documents++;
+            Apply(result, node, kept, file, status);
+        }
+    }
+
+    /// <summary>What a loaded object keeps to locate its fields: for YAML its text (its tree is dropped), for JSON read on the exact path its tree.</summary>
+    private static DocumentPositions Kept(ParsedItem item, int listItem, SourceNode node)
+        => item.Chunk is { } chunk ? new YamlDocumentPositions(chunk, item.Document, listItem, node.Line, node.Column) : node;
+
+    /// <summary>Reads the objects found by the JSON fast path (its checks and limits were applied while finding them).</summary>
+    public void AddJsonObjects(List<JsonItemPositions> items, string file)
+    {
+        var results = ReadAll(items.Count, (int i, out string? problem) =>
+        {
+            problem = null;
+            return items[i].ToElement();
+        });
+        for (var i = 0; i < items.Count; i++)
+        {
+            _documents++;
+            Apply(results[i].Result!, items[i], items[i], file, results[i].Status);
+        }
+    }
+
+    private delegate JsonElement? Convert(int index, out string? problem);
+
+    /// <summary>
+    /// Converts and reads <paramref name="count"/> objects, on all cores when there are enough to gain from it. Object
+    /// <c>i</c> is the <c>i</c>-th given to the core reader from here unless an earlier one failed to convert, which
+    /// only matters (and is then corrected in order) when the input order is the creation order.
+    /// </summary>
+    private (ManifestReadResult? Result, string? Problem, JsonElement? Status)[] ReadAll(int count, Convert convert)
+    {
+        var first = _documents;
+        var results = new (ManifestReadResult? Result, string? Problem, JsonElement? Status)[count];
+        ForEach(count, i =>
+        {
+            var element = convert(i, out var problem);
+            results[i] = element is { } e ? (ManifestReader.Read(e, ReadOptions(first + i)), null, StatusOf(e)) : (null, problem, null);
+        });
+        if (options.InputOrderIsCreationOrder && Array.Exists(results, r => r.Result is null))
+        {
+            var index = first;
+            for (var i = 0; i < count; i++)
+            {
+                if (results[i].Result is not null)
+                {
+                    if (index != first + i)
+                    {
+                        results[i] = (ManifestReader.Read(convert(i, out _)!.Value, ReadOptions(index)), null, results[i].Status);
+                    }
+
+                    index++;
+                }
+            }
+        }
+
+        return results;
+    }
+
+    private static void ForEach(int count, Action<int> body)
+    {
+        if (count < ParallelFrom || Environment.ProcessorCount == 1)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                body(i);
             }
 
             return;
         }
 
-        AddObject(root, file);
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, body);
     }
+
+    /// <summary>Below this many objects, reading on one core costs less than sharing the work.</summary>
+    private const int ParallelFrom = 64;
 
     /// <summary>Reads an element that did not come from text (no locations), expanding lists.</summary>
     public void AddElement(JsonElement element)
@@ -81,27 +188,27 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
             ? items.Items
             : null;
 
-    private void AddObject(SourceNode node, string file)
-    {
-        if (!JsonEmitter.TryConvert(node, Limits, out var element, out var problem))
-        {
-            _diagnostics.Add(TextDiagnostics.Malformed(problem + " The document is skipped.", file, node.Line, node.Column));
-            return;
-        }
+    /// <summary>The <c>status</c> an object was read with (for <c>policyattach audit</c>), or null.</summary>
+    private static JsonElement? StatusOf(JsonElement element)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Object ? s.Clone() : null;
 
-        Read(element, node, file);
+    private ManifestReadOptions ReadOptions(int index) => new()
+    {
+        DefaultCreationTimestamp = options.InputOrderIsCreationOrder ? options.Epoch.AddSeconds(index) : options.Epoch,
+        DefaultNamespace = options.DefaultNamespace,
+        AcceptUnservedVersions = options.AcceptUnservedVersions,
+    };
+
+    private void Read(JsonElement element, DocumentPositions? node, string? file)
+    {
+        var result = ManifestReader.Read(element, ReadOptions(_documents));
+        _documents++;
+        Apply(result, node, node, file, StatusOf(element));
     }
 
-    private void Read(JsonElement element, SourceNode? node, string? file)
+    /// <summary>Adds what the core reader found, locating its diagnostics with <paramref name="node"/>; the object keeps <paramref name="kept"/>.</summary>
+    private void Apply(ManifestReadResult result, DocumentPositions? node, DocumentPositions? kept, string? file, JsonElement? status)
     {
-        var readOptions = new ManifestReadOptions
-        {
-            DefaultCreationTimestamp = options.InputOrderIsCreationOrder ? options.Epoch.AddSeconds(_documents) : options.Epoch,
-            DefaultNamespace = options.DefaultNamespace,
-            AcceptUnservedVersions = options.AcceptUnservedVersions,
-        };
-        _documents++;
-        var result = ManifestReader.Read(element, readOptions);
         foreach (var diagnostic in result.Diagnostics)
         {
             if (diagnostic.Location is null && node is not null && file is not null)
@@ -118,8 +225,8 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         if (result.Resource is { } resource)
         {
             _objects.Add(node is null || file is null
-                ? new LoadedObject(resource, null)
-                : new LoadedObject(resource, new SourceLocation(file, node.Line, node.Column)) { Fields = new FieldLocator(file, node) });
+                ? new LoadedObject(resource, null) { Status = status }
+                : new LoadedObject(resource, new SourceLocation(file, node.Line, node.Column)) { Fields = new FieldLocator(file, kept ?? node), Status = status });
         }
     }
 }

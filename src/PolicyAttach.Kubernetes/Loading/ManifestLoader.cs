@@ -350,6 +350,13 @@ public sealed class ManifestLoader
 
     private static void Parse(Content content, Unit unit, LoadSession session)
     {
+        if (content.Text is null && IsPlainJson(content.Bytes.Span, unit.FilePath)
+            && JsonFastReader.TryRead(content.Bytes, session.Limits, out var objects))
+        {
+            session.AddJsonObjects(objects, unit.Name);
+            return;
+        }
+
         var decoded = content.Text is { } given ? new DecodedText(given, [], default) : Decode(content.Bytes);
         var text = decoded.Text;
         var items = new List<ParsedItem>();
@@ -371,20 +378,38 @@ public sealed class ManifestLoader
         }
         else
         {
-            YamlSourceReader.Read(text, unit.Name, session.Limits, items, decoded.InvalidAt);
+            YamlSourceReader.Read(text, unit.Name, session.Limits, batch => session.AddParsed(batch, unit.Name), decoded.InvalidAt);
+            return;
         }
 
-        foreach (var item in items)
+        session.AddParsed(items, unit.Name);
+    }
+
+    /// <summary>
+    /// Whether bytes are JSON that the fast path may take: read as JSON (as <see cref="IsJson"/> decides), valid UTF-8,
+    /// with no byte order mark. Anything else goes through the decoded text, which reports what is wrong.
+    /// </summary>
+    private static readonly SearchValues<byte> AsciiWhiteSpace = SearchValues.Create(" \t\n\v\f\r"u8);
+
+    private static bool IsPlainJson(ReadOnlySpan<byte> bytes, string? path)
+    {
+        if (bytes.IsEmpty || bytes[0] >= 0x80 || !Utf8.IsValid(bytes))
         {
-            if (item.Diagnostic is { } diagnostic)
-            {
-                session.Add(diagnostic);
-            }
-            else
-            {
-                session.AddDocument(item.Root!, unit.Name);
-            }
+            return false;
         }
+
+        if (path is not null && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (path is not null && (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        var first = bytes.IndexOfAnyExcept(AsciiWhiteSpace);
+        return first >= 0 && bytes[first] is (byte)'{' or (byte)'[';
     }
 
     private static bool IsJson(string text, string? path)

@@ -8,13 +8,20 @@ namespace PolicyAttach.Binding;
 /// </summary>
 internal sealed class BindingOptions
 {
-    public BindingOptions(EquatableArray<string> controllerNames, EquatableArray<string> supportedFeatures, bool tlsTerminateAcceptsTcpRoute)
+    public BindingOptions(EquatableArray<string> controllerNames, EquatableArray<string> supportedFeatures, bool tlsTerminateAcceptsTcpRoute, BindingConvention convention = BindingConvention.Spec)
     {
         ControllerNames = controllerNames;
         SupportedFeatures = supportedFeatures.Order(StringComparer.Ordinal).ToEquatableArray();
         Features = new FeatureSet(supportedFeatures);
         TlsTerminateAcceptsTcpRoute = tlsTerminateAcceptsTcpRoute;
+        Convention = convention;
     }
+
+    /// <summary>How conditions are written (a profile's binding rule).</summary>
+    public BindingConvention Convention { get; }
+
+    /// <summary>Whether conditions are written as Envoy Gateway writes them.</summary>
+    public bool EnvoyGateway => Convention == BindingConvention.EnvoyGateway;
 
     /// <summary>The <c>spec.controllerName</c> values of the GatewayClasses owned.</summary>
     public EquatableArray<string> ControllerNames { get; }

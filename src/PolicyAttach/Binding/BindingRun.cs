@@ -54,8 +54,8 @@ internal static class Binder
                 _snapshot,
                 _options.ControllerNames,
                 classes.Values.OrderBy(c => c.GatewayClass.Key).ToEquatableArray(),
-                _gateways.Values.OrderBy(g => g.Gateway.Key).Select(g => g.ToResult()).ToEquatableArray(),
-                _listenerSets.Values.OrderBy(l => l.ListenerSet.Key).Select(l => l.ToResult()).ToEquatableArray(),
+                _gateways.Values.OrderBy(g => g.Gateway.Key).Select(g => g.ToResult(_options.EnvoyGateway)).ToEquatableArray(),
+                _listenerSets.Values.OrderBy(l => l.ListenerSet.Key).Select(l => l.ToResult(_options.EnvoyGateway)).ToEquatableArray(),
                 routes);
         }
 
@@ -115,7 +115,8 @@ internal static class Binder
             var gateway = state.Gateway;
             var g = gateway.Metadata.Generation;
             var conditions = new List<Condition>();
-            var ready = state.Listeners.Count(l => l.State == ListenerState.Ready);
+            var envoyGateway = _options.EnvoyGateway;
+            var ready = envoyGateway ? state.Listeners.Count(l => l.AcceptedByEnvoyGateway) : state.Listeners.Count(l => l.State == ListenerState.Ready);
             Condition accepted;
             var unsupportedAddress = gateway.Addresses.FirstOrDefault(a => a.Type is not ("IPAddress" or "Hostname"));
             var infraRef = gateway.Infrastructure?.ParametersRef;
@@ -141,7 +142,10 @@ internal static class Binder
             }
 
             conditions.Add(accepted);
-            conditions.Add(accepted.IsTrue
+
+            // Envoy Gateway's Programmed comes from its proxy Deployment and Service, not from the listeners: with
+            // the proxy running, True.
+            conditions.Add(accepted.IsTrue || envoyGateway
                 ? Condition.Make(ConditionType.Programmed, true, ConditionReason.Programmed, $"Gateway {gateway.Namespace}/{gateway.Name} is programmed.", g)
                 : Condition.Make(ConditionType.Programmed, false, ConditionReason.Invalid, $"Gateway {gateway.Namespace}/{gateway.Name} is not accepted, so it is not programmed.", g));
 
@@ -155,14 +159,18 @@ internal static class Binder
                 }
             }
 
-            if (unresolved is null && state.Listeners.Any(l => l.Unresolved is not null))
+            if (unresolved is null && !envoyGateway && state.Listeners.Any(l => l.Unresolved is not null))
             {
                 unresolved = new Problem(ConditionReason.ListenersNotResolved, "Some listeners have unresolved references; see their ResolvedRefs conditions.");
             }
 
-            conditions.Add(unresolved is { } u
-                ? Condition.Make(ConditionType.ResolvedRefs, false, u, g)
-                : Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All references are resolved.", g));
+            // Envoy Gateway writes a Gateway's ResolvedRefs only for the Gateway's own client certificate reference.
+            if (!envoyGateway || gateway.Tls?.BackendClientCertificateRef is not null)
+            {
+                conditions.Add(unresolved is { } u
+                    ? Condition.Make(ConditionType.ResolvedRefs, false, u, g)
+                    : Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All references are resolved.", g));
+            }
 
             var tls = gateway.Tls;
             if (tls is not null && (tls.DefaultValidation?.Mode == "AllowInsecureFallback" || tls.PerPort.Any(p => p.Validation?.Mode == "AllowInsecureFallback")))
@@ -170,7 +178,7 @@ internal static class Binder
                 conditions.Add(Condition.Make(ConditionType.InsecureFrontendValidationMode, true, ConditionReason.ConfigurationChanged, "Frontend client certificate validation uses AllowInsecureFallback: clients without a valid certificate are let through.", g));
             }
 
-            ListenerChecks.MarkOverlaps(state.Listeners);
+            ListenerChecks.MarkOverlaps(state.Listeners, httpsOnly: envoyGateway);
             return conditions;
         }
 
@@ -250,10 +258,33 @@ internal static class Binder
         private EquatableArray<RouteResult> EvaluateRoutes()
         {
             var binder = new RouteBinder(_snapshot, _references, _options, _gateways, _listenerSets);
-            var results = new List<RouteResult>();
+
+            // Routes are bound oldest first, then by namespace and name, so that the older of an HTTPRoute and a
+            // GRPCRoute sharing a hostname on a listener is the one accepted (spec digest §10); the results keep
+            // the snapshot's order.
+            var routes = new List<(int Position, RouteBase Route)>();
             foreach (var obj in _snapshot.Objects)
             {
-                if (obj is RouteBase route && _features.Has(route.Kind) && binder.Bind(route) is { } result)
+                if (obj is RouteBase route && _features.Has(route.Kind))
+                {
+                    routes.Add((routes.Count, route));
+                }
+            }
+
+            var bound = new RouteResult?[routes.Count];
+            foreach (var (position, route) in routes
+                .OrderBy(r => r.Route.Metadata.CreationTimestamp)
+                .ThenBy(r => r.Route.Namespace, StringComparer.Ordinal)
+                .ThenBy(r => r.Route.Name, StringComparer.Ordinal)
+                .ThenBy(r => r.Position))
+            {
+                bound[position] = binder.Bind(route);
+            }
+
+            var results = new List<RouteResult>(routes.Count);
+            foreach (var result in bound)
+            {
+                if (result is not null)
                 {
                     results.Add(result);
                 }
@@ -279,12 +310,12 @@ internal sealed class GatewayState(Gateway gateway, string controllerName, List<
 
     public bool IsAccepted => Conditions.Any(c => c.Type == ConditionType.Accepted && c.IsTrue);
 
-    public GatewayResult ToResult() => new()
+    public GatewayResult ToResult(bool envoyGateway) => new()
     {
         Gateway = Gateway,
         ControllerName = ControllerName,
         Conditions = Conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
-        Listeners = Listeners.Select(l => l.ToResult()).ToEquatableArray(),
+        Listeners = Listeners.Select(l => l.ToResult(envoyGateway)).ToEquatableArray(),
         AttachedListenerSets = AttachedListenerSets,
     };
 }
@@ -300,7 +331,7 @@ internal sealed class ListenerSetState(ListenerSet listenerSet, GatewayState par
 
     public Problem? Rejection { get; set; }
 
-    public ListenerSetResult ToResult()
+    public ListenerSetResult ToResult(bool envoyGateway)
     {
         var g = ListenerSet.Metadata.Generation;
         var name = $"{ListenerSet.Namespace}/{ListenerSet.Name}";
@@ -323,7 +354,7 @@ internal sealed class ListenerSetState(ListenerSet listenerSet, GatewayState par
             ListenerSet = ListenerSet,
             Parent = Parent.Gateway.Key,
             Conditions = conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
-            Listeners = Listeners.Select(l => l.ToResult()).ToEquatableArray(),
+            Listeners = Listeners.Select(l => l.ToResult(envoyGateway)).ToEquatableArray(),
         };
     }
 }

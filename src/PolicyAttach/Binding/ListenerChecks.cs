@@ -1,5 +1,6 @@
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
 using PolicyAttach.References;
 
 namespace PolicyAttach.Binding;
@@ -34,7 +35,48 @@ internal sealed class ListenerDraft
 
     public Problem? Overlap { get; set; }
 
+    /// <summary>
+    /// An implementation's own validation failure (Envoy Gateway: <c>Programmed=False/Invalid</c>, no
+    /// <c>Accepted</c>); routes still attach, as they do in that implementation.
+    /// </summary>
+    public Problem? Invalid { get; set; }
+
+    /// <summary>Whether Envoy Gateway writes <c>Accepted=True</c> on this listener: no error, or only an unusable certificate Secret.</summary>
+    public bool AcceptedByEnvoyGateway => NotAccepted is null && Conflict is null && Invalid is null
+        && (Unresolved is null || Unresolved.Value.Reason == ConditionReason.InvalidCertificateRef);
+
     public int AttachedRoutes { get; set; }
+
+    /// <summary>The HTTPRoutes and GRPCRoutes accepted on this listener, oldest first, with the hostnames each is served for (spec digest §10).</summary>
+    public List<(RouteBase Route, EquatableArray<string> Hostnames)> HttpGrpcClaims { get; } = [];
+
+    /// <summary>
+    /// The accepted route of the other kind (HTTPRoute against GRPCRoute) that already serves one of
+    /// <paramref name="hostnames"/> on this listener, or null.
+    /// </summary>
+    public RouteBase? OtherKindServing(RouteBase route, IReadOnlyList<string> hostnames)
+    {
+        foreach (var (claimant, served) in HttpGrpcClaims)
+        {
+            if (claimant.Kind == route.Kind)
+            {
+                continue;
+            }
+
+            foreach (var a in served)
+            {
+                foreach (var b in hostnames)
+                {
+                    if (a == Hostnames.Any || b == Hostnames.Any || Hostnames.Intersect(a, b) is not null)
+                    {
+                        return claimant;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Whether the listener can be programmed: ready and with every reference resolved.</summary>
     public bool IsProgrammable => State == ListenerState.Ready && Unresolved is null;
@@ -43,7 +85,79 @@ internal sealed class ListenerDraft
 
     public string Describe => $"listener \"{Listener.Name}\" of {Owner}";
 
-    public ListenerResult ToResult()
+    public ListenerResult ToResult(bool envoyGateway)
+    {
+        var conditions = envoyGateway ? EnvoyGatewayConditions() : SpecConditions();
+        return new ListenerResult
+        {
+            Owner = Owner,
+            Listener = Listener,
+            SupportedKinds = NotAccepted is not null ? [] : SupportedKinds.ToEquatableArray(),
+            AttachedRoutes = AttachedRoutes,
+            Conditions = conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
+            State = State,
+        };
+    }
+
+    /// <summary>
+    /// Envoy Gateway's listener conditions: a clean listener gets Accepted, Programmed and ResolvedRefs True (and, on
+    /// a ListenerSet, Conflicted=False/NoConflicts); a failed one keeps only the conditions its error set, with
+    /// Programmed=False (Invalid on a Gateway, the conflict reason or ListenersNotValid on a ListenerSet) and
+    /// ResolvedRefs True unless a reference failed.
+    /// </summary>
+    private List<Condition> EnvoyGatewayConditions()
+    {
+        var g = Generation;
+        var inSet = Owner.Kind == Kinds.ListenerSet.Kind;
+        var conditions = new List<Condition>();
+        var clean = NotAccepted is null && Conflict is null && Invalid is null && Unresolved is null;
+        if (clean)
+        {
+            if (inSet)
+            {
+                conditions.Add(Condition.Make(ConditionType.Conflicted, false, ConditionReason.NoConflicts, "No conflicts with other listeners.", g));
+            }
+
+            conditions.Add(Condition.Make(ConditionType.Accepted, true, ConditionReason.Accepted, $"The {Describe} is accepted.", g));
+            conditions.Add(Condition.Make(ConditionType.Programmed, true, ConditionReason.Programmed, $"The {Describe} is programmed.", g));
+        }
+        else
+        {
+            var problem = NotAccepted ?? Conflict ?? Invalid ?? Unresolved!.Value;
+            if (Conflict is { } conflict)
+            {
+                conditions.Add(Condition.Make(ConditionType.Conflicted, true, conflict, g));
+            }
+
+            if (NotAccepted is { } rejected)
+            {
+                conditions.Add(Condition.Make(ConditionType.Accepted, false, rejected, g));
+            }
+            else if (Conflict is { } c && inSet)
+            {
+                conditions.Add(Condition.Make(ConditionType.Accepted, false, c, g));
+            }
+            else if (AcceptedByEnvoyGateway)
+            {
+                conditions.Add(Condition.Make(ConditionType.Accepted, true, ConditionReason.Accepted, $"The {Describe} is accepted.", g));
+            }
+
+            var programmed = !inSet ? ConditionReason.Invalid : Conflict is { } lost ? lost.Reason : ConditionReason.ListenersNotValid;
+            conditions.Add(Condition.Make(ConditionType.Programmed, false, programmed, $"The {Describe} is invalid: {problem.Message}", g));
+        }
+
+        conditions.Add(Unresolved is { } unresolved
+            ? Condition.Make(ConditionType.ResolvedRefs, false, unresolved, g)
+            : Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All references are resolved.", g));
+        if (Overlap is { } overlap)
+        {
+            conditions.Add(Condition.Make(ConditionType.OverlappingTlsConfig, true, overlap, g));
+        }
+
+        return conditions;
+    }
+
+    private List<Condition> SpecConditions()
     {
         var g = Generation;
         var conditions = new List<Condition>();
@@ -85,15 +199,7 @@ internal sealed class ListenerDraft
             conditions.Add(Condition.Make(ConditionType.OverlappingTlsConfig, true, overlap, g));
         }
 
-        return new ListenerResult
-        {
-            Owner = Owner,
-            Listener = Listener,
-            SupportedKinds = NotAccepted is not null ? [] : SupportedKinds.ToEquatableArray(),
-            AttachedRoutes = AttachedRoutes,
-            Conditions = conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
-            State = State,
-        };
+        return conditions;
     }
 }
 
@@ -194,6 +300,11 @@ internal sealed class ListenerChecks
             }
         }
 
+        if (_options.EnvoyGateway)
+        {
+            CheckEnvoyGatewayValidity(draft);
+        }
+
         CheckCertificates(draft);
         if (gatewayForFrontend is not null)
         {
@@ -203,9 +314,32 @@ internal sealed class ListenerChecks
         return draft;
     }
 
+    /// <summary>Envoy Gateway's own listener validations, which leave the listener unprogrammed but attachable.</summary>
+    private static void CheckEnvoyGatewayValidity(ListenerDraft draft)
+    {
+        var listener = draft.Listener;
+        if (listener.AllowedRoutes.NamespacesFrom == FromNamespaces.Selector && listener.AllowedRoutes.Selector is null)
+        {
+            draft.Invalid = new Problem(ConditionReason.Invalid, $"allowedRoutes.namespaces.from is Selector but {draft.Describe} has no allowedRoutes.namespaces.selector; add one.");
+        }
+        else if (listener.Tls is null && listener.Protocol is Protocols.Https or Protocols.Tls)
+        {
+            draft.Invalid = new Problem(ConditionReason.Invalid, $"The {listener.Protocol} {draft.Describe} has no tls; add tls with certificateRefs.");
+        }
+        else if (listener.Tls is { Mode: TlsModes.Passthrough } passthrough && !passthrough.CertificateRefs.IsEmpty)
+        {
+            draft.Invalid = new Problem(ConditionReason.Invalid, $"The Passthrough {draft.Describe} has tls.certificateRefs; remove them (a Passthrough listener does not terminate TLS).");
+        }
+    }
+
     private void CheckCertificates(ListenerDraft draft)
     {
         var tls = draft.Listener.Tls;
+        if (draft.Invalid is not null)
+        {
+            return;
+        }
+
         if (tls is null && draft.Listener.Protocol == Protocols.Https)
         {
             draft.Unresolved = new Problem(ConditionReason.InvalidCertificateRef, $"The HTTPS {draft.Describe} has no tls.certificateRefs, so it has no certificate to serve; add tls.certificateRefs.");
@@ -388,7 +522,9 @@ internal sealed class ListenerChecks
     };
 
     /// <summary>Marks TLS listeners on one port whose hostnames overlap (negative-polarity OverlappingTLSConfig).</summary>
-    public static void MarkOverlaps(IReadOnlyList<ListenerDraft> listeners)
+    /// <param name="listeners">The listeners of one Gateway.</param>
+    /// <param name="httpsOnly">Whether only HTTPS listeners are compared, as Envoy Gateway does (TLS Terminate listeners are not).</param>
+    public static void MarkOverlaps(IReadOnlyList<ListenerDraft> listeners, bool httpsOnly)
     {
         for (var i = 0; i < listeners.Count; i++)
         {
@@ -397,7 +533,8 @@ internal sealed class ListenerChecks
                 var a = listeners[i];
                 var b = listeners[j];
                 if (a.State != ListenerState.Ready || b.State != ListenerState.Ready || a.Listener.Port != b.Listener.Port
-                    || !Terminates(a.Listener) || !Terminates(b.Listener) || a.Listener.Hostname == b.Listener.Hostname)
+                    || !Terminates(a.Listener) || !Terminates(b.Listener) || a.Listener.Hostname == b.Listener.Hostname
+                    || (httpsOnly && (a.Listener.Protocol != Protocols.Https || b.Listener.Protocol != Protocols.Https)))
                 {
                     continue;
                 }

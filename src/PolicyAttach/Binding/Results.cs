@@ -119,6 +119,12 @@ public enum BindingCause
 
     /// <summary>The listener is not accepted or is conflicted, so nothing attaches to it.</summary>
     ListenerNotReady,
+
+    /// <summary>
+    /// An older route of the other kind (HTTPRoute against GRPCRoute) is accepted on the listener for an intersecting
+    /// hostname; exactly one of them may be (spec digest §10).
+    /// </summary>
+    RouteKindConflict,
 }
 
 /// <summary>The verdict for one (route, parentRef, listener).</summary>

@@ -113,6 +113,14 @@ internal sealed class RouteBinder
             return new Parent(set.Parent.ControllerName, set.Listeners, null);
         }
 
+        // An XListenerSet is read as the ListenerSet it graduated to (the reader warns); a parentRef naming it binds
+        // to that ListenerSet, and the route's status echoes the parentRef as written.
+        if (parentRef.GroupKind == Kinds.XListenerSet
+            && _listenerSets.TryGetValue(parentRef.TargetKey with { Group = Kinds.ListenerSet.Group, Kind = Kinds.ListenerSet.Kind }, out var graduated))
+        {
+            return new Parent(graduated.Parent.ControllerName, graduated.Listeners, null);
+        }
+
         if (parentRef.GroupKind == Kinds.Service && _features.Has(Features.Mesh) && _options.MeshControllerName is { } controller
             && _snapshot.Find<Service>(parentRef.TargetKey) is { } service)
         {
@@ -207,6 +215,7 @@ internal sealed class RouteBinder
         EquatableArray<string>[]? served = null;
         var relevant = 0;
         var hostnameOnly = false;
+        var kindConflict = false;
         var attached = false;
         for (var i = 0; i < listeners.Count; i++)
         {
@@ -219,6 +228,7 @@ internal sealed class RouteBinder
             }
 
             hostnameOnly |= cause == BindingCause.HostnameMismatch;
+            kindConflict |= cause == BindingCause.RouteKindConflict;
             if (cause == BindingCause.Attached)
             {
                 attached = true;
@@ -248,6 +258,11 @@ internal sealed class RouteBinder
         }
 
         var verdicts = table.Materialize();
+        if (kindConflict)
+        {
+            return Condition.Make(ConditionType.Accepted, false, ConditionReason.Conflicted, $"{routeName} is not accepted by {parentName}: {string.Join(" ", verdicts.Where(v => v.Cause == BindingCause.RouteKindConflict).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))} Give the routes different hostnames or listeners.", g);
+        }
+
         return hostnameOnly
             ? Condition.Make(ConditionType.Accepted, false, ConditionReason.NoMatchingListenerHostname, $"No hostname of {routeName} intersects a listener of {parentName}: {string.Join(" ", verdicts.Where(v => v.Cause == BindingCause.HostnameMismatch).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))} Add a matching hostname.", g)
             : Condition.Make(ConditionType.Accepted, false, ConditionReason.NotAllowedByListeners, $"No listener of {parentName} allows {routeName}: {string.Join(" ", verdicts.Where(v => v.Cause is BindingCause.KindNotAllowed or BindingCause.NamespaceNotAllowed or BindingCause.ListenerNotReady).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))}", g);
@@ -281,7 +296,8 @@ internal sealed class RouteBinder
             return BindingCause.PortMismatch;
         }
 
-        if (draft.State != ListenerState.Ready)
+        // Envoy Gateway attaches routes to a listener that conflicts (it counts them and accepts the route).
+        if (draft.State != ListenerState.Ready && !(_options.EnvoyGateway && draft.State == ListenerState.Conflicted))
         {
             return BindingCause.ListenerNotReady;
         }
@@ -308,6 +324,15 @@ internal sealed class RouteBinder
         }
 
         hostnames = Hostnames.IntersectAll(listener.Hostname, route.Hostnames).ToEquatableArray();
+
+        // An HTTPRoute and a GRPCRoute with intersecting hostnames on one listener: only the older is accepted (spec
+        // digest §10; routes are bound oldest first). Envoy Gateway accepts both.
+        if (route is HttpRoute or GrpcRoute && !_options.EnvoyGateway && draft.HttpGrpcClaims.Count > 0 && draft.OtherKindServing(route, hostnames) is not null)
+        {
+            hostnames = default;
+            return BindingCause.RouteKindConflict;
+        }
+
         return BindingCause.Attached;
     }
 
@@ -385,6 +410,16 @@ internal sealed class RouteBinder
         if (service is null)
         {
             return result with { Problem = new Problem(ConditionReason.BackendNotFound, $"{What()} refers to a Service that does not exist.") };
+        }
+
+        if (_options.EnvoyGateway && reference.Port is { } egPort && service.Ports.Count > 0)
+        {
+            // Envoy Gateway looks the port up with the route's transport: UDP for a UDPRoute, TCP otherwise.
+            var protocol = route is UdpRoute ? Protocols.Udp : Protocols.Tcp;
+            if (!service.Ports.Any(p => p.Port == egPort && string.Equals(p.Protocol, protocol, StringComparison.Ordinal)))
+            {
+                return result with { Problem = new Problem(ConditionReason.PortNotFound, $"{What()} uses {protocol} port {egPort}, which Service {service.Namespace}/{service.Name} does not expose.") };
+            }
         }
 
         if (reference.Port is { } port && service.Ports.Count > 0 && service.FindPort(port) is null)

@@ -29,11 +29,16 @@ internal sealed class VerdictTable
 
     public void CountAttachments()
     {
+        var claims = _route is HttpRoute or GrpcRoute;
         for (var i = 0; i < _causes.Length; i++)
         {
             if (_causes[i] == BindingCause.Attached)
             {
                 _listeners[i].AttachedRoutes++;
+                if (claims && _served is not null)
+                {
+                    _listeners[i].HttpGrpcClaims.Add((_route, _served[i]));
+                }
             }
         }
     }
@@ -89,6 +94,7 @@ internal sealed class VerdictTable
             BindingCause.ListenerNotReady => $"the listener is {(draft.State == ListenerState.Conflicted ? "conflicted" : "not accepted")}, so no route attaches to it.",
             BindingCause.KindNotAllowed => $"the listener accepts {(draft.SupportedKinds.Count == 0 ? "no route kind" : string.Join(", ", draft.SupportedKinds.Select(k => k.Kind)))}, not {_route.Kind}.",
             BindingCause.NamespaceNotAllowed => RouteBinder.NamespaceMessage(draft, _route.Namespace),
+            BindingCause.RouteKindConflict => $"{(draft.OtherKindServing(_route, Hostnames.IntersectAll(listener.Hostname, _route.Hostnames)) is { } winner ? $"the older {winner.Kind} {winner.Namespace}/{winner.Name}" : "an older route of the other kind")} serves an intersecting hostname on the listener, and an HTTPRoute and a GRPCRoute must not share one (the oldest is accepted, then the first by namespace/name).",
             BindingCause.HostnameMismatch => $"no route hostname ({string.Join(", ", _route.Hostnames)}) intersects the listener hostname \"{listener.Hostname}\".",
             _ => $"attached for {string.Join(", ", hostnames)}.",
         };

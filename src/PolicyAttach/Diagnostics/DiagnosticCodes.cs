@@ -42,6 +42,21 @@ public static class DiagnosticCodes
     /// <summary>A kustomize <c>Kustomization</c> file: skipped with an info note pointing at <c>-k DIR</c>.</summary>
     public const string Kustomization = "PA1011";
 
+    /// <summary>
+    /// An experimental kind that graduated under another name (<c>XListenerSet</c>, now <c>ListenerSet</c>): read as
+    /// the graduated kind, with a warning naming it.
+    /// </summary>
+    public const string GraduatedKind = "PA1012";
+
+    /// <summary>Reading a cluster: the credentials may not list a kind; the message names the permission, and the rest is evaluated.</summary>
+    public const string ClusterForbidden = "PA1013";
+
+    /// <summary>Reading a cluster: a kind could not be listed within the bounded retries (timeouts, 429, 5xx); the rest is evaluated.</summary>
+    public const string ClusterRequestFailed = "PA1014";
+
+    /// <summary>Reading a cluster: a list request succeeded after a retry (info).</summary>
+    public const string ClusterRetried = "PA1015";
+
     /// <summary>A required field is missing; the object is dropped as the API server would refuse it.</summary>
     public const string RequiredField = "PA2001";
 

@@ -28,7 +28,7 @@ public static class Evaluator
         }
 
         var references = new ReferenceIndex(snapshot);
-        var binding = Binder.Bind(snapshot, references, new BindingOptions(options.ControllerNames, options.SupportedFeatures, options.Profile?.TlsTerminateAcceptsTcpRoute ?? false));
+        var binding = Binder.Bind(snapshot, references, new BindingOptions(options.ControllerNames, options.SupportedFeatures, options.Profile?.TlsTerminateAcceptsTcpRoute ?? false, options.Profile?.Conditions ?? BindingConvention.Spec));
         var policies = PolicyEngine.Resolve(binding, references, options.EffectivePolicyKinds);
         return new EvaluationResult(options, binding, policies);
     }

@@ -1,3 +1,4 @@
+using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Manifests;
 using PolicyAttach.Model;
@@ -25,6 +26,12 @@ public sealed record ImplementationProfile
     /// <summary>Binding: whether a TLS listener in Terminate mode also takes TCPRoutes (Envoy Gateway's does).</summary>
     public bool TlsTerminateAcceptsTcpRoute { get; init; }
 
+    /// <summary>
+    /// Binding: whether Gateway, ListenerSet and listener conditions and backend reasons are written as Envoy Gateway
+    /// writes them (<see cref="BindingConvention.EnvoyGateway"/>) instead of as the spec digest draws them.
+    /// </summary>
+    public BindingConvention Conditions { get; init; }
+
     /// <summary>Policies: the policy kinds the implementation defines, added to the registry in effect.</summary>
     public EquatableArray<PolicyKindDefinition> PolicyKinds { get; init; } = [];
 
@@ -49,6 +56,7 @@ public sealed record ImplementationProfile
         Name = "envoy-gateway",
         AcceptsUnservedVersions = true,
         TlsTerminateAcceptsTcpRoute = true,
+        Conditions = BindingConvention.EnvoyGateway,
         PolicyKinds =
         [
             EnvoyGatewayKind("BackendTrafficPolicy", Kinds.Gateway, Kinds.ListenerSet, Kinds.HttpRoute, Kinds.GrpcRoute, Kinds.TcpRoute, Kinds.UdpRoute, Kinds.TlsRoute),

@@ -25,7 +25,7 @@ internal static class AttachmentChecks
 
     private static bool IsMesh(RouteParentResult parent) => parent.ParentRef.GroupKind == Kinds.Service;
 
-    private static bool Attached(RouteParentResult parent) => IsMesh(parent) ? parent.IsAccepted : parent.Listeners.Any(v => v.Attached);
+    private static bool Attached(RouteParentResult parent) => IsMesh(parent) ? parent.IsAccepted : parent.AttachedListeners.Count > 0;
 
     private static void Attachment(FindingContext context, RouteResult route)
     {
@@ -86,7 +86,7 @@ internal static class AttachmentChecks
     private static void HostnamesServed(FindingContext context, RouteResult route)
     {
         var hostnames = route.Route.Hostnames;
-        var attached = route.Parents.Where(p => !IsMesh(p)).SelectMany(p => p.Listeners.Where(v => v.Attached)).ToList();
+        var attached = route.Parents.Where(p => !IsMesh(p)).SelectMany(p => p.AttachedListeners).ToList();
         if (hostnames.Count == 0 || attached.Count == 0)
         {
             return;

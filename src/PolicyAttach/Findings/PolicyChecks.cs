@@ -136,7 +136,7 @@ internal static class PolicyChecks
         foreach (var route in result.Routes)
         {
             var key = route.Route.Key;
-            foreach (var verdict in route.Parents.SelectMany(p => p.Listeners.Where(v => v.Attached)).DistinctBy(v => (v.Owner, v.ListenerName)))
+            foreach (var verdict in route.Parents.SelectMany(p => p.AttachedListeners).DistinctBy(v => (v.Owner, v.ListenerName)))
             {
                 var (owner, listener) = (verdict.Owner, verdict.ListenerName);
                 Note(policies.ForRoute(owner, listener, key));

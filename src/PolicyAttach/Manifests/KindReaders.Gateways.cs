@@ -13,6 +13,7 @@ internal static partial class KindReaders
         entries[Kinds.GatewayClass] = new(["v1", "v1beta1"], false, ReadGatewayClass);
         entries[Kinds.Gateway] = new(["v1", "v1beta1"], true, ReadGateway);
         entries[Kinds.ListenerSet] = new(["v1"], true, ReadListenerSet);
+        entries[Kinds.XListenerSet] = new(["v1alpha1"], true, ReadXListenerSet);
         entries[Kinds.ReferenceGrant] = new(["v1", "v1beta1"], true, ReadReferenceGrant);
     }
 
@@ -108,6 +109,17 @@ internal static partial class KindReaders
             ParentRef = parentRef,
             Listeners = ReadListeners(spec, header.Namespace, "listeners"),
         };
+    }
+
+    /// <summary>
+    /// An XListenerSet (the experimental channel's name before GEP-1713 graduated) has ListenerSet's fields: it is read
+    /// as a ListenerSet, so its listeners and the routes that name it are evaluated, with a warning naming the
+    /// graduated kind. Its status is written as the ListenerSet's.
+    /// </summary>
+    private static ListenerSet ReadXListenerSet(Node root, ObjectHeader header)
+    {
+        root["kind"].Warning(DiagnosticCodes.GraduatedKind, $"{Kinds.XListenerSet.Kind} ({Kinds.XListenerSet.Group}) graduated as {Kinds.ListenerSet.Kind} in {Kinds.ListenerSet.Group}/v1: it is read as a {Kinds.ListenerSet.Kind}, and its status is written as one. Change apiVersion to {Kinds.ListenerSet.Group}/v1 and kind to {Kinds.ListenerSet.Kind} (and parentRefs that name it to group {Kinds.ListenerSet.Group}, kind {Kinds.ListenerSet.Kind}).");
+        return ReadListenerSet(root, header) with { ApiVersion = Kinds.ListenerSet.Group + "/v1" };
     }
 
     private static ReferenceGrant ReadReferenceGrant(Node root, ObjectHeader header)

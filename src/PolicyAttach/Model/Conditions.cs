@@ -288,6 +288,9 @@ public readonly record struct ConditionReason
     /// <summary><c>BackendNotFound</c>: A backend Service or its port does not exist.</summary>
     public static ConditionReason BackendNotFound { get; } = new("BackendNotFound");
 
+    /// <summary><c>PortNotFound</c>: Envoy Gateway's reason for a backendRef port (of the route's protocol) the Service does not expose.</summary>
+    public static ConditionReason PortNotFound { get; } = new("PortNotFound");
+
     /// <summary><c>Conflicted</c>: Another object takes precedence (policies, mesh routes).</summary>
     public static ConditionReason Conflicted { get; } = new("Conflicted");
 
@@ -309,7 +312,7 @@ public readonly record struct ConditionReason
     /// <summary>Every reason PolicyAttach writes, sorted ordinally.</summary>
     public static EquatableArray<ConditionReason> All { get; } = new[]
     {
-        Accepted, Programmed, ResolvedRefs, Invalid, InvalidParameters, ListenersNotValid, ListenersNotResolved, UnsupportedAddress, InvalidClientCertificateRef, ConfigurationChanged, UnsupportedProtocol, UnsupportedValue, NoValidCACertificate, HostnameConflict, ProtocolConflict, NoConflicts, InvalidCertificateRef, RefNotPermitted, InvalidRouteKinds, InvalidCACertificateRef, InvalidCACertificateKind, OverlappingHostnames, OverlappingCertificates, NotAllowed, ParentNotAccepted, NotAllowedByListeners, NoMatchingListenerHostname, NoMatchingParent, InvalidKind, BackendNotFound, Conflicted, TargetNotFound, InvalidBackendTLS, Overridden, Merged, Aggregated,
+        Accepted, Programmed, ResolvedRefs, Invalid, InvalidParameters, ListenersNotValid, ListenersNotResolved, UnsupportedAddress, InvalidClientCertificateRef, ConfigurationChanged, UnsupportedProtocol, UnsupportedValue, NoValidCACertificate, HostnameConflict, ProtocolConflict, NoConflicts, InvalidCertificateRef, RefNotPermitted, InvalidRouteKinds, InvalidCACertificateRef, InvalidCACertificateKind, OverlappingHostnames, OverlappingCertificates, NotAllowed, ParentNotAccepted, NotAllowedByListeners, NoMatchingListenerHostname, NoMatchingParent, InvalidKind, BackendNotFound, PortNotFound, Conflicted, TargetNotFound, InvalidBackendTLS, Overridden, Merged, Aggregated,
     }.OrderBy(v => v.Value, StringComparer.Ordinal).ToEquatableArray();
 
     /// <summary>

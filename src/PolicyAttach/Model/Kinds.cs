@@ -41,6 +41,12 @@ public static class Kinds
     /// <summary>An XBackendTrafficPolicy (experimental). (<c>XBackendTrafficPolicy</c> in <c>gateway.networking.x-k8s.io</c>)</summary>
     public static GroupKind XBackendTrafficPolicy { get; } = new(Groups.GatewayExperimental, "XBackendTrafficPolicy");
 
+    /// <summary>
+    /// An XListenerSet: the experimental channel's ListenerSet before it graduated. Read as a
+    /// <see cref="ListenerSet"/>. (<c>XListenerSet</c> in <c>gateway.networking.x-k8s.io</c>)
+    /// </summary>
+    public static GroupKind XListenerSet { get; } = new(Groups.GatewayExperimental, "XListenerSet");
+
     /// <summary>A core Service. (<c>Service</c>)</summary>
     public static GroupKind Service { get; } = new(Groups.Core, "Service");
 
@@ -65,6 +71,6 @@ public static class Kinds
     /// <summary>Every kind of the catalogue, sorted by group and kind.</summary>
     public static EquatableArray<GroupKind> All { get; } = new[]
     {
-        GatewayClass, Gateway, ListenerSet, HttpRoute, GrpcRoute, TlsRoute, TcpRoute, UdpRoute, ReferenceGrant, BackendTlsPolicy, XBackendTrafficPolicy, Service, Secret, ConfigMap, Namespace, Ingress, IngressClass, CustomResourceDefinition,
+        GatewayClass, Gateway, ListenerSet, HttpRoute, GrpcRoute, TlsRoute, TcpRoute, UdpRoute, ReferenceGrant, BackendTlsPolicy, XBackendTrafficPolicy, XListenerSet, Service, Secret, ConfigMap, Namespace, Ingress, IngressClass, CustomResourceDefinition,
     }.Order().ToEquatableArray();
 }

@@ -40,7 +40,7 @@ internal sealed class PolicyStatusBuilder
         var results = new List<PolicyStatusResult>();
         foreach (var group in _attachments.GroupBy(a => a.Policy.Key).OrderBy(g => g.Key))
         {
-            var ancestors = new Dictionary<ParentReference, (string Controller, List<Condition> Conditions)>();
+            var ancestors = new Dictionary<ParentReference, (string Controller, List<Condition> Conditions)>(SameAncestor.Instance);
             foreach (var attachment in group)
             {
                 foreach (var (ancestor, controller) in Ancestors(attachment))
@@ -146,6 +146,20 @@ internal sealed class PolicyStatusBuilder
         }
 
         return closest;
+    }
+
+    /// <summary>
+    /// One ancestor whether or not its parentRef wrote <c>namespace</c>: a route's parentRef without it and the
+    /// listener reference of a merge name the same Gateway and section, and get one entry (the first form seen).
+    /// </summary>
+    private sealed class SameAncestor : IEqualityComparer<ParentReference>
+    {
+        public static SameAncestor Instance { get; } = new();
+
+        public bool Equals(ParentReference? x, ParentReference? y)
+            => ReferenceEquals(x, y) || (x is not null && y is not null && x with { NamespaceSet = false } == y with { NamespaceSet = false });
+
+        public int GetHashCode(ParentReference obj) => (obj with { NamespaceSet = false }).GetHashCode();
     }
 
     private static bool Worse(Attachment attachment, List<Condition> existing)

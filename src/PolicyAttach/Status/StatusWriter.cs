@@ -24,6 +24,9 @@ public sealed record StatusWriterOptions
 
     /// <summary>Whether to indent the JSON.</summary>
     public bool Indented { get; init; } = true;
+
+    /// <summary>Which objects to write (for example those a label selector keeps); null writes every object.</summary>
+    public Func<ResourceKey, bool>? Include { get; init; }
 }
 
 /// <summary>
@@ -64,6 +67,8 @@ public static class StatusWriter
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    private const int FlushBytes = 1 << 16;
+
     /// <summary>Writes the statuses to a JSON writer.</summary>
     /// <param name="result">The evaluation.</param>
     /// <param name="writer">The destination.</param>
@@ -102,7 +107,17 @@ public static class StatusWriter
         writer.WriteStartArray();
         foreach (var entry in entries.OrderBy(e => e.Key))
         {
+            if (options.Include is { } include && !include(entry.Key))
+            {
+                continue;
+            }
+
             entry.Write();
+            if (writer.BytesPending > FlushBytes)
+            {
+                // A writer over a stream holds everything until flushed: pass large outputs on as they are written.
+                writer.Flush();
+            }
         }
 
         writer.WriteEndArray();

@@ -72,11 +72,11 @@ internal static class EnvoyGatewayComparer
             switch (kind)
             {
                 case "GatewayClass":
-                    CompareConditions(differences, subject, want, have, onlyExpectedTypes: false, dropConflictedFalse: false);
+                    CompareConditions(differences, subject, want, have);
                     break;
                 case "Gateway":
-                    CompareConditions(differences, subject, want, have, onlyExpectedTypes: true, dropConflictedFalse: false);
-                    CompareListeners(differences, subject, want, have, gatewayListeners: true);
+                    CompareConditions(differences, subject, GatewayConditions(want), have);
+                    CompareListeners(differences, subject, want, have);
                     if (want.TryGetProperty("attachedListenerSets", out var sets))
                     {
                         var mineSets = have.TryGetProperty("attachedListenerSets", out var m) ? m.GetInt32() : 0;
@@ -88,8 +88,8 @@ internal static class EnvoyGatewayComparer
 
                     break;
                 case "ListenerSet":
-                    CompareConditions(differences, subject, want, have, onlyExpectedTypes: false, dropConflictedFalse: false);
-                    CompareListeners(differences, subject, want, have, gatewayListeners: false);
+                    CompareConditions(differences, subject, want, have);
+                    CompareListeners(differences, subject, want, have);
                     break;
                 default:
                     CompareParents(differences, subject, ns!, want, have, controllerName);
@@ -180,7 +180,7 @@ internal static class EnvoyGatewayComparer
                 differences.Add($"{where}: controllerName EG {controller}, ours {mine.Str("controllerName")}");
             }
 
-            CompareConditions(differences, where, ancestor, mine, onlyExpectedTypes: false, dropConflictedFalse: false);
+            CompareConditions(differences, where, ancestor, mine);
         }
 
         foreach (var key in ours.Keys.Where(k => !expectedKeys.Contains(k)))
@@ -198,13 +198,13 @@ internal static class EnvoyGatewayComparer
         return slash < 0 ? string.Empty : apiVersion[..slash];
     }
 
-    private static Dictionary<string, JsonElement> Conditions(JsonElement holder, bool dropConflictedFalse)
+    private static Dictionary<string, JsonElement> Conditions(JsonElement holder)
     {
         var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var condition in holder.Items("conditions"))
         {
             var type = condition.Str("type")!;
-            if (type == "Warning" || (dropConflictedFalse && type == "Conflicted" && condition.Str("status") == "False"))
+            if (type == "Warning")
             {
                 continue;
             }
@@ -215,29 +215,51 @@ internal static class EnvoyGatewayComparer
         return result;
     }
 
-    private static void CompareConditions(List<string> differences, string subject, JsonElement want, JsonElement have, bool onlyExpectedTypes, bool dropConflictedFalse)
+    private static void CompareConditions(List<string> differences, string subject, JsonElement want, JsonElement have)
+        => CompareConditions(differences, subject, Conditions(want).ToDictionary(c => c.Key, c => (c.Value.Str("status"), c.Value.Str("reason")), StringComparer.Ordinal), have);
+
+    private static void CompareConditions(List<string> differences, string subject, Dictionary<string, (string? Status, string? Reason)> expected, JsonElement have)
     {
-        var expected = Conditions(want, dropConflictedFalse: false);
-        var ours = Conditions(have, dropConflictedFalse);
-        foreach (var (type, condition) in expected)
+        var ours = Conditions(have);
+        foreach (var (type, (status, reason)) in expected)
         {
             var mine = ours.TryGetValue(type, out var m) ? (JsonElement?)m : null;
-            if (mine is not { } c || c.Str("status") != condition.Str("status") || c.Str("reason") != condition.Str("reason"))
+            if (mine is not { } c || c.Str("status") != status || c.Str("reason") != reason)
             {
-                differences.Add($"{subject}: EG {((JsonElement?)condition).Describe()}, ours {mine.Describe()}");
+                differences.Add($"{subject}: EG {type}={status}/{reason}, ours {mine.Describe()}");
             }
         }
 
-        if (!onlyExpectedTypes)
+        foreach (var (type, condition) in ours.Where(o => !expected.ContainsKey(o.Key)))
         {
-            foreach (var (type, condition) in ours.Where(o => !expected.ContainsKey(o.Key)))
-            {
-                differences.Add($"{subject}: EG has no {type}, ours {((JsonElement?)condition).Describe()}");
-            }
+            differences.Add($"{subject}: EG has no {type}, ours {((JsonElement?)condition).Describe()}");
         }
     }
 
-    private static void CompareListeners(List<string> differences, string subject, JsonElement want, JsonElement have, bool gatewayListeners)
+    /// <summary>
+    /// A Gateway's conditions as a running Envoy Gateway writes them: the translator's (in the oracle, written only on
+    /// failure) and the Kubernetes provider's, which the oracle leaves out: <c>Accepted</c>, derived from the
+    /// listeners as the provider derives it (True/Accepted when every listener is accepted, True/ListenersNotValid
+    /// when only some are, False/ListenersNotValid when none is) unless the translator wrote one, and
+    /// <c>Programmed</c>, which the provider derives from the proxy Deployment and Service alone: True/Programmed
+    /// once the proxy runs with an address, the state the profile describes.
+    /// </summary>
+    private static Dictionary<string, (string? Status, string? Reason)> GatewayConditions(JsonElement want)
+    {
+        var expected = Conditions(want).ToDictionary(c => c.Key, c => (c.Value.Str("status"), c.Value.Str("reason")), StringComparer.Ordinal);
+        if (!expected.ContainsKey("Accepted"))
+        {
+            var listeners = want.Items("listeners").ToList();
+            var accepted = listeners.Count(l => l.Condition("Accepted") is { } a && a.Str("status") == "True");
+            expected["Accepted"] = accepted == listeners.Count ? ("True", "Accepted") : accepted > 0 ? ("True", "ListenersNotValid") : ("False", "ListenersNotValid");
+        }
+
+        expected.TryAdd("Programmed", ("True", "Programmed"));
+
+        return expected;
+    }
+
+    private static void CompareListeners(List<string> differences, string subject, JsonElement want, JsonElement have)
     {
         var ours = have.Items("listeners").ToDictionary(l => l.Str("name")!, StringComparer.Ordinal);
         var expectedNames = new HashSet<string>(StringComparer.Ordinal);
@@ -266,7 +288,7 @@ internal static class EnvoyGatewayComparer
                 differences.Add($"{where}: supportedKinds EG [{string.Join(", ", kinds.Order(StringComparer.Ordinal))}], ours [{string.Join(", ", mineKinds.Order(StringComparer.Ordinal))}]");
             }
 
-            CompareConditions(differences, where, listener, mine, onlyExpectedTypes: false, dropConflictedFalse: gatewayListeners);
+            CompareConditions(differences, where, listener, mine);
         }
 
         foreach (var name in ours.Keys.Where(n => !expectedNames.Contains(n)))
@@ -309,7 +331,7 @@ internal static class EnvoyGatewayComparer
                 continue;
             }
 
-            CompareConditions(differences, where, parent, mine, onlyExpectedTypes: false, dropConflictedFalse: false);
+            CompareConditions(differences, where, parent, mine);
         }
 
         foreach (var key in ours.Keys.Where(k => !expectedKeys.Contains(k)))

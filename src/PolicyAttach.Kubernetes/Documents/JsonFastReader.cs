@@ -1,0 +1,367 @@
+using System.Text;
+using System.Text.Json;
+
+namespace PolicyAttach.Kubernetes.Documents;
+
+/// <summary>
+/// The fast path for a JSON file: one pass of <see cref="Utf8JsonReader"/> over the bytes as read checks the whole file
+/// and finds its objects (the document, or the items of a <c>*List</c>) as byte ranges with their positions; each object
+/// is then read straight from its range, with no node tree, no text copy and no JSON written again. Positions of
+/// fields are found later, only when asked, by reading the object's range again. Any file the fast path does not
+/// take exactly as <see cref="JsonSourceReader"/> would (a syntax error, a duplicate key, a lone surrogate escape, a
+/// node or depth limit reached) is declined as a whole, and the caller reads it on the exact path, so diagnostics and
+/// their order are unchanged.
+/// </summary>
+internal static class JsonFastReader
+{
+    /// <summary>Finds the objects of a valid UTF-8 JSON file (no byte order mark); false to decline the file.</summary>
+    /// <param name="utf8">The file's bytes.</param>
+    /// <param name="limits">The reader limits.</param>
+    /// <param name="items">The objects in input order (a <c>null</c> document or list item is not one).</param>
+    /// <returns>Whether the file was taken.</returns>
+    public static bool TryRead(ReadOnlyMemory<byte> utf8, ReaderLimits limits, out List<JsonItemPositions> items)
+    {
+        items = [];
+        var options = ReaderOptions(limits);
+        var ranges = new List<(int Start, int End)>();
+        var reader = new Utf8JsonReader(utf8.Span, options);
+        var keySets = new List<HashSet<ulong>>();
+        int rootStart = -1, rootEnd = -1, itemStart = -1;
+        string? rootKind = null, lastRootKey = null;
+        bool itemsIsArray = false, inItems = false, rootIsObject = false;
+        long rootNodes = 0, itemNodes = 0, maxItemNodes = 0;
+        try
+        {
+            while (reader.Read())
+            {
+                var depth = reader.CurrentDepth;
+                var token = reader.TokenType;
+                if (token == JsonTokenType.PropertyName)
+                {
+                    if (!AddKey(ref reader, keySets, depth, out var key))
+                    {
+                        return false;
+                    }
+
+                    if (depth == 1)
+                    {
+                        lastRootKey = key;
+                    }
+
+                    continue;
+                }
+
+                if (token == JsonTokenType.String && reader.ValueIsEscaped)
+                {
+                    // A lone surrogate escape throws here: the exact path reports it.
+                    _ = reader.GetString();
+                }
+
+                if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
+                {
+                    if (depth == 0)
+                    {
+                        rootEnd = (int)reader.BytesConsumed;
+                    }
+                    else if (depth == 1 && inItems && token == JsonTokenType.EndArray)
+                    {
+                        inItems = false;
+                    }
+                    else if (depth == 2 && inItems)
+                    {
+                        ranges.Add((itemStart, (int)reader.BytesConsumed));
+                    }
+
+                    continue;
+                }
+
+                // A value: a node as the exact path counts them against MaxNodesPerDocument.
+                rootNodes++;
+                itemNodes++;
+                if (depth == 0)
+                {
+                    rootStart = (int)reader.TokenStartIndex;
+                    rootIsObject = token == JsonTokenType.StartObject;
+                    if (token is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                    {
+                        rootEnd = (int)reader.BytesConsumed;
+                    }
+
+                    if (token == JsonTokenType.StartObject)
+                    {
+                        StartObject(keySets, depth);
+                    }
+
+                    continue;
+                }
+
+                if (depth == 1 && rootIsObject)
+                {
+                    if (lastRootKey == "kind" && token == JsonTokenType.String)
+                    {
+                        rootKind = reader.GetString();
+                    }
+                    else if (lastRootKey == "items" && token == JsonTokenType.StartArray)
+                    {
+                        (itemsIsArray, inItems) = (true, true);
+                    }
+                }
+                else if (depth == 2 && inItems)
+                {
+                    maxItemNodes = Math.Max(maxItemNodes, itemNodes - 1);
+                    itemNodes = 1;
+                    itemStart = (int)reader.TokenStartIndex;
+                    if (token is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                    {
+                        ranges.Add(token == JsonTokenType.Null ? (-1, -1) : (itemStart, (int)reader.BytesConsumed));
+                    }
+                }
+
+                if (token == JsonTokenType.StartObject)
+                {
+                    StartObject(keySets, depth);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        maxItemNodes = Math.Max(maxItemNodes, itemNodes);
+        var isList = rootIsObject && itemsIsArray && rootKind is not null && rootKind.EndsWith("List", StringComparison.Ordinal);
+        if (rootStart < 0 || (isList ? maxItemNodes : rootNodes) > limits.MaxNodes)
+        {
+            return false;
+        }
+
+        var lines = new LinePositions(utf8.Span);
+        if (!isList)
+        {
+            if (utf8.Span[rootStart] != (byte)'n')
+            {
+                var (line, column) = lines.Position(rootStart);
+                items.Add(new JsonItemPositions(utf8[rootStart..rootEnd], line, column, options));
+            }
+
+            return true;
+        }
+
+        foreach (var (start, end) in ranges)
+        {
+            if (start >= 0)
+            {
+                var (line, column) = lines.Position(start);
+                items.Add(new JsonItemPositions(utf8[start..end], line, column, options));
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The reader options of both paths: comments skipped, the depth limit.</summary>
+    public static JsonReaderOptions ReaderOptions(ReaderLimits limits) => new() { MaxDepth = limits.MaxDepth, CommentHandling = JsonCommentHandling.Skip };
+
+    private static void StartObject(List<HashSet<ulong>> keySets, int depth)
+    {
+        while (keySets.Count <= depth)
+        {
+            keySets.Add([]);
+        }
+
+        keySets[depth].Clear();
+    }
+
+    /// <summary>Records a key of the object at <paramref name="depth"/>; false when it may repeat an earlier one.</summary>
+    private static bool AddKey(ref Utf8JsonReader reader, List<HashSet<ulong>> keySets, int depth, out string? key)
+    {
+        key = null;
+        ulong hash;
+        if (reader.ValueIsEscaped)
+        {
+            key = reader.GetString()!;
+            hash = Hash(Encoding.UTF8.GetBytes(key));
+        }
+        else
+        {
+            hash = Hash(reader.ValueSpan);
+            if (depth == 1)
+            {
+                key = reader.ValueSpan.SequenceEqual("kind"u8) ? "kind" : reader.ValueSpan.SequenceEqual("items"u8) ? "items" : string.Empty;
+            }
+        }
+
+        // Equal hashes of different keys only send the file to the exact path, which is never wrong.
+        return keySets[depth - 1].Add(hash);
+    }
+
+    /// <summary>FNV-1a: deterministic, and enough to tell keys apart (a collision only costs the exact path).</summary>
+    private static ulong Hash(ReadOnlySpan<byte> bytes)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    /// <summary>Line and character column of increasing byte offsets, in one pass over the text.</summary>
+    private ref struct LinePositions
+    {
+        private readonly ReadOnlySpan<byte> _utf8;
+        private int _offset;
+        private int _line;
+        private int _column;
+
+        public LinePositions(ReadOnlySpan<byte> utf8)
+        {
+            _utf8 = utf8;
+            (_line, _column) = (1, 1);
+        }
+
+        public (int Line, int Column) Position(int offset)
+        {
+            var span = _utf8[_offset..offset];
+            var newline = span.LastIndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                _line += span.Count((byte)'\n');
+                _column = 1 + Encoding.UTF8.GetCharCount(span[(newline + 1)..]);
+            }
+            else
+            {
+                _column += Encoding.UTF8.GetCharCount(span);
+            }
+
+            _offset = offset;
+            return (_line, _column);
+        }
+    }
+}
+
+/// <summary>
+/// One JSON object read on the fast path: its bytes, where it starts, and its fields found on demand by reading the
+/// bytes again (a diagnostic or a finding asks for a few; most objects are never asked).
+/// </summary>
+internal sealed class JsonItemPositions(ReadOnlyMemory<byte> utf8, int line, int column, JsonReaderOptions options) : DocumentPositions
+{
+    /// <summary>The object's bytes (a slice of the file).</summary>
+    public ReadOnlyMemory<byte> Utf8 { get; } = utf8;
+
+    /// <inheritdoc />
+    public override int Line { get; } = line;
+
+    /// <inheritdoc />
+    public override int Column { get; } = column;
+
+    /// <summary>The object as a standalone element.</summary>
+    public JsonElement ToElement()
+    {
+        var reader = new Utf8JsonReader(Utf8.Span, options);
+        return JsonElement.ParseValue(ref reader);
+    }
+
+    /// <inheritdoc />
+    public override (int Line, int Column) Locate(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return (Line, Column);
+        }
+
+        var reader = new Utf8JsonReader(Utf8.Span, options);
+        reader.Read();
+        var best = 0L;
+        var pos = 0;
+        while (pos < path.Length)
+        {
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                if (pos > 0)
+                {
+                    if (path[pos] != '.')
+                    {
+                        break;
+                    }
+
+                    pos++;
+                }
+
+                var rest = path.AsSpan(pos);
+                var found = false;
+                var keyLength = 0;
+                var match = reader;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var key = reader.GetString()!;
+                    if (IsSegment(rest, key) && (!found || key.Length > keyLength))
+                    {
+                        found = true;
+                        keyLength = key.Length;
+                        match = reader;
+                    }
+
+                    reader.Skip();
+                }
+
+                if (!found)
+                {
+                    break;
+                }
+
+                reader = match;
+                best = reader.TokenStartIndex;
+                reader.Read();
+                pos += keyLength;
+            }
+            else if (reader.TokenType == JsonTokenType.StartArray && path[pos] == '[')
+            {
+                if (!TryIndex(path, pos, out var index, out var close))
+                {
+                    break;
+                }
+
+                var at = -1;
+                for (var i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
+                {
+                    if (i == index)
+                    {
+                        at = i;
+                        break;
+                    }
+
+                    reader.Skip();
+                }
+
+                if (at < 0)
+                {
+                    break;
+                }
+
+                best = reader.TokenStartIndex;
+                pos = close + 1;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return Position((int)best);
+    }
+
+    private (int Line, int Column) Position(int offset)
+    {
+        var span = Utf8.Span[..offset];
+        var newline = span.LastIndexOf((byte)'\n');
+        return newline < 0
+            ? (Line, Column + Encoding.UTF8.GetCharCount(span))
+            : (Line + span.Count((byte)'\n'), 1 + Encoding.UTF8.GetCharCount(span[(newline + 1)..]));
+    }
+}

@@ -1,0 +1,147 @@
+using PolicyAttach.Diagnostics;
+using PolicyAttach.Kubernetes.Cluster;
+using PolicyAttach.Model;
+
+namespace PolicyAttach.Kubernetes.Tests.Cluster;
+
+/// <summary>The cluster reader against a local API server, through the real KubernetesClient.</summary>
+public sealed class ClusterReaderTests : IDisposable
+{
+    private readonly LocalApiServer _server = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("pa-cluster-").FullName;
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<ClusterReadResult> ReadAsync(ClusterReadOptions? options = null, string? token = null)
+    {
+        var kubeconfig = _server.WriteKubeconfig(_dir, token);
+        Assert.True(ClusterConnection.TryConnect(kubeconfig, null, TimeSpan.FromSeconds(30), _ => null, out var client, out var error), error);
+        using (client)
+        {
+            return await new ClusterReader(client!, options).ReadAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ReadAsync_PagedLists_ReadsEveryObjectThroughContinueTokens()
+    {
+        ClusterWorld.Populate(_server, services: 5);
+
+        var read = await ReadAsync(new ClusterReadOptions { PageSize = 2 });
+
+        Assert.Null(read.Failure);
+        var services = read.Load!.Resources.Where(r => r.Key.GroupKind == Kinds.Service).Select(r => r.Key.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(["svc-0", "svc-1", "svc-2", "svc-3", "svc-4"], services);
+        Assert.Contains(_server.Requests, r => r.StartsWith("GET /api/v1/services?", StringComparison.Ordinal) && r.Contains("continue=4", StringComparison.Ordinal));
+        Assert.All(_server.Requests, r => Assert.Contains("limit=2", r, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReadAsync_ExpiredContinueToken_ListsTheKindAgainFromTheStart()
+    {
+        ClusterWorld.Populate(_server, services: 3);
+        _server.ExpireFirstContinue["services"] = true;
+
+        var read = await ReadAsync(new ClusterReadOptions { PageSize = 2 });
+
+        Assert.Equal(3, read.Load!.Resources.Count(r => r.Key.GroupKind == Kinds.Service));
+        Assert.Empty(read.Load.Diagnostics);
+    }
+
+    [Fact]
+    public async Task ReadAsync_DiscoversGatewayAndPolicyCrdsAtTheirServedVersions_SkipsOthers()
+    {
+        ClusterWorld.Populate(_server);
+
+        var read = await ReadAsync();
+
+        Assert.Contains(_server.Requests, r => r.StartsWith("GET /apis/gateway.networking.k8s.io/v1beta1/referencegrants", StringComparison.Ordinal));
+        Assert.Contains(_server.Requests, r => r.StartsWith("GET /apis/example.com/v1/retrypolicies", StringComparison.Ordinal));
+        Assert.DoesNotContain(_server.Requests, r => r.Contains("widgets", StringComparison.Ordinal) || r.Contains("v1alpha9", StringComparison.Ordinal));
+        Assert.Contains(read.Load!.Resources, r => r.Key == new ResourceKey("gateway.networking.k8s.io", "HTTPRoute", "default", "shop"));
+        Assert.Contains(read.Load.Resources, r => r.Key.GroupKind == Kinds.CustomResourceDefinition && r.Key.Name == "retrypolicies.example.com");
+        Assert.Empty(read.Load.Diagnostics);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ForbiddenKind_NamesThePermissionAndReadsTheRest()
+    {
+        ClusterWorld.Populate(_server);
+        _server.Forbidden["httproutes.gateway.networking.k8s.io"] = true;
+
+        var read = await ReadAsync();
+
+        var diagnostic = Assert.Single(read.Load!.Diagnostics);
+        Assert.Equal(DiagnosticCodes.ClusterForbidden, diagnostic.Code);
+        Assert.Contains("'list' verb on 'httproutes' in API group \"gateway.networking.k8s.io\"", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains(read.Load.Resources, r => r.Key.GroupKind == Kinds.Gateway);
+        Assert.DoesNotContain(read.Load.Resources, r => r.Key.GroupKind == Kinds.HttpRoute);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ForbiddenCrdListing_FallsBackToTheStandardKinds()
+    {
+        ClusterWorld.Populate(_server);
+        _server.Forbidden["customresourcedefinitions.apiextensions.k8s.io"] = true;
+
+        var read = await ReadAsync();
+
+        Assert.Equal(DiagnosticCodes.ClusterForbidden, Assert.Single(read.Load!.Diagnostics).Code);
+        Assert.Contains(read.Load.Resources, r => r.Key.GroupKind == Kinds.HttpRoute);
+    }
+
+    [Fact]
+    public async Task ReadAsync_HangingKind_IsBoundedByTheTimeoutAndReported()
+    {
+        ClusterWorld.Populate(_server);
+        _server.Hanging["grpcroutes.gateway.networking.k8s.io"] = true;
+
+        var read = await ReadAsync(new ClusterReadOptions { RequestTimeout = TimeSpan.FromMilliseconds(300), Attempts = 2, RetryDelay = TimeSpan.FromMilliseconds(10) });
+
+        var diagnostic = Assert.Single(read.Load!.Diagnostics);
+        Assert.Equal(DiagnosticCodes.ClusterRequestFailed, diagnostic.Code);
+        Assert.Contains("grpcroutes.gateway.networking.k8s.io: 2 attempts failed (last: no answer within 0.3 s)", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains(read.Load.Resources, r => r.Key.GroupKind == Kinds.HttpRoute);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ServerErrorThenSuccess_RetriesAndNotesIt()
+    {
+        ClusterWorld.Populate(_server);
+        _server.FailuresBeforeSuccess["services"] = 1;
+
+        var read = await ReadAsync(new ClusterReadOptions { RetryDelay = TimeSpan.Zero });
+
+        var note = Assert.Single(read.Load!.Diagnostics);
+        Assert.Equal((DiagnosticCodes.ClusterRetried, DiagnosticSeverity.Info), (note.Code, note.Severity));
+        Assert.Contains(read.Load.Resources, r => r.Key.GroupKind == Kinds.Service);
+    }
+
+    [Fact]
+    public async Task ReadAsync_RefusedToken_FailsWithOneLine()
+    {
+        ClusterWorld.Populate(_server);
+
+        var read = await ReadAsync(token: "expired");
+
+        Assert.Null(read.Load);
+        Assert.StartsWith("the API server refused the credentials (401 Unauthorized)", read.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAsync_Secret_KeepsTypeAndKeyNamesButNoValue()
+    {
+        ClusterWorld.Populate(_server);
+
+        var read = await ReadAsync();
+
+        var secret = Assert.IsType<Secret>(read.Load!.Resources.Single(r => r.Key.GroupKind == Kinds.Secret));
+        Assert.Equal(["password"], secret.Keys);
+        Assert.DoesNotContain(ClusterWorld.SecretValue, secret.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(ClusterWorld.SecretValueBase64, secret.ToString(), StringComparison.Ordinal);
+    }
+}
