@@ -118,9 +118,9 @@ public sealed class AuditTests : IDisposable
     private static string WithStatuses(string dir, Action<JsonNode>? mutate)
     {
         var objects = new JsonArray(
-            Crd("GatewayClass", "gatewayclasses", "v1", "Cluster"),
-            Crd("Gateway", "gateways", "v1", "Namespaced"),
-            Crd("HTTPRoute", "httproutes", "v1", "Namespaced"),
+            GatewayCrds.Crd("GatewayClass", "gatewayclasses", "v1", "Cluster"),
+            GatewayCrds.Crd("Gateway", "gateways", "v1", "Namespaced"),
+            GatewayCrds.Crd("HTTPRoute", "httproutes", "v1", "Namespaced"),
             Parse("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"default","creationTimestamp":"2024-01-01T00:00:00Z"}}"""),
             Parse("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"infra","creationTimestamp":"2024-01-01T00:00:00Z"}}"""),
             Parse("""{"apiVersion":"gateway.networking.k8s.io/v1","kind":"GatewayClass","metadata":{"name":"example","creationTimestamp":"2024-01-01T00:00:00Z","generation":1},"spec":{"controllerName":"example.com/gateway-controller"}}"""),
@@ -141,20 +141,6 @@ public sealed class AuditTests : IDisposable
         File.WriteAllText(path, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = objects }.ToJsonString());
         return path;
     }
-
-    private static JsonObject Crd(string kind, string plural, string version, string scope) => new()
-    {
-        ["apiVersion"] = "apiextensions.k8s.io/v1",
-        ["kind"] = "CustomResourceDefinition",
-        ["metadata"] = new JsonObject { ["name"] = plural + "." + Gw, ["creationTimestamp"] = "2024-01-01T00:00:00Z" },
-        ["spec"] = new JsonObject
-        {
-            ["group"] = Gw,
-            ["names"] = new JsonObject { ["kind"] = kind, ["plural"] = plural },
-            ["scope"] = scope,
-            ["versions"] = new JsonArray(new JsonObject { ["name"] = version, ["served"] = true, ["storage"] = true }),
-        },
-    };
 
     private static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
 }

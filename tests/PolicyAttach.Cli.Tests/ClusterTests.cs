@@ -187,10 +187,10 @@ public sealed class ClusterTests : IDisposable
     private static IEnumerable<(string Resource, string ApiVersion, JsonObject Item)> Objects()
     {
         const string Crds = "customresourcedefinitions.apiextensions.k8s.io";
-        yield return (Crds, "apiextensions.k8s.io/v1", Crd("GatewayClass", "gatewayclasses", "v1", "Cluster"));
-        yield return (Crds, "apiextensions.k8s.io/v1", Crd("Gateway", "gateways", "v1", "Namespaced"));
-        yield return (Crds, "apiextensions.k8s.io/v1", Crd("HTTPRoute", "httproutes", "v1", "Namespaced"));
-        yield return (Crds, "apiextensions.k8s.io/v1", Crd("ReferenceGrant", "referencegrants", "v1beta1", "Namespaced"));
+        yield return (Crds, "apiextensions.k8s.io/v1", GatewayCrds.Crd("GatewayClass", "gatewayclasses", "v1", "Cluster"));
+        yield return (Crds, "apiextensions.k8s.io/v1", GatewayCrds.Crd("Gateway", "gateways", "v1", "Namespaced"));
+        yield return (Crds, "apiextensions.k8s.io/v1", GatewayCrds.Crd("HTTPRoute", "httproutes", "v1", "Namespaced"));
+        yield return (Crds, "apiextensions.k8s.io/v1", GatewayCrds.Crd("ReferenceGrant", "referencegrants", "v1beta1", "Namespaced"));
         yield return ("namespaces", "v1", Parse("""{"kind":"Namespace","metadata":{"name":"default","creationTimestamp":"2024-01-01T00:00:00Z"}}"""));
         yield return ("namespaces", "v1", Parse("""{"kind":"Namespace","metadata":{"name":"infra","creationTimestamp":"2024-01-01T00:00:00Z"}}"""));
         yield return ("gatewayclasses." + Gw, Gw + "/v1", Parse("""{"kind":"GatewayClass","metadata":{"name":"example","creationTimestamp":"2024-01-01T00:00:00Z","generation":1},"spec":{"controllerName":"example.com/gateway-controller"}}"""));
@@ -199,19 +199,6 @@ public sealed class ClusterTests : IDisposable
         yield return ("services", "v1", Parse("""{"kind":"Service","metadata":{"name":"shop","namespace":"default","creationTimestamp":"2024-01-01T00:00:00Z"},"spec":{"ports":[{"name":"http","port":8080}]}}"""));
         yield return ("secrets", "v1", Parse($$$"""{"kind":"Secret","metadata":{"name":"db","namespace":"default","creationTimestamp":"2024-01-01T00:00:00Z"},"type":"Opaque","data":{"password":"{{{Base64(SecretValue)}}}"}}"""));
     }
-
-    private static JsonObject Crd(string kind, string plural, string version, string scope) => new()
-    {
-        ["kind"] = "CustomResourceDefinition",
-        ["metadata"] = new JsonObject { ["name"] = plural + "." + Gw, ["creationTimestamp"] = "2024-01-01T00:00:00Z" },
-        ["spec"] = new JsonObject
-        {
-            ["group"] = Gw,
-            ["names"] = new JsonObject { ["kind"] = kind, ["plural"] = plural },
-            ["scope"] = scope,
-            ["versions"] = new JsonArray(new JsonObject { ["name"] = version, ["served"] = true, ["storage"] = true }),
-        },
-    };
 
     private static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
 }

@@ -146,14 +146,7 @@ internal sealed class ListenerDraft
             conditions.Add(Condition.Make(ConditionType.Programmed, false, programmed, $"The {Describe} is invalid: {problem.Message}", g));
         }
 
-        conditions.Add(Unresolved is { } unresolved
-            ? Condition.Make(ConditionType.ResolvedRefs, false, unresolved, g)
-            : Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All references are resolved.", g));
-        if (Overlap is { } overlap)
-        {
-            conditions.Add(Condition.Make(ConditionType.OverlappingTlsConfig, true, overlap, g));
-        }
-
+        AddReferenceConditions(conditions, g);
         return conditions;
     }
 
@@ -190,16 +183,20 @@ internal sealed class ListenerDraft
                 : Condition.Make(ConditionType.Programmed, true, ConditionReason.Programmed, $"The {Describe} is programmed.", g));
         }
 
+        AddReferenceConditions(conditions, g);
+        return conditions;
+    }
+
+    /// <summary>ResolvedRefs and OverlappingTLSConfig, written alike under every condition convention.</summary>
+    private void AddReferenceConditions(List<Condition> conditions, long g)
+    {
         conditions.Add(Unresolved is { } unresolved
             ? Condition.Make(ConditionType.ResolvedRefs, false, unresolved, g)
             : Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All references are resolved.", g));
-
         if (Overlap is { } overlap)
         {
             conditions.Add(Condition.Make(ConditionType.OverlappingTlsConfig, true, overlap, g));
         }
-
-        return conditions;
     }
 }
 
