@@ -325,7 +325,7 @@ public class IstioConversionProperties
             return;
         }
 
-        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(2000 * Scale), Prop.ForAll(VirtualServices(), vs =>
+        FsCheck.Check.One(PropertyAttribute.Seeded(Config.QuickThrowOnFailure.WithMaxTest(2000 * Scale)), Prop.ForAll(VirtualServices(), vs =>
         {
             var (unexplained, _) = Unexplained(vs);
             return (unexplained.Count == 0).Label(vs + "\n" + string.Join("\n", unexplained.Take(5)));

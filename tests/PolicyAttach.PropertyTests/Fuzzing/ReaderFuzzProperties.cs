@@ -47,7 +47,7 @@ public class ReaderFuzzProperties
     {
         var configured = Environment.GetEnvironmentVariable("POLICYATTACH_FUZZ_CASES");
         var total = string.IsNullOrEmpty(configured) ? count : int.Parse(configured, CultureInfo.InvariantCulture);
-        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(total), Prop.ForAll(Arb.From(cases), (Action<FuzzCase>)Verify));
+        FsCheck.Check.One(PropertyAttribute.Seeded(Config.QuickThrowOnFailure.WithMaxTest(total)), Prop.ForAll(Arb.From(cases), (Action<FuzzCase>)Verify));
     }
 
     private static void Verify(FuzzCase input)

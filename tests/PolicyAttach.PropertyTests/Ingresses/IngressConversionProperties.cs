@@ -61,7 +61,7 @@ public class IngressConversionProperties
             ? $"{o.Kind} {o.Backends[0].BackendRef.Namespace}/{o.Backends[0].BackendRef.Name}:{o.Backends[0].BackendRef.Port}"
             : $"{o.Kind} {o.StatusCode}";
 
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 500)]
     public Property ConvertedRoutes_GeneratedIngresses_RouteAsTheIngressesDo()
         => Prop.ForAll(Cases, input =>
         {

@@ -38,7 +38,7 @@ public class MatcherDifferentialProperties
     internal static ReferenceOutcome Reference(TestWorld world, TestRequest request)
         => ReferenceMatcher.Match(world.Result, request.TargetKey, new PlainRequest(request.Port, request.Method, request.Host, request.Path, [.. request.Headers.Select(h => (h.Name, h.Value))]));
 
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 500)]
     public Property CompiledMatcher_GeneratedWorldsAndRequests_AgreesWithReference()
         => Prop.ForAll(Cases, input =>
         {

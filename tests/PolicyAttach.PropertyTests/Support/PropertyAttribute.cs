@@ -1,3 +1,7 @@
+using System.Globalization;
+using FsCheck;
+using Microsoft.FSharp.Core;
+
 namespace PolicyAttach.PropertyTests;
 
 /// <summary>
@@ -17,10 +21,31 @@ public sealed class PropertyAttribute : FsCheck.Xunit.PropertyAttribute
     public const string SeedVariable = "POLICYATTACH_PROPERTY_SEED";
 
     /// <summary>A property that replays the seed the environment chooses.</summary>
-    public PropertyAttribute()
+    public PropertyAttribute() => Replay = ChosenSeed();
+
+    /// <summary>
+    /// <paramref name="config"/> under the same seed rule, for properties checked by hand with <c>Check.One</c>
+    /// (the fuzz harness), so that they are as deterministic as the attributed ones.
+    /// </summary>
+    public static Config Seeded(Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (ChosenSeed() is not { } seed)
+        {
+            return config;
+        }
+
+        var parts = seed.Trim('(', ')').Split(',').Select(p => p.Trim()).ToArray();
+        var rnd = new Rnd(ulong.Parse(parts[0], CultureInfo.InvariantCulture), ulong.Parse(parts[1], CultureInfo.InvariantCulture));
+        var size = parts.Length > 2 ? FSharpOption<int>.Some(int.Parse(parts[2], CultureInfo.InvariantCulture)) : FSharpOption<int>.None;
+        return config.WithReplay(FSharpOption<Replay>.Some(new Replay(rnd, size)));
+    }
+
+    /// <summary>The seed the environment chooses: the fixed one by default, null for <c>random</c>.</summary>
+    private static string? ChosenSeed()
     {
         var chosen = Environment.GetEnvironmentVariable(SeedVariable);
-        Replay = string.Equals(chosen, "random", StringComparison.OrdinalIgnoreCase) ? null
+        return string.Equals(chosen, "random", StringComparison.OrdinalIgnoreCase) ? null
             : string.IsNullOrWhiteSpace(chosen) ? FixedSeed
             : chosen.Trim();
     }
