@@ -19,7 +19,7 @@ internal sealed class StatusCommand : ICommand
     public string Summary => "Print the statuses a conformant controller writes.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach status PATH... [-o json|yaml|text] [--time RFC3339] [options]";
+    public string Synopsis => "policyattach status PATH... [-o json|yaml|text] [--time RFC3339] [--affected-conditions] [options]";
 
     /// <inheritdoc />
     public string Description =>
@@ -31,7 +31,8 @@ internal sealed class StatusCommand : ICommand
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
-        [new("time", "RFC3339", "Write this lastTransitionTime on every condition (default: none).")],
+        [new("time", "RFC3339", "Write this lastTransitionTime on every condition (default: none)."),
+         new("affected-conditions", string.Empty, "Also write GEP-713's optional <group>/<Kind>Affected conditions on the objects and listeners policies apply to (Experimental; default: off).", IsFlag: true)],
         CommonOptions.Output("json (default when redirected), yaml or text (default on a terminal).", "json", "yaml", "text"));
 
     /// <inheritdoc />
@@ -52,7 +53,7 @@ internal sealed class StatusCommand : ICommand
             return context.UsageError(error!, Name);
         }
 
-        var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile));
+        var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile) with { AffectedConditions = args.Has("affected-conditions") });
         IngressScope? ingresses = null;
         if (format == OutputFormat.Text)
         {

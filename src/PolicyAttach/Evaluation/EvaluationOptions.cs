@@ -34,6 +34,15 @@ public sealed record EvaluationOptions
     /// </summary>
     public ImplementationProfile? Profile { get; init; }
 
+    /// <summary>
+    /// Whether to write the optional target status of GEP-713 (Experimental, a SHOULD): a condition
+    /// <c>&lt;policy group&gt;/&lt;PolicyKind&gt;Affected</c> (True, reason <c>PolicyAffected</c>, the policies named in the
+    /// message) on each GatewayClass, Gateway, ListenerSet or route a policy of that kind applies to, or on the listener
+    /// entry for a listener-sectioned policy; a route's goes on each of its parent entries (a route has no conditions of
+    /// its own). Off by default, so the statuses are the spec's and the implementations' without it.
+    /// </summary>
+    public bool AffectedConditions { get; init; }
+
     /// <summary>The policy kinds in effect: <see cref="PolicyKinds"/> plus the profile's.</summary>
     internal PolicyKindRegistry EffectivePolicyKinds => Profile is null ? PolicyKinds : PolicyKinds.With(Profile.PolicyKinds);
 

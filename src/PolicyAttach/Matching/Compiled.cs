@@ -117,6 +117,34 @@ internal sealed class CompiledRule
         return EffectivePolicies.None;
     }
 
+    /// <summary>The effective policies of this rule as a mesh route of one parent Service (GEP-1294).</summary>
+    private (ResourceKey Service, EffectivePolicies Policies)[] _meshPolicies = [];
+
+    /// <summary>The effective policies of this rule served for the mesh Service <paramref name="service"/>; allocates nothing.</summary>
+    public EffectivePolicies MeshPoliciesFor(in ResourceKey service)
+    {
+        foreach (var (s, policies) in _meshPolicies)
+        {
+            if (s == service)
+            {
+                return policies;
+            }
+        }
+
+        return EffectivePolicies.None;
+    }
+
+    /// <summary>Records the effective policies for one parent Service (compile time only).</summary>
+    public void AddMeshPolicies(ResourceKey service, EffectivePolicies policies)
+    {
+        if (policies.Kinds.IsEmpty || Array.Exists(_meshPolicies, p => p.Service == service))
+        {
+            return;
+        }
+
+        _meshPolicies = [.. _meshPolicies, (service, policies)];
+    }
+
     /// <summary>Records the effective policies on one listener (compile time only).</summary>
     public void AddPolicies(ListenerResult listener, EffectivePolicies policies)
     {
@@ -134,7 +162,7 @@ internal sealed class CompiledRule
     /// </summary>
     public int ChosenBackend { get; init; } = -1;
 
-    public static CompiledRule Create(CompiledRoute route, int index, string? name, IReadOnlyList<RouteFilter> filters, IReadOnlyList<(BackendReference Ref, IReadOnlyList<RouteFilter> Filters)> backends, bool served, Func<BackendReference, string?>? backendFailure = null)
+    public static CompiledRule Create(CompiledRoute route, int index, string? name, IReadOnlyList<RouteFilter> filters, IReadOnlyList<(BackendReference Ref, IReadOnlyList<RouteFilter> Filters)> backends, bool served)
     {
         var result = route.Result;
         var matched = new MatchedBackend[backends.Count];
@@ -144,13 +172,9 @@ internal sealed class CompiledRule
         {
             var refResult = result.BackendRefs.FirstOrDefault(r => !r.IsMirror && r.RuleIndex == index && r.BackendIndex == b);
             // The binder decides validity, the mesh exemption from ReferenceGrants included; it is read, not re-derived.
+            // A BackendTLSPolicy that cannot be honoured is such a verdict too (the policy stage decides it).
             var isValid = refResult?.IsValid ?? true;
             var reason = refResult?.Reason?.Value;
-            if (isValid && backendFailure?.Invoke(backends[b].Ref) is { } failure)
-            {
-                isValid = false;
-                reason = failure;
-            }
 
             matched[b] = new MatchedBackend(backends[b].Ref, backends[b].Ref.Weight, isValid, isValid ? null : reason, backends[b].Filters);
             if (isValid)

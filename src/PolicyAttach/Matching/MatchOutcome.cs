@@ -87,10 +87,22 @@ public sealed class MatchOutcome
 
     /// <summary>
     /// The effective policies of the matched rule as served through the selected listener (by kind), computed when
-    /// the tables were compiled; <see cref="EffectivePolicies.None"/> when no rule matched or for mesh requests.
+    /// the tables were compiled (for a mesh request, those of the rule under the parent Service,
+    /// <see cref="PolicyResolution.ForMeshRule"/>); <see cref="EffectivePolicies.None"/> when no rule matched.
     /// Allocates nothing.
     /// </summary>
-    public EffectivePolicies Policies => _rule?.PoliciesFor(Listener) ?? EffectivePolicies.None;
+    public EffectivePolicies Policies => _rule is null ? EffectivePolicies.None : _mesh ? _rule.MeshPoliciesFor(_meshService) : _rule.PoliciesFor(Listener);
+
+    /// <summary>For a mesh request: the Service whose table matched it (the route's parent), whose policy context applies.</summary>
+    private ResourceKey _meshService;
+    private bool _mesh;
+
+    /// <summary>Marks the outcome as a mesh match for <paramref name="service"/> (after <c>SetMatched</c>).</summary>
+    internal void SetMeshService(in ResourceKey service)
+    {
+        _mesh = true;
+        _meshService = service;
+    }
 
     /// <summary>
     /// The backend that carries the request when one must be named (its own filters then run): the valid backend
@@ -154,6 +166,7 @@ public sealed class MatchOutcome
         // A reused outcome often holds the same listener and prefix already: reading them is cheaper than the GC
         // write barrier of storing a reference.
         IsMeshDefault = false;
+        _mesh = false;
         if (!ReferenceEquals(Listener, listener))
         {
             Listener = listener;
@@ -198,6 +211,7 @@ public sealed class MatchOutcome
     private void Reset(ListenerResult? listener, bool grpc, bool stream)
     {
         IsMeshDefault = false;
+        _mesh = false;
         if (!ReferenceEquals(Listener, listener))
         {
             Listener = listener;

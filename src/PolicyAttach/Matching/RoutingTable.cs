@@ -329,6 +329,7 @@ public sealed class MeshRoutingTable
             else
             {
                 outcome.SetMatched(null, port, entry.Rule, entry.MatchIndex, null, request, grpc, stream: false);
+                outcome.SetMeshService(Service);
             }
 
             return;
@@ -342,6 +343,7 @@ public sealed class MeshRoutingTable
         else
         {
             outcome.SetMatched(null, port, http.Rule, http.MatchIndex, http.PathType == PathMatchType.PathPrefix ? http.Prefix : null, request, grpc: false, stream: false);
+            outcome.SetMeshService(Service);
         }
     }
 }

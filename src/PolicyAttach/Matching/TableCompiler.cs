@@ -13,12 +13,10 @@ internal sealed class TableCompiler
     private readonly Dictionary<CompiledRoute, List<HttpEntry>> _http = [];
     private readonly Dictionary<CompiledRoute, List<GrpcEntry>> _grpc = [];
     private readonly Dictionary<CompiledRoute, StreamEntry> _stream = [];
-    private readonly Dictionary<(ResourceKey Service, string? Port), string> _tlsFailures = [];
 
     public TableCompiler(EvaluationResult result)
     {
         _result = result;
-        CollectBackendTlsFailures();
         foreach (var routeResult in result.Routes)
         {
             Compile(routeResult);
@@ -27,55 +25,6 @@ internal sealed class TableCompiler
         Rank(_http.Values.SelectMany(e => e), HttpEntry.Compare, (e, r) => e.Rank = r);
         Rank(_grpc.Values.SelectMany(e => e), GrpcEntry.Compare, (e, r) => e.Rank = r);
         Rank(_stream.Values, StreamEntry.Compare, (e, r) => e.Rank = r);
-    }
-
-    /// <summary>
-    /// BackendTLSPolicies whose CA certificate references do not resolve (<c>ResolvedRefs=False</c>): connections
-    /// through them fail with a 5xx, so the Services (or Service ports) they target are invalid backends (spec digest
-    /// §8, §14.7).
-    /// </summary>
-    private void CollectBackendTlsFailures()
-    {
-        foreach (var status in _result.Policies.Statuses)
-        {
-            var key = status.Policy.Key;
-            if (key.GroupKind != Kinds.BackendTlsPolicy)
-            {
-                continue;
-            }
-
-            var failed = status.Ancestors.SelectMany(a => a.Conditions)
-                .FirstOrDefault(c => c.Type == ConditionType.ResolvedRefs && c.Status == ConditionStatus.False);
-            if (failed is null)
-            {
-                continue;
-            }
-
-            foreach (var target in status.Policy.TargetRefs)
-            {
-                if (target.GroupKind == Kinds.Service)
-                {
-                    _tlsFailures.TryAdd((target.TargetKey, target.SectionName), $"BackendTLSPolicy {key.Namespace}/{key.Name}: {failed.Reason}");
-                }
-            }
-        }
-    }
-
-    private string? BackendFailure(BackendReference backend)
-    {
-        if (_tlsFailures.Count == 0 || backend.GroupKind != Kinds.Service)
-        {
-            return null;
-        }
-
-        var key = backend.TargetKey;
-        if (_tlsFailures.TryGetValue((key, null), out var reason))
-        {
-            return reason;
-        }
-
-        return backend.Port is { } port && _result.Snapshot.Find<Service>(key)?.FindPort(port)?.Name is { } portName
-            && _tlsFailures.TryGetValue((key, portName), out reason) ? reason : null;
     }
 
     private static void Rank<T>(IEnumerable<T> entries, Comparison<T> compare, Action<T, int> set)
@@ -111,7 +60,7 @@ internal sealed class TableCompiler
                 {
                     var rule = http.Rules[r];
                     var served = !dropped.Contains(r);
-                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served, BackendFailure);
+                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served);
                     compiled.Rules[r] = cr;
                     if (!served)
                     {
@@ -136,7 +85,7 @@ internal sealed class TableCompiler
                 {
                     var rule = grpc.Rules[r];
                     var served = !dropped.Contains(r);
-                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served, BackendFailure);
+                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served);
                     compiled.Rules[r] = cr;
                     if (!served)
                     {
@@ -163,7 +112,7 @@ internal sealed class TableCompiler
                 for (var r = 0; r < stream.Rules.Count; r++)
                 {
                     var rule = stream.Rules[r];
-                    compiled.Rules[r] = CompiledRule.Create(compiled, r, rule.Name, [], rule.BackendRefs.Select(b => (b, (IReadOnlyList<RouteFilter>)[])).ToList(), !dropped.Contains(r), BackendFailure);
+                    compiled.Rules[r] = CompiledRule.Create(compiled, r, rule.Name, [], rule.BackendRefs.Select(b => (b, (IReadOnlyList<RouteFilter>)[])).ToList(), !dropped.Contains(r));
                 }
 
                 if (compiled.Rules.Length > 0 && compiled.Rules[0].IsServed)
@@ -540,6 +489,14 @@ internal sealed class TableCompiler
         var result = new Dictionary<ResourceKey, MeshRoutingTable>();
         foreach (var (service, routes) in bound)
         {
+            foreach (var (route, _) in routes)
+            {
+                foreach (var rule in route.Rules)
+                {
+                    rule.AddMeshPolicies(service, _result.Policies.ForMeshRule(service, route.Key, rule.Name));
+                }
+            }
+
             var producer = Group(routes.Where(r => r.Route.Route.Namespace == service.Namespace));
             var consumers = routes.Where(r => r.Route.Route.Namespace != service.Namespace)
                 .GroupBy(r => r.Route.Route.Namespace, StringComparer.Ordinal)

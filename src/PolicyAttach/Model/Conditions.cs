@@ -309,10 +309,13 @@ public readonly record struct ConditionReason
     /// <summary><c>Aggregated</c>: The reason of <c>Aggregated</c>.</summary>
     public static ConditionReason Aggregated { get; } = new("Aggregated");
 
+    /// <summary><c>PolicyAffected</c>: The reason of the optional <c>&lt;group&gt;/&lt;Kind&gt;Affected</c> condition on a policy target (GEP-713 target status, written only when <see cref="EvaluationOptions.AffectedConditions"/> is set).</summary>
+    public static ConditionReason PolicyAffected { get; } = new("PolicyAffected");
+
     /// <summary>Every reason PolicyAttach writes, sorted ordinally.</summary>
     public static EquatableArray<ConditionReason> All { get; } = new[]
     {
-        Accepted, Programmed, ResolvedRefs, Invalid, InvalidParameters, ListenersNotValid, ListenersNotResolved, UnsupportedAddress, InvalidClientCertificateRef, ConfigurationChanged, UnsupportedProtocol, UnsupportedValue, NoValidCACertificate, HostnameConflict, ProtocolConflict, NoConflicts, InvalidCertificateRef, RefNotPermitted, InvalidRouteKinds, InvalidCACertificateRef, InvalidCACertificateKind, OverlappingHostnames, OverlappingCertificates, NotAllowed, ParentNotAccepted, NotAllowedByListeners, NoMatchingListenerHostname, NoMatchingParent, InvalidKind, BackendNotFound, PortNotFound, Conflicted, TargetNotFound, InvalidBackendTLS, Overridden, Merged, Aggregated,
+        Accepted, Programmed, ResolvedRefs, Invalid, InvalidParameters, ListenersNotValid, ListenersNotResolved, UnsupportedAddress, InvalidClientCertificateRef, ConfigurationChanged, UnsupportedProtocol, UnsupportedValue, NoValidCACertificate, HostnameConflict, ProtocolConflict, NoConflicts, InvalidCertificateRef, RefNotPermitted, InvalidRouteKinds, InvalidCACertificateRef, InvalidCACertificateKind, OverlappingHostnames, OverlappingCertificates, NotAllowed, ParentNotAccepted, NotAllowedByListeners, NoMatchingListenerHostname, NoMatchingParent, InvalidKind, BackendNotFound, PortNotFound, Conflicted, TargetNotFound, InvalidBackendTLS, Overridden, Merged, Aggregated, PolicyAffected,
     }.OrderBy(v => v.Value, StringComparer.Ordinal).ToEquatableArray();
 
     /// <summary>

@@ -125,6 +125,7 @@ internal sealed class PolicyRun
     private readonly Dictionary<(FoldState, NodeKey), FoldState> _memo = [];
     private readonly Dictionary<ResourceKey, FoldState> _gatewayStates = [];
     private readonly Dictionary<NodeKey, FoldState> _listenerStates = [];
+    private readonly Dictionary<ResourceKey, FoldState> _meshStates = [];
 
     public PolicyRun(BindingResult binding, ReferenceIndex references, PolicyKindRegistry registry)
     {
@@ -164,7 +165,66 @@ internal sealed class PolicyRun
 
         FoldContexts();
         var statuses = new PolicyStatusBuilder(_binding, _attachments, _byNode).Build();
-        return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates);
+        return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates, _meshStates, BackendTlsNodes(), Affected());
+    }
+
+    /// <summary>
+    /// GEP-713 target status (Experimental): per target node (an object, or a listener of it), the policies of each
+    /// kind that apply there. Namespaces and Services are left out: neither has status conditions.
+    /// </summary>
+    private Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> Affected()
+    {
+        var affected = new Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>>();
+        foreach (var attachment in _attachments.Where(a => a.Applies && a.Target.GroupKind != Kinds.Namespace && a.Target.GroupKind != Kinds.Service))
+        {
+            // A rule has no status entry: a rule-sectioned policy affects its route.
+            var node = attachment.Level == PolicyLevel.Rule ? new NodeKey(attachment.Node.Object, null) : attachment.Node;
+            if (attachment.Target.GroupKind == Kinds.GatewayClass)
+            {
+                node = new NodeKey(new ResourceKey(Kinds.GatewayClass, string.Empty, attachment.Target.Name), null);
+            }
+
+            if (!affected.TryGetValue(node, out var kinds))
+            {
+                affected[node] = kinds = [];
+            }
+
+            if (!kinds.TryGetValue(attachment.Definition.Kind, out var policies))
+            {
+                kinds[attachment.Definition.Kind] = policies = [];
+            }
+
+            policies.Add(attachment.Policy.Key);
+        }
+
+        return affected;
+    }
+
+    /// <summary>
+    /// BackendTLSPolicy, decided once here and read by the route statuses and the routing tables: for each Service
+    /// (or Service port) a BackendTLSPolicy governs, the problem that makes the backend invalid there, or null when
+    /// the policies in force resolve. In force are the policies this node did not refuse for a conflict or their
+    /// shape (a conflict's loser never governs: the older policy does; spec digest §14.4, §14.7). Any unresolvable CA
+    /// reference of a policy in force makes connections through it fail (§14.7 MUST, 5xx), so the backend is invalid
+    /// (§8 item 5) wherever the policy applies: on the routes of its ancestors that reach that Service (or port).
+    /// </summary>
+    private Dictionary<NodeKey, Problem?> BackendTlsNodes()
+    {
+        var nodes = new Dictionary<NodeKey, Problem?>();
+        var inForce = _attachments
+            .Where(a => a.Policy is BackendTlsPolicy && a.Target.GroupKind == Kinds.Service
+                && (a.Problem is null || a.Problem.Value.Reason == ConditionReason.NoValidCACertificate))
+            .ToList();
+        inForce.Sort(Established);
+        foreach (var attachment in inForce)
+        {
+            var problems = BackendTlsCaProblems((BackendTlsPolicy)attachment.Policy);
+            var key = attachment.Policy.Key;
+            nodes.TryAdd(attachment.Node, problems.Count == 0 ? null : new Problem(ConditionReason.InvalidBackendTLS,
+                $"BackendTLSPolicy {key.Namespace}/{key.Name} cannot be honoured ({problems[0].Reason}: {problems[0].Message.TrimEnd('.')}), so connections to it fail."));
+        }
+
+        return nodes;
     }
 
     /// <summary>Older first, then namespace/name: the established policy of a pair at the same level (spec digest §14.4).</summary>
@@ -422,7 +482,9 @@ internal sealed class PolicyRun
     /// <summary>Two policies of a conflicting kind on the same target and section: the oldest wins (spec digest §14.4, §14.7).</summary>
     private void SettleConflicts()
     {
-        foreach (var group in _attachments.Where(a => a.Applies && (a.Definition.ConflictOnSameTarget || a.Definition.Strategy == MergeStrategy.None))
+        // A BackendTLSPolicy without a valid CA still takes part: the older policy wins the target whatever its CA
+        // (spec digest §14.7), so a newer policy never hides that connections through the older one fail.
+        foreach (var group in _attachments.Where(a => (a.Applies || a.Problem?.Reason == ConditionReason.NoValidCACertificate) && (a.Definition.ConflictOnSameTarget || a.Definition.Strategy == MergeStrategy.None))
                      .GroupBy(a => (a.Definition.Kind, a.Node)))
         {
             var ordered = group.ToList();
@@ -476,6 +538,7 @@ internal sealed class PolicyRun
             return;
         }
 
+        FoldMeshContexts();
         var seen = new HashSet<(FoldState, ResourceKey)>();
         foreach (var route in _binding.Routes)
         {
@@ -496,17 +559,54 @@ internal sealed class PolicyRun
                         var ruleState = route.Route.RuleName(rule) is { } name ? Fold(routeState, new NodeKey(route.Route.Key, name)) : routeState;
                         foreach (var backend in backendsByRule[rule])
                         {
-                            var backendNamespace = Fold(ruleState, NodeKey.ForNamespace(backend.BackendRef.TargetKey.Namespace, PolicyLevel.BackendNamespace));
-                            var serviceState = Fold(backendNamespace, new NodeKey(backend.BackendRef.TargetKey, null));
-                            var port = backend.BackendRef.Port is { } p ? _snapshot.Find<Service>(backend.BackendRef.TargetKey)?.FindPort(p)?.Name : null;
-                            if (port is not null)
-                            {
-                                Fold(serviceState, new NodeKey(backend.BackendRef.TargetKey, port));
-                            }
+                            FoldBackend(ruleState, backend);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Mesh (GAMMA) contexts: a route bound to a Service parent serves traffic addressed to that Service, which is its
+    /// parent as a Gateway is an ingress route's (GEP-1294). Its path is Backend namespace (of the parent Service) →
+    /// parent Service → Route namespace → route → rule → Backend namespace → backend Service → port.
+    /// </summary>
+    private void FoldMeshContexts()
+    {
+        foreach (var route in _binding.Routes)
+        {
+            var backendsByRule = route.BackendRefs.Where(b => b.IsValid && !b.IsMirror).ToLookup(b => b.RuleIndex);
+            foreach (var parent in route.Parents.Where(p => p.IsAccepted && p.ParentRef.GroupKind == Kinds.Service))
+            {
+                var service = parent.ParentRef.TargetKey;
+                if (!_meshStates.TryGetValue(service, out var top))
+                {
+                    top = Fold(Fold(FoldState.Empty, NodeKey.ForNamespace(service.Namespace, PolicyLevel.BackendNamespace)), new NodeKey(service, null));
+                    _meshStates[service] = top;
+                }
+
+                var routeState = Fold(Fold(top, NodeKey.ForNamespace(route.Route.Namespace, PolicyLevel.RouteNamespace)), new NodeKey(route.Route.Key, null));
+                for (var rule = 0; rule < route.Route.RuleCount; rule++)
+                {
+                    var ruleState = route.Route.RuleName(rule) is { } name ? Fold(routeState, new NodeKey(route.Route.Key, name)) : routeState;
+                    foreach (var backend in backendsByRule[rule])
+                    {
+                        FoldBackend(ruleState, backend);
+                    }
+                }
+            }
+        }
+    }
+
+    private void FoldBackend(FoldState ruleState, BackendRefResult backend)
+    {
+        var backendNamespace = Fold(ruleState, NodeKey.ForNamespace(backend.BackendRef.TargetKey.Namespace, PolicyLevel.BackendNamespace));
+        var serviceState = Fold(backendNamespace, new NodeKey(backend.BackendRef.TargetKey, null));
+        var port = backend.BackendRef.Port is { } p ? _snapshot.Find<Service>(backend.BackendRef.TargetKey)?.FindPort(p)?.Name : null;
+        if (port is not null)
+        {
+            Fold(serviceState, new NodeKey(backend.BackendRef.TargetKey, port));
         }
     }
 

@@ -1,3 +1,4 @@
+using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
 
@@ -13,14 +14,117 @@ public sealed class PolicyResolution
     private readonly Dictionary<(FoldState, NodeKey), FoldState> _memo;
     private readonly Dictionary<ResourceKey, FoldState> _gatewayStates;
     private readonly Dictionary<NodeKey, FoldState> _listenerStates;
+    private readonly Dictionary<ResourceKey, FoldState> _meshStates;
+    private readonly Dictionary<NodeKey, Problem?> _backendTls;
+    private readonly Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> _affected;
 
     internal PolicyResolution(EquatableArray<PolicyStatusResult> statuses, Dictionary<(FoldState, NodeKey), FoldState> memo,
-        Dictionary<ResourceKey, FoldState> gatewayStates, Dictionary<NodeKey, FoldState> listenerStates)
+        Dictionary<ResourceKey, FoldState> gatewayStates, Dictionary<NodeKey, FoldState> listenerStates, Dictionary<ResourceKey, FoldState> meshStates,
+        Dictionary<NodeKey, Problem?> backendTls, Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> affected)
     {
+        _affected = affected;
         Statuses = statuses;
         _memo = memo;
         _gatewayStates = gatewayStates;
         _listenerStates = listenerStates;
+        _meshStates = meshStates;
+        _backendTls = backendTls;
+    }
+
+    /// <summary>
+    /// The optional GEP-713 target conditions of an object (or of one of its listeners): one
+    /// <c>&lt;group&gt;/&lt;Kind&gt;Affected</c> per policy kind that applies there, sorted by kind
+    /// (<see cref="EvaluationOptions.AffectedConditions"/>).
+    /// </summary>
+    /// <param name="target">The GatewayClass, Gateway, ListenerSet or route.</param>
+    /// <param name="section">A listener name, or null for the object.</param>
+    /// <param name="generation">The object's <c>metadata.generation</c>.</param>
+    /// <returns>The conditions; empty when no policy applies there.</returns>
+    internal IEnumerable<Condition> AffectedConditions(ResourceKey target, string? section, long generation)
+    {
+        if (!_affected.TryGetValue(new NodeKey(target, section), out var kinds))
+        {
+            yield break;
+        }
+
+        foreach (var (kind, policies) in kinds)
+        {
+            var type = ConditionType.Parse((kind.Group.Length == 0 ? string.Empty : kind.Group + "/") + kind.Kind + "Affected");
+            yield return Condition.Make(type, true, ConditionReason.PolicyAffected, $"Affected by {kind.Kind} {string.Join(", ", policies.Select(p => p.Namespace + "/" + p.Name))}.", generation);
+        }
+    }
+
+    /// <summary>
+    /// Why a BackendTLSPolicy makes a backend Service port invalid (spec digest §8 item 5, §14.7), or null: a policy on
+    /// the port governs it; otherwise a policy on the whole Service does.
+    /// </summary>
+    internal Problem? BackendTlsProblem(ResourceKey service, string? portName)
+    {
+        if (_backendTls.Count == 0)
+        {
+            return null;
+        }
+
+        if (portName is not null && _backendTls.TryGetValue(new NodeKey(service, portName), out var sectioned))
+        {
+            return sectioned;
+        }
+
+        return _backendTls.GetValueOrDefault(new NodeKey(service, null));
+    }
+
+    /// <summary>
+    /// The routes with the BackendTLSPolicy verdicts applied: a backendRef to a Service a failing policy governs is
+    /// invalid (<c>InvalidBackendTLS</c>, Envoy Gateway's reason; the spec leaves it open, digest §8 item 5), and every
+    /// parent of the route (each an ancestor of that policy, §14.6) gets <c>ResolvedRefs=False</c> unless another
+    /// backend already made it so. Routes without such a backend are returned as they are; the changed ones are also
+    /// added to <paramref name="changed"/> by key.
+    /// </summary>
+    internal EquatableArray<RouteResult> WithBackendTls(EquatableArray<RouteResult> routes, Snapshot snapshot, Dictionary<ResourceKey, RouteResult> changed)
+    {
+        if (!_backendTls.Values.Any(p => p is not null))
+        {
+            return routes;
+        }
+
+        var result = new List<RouteResult>(routes.Count);
+        foreach (var route in routes)
+        {
+            Problem? first = null;
+            var backends = route.BackendRefs.Select(b =>
+            {
+                if (!b.IsValid || b.BackendRef.GroupKind != Kinds.Service)
+                {
+                    return b;
+                }
+
+                var port = b.BackendRef.Port is { } p ? snapshot.Find<Service>(b.BackendRef.TargetKey)?.FindPort(p)?.Name : null;
+                if (BackendTlsProblem(b.BackendRef.TargetKey, port) is not { } problem)
+                {
+                    return b;
+                }
+
+                var withBackend = problem.WithMessage($"{(b.IsMirror ? "mirror backendRef" : "backendRef")} {b.BackendRef.Kind} {b.BackendRef.Namespace}/{b.BackendRef.Name} of {route.Route.Kind} {route.Route.Namespace}/{route.Route.Name} rule {b.RuleIndex}: {problem.Message}");
+                first ??= withBackend;
+                return b with { Problem = withBackend };
+            }).ToEquatableArray();
+            if (first is not { } failed)
+            {
+                result.Add(route);
+                continue;
+            }
+
+            var generation = route.Route.Metadata.Generation;
+            var parents = route.Parents.Select(parent => parent with
+            {
+                Conditions = parent.Conditions.Select(c => c.Type == ConditionType.ResolvedRefs && c.IsTrue ? Condition.Make(ConditionType.ResolvedRefs, false, failed, generation) : c).ToEquatableArray(),
+            }).ToEquatableArray();
+            var amended = route with { BackendRefs = backends, Parents = parents };
+            changed[route.Route.Key] = amended;
+            result.Add(amended);
+        }
+
+        return changed.Count == 0 ? routes : result.ToEquatableArray();
     }
 
     /// <summary>The status of every policy that reached an ancestor, sorted by (group, kind, namespace, name).</summary>
@@ -72,13 +176,46 @@ public sealed class PolicyResolution
             return EffectivePolicies.None;
         }
 
-        state = Step(Step(state, NodeKey.ForNamespace(service.Namespace, PolicyLevel.BackendNamespace)), new NodeKey(service, null));
-        if (portName is not null)
+        return BackendState(state, service, portName).Effective;
+    }
+
+    /// <summary>
+    /// The effective policies of one rule of a mesh (GAMMA) route bound to a Service parent: the parent Service (and its
+    /// namespace) sits above the route as a Gateway does for ingress routes (GEP-1294), then the route's namespace, the
+    /// route and the rule.
+    /// </summary>
+    /// <param name="service">The parent Service.</param>
+    /// <param name="route">The route.</param>
+    /// <param name="ruleName">The rule's name, or null for an unnamed rule.</param>
+    /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
+    public EffectivePolicies ForMeshRule(ResourceKey service, ResourceKey route, string? ruleName)
+        => MeshRuleState(service, route, ruleName)?.Effective ?? EffectivePolicies.None;
+
+    /// <summary>The effective policies of a backend Service port reached through a rule of a mesh route.</summary>
+    /// <param name="service">The parent Service.</param>
+    /// <param name="route">The route.</param>
+    /// <param name="ruleName">The rule's name, or null.</param>
+    /// <param name="backend">The backend Service.</param>
+    /// <param name="portName">The backend port's name, or null.</param>
+    /// <returns>The effective policies.</returns>
+    public EffectivePolicies ForMeshBackend(ResourceKey service, ResourceKey route, string? ruleName, ResourceKey backend, string? portName)
+        => MeshRuleState(service, route, ruleName) is { } state ? BackendState(state, backend, portName).Effective : EffectivePolicies.None;
+
+    private FoldState? MeshRuleState(ResourceKey service, ResourceKey route, string? ruleName)
+    {
+        if (!_meshStates.TryGetValue(service, out var state))
         {
-            state = Step(state, new NodeKey(service, portName));
+            return null;
         }
 
-        return state.Effective;
+        state = Step(Step(state, NodeKey.ForNamespace(route.Namespace, PolicyLevel.RouteNamespace)), new NodeKey(route, null));
+        return ruleName is null ? state : Step(state, new NodeKey(route, ruleName));
+    }
+
+    private FoldState BackendState(FoldState state, ResourceKey service, string? portName)
+    {
+        state = Step(Step(state, NodeKey.ForNamespace(service.Namespace, PolicyLevel.BackendNamespace)), new NodeKey(service, null));
+        return portName is null ? state : Step(state, new NodeKey(service, portName));
     }
 
     private FoldState? Listener(ResourceKey owner, string listener)

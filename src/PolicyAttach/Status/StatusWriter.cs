@@ -78,25 +78,26 @@ public static class StatusWriter
         Guard.NotNull(result);
         Guard.NotNull(writer);
         options ??= new StatusWriterOptions();
+        var policies = result.Options.AffectedConditions ? result.Policies : null;
         var entries = new List<(ResourceKey Key, Action Write)>();
         foreach (var cls in result.GatewayClasses)
         {
-            entries.Add((cls.GatewayClass.Key, () => WriteGatewayClass(writer, cls, options)));
+            entries.Add((cls.GatewayClass.Key, () => WriteGatewayClass(writer, cls, options, policies)));
         }
 
         foreach (var gateway in result.Gateways)
         {
-            entries.Add((gateway.Gateway.Key, () => WriteGateway(writer, gateway, options)));
+            entries.Add((gateway.Gateway.Key, () => WriteGateway(writer, gateway, options, policies)));
         }
 
         foreach (var set in result.ListenerSets)
         {
-            entries.Add((set.ListenerSet.Key, () => WriteListenerSet(writer, set, options)));
+            entries.Add((set.ListenerSet.Key, () => WriteListenerSet(writer, set, options, policies)));
         }
 
         foreach (var route in result.Routes)
         {
-            entries.Add((route.Route.Key, () => WriteRoute(writer, route, options)));
+            entries.Add((route.Route.Key, () => WriteRoute(writer, route, options, policies)));
         }
 
         foreach (var policy in result.Policies.Statuses)
@@ -146,10 +147,17 @@ public static class StatusWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteGatewayClass(Utf8JsonWriter writer, GatewayClassResult result, StatusWriterOptions options)
+    /// <summary>
+    /// The conditions with the optional <c>&lt;group&gt;/&lt;Kind&gt;Affected</c> ones of GEP-713 target status, sorted by
+    /// type; the conditions themselves when they are not asked for (<paramref name="policies"/> is null).
+    /// </summary>
+    private static IEnumerable<Condition> WithAffected(IEnumerable<Condition> conditions, PolicyResolution? policies, ResourceKey target, string? section, long generation)
+        => policies is null ? conditions : conditions.Concat(policies.AffectedConditions(target, section, generation)).OrderBy(c => c.Type.Value, StringComparer.Ordinal);
+
+    private static void WriteGatewayClass(Utf8JsonWriter writer, GatewayClassResult result, StatusWriterOptions options, PolicyResolution? policies)
     {
         WriteHeader(writer, result.GatewayClass);
-        WriteConditions(writer, result.Conditions, result.GatewayClass.Key, string.Empty, options);
+        WriteConditions(writer, WithAffected(result.Conditions, policies, result.GatewayClass.Key, null, result.GatewayClass.Metadata.Generation), result.GatewayClass.Key, string.Empty, options);
         writer.WriteStartArray("supportedFeatures");
         foreach (var feature in result.SupportedFeatures)
         {
@@ -162,24 +170,24 @@ public static class StatusWriter
         WriteFooter(writer);
     }
 
-    private static void WriteGateway(Utf8JsonWriter writer, GatewayResult result, StatusWriterOptions options)
+    private static void WriteGateway(Utf8JsonWriter writer, GatewayResult result, StatusWriterOptions options, PolicyResolution? policies)
     {
         WriteHeader(writer, result.Gateway);
-        WriteConditions(writer, result.Conditions, result.Gateway.Key, string.Empty, options);
-        WriteListeners(writer, result.Listeners, result.Gateway.Key, options);
+        WriteConditions(writer, WithAffected(result.Conditions, policies, result.Gateway.Key, null, result.Gateway.Metadata.Generation), result.Gateway.Key, string.Empty, options);
+        WriteListeners(writer, result.Listeners, result.Gateway.Key, options, policies, result.Gateway.Metadata.Generation);
         writer.WriteNumber("attachedListenerSets", result.AttachedListenerSets);
         WriteFooter(writer);
     }
 
-    private static void WriteListenerSet(Utf8JsonWriter writer, ListenerSetResult result, StatusWriterOptions options)
+    private static void WriteListenerSet(Utf8JsonWriter writer, ListenerSetResult result, StatusWriterOptions options, PolicyResolution? policies)
     {
         WriteHeader(writer, result.ListenerSet);
-        WriteConditions(writer, result.Conditions, result.ListenerSet.Key, string.Empty, options);
-        WriteListeners(writer, result.Listeners, result.ListenerSet.Key, options);
+        WriteConditions(writer, WithAffected(result.Conditions, policies, result.ListenerSet.Key, null, result.ListenerSet.Metadata.Generation), result.ListenerSet.Key, string.Empty, options);
+        WriteListeners(writer, result.Listeners, result.ListenerSet.Key, options, policies, result.ListenerSet.Metadata.Generation);
         WriteFooter(writer);
     }
 
-    private static void WriteListeners(Utf8JsonWriter writer, IEnumerable<ListenerResult> listeners, ResourceKey owner, StatusWriterOptions options)
+    private static void WriteListeners(Utf8JsonWriter writer, IEnumerable<ListenerResult> listeners, ResourceKey owner, StatusWriterOptions options, PolicyResolution? policies, long generation)
     {
         writer.WriteStartArray("listeners");
         foreach (var listener in listeners)
@@ -197,14 +205,14 @@ public static class StatusWriter
 
             writer.WriteEndArray();
             writer.WriteNumber("attachedRoutes", listener.AttachedRoutes);
-            WriteConditions(writer, listener.Conditions, owner, "listeners/" + listener.Name, options);
+            WriteConditions(writer, WithAffected(listener.Conditions, policies, owner, listener.Name, generation), owner, "listeners/" + listener.Name, options);
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
     }
 
-    private static void WriteRoute(Utf8JsonWriter writer, RouteResult result, StatusWriterOptions options)
+    private static void WriteRoute(Utf8JsonWriter writer, RouteResult result, StatusWriterOptions options, PolicyResolution? policies)
     {
         WriteHeader(writer, result.Route);
         writer.WriteStartArray("parents");
@@ -213,7 +221,7 @@ public static class StatusWriter
             writer.WriteStartObject();
             WriteParentRef(writer, "parentRef", parent.ParentRef);
             writer.WriteString("controllerName", parent.ControllerName);
-            WriteConditions(writer, parent.Conditions, result.Route.Key, "parents/" + parent.ParentIndex.ToString(CultureInfo.InvariantCulture), options);
+            WriteConditions(writer, WithAffected(parent.Conditions, policies, result.Route.Key, null, result.Route.Metadata.Generation), result.Route.Key, "parents/" + parent.ParentIndex.ToString(CultureInfo.InvariantCulture), options);
             writer.WriteEndObject();
         }
 

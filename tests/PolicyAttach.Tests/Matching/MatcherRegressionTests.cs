@@ -61,7 +61,7 @@ public class MatcherRegressionTests
         var t = Compile(L("http", 80, "HTTP"), Http("app", "r", Rule("""{"path":{"type":"PathPrefix","value":"/a"}}""", "a") + "," + Rule("""{"path":{"type":"PathPrefix","value":"/b"}}""", "b")), Btp);
         var failed = Get(t, "x", "/a");
         Assert.Equal((MatchOutcomeKind.NoBackend, 500), (failed.Kind, failed.StatusCode));
-        Assert.StartsWith("BackendTLSPolicy app/p", Assert.Single(failed.Backends).Reason, StringComparison.Ordinal);
+        Assert.Equal("InvalidBackendTLS", Assert.Single(failed.Backends).Reason);
         Assert.Equal(MatchOutcomeKind.Routed, Get(t, "x", "/b").Kind);
     }
 
@@ -78,6 +78,25 @@ public class MatcherRegressionTests
         Assert.Equal("PUT", headers["Access-Control-Allow-Methods"]);
         Assert.Equal("x-1, x-2", headers["Access-Control-Allow-Headers"]);
         Assert.Equal("x-3", headers["Access-Control-Expose-Headers"]);
+    }
+
+    [Fact]
+    public void MeshRoute_Policies_AreThoseOfTheRuleUnderItsParentService()
+    {
+        // Regression (issue 17): a request routed by a mesh (GAMMA) route answered no policies. Its context is the
+        // parent Service (GEP-1294: the Service is a mesh route's parent as a Gateway is an ingress route's), the
+        // route's namespace, the route and the rule (GEP-713 hierarchy, spec digest §14.3).
+        var service = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"echo","namespace":"mesh"},"spec":{"ports":[{"name":"http","port":80}]}}""";
+        var route = Http("mesh", "producer", """{"name":"main","backendRefs":[{"name":"echo","port":80}]}""", parentRefs: """{"group":"","kind":"Service","name":"echo"}""");
+        var onService = "{\"apiVersion\":\"networking.acme.io/v1alpha1\",\"kind\":\"RetryPolicy\",\"metadata\":{\"name\":\"svc\",\"namespace\":\"mesh\",\"creationTimestamp\":\"2020-01-01T00:00:00Z\"},\"spec\":{\"default\":{\"retries\":1,\"timeout\":\"9s\"},\"targetRef\":{\"group\":\"\",\"kind\":\"Service\",\"name\":\"echo\"}}}";
+        var table = RoutingTable.Compile(Binding.World.Evaluate(Binding.World.GatewayClass(), service, route, onService,
+            RetryPolicy("mesh", "on-rule", "HTTPRoute", "producer", """ "default":{"timeout":"5s"}""", section: "main")));
+
+        var outcome = table.FindService(new ResourceKey("", "Service", "mesh", "echo"))!.Match(new RequestView(RequestProtocol.Http, 80, "GET", "echo", "/"));
+        Assert.Equal(MatchOutcomeKind.Routed, outcome.Kind);
+        var effective = outcome.Policies.Find(Retry)!;
+        Assert.Equal("""{"retries":1,"timeout":"5s"}""", effective.Document.ToCanonicalString());
+        Assert.Equal(["svc", "on-rule"], effective.Policies.Select(p => p.Name));
     }
 
     [Fact]
