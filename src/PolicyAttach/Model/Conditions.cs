@@ -120,6 +120,12 @@ public readonly record struct ConditionType
         return new ConditionType(value);
     }
 
+    /// <summary>The optional GEP-713 target condition of a policy kind: <c>&lt;group&gt;/&lt;Kind&gt;Affected</c> (spec digest §14.6).</summary>
+    /// <param name="policyKind">The policy kind.</param>
+    /// <returns>The type.</returns>
+    internal static ConditionType AffectedBy(GroupKind policyKind)
+        => new((policyKind.Group.Length == 0 ? string.Empty : policyKind.Group + "/") + policyKind.Kind + "Affected");
+
     /// <summary>The spec string, where a status is written.</summary>
     /// <param name="value">The typed value.</param>
     public static implicit operator string(ConditionType value) => value.Value;

@@ -49,8 +49,7 @@ public sealed class PolicyResolution
 
         foreach (var (kind, policies) in kinds)
         {
-            var type = ConditionType.Parse((kind.Group.Length == 0 ? string.Empty : kind.Group + "/") + kind.Kind + "Affected");
-            yield return Condition.Make(type, true, ConditionReason.PolicyAffected, $"Affected by {kind.Kind} {string.Join(", ", policies.Select(p => p.Namespace + "/" + p.Name))}.", generation);
+            yield return Condition.Make(ConditionType.AffectedBy(kind), true, ConditionReason.PolicyAffected, $"Affected by {kind.Kind} {string.Join(", ", policies.Select(p => p.Namespace + "/" + p.Name))}.", generation);
         }
     }
 
