@@ -102,6 +102,7 @@ internal static class Facts
     public static PolicyLevel TargetLevel(string kind, string? sectionName) => kind switch
     {
         "GatewayClass" => PolicyLevel.GatewayClass,
+        "Namespace" => PolicyLevel.RouteNamespace, // the standard Inherited kinds declare all three namespace levels; routes are the common case
         "Gateway" => sectionName is null ? PolicyLevel.Gateway : PolicyLevel.Listener,
         "ListenerSet" or "XListenerSet" => sectionName is null ? PolicyLevel.ListenerSet : PolicyLevel.Listener,
         "Service" => sectionName is null ? PolicyLevel.Service : PolicyLevel.ServicePort,

@@ -133,17 +133,36 @@ internal static class PolicyExplain
     private static PolicyTargetRecord Verdict(EvaluationResult result, IPolicyObject policy, GroupKind kind, PolicyKindDefinition? definition, PolicyTargetReference target, PolicyStatusResult? status)
     {
         var what = $"{target.Kind} {target.Namespace}/{target.Name}";
-        var level = definition?.LevelOf(new GroupKind(target.Group, target.Kind), target.SectionName is not null);
-        PolicyTargetRecord Record(string verdict, string message) => new(ObjectRef.From(target.TargetKey), target.SectionName, level?.ToString(), verdict, message);
+        // A Namespace target sits at every namespace level its kind declares (spec digest §14.3).
+        var level = target.GroupKind == Kinds.Namespace && target.SectionName is null && definition is not null && definition.NamespaceLevels.Any()
+            ? string.Join(", ", definition.NamespaceLevels)
+            : definition?.LevelOf(new GroupKind(target.Group, target.Kind), target.SectionName is not null)?.ToString();
+        PolicyTargetRecord Record(string verdict, string message) => new(ObjectRef.From(target.TargetKey), target.SectionName, level, verdict, message);
 
         if (definition is null)
         {
             return Record("Invalid", $"{kind} is not a known policy kind; label its CRD {PolicyKindRegistry.PolicyLabel} or use --profile.");
         }
 
+        if (target.GroupKind == Kinds.Namespace && target.SectionName is null)
+        {
+            // The policy stage decides Namespace targets (spec digest §14.3): explain reports its verdict.
+            var refused = status?.Ancestors.Where(a => a.AncestorRef.Kind == Kinds.Namespace.Kind && a.AncestorRef.Name == target.Name)
+                .SelectMany(a => a.Conditions).FirstOrDefault(c => c.Type == ConditionType.Accepted && !c.IsTrue);
+            if (refused is not null)
+            {
+                return Record(refused.Reason, refused.Message);
+            }
+
+            var gateways = status?.Ancestors.Count ?? 0;
+            return gateways == 0
+                ? Record("NoContext", $"Accepted, but nothing a managed Gateway serves is in Namespace {target.Name}.")
+                : Record("Attached", $"In effect at the {level} levels of Namespace {target.Name}, through {(gateways == 1 ? "1 Gateway" : gateways.ToString(System.Globalization.CultureInfo.InvariantCulture) + " Gateways")}.");
+        }
+
         if (level is null)
         {
-            return Record("Invalid", $"{kind.Kind} cannot target {target.Kind}{(target.SectionName is null ? string.Empty : " with a sectionName")}; it targets {string.Join(", ", definition.Targets.Select(t => t.Target.Kind))}.");
+            return Record("Invalid", $"{kind.Kind} cannot target {target.Kind}{(target.SectionName is null ? string.Empty : " with a sectionName")}; it targets {string.Join(", ", definition.Targets.Select(t => t.Target.Kind).Distinct())}.");
         }
 
         if (target.Namespace != policy.Key.Namespace && definition.CrossNamespace == CrossNamespaceTargets.Forbidden)

@@ -396,7 +396,11 @@ internal sealed partial class IstioConversion
         }
 
         // withoutHeaders: a match "base and not W" is the match "base", preceded, for the requests in "base and W",
-        // by copies of the later rules (intersected with "base and W"), in order.
+        // by copies of the later rules (intersected with "base and W"), in order. Where a later match's copy cannot
+        // be written (a regular expression and a prefix have no one-match intersection), every copy for W is written
+        // without the base's path instead ("base's other conditions and W"): for a request of W outside the base's
+        // path Istio skips this rule too and takes the first later rule that matches, which is what the copies, all
+        // cut the same way and kept in first-match order, choose as well.
         var plans = new List<RulePlan>();
         for (var i = 0; i < converted.Count; i++)
         {
@@ -405,9 +409,11 @@ internal sealed partial class IstioConversion
             {
                 var covered = true;
                 var inexact = false;
+                var uncopied = new SortedSet<int>();
                 foreach (var test in without)
                 {
-                    switch (MatchSpec.Intersect(spec, MatchSpec.Create(PathCondition.Any, null, [test], []), _re2, out var excluded))
+                    var w = MatchSpec.Create(PathCondition.Any, null, [test], []);
+                    switch (MatchSpec.Intersect(spec, w, _re2, out var excluded))
                     {
                         case Intersection.Empty:
                             // No request of the match has the excluded header value: nothing to exclude.
@@ -425,6 +431,7 @@ internal sealed partial class IstioConversion
                         continue;
                     }
 
+                    var copied = CopyScope(excluded!, spec, w, matches.Select(m => m.Spec).ToList(), converted.Skip(i + 1).SelectMany(c => c.Matches).Select(m => m.Spec));
                     var coveredHere = false;
                     for (var j = i + 1; j < converted.Count; j++)
                     {
@@ -433,7 +440,9 @@ internal sealed partial class IstioConversion
                         var shadowOrigins = new List<IstioHttpMatch?>();
                         foreach (var (p, laterWithout, po) in later.Matches)
                         {
-                            switch (MatchSpec.Intersect(excluded!, p, _re2, out var both))
+                            // Every excluded request reaches a copy when a later match takes them all.
+                            coveredHere |= laterWithout.Count == 0 && MatchSpec.Intersect(excluded!, p, _re2, out var tight) == Intersection.Match && tight == excluded;
+                            switch (MatchSpec.Intersect(copied, p, _re2, out var both))
                             {
                                 case Intersection.Match when laterWithout.Count > 0:
                                     // The later match excludes headers too (regression: its copy took requests it
@@ -442,17 +451,18 @@ internal sealed partial class IstioConversion
                                     if (!laterWithout.Any(t => MatchSpec.Intersect(both!, MatchSpec.Create(PathCondition.Any, null, [t], []), _re2, out var skipped) == Intersection.Match && skipped == both))
                                     {
                                         inexact = true;
+                                        uncopied.Add(j);
                                     }
 
                                     break;
                                 case Intersection.Match:
                                     shadow.Add(both!);
                                     shadowOrigins.Add(po);
-                                    coveredHere |= both == excluded;
                                     break;
                                 case Intersection.Inexpressible:
                                     // A later rule's requests among the excluded ones cannot be written: not exact.
                                     inexact = true;
+                                    uncopied.Add(j);
                                     break;
                             }
                         }
@@ -476,6 +486,15 @@ internal sealed partial class IstioConversion
                     {
                         _ledger.Approximated(origin.Source, origin.Field + ".withoutHeaders", "Gateway API matches cannot exclude headers: copies of the later rules placed before this rule route the excluded requests the later rules match; excluded requests that no later rule matches, or whose copies cannot be written (another match of this rule overlaps them, or two regular expressions would have to be combined), reach this rule instead.", affectsRouting: true);
                     }
+                }
+
+                // The later rules whose copies could not be written: the excluded requests Istio sends to them may
+                // reach another rule; said on them too, so that a verifier sees the difference is reported.
+                foreach (var j in uncopied)
+                {
+                    var later = converted[j].Rule;
+                    _ledger.Remark(later.Owner.Key, later.Rule.Field, ConversionOutcome.Approximated,
+                        $"requests that {rule.Owner.Key.Namespace}/{rule.Owner.Key.Name} {rule.Rule.Field} excludes with withoutHeaders and this rule matches may not reach it: its copy for them cannot be one HTTPRoute match (two regular expressions, or withoutHeaders of its own).", affectsRouting: true);
                 }
             }
 
@@ -509,6 +528,23 @@ internal sealed partial class IstioConversion
         }
 
         return (result, sources);
+    }
+
+    /// <summary>
+    /// The requests the copies of later rules are cut to for one excluded header condition <paramref name="w"/> of
+    /// <paramref name="spec"/>: the excluded requests themselves (<paramref name="excluded"/>), or, when a later match
+    /// has no one-match intersection with them (a regular expression against a prefix), the same without the path
+    /// condition, provided no other match of the rule takes any of those requests (Istio would pick the rule for them).
+    /// </summary>
+    private MatchSpec CopyScope(MatchSpec excluded, MatchSpec spec, MatchSpec w, List<MatchSpec> ruleMatches, IEnumerable<MatchSpec> laterMatches)
+    {
+        if (spec.Path.IsAny || MatchSpec.Intersect(spec with { Path = PathCondition.Any }, w, _re2, out var loose) != Intersection.Match)
+        {
+            return excluded;
+        }
+
+        var needed = laterMatches.Any(p => MatchSpec.Intersect(excluded, p, _re2, out _) == Intersection.Inexpressible && MatchSpec.Intersect(loose!, p, _re2, out _) == Intersection.Match);
+        return needed && !ruleMatches.Any(o => !ReferenceEquals(o, spec) && MatchSpec.Intersect(loose!, o, _re2, out _) != Intersection.Empty) ? loose! : excluded;
     }
 
     /// <summary>

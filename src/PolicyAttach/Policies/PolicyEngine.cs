@@ -28,8 +28,21 @@ internal static class PolicyEngine
     }
 }
 
-/// <summary>The node of the hierarchy a policy attaches to: an object, and a section of it.</summary>
-internal readonly record struct NodeKey(ResourceKey Object, string? Section);
+/// <summary>
+/// The node of the hierarchy a policy attaches to: an object, and a section of it. A Namespace is one node per namespace
+/// level, the level standing in for the section (a Namespace has no sections of its own).
+/// </summary>
+internal readonly record struct NodeKey(ResourceKey Object, string? Section)
+{
+    /// <summary>The node of a namespace at one of the namespace levels (spec digest §14.3).</summary>
+    public static NodeKey ForNamespace(string @namespace, PolicyLevel level)
+        => new(new ResourceKey(Kinds.Namespace, string.Empty, @namespace), level switch
+        {
+            PolicyLevel.GatewayNamespace => "#GatewayNamespace",
+            PolicyLevel.RouteNamespace => "#RouteNamespace",
+            _ => "#BackendNamespace",
+        });
+}
 
 /// <summary>One (policy, target) pair.</summary>
 internal sealed class Attachment
@@ -196,6 +209,12 @@ internal sealed class PolicyRun
 
         foreach (var target in targets)
         {
+            if (target.GroupKind == Kinds.Namespace && target.SectionName is null)
+            {
+                AttachNamespace(policy, obj, definition, target);
+                continue;
+            }
+
             var level = definition.LevelOf(new GroupKind(target.Group, target.Kind), target.SectionName is not null);
             var attachment = new Attachment
             {
@@ -209,7 +228,7 @@ internal sealed class PolicyRun
             _attachments.Add(attachment);
             if (level is null)
             {
-                attachment.Problem = new Problem(ConditionReason.Invalid, $"{definition.Kind.Kind} cannot target {target.Kind}{(target.SectionName is null ? string.Empty : " with a sectionName")}; target one of {string.Join(", ", definition.Targets.Select(t => t.Target.Kind))}.");
+                attachment.Problem = new Problem(ConditionReason.Invalid, $"{definition.Kind.Kind} cannot target {target.Kind}{(target.SectionName is null ? string.Empty : " with a sectionName")}; target one of {string.Join(", ", definition.Targets.Select(t => t.Target.Kind).Distinct())}.");
                 continue;
             }
 
@@ -242,6 +261,76 @@ internal sealed class PolicyRun
             var (defaults, overrides) = Stanzas(policy, definition);
             attachment.Default = defaults is null ? null : FieldTree.FromJson(defaults.Value, new FieldSource(policy.Key, attachment.Level, StanzaKind.Default));
             attachment.Override = overrides is null ? null : FieldTree.FromJson(overrides.Value, new FieldSource(policy.Key, attachment.Level, StanzaKind.Override));
+        }
+    }
+
+    /// <summary>
+    /// A core Namespace target: the policy applies, as default or override, to the Gateways, routes or backends of the
+    /// namespace at each namespace level its kind declares (the article's hierarchy, spec digest §14.3), one attachment
+    /// per level. A kind that declares none refuses it and says which kinds take it. The namespace must be the policy's
+    /// own unless the kind may cross namespaces (a policy applies only to its namespace's traffic, spec digest §2.12).
+    /// </summary>
+    private void AttachNamespace(IPolicyObject policy, KubeObject obj, PolicyKindDefinition definition, PolicyTargetReference target)
+    {
+        var levels = definition.NamespaceLevels.ToList();
+        var first = new Attachment
+        {
+            Policy = policy,
+            Object = obj,
+            Definition = definition,
+            Target = target,
+            Level = levels.Count > 0 ? levels[0] : PolicyLevel.GatewayNamespace,
+            Node = NodeKey.ForNamespace(target.Name, levels.Count > 0 ? levels[0] : PolicyLevel.GatewayNamespace),
+        };
+        _attachments.Add(first);
+        if (levels.Count == 0)
+        {
+            var takers = _registry.Kinds.Where(k => k.NamespaceLevels.Any()).Select(k => k.Kind.Kind).ToList();
+            first.Problem = new Problem(ConditionReason.Invalid,
+                $"{definition.Kind.Kind} declares no namespace level in its hierarchy ({(definition.Class == PolicyClass.Direct ? "a Direct policy affects only the object it targets" : "its kind lists no Namespace target")}), so it cannot target Namespace {target.Name}; "
+                + $"Inherited kinds that declare namespace levels can ({(takers.Count == 0 ? "none is known here" : string.Join(", ", takers))}, and any policy CRD labelled {PolicyKindRegistry.PolicyLabel}: Inherited). "
+                + $"Target one of {string.Join(", ", definition.Targets.Select(t => t.Target.Kind).Distinct())}.");
+            return;
+        }
+
+        var namespaceKey = new ResourceKey(Kinds.Namespace, string.Empty, target.Name);
+        Problem? problem = null;
+        if (target.Name != obj.Namespace && definition.CrossNamespace != CrossNamespaceTargets.Allowed
+            && !(definition.CrossNamespace == CrossNamespaceTargets.WithReferenceGrant && _grants.Allows(policy.Key, namespaceKey with { Namespace = target.Name })))
+        {
+            problem = new Problem(ConditionReason.Invalid, $"Namespace {target.Name} is not the policy's namespace \"{obj.Namespace}\"; a {definition.Kind.Kind} applies only to its own namespace's objects{(definition.CrossNamespace == CrossNamespaceTargets.WithReferenceGrant ? " unless a ReferenceGrant in \"" + target.Name + "\" allows it" : string.Empty)}. Move the policy into \"{target.Name}\".");
+        }
+        else if (_snapshot.Find(namespaceKey) is null && !_snapshot.Objects.Any(o => o.Namespace == target.Name))
+        {
+            problem = new Problem(ConditionReason.TargetNotFound, $"Namespace {target.Name} does not exist (no Namespace object and no object in it).");
+        }
+
+        problem ??= Validate(policy, definition);
+        if (problem is not null)
+        {
+            first.Problem = problem;
+            return;
+        }
+
+        var (defaults, overrides) = Stanzas(policy, definition);
+        for (var i = 0; i < levels.Count; i++)
+        {
+            var attachment = i == 0 ? first : new Attachment
+            {
+                Policy = policy,
+                Object = obj,
+                Definition = definition,
+                Target = target,
+                Level = levels[i],
+                Node = NodeKey.ForNamespace(target.Name, levels[i]),
+            };
+            if (i > 0)
+            {
+                _attachments.Add(attachment);
+            }
+
+            attachment.Default = defaults is null ? null : FieldTree.FromJson(defaults.Value, new FieldSource(policy.Key, levels[i], StanzaKind.Default));
+            attachment.Override = overrides is null ? null : FieldTree.FromJson(overrides.Value, new FieldSource(policy.Key, levels[i], StanzaKind.Override));
         }
     }
 
@@ -357,6 +446,7 @@ internal sealed class PolicyRun
                 state = Fold(state, new NodeKey(classKey, null));
             }
 
+            state = Fold(state, NodeKey.ForNamespace(gateway.Gateway.Namespace, PolicyLevel.GatewayNamespace));
             state = Fold(state, new NodeKey(gateway.Gateway.Key, null));
             _gatewayStates[gateway.Gateway.Key] = state;
             foreach (var listener in gateway.Listeners)
@@ -400,13 +490,14 @@ internal sealed class PolicyRun
                         continue;
                     }
 
-                    var routeState = Fold(listenerState, new NodeKey(route.Route.Key, null));
+                    var routeState = Fold(Fold(listenerState, NodeKey.ForNamespace(route.Route.Namespace, PolicyLevel.RouteNamespace)), new NodeKey(route.Route.Key, null));
                     for (var rule = 0; rule < route.Route.RuleCount; rule++)
                     {
                         var ruleState = route.Route.RuleName(rule) is { } name ? Fold(routeState, new NodeKey(route.Route.Key, name)) : routeState;
                         foreach (var backend in backendsByRule[rule])
                         {
-                            var serviceState = Fold(ruleState, new NodeKey(backend.BackendRef.TargetKey, null));
+                            var backendNamespace = Fold(ruleState, NodeKey.ForNamespace(backend.BackendRef.TargetKey.Namespace, PolicyLevel.BackendNamespace));
+                            var serviceState = Fold(backendNamespace, new NodeKey(backend.BackendRef.TargetKey, null));
                             var port = backend.BackendRef.Port is { } p ? _snapshot.Find<Service>(backend.BackendRef.TargetKey)?.FindPort(p)?.Name : null;
                             if (port is not null)
                             {

@@ -4,9 +4,11 @@ using PolicyAttach.Model;
 namespace PolicyAttach.Policies;
 
 /// <summary>
-/// The levels of the attachment hierarchy, from least to most specific (GEP-713 "Hierarchy";
-/// <see href="https://gateway-api.sigs.k8s.io/geps/gep-713/">GEP-713</see>). A sectioned target sits just below its
-/// object: a Gateway listener below its Gateway, a route rule below its route, a Service port below its Service.
+/// The levels of the attachment hierarchy (GEP-713 "Hierarchy";
+/// <see href="https://gateway-api.sigs.k8s.io/geps/gep-713/">GEP-713</see>). From least to most specific:
+/// GatewayClass, Gateway namespace, Gateway, ListenerSet, listener, Route namespace, route, rule, Backend namespace,
+/// Service, Service port (the article's hierarchy, as the declined GEP-2649 drew it; spec digest §14.3). A sectioned
+/// target sits just below its object. The namespace levels were added last, so their numbers do not follow that order.
 /// </summary>
 public enum PolicyLevel
 {
@@ -33,6 +35,15 @@ public enum PolicyLevel
 
     /// <summary>One named port of a backend Service (<c>sectionName</c>).</summary>
     ServicePort = 7,
+
+    /// <summary>A core Namespace as the namespace of Gateways: just above the Gateways in it.</summary>
+    GatewayNamespace = 8,
+
+    /// <summary>A core Namespace as the namespace of routes: just above the routes in it, below the listener.</summary>
+    RouteNamespace = 9,
+
+    /// <summary>A core Namespace as the namespace of backends: just above the Services in it, below the rule.</summary>
+    BackendNamespace = 10,
 }
 
 /// <summary>Whether a policy's effect spans the hierarchy (GEP-713 "Classes").</summary>
@@ -87,7 +98,13 @@ public enum CrossNamespaceTargets
     Allowed = 2,
 }
 
-/// <summary>What a target kind means to a policy kind: its level, and what <c>sectionName</c> names.</summary>
+/// <summary>
+/// What a target kind means to a policy kind: its level, and what <c>sectionName</c> names. A core
+/// <c>Namespace</c> target is declared once per namespace level it applies at
+/// (<see cref="PolicyLevel.GatewayNamespace"/>, <see cref="PolicyLevel.RouteNamespace"/>,
+/// <see cref="PolicyLevel.BackendNamespace"/>): a policy on the Namespace then applies to the Gateways, routes or
+/// backends of that namespace at those levels.
+/// </summary>
 /// <param name="Target">The target's group and kind.</param>
 /// <param name="Level">The level of a whole-object target.</param>
 /// <param name="SectionLevel">The level of a sectioned target, or null when sectionName is not supported.</param>
@@ -167,7 +184,23 @@ public sealed record PolicyKindDefinition
         {
             yield return $"{Kind} uses the Custom strategy without a CustomMerger.";
         }
+
+        foreach (var t in Targets)
+        {
+            if ((t.Target == Model.Kinds.Namespace) != IsNamespaceLevel(t.Level) || (t.Target == Model.Kinds.Namespace && t.SectionLevel is not null))
+            {
+                yield return $"{Kind} declares {t.Target} at level {t.Level}; a Namespace target takes a namespace level (GatewayNamespace, RouteNamespace, BackendNamespace) and no section, and only a Namespace target does.";
+            }
+        }
     }
+
+    /// <summary>The namespace levels this kind declares for a core <c>Namespace</c> target; empty when it takes none.</summary>
+    public IEnumerable<PolicyLevel> NamespaceLevels => Targets.Where(t => t.Target == Model.Kinds.Namespace).Select(t => t.Level).Distinct();
+
+    /// <summary>Whether a level is one of the namespace levels.</summary>
+    /// <param name="level">The level.</param>
+    /// <returns>True for GatewayNamespace, RouteNamespace and BackendNamespace.</returns>
+    public static bool IsNamespaceLevel(PolicyLevel level) => level is PolicyLevel.GatewayNamespace or PolicyLevel.RouteNamespace or PolicyLevel.BackendNamespace;
 
     /// <summary>The level of a target, or null when this kind cannot target it.</summary>
     /// <param name="target">The target's group and kind.</param>
@@ -186,8 +219,8 @@ public sealed record PolicyKindDefinition
         return null;
     }
 
-    /// <summary>The standard target kinds of an Inherited ingress policy: GatewayClass → Gateway → listener → route → rule → Service → port.</summary>
-    public static EquatableArray<PolicyTargetKind> InheritedIngressTargets { get; } =
+    /// <summary>The object target kinds of an ingress policy, without namespace levels: GatewayClass, Gateway, ListenerSet, the route kinds, Service.</summary>
+    public static EquatableArray<PolicyTargetKind> DirectIngressTargets { get; } =
     [
         new(Kinds.GatewayClass, PolicyLevel.GatewayClass, null),
         new(Kinds.Gateway, PolicyLevel.Gateway, PolicyLevel.Listener),
@@ -198,5 +231,18 @@ public sealed record PolicyKindDefinition
         new(Kinds.TcpRoute, PolicyLevel.Route, PolicyLevel.Rule),
         new(Kinds.UdpRoute, PolicyLevel.Route, PolicyLevel.Rule),
         new(Kinds.Service, PolicyLevel.Service, PolicyLevel.ServicePort),
+    ];
+
+    /// <summary>
+    /// The standard target kinds of an Inherited ingress policy: GatewayClass → Gateway namespace → Gateway → listener →
+    /// Route namespace → route → rule → Backend namespace → Service → port (the article's hierarchy): the object targets
+    /// of <see cref="DirectIngressTargets"/> and a core <c>Namespace</c> at its three levels.
+    /// </summary>
+    public static EquatableArray<PolicyTargetKind> InheritedIngressTargets { get; } =
+    [
+        .. DirectIngressTargets,
+        new(Model.Kinds.Namespace, PolicyLevel.GatewayNamespace, null),
+        new(Model.Kinds.Namespace, PolicyLevel.RouteNamespace, null),
+        new(Model.Kinds.Namespace, PolicyLevel.BackendNamespace, null),
     ];
 }

@@ -103,7 +103,7 @@ public sealed class PolicyKindRegistry
     {
         Kind = kind,
         Class = PolicyClass.Direct,
-        Targets = PolicyKindDefinition.InheritedIngressTargets,
+        Targets = PolicyKindDefinition.DirectIngressTargets,
         Strategy = MergeStrategy.None,
         Stanzas = StanzaSource.WholeSpecAsDefault,
         ConflictOnSameTarget = true,

@@ -5,7 +5,7 @@ namespace PolicyAttach.Policies;
 
 /// <summary>
 /// The outcome of policy attachment: the status of every policy, and the effective policies of every context
-/// (Gateway, listener, route on a listener, rule, backend Service and port), each with the source of every field.
+/// (Gateway, listener, route on a listener, rule, backend Service and port; the namespace levels between them), each with the source of every field.
 /// A lookup walks the hierarchy one dictionary step per level and allocates nothing.
 /// </summary>
 public sealed class PolicyResolution
@@ -72,7 +72,7 @@ public sealed class PolicyResolution
             return EffectivePolicies.None;
         }
 
-        state = Step(state, new NodeKey(service, null));
+        state = Step(Step(state, NodeKey.ForNamespace(service.Namespace, PolicyLevel.BackendNamespace)), new NodeKey(service, null));
         if (portName is not null)
         {
             state = Step(state, new NodeKey(service, portName));
@@ -85,7 +85,7 @@ public sealed class PolicyResolution
         => _listenerStates.TryGetValue(new NodeKey(owner, listener), out var state) ? state : null;
 
     private FoldState? RouteState(ResourceKey owner, string listener, ResourceKey route)
-        => Listener(owner, listener) is { } state ? Step(state, new NodeKey(route, null)) : null;
+        => Listener(owner, listener) is { } state ? Step(Step(state, NodeKey.ForNamespace(route.Namespace, PolicyLevel.RouteNamespace)), new NodeKey(route, null)) : null;
 
     private FoldState? RuleState(ResourceKey owner, string listener, ResourceKey route, string? ruleName)
     {

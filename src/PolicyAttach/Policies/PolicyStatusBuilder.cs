@@ -194,6 +194,16 @@ internal sealed class PolicyStatusBuilder
             yield break;
         }
 
+        if (group == Kinds.Namespace && target.SectionName is null)
+        {
+            foreach (var ancestor in NamespaceAncestors(attachment))
+            {
+                yield return ancestor;
+            }
+
+            yield break;
+        }
+
         if (group == Kinds.GatewayClass)
         {
             var cls = _binding.GatewayClasses.FirstOrDefault(c => c.GatewayClass.Name == target.Name);
@@ -237,6 +247,54 @@ internal sealed class PolicyStatusBuilder
         if (!attachment.Definition.OmitMissingTargets && attachment.Problem?.Reason == ConditionReason.TargetNotFound && !_binding.ControllerNames.IsEmpty)
         {
             yield return (Ref(target, target.SectionName), DefaultController);
+        }
+    }
+
+    /// <summary>
+    /// The ancestors of a Namespace target (GEP-713 leaves the choice to the policy; it SHOULD be the Gateway): the
+    /// Gateways through which the policy takes effect at its level: the Gateways of the namespace, the parents of its
+    /// routes, or the parents of the routes that use its Services. A refused Namespace target is reported on the
+    /// Namespace itself, so that the refusal is written somewhere.
+    /// </summary>
+    private IEnumerable<(ParentReference Ancestor, string Controller)> NamespaceAncestors(Attachment attachment)
+    {
+        var ns = attachment.Target.Name;
+        if (attachment.Problem is not null)
+        {
+            if (!_binding.ControllerNames.IsEmpty)
+            {
+                yield return (new ParentReference { Group = Groups.Core, Kind = Kinds.Namespace.Kind, Namespace = string.Empty, Name = ns }, DefaultController);
+            }
+
+            yield break;
+        }
+
+        switch (attachment.Level)
+        {
+            case PolicyLevel.GatewayNamespace:
+                foreach (var gateway in _binding.Gateways.Where(g => g.Gateway.Namespace == ns))
+                {
+                    yield return (new ParentReference { Group = Groups.Gateway, Kind = Kinds.Gateway.Kind, Namespace = ns, Name = gateway.Gateway.Name, NamespaceSet = true }, gateway.ControllerName);
+                }
+
+                break;
+            case PolicyLevel.RouteNamespace:
+                foreach (var parent in _binding.Routes.Where(r => r.Route.Namespace == ns).SelectMany(r => r.Parents))
+                {
+                    yield return (parent.ParentRef, parent.ControllerName);
+                }
+
+                break;
+            default:
+                foreach (var (usingRoute, _) in _routesByService.Where(u => u.Key.Namespace == ns).SelectMany(u => u.Value))
+                {
+                    foreach (var parent in usingRoute.Parents)
+                    {
+                        yield return (parent.ParentRef, parent.ControllerName);
+                    }
+                }
+
+                break;
         }
     }
 
