@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NJsonSchema;
 
 namespace PolicyAttach.Cli.Tests;
 
@@ -48,6 +49,84 @@ public sealed class AuditTests : IDisposable
             ? JsonDocument.Parse(run.Stdout).RootElement.GetProperty("runs")[0].GetProperty("results").GetArrayLength()
             : run.Stdout.Split('\n').Count(l => l.StartsWith("::error", StringComparison.Ordinal));
         Assert.Equal(count, results);
+    }
+
+    [Fact]
+    public async Task Audit_Sarif_DeclaresEveryAuditCodeAsARuleAndIsValidSarif()
+    {
+        var run = CliRunner.Run("audit", KubectlGet, "-o", "sarif");
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "Schemas", "sarif-schema-2.1.0.json"));
+
+        Assert.Empty(schema.Validate(run.Stdout).Select(e => e.ToString()));
+        var sarifRun = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("runs")[0];
+        var rules = sarifRun.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().ToList();
+        foreach (var code in new[] { "PA8001", "PA8002", "PA8003", "PA8004" })
+        {
+            var rule = rules.Single(r => r.GetProperty("id").GetString() == code);
+            Assert.StartsWith("Audit: ", rule.GetProperty("shortDescription").GetProperty("text").GetString(), StringComparison.Ordinal);
+            Assert.Equal("error", rule.GetProperty("defaultConfiguration").GetProperty("level").GetString());
+        }
+
+        var results = sarifRun.GetProperty("results").EnumerateArray().ToList();
+        Assert.NotEmpty(results);
+        Assert.All(results, r => Assert.Equal(r.GetProperty("ruleId").GetString(), rules[r.GetProperty("ruleIndex").GetInt32()].GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public void Audit_ChangedMessage_DiffersOnlyWithCompareMessages()
+    {
+        var file = WithStatuses(_dir, status =>
+        {
+            if ((string?)status["metadata"]!["name"] == "shop")
+            {
+                status["status"]!["parents"]![0]!["conditions"]![0]!["message"] = "our own wording";
+            }
+        });
+
+        var plain = CliRunner.Run("audit", file);
+        var compared = CliRunner.Run("audit", file, "--compare-messages", "-o", "json");
+
+        Assert.Equal(0, plain.ExitCode);
+        Assert.Equal(1, compared.ExitCode);
+        var difference = Assert.Single(JsonDocument.Parse(compared.Stdout).RootElement.GetProperty("differences").EnumerateArray());
+        Assert.Equal(("PA8001", "our own wording"), (difference.GetProperty("code").GetString(), difference.GetProperty("written").GetString()));
+        Assert.EndsWith(".message", difference.GetProperty("path").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Audit_CompareTimestamps_ReportsMissingMalformedAndBeforeCreationTimesOnly()
+    {
+        var broken = new List<string>();
+        var file = WithStatuses(_dir, status =>
+        {
+            var name = (string?)status["metadata"]!["name"];
+            if (name == "shop")
+            {
+                var conditions = status["status"]!["parents"]![0]!["conditions"]!.AsArray();
+                conditions[0]!["lastTransitionTime"] = "2023-12-31T23:59:59Z"; // the route was created 2024-01-01T00:00:00Z
+                conditions[1]!["lastTransitionTime"] = "yesterday";
+                broken.Add($"status.parents[Gateway/infra/web].conditions[{conditions[0]!["type"]}].lastTransitionTime");
+                broken.Add($"status.parents[Gateway/infra/web].conditions[{conditions[1]!["type"]}].lastTransitionTime");
+            }
+            else if (name == "web")
+            {
+                var condition = status["status"]!["conditions"]![0]!.AsObject();
+                condition.Remove("lastTransitionTime");
+                broken.Add($"status.conditions[{condition["type"]}].lastTransitionTime");
+            }
+        }, time: "2024-03-01T10:00:00+02:00");
+
+        var plain = CliRunner.Run("audit", file);
+        var compared = CliRunner.Run("audit", file, "--compare-timestamps", "-o", "json");
+
+        Assert.Equal(0, plain.ExitCode);
+        Assert.Equal(1, compared.ExitCode);
+        var differences = JsonDocument.Parse(compared.Stdout).RootElement.GetProperty("differences").EnumerateArray().ToList();
+        Assert.Equal(broken.Order(StringComparer.Ordinal), differences.Select(d => d.GetProperty("path").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(differences, d => Assert.Equal("PA8001", d.GetProperty("code").GetString()));
+        Assert.Contains(differences, d => d.GetProperty("message").GetString()!.Contains("is before the object was created (2024-01-01T00:00:00Z)", StringComparison.Ordinal));
+        Assert.Contains(differences, d => d.GetProperty("message").GetString()!.Contains("\"yesterday\" is not an RFC 3339 time", StringComparison.Ordinal));
+        Assert.Contains(differences, d => d.GetProperty("message").GetString()!.Contains("lastTransitionTime is not written", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -115,7 +194,7 @@ public sealed class AuditTests : IDisposable
     }
 
     /// <summary>A small world written to a file with the statuses the engine computes for it, optionally changed.</summary>
-    private static string WithStatuses(string dir, Action<JsonNode>? mutate)
+    private static string WithStatuses(string dir, Action<JsonNode>? mutate, string? time = null)
     {
         var objects = new JsonArray(
             GatewayCrds.Crd("GatewayClass", "gatewayclasses", "v1", "Cluster"),
@@ -130,7 +209,7 @@ public sealed class AuditTests : IDisposable
             Parse("""{"apiVersion":"v1","kind":"Service","metadata":{"name":"shop","namespace":"default","creationTimestamp":"2024-01-01T00:00:00Z"},"spec":{"ports":[{"name":"http","port":8080}]}}"""));
         var plain = Path.Combine(dir, "objects.json");
         File.WriteAllText(plain, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = objects.DeepClone() }.ToJsonString());
-        foreach (var computed in JsonNode.Parse(CliRunner.Run("status", plain, "-o", "json").Stdout)!.AsArray())
+        foreach (var computed in JsonNode.Parse(CliRunner.Run(["status", plain, "-o", "json", .. time is null ? Array.Empty<string>() : ["--time", time]]).Stdout)!.AsArray())
         {
             mutate?.Invoke(computed!);
             var target = objects.Single(o => (string?)o!["kind"] == (string?)computed!["kind"] && (string?)o!["metadata"]!["name"] == (string?)computed!["metadata"]!["name"]);

@@ -41,6 +41,93 @@ public sealed class ClusterTests : IDisposable
     }
 
     [Fact]
+    public void Status_ClusterWithNamespace_ReadsThatNamespaceAndWhereItRefersOnly_WithTheWholeReadsStatuses()
+    {
+        var file = WithNamespaces();
+        var kubeconfig = _server.WriteKubeconfig(_dir);
+
+        var fromCluster = CliRunner.Run("status", "--kubeconfig", kubeconfig, "-n", "default", "-o", "json");
+        var fromFile = CliRunner.Run("status", file, "-n", "default", "-o", "json");
+
+        Assert.Equal((0, string.Empty), (fromCluster.ExitCode, fromCluster.Stderr));
+        Assert.Equal(fromFile.Stdout, fromCluster.Stdout);
+        Assert.Contains("\"name\": \"cross\"", fromCluster.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"reason\": \"RefNotPermitted\"", fromCluster.Stdout, StringComparison.Ordinal);
+
+        // default, the namespace its routes' parent Gateway is in (infra), and the one a backendRef points into
+        // (backend, with its ReferenceGrant); never other, and no namespaced kind listed across namespaces.
+        Assert.Equal(["backend", "default", "infra"], ListedNamespaces());
+        Assert.DoesNotContain(_server.Requests, IsNamespacedListEverywhere);
+    }
+
+    [Fact]
+    public void Status_ClusterWithNamespaceOfAGatewayAdmittingAll_ListsRoutesEverywhereToCountAttachedRoutes()
+    {
+        var file = WithNamespaces();
+        var kubeconfig = _server.WriteKubeconfig(_dir);
+
+        var fromCluster = CliRunner.Run("status", "--kubeconfig", kubeconfig, "-n", "infra", "-o", "json");
+        var fromFile = CliRunner.Run("status", file, "-n", "infra", "-o", "json");
+
+        Assert.Equal((0, string.Empty), (fromCluster.ExitCode, fromCluster.Stderr));
+        Assert.Equal(fromFile.Stdout, fromCluster.Stdout);
+        Assert.Contains("\"attachedRoutes\": 3", fromCluster.Stdout, StringComparison.Ordinal);
+
+        // The Gateway of infra admits routes from All namespaces: the route kinds are listed everywhere, nothing else.
+        Assert.Equal(["infra"], ListedNamespaces());
+        Assert.Contains(_server.Requests, r => r.StartsWith("GET /apis/gateway.networking.k8s.io/v1/httproutes?", StringComparison.Ordinal));
+        Assert.Equal(["GET /apis/gateway.networking.k8s.io/v1/httproutes"], _server.Requests.Where(IsNamespacedListEverywhere).Select(r => r.Split('?')[0]).Distinct());
+    }
+
+    /// <summary>The namespaces some namespaced kind was listed in.</summary>
+    private List<string> ListedNamespaces()
+        => [.. _server.Requests.Select(r => System.Text.RegularExpressions.Regex.Match(r, "^GET /api[s]?/.*?/namespaces/([^/]+)/")).Where(m => m.Success)
+            .Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal)];
+
+    /// <summary>A list of a namespaced kind across every namespace (cluster-scoped kinds are always read whole).</summary>
+    private static bool IsNamespacedListEverywhere(string request)
+    {
+        var path = request.Split('?')[0];
+        return !path.Contains("/namespaces/", StringComparison.Ordinal)
+            && !path.EndsWith("/namespaces", StringComparison.Ordinal)
+            && !path.EndsWith("/customresourcedefinitions", StringComparison.Ordinal)
+            && !path.EndsWith("/gatewayclasses", StringComparison.Ordinal)
+            && !path.EndsWith("/ingressclasses", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Adds namespaces backend (a Service a route of default refers to, with the ReferenceGrant that permits it) and
+    /// other (a route to the Gateway of infra and a Service), and writes every object to a file.
+    /// </summary>
+    private string WithNamespaces()
+    {
+        var extra = new (string Resource, string ApiVersion, JsonObject Item)[]
+        {
+            ("namespaces", "v1", Parse("""{"kind":"Namespace","metadata":{"name":"backend","creationTimestamp":"2024-01-01T00:00:00Z"}}""")),
+            ("namespaces", "v1", Parse("""{"kind":"Namespace","metadata":{"name":"other","creationTimestamp":"2024-01-01T00:00:00Z"}}""")),
+            ("httproutes." + Gw, Gw + "/v1", Parse("""{"kind":"HTTPRoute","metadata":{"name":"cross","namespace":"default","creationTimestamp":"2024-01-01T00:00:00Z"},"spec":{"parentRefs":[{"name":"web","namespace":"infra"}],"rules":[{"matches":[{"path":{"type":"PathPrefix","value":"/api"}}],"backendRefs":[{"name":"api","namespace":"backend","port":8080}]}]}}""")),
+            ("services", "v1", Parse("""{"kind":"Service","metadata":{"name":"api","namespace":"backend","creationTimestamp":"2024-01-01T00:00:00Z"},"spec":{"ports":[{"port":8080}]}}""")),
+            ("referencegrants." + Gw, Gw + "/v1beta1", Parse("""{"kind":"ReferenceGrant","metadata":{"name":"from-default","namespace":"backend","creationTimestamp":"2024-01-01T00:00:00Z"},"spec":{"from":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","namespace":"default"}],"to":[{"group":"","kind":"Service"}]}}""")),
+            ("httproutes." + Gw, Gw + "/v1", Parse("""{"kind":"HTTPRoute","metadata":{"name":"elsewhere","namespace":"other","creationTimestamp":"2024-01-01T00:00:00Z"},"spec":{"parentRefs":[{"name":"web","namespace":"infra"}],"rules":[{"matches":[{"path":{"type":"PathPrefix","value":"/other"}}],"backendRefs":[{"name":"other","port":80}]}]}}""")),
+            ("services", "v1", Parse("""{"kind":"Service","metadata":{"name":"other","namespace":"other","creationTimestamp":"2024-01-01T00:00:00Z"},"spec":{"ports":[{"port":80}]}}""")),
+        };
+        foreach (var (resource, apiVersion, item) in extra)
+        {
+            _server.Add(resource, apiVersion, item.DeepClone().AsObject());
+        }
+
+        var items = AllObjects().Concat(extra.Select(e =>
+        {
+            var copy = e.Item.DeepClone().AsObject();
+            copy["apiVersion"] = e.ApiVersion;
+            return copy;
+        }));
+        var file = Path.Combine(_dir, "namespaces.json");
+        File.WriteAllText(file, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = new JsonArray([.. items]) }.ToJsonString());
+        return file;
+    }
+
+    [Fact]
     public void Status_ClusterFlagWithCurrentContextFromKubeconfigVariable_ReadsTheCluster()
     {
         var kubeconfig = _server.WriteKubeconfig(_dir);

@@ -9,7 +9,8 @@ namespace PolicyAttach.TestSupport;
 
 /// <summary>
 /// An in-process HTTP server on 127.0.0.1 that speaks enough of the Kubernetes API for a test's objects: list with
-/// pagination (<c>limit</c>/<c>continue</c>), the CRD listing that discovery reads, status merge patches, a bearer
+/// pagination (<c>limit</c>/<c>continue</c>), the CRD listing that discovery reads, API discovery (<c>/apis</c>) built
+/// from those CRDs, status merge patches, Leases with resourceVersion conflicts (leader election), a bearer
 /// token check (401), and per-resource faults: 403, a hang (until the client gives up), failures before success, and
 /// a continue token that has expired (410 Gone). The real KubernetesClient talks to it through a kubeconfig written
 /// by <see cref="WriteKubeconfig"/>. Ports are chosen by the system; nothing waits on a clock.
@@ -35,6 +36,9 @@ internal sealed class LocalApiServer : IDisposable
     /// <summary>The bearer token the server accepts; any other (or none) is answered 401.</summary>
     public string Token { get; set; } = "test-token";
 
+    /// <summary>More bearer tokens the server accepts (one per client, so a test can tell who sent a request).</summary>
+    public ConcurrentDictionary<string, bool> OtherTokens { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Resources (<c>plural.group</c>, <c>services</c>) answered 403 Forbidden.</summary>
     public ConcurrentDictionary<string, bool> Forbidden { get; } = new(StringComparer.Ordinal);
 
@@ -58,6 +62,36 @@ internal sealed class LocalApiServer : IDisposable
 
     /// <summary>Every status patch received: resource, namespace, name and body.</summary>
     public ConcurrentQueue<(string Resource, string Namespace, string Name, JsonObject Body)> StatusPatches { get; } = new();
+
+    /// <summary>
+    /// Every status patch received with the bearer token that sent it and the holder of each Lease when it arrived
+    /// (<c>NAMESPACE/NAME=holderIdentity</c>, sorted), so a test can check that only the leader writes.
+    /// </summary>
+    public ConcurrentQueue<(string Token, string Holders)> StatusPatchSenders { get; } = new();
+
+    /// <summary>Leases (coordination.k8s.io/v1) by <c>NAMESPACE/NAME</c>: get, create (409 when it exists) and update (409 on a stale resourceVersion).</summary>
+    private readonly Dictionary<string, JsonObject> _leases = new(StringComparer.Ordinal);
+
+    /// <summary>The holderIdentity of a Lease, or null.</summary>
+    public string? LeaseHolder(string ns, string name)
+    {
+        lock (_gate)
+        {
+            return _leases.TryGetValue(ns + "/" + name, out var lease) ? (string?)lease["spec"]?["holderIdentity"] : null;
+        }
+    }
+
+    /// <summary>Removes the status of every object (so a new leader has everything to write again).</summary>
+    public void ClearStatuses()
+    {
+        lock (_gate)
+        {
+            foreach (var o in _objects.Values.SelectMany(l => l))
+            {
+                o.Remove("status");
+            }
+        }
+    }
 
     /// <summary>Adds objects (parsed from JSON or YAML-free JSON text) under their resource, found from apiVersion and kind.</summary>
     public void Add(string resource, string apiVersion, params JsonObject[] objects)
@@ -179,9 +213,19 @@ internal sealed class LocalApiServer : IDisposable
         Requests.Enqueue($"{request.HttpMethod} {path}{request.Url.Query}");
         try
         {
-            if (request.Headers["Authorization"] != "Bearer " + Token)
+            var authorization = request.Headers["Authorization"] ?? string.Empty;
+            var token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : string.Empty;
+            if (token != Token && !OtherTokens.ContainsKey(token))
             {
                 await WriteAsync(response, 401, Status(401, "Unauthorized", "Unauthorized")).ConfigureAwait(false);
+                return;
+            }
+
+            if (Discovery(path) is { } discovery)
+            {
+                await (Forbidden.ContainsKey("discovery")
+                    ? WriteAsync(response, 403, Status(403, "Forbidden", "discovery is forbidden: User \"tester\" cannot get path " + path))
+                    : WriteAsync(response, 200, discovery)).ConfigureAwait(false);
                 return;
             }
 
@@ -219,6 +263,12 @@ internal sealed class LocalApiServer : IDisposable
                 return;
             }
 
+            if (route.Resource == "leases.coordination.k8s.io" && route.Namespace is { } leaseNamespace)
+            {
+                await LeaseAsync(request, response, leaseNamespace, route.Name).ConfigureAwait(false);
+                return;
+            }
+
             if (request.HttpMethod == "PATCH" && route.Subresource == "status" && route.Name is { } name)
             {
                 using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
@@ -235,6 +285,13 @@ internal sealed class LocalApiServer : IDisposable
                     updated = target?.DeepClone();
                 }
 
+                string holders;
+                lock (_gate)
+                {
+                    holders = string.Join(",", _leases.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + (string?)l.Value["spec"]?["holderIdentity"]));
+                }
+
+                StatusPatchSenders.Enqueue((token, holders));
                 StatusPatches.Enqueue((route.Resource, route.Namespace ?? string.Empty, name, body));
                 await WriteAsync(response, updated is null ? 404 : 200, updated ?? Status(404, "NotFound", name)).ConfigureAwait(false);
                 return;
@@ -328,6 +385,112 @@ internal sealed class LocalApiServer : IDisposable
         var bytes = Encoding.UTF8.GetBytes(line.ToJsonString() + "\n");
         await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
         await response.OutputStream.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A Lease request as the API server answers it: GET (404 when absent), POST (409 AlreadyExists when present),
+    /// PUT (409 Conflict unless the body carries the current resourceVersion); each write gives a new resourceVersion.
+    /// </summary>
+    private async Task LeaseAsync(HttpListenerRequest request, HttpListenerResponse response, string ns, string? name)
+    {
+        JsonObject? body = null;
+        if (request.HttpMethod is "POST" or "PUT")
+        {
+            using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
+            body = JsonNode.Parse(await reader.ReadToEndAsync().ConfigureAwait(false))!.AsObject();
+        }
+
+        int code;
+        JsonNode answer;
+        lock (_gate)
+        {
+            var key = ns + "/" + (name ?? (string?)body?["metadata"]?["name"]);
+            _leases.TryGetValue(key, out var current);
+            var stale = body is not null && current is not null
+                && (string?)body["metadata"]?["resourceVersion"] != (string?)current["metadata"]?["resourceVersion"];
+            switch (request.HttpMethod)
+            {
+                case "GET" when current is null:
+                    (code, answer) = (404, Status(404, "NotFound", $"leases.coordination.k8s.io \"{name}\" not found"));
+                    break;
+                case "GET":
+                    (code, answer) = (200, current!.DeepClone());
+                    break;
+                case "POST" when current is not null:
+                    (code, answer) = (409, Status(409, "AlreadyExists", $"leases.coordination.k8s.io \"{key}\" already exists"));
+                    break;
+                case "PUT" when current is null:
+                    (code, answer) = (404, Status(404, "NotFound", $"leases.coordination.k8s.io \"{name}\" not found"));
+                    break;
+                case "PUT" when stale:
+                    (code, answer) = (409, Status(409, "Conflict", "the object has been modified; please apply your changes to the latest version and try again"));
+                    break;
+                case "POST" or "PUT":
+                    var version = current is null ? 1 : int.Parse((string)current["metadata"]!["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture) + 1;
+                    body!["apiVersion"] = "coordination.k8s.io/v1";
+                    body["kind"] = "Lease";
+                    body["metadata"]!["namespace"] = ns;
+                    body["metadata"]!["resourceVersion"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    _leases[key] = body;
+                    (code, answer) = (current is null ? 201 : 200, body.DeepClone());
+                    break;
+                default:
+                    (code, answer) = (405, Status(405, "MethodNotAllowed", request.HttpMethod));
+                    break;
+            }
+        }
+
+        await WriteAsync(response, code, answer).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// API discovery from the CRDs the server holds: <c>/apis</c> (an APIGroupList, the storage version preferred) and
+    /// <c>/apis/GROUP/VERSION</c> (an APIResourceList with each served kind and its status subresource); null for
+    /// other paths. Answered 403 when <see cref="Forbidden"/> holds <c>discovery</c>.
+    /// </summary>
+    private JsonObject? Discovery(string path)
+    {
+        var parts = path.Trim('/').Split('/');
+        if (parts[0] != "apis" || parts.Length is not (1 or 3))
+        {
+            return null;
+        }
+
+        List<JsonObject> crds;
+        lock (_gate)
+        {
+            crds = [.. (_objects.GetValueOrDefault("customresourcedefinitions.apiextensions.k8s.io") ?? []).Select(c => c.DeepClone().AsObject())];
+        }
+
+        static IEnumerable<JsonNode> Served(JsonObject crd) => crd["spec"]!["versions"]!.AsArray().Where(v => (bool?)v!["served"] == true)!;
+        if (parts.Length == 1)
+        {
+            var groups = crds.GroupBy(c => (string)c["spec"]!["group"]!).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+            {
+                var versions = g.SelectMany(Served).Select(v => (string)v!["name"]!).Distinct().ToList();
+                var preferred = g.SelectMany(c => c["spec"]!["versions"]!.AsArray()).FirstOrDefault(v => (bool?)v!["storage"] == true)?["name"]?.ToString() ?? versions.FirstOrDefault();
+                return (JsonNode)new JsonObject
+                {
+                    ["name"] = g.Key,
+                    ["versions"] = new JsonArray([.. versions.Select(v => (JsonNode)new JsonObject { ["groupVersion"] = g.Key + "/" + v, ["version"] = v })]),
+                    ["preferredVersion"] = new JsonObject { ["groupVersion"] = g.Key + "/" + preferred, ["version"] = preferred },
+                };
+            });
+            return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = new JsonArray([.. groups]) };
+        }
+
+        var resources = crds.Where(c => (string)c["spec"]!["group"]! == parts[1] && Served(c).Any(v => (string)v!["name"]! == parts[2]))
+            .SelectMany(c =>
+            {
+                var names = c["spec"]!["names"]!;
+                var namespaced = (string?)c["spec"]!["scope"] != "Cluster";
+                return new JsonNode[]
+                {
+                    new JsonObject { ["name"] = (string)names["plural"]!, ["kind"] = (string)names["kind"]!, ["namespaced"] = namespaced, ["verbs"] = new JsonArray("get", "list", "watch") },
+                    new JsonObject { ["name"] = (string)names["plural"]! + "/status", ["kind"] = (string)names["kind"]!, ["namespaced"] = namespaced, ["verbs"] = new JsonArray("get", "patch") },
+                };
+            });
+        return new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = parts[1] + "/" + parts[2], ["resources"] = new JsonArray([.. resources]) };
     }
 
     private JsonObject? Find(string resource, string ns, string name)

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
+using PolicyAttach.Findings;
 using PolicyAttach.Model;
 
 namespace PolicyAttach.Cli.Audit;
 
 /// <summary>
 /// Compares, object by object, the status a controller wrote with the status the engine computes for the same
-/// controller names: conditions by type (status, reason, observedGeneration; the message only when asked; timestamps
-/// never, as they record when a controller saw a change), Gateway and ListenerSet listeners (<c>attachedRoutes</c>,
+/// controller names: conditions by type (status, reason, observedGeneration; the message and lastTransitionTime only
+/// when asked, see <see cref="AuditOptions"/>), Gateway and ListenerSet listeners (<c>attachedRoutes</c>,
 /// <c>supportedKinds</c>, conditions), and the route <c>parents</c> and policy <c>ancestors</c> entries of those
 /// controllers, present or missing. Condition types the engine does not compute are implementation-specific and
 /// not compared. Pure: the same statuses give the same differences, sorted by object then path.
@@ -15,30 +16,30 @@ namespace PolicyAttach.Cli.Audit;
 internal static class AuditComparer
 {
     /// <summary>A condition differs in status, reason, observedGeneration or (when asked) message.</summary>
-    public const string ConditionDiffers = "PA8001";
+    public const string ConditionDiffers = FindingCodes.AuditConditionDiffers;
 
     /// <summary>Something the engine computes is not written: a condition, a listener, a parent or ancestor entry, a whole status.</summary>
-    public const string Missing = "PA8002";
+    public const string Missing = FindingCodes.AuditMissing;
 
     /// <summary>The controller wrote an entry the engine does not compute: a listener, a parent or an ancestor.</summary>
-    public const string Unexpected = "PA8003";
+    public const string Unexpected = FindingCodes.AuditUnexpected;
 
     /// <summary>A listener's <c>attachedRoutes</c> or <c>supportedKinds</c> differs.</summary>
-    public const string FieldDiffers = "PA8004";
+    public const string FieldDiffers = FindingCodes.AuditFieldDiffers;
 
     /// <summary>Compares every object.</summary>
     /// <param name="computed">The statuses the engine computes (<c>StatusWriter</c>'s array), by object.</param>
     /// <param name="written">The statuses found in the input, by object.</param>
     /// <param name="controllers">The controller names acted for (their parents and ancestors entries are compared).</param>
-    /// <param name="compareMessages">Whether condition messages are compared too.</param>
+    /// <param name="options">What is compared beyond status, reason and observedGeneration.</param>
     /// <returns>The differences, sorted by object and path.</returns>
     public static IReadOnlyList<AuditDifference> Compare(IReadOnlyDictionary<ResourceKey, JsonElement> computed, IReadOnlyDictionary<ResourceKey, JsonElement> written,
-        IReadOnlyCollection<string> controllers, bool compareMessages)
+        IReadOnlyCollection<string> controllers, AuditOptions options)
     {
         var differences = new List<AuditDifference>();
         foreach (var (key, status) in computed)
         {
-            var context = new Context(key, controllers, compareMessages, differences);
+            var context = new Context(key, controllers, options, differences);
             if (!written.TryGetValue(key, out var observed))
             {
                 context.Add("status", Missing, null, "a status", $"{key} has no status: its controller has not written one");
@@ -53,7 +54,7 @@ internal static class AuditComparer
             if (!computed.ContainsKey(key))
             {
                 // The engine writes nothing here for these controllers: any parents or ancestors entry of theirs is stale.
-                var context = new Context(key, controllers, compareMessages, differences);
+                var context = new Context(key, controllers, options, differences);
                 context.Entries("parents", "parentRef", default, observed);
                 context.Entries("ancestors", "ancestorRef", default, observed);
             }
@@ -63,7 +64,7 @@ internal static class AuditComparer
         return differences;
     }
 
-    private sealed record Context(ResourceKey Key, IReadOnlyCollection<string> Controllers, bool CompareMessages, List<AuditDifference> Differences)
+    private sealed record Context(ResourceKey Key, IReadOnlyCollection<string> Controllers, AuditOptions Options, List<AuditDifference> Differences)
     {
         public void Add(string path, string code, string? written, string? computed, string message)
             => Differences.Add(new AuditDifference(Key, path, code, written, computed, message));
@@ -183,10 +184,39 @@ internal static class AuditComparer
                         $"{type} observedGeneration is {Show(gotGeneration)}, the object's generation is {Show(wantGeneration)}: the status is stale");
                 }
 
-                if (CompareMessages && Text(condition, "message") is var wantMessage && Text(mine, "message") is var gotMessage && wantMessage != gotMessage)
+                if (Options.CompareMessages && Text(condition, "message") is var wantMessage && Text(mine, "message") is var gotMessage && wantMessage != gotMessage)
                 {
                     Add(at + ".message", ConditionDiffers, gotMessage, wantMessage, $"{type} message is \"{gotMessage}\"; the engine writes \"{wantMessage}\"");
                 }
+
+                if (Options.CompareTimestamps)
+                {
+                    Timestamp(at + ".lastTransitionTime", type, mine);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The engine has no clock, so a written lastTransitionTime is checked against what one status can show: it
+        /// is written (the CRDs require it), it is an RFC 3339 time, and it is not before the object's
+        /// creationTimestamp (a condition cannot have changed before its object existed).
+        /// </summary>
+        private void Timestamp(string at, string type, JsonElement written)
+        {
+            var text = written.TryGetProperty("lastTransitionTime", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            if (text is null)
+            {
+                Add(at, ConditionDiffers, null, "an RFC 3339 time", $"{type} lastTransitionTime is not written; the CRD requires it");
+            }
+            else if (!Commands.StatusCommand.TryParseTime(text, out var time, out _) || time is null)
+            {
+                Add(at, ConditionDiffers, text, "an RFC 3339 time", $"{type} lastTransitionTime \"{text}\" is not an RFC 3339 time");
+            }
+            else if (Options.CreatedAt.TryGetValue(Key, out var created) && time < created)
+            {
+                var shown = created.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                Add(at, ConditionDiffers, text, "not before " + shown,
+                    $"{type} lastTransitionTime {text} is before the object was created ({shown}): the condition cannot have changed then");
             }
         }
     }
@@ -232,6 +262,12 @@ internal static class AuditComparer
 
     private static string Show(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "absent";
 }
+
+/// <summary>What <see cref="AuditComparer"/> compares beyond a condition's status, reason and observedGeneration.</summary>
+/// <param name="CompareMessages">Compare condition messages (implementation wording, so off by default).</param>
+/// <param name="CompareTimestamps">Check each written lastTransitionTime: present, RFC 3339, not before the object's creation.</param>
+/// <param name="CreatedAt">The objects' creationTimestamps as the input wrote them (objects without one are absent).</param>
+internal sealed record AuditOptions(bool CompareMessages, bool CompareTimestamps, IReadOnlyDictionary<ResourceKey, DateTimeOffset> CreatedAt);
 
 /// <summary>One difference between the written and the computed status.</summary>
 /// <param name="Subject">The object.</param>

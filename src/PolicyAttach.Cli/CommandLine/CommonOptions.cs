@@ -42,7 +42,7 @@ internal static class CommonOptions
     };
 
     /// <summary><c>--cluster</c>: read the current kubeconfig context's cluster instead of files.</summary>
-    public static OptionSpec Cluster { get; } = new("cluster", string.Empty, "Read the objects from the cluster of the kubeconfig's current context (or --context) instead of files; -n still narrows what is printed, reading covers every namespace.", IsFlag: true);
+    public static OptionSpec Cluster { get; } = new("cluster", string.Empty, "Read the objects from the cluster of the kubeconfig's current context (or --context) instead of files; with -n, only what that namespace's statuses need is read.", IsFlag: true);
 
     /// <summary><c>--kubeconfig PATH</c>: the kubeconfig for <c>--cluster</c>.</summary>
     public static OptionSpec Kubeconfig { get; } = new("kubeconfig", "PATH", "The kubeconfig file to read the cluster with (default: KUBECONFIG, then ~/.kube/config, then the in-cluster service account); implies --cluster.")
@@ -63,7 +63,7 @@ internal static class CommonOptions
     public static OptionSpec Profile { get; } = new("profile", "NAME", Profiles.OptionHelp) { Choices = Profiles.Known };
 
     /// <summary><c>-n, --namespace NS</c>: print only the objects of a namespace.</summary>
-    public static OptionSpec Namespace { get; } = new("namespace", "NS", "Print only objects in this namespace (cluster-scoped ones stay). Default: every namespace.")
+    public static OptionSpec Namespace { get; } = new("namespace", "NS", "Print only objects in this namespace (cluster-scoped ones stay); with --cluster, read only what their statuses need. Default: every namespace.")
     {
         Short = 'n',
     };

@@ -8,7 +8,6 @@ using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Output;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Model;
-using PolicyAttach.Status;
 
 namespace PolicyAttach.Cli.Commands;
 
@@ -24,25 +23,31 @@ internal sealed class AuditCommand : ICommand
     public string Summary => "Compare the statuses a controller wrote with the ones the spec says it should write.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach audit PATH...|--cluster [--controller-name NAME] [-o text|json|sarif|github] [--compare-messages] [options]";
+    public string Synopsis => "policyattach audit PATH...|--cluster [--controller-name NAME] [-o text|json|sarif|github] [--compare-messages] [--compare-timestamps] [options]";
 
     /// <inheritdoc />
     public string Description =>
         "Reads objects with their status (files, such as the output of 'kubectl get gatewayclasses,gateways,httproutes,\n"
         + "referencegrants,services,namespaces -A -o yaml', or a cluster with --cluster), evaluates them for the controller\n"
         + "names (--controller-name, or the one in the input), and compares, object by object, the status written with the\n"
-        + "status computed: conditions by type (status, reason and observedGeneration; messages with --compare-messages;\n"
-        + "timestamps never), listeners' attachedRoutes and supportedKinds, and the route parents and policy ancestors\n"
-        + "entries of those controllers, present or missing. Condition types the engine does not compute (an\n"
-        + "implementation's own) are not compared. Codes: PA8001 a condition differs, PA8002 something computed is not\n"
-        + "written, PA8003 an entry is written that is not computed, PA8004 attachedRoutes or supportedKinds differs.\n"
+        + "status computed: conditions by type (status, reason and observedGeneration; messages with --compare-messages),\n"
+        + "listeners' attachedRoutes and supportedKinds, and the route parents and policy ancestors entries of those\n"
+        + "controllers, present or missing. Condition types the engine does not compute (an implementation's own) are\n"
+        + "not compared. Codes: PA8001 a condition differs, PA8002 something computed is not written, PA8003 an entry\n"
+        + "is written that is not computed, PA8004 attachedRoutes or supportedKinds differs.\n"
+        + "The engine has no clock, so --compare-timestamps checks each written lastTransitionTime of a compared\n"
+        + "condition against what one status can show: it is written, it is an RFC 3339 time, and it is not before the\n"
+        + "object's creationTimestamp (PA8001); without --compare-timestamps times are not compared.\n"
         + "Output: text (one line per difference, then a summary), json ({controllerNames, audited, differing,\n"
         + "differences}), sarif or github (as check prints them).\n"
         + "Exit status: 0 every status matches; 1 a status differs (or the input had errors); 2 usage error.";
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
-        [new("compare-messages", string.Empty, "Compare condition messages too (they are implementation wording, so not compared by default).", IsFlag: true)],
+        [
+            new("compare-messages", string.Empty, "Compare condition messages too (they are implementation wording, so not compared by default).", IsFlag: true),
+            new("compare-timestamps", string.Empty, "Check each written lastTransitionTime: present, RFC 3339, not before the object's creationTimestamp.", IsFlag: true),
+        ],
         CommonOptions.Output("text (default), json, sarif or github.", Formats));
 
     /// <inheritdoc />
@@ -87,7 +92,12 @@ internal sealed class AuditCommand : ICommand
             }
         }
 
-        var differences = AuditComparer.Compare(computed, written, controllers, args.Has("compare-messages"));
+        // Creation times the loader made up (none written, or --creation-order) say nothing about when a condition changed.
+        var createdAt = input.InputOrderIsCreationOrder
+            ? new Dictionary<ResourceKey, DateTimeOffset>()
+            : workspace.Load.Objects.Where(o => o.Resource.Metadata.CreationTimestamp != ObjectMeta.DefaultEpoch)
+                .GroupBy(o => o.Resource.Key).ToDictionary(g => g.Key, g => g.Last().Resource.Metadata.CreationTimestamp);
+        var differences = AuditComparer.Compare(computed, written, controllers, new AuditOptions(args.Has("compare-messages"), args.Has("compare-timestamps"), createdAt));
         var audited = computed.Keys.Union(written.Keys.Where(k => differences.Any(d => d.Subject == k))).Count();
         var differing = differences.Select(d => d.Subject).Distinct().Count();
         context.Out(format switch

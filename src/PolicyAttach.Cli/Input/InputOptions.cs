@@ -13,6 +13,9 @@ internal readonly record struct InputItem(string Value, bool Kustomize);
 /// <param name="RequestTimeout">How long one API request may take.</param>
 internal sealed record ClusterInput(string? Kubeconfig, string? Context, TimeSpan RequestTimeout)
 {
+    /// <summary><c>-n NS</c>: read what the statuses of that namespace's objects need, not every namespace.</summary>
+    public string? Namespace { get; init; }
+
     /// <summary>The default <c>--request-timeout</c>.</summary>
     public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(30);
 }
@@ -126,7 +129,7 @@ internal sealed record InputOptions(IReadOnlyList<InputItem> Items, bool Recursi
             return false;
         }
 
-        cluster = new ClusterInput(kubeconfig, context, timeout);
+        cluster = new ClusterInput(kubeconfig, context, timeout) { Namespace = args.Get(CommonOptions.Namespace.Name) is { Length: > 0 } ns ? ns : null };
         return true;
     }
 

@@ -133,11 +133,12 @@ internal sealed class Workspace
             var reader = new ClusterReader(client!, new ClusterReadOptions
             {
                 RequestTimeout = cluster.RequestTimeout,
+                Namespace = cluster.Namespace,
                 AcceptUnservedVersions = profile?.AcceptsUnservedVersions ?? false,
                 PolicyKinds = [.. (profile?.PolicyKinds ?? []).Select(k => k.Kind)],
             });
             ClusterReadResult read;
-            using (LoadProgress.Start(context, () => "reading the cluster" + (cluster.Context is null ? string.Empty : " of context " + cluster.Context) + "..."))
+            using (LoadProgress.Start(context, () => "reading the cluster" + (cluster.Context is null ? string.Empty : " of context " + cluster.Context) + (cluster.Namespace is null ? string.Empty : " for namespace " + cluster.Namespace) + "..."))
             {
                 read = reader.ReadAsync().GetAwaiter().GetResult();
             }

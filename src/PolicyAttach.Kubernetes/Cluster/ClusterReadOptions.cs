@@ -5,7 +5,14 @@ namespace PolicyAttach.Kubernetes.Cluster;
 /// <summary>How <see cref="ClusterReader"/> reads a cluster: what, how much per page, and how long it waits.</summary>
 public sealed record ClusterReadOptions
 {
-    /// <summary>Read the namespaced kinds of this namespace only; null (the default) reads every namespace.</summary>
+    /// <summary>
+    /// Narrow the read to what the statuses of this namespace's objects need, as <c>kubectl -n</c> users expect; null
+    /// (the default) reads every namespace. Cluster-scoped kinds are read whole; namespaced kinds are read in this
+    /// namespace, in every namespace its objects (and the Gateways and ListenerSets found through them) refer into, and
+    /// the route and ListenerSet kinds also in the namespaces whose routes and ListenerSets its Gateways admit
+    /// (<c>allowedRoutes</c>, <c>allowedListeners</c>; every namespace for <c>All</c>). The statuses of this
+    /// namespace's objects are then those a whole read gives; objects of other namespaces are partial.
+    /// </summary>
     public string? Namespace { get; init; }
 
     /// <summary>Objects per list page (the <c>limit</c> parameter; the next page is asked for with <c>continue</c>). Default 500.</summary>
@@ -29,7 +36,7 @@ public sealed record ClusterReadOptions
     /// </summary>
     public IReadOnlyCollection<GroupKind> PolicyKinds { get; init; } = [];
 
-    /// <summary>Read a known kind at an apiVersion PolicyAttach does not serve, as <see cref="Loading.ManifestLoaderOptions.AcceptUnservedVersions"/>.</summary>
+    /// <summary>Read a known kind at an apiVersion PolicyAttach does not serve, as <see cref="ManifestLoaderOptions.AcceptUnservedVersions"/>.</summary>
     public bool AcceptUnservedVersions { get; init; }
 
     /// <summary>The validation problems of these options (empty when valid).</summary>

@@ -6,6 +6,7 @@ using k8s.Autorest;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Model;
+using PolicyAttach.Manifests;
 using PolicyAttach.Policies;
 
 namespace PolicyAttach.Kubernetes.Cluster;
@@ -15,7 +16,10 @@ namespace PolicyAttach.Kubernetes.Cluster;
 /// loader produces: Namespaces, Services, Secrets, ConfigMaps, Ingresses and IngressClasses, the
 /// CustomResourceDefinitions of the Gateway API groups and of policy kinds (labelled
 /// <c>gateway.networking.k8s.io/policy</c>, or named in <see cref="ClusterReadOptions.PolicyKinds"/>), and the objects
-/// of each such CRD at a version it serves. Lists are paged (<c>limit</c> and <c>continue</c>). Kinds are read one
+/// of each such CRD at a version it serves (when the CRDs cannot be listed, API discovery finds the Gateway API kinds
+/// and the policy kinds of <see cref="ClusterReadOptions.PolicyKinds"/> instead). With
+/// <see cref="ClusterReadOptions.Namespace"/>, namespaced kinds are read in that namespace and as far beyond it as
+/// its objects' statuses need (see docs/cli.md, "Reading a cluster"). Lists are paged (<c>limit</c> and <c>continue</c>). Kinds are read one
 /// after the other in a fixed order, so the result is deterministic for a given cluster state.
 /// </summary>
 /// <remarks>
@@ -69,63 +73,277 @@ public sealed class ClusterReader
     public async Task<ClusterReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         var session = new LoadSession(new ManifestLoaderOptions { AcceptUnservedVersions = _options.AcceptUnservedVersions });
-        var ns = _options.Namespace;
 
         // The CRD listing comes first: it tells which custom kinds exist and at which versions, and it is the request
         // that shows whether the server answers at all.
-        var crds = await ListAsync(new ClusterKind(Kinds.CustomResourceDefinition, "v1", "customresourcedefinitions", false),
-            async (c, ct) => await _client.ApiextensionsV1.ListCustomResourceDefinitionAsync(continueParameter: c, limit: _options.PageSize, cancellationToken: ct).ConfigureAwait(false),
-            session, first: true, cancellationToken).ConfigureAwait(false);
+        var crdKind = new ClusterKind(Kinds.CustomResourceDefinition, "v1", "customresourcedefinitions", false);
+        var crds = await ListAsync(crdKind, null, session, first: true, report: false, cancellationToken).ConfigureAwait(false);
         if (crds.Failure is { } failure)
         {
             return new ClusterReadResult { Failure = failure };
         }
 
-        var custom = crds.Items is null ? GatewayApiFallback : Discover(crds.Items, session);
-        var builtIn = new (ClusterKind Kind, Func<string?, CancellationToken, Task<object>> List)[]
+        List<ClusterKind> custom;
+        if (crds.Items is not null)
         {
-            (new(Kinds.Namespace, "v1", "namespaces", false), async (c, ct) => await _client.CoreV1.ListNamespaceAsync(continueParameter: c, limit: _options.PageSize, cancellationToken: ct).ConfigureAwait(false)),
-            (new(Kinds.Service, "v1", "services", true), async (c, ct) => ns is null
-                ? await _client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: c, limit: _options.PageSize, cancellationToken: ct).ConfigureAwait(false)
-                : await _client.CoreV1.ListNamespacedServiceAsync(ns, continueParameter: c, limit: _options.PageSize, cancellationToken: ct).ConfigureAwait(false)),
-            (new(Kinds.Secret, "v1", "secrets", true), async (c, ct) => ns is null
-                ? await _client.CoreV1.ListSecretForAllNamespacesAsync(continueParameter: c, limit: _options.PageSize, cancellationToken: ct).ConfigureAwait(false)
-                : await _client.CoreV1.ListNamespacedSecretAsync(ns, continueParameter: c, limit: _options.PageSize, cancellationToken: ct).ConfigureAwait(false)),
-            (new(Kinds.ConfigMap, "v1", "configmaps", true), async (c, ct) => ns is null
-                ? await _client.CoreV1.ListConfigMapForAllNamespacesAsync(continueParameter: c, limit: _options.PageSize, cancellationToken: ct).ConfigureAwait(false)
-                : await _client.CoreV1.ListNamespacedConfigMapAsync(ns, continueParameter: c, limit: _options.PageSize, cancellationToken: ct).ConfigureAwait(false)),
-            (new(Kinds.IngressClass, "v1", "ingressclasses", false), async (c, ct) => await _client.NetworkingV1.ListIngressClassAsync(continueParameter: c, limit: _options.PageSize, cancellationToken: ct).ConfigureAwait(false)),
-            (new(Kinds.Ingress, "v1", "ingresses", true), async (c, ct) => ns is null
-                ? await _client.NetworkingV1.ListIngressForAllNamespacesAsync(continueParameter: c, limit: _options.PageSize, cancellationToken: ct).ConfigureAwait(false)
-                : await _client.NetworkingV1.ListNamespacedIngressAsync(ns, continueParameter: c, limit: _options.PageSize, cancellationToken: ct).ConfigureAwait(false)),
+            custom = Discover(crds.Items, session);
+        }
+        else
+        {
+            // Without the CRDs, API discovery (/apis and each group version's resource list) still finds the Gateway
+            // API kinds and the profile's policy kinds at a served version; only the policy label needs the CRDs.
+            var discovered = await DiscoverByApiAsync(session, cancellationToken).ConfigureAwait(false);
+            if (discovered.Failure is { } f)
+            {
+                return new ClusterReadResult { Failure = f };
+            }
+
+            custom = discovered.Kinds ?? [.. GatewayApiFallback];
+            var instead = discovered.Kinds is not null
+                ? "the Gateway API kinds and the profile's policy kinds were found by API discovery (/apis) instead"
+                : "API discovery (/apis) is unavailable too, so the standard Gateway API kinds are read at their usual versions";
+            var unavailable = $"{instead}; policy kinds known only by the CRD label {PolicyKindRegistry.PolicyLabel} cannot be discovered";
+            if (crds.Forbidden)
+            {
+                session.Add(Forbidden(crdKind, null, discovered.Kinds is not null ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, unavailable));
+            }
+            else if (crds.Problem is { } problem)
+            {
+                session.Add(Unread(crdKind, problem, unavailable));
+            }
+        }
+
+        var all = BuiltInKinds.Concat(custom).ToList();
+        foreach (var kind in all.Where(k => !k.Namespaced))
+        {
+            if (await ReadKindAsync(kind, null, session, null, cancellationToken).ConfigureAwait(false) is { } f)
+            {
+                return new ClusterReadResult { Failure = f };
+            }
+        }
+
+        var namespaced = all.Where(k => k.Namespaced).ToList();
+        var failed = _options.Namespace is { } ns
+            ? await ReadNamespaceAsync(ns, namespaced, session, cancellationToken).ConfigureAwait(false)
+            : await ReadEachAsync(namespaced, null, session, null, cancellationToken).ConfigureAwait(false);
+        return failed is null ? new ClusterReadResult { Load = session.ToResult() } : new ClusterReadResult { Failure = failed };
+    }
+
+    /// <summary>The built-in kinds the engine reads, in reading order.</summary>
+    private static readonly ClusterKind[] BuiltInKinds =
+    [
+        new(Kinds.Namespace, "v1", "namespaces", false),
+        new(Kinds.IngressClass, "v1", "ingressclasses", false),
+        new(Kinds.Service, "v1", "services", true),
+        new(Kinds.Secret, "v1", "secrets", true),
+        new(Kinds.ConfigMap, "v1", "configmaps", true),
+        new(Kinds.Ingress, "v1", "ingresses", true),
+    ];
+
+    /// <summary>One list request for a page of a kind, in a namespace or across all of them.</summary>
+    private Task<object> ListPage(ClusterKind kind, string? ns, string? continueToken, CancellationToken ct)
+    {
+        var limit = _options.PageSize;
+        return (kind.Kind.Group, kind.Plural, ns) switch
+        {
+            (Groups.Core, "namespaces", _) => Boxed(_client.CoreV1.ListNamespaceAsync(continueParameter: continueToken, limit: limit, cancellationToken: ct)),
+            (Groups.Networking, "ingressclasses", _) => Boxed(_client.NetworkingV1.ListIngressClassAsync(continueParameter: continueToken, limit: limit, cancellationToken: ct)),
+            (Groups.Core, "services", null) => Boxed(_client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: continueToken, limit: limit, cancellationToken: ct)),
+            (Groups.Core, "services", { } n) => Boxed(_client.CoreV1.ListNamespacedServiceAsync(n, continueParameter: continueToken, limit: limit, cancellationToken: ct)),
+            (Groups.Core, "secrets", null) => Boxed(_client.CoreV1.ListSecretForAllNamespacesAsync(continueParameter: continueToken, limit: limit, cancellationToken: ct)),
+            (Groups.Core, "secrets", { } n) => Boxed(_client.CoreV1.ListNamespacedSecretAsync(n, continueParameter: continueToken, limit: limit, cancellationToken: ct)),
+            (Groups.Core, "configmaps", null) => Boxed(_client.CoreV1.ListConfigMapForAllNamespacesAsync(continueParameter: continueToken, limit: limit, cancellationToken: ct)),
+            (Groups.Core, "configmaps", { } n) => Boxed(_client.CoreV1.ListNamespacedConfigMapAsync(n, continueParameter: continueToken, limit: limit, cancellationToken: ct)),
+            (Groups.Networking, "ingresses", null) => Boxed(_client.NetworkingV1.ListIngressForAllNamespacesAsync(continueParameter: continueToken, limit: limit, cancellationToken: ct)),
+            (Groups.Networking, "ingresses", { } n) => Boxed(_client.NetworkingV1.ListNamespacedIngressAsync(n, continueParameter: continueToken, limit: limit, cancellationToken: ct)),
+            (_, _, { } n) when kind.Namespaced => _client.CustomObjects.ListNamespacedCustomObjectAsync(kind.Kind.Group, kind.Version, n, kind.Plural, continueParameter: continueToken, limit: limit, cancellationToken: ct),
+            _ => _client.CustomObjects.ListClusterCustomObjectAsync(kind.Kind.Group, kind.Version, kind.Plural, continueParameter: continueToken, limit: limit, cancellationToken: ct),
         };
 
-        foreach (var (kind, list) in builtIn)
-        {
-            var read = await ListAsync(kind, list, session, first: false, cancellationToken).ConfigureAwait(false);
-            if (read.Failure is { } f)
-            {
-                return new ClusterReadResult { Failure = f };
-            }
+        static async Task<object> Boxed<T>(Task<T> task) => (await task.ConfigureAwait(false))!;
+    }
 
-            AddAll(session, kind, read.Items);
+    /// <summary>Lists one kind (in <paramref name="ns"/>, or everywhere) into the session; null, or the failure that ends the read.</summary>
+    private async Task<string?> ReadKindAsync(ClusterKind kind, string? ns, LoadSession session, Func<JsonElement, bool>? keep, CancellationToken cancellationToken, List<JsonElement>? into = null)
+    {
+        var read = await ListAsync(kind, ns, session, first: false, report: true, cancellationToken).ConfigureAwait(false);
+        if (read.Failure is { } f)
+        {
+            return f;
         }
 
-        foreach (var kind in custom)
-        {
-            var read = await ListAsync(kind, (c, ct) => kind.Namespaced && ns is not null
-                    ? _client.CustomObjects.ListNamespacedCustomObjectAsync(kind.Kind.Group, kind.Version, ns, kind.Plural, continueParameter: c, limit: _options.PageSize, cancellationToken: ct)
-                    : _client.CustomObjects.ListClusterCustomObjectAsync(kind.Kind.Group, kind.Version, kind.Plural, continueParameter: c, limit: _options.PageSize, cancellationToken: ct),
-                session, first: false, cancellationToken).ConfigureAwait(false);
-            if (read.Failure is { } f)
-            {
-                return new ClusterReadResult { Failure = f };
-            }
+        var items = keep is null ? read.Items : read.Items?.Where(keep).ToList();
+        AddAll(session, kind, items);
+        into?.AddRange(items ?? []);
+        return null;
+    }
 
-            AddAll(session, kind, read.Items);
+    private async Task<string?> ReadEachAsync(IEnumerable<ClusterKind> kinds, string? ns, LoadSession session, Func<JsonElement, bool>? keep, CancellationToken cancellationToken)
+    {
+        foreach (var kind in kinds)
+        {
+            if (await ReadKindAsync(kind, ns, session, keep, cancellationToken).ConfigureAwait(false) is { } f)
+            {
+                return f;
+            }
         }
 
-        return new ClusterReadResult { Load = session.ToResult() };
+        return null;
+    }
+
+    /// <summary>
+    /// <c>-n NS</c>: reads the namespaced kinds of <paramref name="ns"/>, then of every namespace its objects refer into
+    /// (parentRefs, backendRefs, certificateRefs, targetRefs with a namespace), following the references of the
+    /// Gateways and ListenerSets found there too (a ListenerSet's parent Gateway, a Gateway's certificates), until no
+    /// new namespace is named. Routes and ListenerSets of other namespaces can attach to the Gateways of
+    /// <paramref name="ns"/> only where those Gateways allow them: the route kinds are then read in the namespaces
+    /// their listeners' <c>allowedRoutes</c> admit (every namespace for <c>All</c>), and the ListenerSet kinds in the
+    /// namespaces <c>allowedListeners</c> admits. So every status of an object of <paramref name="ns"/> is the one a
+    /// whole read gives; objects of other namespaces are read only as far as those statuses need.
+    /// </summary>
+    private async Task<string?> ReadNamespaceAsync(string ns, List<ClusterKind> kinds, LoadSession session, CancellationToken cancellationToken)
+    {
+        var read = new SortedSet<string>(StringComparer.Ordinal);
+        var pending = new SortedSet<string>(StringComparer.Ordinal) { ns };
+        var gateways = new List<JsonElement>();
+        while (pending.Count > 0)
+        {
+            var next = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var n in pending)
+            {
+                read.Add(n);
+                foreach (var kind in kinds)
+                {
+                    var items = new List<JsonElement>();
+                    if (await ReadKindAsync(kind, n, session, null, cancellationToken, items).ConfigureAwait(false) is { } f)
+                    {
+                        return f;
+                    }
+
+                    var follow = kind.Kind != Kinds.ReferenceGrant && (n == ns || kind.Kind == Kinds.Gateway || IsListenerSet(kind.Kind));
+                    foreach (var item in follow ? items : [])
+                    {
+                        ReferencedNamespaces(item.TryGetProperty("spec", out var spec) ? spec : default, next);
+                    }
+
+                    if (n == ns && kind.Kind == Kinds.Gateway)
+                    {
+                        gateways.AddRange(items);
+                    }
+                }
+            }
+
+            next.ExceptWith(read);
+            pending = next;
+        }
+
+        var labels = NamespaceLabels(session);
+        var (routesEverywhere, routeNamespaces, setsEverywhere, setNamespaces) = Admitted(gateways, ns, labels);
+        bool Unread(JsonElement item) => !read.Contains(item.TryGetProperty("metadata", out var m) ? Text(m, "namespace") ?? string.Empty : string.Empty);
+        foreach (var kind in kinds.Where(k => IsRoute(k.Kind) || IsListenerSet(k.Kind)))
+        {
+            var (everywhere, namespaces) = IsRoute(kind.Kind) ? (routesEverywhere, routeNamespaces) : (setsEverywhere, setNamespaces);
+            if (everywhere)
+            {
+                if (await ReadKindAsync(kind, null, session, Unread, cancellationToken).ConfigureAwait(false) is { } f)
+                {
+                    return f;
+                }
+
+                continue;
+            }
+
+            foreach (var n in namespaces.Where(n => !read.Contains(n)))
+            {
+                if (await ReadKindAsync(kind, n, session, null, cancellationToken).ConfigureAwait(false) is { } f)
+                {
+                    return f;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsRoute(GroupKind kind) => kind.Group is Groups.Gateway or Groups.GatewayExperimental && kind.Kind.EndsWith("Route", StringComparison.Ordinal);
+
+    private static bool IsListenerSet(GroupKind kind) => kind == Kinds.ListenerSet || kind == Kinds.XListenerSet;
+
+    /// <summary>Every <c>namespace</c> a reference under <paramref name="node"/> names (label selectors are not references).</summary>
+    private static void ReferencedNamespaces(JsonElement node, SortedSet<string> into)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in node.EnumerateObject())
+                {
+                    if (property.Name == "namespace" && property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 } n)
+                    {
+                        into.Add(n);
+                    }
+                    else if (property.Name is not ("selector" or "matchLabels" or "matchExpressions"))
+                    {
+                        ReferencedNamespaces(property.Value, into);
+                    }
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in node.EnumerateArray())
+                {
+                    ReferencedNamespaces(item, into);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The labels of every Namespace read so far, by name.</summary>
+    private static Dictionary<string, IReadOnlyDictionary<string, string>> NamespaceLabels(LoadSession session)
+        => session.ToResult().Resources.Where(r => r.Key.GroupKind == Kinds.Namespace)
+            .GroupBy(r => r.Key.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, string>)g.Last().Metadata.Labels, StringComparer.Ordinal);
+
+    /// <summary>The namespaces whose routes and ListenerSets the Gateways of <paramref name="ns"/> admit.</summary>
+    private static (bool RoutesEverywhere, SortedSet<string> Routes, bool SetsEverywhere, SortedSet<string> Sets) Admitted(
+        List<JsonElement> gateways, string ns, Dictionary<string, IReadOnlyDictionary<string, string>> labels)
+    {
+        var routes = new SortedSet<string>(StringComparer.Ordinal);
+        var sets = new SortedSet<string>(StringComparer.Ordinal);
+        bool routesEverywhere = false, setsEverywhere = false;
+        foreach (var element in gateways)
+        {
+            if (ManifestReader.Read(WithTypeMeta(element, Kinds.Gateway, "v1")).Resource is not Gateway gateway)
+            {
+                continue;
+            }
+
+            foreach (var listener in gateway.Listeners)
+            {
+                routesEverywhere |= Admit(listener.AllowedRoutes.NamespacesFrom, listener.AllowedRoutes.Selector, ns, labels, routes);
+            }
+
+            setsEverywhere |= Admit(gateway.AllowedListeners.NamespacesFrom, gateway.AllowedListeners.Selector, ns, labels, sets);
+        }
+
+        return (routesEverywhere, routes, setsEverywhere, sets);
+    }
+
+    private static bool Admit(string from, LabelSelector? selector, string ns, Dictionary<string, IReadOnlyDictionary<string, string>> labels, SortedSet<string> into)
+    {
+        switch (from)
+        {
+            case FromNamespaces.All:
+                return true;
+            case FromNamespaces.Same:
+                into.Add(ns);
+                break;
+            case FromNamespaces.Selector when selector is not null:
+                into.UnionWith(labels.Where(l => selector.Matches(l.Value)).Select(l => l.Key));
+                break;
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -201,20 +419,22 @@ public sealed class ClusterReader
         }
     }
 
-    private sealed record Listed(List<JsonElement>? Items, string? Failure);
+    /// <summary>A kind's items; null items (with no failure) when the kind is skipped: not installed, forbidden or unread.</summary>
+    private sealed record Listed(List<JsonElement>? Items, string? Failure, bool Forbidden = false, string? Problem = null);
 
     /// <summary>
-    /// Lists one kind page by page. Null items (with no failure) when the kind is skipped: not installed (quietly) or
-    /// unreadable (reported). A failure ends the whole read.
+    /// Lists one kind page by page, in <paramref name="ns"/> or across namespaces. With <paramref name="report"/> a
+    /// kind that cannot be read is reported here; without, the caller reports it. A failure ends the whole read.
     /// </summary>
-    private async Task<Listed> ListAsync(ClusterKind kind, Func<string?, CancellationToken, Task<object>> list, LoadSession session, bool first, CancellationToken cancellationToken)
+    private async Task<Listed> ListAsync(ClusterKind kind, string? ns, LoadSession session, bool first, bool report, CancellationToken cancellationToken)
     {
         var items = new List<JsonElement>();
         string? continueToken = null;
         var restarted = false;
         while (true)
         {
-            var page = await SendAsync(kind, ct => list(continueToken, ct), session, first, cancellationToken).ConfigureAwait(false);
+            var token = continueToken;
+            var page = await SendAsync(kind, ns, ct => ListPage(kind, ns, token, ct), session, first, report, cancellationToken).ConfigureAwait(false);
             if (page.Status == PageStatus.Gone && continueToken is not null && !restarted)
             {
                 // The continue token expired between pages (410 Gone): list the kind again from the start, once.
@@ -226,7 +446,7 @@ public sealed class ClusterReader
 
             if (page.Status != PageStatus.Ok)
             {
-                return new Listed(null, page.Failure);
+                return new Listed(null, page.Failure, page.Status == PageStatus.Forbidden, page.Problem);
             }
 
             var element = page.Value;
@@ -246,18 +466,105 @@ public sealed class ClusterReader
         return new Listed(items, null);
     }
 
+    private sealed record Discovered(List<ClusterKind>? Kinds, string? Failure);
+
+    /// <summary>
+    /// API discovery: the groups the server serves (<c>/apis</c>), then for the Gateway API groups and the groups of
+    /// <see cref="ClusterReadOptions.PolicyKinds"/> each served version's resource list (the preferred version first),
+    /// keeping for each kind the first version that serves it. Null kinds when discovery itself cannot be read.
+    /// </summary>
+    private async Task<Discovered> DiscoverByApiAsync(LoadSession session, CancellationToken cancellationToken)
+    {
+        var policyKinds = _options.PolicyKinds.ToHashSet();
+        var wanted = policyKinds.Select(k => k.Group).Append(Groups.Gateway).Append(Groups.GatewayExperimental).ToHashSet(StringComparer.Ordinal);
+        var discovery = new ClusterKind(new GroupKind("discovery", "APIGroupList"), "v1", "apis", false);
+        var groups = await SendAsync(discovery, null, async ct => await _client.Apis.GetAPIVersionsAsync(ct).ConfigureAwait(false), session, first: false, report: false, cancellationToken).ConfigureAwait(false);
+        if (groups.Status != PageStatus.Ok)
+        {
+            return new Discovered(null, groups.Failure);
+        }
+
+        var chosen = new Dictionary<GroupKind, ClusterKind>();
+        foreach (var group in Array(groups.Value, "groups").Where(g => Text(g, "name") is { } n && wanted.Contains(n)).OrderBy(g => Text(g, "name"), StringComparer.Ordinal))
+        {
+            var name = Text(group, "name")!;
+            var preferred = group.TryGetProperty("preferredVersion", out var p) ? Text(p, "version") : null;
+            var versions = Array(group, "versions").Select(v => Text(v, "version")).OfType<string>().ToList();
+            foreach (var version in versions.Where(v => v == preferred).Concat(versions.Where(v => v != preferred)))
+            {
+                var resources = await SendAsync(discovery, null, ct => GetAsync($"apis/{name}/{version}", ct), session, first: false, report: false, cancellationToken).ConfigureAwait(false);
+                if (resources.Failure is { } f)
+                {
+                    return new Discovered(null, f);
+                }
+
+                foreach (var resource in resources.Status == PageStatus.Ok ? Array(resources.Value, "resources") : [])
+                {
+                    if (Text(resource, "name") is not { } plural || plural.Contains('/', StringComparison.Ordinal) || Text(resource, "kind") is not { } kindName)
+                    {
+                        continue;
+                    }
+
+                    var groupKind = new GroupKind(name, kindName);
+                    if ((name is Groups.Gateway or Groups.GatewayExperimental || policyKinds.Contains(groupKind)) && !chosen.ContainsKey(groupKind))
+                    {
+                        var namespaced = !resource.TryGetProperty("namespaced", out var scope) || scope.ValueKind != JsonValueKind.False;
+                        chosen[groupKind] = new ClusterKind(groupKind, version, plural, namespaced);
+                    }
+                }
+            }
+        }
+
+        var kinds = chosen.Values.ToList();
+        kinds.Sort((a, b) => a.Kind.CompareTo(b.Kind));
+        return new Discovered(kinds, null);
+    }
+
+    /// <summary>A GET of a path KubernetesClient has no method for (a group version's resource list), with the client's credentials.</summary>
+    private async Task<object> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        if (_client is not k8s.Kubernetes kubernetes)
+        {
+            return JsonSerializer.SerializeToElement(new { resources = System.Array.Empty<object>() });
+        }
+
+        var root = kubernetes.BaseUri.ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(root.EndsWith('/') ? root : root + "/"), path));
+        if (kubernetes.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var response = await kubernetes.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpOperationException($"GET {path}: {(int)response.StatusCode}") { Response = new HttpResponseMessageWrapper(response, text) };
+        }
+
+        try
+        {
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(new { resources = System.Array.Empty<object>() });
+        }
+    }
+
     private enum PageStatus
     {
         Ok,
         Skipped,
+        Forbidden,
         Gone,
         Fatal,
     }
 
-    private readonly record struct Page(PageStatus Status, JsonElement Value, string? Failure);
+    private readonly record struct Page(PageStatus Status, JsonElement Value, string? Failure, string? Problem = null);
 
-    /// <summary>One request with its timeout and bounded retries; every outcome that is not a page is reported here.</summary>
-    private async Task<Page> SendAsync(ClusterKind kind, Func<CancellationToken, Task<object>> request, LoadSession session, bool first, CancellationToken cancellationToken)
+    /// <summary>One request with its timeout and bounded retries; with <paramref name="report"/>, every outcome that is not a page is reported here.</summary>
+    private async Task<Page> SendAsync(ClusterKind kind, string? ns, Func<CancellationToken, Task<object>> request, LoadSession session, bool first, bool report, CancellationToken cancellationToken)
     {
         var delay = _options.RetryDelay;
         string? lastProblem = null;
@@ -295,21 +602,17 @@ public sealed class ClusterReader
                         return new Page(PageStatus.Fatal, default,
                             "the API server refused the credentials (401 Unauthorized): the token or client certificate is expired or invalid; log in again or refresh the kubeconfig");
                     case HttpStatusCode.Forbidden:
-                        session.Add(new Diagnostic
+                        if (report)
                         {
-                            Severity = DiagnosticSeverity.Error,
-                            Code = DiagnosticCodes.ClusterForbidden,
-                            Message = $"cannot list {kind.Resource}: forbidden (403); the credentials need the 'list' verb on '{kind.Plural}' in API group \"{kind.Kind.Group}\""
-                                + (kind.Namespaced ? _options.Namespace is { } n ? $" in namespace {n}" : " in every namespace" : string.Empty)
-                                + $" (kubectl auth can-i list {kind.Resource}{(kind.Namespaced && _options.Namespace is null ? " -A" : string.Empty)}); evaluated without its {kind.Kind.Kind} objects",
-                        });
-                        return new Page(PageStatus.Skipped, default, null);
+                            session.Add(Forbidden(kind, ns, DiagnosticSeverity.Error, $"evaluated without its {kind.Kind.Kind} objects" + (ns is null ? string.Empty : " of namespace " + ns)));
+                        }
+
+                        return new Page(PageStatus.Forbidden, default, null);
                     case HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError:
                         lastProblem = $"{(int)code} {code}";
                         break;
                     default:
-                        session.Add(Unread(kind, $"the API server answered {(int)code} {code}"));
-                        return new Page(PageStatus.Skipped, default, null);
+                        return Skip(kind, $"the API server answered {(int)code} {code}");
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -335,16 +638,38 @@ public sealed class ClusterReader
                 $"the API server at {ServerOf(_client)} did not answer within {Seconds(_options.RequestTimeout)} ({_options.Attempts} attempts); check the address and the network, or raise --request-timeout");
         }
 
-        session.Add(Unread(kind, $"{_options.Attempts} attempts failed (last: {lastProblem})"));
-        return new Page(PageStatus.Skipped, default, null);
+        return Skip(kind, $"{_options.Attempts} attempts failed (last: {lastProblem})");
+
+        Page Skip(ClusterKind kind, string why)
+        {
+            if (report)
+            {
+                session.Add(Unread(kind, why, $"evaluated without its {kind.Kind.Kind} objects"));
+            }
+
+            return new Page(PageStatus.Skipped, default, null, why);
+        }
     }
 
-    private static Diagnostic Unread(ClusterKind kind, string why) => new()
+    /// <summary>A kind the credentials may not list, with the permission it needs.</summary>
+    private static Diagnostic Forbidden(ClusterKind kind, string? ns, DiagnosticSeverity severity, string consequence) => new()
+    {
+        Severity = severity,
+        Code = DiagnosticCodes.ClusterForbidden,
+        Message = $"cannot list {kind.Resource}: forbidden (403); the credentials need the 'list' verb on '{kind.Plural}' in API group \"{kind.Kind.Group}\""
+            + (kind.Namespaced ? ns is not null ? $" in namespace {ns}" : " in every namespace" : string.Empty)
+            + $" (kubectl auth can-i list {kind.Resource}{(kind.Namespaced ? ns is null ? " -A" : " -n " + ns : string.Empty)}); {consequence}",
+    };
+
+    private static Diagnostic Unread(ClusterKind kind, string why, string consequence) => new()
     {
         Severity = DiagnosticSeverity.Error,
         Code = DiagnosticCodes.ClusterRequestFailed,
-        Message = $"cannot list {kind.Resource}: {why}; evaluated without its {kind.Kind.Kind} objects",
+        Message = $"cannot list {kind.Resource}: {why}; {consequence}",
     };
+
+    private static IEnumerable<JsonElement> Array(JsonElement obj, string name)
+        => obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object) : [];
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s";
 

@@ -3,7 +3,8 @@ namespace PolicyAttach.Findings;
 /// <summary>
 /// The codes of the findings <see cref="FindingAnalyzer"/> computes after evaluation (PA3xxx: PA30xx references,
 /// PA31xx attachment, PA32xx rules that can never match, PA33xx policies, PA34xx ReferenceGrants). Ingress findings
-/// keep their PA7xxx codes. <see cref="FindingRules"/> and <c>docs/diagnostics.md</c> describe each.
+/// keep their PA7xxx codes; the differences <c>policyattach audit</c> finds between a written and a computed status
+/// are PA8xxx. <see cref="FindingRules"/> and <c>docs/diagnostics.md</c> describe each.
 /// </summary>
 public static class FindingCodes
 {
@@ -66,4 +67,16 @@ public static class FindingCodes
 
     /// <summary>A ReferenceGrant that permits nothing the input refers to.</summary>
     public const string UnusedReferenceGrant = "PA3401";
+
+    /// <summary>Audit: a written condition differs from the computed one (status, reason, observedGeneration; message or lastTransitionTime when asked).</summary>
+    public const string AuditConditionDiffers = "PA8001";
+
+    /// <summary>Audit: something the engine computes is not written (a whole status, a condition, a listener, a parent or ancestor entry).</summary>
+    public const string AuditMissing = "PA8002";
+
+    /// <summary>Audit: the controller wrote an entry the engine does not compute (a listener, a parent or an ancestor).</summary>
+    public const string AuditUnexpected = "PA8003";
+
+    /// <summary>Audit: a listener's <c>attachedRoutes</c> or <c>supportedKinds</c> differs.</summary>
+    public const string AuditFieldDiffers = "PA8004";
 }

@@ -6,8 +6,9 @@ namespace PolicyAttach.Findings;
 
 /// <summary>
 /// Every check PolicyAttach runs, with its code, severity, title and help: the reader's diagnostics (PA1xxx, PA2xxx),
-/// the findings after evaluation (PA3xxx) and the Ingress checks (PA7xxx). The one catalogue that <c>check --list</c>,
-/// SARIF rules and <c>docs/diagnostics.md</c> follow, sorted by code.
+/// the findings after evaluation (PA3xxx), the Ingress checks (PA7xxx) and the differences <c>audit</c> reports
+/// (PA8xxx). The one catalogue that <c>check --list</c>, SARIF rules and <c>docs/diagnostics.md</c> follow, sorted by
+/// code.
 /// </summary>
 public static class FindingRules
 {
@@ -161,6 +162,18 @@ public static class FindingRules
         new(IngressDiagnosticCodes.BackendNotFound, DiagnosticSeverity.Warning,
             "An Ingress backend's Service or port is not in the input.",
             "Add the Service or fix the port."),
+        new(FindingCodes.AuditConditionDiffers, DiagnosticSeverity.Error,
+            "Audit: a written condition differs from the one the engine computes: status, reason or observedGeneration (a stale status); the message with --compare-messages, the lastTransitionTime with --compare-timestamps.",
+            "Fix the controller's status logic, or let it catch up with the object's generation; the message gives both sides."),
+        new(FindingCodes.AuditMissing, DiagnosticSeverity.Error,
+            "Audit: something the engine computes is not written: a whole status, a condition, a listener entry, a route parent or policy ancestor entry.",
+            "Make the controller write it; the message says what the engine computes."),
+        new(FindingCodes.AuditUnexpected, DiagnosticSeverity.Error,
+            "Audit: the controller wrote an entry the engine does not compute: a listener entry, a parent or an ancestor entry.",
+            "Make the controller remove the stale entry."),
+        new(FindingCodes.AuditFieldDiffers, DiagnosticSeverity.Error,
+            "Audit: a listener's attachedRoutes or supportedKinds differs from what the engine computes.",
+            "Fix how the controller counts attached routes or resolves the listener's route kinds."),
     ];
 
     private static readonly Dictionary<string, FindingRule> ByCode = All.ToDictionary(r => r.Code, StringComparer.OrdinalIgnoreCase);

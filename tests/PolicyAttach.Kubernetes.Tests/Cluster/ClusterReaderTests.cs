@@ -83,15 +83,53 @@ public sealed class ClusterReaderTests : IDisposable
     }
 
     [Fact]
-    public async Task ReadAsync_ForbiddenCrdListing_FallsBackToTheStandardKinds()
+    public async Task ReadAsync_ForbiddenCrdListing_FindsKindsByApiDiscoveryAndSaysLabelDiscoveryIsUnavailable()
     {
         ClusterWorld.Populate(_server);
         _server.Forbidden["customresourcedefinitions.apiextensions.k8s.io"] = true;
 
+        var read = await ReadAsync(new ClusterReadOptions { PolicyKinds = [new GroupKind("example.com", "RetryPolicy")] });
+
+        var diagnostic = Assert.Single(read.Load!.Diagnostics);
+        Assert.Equal((DiagnosticCodes.ClusterForbidden, DiagnosticSeverity.Warning), (diagnostic.Code, diagnostic.Severity));
+        Assert.Contains("found by API discovery (/apis) instead; policy kinds known only by the CRD label gateway.networking.k8s.io/policy cannot be discovered", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains(_server.Requests, r => r.StartsWith("GET /apis/gateway.networking.k8s.io/v1beta1/referencegrants?", StringComparison.Ordinal));
+        Assert.Contains(_server.Requests, r => r.StartsWith("GET /apis/example.com/v1/retrypolicies?", StringComparison.Ordinal));
+        Assert.DoesNotContain(_server.Requests, r => r.Contains("/status", StringComparison.Ordinal) || r.Contains("widgets", StringComparison.Ordinal) || r.Contains("v1alpha9", StringComparison.Ordinal));
+        Assert.Contains(read.Load.Resources, r => r.Key == new ResourceKey("gateway.networking.k8s.io", "HTTPRoute", "default", "shop"));
+    }
+
+    [Fact]
+    public async Task ReadAsync_ForbiddenCrdListingAndDiscovery_FallsBackToTheStandardKinds()
+    {
+        ClusterWorld.Populate(_server);
+        _server.Forbidden["customresourcedefinitions.apiextensions.k8s.io"] = true;
+        _server.Forbidden["discovery"] = true;
+
         var read = await ReadAsync();
 
-        Assert.Equal(DiagnosticCodes.ClusterForbidden, Assert.Single(read.Load!.Diagnostics).Code);
+        var diagnostic = Assert.Single(read.Load!.Diagnostics);
+        Assert.Equal((DiagnosticCodes.ClusterForbidden, DiagnosticSeverity.Error), (diagnostic.Code, diagnostic.Severity));
+        Assert.Contains("API discovery (/apis) is unavailable too", diagnostic.Message, StringComparison.Ordinal);
         Assert.Contains(read.Load.Resources, r => r.Key.GroupKind == Kinds.HttpRoute);
+    }
+
+    [Fact]
+    public async Task ReadAsync_Namespace_ListsNoNamespacedKindOutsideWhatItsObjectsNeed()
+    {
+        ClusterWorld.Populate(_server);
+        _server.Add("services", "v1", ClusterWorld.Parse("""{"kind":"Service","metadata":{"name":"unrelated","namespace":"elsewhere"},"spec":{"ports":[{"port":80}]}}"""));
+
+        var read = await ReadAsync(new ClusterReadOptions { Namespace = "default" });
+
+        // The route of default names its parent Gateway in infra; infra's Gateway admits routes from All namespaces,
+        // but it is not a Gateway of default, so routes are not listed everywhere.
+        Assert.Contains(read.Load!.Resources, r => r.Key == new ResourceKey("gateway.networking.k8s.io", "Gateway", "infra", "web"));
+        Assert.Contains(read.Load.Resources, r => r.Key == new ResourceKey("", "Secret", "infra", "web-cert"));
+        Assert.DoesNotContain(read.Load.Resources, r => r.Key.Namespace == "elsewhere");
+        Assert.DoesNotContain(_server.Requests, r => r.StartsWith("GET /api/v1/services?", StringComparison.Ordinal) || r.StartsWith("GET /apis/gateway.networking.k8s.io/v1/httproutes?", StringComparison.Ordinal));
+        Assert.Contains(_server.Requests, r => r.StartsWith("GET /apis/gateway.networking.k8s.io/v1/namespaces/infra/gateways?", StringComparison.Ordinal));
+        Assert.Empty(read.Load.Diagnostics);
     }
 
     [Fact]
