@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PolicyAttach.Status;
 using static PolicyAttach.Tests.Binding.World;
 
 namespace PolicyAttach.Tests.Policies;
