@@ -5,7 +5,6 @@ using System.Text.Json;
 using PolicyAttach.Kubernetes.Documents;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Manifests;
-using PolicyAttach.Status;
 
 namespace PolicyAttach.Benchmarks;
 

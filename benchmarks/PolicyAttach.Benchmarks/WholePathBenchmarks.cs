@@ -1,7 +1,6 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using PolicyAttach.Kubernetes.Loading;
-using PolicyAttach.Status;
 
 namespace PolicyAttach.Benchmarks;
 

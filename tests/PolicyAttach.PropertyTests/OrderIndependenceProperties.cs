@@ -2,7 +2,6 @@ using FsCheck.Xunit;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Model;
 using PolicyAttach.PropertyTests.Support;
-using PolicyAttach.Status;
 using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Findings;
-using PolicyAttach.Status;
 
 namespace PolicyAttach.Cli.Check;
 

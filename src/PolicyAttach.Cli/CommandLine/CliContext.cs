@@ -33,13 +33,13 @@ internal sealed record CliContext(TextReader Stdin, TextWriter Stdout, TextWrite
     public void Out(string text) => WriteNormalized(Stdout, text);
 
     /// <summary>
-    /// Writes JSON to standard output with the writer options of <see cref="Status.StatusWriter.WriterOptions"/>,
+    /// Writes JSON to standard output with the writer options of <see cref="StatusWriter.WriterOptions"/>,
     /// ending with one newline: the same bytes as <see cref="Out"/> of the same JSON, without holding it as text.
     /// </summary>
     /// <param name="write">Writes one JSON value.</param>
     public void OutJson(Action<System.Text.Json.Utf8JsonWriter> write)
     {
-        var options = Status.StatusWriter.WriterOptions(indented: true);
+        var options = StatusWriter.WriterOptions(indented: true);
         if (StdoutBytes is { } open)
         {
             Stdout.Flush();

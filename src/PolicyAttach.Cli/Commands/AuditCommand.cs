@@ -8,7 +8,6 @@ using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Output;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Model;
-using PolicyAttach.Status;
 
 namespace PolicyAttach.Cli.Commands;
 

@@ -174,28 +174,13 @@ internal sealed class CheckCommand : ICommand
         }
 
         var target = text[(colon + 1)..];
-        if (!TargetResolver.LooksLikeTarget(target))
+        if (!ResourceKey.TryParse(target, out var subject))
         {
             error = $"--suppress '{text}': '{target}' is not KIND/NAMESPACE/NAME (or KIND/NAME for a cluster-scoped object)";
             return false;
         }
 
-        var parts = target.Split('/');
-        var kind = parts[0];
-        var dot = kind.IndexOf('.', StringComparison.Ordinal);
-        var group = dot < 0 ? string.Empty : kind[(dot + 1)..];
-        kind = dot < 0 ? kind : kind[..dot];
-        suppression = new FindingSuppression(rule.Code, new ResourceKey(group, KindName(kind), parts.Length == 3 ? parts[1] : string.Empty, parts[^1]));
+        suppression = new FindingSuppression(rule.Code, subject);
         return true;
     }
-
-    /// <summary>The kind as the model spells it when a known kind matches case-insensitively (httproute: HTTPRoute).</summary>
-    private static string KindName(string kind)
-        => KnownKinds.FirstOrDefault(k => string.Equals(k, kind, StringComparison.OrdinalIgnoreCase)) ?? kind;
-
-    private static readonly string[] KnownKinds =
-    [
-        "GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "ReferenceGrant",
-        "BackendTLSPolicy", "Service", "Secret", "Namespace", "Ingress", "IngressClass",
-    ];
 }

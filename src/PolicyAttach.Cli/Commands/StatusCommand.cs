@@ -3,7 +3,6 @@ using PolicyAttach.Binding;
 using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Output;
-using PolicyAttach.Status;
 
 namespace PolicyAttach.Cli.Commands;
 

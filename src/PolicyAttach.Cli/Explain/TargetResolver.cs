@@ -126,9 +126,7 @@ internal static class TargetResolver
             return false;
         }
 
-        return string.Equals(obj.Kind, kind, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(obj.Kind + "s", kind, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(obj.Kind + "es", kind, StringComparison.OrdinalIgnoreCase);
+        return obj.Key.GroupKind.IsNamedBy(kind);
     }
 
     private static string Qualified(KubeObject obj)

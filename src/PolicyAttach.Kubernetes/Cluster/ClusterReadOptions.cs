@@ -36,7 +36,7 @@ public sealed record ClusterReadOptions
     /// </summary>
     public IReadOnlyCollection<GroupKind> PolicyKinds { get; init; } = [];
 
-    /// <summary>Read a known kind at an apiVersion PolicyAttach does not serve, as <see cref="Loading.ManifestLoaderOptions.AcceptUnservedVersions"/>.</summary>
+    /// <summary>Read a known kind at an apiVersion PolicyAttach does not serve, as <see cref="ManifestLoaderOptions.AcceptUnservedVersions"/>.</summary>
     public bool AcceptUnservedVersions { get; init; }
 
     /// <summary>The validation problems of these options (empty when valid).</summary>

@@ -16,7 +16,7 @@ internal readonly record struct ParsedItem(SourceNode? Root, Diagnostic? Diagnos
 internal sealed record ReaderLimits(int MaxDepth, long MaxNodes, long MaxAliasBytes)
 {
     /// <summary>The limits a loader's options set.</summary>
-    public static ReaderLimits From(Loading.ManifestLoaderOptions options) => new(options.MaxDepth, options.MaxNodesPerDocument, options.MaxAliasBytes);
+    public static ReaderLimits From(ManifestLoaderOptions options) => new(options.MaxDepth, options.MaxNodesPerDocument, options.MaxAliasBytes);
 }
 
 /// <summary>Diagnostics raised while reading text, before the core sees a document.</summary>

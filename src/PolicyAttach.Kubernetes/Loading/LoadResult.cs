@@ -1,8 +1,9 @@
 using PolicyAttach.Collections;
 using PolicyAttach.Diagnostics;
+using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Model;
 
-namespace PolicyAttach.Kubernetes.Loading;
+namespace PolicyAttach;
 
 /// <summary>An object read from the input and where it was written.</summary>
 /// <param name="Resource">The object, with every default applied by the core reader.</param>

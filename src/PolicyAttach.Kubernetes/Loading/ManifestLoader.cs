@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Unicode;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Documents;
+using PolicyAttach.Kubernetes.Loading;
 
-namespace PolicyAttach.Kubernetes.Loading;
+namespace PolicyAttach;
 
 /// <summary>
 /// Loads Kubernetes manifests from files, directories, standard input, strings and streams into the core model.

@@ -1,6 +1,6 @@
 using PolicyAttach.Model;
 
-namespace PolicyAttach.Kubernetes.Loading;
+namespace PolicyAttach;
 
 /// <summary>Options of a <see cref="ManifestLoader"/>. The defaults are the ones the command line uses.</summary>
 public sealed record ManifestLoaderOptions

@@ -9,7 +9,7 @@ namespace PolicyAttach.Kubernetes.Status;
 /// <summary>
 /// The status this controller writes for one object, ready for the status subresource: the JSON merge patch
 /// (RFC 7386) body <c>{"status": {...}}</c>, where to send it, and the conditions as KubernetesClient
-/// <see cref="V1Condition"/>s. Built from the core <see cref="PolicyAttach.Status.StatusWriter"/> output. Immutable.
+/// <see cref="V1Condition"/>s. Built from the core <see cref="PolicyAttach.StatusWriter"/> output. Immutable.
 /// </summary>
 public sealed class ObjectStatus
 {
@@ -47,7 +47,7 @@ public sealed class ObjectStatus
     /// <summary>
     /// The condition scopes in the status, in order: <c>""</c> (the object's own <c>status.conditions</c>),
     /// <c>listeners/NAME</c>, <c>parents/INDEX</c> (INDEX of the parentRef in the route's spec) and
-    /// <c>ancestors/KIND/NAMESPACE/NAME/SECTION</c>, as <see cref="PolicyAttach.Status.StatusWriterOptions.Previous"/> names them.
+    /// <c>ancestors/KIND/NAMESPACE/NAME/SECTION</c>, as <see cref="PolicyAttach.StatusWriterOptions.Previous"/> names them.
     /// </summary>
     public EquatableArray<string> Scopes { get; }
 

@@ -6,7 +6,7 @@ using PolicyAttach.Model;
 namespace PolicyAttach.Kubernetes.Status;
 
 /// <summary>
-/// Answers <see cref="PolicyAttach.Status.StatusWriterOptions.Previous"/> from the statuses observed in the
+/// Answers <see cref="PolicyAttach.StatusWriterOptions.Previous"/> from the statuses observed in the
 /// cluster: the object's own conditions, a listener's by name, a route parent's by its parentRef and controller,
 /// a policy ancestor's by its ancestorRef and controller. Used by one <see cref="StatusPatches.Build"/> call.
 /// </summary>

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
-using PolicyAttach.Status;
 
 namespace PolicyAttach.Kubernetes.Status;
 

@@ -5,7 +5,6 @@ using PolicyAttach.Collections;
 using PolicyAttach.Kubernetes.Conversion;
 using PolicyAttach.Kubernetes.Documents;
 using PolicyAttach.Model;
-using PolicyAttach.Status;
 
 namespace PolicyAttach.Testing;
 

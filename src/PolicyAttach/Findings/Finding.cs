@@ -70,9 +70,9 @@ public sealed record FindingSuppression(string Code, ResourceKey? Subject = null
             && (Subject is not { } subject || SameObject(subject, finding.Subject));
     }
 
-    /// <summary>The same object; a subject given without a group matches the kind in any group.</summary>
+    /// <summary>The same object; a subject given without a group matches the kind in any group, and its kind may be plural.</summary>
     private static bool SameObject(ResourceKey wanted, ResourceKey actual)
-        => string.Equals(wanted.Kind, actual.Kind, StringComparison.OrdinalIgnoreCase)
+        => actual.GroupKind.IsNamedBy(wanted.Kind)
         && (wanted.Group.Length == 0 || string.Equals(wanted.Group, actual.Group, StringComparison.OrdinalIgnoreCase))
         && string.Equals(wanted.Namespace, actual.Namespace, StringComparison.Ordinal)
         && string.Equals(wanted.Name, actual.Name, StringComparison.Ordinal);

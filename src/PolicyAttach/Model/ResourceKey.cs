@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using PolicyAttach.Model;
+
 namespace PolicyAttach;
 
 /// <summary>
@@ -17,6 +20,99 @@ public readonly record struct ResourceKey(string Group, string Kind, string Name
     public ResourceKey(GroupKind kind, string @namespace, string name)
         : this(kind.Group, kind.Kind, @namespace, name)
     {
+    }
+
+    /// <summary>A GatewayClass (cluster-scoped).</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The key.</returns>
+    public static ResourceKey ForGatewayClass(string name) => new(Kinds.GatewayClass, string.Empty, name);
+
+    /// <summary>A Gateway.</summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="name">The name.</param>
+    /// <returns>The key.</returns>
+    public static ResourceKey ForGateway(string @namespace, string name) => new(Kinds.Gateway, @namespace, name);
+
+    /// <summary>A ListenerSet.</summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="name">The name.</param>
+    /// <returns>The key.</returns>
+    public static ResourceKey ForListenerSet(string @namespace, string name) => new(Kinds.ListenerSet, @namespace, name);
+
+    /// <summary>An HTTPRoute.</summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="name">The name.</param>
+    /// <returns>The key.</returns>
+    public static ResourceKey ForHttpRoute(string @namespace, string name) => new(Kinds.HttpRoute, @namespace, name);
+
+    /// <summary>A GRPCRoute.</summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="name">The name.</param>
+    /// <returns>The key.</returns>
+    public static ResourceKey ForGrpcRoute(string @namespace, string name) => new(Kinds.GrpcRoute, @namespace, name);
+
+    /// <summary>A core Service.</summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="name">The name.</param>
+    /// <returns>The key.</returns>
+    public static ResourceKey ForService(string @namespace, string name) => new(Kinds.Service, @namespace, name);
+
+    /// <summary>A core Namespace (cluster-scoped).</summary>
+    /// <param name="name">The namespace's name.</param>
+    /// <returns>The key.</returns>
+    public static ResourceKey ForNamespace(string name) => new(Kinds.Namespace, string.Empty, name);
+
+    /// <summary>
+    /// Reads a key as users type it on the command line: <c>KIND/NAMESPACE/NAME</c>, or <c>KIND/NAME</c> for a
+    /// cluster-scoped object. KIND is case-insensitive, singular or plural (<c>httproute</c>, <c>HTTPRoutes</c>,
+    /// <c>gatewayclasses</c>, <c>backendtlspolicies</c>), and may carry its group after a dot
+    /// (<c>httproute.gateway.networking.k8s.io</c>). A kind of the <see cref="Kinds"/> catalogue gets its spelling
+    /// and group from there; any other kind (a policy CRD's) is kept as typed, in the group typed (empty when none).
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The key.</returns>
+    /// <exception cref="FormatException">The text does not have that shape; the message says which part is wrong.</exception>
+    public static ResourceKey Parse(string text)
+    {
+        Guard.NotNull(text);
+        return TryParse(text, out var key, out var error) ? key : throw new FormatException(error);
+    }
+
+    /// <summary>Reads a key as <see cref="Parse"/> does, without throwing.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="key">The key, when the text has the shape.</param>
+    /// <returns>Whether it has.</returns>
+    public static bool TryParse([NotNullWhen(true)] string? text, out ResourceKey key) => TryParse(text, out key, out _);
+
+    private static bool TryParse(string? text, out ResourceKey key, out string error)
+    {
+        key = default;
+        error = $"'{text}' is not KIND/NAMESPACE/NAME (or KIND/NAME for a cluster-scoped object)";
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        var parts = text.Split('/');
+        if (parts.Length is not (2 or 3) || Array.Exists(parts, p => p.Length == 0 || p.Trim().Length != p.Length))
+        {
+            return false;
+        }
+
+        var typedKind = parts[0];
+        var dot = typedKind.IndexOf('.', StringComparison.Ordinal);
+        var typedGroup = dot < 0 ? null : typedKind[(dot + 1)..];
+        typedKind = dot < 0 ? typedKind : typedKind[..dot];
+        if (typedKind.Length == 0 || typedGroup is { Length: 0 })
+        {
+            return false;
+        }
+
+        var known = Kinds.All.FirstOrDefault(k => k.IsNamedBy(typedKind)
+            && (typedGroup is null || string.Equals(typedGroup, k.Group, StringComparison.OrdinalIgnoreCase)));
+        var kind = known.Kind is null ? new GroupKind(typedGroup ?? string.Empty, typedKind) : known;
+        key = new ResourceKey(kind, parts.Length == 3 ? parts[1] : string.Empty, parts[^1]);
+        return true;
     }
 
     /// <inheritdoc />
@@ -63,6 +159,26 @@ public readonly record struct ResourceKey(string Group, string Kind, string Name
 /// <param name="Kind">The kind.</param>
 public readonly record struct GroupKind(string Group, string Kind) : IComparable<GroupKind>
 {
+    /// <summary>
+    /// Whether a kind as a user typed it names this kind: the same letters ignoring case, or the plural the API
+    /// server's resource names use (<c>s</c>, <c>es</c>, and <c>y</c> to <c>ies</c>: <c>backendtlspolicies</c>). The
+    /// group is not compared.
+    /// </summary>
+    /// <param name="typed">The kind as typed, without its group.</param>
+    /// <returns>True when it names this kind.</returns>
+    public bool IsNamedBy(string typed)
+    {
+        Guard.NotNull(typed);
+        if (string.Equals(typed, Kind, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(typed, Kind + "s", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(typed, Kind + "es", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return Kind.EndsWith('y') && string.Equals(typed, string.Concat(Kind.AsSpan(0, Kind.Length - 1), "ies"), StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <inheritdoc />
     public int CompareTo(GroupKind other)
     {

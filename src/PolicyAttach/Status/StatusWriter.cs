@@ -5,7 +5,7 @@ using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.Policies;
 
-namespace PolicyAttach.Status;
+namespace PolicyAttach;
 
 /// <summary>How conditions get their <c>lastTransitionTime</c>.</summary>
 public sealed record StatusWriterOptions

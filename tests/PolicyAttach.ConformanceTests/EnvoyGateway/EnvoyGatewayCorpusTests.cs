@@ -5,7 +5,6 @@ using PolicyAttach.Binding;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.Policies;
-using PolicyAttach.Status;
 using Xunit.Abstractions;
 
 namespace PolicyAttach.ConformanceTests.EnvoyGateway;

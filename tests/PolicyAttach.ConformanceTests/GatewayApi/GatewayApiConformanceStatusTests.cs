@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PolicyAttach.Binding;
-using PolicyAttach.Status;
 using Xunit.Abstractions;
 
 namespace PolicyAttach.ConformanceTests.GatewayApi;

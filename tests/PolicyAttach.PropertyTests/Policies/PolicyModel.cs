@@ -6,7 +6,6 @@ using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Policies;
 using PolicyAttach.PropertyTests.Support;
-using PolicyAttach.Status;
 using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Policies;

@@ -1,6 +1,5 @@
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
-using PolicyAttach.Status;
 using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Support;
