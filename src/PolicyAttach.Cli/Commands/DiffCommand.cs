@@ -18,7 +18,7 @@ internal sealed class DiffCommand : ICommand
     public string Summary => "Compare two sets of manifests: statuses, attachments, routing and effective policies (exit 3 on changes).";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach diff BEFORE AFTER [-o text|json|yaml] [options]";
+    public string Synopsis => "policyattach diff BEFORE AFTER [-o text|json|yaml] [--all] [options]";
 
     /// <inheritdoc />
     public string Description =>
@@ -33,7 +33,8 @@ internal sealed class DiffCommand : ICommand
         + "              backend): the value and the policy, level and stanza it comes from; a context shows only\n"
         + "              the fields whose value differs from the enclosing context's.\n"
         + "Text: one block per object, sorted by (group, kind, namespace, name); lines marked + (added), - (removed) and\n"
-        + "~ (changed: before -> after), sorted by category then subject.\n"
+        + "~ (changed: before -> after), sorted by category then subject; the first " + ListLimit.DefaultText + " objects and the first\n"
+        + ListLimit.DefaultText + " changes of each, each rest counted on one line (--all prints every one), then the count of all changes.\n"
         + "JSON (and YAML): { \"changed\": bool, \"controllerNames\": [string], \"objects\": [ { \"object\": {group, kind,\n"
         + "  namespace, name}, \"changes\": [ { \"category\", \"change\": added|removed|changed, \"subject\", \"before\",\n"
         + "  \"after\" } ] } ] }.\n"
@@ -42,7 +43,7 @@ internal sealed class DiffCommand : ICommand
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } = [.. CommonOptions.Standard(
-        [],
+        [ListLimit.Option],
         CommonOptions.Output("text (default), json or yaml.", "text", "json", "yaml"),
         color: true).Except(CommonOptions.ClusterInput)];
 
@@ -90,7 +91,15 @@ internal sealed class DiffCommand : ICommand
             report = report with { Objects = objects, Changed = objects.Count > 0 };
         }
 
-        context.Out(format == OutputFormat.Text ? DiffText.Write(report, palette) : JsonOutput.Render(JsonOutput.Serialize(report), format));
+        if (format == OutputFormat.Text)
+        {
+            DiffText.Write(report, palette, ListLimit.From(args), context.Stdout);
+        }
+        else
+        {
+            JsonOutput.Write(context, report, format);
+        }
+
         // Changes outrank input errors: the errors are on standard error either way, and a CI job that checks for 3
         // must not miss a change because one side also had a broken document.
         return report.Changed ? ExitCodes.Changes : errors ? ExitCodes.InputErrors : ExitCodes.Success;

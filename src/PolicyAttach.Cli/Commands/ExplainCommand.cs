@@ -17,7 +17,7 @@ internal sealed class ExplainCommand : ICommand
     public string Summary => "Explain why a route attached (or not), what a Gateway or ListenerSet accepts, or what became of a policy.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach explain PATH... KIND/NAMESPACE/NAME [--controller-name NAME] [--output text|json|yaml] [--profile NAME]";
+    public string Synopsis => "policyattach explain PATH... KIND/NAMESPACE/NAME [--controller-name NAME] [--output text|json|yaml] [--profile NAME] [--all]";
 
     /// <inheritdoc />
     public string Description =>
@@ -27,11 +27,12 @@ internal sealed class ExplainCommand : ICommand
         + "Gateway or ListenerSet: each listener's verdict, supported kinds, attached routes and conditions, and the\n"
         + "routes that name it. For a GatewayClass: its conditions and Gateways. For a policy (any policy kind): each target\n"
         + "and whether the policy is Attached, Overridden, Conflicted, NotFound or Invalid there (with the message), and its\n"
-        + "ancestors with their conditions. Route, Gateway and ListenerSet explanations list the policies that reach them.";
+        + "ancestors with their conditions. Route, Gateway and ListenerSet explanations list the policies that reach them.\n"
+        + "Text prints the first " + ListLimit.DefaultText + " entries of each list and counts the rest (--all prints them all); JSON and YAML are complete.";
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
-        [],
+        [ListLimit.Option],
         CommonOptions.Output("text (default), json or yaml.", "text", "json", "yaml"),
         [CommonOptions.TargetNamespace]);
 
@@ -49,7 +50,15 @@ internal sealed class ExplainCommand : ICommand
             return context.UsageError($"{found.Key} is a {found.Kind}; explain covers routes, Gateways, ListenerSets, GatewayClasses and policies", Name);
         }
 
-        context.Out(format == OutputFormat.Text ? ExplainText.Write(explanation) : JsonOutput.Render(JsonOutput.Serialize(explanation), format));
+        if (format == OutputFormat.Text)
+        {
+            ExplainText.Write(explanation, ListLimit.From(args), context.Stdout);
+        }
+        else
+        {
+            JsonOutput.Write(context, explanation, format);
+        }
+
         return workspace.ExitCode;
     }
 }

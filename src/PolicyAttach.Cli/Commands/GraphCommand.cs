@@ -69,11 +69,20 @@ internal sealed class GraphCommand : ICommand
             graph = GraphNarrowing.Apply(graph, o => filter.Includes(workspace.Snapshot, o.ToKey()));
         }
 
-        context.Out(format switch
+        // The graph is for Graphviz, Mermaid and programs, so it is complete; it is written while it is made.
+        if (format != OutputFormat.Text)
         {
-            OutputFormat.Text => graphFormat == "dot" ? GraphWriter.Dot(graph) : GraphWriter.Mermaid(graph),
-            _ => JsonOutput.Render(JsonOutput.Serialize(graph), format),
-        });
+            JsonOutput.Write(context, graph, format);
+        }
+        else if (graphFormat == "dot")
+        {
+            GraphWriter.Dot(graph, context.Stdout);
+        }
+        else
+        {
+            GraphWriter.Mermaid(graph, context.Stdout);
+        }
+
         return workspace.ExitCode;
     }
 }

@@ -26,8 +26,6 @@ internal static class DiffBuilder
     /// <returns>The report.</returns>
     public static DiffReport Build(EvaluationResult before, EvaluationResult after)
     {
-        var old = Facts(before);
-        var now = Facts(after);
         var oldObjects = before.Snapshot.Objects.Select(o => o.Key).ToHashSet();
         var newObjects = after.Snapshot.Objects.Select(o => o.Key).ToHashSet();
         var changes = new List<(ResourceKey Object, DiffChange Change)>();
@@ -42,9 +40,37 @@ internal static class DiffBuilder
         }
 
         bool Whole(ResourceKey key) => oldObjects.Contains(key) != newObjects.Contains(key);
+        Compare(Facts(before), Facts(after), Whole, changes);
+
+        // A route's own facts (a verdict per listener: millions for 50,000 routes on a Gateway of 64 listeners) are
+        // compared route by route, so that only one route's facts of each side are held at a time.
+        var afterRoutes = after.Routes.ToDictionary(r => r.Route.Key);
+        var empty = new Dictionary<Fact, string>();
+        var names = new FactNames();
+        foreach (var route in before.Routes)
+        {
+            Compare(RouteFacts(route, names), afterRoutes.Remove(route.Route.Key, out var next) ? RouteFacts(next, names) : empty, Whole, changes);
+        }
+
+        foreach (var route in after.Routes.Where(r => afterRoutes.ContainsKey(r.Route.Key)))
+        {
+            Compare(empty, RouteFacts(route, names), Whole, changes);
+        }
+
+        var objects = changes.GroupBy(c => c.Object).OrderBy(g => g.Key)
+            .Select(g => new DiffObject(ObjectRef.From(g.Key), [.. g.Select(c => c.Change)
+                .OrderBy(c => Array.IndexOf(Categories, c.Category)).ThenBy(c => c.Subject, StringComparer.Ordinal)
+                .ThenBy(c => c.Change == "removed" ? 0 : 1)]))
+            .ToList();
+        var controllers = after.Options.ControllerNames.Concat(before.Options.ControllerNames).Distinct(StringComparer.Ordinal).ToList();
+        return new DiffReport(objects.Count > 0, controllers, objects);
+    }
+
+    private static void Compare(Dictionary<Fact, string> old, Dictionary<Fact, string> now, Func<ResourceKey, bool> whole, List<(ResourceKey Object, DiffChange Change)> changes)
+    {
         foreach (var (fact, value) in old)
         {
-            if (Whole(fact.Object))
+            if (whole(fact.Object))
             {
                 continue;
             }
@@ -61,33 +87,20 @@ internal static class DiffBuilder
 
         foreach (var (fact, value) in now)
         {
-            if (!Whole(fact.Object) && !old.ContainsKey(fact))
+            if (!whole(fact.Object) && !old.ContainsKey(fact))
             {
                 changes.Add((fact.Object, new DiffChange(fact.Category, "added", fact.Subject, null, value)));
             }
         }
-
-        var objects = changes.GroupBy(c => c.Object).OrderBy(g => g.Key)
-            .Select(g => new DiffObject(ObjectRef.From(g.Key), [.. g.Select(c => c.Change)
-                .OrderBy(c => Array.IndexOf(Categories, c.Category)).ThenBy(c => c.Subject, StringComparer.Ordinal)
-                .ThenBy(c => c.Change == "removed" ? 0 : 1)]))
-            .ToList();
-        var controllers = after.Options.ControllerNames.Concat(before.Options.ControllerNames).Distinct(StringComparer.Ordinal).ToList();
-        return new DiffReport(objects.Count > 0, controllers, objects);
     }
 
     private readonly record struct Fact(ResourceKey Object, string Category, string Subject);
 
+    /// <summary>Every fact but the routes' own (<see cref="RouteFacts"/>): statuses of classes, Gateways, ListenerSets and policies, and effective policies.</summary>
     private static Dictionary<Fact, string> Facts(EvaluationResult result)
     {
         var facts = new Dictionary<Fact, string>();
-        void Conditions(ResourceKey key, string scope, IEnumerable<Condition> conditions)
-        {
-            foreach (var c in conditions)
-            {
-                facts[new Fact(key, "status", scope + "condition " + c.Type)] = c.Status + " (" + c.Reason + ")";
-            }
-        }
+        void Conditions(ResourceKey key, string scope, IEnumerable<Condition> conditions) => AddConditions(facts, key, scope, conditions);
 
         foreach (var cls in result.GatewayClasses)
         {
@@ -116,30 +129,6 @@ internal static class DiffBuilder
             Listeners(set.ListenerSet.Key, set.Listeners);
         }
 
-        foreach (var route in result.Routes)
-        {
-            var key = route.Route.Key;
-            foreach (var parent in route.Parents)
-            {
-                Conditions(key, "parent " + Output.ExplainRefs.Parent(parent.ParentRef) + " ", parent.Conditions);
-                foreach (var verdict in parent.Listeners.Where(v => v.Cause is not (BindingCause.SectionNameMismatch or BindingCause.PortMismatch)))
-                {
-                    var where = Describe.Facts.Name(verdict.Owner) + " listener " + verdict.ListenerName;
-                    facts[new Fact(key, "attachment", where)] = verdict.Attached ? "attached" : "refused: " + verdict.Cause;
-                    if (verdict.Attached)
-                    {
-                        facts[new Fact(key, "routing", where + " hostnames")] = string.Join(", ", verdict.Hostnames);
-                    }
-                }
-            }
-
-            var rules = Enumerable.Range(0, route.Route.RuleCount).Select(i => Rule(route, i)).ToList();
-            foreach (var group in rules.GroupBy(r => r, StringComparer.Ordinal))
-            {
-                facts[new Fact(key, "routing", "rule " + group.Key)] = group.Count() == 1 ? string.Empty : group.Count() + " times";
-            }
-        }
-
         foreach (var policy in result.Policies.Statuses)
         {
             foreach (var ancestor in policy.Ancestors)
@@ -150,6 +139,79 @@ internal static class DiffBuilder
 
         Policies(result, facts);
         return facts;
+    }
+
+    private static void AddConditions(Dictionary<Fact, string> facts, ResourceKey key, string scope, IEnumerable<Condition> conditions)
+    {
+        foreach (var c in conditions)
+        {
+            facts[new Fact(key, "status", scope + "condition " + c.Type)] = c.Status + " (" + c.Reason + ")";
+        }
+    }
+
+    /// <summary>A route's own facts: its parents' conditions, its verdict on each listener, the hostnames it serves, and its rules.</summary>
+    private static Dictionary<Fact, string> RouteFacts(RouteResult route, FactNames names)
+    {
+        var facts = new Dictionary<Fact, string>(route.Parents.Sum(p => p.ListenerCount + 4) + route.Route.RuleCount);
+        var key = route.Route.Key;
+        foreach (var parent in route.Parents)
+        {
+            AddConditions(facts, key, "parent " + Output.ExplainRefs.Parent(parent.ParentRef) + " ", parent.Conditions);
+            for (var i = 0; i < parent.ListenerCount; i++)
+            {
+                var verdict = parent.OutcomeAt(i);
+                if (verdict.Cause is BindingCause.SectionNameMismatch or BindingCause.PortMismatch)
+                {
+                    continue;
+                }
+
+                var (where, hostnames) = names.Listener(verdict.Owner, verdict.ListenerName);
+                facts[new Fact(key, "attachment", where)] = verdict.Attached ? "attached" : names.Refused(verdict.Cause);
+                if (verdict.Attached)
+                {
+                    facts[new Fact(key, "routing", hostnames)] = string.Join(", ", verdict.Hostnames);
+                }
+            }
+        }
+
+        var rules = Enumerable.Range(0, route.Route.RuleCount).Select(i => Rule(route, i)).ToList();
+        foreach (var group in rules.GroupBy(r => r, StringComparer.Ordinal))
+        {
+            facts[new Fact(key, "routing", "rule " + group.Key)] = group.Count() == 1 ? string.Empty : group.Count() + " times";
+        }
+
+        return facts;
+    }
+
+    /// <summary>
+    /// The subjects and values that repeat for every route (a listener's name, a refusal's cause), made once: 50,000
+    /// routes on 64 listeners would otherwise make millions of equal strings.
+    /// </summary>
+    private sealed class FactNames
+    {
+        private readonly Dictionary<(ResourceKey Owner, string Listener), (string Where, string Hostnames)> _listeners = [];
+        private readonly Dictionary<BindingCause, string> _refused = [];
+
+        public (string Where, string Hostnames) Listener(ResourceKey owner, string listener)
+        {
+            if (!_listeners.TryGetValue((owner, listener), out var names))
+            {
+                var where = Describe.Facts.Name(owner) + " listener " + listener;
+                _listeners[(owner, listener)] = names = (where, where + " hostnames");
+            }
+
+            return names;
+        }
+
+        public string Refused(BindingCause cause)
+        {
+            if (!_refused.TryGetValue(cause, out var value))
+            {
+                _refused[cause] = value = "refused: " + cause;
+            }
+
+            return value;
+        }
     }
 
     private static string Rule(RouteResult route, int index)
@@ -189,6 +251,25 @@ internal static class DiffBuilder
             return values;
         }
 
+        // The routes attached to each listener, in route order, found in one pass (not a pass over every route for
+        // every listener).
+        var attached = new Dictionary<(ResourceKey Owner, string Listener), List<RouteResult>>();
+        foreach (var route in result.Routes)
+        {
+            foreach (var verdict in route.Parents.SelectMany(p => p.AttachedListeners))
+            {
+                if (!attached.TryGetValue((verdict.Owner, verdict.ListenerName), out var routes))
+                {
+                    attached[(verdict.Owner, verdict.ListenerName)] = routes = [];
+                }
+
+                if (routes.Count == 0 || !ReferenceEquals(routes[^1], route))
+                {
+                    routes.Add(route);
+                }
+            }
+        }
+
         void Owner(ResourceKey owner, IEnumerable<ListenerResult> listeners)
         {
             var top = Add(owner, "at " + Describe.Facts.Name(owner), policies.ForGateway(owner), null);
@@ -196,13 +277,8 @@ internal static class DiffBuilder
             {
                 var at = "at " + Describe.Facts.Name(owner) + " listener " + listener.Name;
                 var onListener = Add(owner, at, policies.ForListener(owner, listener.Name), top);
-                foreach (var route in result.Routes)
+                foreach (var route in attached.GetValueOrDefault((owner, listener.Name)) ?? [])
                 {
-                    if (!route.Parents.Any(p => p.AttachedListeners.Any(v => v.Owner == owner && v.ListenerName == listener.Name)))
-                    {
-                        continue;
-                    }
-
                     var key = route.Route.Key;
                     var via = "via " + Describe.Facts.Name(owner) + " listener " + listener.Name;
                     var onRoute = Add(key, via, policies.ForRoute(owner, listener.Name, key), onListener);

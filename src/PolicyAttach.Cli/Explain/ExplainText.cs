@@ -5,51 +5,103 @@ using PolicyAttach.Model;
 
 namespace PolicyAttach.Cli.Explain;
 
-/// <summary>Renders an explanation as readable text.</summary>
-internal static class ExplainText
+/// <summary>
+/// Renders an explanation as readable text. Long lists (the routes a listener considered, the routes of a Gateway,
+/// a route's listeners, a policy's targets) print their first entries and a line counting the rest, as
+/// <see cref="ListLimit"/> says; with an output writer, the text is written while it is made.
+/// </summary>
+internal sealed class ExplainText
 {
-    /// <summary>Renders any explanation.</summary>
+    private readonly ChunkedText _chunks;
+    private readonly ListLimit _limit;
+
+    private ExplainText(ListLimit limit, TextWriter? output)
+    {
+        _limit = limit;
+        _chunks = new ChunkedText(output);
+    }
+
+    private StringBuilder Text => _chunks.Text;
+
+    /// <summary>Renders any explanation, every entry of every list.</summary>
     /// <param name="explanation">A record from <see cref="ExplainBuilder"/>.</param>
     /// <returns>The text.</returns>
-    public static string Write(object explanation)
+    public static string Write(object explanation) => Write(explanation, ListLimit.None);
+
+    /// <summary>Renders any explanation.</summary>
+    /// <param name="explanation">A record from <see cref="ExplainBuilder"/>.</param>
+    /// <param name="limit">How many entries of each list to print.</param>
+    /// <returns>The text.</returns>
+    public static string Write(object explanation, ListLimit limit)
     {
-        var text = new StringBuilder();
+        var writer = new ExplainText(limit, null);
+        writer.Any(explanation);
+        return writer._chunks.ToString();
+    }
+
+    /// <summary>Writes any explanation to a writer while it is made, with <c>\n</c> newlines.</summary>
+    /// <param name="explanation">A record from <see cref="ExplainBuilder"/>.</param>
+    /// <param name="limit">How many entries of each list to print.</param>
+    /// <param name="output">Where to write.</param>
+    public static void Write(object explanation, ListLimit limit, TextWriter output)
+    {
+        var writer = new ExplainText(limit, output);
+        writer.Any(explanation);
+        writer._chunks.Flush();
+    }
+
+    private void Any(object explanation)
+    {
         switch (explanation)
         {
             case RouteExplanation route:
-                Route(text, route);
+                Route(route);
                 break;
             case GatewayExplanation gateway:
-                Gateway(text, gateway);
+                Gateway(gateway);
                 break;
             case ListenerSetExplanation set:
-                ListenerSet(text, set);
+                ListenerSet(set);
                 break;
             case GatewayClassExplanation cls:
-                GatewayClass(text, cls);
+                GatewayClass(cls);
                 break;
             case PolicyExplanation policy:
-                Policy(text, policy);
+                Policy(policy);
                 break;
         }
+    }
 
-        return text.ToString();
+    /// <summary>The first entries of a list as the limit allows, and the line counting the rest.</summary>
+    private IEnumerable<T> Limited<T>(IReadOnlyList<T> items, int indent, string what)
+    {
+        var shown = _limit.Shown(items.Count);
+        for (var i = 0; i < shown; i++)
+        {
+            yield return items[i];
+            _chunks.LineDone();
+        }
+
+        if (_limit.Rest(items.Count, what) is { } rest)
+        {
+            Line(indent, rest);
+        }
     }
 
     private static string Controllers(IReadOnlyList<string> names)
         => names.Count == 0 ? "no controller (the input has no GatewayClass; give --controller-name)" : string.Join(", ", names);
 
-    private static void Line(StringBuilder text, int indent, string line) => text.Append(' ', indent).Append(line).Append('\n');
+    private void Line(int indent, string line) => Text.Append(' ', indent).Append(line).Append('\n');
 
-    private static void Conditions(StringBuilder text, IReadOnlyList<ConditionRecord> conditions, int indent)
+    private void Conditions(IReadOnlyList<ConditionRecord> conditions, int indent)
     {
         if (conditions.Count == 0)
         {
             return;
         }
 
-        Line(text, indent, "conditions:");
-        ConditionText.AppendDetailed(text, conditions.Select(c => c.ToCondition()), indent + 2);
+        Line(indent, "conditions:");
+        ConditionText.AppendDetailed(Text, conditions.Select(c => c.ToCondition()), indent + 2);
     }
 
     private static string Hostnames(IReadOnlyList<string> hostnames) => hostnames.Count == 0 ? "*" : string.Join(", ", hostnames);
@@ -59,51 +111,51 @@ internal static class ExplainText
         Group = p.Group, Kind = p.Kind, Namespace = p.Namespace, Name = p.Name, SectionName = p.SectionName, Port = p.Port,
     });
 
-    private static void Route(StringBuilder text, RouteExplanation route)
+    private void Route(RouteExplanation route)
     {
-        Line(text, 0, route.Object.ToString());
-        Line(text, 2, "controller: " + Controllers(route.ControllerNames));
-        Line(text, 2, "hostnames: " + (route.Hostnames.Count == 0 ? "(none: every listener hostname)" : string.Join(", ", route.Hostnames)));
+        Line(0, route.Object.ToString());
+        Line(2, "controller: " + Controllers(route.ControllerNames));
+        Line(2, "hostnames: " + (route.Hostnames.Count == 0 ? "(none: every listener hostname)" : string.Join(", ", route.Hostnames)));
         if (route.Parents.Count == 0)
         {
-            Line(text, 2, "no parentRefs: the route attaches nowhere.");
+            Line(2, "no parentRefs: the route attaches nowhere.");
         }
 
         if (!route.Managed)
         {
-            Line(text, 2, "no parentRef is managed by this controller: it writes no status for this route.");
+            Line(2, "no parentRef is managed by this controller: it writes no status for this route.");
         }
 
         foreach (var parent in route.Parents)
         {
-            Line(text, 2, string.Create(CultureInfo.InvariantCulture, $"parentRef {parent.Index}: {Parent(parent.ParentRef)}"));
+            Line(2, string.Create(CultureInfo.InvariantCulture, $"parentRef {parent.Index}: {Parent(parent.ParentRef)}"));
             if (!parent.Managed)
             {
-                Line(text, 4, "not managed by this controller: " + (parent.Unmanaged ?? "missing parent, or another controller's class"));
+                Line(4, "not managed by this controller: " + (parent.Unmanaged ?? "missing parent, or another controller's class"));
                 continue;
             }
 
             if (parent.Listeners.Count == 0)
             {
-                Line(text, 4, "no listener considered");
+                Line(4, "no listener considered");
             }
 
-            foreach (var verdict in parent.Listeners)
+            foreach (var verdict in Limited(parent.Listeners, 4, "listeners"))
             {
                 var outcome = verdict.Attached ? "attached, hostnames " + Hostnames(verdict.Hostnames) : "not attached (" + verdict.Cause + ")";
-                Line(text, 4, $"listener {verdict.Listener} of {verdict.Owner}: {outcome}");
-                Line(text, 6, verdict.Message);
+                Line(4, $"listener {verdict.Listener} of {verdict.Owner}: {outcome}");
+                Line(6, verdict.Message);
             }
 
-            Conditions(text, parent.Conditions, 4);
+            Conditions(parent.Conditions, 4);
         }
 
         if (route.Backends.Count > 0)
         {
-            Line(text, 2, "backends:");
+            Line(2, "backends:");
         }
 
-        foreach (var b in route.Backends)
+        foreach (var b in Limited(route.Backends, 4, "backends"))
         {
             var position = b.Mirror
                 ? (b.Backend < 0 ? $"rule {b.Rule} mirror" : $"rule {b.Rule} backendRef {b.Backend} mirror")
@@ -111,131 +163,133 @@ internal static class ExplainText
             var port = b.Port is { } p ? " port " + p.ToString(CultureInfo.InvariantCulture) : string.Empty;
             var target = new ResourceKey(b.Group, b.Kind, b.Namespace, b.Name).ToString();
             var weight = b.Mirror ? string.Empty : " weight " + b.Weight.ToString(CultureInfo.InvariantCulture);
-            Line(text, 4, string.Create(CultureInfo.InvariantCulture, $"{position}: {target}{port}{weight}: ") + (b.Valid ? "resolved" : b.Reason + ": " + b.Message));
+            Line(4, string.Create(CultureInfo.InvariantCulture, $"{position}: {target}{port}{weight}: ") + (b.Valid ? "resolved" : b.Reason + ": " + b.Message));
         }
 
         if (route.DroppedRules.Count > 0)
         {
-            Line(text, 2, "dropped rules (unsupported values): " + string.Join(", ", route.DroppedRules.Select(r => r.ToString(CultureInfo.InvariantCulture))));
+            Line(2, "dropped rules (unsupported values): " + string.Join(", ", route.DroppedRules.Select(r => r.ToString(CultureInfo.InvariantCulture))));
         }
 
-        Reaching(text, route.Policies);
+        Reaching(route.Policies);
     }
 
-    private static void Reaching(StringBuilder text, IReadOnlyList<ReachingPolicyRecord> policies)
+    private void Reaching(IReadOnlyList<ReachingPolicyRecord> policies)
     {
         if (policies.Count == 0)
         {
             return;
         }
 
-        Line(text, 2, "policies (see 'policyattach effective' for the values):");
-        foreach (var p in policies)
+        Line(2, "policies (see 'policyattach effective' for the values):");
+        foreach (var p in Limited(policies, 4, "policies"))
         {
-            Line(text, 4, $"{p.Policy} at {(p.Levels.Count == 0 ? "no level" : string.Join(", ", p.Levels))}");
+            Line(4, $"{p.Policy} at {(p.Levels.Count == 0 ? "no level" : string.Join(", ", p.Levels))}");
         }
     }
 
-    private static void Policy(StringBuilder text, PolicyExplanation policy)
+    private void Policy(PolicyExplanation policy)
     {
-        Line(text, 0, policy.Object.ToString());
-        Line(text, 2, "controller: " + Controllers(policy.ControllerNames));
-        Line(text, 2, policy.Class is null ? "kind: not a known policy kind" : $"kind: {policy.Class}, merge {policy.Strategy}");
-        Line(text, 2, policy.Targets.Count == 0 ? "targets: none" : "targets:");
-        foreach (var t in policy.Targets)
+        Line(0, policy.Object.ToString());
+        Line(2, "controller: " + Controllers(policy.ControllerNames));
+        Line(2, policy.Class is null ? "kind: not a known policy kind" : $"kind: {policy.Class}, merge {policy.Strategy}");
+        Line(2, policy.Targets.Count == 0 ? "targets: none" : "targets:");
+        foreach (var t in Limited(policy.Targets, 4, "targets"))
         {
             var section = t.SectionName is null ? string.Empty : " sectionName=" + t.SectionName;
             var level = t.Level is null ? string.Empty : " (" + t.Level + ")";
-            Line(text, 4, $"{t.Target}{section}{level}: {t.Verdict}");
-            Line(text, 6, t.Message);
+            Line(4, $"{t.Target}{section}{level}: {t.Verdict}");
+            Line(6, t.Message);
         }
 
-        Line(text, 2, policy.Ancestors.Count == 0 ? "ancestors: none (no status is written)" : "ancestors:");
-        foreach (var a in policy.Ancestors)
+        Line(2, policy.Ancestors.Count == 0 ? "ancestors: none (no status is written)" : "ancestors:");
+        foreach (var a in Limited(policy.Ancestors, 4, "ancestors"))
         {
-            Line(text, 4, $"{Parent(a.AncestorRef)} ({a.ControllerName})");
-            ConditionText.AppendDetailed(text, a.Conditions.Select(c => c.ToCondition()), 6);
+            Line(4, $"{Parent(a.AncestorRef)} ({a.ControllerName})");
+            ConditionText.AppendDetailed(Text, a.Conditions.Select(c => c.ToCondition()), 6);
         }
     }
 
-    private static void Listeners(StringBuilder text, IReadOnlyList<ListenerRecord> listeners)
+    private void Listeners(IReadOnlyList<ListenerRecord> listeners)
     {
-        foreach (var l in listeners)
+        foreach (var l in Limited(listeners, 2, "listeners"))
         {
-            Line(text, 2, string.Create(CultureInfo.InvariantCulture, $"listener {l.Name} ({l.Protocol} port {l.Port}, hostname {l.Hostname ?? "*"}): {l.State}"));
-            Line(text, 4, "supported kinds: " + (l.SupportedKinds.Count == 0 ? "(none)" : string.Join(", ", l.SupportedKinds.Select(k => new GroupKind(k.Group, k.Kind).ToString()))));
-            Line(text, 4, "attached routes: " + l.AttachedRoutes.ToString(CultureInfo.InvariantCulture));
-            Conditions(text, l.Conditions, 4);
+            Line(2, string.Create(CultureInfo.InvariantCulture, $"listener {l.Name} ({l.Protocol} port {l.Port}, hostname {l.Hostname ?? "*"}): {l.State}"));
+            Line(4, "supported kinds: " + (l.SupportedKinds.Count == 0 ? "(none)" : string.Join(", ", l.SupportedKinds.Select(k => new GroupKind(k.Group, k.Kind).ToString()))));
+            Line(4, "attached routes: " + l.AttachedRoutes.ToString(CultureInfo.InvariantCulture));
+            Conditions(l.Conditions, 4);
             if (l.Routes.Count > 0)
             {
-                Line(text, 4, "routes considered:");
+                Line(4, "routes considered:");
             }
 
-            foreach (var r in l.Routes)
+            foreach (var r in Limited(l.Routes, 6, "routes"))
             {
                 var outcome = r.Attached ? "attached, hostnames " + Hostnames(r.Hostnames) : "not attached (" + r.Cause + ")";
-                Line(text, 6, string.Create(CultureInfo.InvariantCulture, $"{r.Route} parentRef {r.ParentIndex}: {outcome}"));
-                Line(text, 8, r.Message);
+                Line(6, string.Create(CultureInfo.InvariantCulture, $"{r.Route} parentRef {r.ParentIndex}: {outcome}"));
+                Line(8, r.Message);
             }
         }
     }
 
-    private static void AttachedRoutes(StringBuilder text, IReadOnlyList<AttachedRouteRecord> routes)
+    private void AttachedRoutes(IReadOnlyList<AttachedRouteRecord> routes)
     {
-        Line(text, 2, routes.Count == 0 ? "routes: none names it as parent" : "routes:");
-        foreach (var r in routes)
+        Line(2, routes.Count == 0 ? "routes: none names it as parent" : "routes:");
+        foreach (var r in Limited(routes, 4, "routes"))
         {
             var where = r.Listeners.Count == 0 ? "attached to no listener" : "attached to " + string.Join(", ", r.Listeners);
-            Line(text, 4, $"{r.Route}: {(r.Accepted ? "Accepted" : "not Accepted")}, {where}");
+            Line(4, $"{r.Route}: {(r.Accepted ? "Accepted" : "not Accepted")}, {where}");
         }
     }
 
-    private static void Gateway(StringBuilder text, GatewayExplanation gateway)
+    private void Gateway(GatewayExplanation gateway)
     {
-        Line(text, 0, gateway.Object.ToString());
-        Line(text, 2, "controller: " + Controllers(gateway.ControllerNames));
-        Line(text, 2, "gatewayClassName: " + gateway.GatewayClassName);
+        Line(0, gateway.Object.ToString());
+        Line(2, "controller: " + Controllers(gateway.ControllerNames));
+        Line(2, "gatewayClassName: " + gateway.GatewayClassName);
         if (!gateway.Managed)
         {
-            Line(text, 2, "its class is not managed by this controller (or does not exist): no status is written.");
+            Line(2, "its class is not managed by this controller (or does not exist): no status is written.");
             return;
         }
 
-        Conditions(text, gateway.Conditions, 2);
-        Listeners(text, gateway.Listeners);
-        Line(text, 2, "attached ListenerSets: " + gateway.AttachedListenerSets.ToString(CultureInfo.InvariantCulture));
-        foreach (var set in gateway.ListenerSets)
+        Conditions(gateway.Conditions, 2);
+        Listeners(gateway.Listeners);
+        Line(2, "attached ListenerSets: " + gateway.AttachedListenerSets.ToString(CultureInfo.InvariantCulture));
+        foreach (var set in Limited(gateway.ListenerSets, 4, "ListenerSets"))
         {
-            Line(text, 4, $"{set.Object}: {(set.Accepted ? "Accepted" : "not Accepted")}, listeners {(set.Listeners.Count == 0 ? "(none)" : string.Join(", ", set.Listeners))}");
+            Line(4, $"{set.Object}: {(set.Accepted ? "Accepted" : "not Accepted")}, listeners {(set.Listeners.Count == 0 ? "(none)" : string.Join(", ", set.Listeners))}");
         }
 
-        AttachedRoutes(text, gateway.Routes);
-        Reaching(text, gateway.Policies);
+        AttachedRoutes(gateway.Routes);
+        Reaching(gateway.Policies);
     }
 
-    private static void ListenerSet(StringBuilder text, ListenerSetExplanation set)
+    private void ListenerSet(ListenerSetExplanation set)
     {
-        Line(text, 0, set.Object.ToString());
-        Line(text, 2, "controller: " + Controllers(set.ControllerNames));
-        Line(text, 2, "parent: " + Parent(set.Parent));
+        Line(0, set.Object.ToString());
+        Line(2, "controller: " + Controllers(set.ControllerNames));
+        Line(2, "parent: " + Parent(set.Parent));
         if (!set.Managed)
         {
-            Line(text, 2, "its parent Gateway is not managed by this controller (or does not exist): no status is written.");
+            Line(2, "its parent Gateway is not managed by this controller (or does not exist): no status is written.");
             return;
         }
 
-        Conditions(text, set.Conditions, 2);
-        Listeners(text, set.Listeners);
-        AttachedRoutes(text, set.Routes);
-        Reaching(text, set.Policies);
+        Conditions(set.Conditions, 2);
+        Listeners(set.Listeners);
+        AttachedRoutes(set.Routes);
+        Reaching(set.Policies);
     }
 
-    private static void GatewayClass(StringBuilder text, GatewayClassExplanation cls)
+    private void GatewayClass(GatewayClassExplanation cls)
     {
-        Line(text, 0, cls.Object.ToString());
-        Line(text, 2, "controller: " + Controllers(cls.ControllerNames));
-        Line(text, 2, "controllerName: " + cls.ControllerName + (cls.Managed ? string.Empty : " (not managed by this controller: no status is written)"));
-        Conditions(text, cls.Conditions, 2);
-        Line(text, 2, cls.Gateways.Count == 0 ? "gateways: none" : "gateways: " + string.Join(", ", cls.Gateways.Select(g => g.ToString())));
+        Line(0, cls.Object.ToString());
+        Line(2, "controller: " + Controllers(cls.ControllerNames));
+        Line(2, "controllerName: " + cls.ControllerName + (cls.Managed ? string.Empty : " (not managed by this controller: no status is written)"));
+        Conditions(cls.Conditions, 2);
+        var shown = _limit.Shown(cls.Gateways.Count);
+        Line(2, cls.Gateways.Count == 0 ? "gateways: none" : "gateways: " + string.Join(", ", cls.Gateways.Take(shown).Select(g => g.ToString()))
+            + (_limit.Rest(cls.Gateways.Count, "Gateways") is { } rest ? " " + rest : string.Empty));
     }
 }

@@ -27,10 +27,23 @@ internal static class GraphBuilder
     public static GraphModel Build(EvaluationResult result)
     {
         var nodes = new Dictionary<string, GraphNode>(StringComparer.Ordinal);
-        var edges = new HashSet<GraphEdge>();
+        var edges = new EdgeSet();
+        var listenerIds = new Dictionary<(ResourceKey Owner, string Listener), string>();
+        string ListenerNode(ResourceKey owner, string listener)
+        {
+            // One id string per listener, shared by every edge to it (a Gateway of 64 listeners and 50,000 routes has
+            // 3.2 million attachment edges).
+            if (!listenerIds.TryGetValue((owner, listener), out var id))
+            {
+                listenerIds[(owner, listener)] = id = ListenerId(owner, listener);
+            }
+
+            return id;
+        }
+
         void Add(string type, ResourceKey key, string? listener = null)
         {
-            var id = listener is null ? Id(key) : ListenerId(key, listener);
+            var id = listener is null ? Id(key) : ListenerNode(key, listener);
             if (!nodes.ContainsKey(id))
             {
                 var label = listener is null ? [type == "Missing" ? key.Kind + " (missing)" : key.Kind, Facts.ShortName(key)] : new[] { "listener " + listener, Facts.ShortName(key) };
@@ -80,26 +93,33 @@ internal static class GraphBuilder
         {
             var key = route.Route.Key;
             Add("Route", key);
+            var from = Id(key);
             foreach (var parent in route.Parents)
             {
-                var verdicts = parent.Listeners.Where(v => v.Cause is not (BindingCause.SectionNameMismatch or BindingCause.PortMismatch)).ToList();
-                if (parent.Listeners.Count == 0)
+                if (parent.ListenerCount == 0)
                 {
                     var reason = parent.Conditions.FirstOrDefault(c => ConditionText.IsProblem(c))?.Reason;
-                    edges.Add(new GraphEdge(Id(key), Ensure(parent.ParentRef.TargetKey, "Gateway"), "attachment", true, reason ?? "not attached"));
+                    edges.Add(new GraphEdge(from, Ensure(parent.ParentRef.TargetKey, "Gateway"), "attachment", true, reason ?? "not attached"));
                 }
 
-                foreach (var verdict in verdicts)
+                // Cell by cell, without the verdict messages the graph does not show.
+                for (var i = 0; i < parent.ListenerCount; i++)
                 {
-                    var to = ListenerId(verdict.Owner, verdict.ListenerName);
+                    var verdict = parent.OutcomeAt(i);
+                    if (verdict.Cause is BindingCause.SectionNameMismatch or BindingCause.PortMismatch)
+                    {
+                        continue;
+                    }
+
+                    var to = ListenerNode(verdict.Owner, verdict.ListenerName);
                     if (!nodes.ContainsKey(to))
                     {
                         Add("Listener", verdict.Owner, verdict.ListenerName);
                     }
 
                     edges.Add(verdict.Attached
-                        ? new GraphEdge(Id(key), to, "attachment", false, string.Join(", ", verdict.Hostnames))
-                        : new GraphEdge(Id(key), to, "attachment", true, verdict.Cause.ToString()));
+                        ? new GraphEdge(from, to, "attachment", false, string.Join(", ", verdict.Hostnames))
+                        : new GraphEdge(from, to, "attachment", true, CauseName(verdict.Cause)));
                 }
             }
 
@@ -152,7 +172,7 @@ internal static class GraphBuilder
                 var missing = false;
                 if (target.SectionName is { } section && target.Kind is "Gateway" or "ListenerSet" or "XListenerSet" && nodes.ContainsKey(Id(key)))
                 {
-                    to = ListenerId(key, section);
+                    to = ListenerNode(key, section);
                     missing = !nodes.ContainsKey(to);
                     if (missing)
                     {
@@ -179,20 +199,65 @@ internal static class GraphBuilder
         }
 
         var orderedNodes = nodes.Values.OrderBy(n => Array.IndexOf(TypeOrder, n.Type)).ThenBy(n => n.Id, StringComparer.Ordinal).ToList();
-        var orderedEdges = edges.OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal)
-            .ThenBy(e => e.Type, StringComparer.Ordinal).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
-        return new GraphModel(orderedNodes, orderedEdges);
+        return new GraphModel(orderedNodes, edges.Ordered());
 
         void Listeners(IEnumerable<ListenerResult> listeners, ResourceKey owner)
         {
             foreach (var listener in listeners)
             {
                 Add("Listener", owner, listener.Name);
-                var id = ListenerId(owner, listener.Name);
+                var id = ListenerNode(owner, listener.Name);
                 var l = listener.Listener;
                 nodes[id] = nodes[id] with { Label = ["listener " + l.Name, string.Create(CultureInfo.InvariantCulture, $"{l.Protocol} {l.Hostname ?? "*"}:{l.Port}")] };
                 edges.Add(new GraphEdge(Id(owner), id, "contains", false, null));
             }
+        }
+    }
+
+    /// <summary>The name of a cause, one string per cause (an enum's name is made again on each call).</summary>
+    private static string CauseName(BindingCause cause)
+    {
+        var index = (int)cause;
+        if ((uint)index >= (uint)CauseNames.Length)
+        {
+            return cause.ToString();
+        }
+
+        return CauseNames[index] ??= cause.ToString();
+    }
+
+    private static readonly string?[] CauseNames = new string?[32];
+
+    /// <summary>
+    /// The edges without duplicates, grouped by source: sorting 50,000 sources and then each source's few edges costs
+    /// far less than sorting millions of edges by four strings, and gives the same order (source, target, type, label;
+    /// equal keys in the order added, as the ordered set gave them).
+    /// </summary>
+    private sealed class EdgeSet
+    {
+        private readonly Dictionary<string, List<GraphEdge>> bySource = new(StringComparer.Ordinal);
+
+        public void Add(GraphEdge edge)
+        {
+            if (!bySource.TryGetValue(edge.From, out var list))
+            {
+                bySource[edge.From] = list = [];
+            }
+
+            list.Add(edge);
+        }
+
+        public List<GraphEdge> Ordered()
+        {
+            var ordered = new List<GraphEdge>(bySource.Values.Sum(l => l.Count));
+            foreach (var source in bySource.Keys.Order(StringComparer.Ordinal))
+            {
+                // Distinct keeps the first of equal edges, and OrderBy is stable.
+                ordered.AddRange(bySource[source].Distinct().OrderBy(e => e.To, StringComparer.Ordinal)
+                    .ThenBy(e => e.Type, StringComparer.Ordinal).ThenBy(e => e.Label, StringComparer.Ordinal));
+            }
+
+            return ordered;
         }
     }
 

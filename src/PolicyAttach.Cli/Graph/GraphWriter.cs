@@ -1,4 +1,5 @@
 using System.Text;
+using PolicyAttach.Cli.Output;
 
 namespace PolicyAttach.Cli.Graph;
 
@@ -10,7 +11,34 @@ internal static class GraphWriter
     /// <returns>The DOT text.</returns>
     public static string Dot(GraphModel graph)
     {
-        var text = new StringBuilder();
+        var chunks = new ChunkedText(null);
+        Dot(graph, chunks);
+        return chunks.ToString();
+    }
+
+    /// <summary>Writes the Graphviz DOT text while it is made.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="output">Where to write.</param>
+    public static void Dot(GraphModel graph, TextWriter output)
+    {
+        var chunks = new ChunkedText(output);
+        Dot(graph, chunks);
+        chunks.Flush();
+    }
+
+    /// <summary>Writes the Mermaid text while it is made.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="output">Where to write.</param>
+    public static void Mermaid(GraphModel graph, TextWriter output)
+    {
+        var chunks = new ChunkedText(output);
+        Mermaid(graph, chunks);
+        chunks.Flush();
+    }
+
+    private static void Dot(GraphModel graph, ChunkedText chunks)
+    {
+        var text = chunks.Text;
         text.Append("digraph policyattach {\n");
         text.Append("  rankdir=LR;\n");
         text.Append("  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n");
@@ -30,37 +58,41 @@ internal static class GraphWriter
                 _ => "shape=box",
             };
             text.Append("  ").Append(node.Id).Append(" [label=\"").Append(string.Join("\\n", node.Label.Select(DotEscape))).Append("\", ").Append(style).Append("];\n");
+            chunks.LineDone();
         }
 
         foreach (var edge in graph.Edges)
         {
-            var attributes = new List<string>();
+            // Appended in place: a graph of 50,000 routes has millions of edges.
+            text.Append("  ").Append(edge.From).Append(" -> ").Append(edge.To);
+            var separator = " [";
             if (edge.Label is { Length: > 0 } label)
             {
-                attributes.Add("label=\"" + DotEscape(label) + "\"");
+                text.Append(separator).Append("label=\"").Append(DotEscape(label)).Append('"');
+                separator = ", ";
             }
 
             if (edge.Refused)
             {
-                attributes.Add("style=dashed");
-                attributes.Add("color=red");
+                text.Append(separator).Append("style=dashed, color=red");
+                separator = ", ";
             }
             else if (edge.Type is "grant" or "policy")
             {
-                attributes.Add("style=dotted");
+                text.Append(separator).Append("style=dotted");
+                separator = ", ";
             }
 
-            text.Append("  ").Append(edge.From).Append(" -> ").Append(edge.To);
-            if (attributes.Count > 0)
+            if (separator == ", ")
             {
-                text.Append(" [").Append(string.Join(", ", attributes)).Append(']');
+                text.Append(']');
             }
 
             text.Append(";\n");
+            chunks.LineDone();
         }
 
         text.Append("}\n");
-        return text.ToString();
     }
 
     /// <summary>A Mermaid flowchart (left to right); refused edges dashed (<c>-.-&gt;</c>).</summary>
@@ -68,7 +100,14 @@ internal static class GraphWriter
     /// <returns>The Mermaid text.</returns>
     public static string Mermaid(GraphModel graph)
     {
-        var text = new StringBuilder();
+        var chunks = new ChunkedText(null);
+        Mermaid(graph, chunks);
+        return chunks.ToString();
+    }
+
+    private static void Mermaid(GraphModel graph, ChunkedText chunks)
+    {
+        var text = chunks.Text;
         text.Append("flowchart LR\n");
         foreach (var node in graph.Nodes)
         {
@@ -85,6 +124,7 @@ internal static class GraphWriter
                 _ => "[" + label + "]",
             };
             text.Append("  ").Append(node.Id).Append(shape).Append('\n');
+            chunks.LineDone();
         }
 
         foreach (var edge in graph.Edges)
@@ -97,22 +137,35 @@ internal static class GraphWriter
             }
 
             text.Append(' ').Append(edge.To).Append('\n');
+            chunks.LineDone();
         }
 
-        var missing = graph.Nodes.Where(n => n.Type == "Missing").Select(n => n.Id).ToList();
-        if (missing.Count > 0)
+        // The last two lines list node ids and edge positions; written while they are made, as they can be millions long.
+        var missing = graph.Nodes.Where(n => n.Type == "Missing").Select(n => n.Id);
+        Listed(chunks, "  classDef missing stroke:#c00,stroke-dasharray:4 4\n  class ", missing, " missing\n");
+        var refused = graph.Edges.Select((e, i) => (e, i)).Where(x => x.e.Refused).Select(x => Describe.Facts.Number(x.i));
+        Listed(chunks, "  linkStyle ", refused, " stroke:#c00\n");
+    }
+
+    /// <summary>A line of comma-separated items between a head and a tail, written in chunks; nothing when there are no items.</summary>
+    private static void Listed(ChunkedText chunks, string head, IEnumerable<string> items, string tail)
+    {
+        var first = true;
+        foreach (var item in items)
         {
-            text.Append("  classDef missing stroke:#c00,stroke-dasharray:4 4\n");
-            text.Append("  class ").Append(string.Join(",", missing)).Append(" missing\n");
+            chunks.Text.Append(first ? head : ",").Append(item);
+            first = false;
+            if (chunks.Text.Length >= 1 << 16)
+            {
+                // Mid-line, which is safe here: ids and numbers hold no CR.
+                chunks.Flush();
+            }
         }
 
-        var refused = graph.Edges.Select((e, i) => (e, i)).Where(x => x.e.Refused).Select(x => Describe.Facts.Number(x.i)).ToList();
-        if (refused.Count > 0)
+        if (!first)
         {
-            text.Append("  linkStyle ").Append(string.Join(",", refused)).Append(" stroke:#c00\n");
+            chunks.Text.Append(tail);
         }
-
-        return text.ToString();
     }
 
     private static string DotEscape(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);

@@ -149,6 +149,17 @@ public sealed record ListenerVerdict
     public bool Attached => Cause == BindingCause.Attached;
 }
 
+/// <summary>A cell of the binding verdict matrix without its message (<see cref="RouteParentResult.OutcomeAt"/>).</summary>
+/// <param name="Owner">The Gateway or ListenerSet that defines the listener.</param>
+/// <param name="ListenerName">The listener name.</param>
+/// <param name="Cause">The verdict.</param>
+/// <param name="Hostnames">For an attachment, the intersected hostnames served; empty otherwise.</param>
+public readonly record struct ListenerOutcome(ResourceKey Owner, string ListenerName, BindingCause Cause, EquatableArray<string> Hostnames)
+{
+    /// <summary>Whether the route attached to this listener.</summary>
+    public bool Attached => Cause == BindingCause.Attached;
+}
+
 /// <summary>The computed <c>status.parents[]</c> entry for one parentRef, with the verdict of every listener considered.</summary>
 public sealed record RouteParentResult
 {
@@ -174,6 +185,34 @@ public sealed record RouteParentResult
     public EquatableArray<ListenerVerdict> Listeners => Verdicts?.Materialize() ?? AttachedListeners;
 
     internal VerdictTable? Verdicts { get; init; }
+
+    /// <summary>The number of listeners considered: the length of <see cref="Listeners"/>, without building it.</summary>
+    public int ListenerCount => Verdicts?.Count ?? AttachedListeners.Count;
+
+    /// <summary>
+    /// The verdict at a position of <see cref="Listeners"/>, with its message, built on each call and not kept: reads
+    /// a large matrix (thousands of routes on a Gateway of many listeners) one cell at a time, without holding it.
+    /// </summary>
+    /// <param name="index">The position, from 0 to <see cref="ListenerCount"/> − 1.</param>
+    /// <returns>The same verdict as <c>Listeners[index]</c>.</returns>
+    public ListenerVerdict ListenerAt(int index) => Verdicts is { } table ? table.Verdict(index) : AttachedListeners[index];
+
+    /// <summary>
+    /// The outcome at a position of <see cref="Listeners"/> without the message, which is not built: the cheapest
+    /// read of the verdict matrix, for tools that need only who, which listener and why.
+    /// </summary>
+    /// <param name="index">The position, from 0 to <see cref="ListenerCount"/> − 1.</param>
+    /// <returns>The owner, listener, cause and hostnames of <c>Listeners[index]</c>.</returns>
+    public ListenerOutcome OutcomeAt(int index)
+    {
+        if (Verdicts is { } table)
+        {
+            return table.Outcome(index);
+        }
+
+        var verdict = AttachedListeners[index];
+        return new ListenerOutcome(verdict.Owner, verdict.ListenerName, verdict.Cause, verdict.Hostnames);
+    }
 
     /// <summary>Whether the route is Accepted by this parent.</summary>
     public bool IsAccepted => Conditions.Any(c => c.Type == ConditionType.Accepted && c.IsTrue);

@@ -81,8 +81,25 @@ internal sealed class VerdictTable
         return result;
     }
 
-    private ListenerVerdict Verdict(int i)
+    /// <summary>The number of listeners considered.</summary>
+    public int Count => _causes.Length;
+
+    /// <summary>One cell without its message.</summary>
+    public ListenerOutcome Outcome(int i)
     {
+        var cause = _causes[i];
+        var hostnames = cause == BindingCause.Attached && _served is not null ? _served[i] : default;
+        return new ListenerOutcome(_listeners[i].Owner, _listeners[i].Listener.Name, cause, hostnames);
+    }
+
+    /// <summary>One cell with its message, built on each call (the materialized matrix is reused when built).</summary>
+    public ListenerVerdict Verdict(int i)
+    {
+        if (_verdicts is { } done)
+        {
+            return done[i];
+        }
+
         var draft = _listeners[i];
         var listener = draft.Listener;
         var cause = _causes[i];

@@ -1,0 +1,55 @@
+using System.Globalization;
+using PolicyAttach.Cli.CommandLine;
+
+namespace PolicyAttach.Cli.Output;
+
+/// <summary>
+/// How many entries of one list human (text) output prints: the first <see cref="Default"/>, then one line saying how
+/// many more there are (<c>... and 49,900 more routes; --all shows them</c>), because nobody reads 50,000 lines and
+/// writing them costs time and memory. <c>--all</c> prints every entry. JSON and YAML are for programs and are
+/// always complete.
+/// </summary>
+/// <param name="Max">The most entries printed per list, or null for all of them.</param>
+internal readonly record struct ListLimit(int? Max)
+{
+    /// <summary>The entries printed per list without <c>--all</c>.</summary>
+    public const int Default = 100;
+
+    /// <summary><see cref="Default"/> as help text writes it.</summary>
+    public static string DefaultText { get; } = Default.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary><c>--all</c>: print every entry of long lists in text output.</summary>
+    public static OptionSpec Option { get; } = new("all", string.Empty,
+        "Text output: print every entry of long lists (default: the first " + DefaultText + " of each, then how many more).", IsFlag: true);
+
+    /// <summary>Every entry.</summary>
+    public static ListLimit None { get; } = new(null);
+
+    /// <summary>The limit the command line asks for: <see cref="Default"/>, or none with <c>--all</c>.</summary>
+    /// <param name="args">The parsed arguments.</param>
+    /// <returns>The limit.</returns>
+    public static ListLimit From(ParsedArguments args) => args.Has(Option.Name) ? None : new(Default);
+
+    /// <summary>How many of <paramref name="count"/> entries to print.</summary>
+    /// <param name="count">The entries of the list.</param>
+    /// <returns>At most <see cref="Max"/>.</returns>
+    public int Shown(int count) => Max is { } max && count > max ? max : count;
+
+    /// <summary>The line that stands for the entries not printed, or null when every entry is printed.</summary>
+    /// <param name="count">The entries of the list.</param>
+    /// <param name="what">What the entries are, in the plural (<c>routes</c>).</param>
+    /// <param name="detail">What to say of the rest in brackets, made only when there is a rest; or null.</param>
+    /// <returns>Such as <c>... and 49,900 more routes; --all shows them</c>.</returns>
+    public string? Rest(int count, string what, Func<int, string>? detail = null)
+    {
+        var shown = Shown(count);
+        var rest = count - shown;
+        if (rest <= 0)
+        {
+            return null;
+        }
+
+        var more = string.Create(CultureInfo.InvariantCulture, $"... and {rest:N0} more {what}");
+        return more + (detail is null ? string.Empty : " (" + detail(shown) + ")") + "; --all shows them";
+    }
+}

@@ -1,0 +1,317 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PolicyAttach.Binding;
+using PolicyAttach.Cli.CommandLine;
+using PolicyAttach.Cli.Diff;
+using PolicyAttach.Cli.Explain;
+using PolicyAttach.Cli.Graph;
+using PolicyAttach.Cli.Output;
+using PolicyAttach.Kubernetes.Loading;
+using PolicyAttach.Model;
+using Xunit.Abstractions;
+
+namespace PolicyAttach.Cli.Tests;
+
+/// <summary>
+/// Output that grows with the input stays bounded (issue 15): text summarises long lists unless <c>--all</c>, JSON is
+/// complete and streamed, and what <c>explain</c>, <c>graph</c> and <c>diff</c> allocate is bounded by the size of
+/// what they write, on one Gateway of many listeners with a thousand routes. Allocations are counted on the test's
+/// own thread for the output stage alone (reading uses every core), so the bounds do not depend on the machine.
+/// </summary>
+public sealed class LargeOutputTests : IDisposable
+{
+    private const int Listeners = 64;
+    private const int Routes = 1_000;
+    private readonly string _folder = Directory.CreateTempSubdirectory("policyattach-large-").FullName;
+    private readonly string _world;
+    private readonly string _changed;
+    private readonly ITestOutputHelper _log;
+
+    public LargeOutputTests(ITestOutputHelper output)
+    {
+        _log = output;
+        _world = Path.Combine(_folder, "world.json");
+        _changed = Path.Combine(_folder, "changed.json");
+        File.WriteAllText(_world, World(changed: false));
+        File.WriteAllText(_changed, World(changed: true));
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Explain_GatewayOfManyRoutes_TextPrintsTheFirstEntriesOfEachListAndCountsTheRest()
+    {
+        var run = CliRunner.Run("explain", _world, "gateway/default/gw");
+
+        Assert.Equal(0, run.ExitCode);
+        var rest = $"... and {Routes - ListLimit.Default} more routes; --all shows them";
+        var lines = run.Stdout.Split('\n');
+        // Each listener's routes considered and the Gateway's routes.
+        Assert.Equal(Listeners + 1, lines.Count(l => l.Trim() == rest));
+        Assert.Equal(Listeners * ListLimit.Default, lines.Count(l => l.Contains(" parentRef 0: ", StringComparison.Ordinal)));
+        // About 200 lines per listener however many routes there are (every route printed made 2,000 per listener).
+        Assert.True(lines.Length < Listeners * 250, $"{lines.Length} lines");
+    }
+
+    [Fact]
+    public void Explain_GatewayOfManyRoutesWithAll_TextPrintsEveryEntry()
+    {
+        var run = CliRunner.Run("explain", _world, "gateway/default/gw", "--all");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.DoesNotContain("--all shows them", run.Stdout, StringComparison.Ordinal);
+        var lines = run.Stdout.Split('\n');
+        Assert.Equal(Listeners * Routes, lines.Count(l => l.Contains(" parentRef 0: ", StringComparison.Ordinal)));
+        Assert.Equal(Routes, lines.Count(l => l.Contains(": Accepted, attached to l", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Explain_GatewayOfManyRoutesAsJson_IsCompleteAndStreamedWithTheSameBytes()
+    {
+        var text = CliRunner.Run("explain", _world, "gateway/default/gw", "-o", "json");
+        var streamed = RunStreamed("explain", _world, "gateway/default/gw", "-o", "json");
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Equal(text.Stdout, streamed);
+        using var json = JsonDocument.Parse(streamed);
+        var listeners = json.RootElement.GetProperty("listeners");
+        Assert.Equal(Listeners, listeners.GetArrayLength());
+        Assert.All(listeners.EnumerateArray(), l => Assert.Equal(Routes, l.GetProperty("routes").GetArrayLength()));
+        Assert.Equal(Routes, json.RootElement.GetProperty("routes").GetArrayLength());
+    }
+
+    [Fact]
+    public void Graph_ManyRoutesAsJson_IsStreamedWithTheSameBytes()
+    {
+        var text = CliRunner.Run("graph", _world, "-o", "json");
+        var streamed = RunStreamed("graph", _world, "-o", "json");
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Equal(text.Stdout, streamed);
+        using var json = JsonDocument.Parse(streamed);
+        // One attachment edge per route and listener, the class's and the listeners' containment edges, and each
+        // route's two backends.
+        Assert.Equal((Listeners * Routes) + 1 + Listeners + (2 * Routes), json.RootElement.GetProperty("edges").GetArrayLength());
+    }
+
+    [Fact]
+    public void Diff_ManyChangedRoutes_TextPrintsTheFirstObjectsAndCountsTheRest()
+    {
+        var run = CliRunner.Run("diff", _world, _changed);
+        var all = CliRunner.Run("diff", _world, _changed, "--all");
+
+        Assert.Equal(ExitCodes.Changes, run.ExitCode);
+        var changed = Routes / 5;
+        // A changed route's rule is one removed and one added.
+        Assert.EndsWith($"... and {changed - ListLimit.Default} more objects ({2 * (changed - ListLimit.Default):N0} changes); --all shows them\n{2 * changed} changes in {changed} objects.\n", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("--all shows them", all.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith(run.Stdout[..run.Stdout.IndexOf("... and", StringComparison.Ordinal)], all.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith($"\n{2 * changed} changes in {changed} objects.\n", all.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_ManyChangedRoutesAsJson_IsStreamedWithTheSameBytes()
+    {
+        var text = CliRunner.Run("diff", _world, _changed, "-o", "json");
+        var streamed = RunStreamed("diff", _world, _changed, "-o", "json");
+
+        Assert.Equal(ExitCodes.Changes, text.ExitCode);
+        Assert.Equal(text.Stdout, streamed);
+        using var json = JsonDocument.Parse(streamed);
+        Assert.Equal(Routes / 5, json.RootElement.GetProperty("objects").GetArrayLength());
+    }
+
+    [Fact]
+    public void ExplainJson_GatewayOfManyRoutes_AllocatesLessThanItWrites()
+    {
+        var result = Evaluate(_world);
+        var gateway = result.Snapshot.Gateways.Single();
+        var output = new CountingStream();
+        var context = new CliContext(TextReader.Null, TextWriter.Null, TextWriter.Null, false) { StdoutBytes = () => output };
+
+        var allocated = Allocated(() => JsonOutput.Write(context, ExplainBuilder.Explain(result, gateway)!, OutputFormat.Json));
+
+        // Building the whole JSON as text first (as before) allocated over three times what was written: the
+        // verdicts with their messages, kept, and the text as UTF-8 and as a string.
+        Assert.True(output.Written > Listeners * Routes * 300, $"{output.Written} bytes written");
+        _log.WriteLine($"{allocated:N0} bytes allocated for {output.Written:N0} written");
+        Assert.True(allocated < 2 * output.Written, $"{allocated:N0} bytes allocated for {output.Written:N0} written");
+    }
+
+    [Fact]
+    public void GraphDot_ManyRoutes_AllocatesAtMostThreeTimesWhatItWrites()
+    {
+        var result = Evaluate(_world);
+        var output = new CountingWriter();
+
+        var allocated = Allocated(() => GraphWriter.Dot(GraphBuilder.Build(result), output));
+        _log.WriteLine($"{allocated:N0} bytes allocated for {output.Written:N0} characters written");
+
+        // Reading every verdict with its message, an id string per edge and the whole text at once allocated more
+        // than seven times the characters written.
+        Assert.True(output.Written > Listeners * Routes * 60, $"{output.Written} characters written");
+        Assert.True(allocated < 3 * 2 * output.Written, $"{allocated:N0} bytes allocated for {output.Written:N0} characters written");
+    }
+
+    [Fact]
+    public void Diff_ManyRoutes_AllocatesABoundedAmountPerRoute()
+    {
+        var before = Evaluate(_world);
+        var after = Evaluate(_changed);
+
+        var allocated = Allocated(() => DiffBuilder.Build(before, after));
+
+        // Each side's facts of a route on 64 listeners: a small dictionary, without a string per listener (reading every
+        // verdict with its message and a subject and value string per listener made over 40 KB).
+        var perRoute = allocated / (2 * Routes);
+        _log.WriteLine($"{allocated:N0} bytes allocated, {perRoute:N0} per route and side");
+        Assert.True(perRoute < 20_000, $"{allocated:N0} bytes allocated, {perRoute:N0} per route and side");
+    }
+
+    private static long Allocated(Action action)
+    {
+        var start = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - start;
+    }
+
+    private static EvaluationResult Evaluate(string path)
+    {
+        var loaded = new ManifestLoader().Load([path]);
+        Assert.Equal(0, loaded.ErrorCount);
+        var options = new EvaluationOptions { ControllerNames = Collections.EquatableArray.Create("example.com/gateway-controller") };
+        return Evaluator.Evaluate(Snapshot.Create(loaded.Objects.Select(o => o.Resource)), options);
+    }
+
+    /// <summary>Runs the CLI with standard output as bytes, as the tool's own process has it.</summary>
+    private static string RunStreamed(params string[] args)
+    {
+        using var bytes = new MemoryStream();
+        using var output = new StringWriter();
+        var context = new CliContext(TextReader.Null, output, TextWriter.Null, false) { StdoutBytes = () => new UnclosedStream(bytes) };
+        Cli.Run(args, context);
+        return CliRunner.Normalize(output + Encoding.UTF8.GetString(bytes.ToArray()));
+    }
+
+    private static string ListenerName(int l) => "l" + l.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// One Gateway <c>default/gw</c> of 64 listeners and 1,000 HTTPRoutes naming it without a sectionName, each with
+    /// one hostname (so one listener attaches it and 63 refuse it). Changed: every fifth route weighs its second
+    /// backend 3 instead of 2.
+    /// </summary>
+    private static string World(bool changed)
+    {
+        var listeners = new JsonArray();
+        for (var l = 0; l < Listeners; l++)
+        {
+            listeners.Add(new JsonObject { ["name"] = ListenerName(l), ["protocol"] = "HTTP", ["port"] = 80, ["hostname"] = $"h{l}.example.com" });
+        }
+
+        var items = new JsonArray
+        {
+            Doc("GatewayClass", "gc", null, new JsonObject { ["controllerName"] = "example.com/gateway-controller" }),
+            Doc("Gateway", "gw", "default", new JsonObject { ["gatewayClassName"] = "gc", ["listeners"] = listeners }),
+            new JsonObject
+            {
+                ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = new JsonObject { ["name"] = "svc", ["namespace"] = "default" },
+                ["spec"] = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["port"] = 80 }) },
+            },
+        };
+        for (var r = 0; r < Routes; r++)
+        {
+            var weight = changed && r % 5 == 0 ? 3 : 2;
+            items.Add(Doc("HTTPRoute", $"route-{r:D4}", "default", new JsonObject
+            {
+                ["parentRefs"] = new JsonArray(new JsonObject { ["name"] = "gw" }),
+                ["hostnames"] = new JsonArray((JsonNode)$"h{r % Listeners}.example.com"),
+                ["rules"] = new JsonArray(new JsonObject
+                {
+                    ["backendRefs"] = new JsonArray(new JsonObject { ["name"] = "svc", ["port"] = 80 }, new JsonObject { ["name"] = "svc", ["port"] = 80, ["weight"] = weight }),
+                }),
+            }));
+        }
+
+        return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = items }.ToJsonString();
+    }
+
+    private static JsonObject Doc(string kind, string name, string? ns, JsonObject spec)
+    {
+        var metadata = new JsonObject { ["name"] = name };
+        if (ns is not null)
+        {
+            metadata["namespace"] = ns;
+        }
+
+        return new JsonObject { ["apiVersion"] = "gateway.networking.k8s.io/v1", ["kind"] = kind, ["metadata"] = metadata, ["spec"] = spec };
+    }
+
+    /// <summary>Counts the bytes written and keeps none.</summary>
+    private sealed class CountingStream : Stream
+    {
+        public long Written { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Written;
+
+        public override long Position { get => Written; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Written += count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Written += buffer.Length;
+    }
+
+    /// <summary>Counts the characters written and keeps none.</summary>
+    private sealed class CountingWriter : TextWriter
+    {
+        public long Written { get; private set; }
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char value) => Written++;
+
+        public override void Write(string? value) => Written += value?.Length ?? 0;
+    }
+
+    /// <summary>A stream the command may dispose while the test still reads what was written.</summary>
+    private sealed class UnclosedStream(MemoryStream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    }
+}
