@@ -34,6 +34,12 @@ internal sealed partial class IstioConversion
 
         if (rule.Redirect is { } redirect)
         {
+            if (context.Grpc)
+            {
+                _ledger.Dropped(key, redirect.Field, "a GRPCRoute has no redirect: in the GRPCRoutes the rule has no backends (so it still takes its calls) and answers UNIMPLEMENTED.", affectsRouting: true);
+                return new RuleActions { Name = name };
+            }
+
             return ConvertRedirect(key, redirect, context) with { Name = name };
         }
 
@@ -82,6 +88,14 @@ internal sealed partial class IstioConversion
             {
                 filters.Add(filter);
             }
+        }
+
+        if (context.Grpc)
+        {
+            // What a GRPCRoute rule has no field for (GRPCRouteRule: matches, filters without redirect, rewrite or
+            // CORS, backendRefs; no timeouts or retry).
+            GrpcUnsupported(effective);
+            return new RuleActions { Backends = backends.ToEquatableArray(), Filters = filters.ToEquatableArray(), Name = name };
         }
 
         if (rule.Cors is { } cors && Cors(key, cors) is { } corsFilter)
@@ -172,6 +186,41 @@ internal sealed partial class IstioConversion
             Retry = retry,
             Name = name,
         };
+    }
+
+    /// <summary>The notes for the actions of a rule converted for gRPC traffic that a GRPCRoute rule cannot carry.</summary>
+    private void GrpcUnsupported(EffectiveHttpRule effective)
+    {
+        var key = effective.Owner.Key;
+        var rule = effective.Rule;
+        if (rule.Cors is { } cors)
+        {
+            _ledger.Dropped(key, cors.Field, "a GRPCRoute has no CORS filter (browsers do not make gRPC calls; gRPC-Web is not GRPCRoute's).", affectsRouting: false);
+        }
+
+        if (rule.Rewrite is { } rewrite)
+        {
+            _ledger.Dropped(key, rewrite.Field, "a GRPCRoute has no URL rewrite: the GRPCRoutes forward the call with its path and authority unchanged.", affectsRouting: true);
+        }
+
+        if (rule.Timeout is not null)
+        {
+            _ledger.Dropped(key, rule.Field + ".timeout", "a GRPCRoute rule has no timeouts: the implementation's default applies (set it with its policy).", affectsRouting: false);
+        }
+
+        if (rule.Retries is { } retries)
+        {
+            _ledger.Dropped(key, retries.Field, "a GRPCRoute rule has no retry: the implementation's default applies (set it with its policy).", affectsRouting: false);
+        }
+        else
+        {
+            _ledger.Remark(key, rule.Field, ConversionOutcome.Dropped, "no retries set: Istio then retries twice on connect-failure,refused-stream,unavailable,cancelled (its mesh-wide default); a GRPCRoute rule has no retry, so the implementation's default applies.", affectsRouting: false);
+        }
+
+        if (rule.Fault is { } fault)
+        {
+            _ledger.Dropped(key, fault.Field, "Gateway API has no fault injection, and no policy is written for GRPCRoutes.", affectsRouting: true);
+        }
     }
 
     private RuleActions ConvertRedirect(ResourceKey key, IstioRedirect redirect, IstioContext context)

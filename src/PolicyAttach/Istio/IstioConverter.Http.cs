@@ -50,6 +50,9 @@ internal sealed partial class IstioConversion
 {
     private static readonly string[] HttpMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
+    /// <summary>The match blocks that have no GRPCRoute form (a gRPC call may match them, but no GRPCRoute match says so).</summary>
+    private readonly HashSet<IstioHttpMatch> _noGrpcForm = [];
+
     /// <summary>The rules converted in at least one context.</summary>
     private readonly HashSet<RuleOrigin> _converted = [];
 
@@ -160,8 +163,8 @@ internal sealed partial class IstioConversion
                 continue;
             }
 
-            var groups = new List<(List<ListenerPlan> Listeners, List<HttpRouteRule> Rules, List<EffectiveHttpRule?> Sources)>();
-            foreach (var group in candidates.GroupBy(l => (l.Listener.Port, l.Role)))
+            var groups = new List<(List<ListenerPlan> Listeners, List<HttpRouteRule> Rules, List<EffectiveHttpRule?> Sources, bool Grpc)>();
+            foreach (var group in candidates.GroupBy(l => (l.Listener.Port, l.Role, Grpc: l.Server.Protocol == "GRPC")))
             {
                 var context = new IstioContext
                 {
@@ -170,20 +173,21 @@ internal sealed partial class IstioConversion
                     Scheme = group.Key.Role == ListenerRole.Https ? "https" : "http",
                     ProxyLabels = gw.Selector,
                     ProxyNamespace = gw.Key.Namespace,
+                    Grpc = group.Key.Grpc,
                 };
                 var (built, sources) = BuildRules(vs, rules, context);
-                var same = groups.FindIndex(g => g.Rules.SequenceEqual(built));
+                var same = groups.FindIndex(g => g.Grpc == group.Key.Grpc && g.Rules.SequenceEqual(built));
                 if (same >= 0)
                 {
                     groups[same].Listeners.AddRange(group);
                 }
                 else
                 {
-                    groups.Add((group.ToList(), built, sources));
+                    groups.Add((group.ToList(), built, sources, group.Key.Grpc));
                 }
             }
 
-            foreach (var (listeners, built, sources) in groups)
+            foreach (var (listeners, built, sources, grpc) in groups)
             {
                 if (built.Count == 0)
                 {
@@ -193,7 +197,7 @@ internal sealed partial class IstioConversion
                 var parents = listeners.Select(l => Parent(target, vs.Key.Namespace, l.Listener.Name)).ToEquatableArray();
                 var hostnames = vs.Hosts.Any(h => h == "*") ? [] : vs.Hosts.Select(h => h.ToLowerInvariant()).Where(IsHostname).Distinct(StringComparer.Ordinal).ToEquatableArray();
                 var baseName = gatewayRefs.Count == 1 && groups.Count == 1 ? vs.Key.Name : groups.Count == 1 ? $"{vs.Key.Name}-{name}" : $"{vs.Key.Name}-{name}-{listeners[0].Listener.Port}";
-                EmitHttpRoutes(vs, baseName, vs.Key.Namespace, parents, hostnames, built, sources, mesh: false);
+                EmitRoutes(vs, baseName, vs.Key.Namespace, parents, hostnames, built, sources, mesh: false, grpc);
                 made++;
             }
         }
@@ -289,10 +293,12 @@ internal sealed partial class IstioConversion
 
             var splitPorts = rules.SelectMany(r => r.Matches).Any(m => m.Port is not null)
                 || rules.Any(r => r.Rule.Route.Any(d => d.Destination.Port is null && ServiceHosts.Resolve(d.Destination.Host, r.Owner.Key.Namespace, _options.ClusterDomain) is { } k && _snapshot.Find<Service>(k) is { Ports.Count: > 1 }));
+            // A Service with gRPC and other ports needs GRPCRoutes for some ports and HTTPRoutes for the others.
+            splitPorts |= svc.Ports.Any(IstioRules.IsGrpcPort) && !svc.Ports.All(IstioRules.IsGrpcPort);
             var ports = splitPorts ? svc.Ports.Select(p => (int?)p.Port).ToList() : [null];
             foreach (var port in ports)
             {
-                var others = winners[OtherClients] == vs ? BuildRules(vs, rules, MeshContext(port, OtherClients)) : default;
+                var others = winners[OtherClients] == vs ? BuildRules(vs, rules, MeshContext(svc, port, OtherClients)) : default;
                 if (others.Rules is { Count: > 0 } otherRules)
                 {
                     EmitMesh(vs, svc, port, service.Namespace, otherRules, others.Sources, "producer");
@@ -315,7 +321,7 @@ internal sealed partial class IstioConversion
                     }
                     else
                     {
-                        (built, sources) = BuildRules(vs, rules, MeshContext(port, group));
+                        (built, sources) = BuildRules(vs, rules, MeshContext(svc, port, group));
                     }
 
                     if (others.Rules is not null && built.SequenceEqual(others.Rules))
@@ -335,7 +341,14 @@ internal sealed partial class IstioConversion
         }
     }
 
-    private static IstioContext MeshContext(int? port, string clientNamespace) => new() { Gateway = null, Port = port ?? -1, Scheme = "http", ProxyNamespace = clientNamespace };
+    private static IstioContext MeshContext(Service svc, int? port, string clientNamespace) => new() { Gateway = null, Port = port ?? -1, Scheme = "http", ProxyNamespace = clientNamespace, Grpc = MeshGrpc(svc, port) };
+
+    /// <summary>Whether mesh traffic to the Service (one port, or every port) is gRPC: Istio's protocol selection on its ports.</summary>
+    private static bool MeshGrpc(Service svc, int? port)
+    {
+        var ports = svc.Ports.Where(p => port is null || p.Port == port).ToList();
+        return ports.Count > 0 && ports.All(IstioRules.IsGrpcPort);
+    }
 
     /// <summary>A catch-all rule to the Service itself: what a client gets when no VirtualService applies to it.</summary>
     private static HttpRouteRule ToService(Service svc, int? port)
@@ -348,6 +361,7 @@ internal sealed partial class IstioConversion
 
     private void EmitMesh(VirtualServiceObject vs, Service svc, int? port, string routeNamespace, List<HttpRouteRule> rules, List<EffectiveHttpRule?> sources, string role)
     {
+        var grpc = MeshGrpc(svc, port);
         var parent = new ParentReference
         {
             Group = Groups.Core,
@@ -363,7 +377,7 @@ internal sealed partial class IstioConversion
             name = name[(vs.Key.Name.Length + 1)..];
         }
 
-        EmitHttpRoutes(vs, name, routeNamespace, [parent], [], rules, sources, mesh: true);
+        EmitRoutes(vs, name, routeNamespace, [parent], [], rules, sources, mesh: true, grpc);
     }
 
     // ---- Rules ----------------------------------------------------------------------------------------------
@@ -388,6 +402,20 @@ internal sealed partial class IstioConversion
                 : matches.SelectMany(m => ConvertMatch(rule, m, context).Select(c => (c.Spec, c.Without, (IstioHttpMatch?)m))).ToList();
             if (specs.Count == 0)
             {
+                if (context.Grpc)
+                {
+                    // Every match was left out for gRPC calls, each with its reason; the rule as a whole is not written.
+                    _converted.Add(rule.Origin);
+                    if (matches.Any(_noGrpcForm.Contains))
+                    {
+                        _ledger.Add(rule.Owner.Key, rule.Rule.Field, ConversionOutcome.Dropped, "no match of the rule has a GRPCRoute form (see its matches): the rule is not in the GRPCRoutes, so the calls it takes in Istio go to the later rules.", affectsRouting: true);
+                    }
+                    else
+                    {
+                        _ledger.Add(rule.Owner.Key, rule.Rule.Field, ConversionOutcome.Carried, "no gRPC call matches the rule (see its matches): it is left out of the GRPCRoutes.", affectsRouting: false);
+                    }
+                }
+
                 continue;
             }
 
@@ -663,7 +691,7 @@ internal sealed partial class IstioConversion
     /// Writes the routes of one context: rules in chunks of at most 16 (and 128 matches) per route. When the rules
     /// do not fit one route, ties between routes are broken by creation time, then name: the report says so.
     /// </summary>
-    private void EmitHttpRoutes(VirtualServiceObject vs, string baseName, string ns, EquatableArray<ParentReference> parents, EquatableArray<string> hostnames, List<HttpRouteRule> rules, List<EffectiveHttpRule?> sources, bool mesh)
+    private void EmitRoutes(VirtualServiceObject vs, string baseName, string ns, EquatableArray<ParentReference> parents, EquatableArray<string> hostnames, List<HttpRouteRule> rules, List<EffectiveHttpRule?> sources, bool mesh, bool grpc)
     {
         var chunks = new List<List<int>>();
         var current = new List<int>();
@@ -694,9 +722,28 @@ internal sealed partial class IstioConversion
 
         for (var c = 0; c < chunks.Count; c++)
         {
-            var name = _names.Take(Kinds.HttpRoute.Kind, ns, chunks.Count == 1 ? baseName : $"{baseName}-{c + 1}");
+            var name = _names.Take(grpc ? Kinds.GrpcRoute.Kind : Kinds.HttpRoute.Kind, ns, chunks.Count == 1 ? baseName : $"{baseName}-{c + 1}");
             var chunk = chunks[c];
             var named = NameRules(chunk.Select(i => rules[i]).ToList());
+            if (grpc)
+            {
+                var grpcRoute = new GrpcRoute
+                {
+                    ApiVersion = "gateway.networking.k8s.io/v1",
+                    Metadata = Meta(name, ns, vs.Key),
+                    ParentRefs = parents,
+                    Hostnames = hostnames,
+                    Rules = named.Select(ToGrpcRule).ToEquatableArray(),
+                };
+                _made.Add((grpcRoute, vs.Key));
+                for (var r = 0; r < chunk.Count; r++)
+                {
+                    _origins[(grpcRoute.Key, r)] = sources[chunk[r]]?.Origin ?? new RuleOrigin(vs.Key, "spec");
+                }
+
+                continue;
+            }
+
             var route = new HttpRoute
             {
                 ApiVersion = "gateway.networking.k8s.io/v1",
@@ -716,6 +763,37 @@ internal sealed partial class IstioConversion
 
             _httpRoutes.Add((route, routeSources, mesh));
         }
+    }
+
+    /// <summary>
+    /// The GRPCRoute rule of a rule built for gRPC traffic. Its matches have only the paths a gRPC method match
+    /// writes (<see cref="ConvertGrpcPath"/>): <c>Exact /S/M</c> (service and method), <c>PathPrefix /S</c> (the
+    /// service), <c>PathPrefix /</c> (every call); Gateway API ranks those by the characters of the service and the
+    /// method as it ranks the HTTP paths (on matches that share a request), so the first-match order kept for the
+    /// HTTP form holds here. What a GRPCRoute rule has no field for was left out, and reported, when the actions were
+    /// converted.
+    /// </summary>
+    private static GrpcRouteRule ToGrpcRule(HttpRouteRule rule)
+    {
+        var matches = rule.Matches.Select(m =>
+        {
+            var value = m.Path?.Value ?? "/";
+            var slash = value.IndexOf('/', 1);
+            GrpcMethodMatch? method = m.Path?.Type switch
+            {
+                PathMatchType.Exact => new GrpcMethodMatch { Service = value[1..slash], Method = value[(slash + 1)..] },
+                PathMatchType.PathPrefix when value != "/" => new GrpcMethodMatch { Service = value[1..] },
+                _ => null,
+            };
+            return new GrpcRouteMatch { Method = method, Headers = m.Headers };
+        }).ToList();
+        return new GrpcRouteRule
+        {
+            Name = rule.Name,
+            Matches = matches.Any(m => m.Method is null && m.Headers.Count == 0) ? [] : matches.Distinct().ToEquatableArray(),
+            Filters = rule.Filters.Where(f => f.Type is RouteFilterType.RequestHeaderModifier or RouteFilterType.ResponseHeaderModifier or RouteFilterType.RequestMirror).ToEquatableArray(),
+            BackendRefs = rule.BackendRefs,
+        };
     }
 
     /// <summary>Rule names must be unique in a route: a repeated name (a rule split per match) is kept on the first only.</summary>
@@ -748,15 +826,25 @@ internal sealed partial class IstioConversion
             _ledger.Carried(scheme.Source, scheme.Field, context.Gateway is null ? "mesh requests are plain HTTP to the sidecar: decided when converting." : "decided by the listener: HTTP listeners only see http, HTTPS listeners https.");
         }
 
-        var path = ConvertPath(key, m);
+        var path = context.Grpc ? ConvertGrpcPath(m) : ConvertPath(key, m);
         if (path is null)
         {
             return result;
         }
 
-        var methods = ConvertMethod(key, m);
+        var methods = context.Grpc ? GrpcMethod(m) : ConvertMethod(key, m);
         if (methods.Count == 0)
         {
+            return result;
+        }
+
+        if (context.Grpc && m.QueryParams.Count > 0)
+        {
+            foreach (var q in m.QueryParams)
+            {
+                _ledger.Carried(q.Match.Source, q.Match.Field, "a gRPC call's path has no query string, so the match never applies to gRPC calls: it is left out of the GRPCRoutes.");
+            }
+
             return result;
         }
 
@@ -913,6 +1001,119 @@ internal sealed partial class IstioConversion
                 return new PathCondition(PathKind.Regex, uri.Value);
         }
     }
+
+    /// <summary>
+    /// The path condition of an Istio uri match for gRPC calls (path <c>/{service}/{method}</c>), in the forms a
+    /// GRPCRoute method match writes (see <see cref="ToGrpcRule"/>): an exact <c>/S/M</c> is the service and method;
+    /// a prefix <c>/S/</c> the service; a prefix <c>/S</c> or <c>/S/M</c> the service, or the service and method
+    /// (approximated: Istio's prefix also takes longer names); none or <c>/</c> every call. Null leaves the match out:
+    /// a path no gRPC call has, or one no GRPCRoute match expresses (a regular expression over the whole path).
+    /// </summary>
+    private PathCondition? ConvertGrpcPath(IstioHttpMatch m)
+    {
+        if (m.Uri is not { } uri || uri.Kind == StringMatchKind.Present || (uri.Kind == StringMatchKind.Prefix && uri.Value == "/"))
+        {
+            if (m.Uri is { } any)
+            {
+                _ledger.Carried(any.Source, any.Field, "every gRPC call (no method match).");
+            }
+
+            return PathCondition.Any;
+        }
+
+        var caseNote = m.IgnoreUriCase ? " Matched case-sensitively: GRPCRoute method matches have no case-insensitive form." : string.Empty;
+        if (uri.Kind == StringMatchKind.Regex)
+        {
+            _ledger.Dropped(uri.Source, uri.Field, "a regular expression over the whole path has no GRPCRoute form (GRPCRoute expressions apply to the service and the method separately): the match is left out of the GRPCRoutes.", affectsRouting: true);
+            _noGrpcForm.Add(m);
+            return null;
+        }
+
+        var parts = uri.Value.Split('/');
+        var service = parts.Length > 1 ? parts[1] : string.Empty;
+        var validService = GrpcService().IsMatch(service);
+        if (uri.Kind == StringMatchKind.Exact)
+        {
+            if (parts.Length == 3 && validService && GrpcMethodName().IsMatch(parts[2]))
+            {
+                Note(uri, $"GRPCRoute method match: service {service}, method {parts[2]}." + caseNote);
+                return new PathCondition(PathKind.Exact, uri.Value);
+            }
+
+            if (parts.Length != 3 || parts[1].Length == 0 || parts[2].Length == 0)
+            {
+                _ledger.Carried(uri.Source, uri.Field, "no gRPC call has this path (/{service}/{method}): the match never applies to gRPC calls and is left out of the GRPCRoutes.");
+            }
+            else
+            {
+                _ledger.Dropped(uri.Source, uri.Field, "not a service and method a GRPCRoute Exact match accepts (service a.b.Name, method Name): the match is left out of the GRPCRoutes.", affectsRouting: true);
+                _noGrpcForm.Add(m);
+            }
+
+            return null;
+        }
+
+        // A prefix.
+        if (parts.Length == 3 && validService && parts[2].Length == 0)
+        {
+            Note(uri, $"GRPCRoute method match: service {service}, every method." + caseNote);
+            return PathCondition.Prefix("/" + service);
+        }
+
+        if (parts.Length == 2 && validService)
+        {
+            _ledger.Approximated(uri.Source, uri.Field, $"GRPCRoute method match: service {service}, every method; Istio's prefix also takes services whose names begin with {service}.", affectsRouting: true);
+            return PathCondition.Prefix("/" + service);
+        }
+
+        if (parts.Length == 3 && validService && GrpcMethodName().IsMatch(parts[2]))
+        {
+            _ledger.Approximated(uri.Source, uri.Field, $"GRPCRoute method match: service {service}, method {parts[2]}; Istio's prefix also takes methods whose names begin with {parts[2]}.", affectsRouting: true);
+            return new PathCondition(PathKind.Exact, uri.Value);
+        }
+
+        _ledger.Dropped(uri.Source, uri.Field, "no GRPCRoute Exact method match expresses this prefix (it ends inside a service name, or has more path elements than /{service}/{method}): the match is left out of the GRPCRoutes.", affectsRouting: true);
+        _noGrpcForm.Add(m);
+        return null;
+
+        void Note(IstioStringMatch what, string text)
+        {
+            if (m.IgnoreUriCase)
+            {
+                _ledger.Approximated(what.Source, what.Field, text, affectsRouting: true);
+            }
+            else
+            {
+                _ledger.Carried(what.Source, what.Field, text);
+            }
+        }
+    }
+
+    /// <summary>A gRPC call is a POST: a method condition that takes POST holds for every call, any other never does.</summary>
+    private List<string?> GrpcMethod(IstioHttpMatch m)
+    {
+        if (m.Method is not { } method || method.Kind == StringMatchKind.Present)
+        {
+            return [null];
+        }
+
+        if (method.Matches("POST", _re2))
+        {
+            _ledger.Carried(method.Source, method.Field, "gRPC calls are POST requests: the condition holds for every call, so the GRPCRoutes need none.");
+            return [null];
+        }
+
+        _ledger.Carried(method.Source, method.Field, "gRPC calls are POST requests: the condition never holds for them, so the match is left out of the GRPCRoutes.");
+        return [];
+    }
+
+    /// <summary>The CRD's pattern of an Exact GRPCRoute service (case-insensitive).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?i)\.?[a-z_][a-z_0-9]*(\.[a-z_][a-z_0-9]*)*$")]
+    private static partial System.Text.RegularExpressions.Regex GrpcService();
+
+    /// <summary>The CRD's pattern of an Exact GRPCRoute method.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_][A-Za-z_0-9]*$")]
+    private static partial System.Text.RegularExpressions.Regex GrpcMethodName();
 
     /// <summary>The methods of an Istio method match: one match per method Gateway API can name; null for no condition.</summary>
     private List<string?> ConvertMethod(ResourceKey key, IstioHttpMatch m)

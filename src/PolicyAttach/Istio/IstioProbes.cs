@@ -33,7 +33,7 @@ internal static class IstioProbes
                 if (IstioRouter.IsPlainHttp(server.Protocol) || IstioRouter.IsTerminatedHttps(server))
                 {
                     var https = IstioRouter.IsTerminatedHttps(server);
-                    var protocol = https ? RequestProtocol.Https : RequestProtocol.Http;
+                    var protocol = https ? RequestProtocol.Https : server.Protocol == "GRPC" ? RequestProtocol.Grpc : RequestProtocol.Http;
                     foreach (var host in ServerHosts(server, bound))
                     {
                         var template = new TargetedProbe { Gateway = gw.Key, Protocol = protocol, Port = server.Port, Authority = host, Sni = https ? host : null };
@@ -91,7 +91,7 @@ internal static class IstioProbes
                 var authority = $"{service.Name}:{port.Port.ToString(CultureInfo.InvariantCulture)}";
                 foreach (var client in clients)
                 {
-                    var template = new TargetedProbe { Service = service.Key, ClientNamespace = client, Port = port.Port, Authority = authority };
+                    var template = new TargetedProbe { Service = service.Key, ClientNamespace = client, Port = port.Port, Authority = authority, Protocol = IstioRules.IsGrpcPort(port) ? RequestProtocol.Grpc : RequestProtocol.Http };
                     probes.Add(template with { PathAndQuery = "/policyattach-unmatched", Purpose = "no rule" });
                     foreach (var vs in candidates)
                     {
@@ -104,7 +104,27 @@ internal static class IstioProbes
             }
         }
 
-        return probes.Distinct().ToList();
+        return probes.Select(AsGrpcCall).Distinct().ToList();
+    }
+
+    /// <summary>
+    /// A probe sent as gRPC is a gRPC call: a POST to <c>/{service}/{method}</c> without a query string (a path of
+    /// fewer elements gets a sample service and method: the same routing for every rule that does not name one).
+    /// </summary>
+    private static TargetedProbe AsGrpcCall(TargetedProbe probe)
+    {
+        if (probe.Protocol != RequestProtocol.Grpc)
+        {
+            return probe;
+        }
+
+        var path = probe.Path;
+        if (path.Count(c => c == '/') < 2)
+        {
+            path = path.TrimEnd('/') + (path.Length > 1 ? "/Call" : "/policyattach.Probe/Call");
+        }
+
+        return probe with { Method = "POST", PathAndQuery = path };
     }
 
     /// <summary>Concrete request hosts for a server: its exact hosts, one or two hosts under each wildcard, and for <c>*</c> the bound VirtualServices' hosts.</summary>

@@ -43,6 +43,12 @@ internal sealed record IstioContext
 
     /// <summary>The namespace of the proxy applying the rules: the gateway's, or the calling workload's.</summary>
     public string ProxyNamespace { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Whether the traffic is gRPC: a gateway server of protocol <c>GRPC</c>, or a mesh Service port Istio reads as
+    /// gRPC (<see cref="IstioRules.IsGrpcPort"/>). Its rules become GRPCRoutes.
+    /// </summary>
+    public bool Grpc { get; init; }
 }
 
 /// <summary>
@@ -52,6 +58,23 @@ internal sealed record IstioContext
 /// </summary>
 internal static class IstioRules
 {
+    /// <summary>
+    /// Whether Istio reads a Service port as gRPC (protocol selection): <c>appProtocol: grpc</c>, which takes
+    /// precedence over the name, or else a name <c>grpc</c> or <c>grpc-SUFFIX</c> (but <c>grpc-web</c>, a protocol of
+    /// its own). Case-insensitive.
+    /// </summary>
+    public static bool IsGrpcPort(Model.ServicePort port)
+    {
+        if (port.AppProtocol is { Length: > 0 } app)
+        {
+            return string.Equals(app, "grpc", StringComparison.OrdinalIgnoreCase);
+        }
+
+        var name = port.Name ?? string.Empty;
+        return string.Equals(name, "grpc", StringComparison.OrdinalIgnoreCase)
+            || (name.StartsWith("grpc-", StringComparison.OrdinalIgnoreCase) && !string.Equals(name, "grpc-web", StringComparison.OrdinalIgnoreCase) && !name.StartsWith("grpc-web-", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>The reserved gateway name for every sidecar (VirtualService reference, gateways).</summary>
     public const string Mesh = "mesh";
 

@@ -154,6 +154,73 @@ public class IstioModelTests
     }
 
     [Fact]
+    public void Convert_GrpcServer_WritesGrpcRoutesThatRouteCallsAsIstio()
+    {
+        const string grpcGateway = """{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"gw","namespace":"app"},"spec":{"servers":[{"port":{"number":80,"name":"grpc","protocol":"GRPC"},"hosts":["*"]}]}}""";
+        var snapshot = World(Service, Other, grpcGateway, VirtualService(
+            """[{"match":[{"headers":{"x-canary":{"exact":"1"}}}],"route":[{"destination":{"host":"other"}}]},{"match":[{"uri":{"exact":"/pkg.Greeter/SayHello"}}],"route":[{"destination":{"host":"svc"}}],"timeout":"1s"},{"match":[{"uri":{"prefix":"/pkg.Store/"}},{"uri":{"exact":"/index.html"}}],"route":[{"destination":{"host":"other"}}]},{"route":[{"destination":{"host":"svc"}}]}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.False(result.HasErrors);
+        Assert.DoesNotContain(result.Objects, o => o is HttpRoute);
+        var route = Assert.Single(result.Objects.OfType<GrpcRoute>());
+        // The canary rule keeps its place before the more specific method match (copies with the method added).
+        Assert.Contains(route.Rules[0].Matches, m => m.Method is { Service: "pkg.Greeter", Method: "SayHello" } && m.Headers.Count == 1);
+        Assert.Equal(new GrpcMethodMatch { Service = "pkg.Greeter", Method = "SayHello" }, Assert.Single(route.Rules[1].Matches).Method);
+        Assert.Equal(new GrpcMethodMatch { Service = "pkg.Store" }, Assert.Single(route.Rules[2].Matches).Method);
+        Assert.Empty(route.Rules[3].Matches);
+        var notes = result.Report.Issues;
+        Assert.Contains(notes, n => n.Field == "spec.http[1].timeout" && n.Outcome == ConversionOutcome.Dropped);
+        Assert.Contains(notes, n => n.Field == "spec.http[2].match[1].uri.exact" && n.Outcome == ConversionOutcome.Carried);
+
+        var input = IstioReader.Read(snapshot);
+        var probes = IstioProbes.Generate(input, snapshot, "cluster.local");
+        Assert.NotEmpty(probes);
+        Assert.All(probes.Where(p => p.Gateway is not null), p => Assert.Equal(RequestProtocol.Grpc, p.Protocol));
+        var verification = IstioConverter.Verify(snapshot, result);
+        Assert.True(verification.Clean, string.Join("\n", verification.Differences.Select(d => d.Difference.Probe + ": " + d.Difference.Source + " / " + d.Difference.Converted)));
+    }
+
+    [Fact]
+    public void Convert_GrpcRegexPath_IsReportedAndTheDifferenceExplained()
+    {
+        const string grpcGateway = """{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"gw","namespace":"app"},"spec":{"servers":[{"port":{"number":80,"name":"grpc","protocol":"GRPC"},"hosts":["*"]}]}}""";
+        var snapshot = World(Service, Other, grpcGateway, VirtualService(
+            """[{"match":[{"uri":{"regex":"/pkg\\..*/Get"}}],"route":[{"destination":{"host":"other"}}]},{"route":[{"destination":{"host":"svc"}}]}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.Contains(result.Report.Issues, n => n.Field == "spec.http[0].match[0].uri.regex" && n.Outcome == ConversionOutcome.Dropped && n.AffectsRouting);
+        Assert.Contains(result.Report.Issues, n => n.Field == "spec.http[0]" && n.Outcome == ConversionOutcome.Dropped);
+        var differences = IstioConverter.Verify(snapshot, result).Differences;
+        Assert.NotEmpty(differences);
+        Assert.All(differences, d => Assert.True(d.Explained, d.Difference.Probe.ToString()));
+    }
+
+    [Fact]
+    public void Convert_MeshServiceWithGrpcAndHttpPorts_GrpcRouteForTheGrpcPortOnly()
+    {
+        const string mixed = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"svc","namespace":"app"},"spec":{"selector":{"app":"svc"},"ports":[{"name":"api","port":9090,"appProtocol":"grpc"},{"name":"http","port":80}]}}""";
+        var snapshot = World(mixed, VirtualService("""[{"match":[{"uri":{"prefix":"/pkg.Orders/"}}],"route":[{"destination":{"host":"svc"}}]}]""", hosts: "[\"svc\"]", gateways: "[]"));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.False(result.HasErrors);
+        var grpc = Assert.Single(result.Objects.OfType<GrpcRoute>());
+        Assert.Equal(9090, Assert.Single(grpc.ParentRefs).Port);
+        var http = Assert.Single(result.Objects.OfType<HttpRoute>());
+        Assert.Equal(80, Assert.Single(http.ParentRefs).Port);
+        Assert.True(IstioConverter.Verify(snapshot, result).Differences.All(d => d.Explained));
+    }
+
+    [Theory]
+    [InlineData("grpc", null, true)]
+    [InlineData("grpc-api", null, true)]
+    [InlineData("GRPC-api", null, true)]
+    [InlineData("grpc-web", null, false)]
+    [InlineData("grpcx", null, false)]
+    [InlineData("http", "grpc", true)]
+    [InlineData("grpc", "http", false)]
+    [InlineData("api", "kubernetes.io/h2c", false)]
+    public void IsGrpcPort_NameOrAppProtocol_AsIstiosProtocolSelection(string name, string? appProtocol, bool grpc)
+        => Assert.Equal(grpc, IstioRules.IsGrpcPort(new ServicePort { Name = name, Port = 1, AppProtocol = appProtocol }));
+
+    [Fact]
     public void Convert_EveryField_HasANote()
     {
         var snapshot = World(Service, Gateway, VirtualService(
