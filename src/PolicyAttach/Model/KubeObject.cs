@@ -6,6 +6,11 @@ namespace PolicyAttach.Model;
 /// </summary>
 public abstract record KubeObject
 {
+    /// <summary>Only the engine's own kinds derive from this type: the binder and the readers rely on knowing every kind.</summary>
+    private protected KubeObject()
+    {
+    }
+
     private readonly string _apiVersion = string.Empty;
 
     /// <summary>The <c>apiVersion</c>, such as <c>gateway.networking.k8s.io/v1</c>.</summary>

@@ -9,6 +9,11 @@ namespace PolicyAttach.Model.Routes;
 /// </summary>
 public abstract record RouteBase : KubeObject
 {
+    /// <summary>Only the engine's own kinds derive from this type: the binder and the readers rely on knowing every kind.</summary>
+    private protected RouteBase()
+    {
+    }
+
     /// <summary>
     /// The parents the route asks to attach to, in the order written, with defaults applied (at most 32).
     /// Status entries echo these references.
@@ -90,6 +95,11 @@ public sealed record BackendRouteRule
 /// </summary>
 public abstract record BackendOnlyRoute : RouteBase
 {
+    /// <summary>Only the engine's own kinds derive from this type: the binder and the readers rely on knowing every kind.</summary>
+    private protected BackendOnlyRoute()
+    {
+    }
+
     /// <summary>The rules; the CRD requires exactly one.</summary>
     public EquatableArray<BackendRouteRule> Rules { get; init; } = [];
 
