@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Whole-process figures of the policyattach tool on the two scale worlds (docs/performance.md, "Reading and writing
-# at scale"): wall time, CPU time and peak resident memory measured with GNU time (/usr/bin/time).
+# Whole-process figures of the policyattach tool on the scale worlds (docs/performance.md, "Reading and writing at
+# scale" and "Commands whose output grows with the input"): wall time, CPU time and peak resident memory measured
+# with GNU time (/usr/bin/time).
 #
 # Usage: benchmarks/scale.sh [BEFORE]
 #   Publishes the tool from the working tree and, when BEFORE (a commit) is given, from that commit too, in a
@@ -21,7 +22,9 @@ fi
 dotnet run -c Release --project "$root/benchmarks/PolicyAttach.Benchmarks" -- worlds "$work/worlds" > /dev/null
 cd "$work/worlds"
 ls -l
-for command in "status world-10k.json" "validate routes-50k.yaml" "status routes-50k.yaml"; do
+for command in "status world-10k.json" "validate routes-50k.yaml" "status routes-50k.yaml" \
+  "validate gateway-50k.json" "explain gateway-50k.json gateway/default/gw" "explain gateway-50k.json gateway/default/gw -o json" \
+  "graph gateway-50k.json" "graph gateway-50k.json -o json" "diff gateway-50k.json gateway-50k-changed.json"; do
   for run in 1 2 3; do
     for tool in "${tools[@]}"; do
       echo "load: $(uptime)"

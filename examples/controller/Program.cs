@@ -2,9 +2,6 @@
 // dependencies, re-evaluates on change (debounced) and patches the statuses the engine computes. Only the replica
 // holding the Lease works, so two replicas never both write. README.md says how to run it; docs/embedding.md explains
 // the loop.
-using k8s;
-using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.DependencyInjection;
 using PolicyAttach.Examples.Controller;
 using PolicyAttach.Kubernetes.Cluster;
@@ -58,7 +55,12 @@ try
     }
     else
     {
-        await LeadAsync(provider, client!, options, stop.Token).ConfigureAwait(false);
+        var leadership = new Leadership(client!, options.LeaseNamespace, options.LeaseName, options.Identity, LeaseTimings.Default, async term =>
+        {
+            using var loop = provider.GetRequiredService<ControllerLoop>();
+            await loop.RunAsync(term).ConfigureAwait(false);
+        }, Console.Out);
+        await leadership.RunAsync(stop.Token).ConfigureAwait(false);
     }
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -67,54 +69,3 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 
 Console.WriteLine("stopped");
 return 0;
-
-// Campaign for the Lease; while it is held run one ControllerLoop (a fresh store each term), and stop it the moment
-// the Lease is lost, before anything else is written. Then campaign again.
-static async Task LeadAsync(IServiceProvider provider, IKubernetes client, ControllerOptions options, CancellationToken stop)
-{
-    var lease = new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity);
-    var config = new LeaderElectionConfig(lease)
-    {
-        LeaseDuration = TimeSpan.FromSeconds(15),
-        RenewDeadline = TimeSpan.FromSeconds(10),
-        RetryPeriod = TimeSpan.FromSeconds(2),
-    };
-    while (!stop.IsCancellationRequested)
-    {
-        using var elector = new LeaderElector(config);
-        using var term = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        Task? work = null;
-        elector.OnStartedLeading += () =>
-        {
-            Console.WriteLine($"{options.Identity}: leading ({options.LeaseNamespace}/{options.LeaseName})");
-            work = RunTermAsync(provider, term.Token);
-        };
-        elector.OnStoppedLeading += term.Cancel;
-        elector.OnNewLeader += leader => Console.WriteLine($"leader: {leader}");
-        elector.OnError += ex => Console.Error.WriteLine($"leader election: {ex.Message}");
-        try
-        {
-            await elector.RunUntilLeadershipLostAsync(stop).ConfigureAwait(false);
-        }
-        finally
-        {
-            await term.CancelAsync().ConfigureAwait(false);
-            if (work is not null)
-            {
-                await work.ConfigureAwait(false);
-            }
-        }
-    }
-}
-
-static async Task RunTermAsync(IServiceProvider provider, CancellationToken term)
-{
-    using var loop = provider.GetRequiredService<ControllerLoop>();
-    try
-    {
-        await loop.RunAsync(term).ConfigureAwait(false);
-    }
-    catch (OperationCanceledException) when (term.IsCancellationRequested)
-    {
-    }
-}

@@ -60,14 +60,12 @@ internal sealed class LocalApiServer : IDisposable
     /// <summary>Every request received, as <c>METHOD path?query</c>, in arrival order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    /// <summary>Every status patch received: resource, namespace, name and body.</summary>
-    public ConcurrentQueue<(string Resource, string Namespace, string Name, JsonObject Body)> StatusPatches { get; } = new();
-
     /// <summary>
-    /// Every status patch received with the bearer token that sent it and the holder of each Lease when it arrived
-    /// (<c>NAMESPACE/NAME=holderIdentity</c>, sorted), so a test can check that only the leader writes.
+    /// Every status patch received: resource, namespace, name and body, the bearer token that sent it, and the holder
+    /// of each Lease when it arrived (<c>NAMESPACE/NAME=holderIdentity</c>, sorted), so a test can check that only the
+    /// leader writes.
     /// </summary>
-    public ConcurrentQueue<(string Token, string Holders)> StatusPatchSenders { get; } = new();
+    public ConcurrentQueue<(string Resource, string Namespace, string Name, JsonObject Body, string Token, string Holders)> StatusPatches { get; } = new();
 
     /// <summary>Leases (coordination.k8s.io/v1) by <c>NAMESPACE/NAME</c>: get, create (409 when it exists) and update (409 on a stale resourceVersion).</summary>
     private readonly Dictionary<string, JsonObject> _leases = new(StringComparer.Ordinal);
@@ -291,8 +289,7 @@ internal sealed class LocalApiServer : IDisposable
                     holders = string.Join(",", _leases.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + (string?)l.Value["spec"]?["holderIdentity"]));
                 }
 
-                StatusPatchSenders.Enqueue((token, holders));
-                StatusPatches.Enqueue((route.Resource, route.Namespace ?? string.Empty, name, body));
+                StatusPatches.Enqueue((route.Resource, route.Namespace ?? string.Empty, name, body, token, holders));
                 await WriteAsync(response, updated is null ? 404 : 200, updated ?? Status(404, "NotFound", name)).ConfigureAwait(false);
                 return;
             }

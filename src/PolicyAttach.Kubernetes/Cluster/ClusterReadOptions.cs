@@ -10,7 +10,8 @@ public sealed record ClusterReadOptions
     /// (the default) reads every namespace. Cluster-scoped kinds are read whole; namespaced kinds are read in this
     /// namespace, in every namespace its objects (and the Gateways and ListenerSets found through them) refer into, and
     /// the route and ListenerSet kinds also in the namespaces whose routes and ListenerSets its Gateways admit
-    /// (<c>allowedRoutes</c>, <c>allowedListeners</c>; every namespace for <c>All</c>). The statuses of this
+    /// (<c>allowedRoutes</c>, <c>allowedListeners</c>; every namespace for <c>All</c>; once a ListenerSet was read, the
+    /// ListenerSets every Gateway read admits, as they compete for listeners). The statuses of this
     /// namespace's objects are then those a whole read gives; objects of other namespaces are partial.
     /// </summary>
     public string? Namespace { get; init; }

@@ -198,7 +198,8 @@ public sealed class ClusterReader
     /// new namespace is named. Routes and ListenerSets of other namespaces can attach to the Gateways of
     /// <paramref name="ns"/> only where those Gateways allow them: the route kinds are then read in the namespaces
     /// their listeners' <c>allowedRoutes</c> admit (every namespace for <c>All</c>), and the ListenerSet kinds in the
-    /// namespaces <c>allowedListeners</c> admits. So every status of an object of <paramref name="ns"/> is the one a
+    /// namespaces <c>allowedListeners</c> admits (of every Gateway read, once a ListenerSet was read: ListenerSets of one
+    /// Gateway compete for their listeners). So every status of an object of <paramref name="ns"/> is the one a
     /// whole read gives; objects of other namespaces are read only as far as those statuses need.
     /// </summary>
     private async Task<string?> ReadNamespaceAsync(string ns, List<ClusterKind> kinds, LoadSession session, CancellationToken cancellationToken)
@@ -206,6 +207,8 @@ public sealed class ClusterReader
         var read = new SortedSet<string>(StringComparer.Ordinal);
         var pending = new SortedSet<string>(StringComparer.Ordinal) { ns };
         var gateways = new List<JsonElement>();
+        var everyGateway = new List<JsonElement>();
+        var listenerSetRead = false;
         while (pending.Count > 0)
         {
             var next = new SortedSet<string>(StringComparer.Ordinal);
@@ -226,10 +229,13 @@ public sealed class ClusterReader
                         ReferencedNamespaces(item.TryGetProperty("spec", out var spec) ? spec : default, next);
                     }
 
-                    if (n == ns && kind.Kind == Kinds.Gateway)
+                    if (kind.Kind == Kinds.Gateway)
                     {
-                        gateways.AddRange(items);
+                        everyGateway.AddRange(items);
+                        gateways.AddRange(n == ns ? items : []);
                     }
+
+                    listenerSetRead |= IsListenerSet(kind.Kind) && items.Count > 0;
                 }
             }
 
@@ -238,7 +244,10 @@ public sealed class ClusterReader
         }
 
         var labels = NamespaceLabels(session);
-        var (routesEverywhere, routeNamespaces, setsEverywhere, setNamespaces) = Admitted(gateways, ns, labels);
+        // The ListenerSets attached to one Gateway compete for their listeners (the oldest wins a conflict), so once a
+        // ListenerSet was read, every Gateway read lists the ListenerSets it admits, not only the Gateways of ns.
+        var (routesEverywhere, routeNamespaces, _, _) = Admitted(gateways, ns, labels);
+        var (_, _, setsEverywhere, setNamespaces) = Admitted(listenerSetRead ? everyGateway : gateways, ns, labels);
         bool Unread(JsonElement item) => !read.Contains(item.TryGetProperty("metadata", out var m) ? Text(m, "namespace") ?? string.Empty : string.Empty);
         foreach (var kind in kinds.Where(k => IsRoute(k.Kind) || IsListenerSet(k.Kind)))
         {

@@ -303,6 +303,10 @@ internal sealed partial class IstioConversion
                 {
                     EmitMesh(vs, svc, port, service.Namespace, otherRules, others.Sources, "producer");
                 }
+                else if (others.Rules is not null)
+                {
+                    EmitMesh(vs, svc, port, service.Namespace, [NoRuleApplies(vs, svc, port)], [null], "producer");
+                }
 
                 foreach (var group in winners.Keys.Where(g => g != OtherClients).Order(StringComparer.Ordinal))
                 {
@@ -329,6 +333,11 @@ internal sealed partial class IstioConversion
                         continue;
                     }
 
+                    if (built.Count == 0)
+                    {
+                        (built, sources) = ([NoRuleApplies(vs, svc, port)], [null]);
+                    }
+
                     if (group == service.Namespace)
                     {
                         _ledger.Remark(vs.Key, "spec", ConversionOutcome.Approximated, $"clients in {group} (the Service's namespace) route differently from others (exportTo or sourceNamespace), but a route in the Service's namespace applies to every client (GAMMA producer route); they get the routes of other clients.", affectsRouting: true);
@@ -339,6 +348,19 @@ internal sealed partial class IstioConversion
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The rule of a mesh route for a VirtualService none of whose rules applies on a port (every match left out):
+    /// Istio answers 404, since the VirtualService takes the Service's host; without a route the Service itself
+    /// would take the requests. A catch-all rule without backends keeps them from it: 500 for HTTP,
+    /// UNIMPLEMENTED for gRPC (which is what a gRPC client makes of Istio's 404).
+    /// </summary>
+    private HttpRouteRule NoRuleApplies(VirtualServiceObject vs, Service svc, int? port)
+    {
+        var grpc = MeshGrpc(svc, port);
+        _ledger.Remark(vs.Key, "spec.http", ConversionOutcome.Approximated, $"no rule applies to {(grpc ? "gRPC calls" : "requests")} to Service {svc.Namespace}/{svc.Name}{(port is { } p ? " port " + p.ToString(CultureInfo.InvariantCulture) : string.Empty)}, which Istio answers with 404 (the VirtualService takes the host): the route has one rule without backends, which answers {(grpc ? "UNIMPLEMENTED, as a gRPC client reads Istio's 404 (HTTP status 500 instead of 404)" : "500 instead of 404")}.", affectsRouting: true);
+        return new HttpRouteRule { Matches = [HttpRouteMatch.Default] };
     }
 
     private static IstioContext MeshContext(Service svc, int? port, string clientNamespace) => new() { Gateway = null, Port = port ?? -1, Scheme = "http", ProxyNamespace = clientNamespace, Grpc = MeshGrpc(svc, port) };
@@ -790,7 +812,9 @@ internal sealed partial class IstioConversion
         return new GrpcRouteRule
         {
             Name = rule.Name,
-            Matches = matches.Any(m => m.Method is null && m.Headers.Count == 0) ? [] : matches.Distinct().ToEquatableArray(),
+            // Every match is kept, even one with no condition next to others: a match added for the first-match order
+            // (a catch-all with a later rule's header) must still outrank the later rule.
+            Matches = matches.Distinct().ToEquatableArray(),
             Filters = rule.Filters.Where(f => f.Type is RouteFilterType.RequestHeaderModifier or RouteFilterType.ResponseHeaderModifier or RouteFilterType.RequestMirror).ToEquatableArray(),
             BackendRefs = rule.BackendRefs,
         };

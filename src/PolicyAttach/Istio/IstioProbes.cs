@@ -108,8 +108,9 @@ internal static class IstioProbes
     }
 
     /// <summary>
-    /// A probe sent as gRPC is a gRPC call: a POST to <c>/{service}/{method}</c> without a query string (a path of
-    /// fewer elements gets a sample service and method: the same routing for every rule that does not name one).
+    /// A probe sent as gRPC is a gRPC call: a POST to <c>/{service}/{method}</c>, both non-empty, without a query
+    /// string. Other paths are made calls: the first element is the service (a sample one when there is none), the
+    /// others run together as the method (a sample one when there are none), so a near miss stays a near miss.
     /// </summary>
     private static TargetedProbe AsGrpcCall(TargetedProbe probe)
     {
@@ -118,13 +119,10 @@ internal static class IstioProbes
             return probe;
         }
 
-        var path = probe.Path;
-        if (path.Count(c => c == '/') < 2)
-        {
-            path = path.TrimEnd('/') + (path.Length > 1 ? "/Call" : "/policyattach.Probe/Call");
-        }
-
-        return probe with { Method = "POST", PathAndQuery = path };
+        var elements = probe.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var service = elements.Length > 0 ? elements[0] : "policyattach.Probe";
+        var method = elements.Length > 1 ? string.Concat(elements[1..]) : "Call";
+        return probe with { Method = "POST", PathAndQuery = "/" + service + "/" + method };
     }
 
     /// <summary>Concrete request hosts for a server: its exact hosts, one or two hosts under each wildcard, and for <c>*</c> the bound VirtualServices' hosts.</summary>

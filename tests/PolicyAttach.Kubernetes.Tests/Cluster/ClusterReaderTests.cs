@@ -1,5 +1,8 @@
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Cluster;
+using Microsoft.Extensions.DependencyInjection;
+using PolicyAttach.Kubernetes.Engine;
+using PolicyAttach.Kubernetes.Status;
 using PolicyAttach.Model;
 
 namespace PolicyAttach.Kubernetes.Tests.Cluster;
@@ -130,6 +133,33 @@ public sealed class ClusterReaderTests : IDisposable
         Assert.DoesNotContain(_server.Requests, r => r.StartsWith("GET /api/v1/services?", StringComparison.Ordinal) || r.StartsWith("GET /apis/gateway.networking.k8s.io/v1/httproutes?", StringComparison.Ordinal));
         Assert.Contains(_server.Requests, r => r.StartsWith("GET /apis/gateway.networking.k8s.io/v1/namespaces/infra/gateways?", StringComparison.Ordinal));
         Assert.Empty(read.Load.Diagnostics);
+    }
+
+    [Fact]
+    public async Task ReadAsync_NamespaceOfAListenerSet_ReadsTheListenerSetsItCompetesWith_AndGivesTheWholeReadsStatuses()
+    {
+        // apps/second attaches to infra/shared, which admits ListenerSets from All namespaces; team/first, older, claims
+        // the same port and hostname, so second's listener is in conflict only if team is read too.
+        const string Gw = "gateway.networking.k8s.io";
+        ClusterWorld.Populate(_server);
+        _server.Add("customresourcedefinitions.apiextensions.k8s.io", "apiextensions.k8s.io/v1", ClusterWorld.Crd(Gw, "ListenerSet", "listenersets", "v1"));
+        _server.Add("gateways." + Gw, Gw + "/v1", ClusterWorld.Parse("""{"kind":"Gateway","metadata":{"name":"shared","namespace":"infra","creationTimestamp":"2024-01-01T00:00:00Z"},"spec":{"gatewayClassName":"example","allowedListeners":{"namespaces":{"from":"All"}},"listeners":[{"name":"http","protocol":"HTTP","port":80}]}}"""));
+        _server.Add("listenersets." + Gw, Gw + "/v1",
+            ClusterWorld.Parse("""{"kind":"ListenerSet","metadata":{"name":"first","namespace":"team","creationTimestamp":"2023-01-01T00:00:00Z"},"spec":{"parentRef":{"name":"shared","namespace":"infra"},"listeners":[{"name":"web","hostname":"app.example.com","port":8080,"protocol":"HTTP"}]}}"""),
+            ClusterWorld.Parse("""{"kind":"ListenerSet","metadata":{"name":"second","namespace":"apps","creationTimestamp":"2024-01-01T00:00:00Z"},"spec":{"parentRef":{"name":"shared","namespace":"infra"},"listeners":[{"name":"web","hostname":"app.example.com","port":8080,"protocol":"HTTP"}]}}"""));
+        var services = new ServiceCollection();
+        services.AddPolicyAttach(o => o.ControllerNames.Add("example.com/gateway-controller"));
+        await using var provider = services.BuildServiceProvider();
+        var engine = provider.GetRequiredService<IPolicyAttachEngine>();
+        string StatusesOfApps(ClusterReadResult read) => string.Join("\n", StatusPatches.Build(engine.Evaluate(Snapshot.Create(read.Load!.Resources)), new StatusPatchOptions { Time = DateTimeOffset.UnixEpoch })
+            .Where(s => s.Key.Namespace == "apps").Select(s => s.Key + " " + s.MergePatch));
+
+        var whole = StatusesOfApps(await ReadAsync());
+        var narrowed = StatusesOfApps(await ReadAsync(new ClusterReadOptions { Namespace = "apps" }));
+
+        Assert.Contains("Conflicted", whole, StringComparison.Ordinal);
+        Assert.Equal(whole, narrowed);
+        Assert.Contains(_server.Requests, r => r.StartsWith("GET /apis/gateway.networking.k8s.io/v1/listenersets?", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -10,8 +10,8 @@ namespace PolicyAttach.Kubernetes.Tests.Cluster;
 
 /// <summary>
 /// The example controller end to end against the local API server: objects in, status patches out, each equal to
-/// the status the engine computes for the same objects. The server refuses one kind (403), expires the first watch
-/// of another (410 Gone) and answers watches with a bookmark; nothing here waits on a clock but the deadlines.
+/// the status the engine computes for the same objects. The server fails the CRD listing twice (500), refuses one
+/// kind (403), expires the first watch of another (410 Gone) and answers watches with a bookmark; nothing here waits on a clock but the deadlines.
 /// </summary>
 public sealed class ControllerEndToEndTests : IDisposable
 {
@@ -44,6 +44,9 @@ public sealed class ControllerEndToEndTests : IDisposable
         var expected = StatusPatches.Build(engine.Evaluate(Snapshot.Create(read.Load!.Resources)), new StatusPatchOptions { Time = DateTimeOffset.UnixEpoch });
         Assert.NotEmpty(expected);
 
+        // The CRD listing fails twice (500) before it answers: the loop retries it with backoff instead of ending.
+        const string Crds = "customresourcedefinitions.apiextensions.k8s.io";
+        _server.FailuresBeforeSuccess[Crds] = 2;
         var backoff = new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500), TimeProvider.System);
         using var loop = new ControllerLoop(client!, engine, TimeProvider.System, backoff);
         using var stop = new CancellationTokenSource();
@@ -66,6 +69,9 @@ public sealed class ControllerEndToEndTests : IDisposable
             Assert.True(patched is not null, $"{status.Key} was not patched within {Deadline.TotalSeconds} s");
             Assert.Equal(WithoutTimes(JsonNode.Parse(status.MergePatch)!["status"]!), WithoutTimes(patched!["status"]!));
         }
+
+        Assert.Equal(0, _server.FailuresBeforeSuccess[Crds]);
+        Assert.True(_server.Requests.Count(r => r.StartsWith("GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions", StringComparison.Ordinal)) >= 4); // the reader's, then 2 failures and 1 success
 
         // The expired watch was followed by a new list of the kind (list, watch 410, list, watch).
         var serviceRequests = _server.Requests.Where(r => r.StartsWith("GET /api/v1/services", StringComparison.Ordinal)).ToList();

@@ -23,8 +23,11 @@ public sealed record GenRule(IReadOnlyList<GenMatch> Matches, IReadOnlyList<(str
 /// <summary>A generated VirtualService: rules in order, bound to a gateway or to the mesh, converted with one prefix style.</summary>
 public sealed record GenVirtualService(IReadOnlyList<GenRule> Rules, bool Mesh, bool RegexPrefixes, IReadOnlyList<GenRequest> Requests)
 {
+    /// <summary>Whether the traffic is gRPC (a GRPC server, or a gRPC Service port): converted to GRPCRoutes, probed with gRPC calls.</summary>
+    public bool Grpc { get; init; }
+
     public override string ToString()
-        => $"{(Mesh ? "mesh" : "gateway")} {(RegexPrefixes ? "regex" : "path-prefix")}\n"
+        => $"{(Mesh ? "mesh" : "gateway")} {(RegexPrefixes ? "regex" : "path-prefix")}{(Grpc ? " grpc" : string.Empty)}\n"
             + string.Join("\n", Rules.Select((r, i) => $"  rule {i}: " + (r.Matches.Count == 0 ? "(every request)" : string.Join(" | ", r.Matches.Select(Text))) + " -> " + string.Join(",", r.Route.Select(d => $"{d.Subset}×{d.Weight}"))))
             + "\n  requests: " + string.Join("; ", Requests);
 
@@ -71,10 +74,16 @@ public class IstioConversionProperties
            from value in Gen.Elements(Values)
            select new GenHeader(name, kind, value);
 
-    private static readonly Gen<GenMatch> MatchGen =
+    private static readonly string[] GrpcPaths = ["/", "/a.S/", "/a.S/M", "/a.S/N", "/b.T/", "/a.S"];
+    private static readonly string[] GrpcRegexes = ["/a\\.S/.*"];
+    private static readonly string[] GrpcRequestPaths = ["/a.S/M", "/a.S/N", "/a.S/Mx", "/b.T/M", "/a.Sx/M", "/c.U/M"];
+
+    private static readonly Gen<GenMatch> MatchGen = MatchGenOf(Paths, Regexes);
+
+    private static Gen<GenMatch> MatchGenOf(string[] paths, string[] regexes) =>
         from uriKind in Gen.Frequency((3, Gen.Constant<string?>("prefix")), (2, Gen.Constant<string?>("exact")), (1, Gen.Constant<string?>("regex")), (2, Gen.Constant<string?>(null)))
-        from path in Gen.Elements(Paths)
-        from regex in Gen.Elements(Regexes)
+        from path in Gen.Elements(paths)
+        from regex in Gen.Elements(regexes)
         from method in Gen.Frequency((4, Gen.Constant<string?>(null)), (1, Gen.Constant<string?>("GET")), (1, Gen.Constant<string?>("POST")))
         from headers in Gen.Choose(0, 2).SelectMany(n => Gen.ListOf(Header(["exact", "exact", "prefix", "regex", "present"]), n))
         from query in Gen.Frequency((4, Gen.Constant<string?>(null)), (1, Gen.Elements<string?>("1", "2")))
@@ -82,16 +91,20 @@ public class IstioConversionProperties
         from ignoreCase in Gen.Frequency((6, Gen.Constant(false)), (1, Gen.Constant(true)))
         select new GenMatch(uriKind, uriKind == "regex" ? regex : path, method, headers.DistinctBy(h => h.Name).ToList(), query, without, ignoreCase && uriKind is "exact" or "prefix");
 
-    private static readonly Gen<GenRule> RuleGen =
-        from matches in Gen.Frequency((1, Gen.Constant(0)), (4, Gen.Choose(1, 2))).SelectMany(n => Gen.ListOf(MatchGen, n))
+    private static readonly Gen<GenRule> RuleGen = RuleGenOf(MatchGen);
+
+    private static Gen<GenRule> RuleGenOf(Gen<GenMatch> matchGen) =>
+        from matches in Gen.Frequency((1, Gen.Constant(0)), (4, Gen.Choose(1, 2))).SelectMany(n => Gen.ListOf(matchGen, n))
         from count in Gen.Choose(1, 2)
         from subsets in Gen.Shuffle(Subsets)
         from weights in Gen.ListOf(Gen.Choose(0, 3), count)
         select new GenRule(matches.ToList(), subsets.Take(count).Zip(weights, (s, w) => (s, w)).ToList());
 
-    private static readonly Gen<GenRequest> RequestGen =
+    private static readonly Gen<GenRequest> RequestGen = RequestGenOf(RequestPaths);
+
+    private static Gen<GenRequest> RequestGenOf(string[] requestPaths) =>
         from method in Gen.Elements("GET", "POST", "PUT")
-        from path in Gen.Elements(RequestPaths)
+        from path in Gen.Elements(requestPaths)
         from query in Gen.Elements("", "?q=1", "?q=2", "?r=1")
         from headers in Gen.SubListOf(new[] { ("x-a", "1"), ("x-a", "2"), ("x-b", "1"), ("x-b", "2x") })
         select new GenRequest(method, path + query, headers.DistinctBy(h => h.Item1).ToList());
@@ -102,6 +115,13 @@ public class IstioConversionProperties
         from regex in Gen.Frequency((2, Gen.Constant(false)), (1, Gen.Constant(true)))
         from requests in Gen.ListOf(RequestGen, 12)
         select new GenVirtualService(rules.ToList(), mesh, regex, requests.ToList());
+
+    /// <summary>gRPC traffic: rules on gRPC paths (services, methods, a prefix that ends inside a name, a regex), calls to them.</summary>
+    private static readonly Gen<GenVirtualService> GrpcVirtualServiceGen =
+        from rules in Gen.Choose(1, 6).SelectMany(n => Gen.ListOf(RuleGenOf(MatchGenOf(GrpcPaths, GrpcRegexes)), n))
+        from mesh in Gen.Elements(false, true)
+        from requests in Gen.ListOf(RequestGenOf(GrpcRequestPaths), 12)
+        select new GenVirtualService(rules.ToList(), mesh, false, requests.ToList()) { Grpc = true };
 
     /// <summary>Smaller cases: fewer rules, fewer matches per rule, fewer conditions per match, fewer requests.</summary>
     private static IEnumerable<GenVirtualService> Shrink(GenVirtualService vs)
@@ -177,6 +197,8 @@ public class IstioConversionProperties
 
     public static Arbitrary<GenVirtualService> VirtualServices() => Arb.From(VirtualServiceGen, Shrink);
 
+    public static Arbitrary<GenVirtualService> GrpcVirtualServices() => Arb.From(GrpcVirtualServiceGen, Shrink);
+
     private static JsonObject StringMatch(string kind, string value) => kind switch
     {
         "present" => [],
@@ -188,7 +210,7 @@ public class IstioConversionProperties
     {
         var docs = new List<JsonObject>
         {
-            new() { ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = new JsonObject { ["name"] = "svc", ["namespace"] = "app" }, ["spec"] = new JsonObject { ["selector"] = new JsonObject { ["app"] = "svc" }, ["ports"] = new JsonArray(new JsonObject { ["name"] = "http", ["port"] = 80 }) } },
+            new() { ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = new JsonObject { ["name"] = "svc", ["namespace"] = "app" }, ["spec"] = new JsonObject { ["selector"] = new JsonObject { ["app"] = "svc" }, ["ports"] = new JsonArray(new JsonObject { ["name"] = vs.Grpc ? "grpc" : "http", ["port"] = 80 }) } },
             new()
             {
                 ["apiVersion"] = "networking.istio.io/v1", ["kind"] = "DestinationRule",
@@ -202,7 +224,7 @@ public class IstioConversionProperties
             {
                 ["apiVersion"] = "networking.istio.io/v1", ["kind"] = "Gateway",
                 ["metadata"] = new JsonObject { ["name"] = "gw", ["namespace"] = "app" },
-                ["spec"] = new JsonObject { ["servers"] = new JsonArray(new JsonObject { ["port"] = new JsonObject { ["number"] = 80, ["name"] = "http", ["protocol"] = "HTTP" }, ["hosts"] = new JsonArray("*") }) },
+                ["spec"] = new JsonObject { ["servers"] = new JsonArray(new JsonObject { ["port"] = new JsonObject { ["number"] = 80, ["name"] = vs.Grpc ? "grpc" : "http", ["protocol"] = vs.Grpc ? "GRPC" : "HTTP" }, ["hosts"] = new JsonArray("*") }) },
             });
         }
 
@@ -297,9 +319,11 @@ public class IstioConversionProperties
             Service = vs.Mesh ? svc : null,
             ClientNamespace = vs.Mesh ? "app" : string.Empty,
             Port = 80,
-            Method = r.Method,
+            Protocol = vs.Grpc ? RequestProtocol.Grpc : RequestProtocol.Http,
+            // A gRPC call is a POST without a query string.
+            Method = vs.Grpc ? "POST" : r.Method,
             Authority = vs.Mesh ? "svc:80" : "app.example.com",
-            PathAndQuery = r.Path,
+            PathAndQuery = vs.Grpc ? r.Path.Split('?')[0] : r.Path,
             Headers = r.Headers.Select(h => new RequestHeader(h.Name, h.Value)).ToEquatableArray(),
             Purpose = "generated",
         }));
@@ -314,6 +338,15 @@ public class IstioConversionProperties
         {
             var (unexplained, _) = Unexplained(vs);
             return (unexplained.Count == 0).Label(vs + "\n" + string.Join("\n", unexplained.Take(5)));
+        });
+
+    [Property(MaxTest = 60)]
+    public Property ConvertedGrpcRoutes_GeneratedVirtualServices_RouteCallsAsIstioWhereCarried()
+        => Prop.ForAll(GrpcVirtualServices(), vs =>
+        {
+            var (unexplained, result) = Unexplained(vs);
+            var kindsRight = !result.Objects.OfType<PolicyAttach.Model.Routes.HttpRoute>().Any();
+            return (unexplained.Count == 0 && kindsRight).Label(vs + (kindsRight ? string.Empty : "\nHTTPRoutes written for gRPC traffic") + "\n" + string.Join("\n", unexplained.Take(5)));
         });
 
     [Fact]

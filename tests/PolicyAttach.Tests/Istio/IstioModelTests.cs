@@ -167,7 +167,15 @@ public class IstioModelTests
         Assert.Contains(route.Rules[0].Matches, m => m.Method is { Service: "pkg.Greeter", Method: "SayHello" } && m.Headers.Count == 1);
         Assert.Equal(new GrpcMethodMatch { Service = "pkg.Greeter", Method = "SayHello" }, Assert.Single(route.Rules[1].Matches).Method);
         Assert.Equal(new GrpcMethodMatch { Service = "pkg.Store" }, Assert.Single(route.Rules[2].Matches).Method);
-        Assert.Empty(route.Rules[3].Matches);
+        Assert.Equal(new GrpcRouteMatch(), Assert.Single(route.Rules[3].Matches));
+        for (var i = 0; i < result.Objects.Count; i++)
+        {
+            // The GRPCRoute is written so that the CRD's schema and CEL rules accept it, and reads back as itself.
+            using var json = JsonDocument.Parse(result.Manifests[i]);
+            var read = ManifestReader.Read(json.RootElement, new ManifestReadOptions { DefaultCreationTimestamp = result.Objects[i].Metadata.CreationTimestamp });
+            Assert.Equal(result.Objects[i], read.Resource);
+        }
+
         var notes = result.Report.Issues;
         Assert.Contains(notes, n => n.Field == "spec.http[1].timeout" && n.Outcome == ConversionOutcome.Dropped);
         Assert.Contains(notes, n => n.Field == "spec.http[2].match[1].uri.exact" && n.Outcome == ConversionOutcome.Carried);
@@ -178,6 +186,21 @@ public class IstioModelTests
         Assert.All(probes.Where(p => p.Gateway is not null), p => Assert.Equal(RequestProtocol.Grpc, p.Protocol));
         var verification = IstioConverter.Verify(snapshot, result);
         Assert.True(verification.Clean, string.Join("\n", verification.Differences.Select(d => d.Difference.Probe + ": " + d.Difference.Source + " / " + d.Difference.Converted)));
+    }
+
+    [Fact]
+    public void Convert_GrpcCatchAllBeforeHeaderRule_KeepsTheAddedHeaderMatch()
+    {
+        // Regression, found by the gRPC first-match property: rule 0 takes every call, rule 1 calls with x-a: 1. The
+        // match added to rule 0 for the order (every call with x-a: 1) was lost when a rule with a condition-free
+        // match was written with no matches, and rule 1 outranked it.
+        const string grpcGateway = """{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"gw","namespace":"app"},"spec":{"servers":[{"port":{"number":80,"name":"grpc","protocol":"GRPC"},"hosts":["*"]}]}}""";
+        var snapshot = World(Service, Other, grpcGateway, VirtualService(
+            """[{"route":[{"destination":{"host":"svc"}}]},{"match":[{"headers":{"x-a":{"exact":"1"}}}],"route":[{"destination":{"host":"other"}}]}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        var route = Assert.Single(result.Objects.OfType<GrpcRoute>());
+        Assert.Contains(route.Rules[0].Matches, m => m.Headers.Count == 1);
+        Assert.True(IstioConverter.Verify(snapshot, result).Clean);
     }
 
     [Fact]
@@ -219,6 +242,32 @@ public class IstioModelTests
     [InlineData("api", "kubernetes.io/h2c", false)]
     public void IsGrpcPort_NameOrAppProtocol_AsIstiosProtocolSelection(string name, string? appProtocol, bool grpc)
         => Assert.Equal(grpc, IstioRules.IsGrpcPort(new ServicePort { Name = name, Port = 1, AppProtocol = appProtocol }));
+
+    [Fact]
+    public void Convert_EnvoyGatewayProfile_BackendTrafficPolicyPerRuleWithTheSubsetsOverride()
+    {
+        var rule = """{"apiVersion":"networking.istio.io/v1","kind":"DestinationRule","metadata":{"name":"svc","namespace":"app"},"spec":{"host":"svc","trafficPolicy":{"loadBalancer":{"consistentHash":{"httpHeaderName":"x-user"}},"outlierDetection":{"consecutive5xxErrors":3,"interval":"10s"}},"subsets":[{"name":"v1","labels":{"version":"v1"}},{"name":"v2","labels":{"version":"v2"},"trafficPolicy":{"loadBalancer":{"simple":"LEAST_REQUEST"}}}]}}""";
+        var snapshot = World(Service, Gateway, rule, VirtualService(
+            """[{"match":[{"uri":{"prefix":"/v2/"}}],"route":[{"destination":{"host":"svc","subset":"v2"}}],"retries":{"attempts":3,"retryOn":"5xx"}},{"route":[{"destination":{"host":"svc","subset":"v1"}}],"fault":{"abort":{"httpStatus":503,"percentage":{"value":5}}}}]"""));
+        var plain = IstioConverter.Convert(snapshot);
+        Assert.DoesNotContain(plain.Manifests, m => m.Contains("\"BackendTrafficPolicy\"", StringComparison.Ordinal));
+        Assert.Contains(plain.Report.Issues, n => n.Field == "spec.http[1].fault" && n.Outcome == ConversionOutcome.Dropped);
+
+        var result = IstioConverter.Convert(snapshot, new IstioConversionOptions { EnvoyGateway = true });
+        Assert.False(result.HasErrors);
+        var policies = result.Manifests.Select(m => JsonDocument.Parse(m).RootElement).Where(m => m.GetProperty("kind").GetString() == "BackendTrafficPolicy").ToList();
+        Assert.Equal(2, policies.Count);
+        var bySection = policies.ToDictionary(p => p.GetProperty("spec").GetProperty("targetRefs")[0].GetProperty("sectionName").GetString()!, p => p.GetProperty("spec"));
+        var first = bySection[Assert.Single(bySection.Keys, k => bySection[k].TryGetProperty("faultInjection", out _) == false)];
+        Assert.Equal("LeastRequest", first.GetProperty("loadBalancer").GetProperty("type").GetString());
+        Assert.Equal(3, first.GetProperty("retry").GetProperty("numRetries").GetInt32());
+        var second = bySection.Values.Single(v => v.TryGetProperty("faultInjection", out _));
+        Assert.Equal("ConsistentHash", second.GetProperty("loadBalancer").GetProperty("type").GetString());
+        Assert.Equal("x-user", second.GetProperty("loadBalancer").GetProperty("consistentHash").GetProperty("header").GetProperty("name").GetString());
+        Assert.Equal(2, second.GetProperty("retry").GetProperty("numRetries").GetInt32());
+        Assert.True(second.TryGetProperty("healthCheck", out var health) && health.TryGetProperty("passive", out _));
+        Assert.All(policies, p => Assert.Equal("HTTPRoute", p.GetProperty("spec").GetProperty("targetRefs")[0].GetProperty("kind").GetString()));
+    }
 
     [Fact]
     public void Convert_EveryField_HasANote()
