@@ -67,6 +67,19 @@ public sealed class ClusterTests : IDisposable
         Assert.Equal(["GET /apis/gateway.networking.k8s.io/v1/httproutes"], _server.Requests.Where(IsNamespacedListEverywhere).Select(r => r.Split('?')[0]).Distinct());
     }
 
+    [Fact]
+    public void Explain_ClusterWithNamespaceOtherThanTheTargets_ReadsWhereTheTargetLives()
+    {
+        WithNamespaces();
+
+        var run = CliRunner.Run("explain", "--kubeconfig", _server.WriteKubeconfig(_dir), "-n", "other", "httproute/default/cross");
+
+        Assert.Equal((0, string.Empty), (run.ExitCode, run.Stderr));
+        Assert.Contains("cross", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("default", ListedNamespaces());
+        Assert.DoesNotContain("other", ListedNamespaces());
+    }
+
     /// <summary>
     /// <c>status -n NS</c> of the cluster (with namespaces backend and other added), checked to print what the same
     /// objects in a file print for that namespace, with nothing on standard error.

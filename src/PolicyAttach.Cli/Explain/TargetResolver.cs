@@ -33,10 +33,12 @@ internal static class TargetResolver
         paths = null!;
         target = string.Empty;
         var positionals = args.Positionals;
-        var fromOptions = args.Has(CommonOptions.Filename.Name) || args.Has(CommonOptions.Kustomize.Name);
+        // The input may come from -f/-k, or from a cluster (--cluster, --kubeconfig, --context): then the one positional is the object.
+        var fromOptions = args.Has(CommonOptions.Filename.Name) || args.Has(CommonOptions.Kustomize.Name)
+            || args.Has(CommonOptions.Cluster.Name) || args.Has(CommonOptions.Kubeconfig.Name) || args.Has(CommonOptions.Context.Name);
         if (positionals.Count == 0 || (positionals.Count < 2 && !fromOptions))
         {
-            error = "give PATH... (or -f PATH) and the object, such as httproute/default/foo";
+            error = "give PATH... (or -f PATH, or --cluster) and the object, such as httproute/default/foo";
             return false;
         }
 

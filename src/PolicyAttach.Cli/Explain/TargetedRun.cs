@@ -32,7 +32,7 @@ internal sealed record TargetedRun(OutputFormat Format, Workspace Workspace, Eva
             || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
             || !ObjectFilter.TryRead(args, out var filter, out error)
             || !TargetResolver.TrySplit(args, out var paths, out var target, out error)
-            || !Workspace.TryLoadFor(paths, args, context, profile, out var workspace, out var controllers, out error)
+            || !Workspace.TryLoadFor(ReadWhereTheTargetLives(paths, target), args, context, profile, out var workspace, out var controllers, out error)
             || !TargetResolver.TryResolve(workspace.Snapshot, target, out var found, out error, filter.Namespace))
         {
             exit = context.UsageError(error!, command);
@@ -42,4 +42,14 @@ internal sealed record TargetedRun(OutputFormat Format, Workspace Workspace, Eva
         run = new TargetedRun(format, workspace, Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile)), found);
         return true;
     }
+
+    /// <summary>
+    /// On a cluster, <c>-n</c> narrows what is read to what that namespace's statuses need; a target that names its own
+    /// namespace (<c>KIND/NAMESPACE/NAME</c>) is read where it lives instead, or it could be missing from the read.
+    /// </summary>
+    private static InputOptions ReadWhereTheTargetLives(InputOptions paths, string target)
+        => paths.Cluster is { Namespace: { } narrowed } cluster && ResourceKey.TryParse(target, out var key)
+            && key.Namespace.Length > 0 && !string.Equals(key.Namespace, narrowed, StringComparison.Ordinal)
+            ? paths with { Cluster = cluster with { Namespace = key.Namespace } }
+            : paths;
 }
