@@ -192,26 +192,9 @@ internal static partial class RouteReader
 
         var typeName = node.String("type") ?? nameof(StringMatchType.Exact);
         var type = ParseStringMatch(node["type"], typeName, "header match type");
-        var name = node.String("name");
-        var value = node.String("value");
-        RouteSchema.HeaderName(node["name"], name);
-        RouteSchema.Length(node["value"], value, 1, maxValue);
-        if (type == StringMatchType.RegularExpression)
-        {
-            RouteSchema.Regex(node["value"], value);
-        }
-
-        if (name is null)
-        {
-            node["name"].Required();
-        }
-
-        if (value is null)
-        {
-            node["value"].Required();
-        }
-
-        return name is null || value is null ? null : new HttpHeaderMatch { Type = type, TypeName = typeName, Name = name, Value = value };
+        return ReadNameValue(node, type, maxValue, out var name, out var value)
+            ? new HttpHeaderMatch { Type = type, TypeName = typeName, Name = name, Value = value }
+            : null;
     }
 
     private static HttpQueryParamMatch? ReadQueryParamMatch(Node node)
@@ -223,26 +206,39 @@ internal static partial class RouteReader
 
         var typeName = node.String("type") ?? nameof(StringMatchType.Exact);
         var type = ParseStringMatch(node["type"], typeName, "query parameter match type");
-        var name = node.String("name");
-        var value = node.String("value");
-        RouteSchema.HeaderName(node["name"], name);
-        RouteSchema.Length(node["value"], value, 1, 1024);
+        return ReadNameValue(node, type, 1024, out var name, out var value)
+            ? new HttpQueryParamMatch { Type = type, TypeName = typeName, Name = name, Value = value }
+            : null;
+    }
+
+    /// <summary>
+    /// The name and value of a header or query parameter match, checked as the CRD checks both (the name's characters,
+    /// the value's length, the value as a pattern for <c>RegularExpression</c>); every problem is reported.
+    /// </summary>
+    private static bool ReadNameValue(Node node, StringMatchType type, int maxValue, out string name, out string value)
+    {
+        var readName = node.String("name");
+        var readValue = node.String("value");
+        RouteSchema.HeaderName(node["name"], readName);
+        RouteSchema.Length(node["value"], readValue, 1, maxValue);
         if (type == StringMatchType.RegularExpression)
         {
-            RouteSchema.Regex(node["value"], value);
+            RouteSchema.Regex(node["value"], readValue);
         }
 
-        if (name is null)
+        if (readName is null)
         {
             node["name"].Required();
         }
 
-        if (value is null)
+        if (readValue is null)
         {
             node["value"].Required();
         }
 
-        return name is null || value is null ? null : new HttpQueryParamMatch { Type = type, TypeName = typeName, Name = name, Value = value };
+        name = readName ?? string.Empty;
+        value = readValue ?? string.Empty;
+        return readName is not null && readValue is not null;
     }
 
     private static HttpRouteTimeouts? ReadTimeouts(Node node)
