@@ -6,15 +6,9 @@ public sealed class EmbeddingDocTests
     [Fact]
     public void EmbeddingDoc_EveryCodeSample_IsCompiledInTheExampleController()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PolicyAttach.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        var doc = File.ReadAllText(Path.Combine(root.FullName, "docs", "embedding.md")).ReplaceLineEndings("\n");
-        var example = string.Join("\n", Directory.GetFiles(Path.Combine(root.FullName, "examples", "controller"), "*.cs")
+        var root = RepositoryRoot.Path;
+        var doc = File.ReadAllText(Path.Combine(root, "docs", "embedding.md")).ReplaceLineEndings("\n");
+        var example = string.Join("\n", Directory.GetFiles(Path.Combine(root, "examples", "controller"), "*.cs")
             .Select(f => File.ReadAllText(f).ReplaceLineEndings("\n")));
         var normalizedExample = Normalize(example);
 

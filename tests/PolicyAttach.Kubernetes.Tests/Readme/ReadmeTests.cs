@@ -6,19 +6,13 @@ public sealed class ReadmeTests
     [Fact]
     public void Readme_LibrarySample_IsTheCompiledSampleWithOneUsing()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "PolicyAttach.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        var readme = File.ReadAllText(Path.Combine(root.FullName, "README.md")).ReplaceLineEndings("\n");
+        var root = RepositoryRoot.Path;
+        var readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
         var start = readme.IndexOf("## The library in ten lines", StringComparison.Ordinal);
         Assert.True(start >= 0, "README lost its library sample");
         var block = readme[(readme.IndexOf("```csharp\n", start, StringComparison.Ordinal) + "```csharp\n".Length)..];
         block = block[..block.IndexOf("```", StringComparison.Ordinal)];
-        var sample = File.ReadAllText(Path.Combine(root.FullName, "tests", "PolicyAttach.Kubernetes.Tests", "Readme", "ReadmeSample.cs")).ReplaceLineEndings("\n");
+        var sample = File.ReadAllText(Path.Combine(root, "tests", "PolicyAttach.Kubernetes.Tests", "Readme", "ReadmeSample.cs")).ReplaceLineEndings("\n");
 
         var usings = Lines(block).Where(l => l.StartsWith("using ", StringComparison.Ordinal)).ToList();
         Assert.Equal(["using PolicyAttach;                                               // the front door: every type below"], usings);
