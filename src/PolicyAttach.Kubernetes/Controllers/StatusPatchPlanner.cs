@@ -71,6 +71,6 @@ public static class StatusPatchPlanner
             }
         }
 
-        return patch is null ? null : StatusPatches.Create(o.Key, o.ApiVersion, next.Snapshot, patch, []);
+        return patch is null ? null : StatusPatches.Create(o.Key, o.ApiVersion, next.Snapshot, patch);
     }
 }
