@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Policies;
@@ -24,6 +25,19 @@ public sealed class EvaluationResult
         var changed = new Dictionary<ResourceKey, RouteResult>();
         Routes = policies.WithBackendTls(binding.Routes, binding.Snapshot, changed);
         _routesWithBackendTls = changed.Count == 0 ? null : changed;
+    }
+
+    /// <summary>
+    /// A result assembled from the results of parts evaluated alone (an incremental session): the routes already
+    /// carry their parts' BackendTLSPolicy verdicts, and the policy resolution answers from the parts.
+    /// </summary>
+    internal EvaluationResult(EvaluationOptions options, BindingResult binding, PolicyResolution policies, bool assembled)
+    {
+        Debug.Assert(assembled, "Only for assembled results.");
+        Options = options;
+        _binding = binding;
+        Policies = policies;
+        Routes = binding.Routes;
     }
 
     /// <summary>The input.</summary>
