@@ -1,7 +1,7 @@
 using PolicyAttach.Model;
 using PolicyAttach.Testing;
 
-namespace PolicyAttach.Tests.Sessions;
+namespace PolicyAttach.PropertyTests.Sessions;
 
 public sealed class EvaluationSessionTests
 {
