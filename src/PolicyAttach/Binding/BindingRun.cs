@@ -8,8 +8,8 @@ namespace PolicyAttach.Binding;
 
 /// <summary>
 /// The binding stage: GatewayClass, Gateway, ListenerSet and route statuses, with the binding verdict of every
-/// (route, parentRef, listener) (spec digest §4–§8). Reads the snapshot and the reference index; knows nothing of
-/// policies. Pure and deterministic.
+/// (route, parentRef, listener) (spec digest §4–§8). Reads the snapshot, the reference index and the BackendTLSPolicy
+/// verdicts (which the policy stage decides before binding); knows nothing else of policies. Pure and deterministic.
 /// </summary>
 internal static class Binder
 {
@@ -17,9 +17,10 @@ internal static class Binder
     /// <param name="snapshot">The input objects.</param>
     /// <param name="references">The reference index of the snapshot, built once per evaluation.</param>
     /// <param name="options">What the engine acts for.</param>
+    /// <param name="backendTls">Which backend Services a BackendTLSPolicy makes invalid (<see cref="BackendTlsVerdicts.None"/>: none).</param>
     /// <returns>The binding result.</returns>
-    public static BindingResult Bind(Snapshot snapshot, ReferenceIndex references, BindingOptions options)
-        => new Run(snapshot, references, options).Execute();
+    public static BindingResult Bind(Snapshot snapshot, ReferenceIndex references, BindingOptions options, BackendTlsVerdicts backendTls)
+        => new Run(snapshot, references, options, backendTls).Execute();
 
     private sealed class Run
     {
@@ -28,14 +29,16 @@ internal static class Binder
         private readonly FeatureSet _features;
         private readonly FrozenSet<string> _controllers;
         private readonly ReferenceIndex _references;
+        private readonly BackendTlsVerdicts _backendTls;
         private readonly ListenerChecks _checks;
 
         // Per Gateway: its own listener drafts, and per ListenerSet the drafts of its listeners.
         private readonly Dictionary<ResourceKey, GatewayState> _gateways = [];
         private readonly Dictionary<ResourceKey, ListenerSetState> _listenerSets = [];
 
-        public Run(Snapshot snapshot, ReferenceIndex references, BindingOptions options)
+        public Run(Snapshot snapshot, ReferenceIndex references, BindingOptions options, BackendTlsVerdicts backendTls)
         {
+            _backendTls = backendTls;
             _snapshot = snapshot;
             _options = options;
             _features = options.Features;
@@ -257,7 +260,7 @@ internal static class Binder
 
         private EquatableArray<RouteResult> EvaluateRoutes()
         {
-            var binder = new RouteBinder(_snapshot, _references, _options, _gateways, _listenerSets);
+            var binder = new RouteBinder(_snapshot, _references, _backendTls, _options, _gateways, _listenerSets);
 
             // Routes are bound oldest first, then by namespace and name, so that the older of an HTTPRoute and a
             // GRPCRoute sharing a hostname on a listener is the one accepted (spec digest §10); the results keep

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using PolicyAttach.Collections;
+using PolicyAttach.Model;
 
 namespace PolicyAttach.Binding;
 
@@ -32,20 +33,21 @@ public static class Features
 
     /// <summary>
     /// Everything the engine implements, which is what it claims by default (sorted, as
-    /// <c>GatewayClass.status.supportedFeatures</c> is).
+    /// <c>GatewayClass.status.supportedFeatures</c> is): the feature of every route kind (the route-kind table)
+    /// and the features below.
     /// </summary>
-    public static EquatableArray<string> All { get; } = new[]
+    public static EquatableArray<string> All { get; } = RouteKindTable.All.Select(k => k.Feature).Concat(new[]
     {
         BackendTlsPolicy, Gateway, "GatewayAddressEmpty", GatewayBackendClientCertificate, GatewayFrontendClientCertificateValidation,
         GatewayFrontendClientCertificateValidationInsecureFallback, "GatewayHTTPListenerIsolation", "GatewayHTTPSListenerDetectMisdirectedRequests",
-        "GatewayInfrastructurePropagation", GatewayPort8080, GrpcRoute, "GRPCRouteNamedRouteRule", HttpRoute, "HTTPRoute303RedirectStatusCode",
+        "GatewayInfrastructurePropagation", GatewayPort8080, "GRPCRouteNamedRouteRule", "HTTPRoute303RedirectStatusCode",
         "HTTPRoute307RedirectStatusCode", "HTTPRoute308RedirectStatusCode", "HTTPRouteBackendProtocolH2C", "HTTPRouteBackendProtocolWebSocket",
         "HTTPRouteBackendRequestHeaderModification", "HTTPRouteDestinationPortMatching", "HTTPRouteHostRewrite", "HTTPRouteMethodMatching",
         "HTTPRouteNamedRouteRule", HttpRouteParentRefPort, "HTTPRoutePathRedirect", "HTTPRoutePathRewrite", "HTTPRoutePortRedirect",
         "HTTPRouteQueryParamMatching", "HTTPRouteRequestMirror", "HTTPRouteRequestMultipleMirrors", "HTTPRouteRequestPercentageMirror",
-        "HTTPRouteResponseHeaderModification", "HTTPRouteSchemeRedirect", ListenerSet, Mesh, ReferenceGrant, TcpRoute, TlsRoute,
-        TlsRouteModeMixed, TlsRouteModeTerminate, UdpRoute,
-    }.Order(StringComparer.Ordinal).ToEquatableArray();
+        "HTTPRouteResponseHeaderModification", "HTTPRouteSchemeRedirect", ListenerSet, Mesh, ReferenceGrant,
+        TlsRouteModeMixed, TlsRouteModeTerminate,
+    }).Order(StringComparer.Ordinal).ToEquatableArray();
 }
 
 /// <summary>A set of claimed features with fast lookup.</summary>

@@ -216,38 +216,32 @@ internal sealed class ListenerChecks
         _options = options;
     }
 
-    /// <summary>The route kinds the implementation supports for a listener, derived from protocol and TLS mode.</summary>
+    /// <summary>
+    /// The route kinds the implementation supports for a listener, derived from its protocol (spec digest §4.2 step 3;
+    /// <see cref="RouteKindDefinition.ListenerProtocols"/>) among the kinds whose feature is claimed, in the order of
+    /// <see cref="RouteKindTable.All"/>. A profile that accepts more kinds on a TLS listener that terminates (Envoy
+    /// Gateway: TCPRoute) lists them first.
+    /// </summary>
     public IReadOnlyList<RouteGroupKind> KindsFor(Listener listener)
     {
         var kinds = new List<RouteGroupKind>(2);
-        void Add(GroupKind kind)
+        if (_options.TlsTerminateAcceptsTcpRoute && listener.Protocol == Protocols.Tls && listener.Tls?.Mode == TlsModes.Terminate)
         {
-            if (_features.Has(kind.Kind))
+            foreach (var kind in RouteKindTable.All)
             {
-                kinds.Add(new RouteGroupKind(kind.Group, kind.Kind));
+                if (kind.OnTerminatingTlsInProfile && _features.Has(kind.Feature))
+                {
+                    kinds.Add(new RouteGroupKind(kind.Kind.Group, kind.Kind.Kind));
+                }
             }
         }
 
-        switch (listener.Protocol)
+        foreach (var kind in RouteKindTable.All)
         {
-            case Protocols.Http or Protocols.Https:
-                Add(Kinds.HttpRoute);
-                Add(Kinds.GrpcRoute);
-                break;
-            case Protocols.Tls:
-                if (_options.TlsTerminateAcceptsTcpRoute && listener.Tls?.Mode == TlsModes.Terminate)
-                {
-                    Add(Kinds.TcpRoute);
-                }
-
-                Add(Kinds.TlsRoute);
-                break;
-            case Protocols.Tcp:
-                Add(Kinds.TcpRoute);
-                break;
-            case Protocols.Udp:
-                Add(Kinds.UdpRoute);
-                break;
+            if (kind.ListenerProtocols.Contains(listener.Protocol) && _features.Has(kind.Feature))
+            {
+                kinds.Add(new RouteGroupKind(kind.Kind.Group, kind.Kind.Kind));
+            }
         }
 
         return kinds;

@@ -241,7 +241,11 @@ public sealed record BackendRefResult
     /// <summary>The reference with defaults applied.</summary>
     public required BackendReference BackendRef { get; init; }
 
-    /// <summary>Null when valid; otherwise why not, with the ResolvedRefs reason (InvalidKind, RefNotPermitted, BackendNotFound).</summary>
+    /// <summary>
+    /// Null when valid; otherwise why not, with the ResolvedRefs reason (InvalidKind, RefNotPermitted, BackendNotFound,
+    /// PortNotFound; InvalidBackendTLS when the reference resolves but a BackendTLSPolicy that governs the Service
+    /// cannot be honoured).
+    /// </summary>
     public Problem? Problem { get; init; }
 
     /// <summary>The ResolvedRefs reason when invalid, else null.</summary>
@@ -250,8 +254,14 @@ public sealed record BackendRefResult
     /// <summary>Why it is invalid and how to fix it; null when valid.</summary>
     public string? Message => Problem?.Message;
 
-    /// <summary>Whether the reference resolves.</summary>
+    /// <summary>Whether the backend can receive traffic: the reference resolves and no BackendTLSPolicy makes it fail.</summary>
     public bool IsValid => Problem is null;
+
+    /// <summary>
+    /// Whether the reference itself resolves (kind, ReferenceGrant, Service and port): true also for a backend that
+    /// only a failing BackendTLSPolicy makes invalid, which is still a context its policies apply to.
+    /// </summary>
+    public bool IsResolved => Problem is not { } problem || problem.Reason == ConditionReason.InvalidBackendTLS;
 }
 
 /// <summary>The computed status of a route with at least one parentRef this controller owns.</summary>

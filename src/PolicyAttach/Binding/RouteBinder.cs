@@ -13,16 +13,18 @@ internal sealed class RouteBinder
 {
     private readonly Snapshot _snapshot;
     private readonly ReferenceIndex _grants;
+    private readonly BackendTlsVerdicts _backendTls;
     private readonly FeatureSet _features;
     private readonly BindingOptions _options;
     private readonly Dictionary<ResourceKey, GatewayState> _gateways;
     private readonly Dictionary<ResourceKey, ListenerSetState> _listenerSets;
 
-    public RouteBinder(Snapshot snapshot, ReferenceIndex grants, BindingOptions options,
+    public RouteBinder(Snapshot snapshot, ReferenceIndex grants, BackendTlsVerdicts backendTls, BindingOptions options,
         Dictionary<ResourceKey, GatewayState> gateways, Dictionary<ResourceKey, ListenerSetState> listenerSets)
     {
         _snapshot = snapshot;
         _grants = grants;
+        _backendTls = backendTls;
         _features = options.Features;
         _options = options;
         _gateways = gateways;
@@ -32,16 +34,6 @@ internal sealed class RouteBinder
 
     // For each Service parent, the route kinds bound to it and the port each binds to (null: every port).
     private readonly Dictionary<ResourceKey, List<(int Rank, int? Port)>> _meshKinds;
-
-    /// <summary>GAMMA route-kind precedence on one Service and port: GRPCRoute, HTTPRoute, TLSRoute, TCPRoute (spec digest §13).</summary>
-    private static int MeshRank(string kind) => kind switch
-    {
-        _ when kind == Kinds.GrpcRoute.Kind => 4,
-        _ when kind == Kinds.HttpRoute.Kind => 3,
-        _ when kind == Kinds.TlsRoute.Kind => 2,
-        _ when kind == Kinds.TcpRoute.Kind => 1,
-        _ => 0,
-    };
 
     private static Dictionary<ResourceKey, List<(int Rank, int? Port)>> MeshKinds(Snapshot snapshot)
     {
@@ -57,7 +49,7 @@ internal sealed class RouteBinder
                         result[parentRef.TargetKey] = list = [];
                     }
 
-                    list.Add((MeshRank(route.Kind), parentRef.Port));
+                    list.Add((route.Definition.MeshRank, parentRef.Port));
                 }
             }
         }
@@ -166,7 +158,11 @@ internal sealed class RouteBinder
         }
 
         conditions.Add(accepted);
-        var invalid = backends.FirstOrDefault(b => !b.IsValid);
+
+        // A reference that does not resolve names the reason; a backend that resolves but a BackendTLSPolicy makes
+        // unusable (every parent of the route is an ancestor of that policy, spec digest §14.6) names it only when
+        // every reference resolves.
+        var invalid = backends.FirstOrDefault(b => !b.IsResolved) ?? backends.FirstOrDefault(b => !b.IsValid);
         conditions.Add(invalid is null
             ? Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All backend references are resolved.", g)
             : Condition.Make(ConditionType.ResolvedRefs, false, invalid.Problem!.Value, g));
@@ -184,12 +180,14 @@ internal sealed class RouteBinder
 
     private Condition BindService(RouteBase route, ParentReference parentRef, Service service, long g)
     {
-        // UDPRoute is orthogonal; among the others only the highest kind bound to an overlapping port carries traffic.
-        var rank = MeshRank(route.Kind);
+        // GAMMA precedence (spec digest §13, RouteKindDefinition.MeshRank): among the kinds bound to an overlapping port
+        // only the highest carries traffic; a kind of rank 0 (UDPRoute) is orthogonal.
+        var rank = route.Definition.MeshRank;
         if (rank > 0 && _meshKinds.TryGetValue(parentRef.TargetKey, out var bound)
             && bound.Any(b => b.Rank > rank && (b.Port is null || parentRef.Port is null || b.Port == parentRef.Port)))
         {
-            var winner = bound.Where(b => b.Rank > rank).Max(b => b.Rank) switch { 4 => Kinds.GrpcRoute.Kind, 3 => Kinds.HttpRoute.Kind, _ => Kinds.TlsRoute.Kind };
+            var winnerRank = bound.Where(b => b.Rank > rank).Max(b => b.Rank);
+            var winner = RouteKindTable.All.First(k => k.MeshRank == winnerRank).Kind.Kind;
             return Condition.Make(ConditionType.Accepted, false, ConditionReason.Conflicted,
                 $"A {winner} is bound to Service {service.Namespace}/{service.Name} on the same port, and {winner} takes precedence over {route.Kind} in a mesh; move one of them to another port.", g);
         }
@@ -312,7 +310,7 @@ internal sealed class RouteBinder
             return BindingCause.NamespaceNotAllowed;
         }
 
-        if (route is TcpRoute or UdpRoute)
+        if (!route.Definition.HasHostnames)
         {
             hostnames = [listener.Hostname ?? Hostnames.Any];
             return BindingCause.Attached;
@@ -327,7 +325,7 @@ internal sealed class RouteBinder
 
         // An HTTPRoute and a GRPCRoute with intersecting hostnames on one listener: only the older is accepted (spec
         // digest §10; routes are bound oldest first). Envoy Gateway accepts both.
-        if (route is HttpRoute or GrpcRoute && !_options.EnvoyGateway && draft.HttpGrpcClaims.Count > 0 && draft.OtherKindServing(route, hostnames) is not null)
+        if (route.Definition.SharesHttpListener && !_options.EnvoyGateway && draft.HttpGrpcClaims.Count > 0 && draft.OtherKindServing(route, hostnames) is not null)
         {
             hostnames = default;
             return BindingCause.RouteKindConflict;
@@ -415,7 +413,7 @@ internal sealed class RouteBinder
         if (_options.EnvoyGateway && reference.Port is { } egPort && service.Ports.Count > 0)
         {
             // Envoy Gateway looks the port up with the route's transport: UDP for a UDPRoute, TCP otherwise.
-            var protocol = route is UdpRoute ? Protocols.Udp : Protocols.Tcp;
+            var protocol = route.Definition.Transport;
             if (!service.Ports.Any(p => p.Port == egPort && string.Equals(p.Protocol, protocol, StringComparison.Ordinal)))
             {
                 return result with { Problem = new Problem(ConditionReason.PortNotFound, $"{What()} uses {protocol} port {egPort}, which Service {service.Namespace}/{service.Name} does not expose.") };
@@ -425,6 +423,14 @@ internal sealed class RouteBinder
         if (reference.Port is { } port && service.Ports.Count > 0 && service.FindPort(port) is null)
         {
             return result with { Problem = new Problem(ConditionReason.BackendNotFound, $"{What()} uses port {port}, which Service {service.Namespace}/{service.Name} does not expose; use one of {string.Join(", ", service.Ports.Select(p => p.Port))}.") };
+        }
+
+        // A BackendTLSPolicy that governs the Service (or the port used) and cannot be honoured makes connections to
+        // it fail (spec digest §8 item 5, §14.7): InvalidBackendTLS, Envoy Gateway's reason (the spec leaves it open).
+        var portName = reference.Port is { } used ? service.FindPort(used)?.Name : null;
+        if (_backendTls.Failure(reference.TargetKey, portName) is { } tls)
+        {
+            return result with { Problem = tls.WithMessage($"{What()}: {tls.Message}") };
         }
 
         return result;

@@ -29,7 +29,7 @@ internal sealed class VerdictTable
 
     public void CountAttachments()
     {
-        var claims = _route is HttpRoute or GrpcRoute;
+        var claims = _route.Definition.SharesHttpListener;
         for (var i = 0; i < _causes.Length; i++)
         {
             if (_causes[i] == BindingCause.Attached)

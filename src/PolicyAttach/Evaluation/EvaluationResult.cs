@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Policies;
@@ -13,31 +12,12 @@ namespace PolicyAttach;
 public sealed class EvaluationResult
 {
     private readonly BindingResult _binding;
-    private readonly Dictionary<ResourceKey, RouteResult>? _routesWithBackendTls;
 
     internal EvaluationResult(EvaluationOptions options, BindingResult binding, PolicyResolution policies)
     {
         Options = options;
         _binding = binding;
         Policies = policies;
-
-        // The policy stage decides which backends a BackendTLSPolicy invalidates; the route statuses carry it.
-        var changed = new Dictionary<ResourceKey, RouteResult>();
-        Routes = policies.WithBackendTls(binding.Routes, binding.Snapshot, changed);
-        _routesWithBackendTls = changed.Count == 0 ? null : changed;
-    }
-
-    /// <summary>
-    /// A result assembled from the results of parts evaluated alone (an incremental session): the routes already
-    /// carry their parts' BackendTLSPolicy verdicts, and the policy resolution answers from the parts.
-    /// </summary>
-    internal EvaluationResult(EvaluationOptions options, BindingResult binding, PolicyResolution policies, bool assembled)
-    {
-        Debug.Assert(assembled, "Only for assembled results.");
-        Options = options;
-        _binding = binding;
-        Policies = policies;
-        Routes = binding.Routes;
     }
 
     /// <summary>The input.</summary>
@@ -56,7 +36,7 @@ public sealed class EvaluationResult
     public EquatableArray<ListenerSetResult> ListenerSets => _binding.ListenerSets;
 
     /// <summary>Routes with at least one owned parent.</summary>
-    public EquatableArray<RouteResult> Routes { get; }
+    public EquatableArray<RouteResult> Routes => _binding.Routes;
 
     /// <summary>Policy attachment over this result: policy statuses and effective policies of every context.</summary>
     public PolicyResolution Policies { get; }
@@ -74,6 +54,5 @@ public sealed class EvaluationResult
     /// <summary>The result for a route, or null when no parent of it is owned.</summary>
     /// <param name="key">The route's key.</param>
     /// <returns>The result, or null.</returns>
-    public RouteResult? FindRoute(ResourceKey key)
-        => _routesWithBackendTls?.GetValueOrDefault(key) ?? _binding.FindRoute(key);
+    public RouteResult? FindRoute(ResourceKey key) => _binding.FindRoute(key);
 }

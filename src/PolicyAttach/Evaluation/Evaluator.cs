@@ -28,8 +28,11 @@ public static class Evaluator
         }
 
         var references = new ReferenceIndex(snapshot);
-        var binding = Binder.Bind(snapshot, references, new BindingOptions(options.ControllerNames, options.SupportedFeatures, options.Profile?.TlsTerminateAcceptsTcpRoute ?? false, options.Profile?.Conditions ?? BindingConvention.Spec));
-        var policies = PolicyEngine.Resolve(binding, references, options.EffectivePolicyKinds);
-        return new EvaluationResult(options, binding, policies);
+
+        // Policies are attached before binding (that needs no binding), so that the binder resolves backends with the
+        // BackendTLSPolicy verdicts and builds every route status once; folding and policy statuses follow binding.
+        var policies = PolicyEngine.Attach(snapshot, references, options.EffectivePolicyKinds);
+        var binding = Binder.Bind(snapshot, references, new BindingOptions(options.ControllerNames, options.SupportedFeatures, options.Profile?.TlsTerminateAcceptsTcpRoute ?? false, options.Profile?.Conditions ?? BindingConvention.Spec), policies.BackendTls);
+        return new EvaluationResult(options, binding, policies.Resolve(binding));
     }
 }

@@ -206,7 +206,11 @@ internal sealed class CompiledRule
     }
 }
 
-/// <summary>One HTTPRoute match of one rule: the unit of precedence (spec digest §9.2).</summary>
+/// <summary>
+/// One HTTPRoute match of one rule: the unit of precedence (spec digest §9.2), used when the tables are compiled. The
+/// matcher reads its flattened form, <see cref="HttpCandidate"/> with <see cref="RestCondition"/>, for gateways and
+/// the mesh alike.
+/// </summary>
 internal sealed class HttpEntry
 {
     public required CompiledRule Rule { get; init; }
@@ -231,60 +235,6 @@ internal sealed class HttpEntry
 
     /// <summary>The position of this entry in the table-wide precedence order.</summary>
     public int Rank { get; set; }
-
-    public bool Matches(in RequestView request)
-    {
-        var path = request.Path;
-        switch (PathType)
-        {
-            case PathMatchType.Exact:
-                if (!path.SequenceEqual(PathValue))
-                {
-                    return false;
-                }
-
-                break;
-            case PathMatchType.PathPrefix:
-                if (!PathPrefixMatches(path, Prefix))
-                {
-                    return false;
-                }
-
-                break;
-            case PathMatchType.RegularExpression:
-                if (!PathRegex!.IsMatch(path))
-                {
-                    return false;
-                }
-
-                break;
-            default:
-                return false;
-        }
-
-        if (Method is not null && !request.Method.SequenceEqual(Method))
-        {
-            return false;
-        }
-
-        foreach (var header in Headers)
-        {
-            if (!request.TryGetHeader(header.Name, out var value) || !header.Matches(value))
-            {
-                return false;
-            }
-        }
-
-        foreach (var query in Queries)
-        {
-            if (!request.TryGetQueryParameter(query.Name, out var value) || !query.Matches(value))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     /// <summary>PathPrefix on whole elements: the prefix (trailing <c>/</c> removed) then the end or a <c>/</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -429,7 +379,7 @@ internal sealed class RestCondition(string? method, ValueCondition[]? headers, V
     private readonly string? _firstHeaderLower = headers is [{ AsciiLowerName: { } lower }, ..] ? lower : null;
 
     /// <summary>
-    /// The predicates of <see cref="HttpEntry.Matches(in RequestView)"/> after the path; all must hold, so the
+    /// The predicates of an HTTPRoute match after the path (method, headers, query); all must hold, so the
     /// cheapest are tried first (a request without a query fails every query condition at once).
     /// </summary>
     public bool Matches(in RequestView request)
@@ -559,7 +509,7 @@ internal readonly struct HttpCandidate
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool SamePath(in HttpCandidate other) => ReferenceEquals(_path, other._path) && ((_bits ^ other._bits) & 6) == 0;
 
-    /// <summary>The path predicate of <see cref="HttpEntry.Matches(in RequestView)"/>.</summary>
+    /// <summary>The path predicate of the match: Exact, PathPrefix on whole elements, or RegularExpression.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool PathMatches(ReadOnlySpan<char> path)
     {

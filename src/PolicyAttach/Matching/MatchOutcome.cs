@@ -160,8 +160,11 @@ public sealed class MatchOutcome
         SetRuleKind(rule.Redirect is null && rule.Cors is not null, request);
     }
 
-    /// <summary>The HTTP hot path: everything comes from the candidate; the rule is stored, not read.</summary>
-    internal void SetMatched(ListenerResult listener, int listenerPort, in HttpCandidate candidate, CompiledRule rule, in RequestView request)
+    /// <summary>
+    /// The HTTP hot path, gateway and mesh alike (a mesh match has no listener): everything comes from the candidate;
+    /// the rule is stored, not read.
+    /// </summary>
+    internal void SetMatched(ListenerResult? listener, int listenerPort, in HttpCandidate candidate, CompiledRule rule, in RequestView request)
     {
         // A reused outcome often holds the same listener and prefix already: reading them is cheaper than the GC
         // write barrier of storing a reference.

@@ -37,15 +37,16 @@ internal sealed class ListenerTable(ListenerResult listener)
 /// <summary>The routes bound to one Service port for one group of clients (producer, or one consumer namespace).</summary>
 internal sealed class MeshGroup
 {
-    public required Dictionary<int, HttpEntry[]> HttpByPort { get; init; }
+    /// <summary>The HTTPRoute candidates per port, in precedence order: the same flattened predicates a listener's hostname has.</summary>
+    public required Dictionary<int, HostRoutes> HttpByPort { get; init; }
 
-    public required HttpEntry[] HttpAllPorts { get; init; }
+    public required HostRoutes HttpAllPorts { get; init; }
 
     public required Dictionary<int, GrpcEntry[]> GrpcByPort { get; init; }
 
     public required GrpcEntry[] GrpcAllPorts { get; init; }
 
-    public HttpEntry[] Http(int port) => HttpByPort.TryGetValue(port, out var e) ? e : HttpAllPorts;
+    public HostRoutes Http(int port) => HttpByPort.TryGetValue(port, out var e) ? e : HttpAllPorts;
 
     public GrpcEntry[] Grpc(int port) => GrpcByPort.TryGetValue(port, out var e) ? e : GrpcAllPorts;
 }
@@ -89,19 +90,6 @@ internal static class Matcher
         }
     }
 
-    public static HttpEntry? First(HttpEntry[] entries, in RequestView request)
-    {
-        foreach (var e in entries)
-        {
-            if (e.Matches(request))
-            {
-                return e;
-            }
-        }
-
-        return null;
-    }
-
     public static GrpcEntry? First(GrpcEntry[] entries, in RequestView request)
     {
         foreach (var e in entries)
@@ -115,7 +103,10 @@ internal static class Matcher
         return null;
     }
 
-    /// <summary>The position of the first candidate of a hostname's list (in precedence order) that matches, or −1.</summary>
+    /// <summary>
+    /// The position of the first candidate of a list (a listener hostname's, or a mesh Service port's; in precedence
+    /// order) that matches, or −1: the one HTTPRoute predicate of gateway and mesh matching.
+    /// </summary>
     public static int First(HttpCandidate[] candidates, in RequestView request)
     {
         // Consecutive candidates often share a path (one route's matches differing in method, headers or query;

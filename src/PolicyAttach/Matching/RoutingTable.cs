@@ -306,14 +306,14 @@ public sealed class MeshRoutingTable
         var grpc = request.Protocol == RequestProtocol.Grpc;
         var group = _producer;
         if (!request.ClientNamespace.IsEmpty && _consumers.TryGetValue(request.ClientNamespace, out var consumer)
-            && (consumer.Http(port).Length > 0 || consumer.Grpc(port).Length > 0))
+            && (consumer.Http(port).Candidates.Length > 0 || consumer.Grpc(port).Length > 0))
         {
             group = consumer;
         }
 
         var grpcEntries = group.Grpc(port);
-        var httpEntries = group.Http(port);
-        if (grpcEntries.Length == 0 && httpEntries.Length == 0)
+        var http = group.Http(port);
+        if (grpcEntries.Length == 0 && http.Candidates.Length == 0)
         {
             outcome.SetMeshDefault(grpc);
             return;
@@ -335,14 +335,14 @@ public sealed class MeshRoutingTable
             return;
         }
 
-        var http = Matcher.First(httpEntries, request);
-        if (http is null)
+        var index = Matcher.First(http.Candidates, request);
+        if (index < 0)
         {
             outcome.SetNotRouted(null, grpc: false, stream: false);
         }
         else
         {
-            outcome.SetMatched(null, port, http.Rule, http.MatchIndex, http.PathType == PathMatchType.PathPrefix ? http.Prefix : null, request, grpc: false, stream: false);
+            outcome.SetMatched(null, port, in http.Candidates[index], http.Rules[index], request);
             outcome.SetMeshService(Service);
         }
     }

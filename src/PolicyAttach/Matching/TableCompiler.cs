@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using PolicyAttach.Binding;
+using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
 
@@ -51,64 +52,39 @@ internal sealed class TableCompiler
             Rules = new CompiledRule[route.RuleCount],
         };
         _routes[key] = compiled;
-        switch (route)
-        {
-            case HttpRoute http:
-            {
-                var entries = new List<HttpEntry>();
-                for (var r = 0; r < http.Rules.Count; r++)
-                {
-                    var rule = http.Rules[r];
-                    var served = !dropped.Contains(r);
-                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served);
-                    compiled.Rules[r] = cr;
-                    if (!served)
-                    {
-                        continue;
-                    }
 
-                    var matches = rule.Matches.IsEmpty ? [HttpRouteMatch.Default] : rule.Matches;
+        // One matcher per kind of traffic (RouteKindDefinition.Traffic). HTTPRoutes and GRPCRoutes compile their
+        // rules alike and differ only in the entries a match becomes.
+        switch (route.Definition.Traffic)
+        {
+            case RouteTraffic.Http:
+                _http[compiled] = CompileRules<HttpRouteRule, HttpEntry>(compiled, ((HttpRoute)route).Rules, result.DroppedRules, r => r.Name, r => r.Filters, r => r.BackendRefs, (rule, r, entries) =>
+                {
+                    var matches = r.Matches.IsEmpty ? [HttpRouteMatch.Default] : r.Matches;
                     for (var m = 0; m < matches.Count; m++)
                     {
-                        entries.Add(CompileHttp(cr, m, matches[m]));
+                        entries.Add(CompileHttp(rule, m, matches[m]));
                     }
-                }
-
-                _http[compiled] = entries;
+                });
                 break;
-            }
-
-            case GrpcRoute grpc:
-            {
-                var entries = new List<GrpcEntry>();
-                for (var r = 0; r < grpc.Rules.Count; r++)
+            case RouteTraffic.Grpc:
+                _grpc[compiled] = CompileRules<GrpcRouteRule, GrpcEntry>(compiled, ((GrpcRoute)route).Rules, result.DroppedRules, r => r.Name, r => r.Filters, r => r.BackendRefs, (rule, r, entries) =>
                 {
-                    var rule = grpc.Rules[r];
-                    var served = !dropped.Contains(r);
-                    var cr = CompiledRule.Create(compiled, r, rule.Name, rule.Filters, rule.BackendRefs.Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served);
-                    compiled.Rules[r] = cr;
-                    if (!served)
+                    if (r.Matches.IsEmpty)
                     {
-                        continue;
+                        entries.Add(new GrpcEntry { Rule = rule, MatchIndex = -1, Headers = [] });
                     }
 
-                    if (rule.Matches.IsEmpty)
+                    for (var m = 0; m < r.Matches.Count; m++)
                     {
-                        entries.Add(new GrpcEntry { Rule = cr, MatchIndex = -1, Headers = [] });
+                        entries.Add(CompileGrpc(rule, m, r.Matches[m]));
                     }
-
-                    for (var m = 0; m < rule.Matches.Count; m++)
-                    {
-                        entries.Add(CompileGrpc(cr, m, rule.Matches[m]));
-                    }
-                }
-
-                _grpc[compiled] = entries;
+                });
                 break;
-            }
-
-            case BackendOnlyRoute stream:
+            default:
             {
+                // TLSRoutes (by SNI) and TCP and UDP routes (the whole listener): rules without matches or filters.
+                var stream = (BackendOnlyRoute)route;
                 for (var r = 0; r < stream.Rules.Count; r++)
                 {
                     var rule = stream.Rules[r];
@@ -123,6 +99,30 @@ internal sealed class TableCompiler
                 break;
             }
         }
+    }
+
+    /// <summary>
+    /// The rules of an HTTPRoute or a GRPCRoute, each compiled once (backends with their validity, filters), and the
+    /// entries of the matches of every rule that is served.
+    /// </summary>
+    private static List<TEntry> CompileRules<TRule, TEntry>(CompiledRoute compiled, EquatableArray<TRule> rules, EquatableArray<int> dropped,
+        Func<TRule, string?> name, Func<TRule, EquatableArray<RouteFilter>> filters, Func<TRule, EquatableArray<RouteBackendRef>> backends,
+        Action<CompiledRule, TRule, List<TEntry>> addEntries)
+    {
+        var entries = new List<TEntry>();
+        for (var r = 0; r < rules.Count; r++)
+        {
+            var rule = rules[r];
+            var served = !dropped.AsSpan().Contains(r);
+            var cr = CompiledRule.Create(compiled, r, name(rule), filters(rule), backends(rule).Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served);
+            compiled.Rules[r] = cr;
+            if (served)
+            {
+                addEntries(cr, rule, entries);
+            }
+        }
+
+        return entries;
     }
 
     private HttpEntry CompileHttp(CompiledRule rule, int index, HttpRouteMatch match)
@@ -412,8 +412,8 @@ internal sealed class TableCompiler
     {
         table.Http = Tiers(table.Attached, _http, e => e.Rank)?.Map(entries => new HostRoutes(Shape(entries), Array.ConvertAll(entries, e => e.Rule)));
         table.Grpc = Tiers(table.Attached, _grpc, e => e.Rank);
-        table.Tls = Tiers(table.Attached.Where(a => a.Route.Route is TlsRoute).ToList(), _stream.ToDictionary(p => p.Key, p => new List<StreamEntry> { p.Value }), e => e.Rank);
-        table.Stream = table.Attached.Where(a => a.Route.Route is TcpRoute or UdpRoute && _stream.ContainsKey(a.Route))
+        table.Tls = Tiers(table.Attached.Where(a => a.Route.Route.Definition.Traffic == RouteTraffic.Sni).ToList(), _stream.ToDictionary(p => p.Key, p => new List<StreamEntry> { p.Value }), e => e.Rank);
+        table.Stream = table.Attached.Where(a => a.Route.Route.Definition.Traffic == RouteTraffic.Stream && _stream.ContainsKey(a.Route))
             .Select(a => _stream[a.Route]).OrderBy(e => e.Rank).FirstOrDefault();
     }
 
@@ -514,10 +514,16 @@ internal sealed class TableCompiler
         T[] Entries<T>(Dictionary<CompiledRoute, List<T>> source, int? port, Func<T, int> rank)
             => [.. list.Where(r => r.Port is null || r.Port == port).Distinct().Where(r => source.ContainsKey(r.Route))
                 .SelectMany(r => source[r.Route]).Distinct().OrderBy(rank)];
+        HostRoutes Http(int? port)
+        {
+            var entries = Entries(_http, port, e => e.Rank);
+            return new HostRoutes(Shape(entries), Array.ConvertAll(entries, e => e.Rule));
+        }
+
         return new MeshGroup
         {
-            HttpByPort = ports.ToDictionary(p => p, p => Entries(_http, p, e => e.Rank)),
-            HttpAllPorts = Entries(_http, null, e => e.Rank),
+            HttpByPort = ports.ToDictionary(p => p, p => Http(p)),
+            HttpAllPorts = Http(null),
             GrpcByPort = ports.ToDictionary(p => p, p => Entries(_grpc, p, e => e.Rank)),
             GrpcAllPorts = Entries(_grpc, null, e => e.Rank),
         };

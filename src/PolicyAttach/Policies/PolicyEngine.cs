@@ -16,16 +16,16 @@ namespace PolicyAttach.Policies;
 /// </summary>
 internal static class PolicyEngine
 {
-    /// <summary>Resolves every policy of the binding result's snapshot.</summary>
-    /// <param name="binding">The binding result (contexts: Gateways, listeners, routes on their listeners, rules, backends).</param>
+    /// <summary>
+    /// The part of the stage that needs no binding, run before it: every policy of the snapshot attached to its
+    /// targets, conflicts settled, and the BackendTLSPolicy verdicts the binder reads when it resolves backends.
+    /// </summary>
+    /// <param name="snapshot">The input objects.</param>
     /// <param name="references">The reference index of the same snapshot.</param>
     /// <param name="registry">The policy kinds; CRDs in the snapshot labelled as policies are added to it.</param>
-    /// <returns>Statuses and effective policies.</returns>
-    public static PolicyResolution Resolve(BindingResult binding, ReferenceIndex references, PolicyKindRegistry registry)
-    {
-        var run = new PolicyRun(binding, references, registry.WithCrds(binding.Snapshot));
-        return run.Execute();
-    }
+    /// <returns>The attachments, to be resolved once over the binding result (<see cref="PolicyRun.Resolve"/>).</returns>
+    public static PolicyRun Attach(Snapshot snapshot, ReferenceIndex references, PolicyKindRegistry registry)
+        => new(snapshot, references, registry.WithCrds(snapshot));
 }
 
 /// <summary>
@@ -114,9 +114,13 @@ internal sealed class FoldState
     public EffectivePolicies Effective { get; }
 }
 
+/// <summary>
+/// One run of the policy stage over one snapshot: attachments and conflicts when created (before binding), then
+/// folding and statuses over the binding result, once (<see cref="Resolve"/>).
+/// </summary>
 internal sealed class PolicyRun
 {
-    private readonly BindingResult _binding;
+    private BindingResult? _binding;
     private readonly Snapshot _snapshot;
     private readonly PolicyKindRegistry _registry;
     private readonly ReferenceIndex _grants;
@@ -127,16 +131,11 @@ internal sealed class PolicyRun
     private readonly Dictionary<NodeKey, FoldState> _listenerStates = [];
     private readonly Dictionary<ResourceKey, FoldState> _meshStates = [];
 
-    public PolicyRun(BindingResult binding, ReferenceIndex references, PolicyKindRegistry registry)
+    public PolicyRun(Snapshot snapshot, ReferenceIndex references, PolicyKindRegistry registry)
     {
-        _binding = binding;
-        _snapshot = binding.Snapshot;
+        _snapshot = snapshot;
         _registry = registry;
         _grants = references;
-    }
-
-    public PolicyResolution Execute()
-    {
         foreach (var policy in _snapshot.Policies)
         {
             var kind = new GroupKind(policy.Key.Group, policy.Key.Kind);
@@ -148,6 +147,25 @@ internal sealed class PolicyRun
         }
 
         SettleConflicts();
+        BackendTls = DecideBackendTls();
+    }
+
+    /// <summary>The BackendTLSPolicy verdicts on backend Services, for the binder (decided here, once).</summary>
+    public BackendTlsVerdicts BackendTls { get; }
+
+    private BindingResult Bound => _binding ?? throw new InvalidOperationException("The policy run has not been given the binding result.");
+
+    /// <summary>Folds the policies over the contexts of the binding result and builds every status; called once.</summary>
+    /// <param name="binding">The binding result of the same snapshot (contexts: Gateways, listeners, routes on their listeners, rules, backends).</param>
+    /// <returns>Statuses and effective policies.</returns>
+    public PolicyResolution Resolve(BindingResult binding)
+    {
+        if (_binding is not null)
+        {
+            throw new InvalidOperationException("A policy run resolves once.");
+        }
+
+        _binding = binding;
         foreach (var attachment in _attachments.Where(a => a.Applies))
         {
             if (!_byNode.TryGetValue(attachment.Node, out var list))
@@ -164,8 +182,8 @@ internal sealed class PolicyRun
         }
 
         FoldContexts();
-        var statuses = new PolicyStatusBuilder(_binding, _attachments, _byNode).Build();
-        return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates, _meshStates, BackendTlsNodes(), Affected());
+        var statuses = new PolicyStatusBuilder(binding, _attachments, _byNode).Build();
+        return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates, _meshStates, Affected());
     }
 
     /// <summary>
@@ -201,16 +219,16 @@ internal sealed class PolicyRun
     }
 
     /// <summary>
-    /// BackendTLSPolicy, decided once here and read by the route statuses and the routing tables: for each Service
-    /// (or Service port) a BackendTLSPolicy governs, the problem that makes the backend invalid there, or null when
-    /// the policies in force resolve. In force are the policies this node did not refuse for a conflict or their
-    /// shape (a conflict's loser never governs: the older policy does; spec digest §14.4, §14.7). Any unresolvable CA
-    /// reference of a policy in force makes connections through it fail (§14.7 MUST, 5xx), so the backend is invalid
-    /// (§8 item 5) wherever the policy applies: on the routes of its ancestors that reach that Service (or port).
+    /// BackendTLSPolicy, decided once here and read by the binder: for each Service (or Service port) a
+    /// BackendTLSPolicy governs, the problem that makes the backend invalid there, or null when the policies in force
+    /// resolve. In force are the policies this run did not refuse for a conflict or their shape (a conflict's loser
+    /// never governs: the older policy does; spec digest §14.4, §14.7). Any unresolvable CA reference of a policy in
+    /// force makes connections through it fail (§14.7 MUST, 5xx), so the backend is invalid (§8 item 5) wherever the
+    /// policy applies: on the routes of its ancestors that reach that Service (or port).
     /// </summary>
-    private Dictionary<NodeKey, Problem?> BackendTlsNodes()
+    private BackendTlsVerdicts DecideBackendTls()
     {
-        var nodes = new Dictionary<NodeKey, Problem?>();
+        var nodes = new Dictionary<(ResourceKey, string?), Problem?>();
         var inForce = _attachments
             .Where(a => a.Policy is BackendTlsPolicy && a.Target.GroupKind == Kinds.Service
                 && (a.Problem is null || a.Problem.Value.Reason == ConditionReason.NoValidCACertificate))
@@ -220,11 +238,11 @@ internal sealed class PolicyRun
         {
             var problems = BackendTlsCaProblems((BackendTlsPolicy)attachment.Policy);
             var key = attachment.Policy.Key;
-            nodes.TryAdd(attachment.Node, problems.Count == 0 ? null : new Problem(ConditionReason.InvalidBackendTLS,
+            nodes.TryAdd((attachment.Node.Object, attachment.Node.Section), problems.Count == 0 ? null : new Problem(ConditionReason.InvalidBackendTLS,
                 $"BackendTLSPolicy {key.Namespace}/{key.Name} cannot be honoured ({problems[0].Reason}: {problems[0].Message.TrimEnd('.')}), so connections to it fail."));
         }
 
-        return nodes;
+        return nodes.Count == 0 ? BackendTlsVerdicts.None : new BackendTlsVerdicts(nodes);
     }
 
     /// <summary>Older first, then namespace/name: the established policy of a pair at the same level (spec digest §14.4).</summary>
@@ -499,8 +517,8 @@ internal sealed class PolicyRun
 
     private void FoldContexts()
     {
-        var classes = _binding.GatewayClasses.ToDictionary(c => c.GatewayClass.Name, c => c.GatewayClass.Key, StringComparer.Ordinal);
-        foreach (var gateway in _binding.Gateways)
+        var classes = Bound.GatewayClasses.ToDictionary(c => c.GatewayClass.Name, c => c.GatewayClass.Key, StringComparer.Ordinal);
+        foreach (var gateway in Bound.Gateways)
         {
             var state = FoldState.Empty;
             if (classes.TryGetValue(gateway.Gateway.GatewayClassName, out var classKey))
@@ -517,7 +535,7 @@ internal sealed class PolicyRun
             }
         }
 
-        foreach (var set in _binding.ListenerSets)
+        foreach (var set in Bound.ListenerSets)
         {
             if (!_gatewayStates.TryGetValue(set.Parent, out var parent))
             {
@@ -540,9 +558,9 @@ internal sealed class PolicyRun
 
         FoldMeshContexts();
         var seen = new HashSet<(FoldState, ResourceKey)>();
-        foreach (var route in _binding.Routes)
+        foreach (var route in Bound.Routes)
         {
-            var backendsByRule = route.BackendRefs.Where(b => b.IsValid && !b.IsMirror).ToLookup(b => b.RuleIndex);
+            var backendsByRule = route.BackendRefs.Where(b => b.IsResolved && !b.IsMirror).ToLookup(b => b.RuleIndex);
             foreach (var parent in route.Parents.Where(p => p.IsAccepted))
             {
                 foreach (var verdict in parent.AttachedListeners)
@@ -574,9 +592,9 @@ internal sealed class PolicyRun
     /// </summary>
     private void FoldMeshContexts()
     {
-        foreach (var route in _binding.Routes)
+        foreach (var route in Bound.Routes)
         {
-            var backendsByRule = route.BackendRefs.Where(b => b.IsValid && !b.IsMirror).ToLookup(b => b.RuleIndex);
+            var backendsByRule = route.BackendRefs.Where(b => b.IsResolved && !b.IsMirror).ToLookup(b => b.RuleIndex);
             foreach (var parent in route.Parents.Where(p => p.IsAccepted && p.ParentRef.GroupKind == Kinds.Service))
             {
                 var service = parent.ParentRef.TargetKey;

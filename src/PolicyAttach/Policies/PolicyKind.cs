@@ -219,17 +219,13 @@ public sealed record PolicyKindDefinition
         return null;
     }
 
-    /// <summary>The object target kinds of an ingress policy, without namespace levels: GatewayClass, Gateway, ListenerSet, the route kinds, Service.</summary>
+    /// <summary>The object target kinds of an ingress policy, without namespace levels: GatewayClass, Gateway, ListenerSet, every route kind (route and rule levels), Service.</summary>
     public static EquatableArray<PolicyTargetKind> DirectIngressTargets { get; } =
     [
         new(Kinds.GatewayClass, PolicyLevel.GatewayClass, null),
         new(Kinds.Gateway, PolicyLevel.Gateway, PolicyLevel.Listener),
         new(Kinds.ListenerSet, PolicyLevel.ListenerSet, PolicyLevel.Listener),
-        new(Kinds.HttpRoute, PolicyLevel.Route, PolicyLevel.Rule),
-        new(Kinds.GrpcRoute, PolicyLevel.Route, PolicyLevel.Rule),
-        new(Kinds.TlsRoute, PolicyLevel.Route, PolicyLevel.Rule),
-        new(Kinds.TcpRoute, PolicyLevel.Route, PolicyLevel.Rule),
-        new(Kinds.UdpRoute, PolicyLevel.Route, PolicyLevel.Rule),
+        .. Model.RouteKindTable.All.Select(k => new PolicyTargetKind(k.Kind, PolicyLevel.Route, PolicyLevel.Rule)),
         new(Kinds.Service, PolicyLevel.Service, PolicyLevel.ServicePort),
     ];
 

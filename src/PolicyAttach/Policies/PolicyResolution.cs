@@ -15,7 +15,6 @@ public sealed class PolicyResolution
     private readonly Dictionary<ResourceKey, FoldState> _gatewayStates;
     private readonly Dictionary<NodeKey, FoldState> _listenerStates;
     private readonly Dictionary<ResourceKey, FoldState> _meshStates;
-    private readonly Dictionary<NodeKey, Problem?> _backendTls;
     private readonly Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> _affected;
 
     // A resolution assembled from parts (an incremental session's result): every lookup goes to the part that
@@ -25,7 +24,7 @@ public sealed class PolicyResolution
 
     internal PolicyResolution(EquatableArray<PolicyStatusResult> statuses, Dictionary<(FoldState, NodeKey), FoldState> memo,
         Dictionary<ResourceKey, FoldState> gatewayStates, Dictionary<NodeKey, FoldState> listenerStates, Dictionary<ResourceKey, FoldState> meshStates,
-        Dictionary<NodeKey, Problem?> backendTls, Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> affected)
+        Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> affected)
     {
         _affected = affected;
         Statuses = statuses;
@@ -33,14 +32,13 @@ public sealed class PolicyResolution
         _gatewayStates = gatewayStates;
         _listenerStates = listenerStates;
         _meshStates = meshStates;
-        _backendTls = backendTls;
     }
 
     /// <summary>A resolution whose lookups are answered by the part that evaluated the object they start from.</summary>
     /// <param name="statuses">The status of every policy, sorted by key.</param>
     /// <param name="partOf">The part that evaluated an object, or null when none did.</param>
     internal PolicyResolution(EquatableArray<PolicyStatusResult> statuses, Func<ResourceKey, PolicyResolution?> partOf)
-        : this(statuses, [], [], [], [], [], [])
+        : this(statuses, [], [], [], [], [])
     {
         _partOf = partOf;
     }
@@ -75,84 +73,6 @@ public sealed class PolicyResolution
         {
             yield return Condition.Make(ConditionType.AffectedBy(kind), true, ConditionReason.PolicyAffected, $"Affected by {kind.Kind} {string.Join(", ", policies.Select(p => p.Namespace + "/" + p.Name))}.", generation);
         }
-    }
-
-    /// <summary>
-    /// Why a BackendTLSPolicy makes a backend Service port invalid (spec digest §8 item 5, §14.7), or null: a policy on
-    /// the port governs it; otherwise a policy on the whole Service does.
-    /// </summary>
-    internal Problem? BackendTlsProblem(ResourceKey service, string? portName)
-    {
-        if (_partOf is not null)
-        {
-            return _partOf(service)?.BackendTlsProblem(service, portName);
-        }
-
-        if (_backendTls.Count == 0)
-        {
-            return null;
-        }
-
-        if (portName is not null && _backendTls.TryGetValue(new NodeKey(service, portName), out var sectioned))
-        {
-            return sectioned;
-        }
-
-        return _backendTls.GetValueOrDefault(new NodeKey(service, null));
-    }
-
-    /// <summary>
-    /// The routes with the BackendTLSPolicy verdicts applied: a backendRef to a Service a failing policy governs is
-    /// invalid (<c>InvalidBackendTLS</c>, Envoy Gateway's reason; the spec leaves it open, digest §8 item 5), and every
-    /// parent of the route (each an ancestor of that policy, §14.6) gets <c>ResolvedRefs=False</c> unless another
-    /// backend already made it so. Routes without such a backend are returned as they are; the changed ones are also
-    /// added to <paramref name="changed"/> by key.
-    /// </summary>
-    internal EquatableArray<RouteResult> WithBackendTls(EquatableArray<RouteResult> routes, Snapshot snapshot, Dictionary<ResourceKey, RouteResult> changed)
-    {
-        if (!_backendTls.Values.Any(p => p is not null))
-        {
-            return routes;
-        }
-
-        var result = new List<RouteResult>(routes.Count);
-        foreach (var route in routes)
-        {
-            Problem? first = null;
-            var backends = route.BackendRefs.Select(b =>
-            {
-                if (!b.IsValid || b.BackendRef.GroupKind != Kinds.Service)
-                {
-                    return b;
-                }
-
-                var port = b.BackendRef.Port is { } p ? snapshot.Find<Service>(b.BackendRef.TargetKey)?.FindPort(p)?.Name : null;
-                if (BackendTlsProblem(b.BackendRef.TargetKey, port) is not { } problem)
-                {
-                    return b;
-                }
-
-                var withBackend = problem.WithMessage($"{(b.IsMirror ? "mirror backendRef" : "backendRef")} {b.BackendRef.Kind} {b.BackendRef.Namespace}/{b.BackendRef.Name} of {route.Route.Kind} {route.Route.Namespace}/{route.Route.Name} rule {b.RuleIndex}: {problem.Message}");
-                first ??= withBackend;
-                return b with { Problem = withBackend };
-            }).ToEquatableArray();
-            if (first is not { } failed)
-            {
-                result.Add(route);
-                continue;
-            }
-
-            var generation = route.Route.Metadata.Generation;
-            var parents = route.Parents.Select(parent => parent with
-            {
-                Conditions = parent.Conditions.Select(c => c.Type == ConditionType.ResolvedRefs && c.IsTrue ? Condition.Make(ConditionType.ResolvedRefs, false, failed, generation) : c).ToEquatableArray(),
-            }).ToEquatableArray();
-            var amended = route with { BackendRefs = backends, Parents = parents };
-            changed[route.Route.Key] = amended;
-            result.Add(amended);
-        }
-
-        return changed.Count == 0 ? routes : result.ToEquatableArray();
     }
 
     /// <summary>The status of every policy that reached an ancestor, sorted by (group, kind, namespace, name).</summary>

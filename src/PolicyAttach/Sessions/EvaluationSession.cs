@@ -233,7 +233,7 @@ public sealed class EvaluationSession
         var statuses = Merge(previous.Policies.Statuses, r => r.Policies.Statuses, p => p.Resource.Key).ToEquatableArray();
         var binding = new BindingResult(snapshot, _options.ControllerNames, previous.GatewayClasses, gateways, sets, routes);
         var policies = new PolicyResolution(statuses, key => index.UnitOf(key) is { } unit && parts.TryGetValue(unit, out var part) ? part.Policies : null);
-        return new EvaluationResult(_options, binding, policies, assembled: true);
+        return new EvaluationResult(_options, binding, policies);
     }
 
     private static Snapshot With(Snapshot snapshot, List<KeyValuePair<ResourceKey, KubeObject?>> changes)

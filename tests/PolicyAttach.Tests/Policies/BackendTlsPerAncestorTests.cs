@@ -77,4 +77,38 @@ public class BackendTlsPerAncestorTests
         Assert.Equal(ConditionReason.InvalidBackendTLS.Value, ResolvedRefs(result, "rb").Reason.Value);
         Assert.Equal(500, Get(result, "g2").StatusCode);
     }
+
+    [Fact]
+    public void FailingPolicy_IsDecidedWhenBackendsResolve_AndTheRouteResultIsBuiltOnce()
+    {
+        // Issue 14: the binder resolves the backend with the policy stage's verdict; the evaluation result carries the
+        // binder's route result as it is (no second, amended copy), and the backend is still a policy context.
+        const string retry = """{"apiVersion":"example.com/v1","kind":"RetryPolicy","metadata":{"name":"retry","namespace":"app"},"spec":{"targetRefs":[{"group":"","kind":"Service","name":"b"}],"default":{"attempts":3}}}""";
+        var result = World(Btp("new", "2021-01-01T00:00:00Z", Target("b"), Missing), retry);
+
+        var route = Assert.Single(result.Routes, r => r.Route.Name == "rb");
+        Assert.Same(route, result.FindRoute(RouteKey("app", "rb")));
+        var backend = Assert.Single(route.BackendRefs);
+        Assert.False(backend.IsValid);
+        Assert.True(backend.IsResolved);
+        Assert.Equal(ConditionReason.InvalidBackendTLS, backend.Reason);
+        Assert.StartsWith("backendRef Service app/b of HTTPRoute app/rb rule 0: BackendTLSPolicy app/new cannot be honoured", backend.Message, StringComparison.Ordinal);
+        Assert.Equal(backend.Message, ResolvedRefs(result, "rb").Message);
+        Assert.NotNull(result.Policies.ForBackend(GatewayKey("app", "g2"), "http", RouteKey("app", "rb"), null, new ResourceKey(Kinds.Service, "app", "b"), null).Find(new GroupKind("example.com", "RetryPolicy")));
+    }
+
+    [Fact]
+    public void UnresolvedReference_NamesResolvedRefs_BeforeABackendTlsFailure()
+    {
+        // A reference that does not resolve is the route's ResolvedRefs reason even when an earlier backend fails only
+        // for its BackendTLSPolicy; each backend keeps its own reason.
+        var result = Evaluate([GatewayClass(),
+            Gateway("app", "g", """{"name":"http","port":80,"protocol":"HTTP"}"""),
+            HttpRoute("app", "r", """{"name":"g"}""", backendRefs: """{"name":"b","port":443},{"name":"nope","port":443}"""),
+            Service("app", "b", 443), Btp("new", "2021-01-01T00:00:00Z", Target("b"), Missing)]);
+
+        var route = result.FindRoute(RouteKey("app", "r"))!;
+        Assert.Equal([ConditionReason.InvalidBackendTLS, ConditionReason.BackendNotFound], route.BackendRefs.Select(b => b.Reason!.Value));
+        Assert.Equal(ConditionReason.BackendNotFound.Value, ResolvedRefs(result, "r").Reason.Value);
+    }
 }

@@ -10,7 +10,9 @@ namespace PolicyAttach.Model.Routes;
 public sealed record GrpcRoute : RouteBase
 {
     /// <inheritdoc />
-    public override string Kind => Kinds.GrpcRoute.Kind;
+    public override string Kind => Definition.Kind.Kind;
+
+    internal override RouteKindDefinition Definition => RouteKindTable.Grpc;
 
     /// <summary>The rules, at most 16; there is no default rule.</summary>
     public EquatableArray<GrpcRouteRule> Rules { get; init; } = [];

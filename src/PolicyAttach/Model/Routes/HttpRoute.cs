@@ -11,7 +11,9 @@ namespace PolicyAttach.Model.Routes;
 public sealed record HttpRoute : RouteBase
 {
     /// <inheritdoc />
-    public override string Kind => Kinds.HttpRoute.Kind;
+    public override string Kind => Definition.Kind.Kind;
+
+    internal override RouteKindDefinition Definition => RouteKindTable.Http;
 
     /// <summary>
     /// The rules, 1 to 16. A route written without rules gets one rule matching <c>PathPrefix /</c> with no

@@ -31,6 +31,9 @@ public abstract record RouteBase : KubeObject
     /// </summary>
     public string? UseDefaultGateways { get; init; }
 
+    /// <summary>The definition of the route's kind: everything the stages know of it (<see cref="RouteKindTable"/>).</summary>
+    internal abstract RouteKindDefinition Definition { get; }
+
     /// <summary>The number of rules.</summary>
     public abstract int RuleCount { get; }
 
@@ -130,7 +133,9 @@ public abstract record BackendOnlyRoute : RouteBase
 public sealed record TlsRoute : BackendOnlyRoute
 {
     /// <inheritdoc />
-    public override string Kind => Kinds.TlsRoute.Kind;
+    public override string Kind => Definition.Kind.Kind;
+
+    internal override RouteKindDefinition Definition => RouteKindTable.Tls;
 }
 
 /// <summary>
@@ -140,7 +145,9 @@ public sealed record TlsRoute : BackendOnlyRoute
 public sealed record TcpRoute : BackendOnlyRoute
 {
     /// <inheritdoc />
-    public override string Kind => Kinds.TcpRoute.Kind;
+    public override string Kind => Definition.Kind.Kind;
+
+    internal override RouteKindDefinition Definition => RouteKindTable.Tcp;
 }
 
 /// <summary>
@@ -150,5 +157,7 @@ public sealed record TcpRoute : BackendOnlyRoute
 public sealed record UdpRoute : BackendOnlyRoute
 {
     /// <inheritdoc />
-    public override string Kind => Kinds.UdpRoute.Kind;
+    public override string Kind => Definition.Kind.Kind;
+
+    internal override RouteKindDefinition Definition => RouteKindTable.Udp;
 }
