@@ -29,7 +29,7 @@ public static class StatusPatches
         ArgumentNullException.ThrowIfNull(result);
         options ??= new StatusPatchOptions();
         var previous = new PreviousConditions(result, options.PreviousStatus);
-        var json = StatusWriter.ToJson(result, new StatusWriterOptions { Time = options.Time, Previous = previous.Find, Indented = false });
+        var json = StatusWriter.ToJson(result, new StatusWriterOptions { Time = options.Time, Previous = previous.Find, Indented = false, Include = options.Include });
         using var document = JsonDocument.Parse(json);
         var controllers = result.Options.ControllerNames;
         var statuses = new List<ObjectStatus>();
