@@ -254,9 +254,9 @@ internal sealed class DependencyIndex
 
     private static ResourceKey Glue(string kind, string name) => new(GlueGroup, kind, string.Empty, name);
 
-    private static ResourceKey NamespaceGlue(string name) => Glue("Namespace", name);
+    private static ResourceKey NamespaceGlue(string name) => Glue(Kinds.Namespace.Kind, name);
 
-    private static ResourceKey ClassGlue(string name) => Glue("GatewayClass", name);
+    private static ResourceKey ClassGlue(string name) => Glue(Kinds.GatewayClass.Kind, name);
 
     private ResourceKey Find(ResourceKey key)
     {
