@@ -270,6 +270,30 @@ public class IstioModelTests
     }
 
     [Fact]
+    public void Verify_GatewayIssueOnAnotherServer_DoesNotExplainADifference()
+    {
+        // Regression: any routing issue on an Istio Gateway used to explain every difference at that Gateway. Here
+        // the Gateway's second server (port 8080, an IP address host) is dropped, and the converted route is then
+        // made wrong on purpose (its backend swapped): the requests on port 80 must come out unexplained.
+        const string twoServers = """{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"gw","namespace":"app"},"spec":{"servers":[{"port":{"number":80,"name":"http","protocol":"HTTP"},"hosts":["*"]},{"port":{"number":8080,"name":"http-ip","protocol":"HTTP"},"hosts":["10.0.0.1"]}]}}""";
+        var snapshot = World(Service, Other, twoServers, VirtualService("""[{"match":[{"uri":{"exact":"/a"}}],"route":[{"destination":{"host":"svc"}}]}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.Contains(result.Report.Issues, n => n.Subject == GatewayKey && n.AffectsRouting && n.Outcome != ConversionOutcome.Carried && n.Field!.StartsWith("spec.servers[1]", StringComparison.Ordinal));
+        var before = IstioConverter.Verify(snapshot, result);
+        Assert.True(before.Clean, string.Join("\n", before.Differences.Select(d => d.Difference.Probe + ": " + d.Difference.Source + " / " + d.Difference.Converted)));
+
+        var route = Assert.Single(result.Objects.OfType<HttpRoute>());
+        var wrong = route with
+        {
+            Rules = route.Rules.Select(r => r with { BackendRefs = r.BackendRefs.Select(b => b with { BackendRef = b.BackendRef with { Name = "other" } }).ToEquatableArray() }).ToEquatableArray(),
+        };
+        var tampered = result with { Objects = result.Objects.Select(o => o == route ? (KubeObject)wrong : o).ToEquatableArray() };
+        var differences = IstioConverter.Verify(snapshot, tampered).Differences;
+        Assert.NotEmpty(differences);
+        Assert.All(differences, d => Assert.False(d.Explained, d.Difference.Probe + " explained by " + string.Join(", ", d.Explanations.Select(e => e.Field))));
+    }
+
+    [Fact]
     public void Convert_EveryField_HasANote()
     {
         var snapshot = World(Service, Gateway, VirtualService(
