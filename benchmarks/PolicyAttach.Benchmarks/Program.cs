@@ -4,7 +4,8 @@ namespace PolicyAttach.Benchmarks;
 
 /// <summary>Runs the benchmarks chosen on the command line (for example <c>--filter '*Evaluation*' --job short</c>),
 /// writes the whole-path inputs into a folder
-/// (<c>worlds FOLDER</c>), or profiles the stages of the whole path on them (<c>profile FOLDER</c>).</summary>
+/// (<c>worlds FOLDER</c>), profiles the stages of the whole path on them (<c>profile FOLDER</c>), or measures the
+/// reading rates on them (<c>reading FOLDER</c>).</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
@@ -20,6 +21,12 @@ public static class Program
         if (args.Length == 2 && args[0] == "worlds")
         {
             ScaleWorlds.Write(args[1]);
+            return;
+        }
+
+        if (args.Length == 2 && args[0] == "reading")
+        {
+            ReadingRates.Run(args[1]);
             return;
         }
 
