@@ -4,8 +4,9 @@ namespace PolicyAttach.Benchmarks;
 
 /// <summary>Runs the benchmarks chosen on the command line (for example <c>--filter '*Evaluation*' --job short</c>),
 /// writes the whole-path inputs into a folder
-/// (<c>worlds FOLDER</c>), or profiles the stages of the whole path on them (<c>profile FOLDER</c>), or prints the heap a session
-/// holds against a full result (<c>session-memory</c>).</summary>
+/// (<c>worlds FOLDER</c>), profiles the stages of the whole path on them (<c>profile FOLDER</c>), measures the
+/// reading rates on them (<c>reading FOLDER</c>), or prints the heap a session holds against a full result
+/// (<c>session-memory</c>).</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
@@ -21,6 +22,12 @@ public static class Program
         if (args.Length == 2 && args[0] == "worlds")
         {
             ScaleWorlds.Write(args[1]);
+            return;
+        }
+
+        if (args.Length == 2 && args[0] == "reading")
+        {
+            ReadingRates.Run(args[1]);
             return;
         }
 

@@ -31,21 +31,73 @@ internal sealed class ReadContext
 }
 
 /// <summary>
+/// Where a <see cref="Node"/> is: a chain of field names and item indexes up to the root. The path string
+/// (<c>spec.rules[0].matches</c>) is built only when a diagnostic asks for it; most fields are read without one.
+/// </summary>
+internal sealed class FieldPath(FieldPath? parent, string? name, int index)
+{
+    /// <summary>The path of a field called <paramref name="name"/> of the node at <paramref name="parent"/>.</summary>
+    public static FieldPath Field(FieldPath? parent, string name) => new(parent, name, -1);
+
+    /// <summary>The path of item <paramref name="index"/> of the list at <paramref name="parent"/>.</summary>
+    public static FieldPath Item(FieldPath? parent, int index) => new(parent, null, index);
+
+    /// <summary>The path text (<c>spec.rules[0].matches</c>); empty for the root.</summary>
+    public static string Text(FieldPath? path)
+    {
+        if (path is null)
+        {
+            return string.Empty;
+        }
+
+        var builder = new System.Text.StringBuilder();
+        path.Append(builder);
+        return builder.ToString();
+    }
+
+    private void Append(System.Text.StringBuilder builder)
+    {
+        parent?.Append(builder);
+        if (name is not null)
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append('.');
+            }
+
+            builder.Append(name);
+        }
+        else
+        {
+            builder.Append('[').Append(index.ToString(CultureInfo.InvariantCulture)).Append(']');
+        }
+    }
+}
+
+/// <summary>
 /// A cursor over one JSON value with its field path. Reading a field of the wrong type reports
-/// <see cref="DiagnosticCodes.WrongType"/> and reads as absent, so that one bad field never loses the object.
+/// <see cref="DiagnosticCodes.WrongType"/> and reads as absent, so that one bad field never loses the object. The
+/// path is kept as a parent chain and written out only when a diagnostic needs it.
 /// </summary>
 internal readonly struct Node
 {
     private readonly JsonElement _element;
+    private readonly FieldPath? _at;
 
     public Node(JsonElement element, string path, ReadContext context)
+        : this(element, path.Length == 0 ? null : FieldPath.Field(null, path), context)
+    {
+    }
+
+    private Node(JsonElement element, FieldPath? at, ReadContext context)
     {
         _element = element;
-        Path = path;
+        _at = at;
         Context = context;
     }
 
-    public string Path { get; }
+    /// <summary>The field path (<c>spec.rules[0]</c>), built when asked.</summary>
+    public string Path => FieldPath.Text(_at);
 
     public ReadContext Context { get; }
 
@@ -56,20 +108,21 @@ internal readonly struct Node
     public JsonElement Element => _element;
 
     public Node this[string name]
-    {
-        get
-        {
-            var path = Path.Length == 0 ? name : Path + "." + name;
-            if (_element.ValueKind == JsonValueKind.Object && _element.TryGetProperty(name, out var value))
-            {
-                return new Node(value, path, Context);
-            }
+        => new(_element.ValueKind == JsonValueKind.Object && _element.TryGetProperty(name, out var value) ? value : default, FieldPath.Field(_at, name), Context);
 
-            return new Node(default, path, Context);
+    /// <summary>The value of field <paramref name="name"/> when this is an object that has it; no path is made.</summary>
+    private bool TryField(string name, out JsonElement value)
+    {
+        if (_element.ValueKind == JsonValueKind.Object && _element.TryGetProperty(name, out value))
+        {
+            return true;
         }
+
+        value = default;
+        return false;
     }
 
-    public bool Has(string name) => this[name].Exists;
+    public bool Has(string name) => TryField(name, out var value) && value.ValueKind is not JsonValueKind.Null;
 
     public bool IsObject(bool report = true)
     {
@@ -86,7 +139,16 @@ internal readonly struct Node
         return false;
     }
 
-    public string? String(string name) => this[name].AsString();
+    public string? String(string name)
+    {
+        if (!TryField(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        // A string reads without a diagnostic, so without a path; anything else may need one.
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : new Node(value, FieldPath.Field(_at, name), Context).AsString();
+    }
 
     public string? AsString()
     {
@@ -123,7 +185,15 @@ internal readonly struct Node
         }
     }
 
-    public long? Int64(string name) => this[name].AsInt64();
+    public long? Int64(string name)
+    {
+        if (!TryField(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : new Node(value, FieldPath.Field(_at, name), Context).AsInt64();
+    }
 
     public long? AsInt64()
     {
@@ -161,7 +231,21 @@ internal readonly struct Node
         return (int)value.Value;
     }
 
-    public bool? Bool(string name) => this[name].AsBool();
+    public bool? Bool(string name)
+    {
+        if (!TryField(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Null => null,
+            _ => new Node(value, FieldPath.Field(_at, name), Context).AsBool(),
+        };
+    }
 
     public bool? AsBool()
     {
@@ -196,16 +280,13 @@ internal readonly struct Node
         var i = 0;
         foreach (var item in _element.EnumerateArray())
         {
-            yield return new Node(item, $"{Path}[{i}]", Context);
+            yield return new Node(item, FieldPath.Item(_at, i), Context);
             i++;
         }
     }
 
     public int Count(string name)
-    {
-        var node = this[name];
-        return node._element.ValueKind == JsonValueKind.Array ? node._element.GetArrayLength() : 0;
-    }
+        => TryField(name, out var value) && value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : 0;
 
     public EquatableArray<string> Strings(string name)
         => Items(name).Select(n => n.AsString()).Where(s => s is not null).Select(s => s!).ToEquatableArray();
@@ -226,7 +307,8 @@ internal readonly struct Node
         var pairs = new List<KeyValuePair<string, string>>();
         foreach (var property in _element.EnumerateObject())
         {
-            var value = this[property.Name].AsString();
+            // The value the field reads as (the last of duplicate keys), with no path unless it is reported.
+            var value = TryField(property.Name, out var field) && field.ValueKind == JsonValueKind.String ? field.GetString() : this[property.Name].AsString();
             if (value is not null)
             {
                 pairs.Add(new(property.Name, value));
@@ -236,7 +318,7 @@ internal readonly struct Node
         return StringMap.Create(pairs);
     }
 
-    public JsonData? Data(string name) => this[name].AsData();
+    public JsonData? Data(string name) => TryField(name, out var value) && value.ValueKind is not JsonValueKind.Null ? JsonData.From(value) : null;
 
     public JsonData? AsData() => Exists ? JsonData.From(_element) : null;
 
@@ -262,7 +344,11 @@ internal readonly struct Node
 
     public void Warning(string code, string message) => Context.Warning(code, Path, message);
 
-    public void Required() => Context.Error(DiagnosticCodes.RequiredField, Path, $"{Path} is required.");
+    public void Required()
+    {
+        var path = Path;
+        Context.Error(DiagnosticCodes.RequiredField, path, $"{path} is required.");
+    }
 
     private void WrongType(string expected)
         => Context.Error(DiagnosticCodes.WrongType, Path, $"expected {expected}, found {Describe()}. The API server would refuse this object, so it is dropped.");
