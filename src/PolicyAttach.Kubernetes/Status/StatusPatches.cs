@@ -28,7 +28,9 @@ public static class StatusPatches
     public static StatusSet Build(EvaluationResult result, StatusPatchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return FromStatuses(StatusModel.Build(result), result, options);
+        options ??= new StatusPatchOptions();
+        var statuses = options.Include is { } include ? StatusModel.Build(result, include) : StatusModel.Build(result);
+        return FromStatuses(statuses, result, options);
     }
 
     /// <summary>

@@ -509,7 +509,7 @@ internal sealed class TableCompiler
 
     /// <summary>The oldest TCPRoute bound to a Service port (or to every port, for null): it takes the port's connections (spec digest §11).</summary>
     private StreamEntry? Tcp(List<(CompiledRoute Route, int? Port)> list, int? port)
-        => list.Where(r => (r.Port is null || r.Port == port) && r.Route.Route is TcpRoute && _stream.ContainsKey(r.Route))
+        => list.Where(r => (r.Port is null || r.Port == port) && r.Route.Route.Definition == RouteKindTable.Tcp && _stream.ContainsKey(r.Route))
             .Select(r => _stream[r.Route]).OrderBy(e => e.Rank).FirstOrDefault();
 
     private MeshGroup Group(IEnumerable<(CompiledRoute Route, int? Port)> routes)

@@ -17,6 +17,11 @@ public sealed class PolicyResolution
     private readonly Dictionary<ResourceKey, FoldState> _meshStates;
     private readonly Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> _affected;
 
+    // A resolution assembled from parts (an incremental session's result): every lookup goes to the part that
+    // evaluated the object it starts from (a Gateway, ListenerSet, mesh Service or policy target). Parts are
+    // independent: an object and every context below it were evaluated together (see Sessions.DependencyIndex).
+    private readonly Func<ResourceKey, PolicyResolution?>? _partOf;
+
     internal PolicyResolution(EquatableArray<PolicyStatusResult> statuses, Dictionary<(FoldState, NodeKey), FoldState> memo,
         Dictionary<ResourceKey, FoldState> gatewayStates, Dictionary<NodeKey, FoldState> listenerStates, Dictionary<ResourceKey, FoldState> meshStates,
         Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> affected)
@@ -29,6 +34,15 @@ public sealed class PolicyResolution
         _meshStates = meshStates;
     }
 
+    /// <summary>A resolution whose lookups are answered by the part that evaluated the object they start from.</summary>
+    /// <param name="statuses">The status of every policy, sorted by key.</param>
+    /// <param name="partOf">The part that evaluated an object, or null when none did.</param>
+    internal PolicyResolution(EquatableArray<PolicyStatusResult> statuses, Func<ResourceKey, PolicyResolution?> partOf)
+        : this(statuses, [], [], [], [], [])
+    {
+        _partOf = partOf;
+    }
+
     /// <summary>
     /// The optional GEP-713 target conditions of an object (or of one of its listeners): one
     /// <c>&lt;group&gt;/&lt;Kind&gt;Affected</c> per policy kind that applies there, sorted by kind
@@ -39,6 +53,16 @@ public sealed class PolicyResolution
     /// <param name="generation">The object's <c>metadata.generation</c>.</param>
     /// <returns>The conditions; empty when no policy applies there.</returns>
     internal IEnumerable<Condition> AffectedConditions(ResourceKey target, string? section, long generation)
+    {
+        if (_partOf is not null)
+        {
+            return _partOf(target)?.AffectedConditions(target, section, generation) ?? [];
+        }
+
+        return OwnAffectedConditions(target, section, generation);
+    }
+
+    private IEnumerable<Condition> OwnAffectedConditions(ResourceKey target, string? section, long generation)
     {
         if (!_affected.TryGetValue(new NodeKey(target, section), out var kinds))
         {
@@ -58,14 +82,16 @@ public sealed class PolicyResolution
     /// <param name="owner">The Gateway or ListenerSet.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
     public EffectivePolicies ForGateway(ResourceKey owner)
-        => _gatewayStates.TryGetValue(owner, out var state) ? state.Effective : EffectivePolicies.None;
+        => _partOf is not null ? _partOf(owner)?.ForGateway(owner) ?? EffectivePolicies.None
+        : _gatewayStates.TryGetValue(owner, out var state) ? state.Effective : EffectivePolicies.None;
 
     /// <summary>The effective policies of one listener.</summary>
     /// <param name="owner">The Gateway or ListenerSet that defines the listener.</param>
     /// <param name="listener">The listener name.</param>
     /// <returns>The effective policies.</returns>
     public EffectivePolicies ForListener(ResourceKey owner, string listener)
-        => Listener(owner, listener)?.Effective ?? EffectivePolicies.None;
+        => _partOf is not null ? _partOf(owner)?.ForListener(owner, listener) ?? EffectivePolicies.None
+        : Listener(owner, listener)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a route as served through one listener.</summary>
     /// <param name="owner">The Gateway or ListenerSet of the listener.</param>
@@ -73,7 +99,8 @@ public sealed class PolicyResolution
     /// <param name="route">The route.</param>
     /// <returns>The effective policies.</returns>
     public EffectivePolicies ForRoute(ResourceKey owner, string listener, ResourceKey route)
-        => RouteState(owner, listener, route)?.Effective ?? EffectivePolicies.None;
+        => _partOf is not null ? _partOf(owner)?.ForRoute(owner, listener, route) ?? EffectivePolicies.None
+        : RouteState(owner, listener, route)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of one rule of a route as served through one listener.</summary>
     /// <param name="owner">The Gateway or ListenerSet of the listener.</param>
@@ -82,7 +109,8 @@ public sealed class PolicyResolution
     /// <param name="ruleName">The rule's name, or null for an unnamed rule (which only inherits).</param>
     /// <returns>The effective policies.</returns>
     public EffectivePolicies ForRule(ResourceKey owner, string listener, ResourceKey route, string? ruleName)
-        => RuleState(owner, listener, route, ruleName)?.Effective ?? EffectivePolicies.None;
+        => _partOf is not null ? _partOf(owner)?.ForRule(owner, listener, route, ruleName) ?? EffectivePolicies.None
+        : RuleState(owner, listener, route, ruleName)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a backend Service port reached through a rule.</summary>
     /// <param name="owner">The Gateway or ListenerSet of the listener.</param>
@@ -94,6 +122,11 @@ public sealed class PolicyResolution
     /// <returns>The effective policies.</returns>
     public EffectivePolicies ForBackend(ResourceKey owner, string listener, ResourceKey route, string? ruleName, ResourceKey service, string? portName)
     {
+        if (_partOf is not null)
+        {
+            return _partOf(owner)?.ForBackend(owner, listener, route, ruleName, service, portName) ?? EffectivePolicies.None;
+        }
+
         var state = RuleState(owner, listener, route, ruleName);
         if (state is null)
         {
@@ -113,7 +146,8 @@ public sealed class PolicyResolution
     /// <param name="ruleName">The rule's name, or null for an unnamed rule.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
     public EffectivePolicies ForMeshRule(ResourceKey service, ResourceKey route, string? ruleName)
-        => MeshRuleState(service, route, ruleName)?.Effective ?? EffectivePolicies.None;
+        => _partOf is not null ? _partOf(service)?.ForMeshRule(service, route, ruleName) ?? EffectivePolicies.None
+        : MeshRuleState(service, route, ruleName)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a backend Service port reached through a rule of a mesh route.</summary>
     /// <param name="service">The parent Service.</param>
@@ -123,7 +157,8 @@ public sealed class PolicyResolution
     /// <param name="portName">The backend port's name, or null.</param>
     /// <returns>The effective policies.</returns>
     public EffectivePolicies ForMeshBackend(ResourceKey service, ResourceKey route, string? ruleName, ResourceKey backend, string? portName)
-        => MeshRuleState(service, route, ruleName) is { } state ? BackendState(state, backend, portName).Effective : EffectivePolicies.None;
+        => _partOf is not null ? _partOf(service)?.ForMeshBackend(service, route, ruleName, backend, portName) ?? EffectivePolicies.None
+        : MeshRuleState(service, route, ruleName) is { } state ? BackendState(state, backend, portName).Effective : EffectivePolicies.None;
 
     private FoldState? MeshRuleState(ResourceKey service, ResourceKey route, string? ruleName)
     {

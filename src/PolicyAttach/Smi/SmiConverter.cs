@@ -441,6 +441,10 @@ internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions opti
             }
 
             var backends = Backends(split, port.Port);
+            if (!backends.Any(b => b.BackendRef.Weight > 0))
+            {
+                _ledger.Remark(key, "spec.backends", ConversionOutcome.Approximated, $"on port {port.Port.ToString(CultureInfo.InvariantCulture)} no backend that has the port has a weight: the route's rule has no backend to send to and answers 500, as Gateway API says; the specification does not say what a split without weight does (PolicyAttach's model answers 503).", affectsRouting: true);
+            }
 
             var rules = new List<List<MatchSpec>>();
             rules.Add(split.Matches.Count > 0 ? specs : [MatchSpec.All]);
@@ -516,6 +520,17 @@ internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions opti
         var backends = splits
             ? Backends(split, port.Port)
             : [new RouteBackendRef { BackendRef = new BackendReference { Name = root.Name, Namespace = root.Namespace, Port = port.Port } }];
+        if (backends.Count == 0)
+        {
+            // A TCPRoute rule needs a backendRef: the root Service with weight 0 refuses the connections, as a split
+            // whose backends all lack the port sends them nowhere.
+            backends = [new RouteBackendRef { BackendRef = new BackendReference { Name = root.Name, Namespace = root.Namespace, Port = port.Port, Weight = 0 } }];
+            _ledger.Remark(key, "spec.backends", ConversionOutcome.Approximated, $"no backend has port {number}: the TCPRoute names the root Service with weight 0 (a TCPRoute rule needs a backend), so connections are refused; the specification does not say what a split without a backend does.", affectsRouting: true);
+        }
+        else if (!backends.Any(b => b.BackendRef.Weight > 0))
+        {
+            _ledger.Remark(key, "spec.backends", ConversionOutcome.Carried, $"on TCP port {number} no backend that has the port has a weight: connections are refused, by the split and by the TCPRoute.", affectsRouting: false);
+        }
         var name = _names.Take(Kinds.TcpRoute.Kind, root.Namespace, root.Ports.Count == 1 ? key.Name : $"{key.Name}-{number}");
         var route = new TcpRoute
         {

@@ -18,6 +18,16 @@ public static class StatusModel
     public static EquatableArray<ResourceStatus> Build(EvaluationResult result)
         => Entries(Guard.NotNull(result)).Select(e => e.Build()).ToEquatableArray();
 
+    /// <summary>The statuses of the objects a filter keeps, sorted by key; only those are built.</summary>
+    /// <param name="result">The evaluation.</param>
+    /// <param name="include">Which objects to keep.</param>
+    /// <returns>The statuses.</returns>
+    public static EquatableArray<ResourceStatus> Build(EvaluationResult result, Func<ResourceKey, bool> include)
+    {
+        Guard.NotNull(include);
+        return Entries(Guard.NotNull(result)).Where(e => include(e.Key)).Select(e => e.Build()).ToEquatableArray();
+    }
+
     /// <summary>The status of one object, or null when this controller writes none for it.</summary>
     /// <param name="result">The evaluation.</param>
     /// <param name="key">The object.</param>
