@@ -223,6 +223,37 @@ internal static class YamlFastReader
 
         private bool Count() => ++_nodes < _limits.MaxNodes;
 
+        /// <summary>What follows an entry of a block collection.</summary>
+        private enum EntryEnd
+        {
+            /// <summary>Another entry at the same indent.</summary>
+            Next,
+
+            /// <summary>The collection ends: the input ends, or a shallower line or a document end marker follows.</summary>
+            Done,
+
+            /// <summary>A deeper line that no entry opened: outside the subset, so the document is declined.</summary>
+            Decline,
+        }
+
+        /// <summary>Reads past blank lines after an entry of a collection at <paramref name="indent"/> and says what follows.</summary>
+        private EntryEnd AfterEntry(int indent)
+        {
+            SkipBlank();
+            if (AtEnd)
+            {
+                return EntryEnd.Done;
+            }
+
+            var next = Indent();
+            if (next < indent || (next == 0 && StartsWithMarker('.')))
+            {
+                return EntryEnd.Done;
+            }
+
+            return next > indent ? EntryEnd.Decline : EntryEnd.Next;
+        }
+
         /// <summary>A block mapping whose entries start at column <paramref name="indent"/>, the first at <paramref name="at"/>.</summary>
         private bool Mapping(int indent, int at)
         {
@@ -253,24 +284,18 @@ internal static class YamlFastReader
                     return false;
                 }
 
-                SkipBlank();
-                if (AtEnd)
-                {
-                    break;
-                }
-
-                var next = Indent();
-                if (next < indent || (next == 0 && StartsWithMarker('.')))
-                {
-                    break;
-                }
-
-                if (next > indent)
+                var end = AfterEntry(indent);
+                if (end == EntryEnd.Decline)
                 {
                     return false;
                 }
 
-                at = _ls + next;
+                if (end == EntryEnd.Done)
+                {
+                    break;
+                }
+
+                at = _ls + indent;
             }
 
             _w.WriteEndObject();
@@ -309,24 +334,18 @@ internal static class YamlFastReader
                     return false;
                 }
 
-                SkipBlank();
-                if (AtEnd)
-                {
-                    break;
-                }
-
-                var next = Indent();
-                if (next < indent || (next == 0 && StartsWithMarker('.')))
-                {
-                    break;
-                }
-
-                if (next > indent)
+                var end = AfterEntry(indent);
+                if (end == EntryEnd.Decline)
                 {
                     return false;
                 }
 
-                if (!IsEntry(_ls + next))
+                if (end == EntryEnd.Done)
+                {
+                    break;
+                }
+
+                if (!IsEntry(_ls + indent))
                 {
                     break;
                 }
