@@ -93,9 +93,51 @@ internal sealed class KindState
     public FieldTree? Defaults { get; init; }
 
     /// <summary>The attachments that reached this state, established first.</summary>
-    public required ImmutableArray<Attachment> Attachments { get; init; }
+    public required AttachmentChain Attachments { get; init; }
 
     public required EffectivePolicy Effective { get; init; }
+}
+
+/// <summary>
+/// The attachments that reach a state, established first: the levels above, then one level's. Persistent, so that a
+/// state shares the chain of the state above it instead of copying it: a policy on a Gateway reaches every context
+/// below it, and copying it into each was most of the fold's allocation.
+/// </summary>
+internal sealed class AttachmentChain
+{
+    private readonly AttachmentChain? _above;
+    private readonly List<Attachment> _level;
+
+    private AttachmentChain(AttachmentChain? above, List<Attachment> level)
+    {
+        _above = above;
+        _level = level;
+    }
+
+    /// <summary>No attachment.</summary>
+    public static AttachmentChain Empty { get; } = new(null, []);
+
+    /// <summary>This chain with one more level below it.</summary>
+    /// <param name="level">The level's attachments, established first; the chain keeps the list, which must not change.</param>
+    public AttachmentChain Below(List<Attachment> level) => new(this, level);
+
+    /// <summary>Every attachment, the highest level first and each level in its own order.</summary>
+    public List<Attachment> ToList()
+    {
+        var levels = new Stack<List<Attachment>>();
+        for (var chain = this; chain is not null; chain = chain._above)
+        {
+            levels.Push(chain._level);
+        }
+
+        var all = new List<Attachment>();
+        while (levels.Count > 0)
+        {
+            all.AddRange(levels.Pop());
+        }
+
+        return all;
+    }
 }
 
 /// <summary>The state reaching a node: per kind, what has been folded so far. Shared by reference between contexts.</summary>
@@ -183,17 +225,18 @@ internal sealed class PolicyRun
 
         FoldContexts();
         var statuses = new PolicyStatusBuilder(binding, _attachments, _byNode).Build();
-        return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates, _meshStates, Affected());
+        var attachments = _attachments;
+        return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates, _meshStates, () => Affected(attachments));
     }
 
     /// <summary>
     /// GEP-713 target status (Experimental): per target node (an object, or a listener of it), the policies of each
     /// kind that apply there. Namespaces and Services are left out: neither has status conditions.
     /// </summary>
-    private Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> Affected()
+    private static Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> Affected(List<Attachment> attachments)
     {
         var affected = new Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>>();
-        foreach (var attachment in _attachments.Where(a => a.Applies && a.Target.GroupKind != Kinds.Namespace && a.Target.GroupKind != Kinds.Service))
+        foreach (var attachment in attachments.Where(a => a.Applies && a.Target.GroupKind != Kinds.Namespace && a.Target.GroupKind != Kinds.Service))
         {
             // A rule has no status entry: a rule-sectioned policy affects its route.
             var node = attachment.Level == PolicyLevel.Rule ? new NodeKey(attachment.Node.Object, null) : attachment.Node;
@@ -594,9 +637,16 @@ internal sealed class PolicyRun
     {
         foreach (var route in Bound.Routes)
         {
-            var backendsByRule = route.BackendRefs.Where(b => b.IsResolved && !b.IsMirror).ToLookup(b => b.RuleIndex);
-            foreach (var parent in route.Parents.Where(p => p.IsAccepted && p.ParentRef.GroupKind == Kinds.Service))
+            // Most routes have no mesh parent: group their backends only when one does.
+            ILookup<int, BackendRefResult>? backendsByRule = null;
+            foreach (var parent in route.Parents)
             {
+                if (!parent.IsAccepted || parent.ParentRef.GroupKind != Kinds.Service)
+                {
+                    continue;
+                }
+
+                backendsByRule ??= route.BackendRefs.Where(b => b.IsResolved && !b.IsMirror).ToLookup(b => b.RuleIndex);
                 var service = parent.ParentRef.TargetKey;
                 if (!_meshStates.TryGetValue(service, out var top))
                 {
@@ -700,7 +750,7 @@ internal sealed class PolicyRun
             effectiveTree = Combine(effectiveTree, overrides[i], patch, keys, definition);
         }
 
-        var attachments = (above?.Attachments ?? []).AddRange(level);
+        var attachments = (above?.Attachments ?? AttachmentChain.Empty).Below(level);
         return new KindState
         {
             Definition = definition,
@@ -718,7 +768,7 @@ internal sealed class PolicyRun
             return;
         }
 
-        foreach (var loser in above.Attachments)
+        foreach (var loser in above.Attachments.ToList())
         {
             if (loser.Default is not null && !ReferenceEquals(loser, winner))
             {
@@ -748,14 +798,6 @@ internal sealed class PolicyRun
     }
 
 
-    private static EffectivePolicy Materialize(GroupKind kind, FieldTree? tree, ImmutableArray<Attachment> attachments)
-    {
-        var keys = ImmutableArray.CreateBuilder<ResourceKey>(attachments.Length);
-        foreach (var attachment in attachments)
-        {
-            keys.Add(attachment.Policy.Key);
-        }
-
-        return new EffectivePolicy(kind, tree, keys.MoveToImmutable());
-    }
+    private static EffectivePolicy Materialize(GroupKind kind, FieldTree? tree, AttachmentChain attachments)
+        => new(kind, tree, () => attachments.ToList().Select(a => a.Policy.Key));
 }

@@ -15,7 +15,8 @@ public sealed class PolicyResolution
     private readonly Dictionary<ResourceKey, FoldState> _gatewayStates;
     private readonly Dictionary<NodeKey, FoldState> _listenerStates;
     private readonly Dictionary<ResourceKey, FoldState> _meshStates;
-    private readonly Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> _affected;
+    // Built on first use: only EvaluationOptions.AffectedConditions reads it, and most runs leave that off.
+    private readonly Lazy<Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>>> _affected;
 
     // A resolution assembled from parts (an incremental session's result): every lookup goes to the part that
     // evaluated the object it starts from (a Gateway, ListenerSet, mesh Service or policy target). Parts are
@@ -24,9 +25,9 @@ public sealed class PolicyResolution
 
     internal PolicyResolution(EquatableArray<PolicyStatusResult> statuses, Dictionary<(FoldState, NodeKey), FoldState> memo,
         Dictionary<ResourceKey, FoldState> gatewayStates, Dictionary<NodeKey, FoldState> listenerStates, Dictionary<ResourceKey, FoldState> meshStates,
-        Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> affected)
+        Func<Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>>> affected)
     {
-        _affected = affected;
+        _affected = new(affected, LazyThreadSafetyMode.ExecutionAndPublication);
         Statuses = statuses;
         _memo = memo;
         _gatewayStates = gatewayStates;
@@ -38,7 +39,7 @@ public sealed class PolicyResolution
     /// <param name="statuses">The status of every policy, sorted by key.</param>
     /// <param name="partOf">The part that evaluated an object, or null when none did.</param>
     internal PolicyResolution(EquatableArray<PolicyStatusResult> statuses, Func<ResourceKey, PolicyResolution?> partOf)
-        : this(statuses, [], [], [], [], [])
+        : this(statuses, [], [], [], [], () => [])
     {
         _partOf = partOf;
     }
@@ -64,7 +65,7 @@ public sealed class PolicyResolution
 
     private IEnumerable<Condition> OwnAffectedConditions(ResourceKey target, string? section, long generation)
     {
-        if (!_affected.TryGetValue(new NodeKey(target, section), out var kinds))
+        if (!_affected.Value.TryGetValue(new NodeKey(target, section), out var kinds))
         {
             yield break;
         }

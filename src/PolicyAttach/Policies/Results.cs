@@ -41,12 +41,12 @@ public sealed record PolicyStatusResult
 public sealed class EffectivePolicy : IEquatable<EffectivePolicy>
 {
     private readonly FieldTree? _tree;
-    private readonly ImmutableArray<ResourceKey> _policyKeys;
+    private readonly Func<IEnumerable<ResourceKey>> _policyKeys;
     private JsonData? _document;
     private EquatableArray<EffectiveField>? _fields;
     private EquatableArray<ResourceKey>? _policies;
 
-    internal EffectivePolicy(GroupKind kind, FieldTree? tree, ImmutableArray<ResourceKey> policyKeys)
+    internal EffectivePolicy(GroupKind kind, FieldTree? tree, Func<IEnumerable<ResourceKey>> policyKeys)
     {
         Kind = kind;
         _tree = tree;
@@ -78,7 +78,7 @@ public sealed class EffectivePolicy : IEquatable<EffectivePolicy>
     }
 
     /// <summary>The policies that reach this context, established first.</summary>
-    public EquatableArray<ResourceKey> Policies => _policies ??= _policyKeys.Distinct().ToEquatableArray();
+    public EquatableArray<ResourceKey> Policies => _policies ??= _policyKeys().Distinct().ToEquatableArray();
 
     /// <inheritdoc />
     public bool Equals(EffectivePolicy? other)
