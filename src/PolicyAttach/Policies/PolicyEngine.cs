@@ -169,6 +169,7 @@ internal sealed class PolicyRun
     private readonly List<Attachment> _attachments = [];
     private readonly Dictionary<NodeKey, List<Attachment>> _byNode = [];
     private readonly Dictionary<(FoldState, NodeKey), FoldState> _memo = [];
+    private readonly Dictionary<NodeKey, List<List<Attachment>>> _levels = [];
     private readonly Dictionary<ResourceKey, FoldState> _gatewayStates = [];
     private readonly Dictionary<NodeKey, FoldState> _listenerStates = [];
     private readonly Dictionary<ResourceKey, FoldState> _meshStates = [];
@@ -691,11 +692,19 @@ internal sealed class PolicyRun
             return cached;
         }
 
-        var kinds = parent.Kinds;
-        foreach (var group in attachments.GroupBy(a => a.Definition.Kind))
+        // A node is folded under many parents (every listener above a route): group its policies by kind once.
+        if (!_levels.TryGetValue(node, out var levels))
         {
-            kinds.TryGetValue(group.Key, out var above);
-            kinds = kinds.SetItem(group.Key, FoldKind(above, group.ToList()));
+            levels = attachments.GroupBy(a => a.Definition.Kind).Select(g => g.ToList()).ToList();
+            _levels[node] = levels;
+        }
+
+        var kinds = parent.Kinds;
+        foreach (var level in levels)
+        {
+            var kind = level[0].Definition.Kind;
+            kinds.TryGetValue(kind, out var above);
+            kinds = kinds.SetItem(kind, FoldKind(above, level));
         }
 
         var state = new FoldState(kinds, new EffectivePolicies(kinds.Values.Select(k => k.Effective).ToEquatableArray()));
