@@ -180,7 +180,7 @@ public sealed class EvaluationSession
         compared.UnionWith(index.Keys.Where(k => affected.Contains(k.Value)).Select(k => k.Key));
         compared.UnionWith(state.Index.Keys.Where(k => oldAffected.Contains(k.Value)).Select(k => k.Key));
         var candidates = compared.Where(k => k.Group == Kinds.Gateway.Group && k.Kind == Kinds.Gateway.Kind || k.Group == Kinds.Service.Group && k.Kind == Kinds.Service.Kind);
-        return Update(previous, result, EvaluationPath.Incremental, $"Evaluated {affected.Count} of {index.Units.Count} units ({evaluated} of {partitioned} objects).", compared.Contains, candidates, evaluated);
+        return Update(previous, result, EvaluationPath.Incremental, $"Evaluated {affected.Count} of {index.Units.Count} units ({evaluated} of {partitioned} objects).", compared, candidates, evaluated);
     }
 
     private SessionUpdate FullUpdate(EvaluationResult previous, Snapshot snapshot, string reason, out State next)
@@ -192,7 +192,7 @@ public sealed class EvaluationSession
     }
 
     private static SessionUpdate Update(EvaluationResult previous, EvaluationResult result, EvaluationPath path, string reason,
-        Func<ResourceKey, bool>? compared, IEnumerable<ResourceKey> candidates, int evaluated)
+        IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated)
     {
         var (changed, removed) = ResultDiff.StatusDelta(previous, result, compared);
         var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates);

@@ -1,4 +1,5 @@
 using PolicyAttach.Collections;
+using PolicyAttach.Status;
 
 namespace PolicyAttach;
 
@@ -49,8 +50,10 @@ public sealed class SessionUpdate
     public string Reason { get; }
 
     /// <summary>
-    /// The objects whose status is new or differs (as <see cref="StatusWriter"/> writes it without a time); write
-    /// their statuses with <see cref="StatusWriter.Write"/> and <see cref="StatusWriterOptions.Include"/>.
+    /// The objects whose status is new or differs: their typed statuses (<see cref="StatusModel.Find"/>) differ in what
+    /// <see cref="StatusWriter"/> writes (a route parent's index and whether a reference spelled its namespace are not
+    /// written, so they alone are no change); write their statuses with <see cref="StatusWriter.Write"/> and
+    /// <see cref="StatusWriterOptions.Include"/>.
     /// </summary>
     public EquatableArray<ResourceKey> Changed { get; }
 

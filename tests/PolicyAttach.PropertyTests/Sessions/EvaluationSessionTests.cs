@@ -1,4 +1,5 @@
 using PolicyAttach.Model;
+using PolicyAttach.Status;
 using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Sessions;
@@ -83,6 +84,21 @@ public sealed class EvaluationSessionTests
 
         Assert.Equal(EvaluationPath.Unchanged, update.Path);
         Assert.NotNull(session.Result.FindRoute(key));
+    }
+
+    [Fact]
+    public void Apply_ParentRefOfNoOwnedParentInsertedFirst_ReportsNoStatusChange()
+    {
+        // The owned parent's index moves from 0 to 1 and the route's record with it, but the written status is the same.
+        var session = EvaluationSession.Start(World.Snapshot, World.Options);
+        var moved = new HttpRouteBuilder("app", "route-a", ObjectRefBuilder.Gateway("infra", "missing"), ObjectRefBuilder.Gateway("infra", "gw-a")).Read().Resource!;
+
+        var update = session.Apply(new ChangeBatch().Put(moved));
+
+        var key = ResourceKey.ForHttpRoute("app", "route-a");
+        Assert.NotEqual(StatusModel.Find(update.Previous, key), StatusModel.Find(update.Result, key));
+        Assert.Empty(update.Changed);
+        Assert.Empty(update.Removed);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using FsCheck.Fluent;
 using PolicyAttach.Manifests;
 using PolicyAttach.Model;
 using PolicyAttach.Sessions;
+using PolicyAttach.Status;
 using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Sessions;
@@ -77,6 +78,8 @@ public sealed class SessionProperties
 
             var full = world.Result;
             var (changed, removed) = ResultDiff.StatusDelta(previous, full, null);
+            var (changedJson, removedJson) = JsonDelta(previous, full);
+            Assert.True(changed.SequenceEqual(changedJson) && removed.SequenceEqual(removedJson), $"{where}: the typed delta of consecutive full evaluations differs from their written JSON: typed [{string.Join(", ", changed)}] removed [{string.Join(", ", removed)}], JSON [{string.Join(", ", changedJson)}] removed [{string.Join(", ", removedJson)}]");
             var (routing, contexts) = ResultDiff.RoutingDelta(previous, full, ResultDiff.RoutingOwners(previous).Concat(ResultDiff.RoutingOwners(full)));
             Assert.True(changed.SequenceEqual(update.Changed), $"{where}: changed statuses: expected [{string.Join(", ", changed)}], reported [{string.Join(", ", update.Changed)}]");
             Assert.True(removed.SequenceEqual(update.Removed), $"{where}: removed statuses: expected [{string.Join(", ", removed)}], reported [{string.Join(", ", update.Removed)}]");
@@ -103,6 +106,30 @@ public sealed class SessionProperties
         }
 
         return changes;
+    }
+
+    /// <summary>
+    /// The status delta by the written JSON of each status (without a time), independent of the typed definition the
+    /// session uses: the two must agree, so a field a record carries but the status does not write is never a change.
+    /// </summary>
+    private static (List<ResourceKey> Changed, List<ResourceKey> Removed) JsonDelta(EvaluationResult before, EvaluationResult after)
+    {
+        static Dictionary<ResourceKey, string> Written(EvaluationResult result)
+            => StatusModel.Build(result).ToDictionary(s => s.Key, s =>
+            {
+                var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+                using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+                {
+                    StatusWriter.WriteObject(writer, s);
+                }
+
+                return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            });
+
+        var (old, now) = (Written(before), Written(after));
+        var changed = now.Where(p => !old.TryGetValue(p.Key, out var was) || was != p.Value).Select(p => p.Key).Order().ToList();
+        var removed = old.Keys.Where(k => !now.ContainsKey(k)).Order().ToList();
+        return (changed, removed);
     }
 
     private static void AssertEqual(TestWorld world, EvaluationResult actual, string where)
