@@ -54,17 +54,38 @@ public sealed class PolicyResolution
     /// <summary>The status of every policy that reached an ancestor, sorted by (group, kind, namespace, name).</summary>
     public EquatableArray<PolicyStatusResult> Statuses { get; }
 
+    /// <summary>The effective policies of a place in the hierarchy, each field with its source.</summary>
+    /// <param name="context">The Gateway, listener, route, rule or backend (or their mesh counterparts).</param>
+    /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
+    public EffectivePolicies For(PolicyContext context)
+    {
+        var route = context.Route.GetValueOrDefault();
+        var backend = context.Backend.GetValueOrDefault();
+        return (context.IsMesh, context.Level) switch
+        {
+            (false, PolicyContextLevel.Parent) => ForGateway(context.Parent),
+            (false, PolicyContextLevel.Listener) => ForListener(context.Parent, context.Listener!),
+            (false, PolicyContextLevel.Route) => ForRoute(context.Parent, context.Listener!, route),
+            (false, PolicyContextLevel.Rule) => ForRule(context.Parent, context.Listener!, route, context.RuleName),
+            (false, _) => ForBackend(context.Parent, context.Listener!, route, context.RuleName, backend, context.BackendPort),
+            (true, PolicyContextLevel.Parent) => _meshStates.TryGetValue(context.Parent, out var state) ? state.Effective : EffectivePolicies.None,
+            (true, PolicyContextLevel.Route) => ForMeshRule(context.Parent, route, null),
+            (true, PolicyContextLevel.Rule) => ForMeshRule(context.Parent, route, context.RuleName),
+            (true, _) => ForMeshBackend(context.Parent, route, context.RuleName, backend, context.BackendPort),
+        };
+    }
+
     /// <summary>The effective policies of a Gateway (or ListenerSet) as a whole.</summary>
     /// <param name="owner">The Gateway or ListenerSet.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
-    public EffectivePolicies ForGateway(ResourceKey owner)
+    internal EffectivePolicies ForGateway(ResourceKey owner)
         => _gatewayStates.TryGetValue(owner, out var state) ? state.Effective : EffectivePolicies.None;
 
     /// <summary>The effective policies of one listener.</summary>
     /// <param name="owner">The Gateway or ListenerSet that defines the listener.</param>
     /// <param name="listener">The listener name.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForListener(ResourceKey owner, string listener)
+    internal EffectivePolicies ForListener(ResourceKey owner, string listener)
         => Listener(owner, listener)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a route as served through one listener.</summary>
@@ -72,7 +93,7 @@ public sealed class PolicyResolution
     /// <param name="listener">The listener name.</param>
     /// <param name="route">The route.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForRoute(ResourceKey owner, string listener, ResourceKey route)
+    internal EffectivePolicies ForRoute(ResourceKey owner, string listener, ResourceKey route)
         => RouteState(owner, listener, route)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of one rule of a route as served through one listener.</summary>
@@ -81,7 +102,7 @@ public sealed class PolicyResolution
     /// <param name="route">The route.</param>
     /// <param name="ruleName">The rule's name, or null for an unnamed rule (which only inherits).</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForRule(ResourceKey owner, string listener, ResourceKey route, string? ruleName)
+    internal EffectivePolicies ForRule(ResourceKey owner, string listener, ResourceKey route, string? ruleName)
         => RuleState(owner, listener, route, ruleName)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a backend Service port reached through a rule.</summary>
@@ -92,7 +113,7 @@ public sealed class PolicyResolution
     /// <param name="service">The backend Service.</param>
     /// <param name="portName">The Service port's name, or null.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForBackend(ResourceKey owner, string listener, ResourceKey route, string? ruleName, ResourceKey service, string? portName)
+    internal EffectivePolicies ForBackend(ResourceKey owner, string listener, ResourceKey route, string? ruleName, ResourceKey service, string? portName)
     {
         var state = RuleState(owner, listener, route, ruleName);
         if (state is null)
@@ -112,7 +133,7 @@ public sealed class PolicyResolution
     /// <param name="route">The route.</param>
     /// <param name="ruleName">The rule's name, or null for an unnamed rule.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
-    public EffectivePolicies ForMeshRule(ResourceKey service, ResourceKey route, string? ruleName)
+    internal EffectivePolicies ForMeshRule(ResourceKey service, ResourceKey route, string? ruleName)
         => MeshRuleState(service, route, ruleName)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a backend Service port reached through a rule of a mesh route.</summary>
@@ -122,7 +143,7 @@ public sealed class PolicyResolution
     /// <param name="backend">The backend Service.</param>
     /// <param name="portName">The backend port's name, or null.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForMeshBackend(ResourceKey service, ResourceKey route, string? ruleName, ResourceKey backend, string? portName)
+    internal EffectivePolicies ForMeshBackend(ResourceKey service, ResourceKey route, string? ruleName, ResourceKey backend, string? portName)
         => MeshRuleState(service, route, ruleName) is { } state ? BackendState(state, backend, portName).Effective : EffectivePolicies.None;
 
     private FoldState? MeshRuleState(ResourceKey service, ResourceKey route, string? ruleName)
