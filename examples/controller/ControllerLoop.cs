@@ -24,6 +24,12 @@ internal sealed class ControllerLoop(IKubernetes client, IPolicyAttachEngine eng
     private readonly Lock _gate = new();
     private DebounceState _pending;
 
+    // Evaluation is incremental: the session starts from the first snapshot and then takes the store's changes.
+    private EvaluationSession? _session;
+
+    // Keys whose last patch failed for good (404, 422): planned again with the next update.
+    private readonly HashSet<ResourceKey> _retry = [];
+
     public void Dispose() => _signal.Dispose();
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -181,13 +187,34 @@ internal sealed class ControllerLoop(IKubernetes client, IPolicyAttachEngine eng
         }
     }
 
-    /// <summary>Evaluate, plan, patch: the part docs/embedding.md shows.</summary>
+    /// <summary>
+    /// Evaluate, plan, patch: the part docs/embedding.md shows. The first reconcile evaluates the store in full and plans
+    /// every status; each later one applies the store's changes to the session and patches exactly the statuses the
+    /// update reports (and those whose patch failed before).
+    /// </summary>
     private async Task ReconcileAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var result = engine.Evaluate(_store.CreateSnapshot());
-        var statuses = StatusPatches.Build(result, new StatusPatchOptions { Time = now, PreviousStatus = _store.StatusOf });
-        var plan = StatusPatchPlanner.Plan(statuses, _store.Observed());
-        Console.WriteLine($"{now:O}: {_store.Count} objects, {statuses.Count} statuses, {plan.Count} to patch");
+        IReadOnlyList<ObjectStatus> plan;
+        string what;
+        if (_session is null)
+        {
+            _ = _store.TakeChanges();
+            _session = EvaluationSession.Start(_store.CreateSnapshot(), engine.Options);
+            var statuses = StatusPatches.Build(_session.Result, new StatusPatchOptions { Time = now, PreviousStatus = _store.StatusOf });
+            plan = StatusPatchPlanner.Plan(statuses, _store.Observed());
+            what = $"{statuses.Count} statuses";
+        }
+        else
+        {
+            var update = _session.Apply(_store.TakeChanges());
+            var keys = StatusPatchPlanner.Keys(update, _retry);
+            var statuses = StatusPatches.Build(update.Result, new StatusPatchOptions { Time = now, PreviousStatus = _store.StatusOf, Include = keys.Contains });
+            plan = StatusPatchPlanner.Plan(statuses, update, _store.Observed(), _retry);
+            what = $"{update.Path} ({update.Reason}), {update.Changed.Count} statuses changed, {update.Removed.Count} removed";
+        }
+
+        _retry.Clear();
+        Console.WriteLine($"{now:O}: {_store.Count} objects, {what}, {plan.Count} to patch");
         foreach (var status in plan)
         {
             try
@@ -200,7 +227,9 @@ internal sealed class ControllerLoop(IKubernetes client, IPolicyAttachEngine eng
             }
             catch (HttpOperationException ex) when (Backoff.IsFinal(ex))
             {
-                // Gone (404) or rejected (422): the next watch event brings the object's real state.
+                // Gone (404) or rejected (422): the next watch event brings the object's real state, and the next
+                // reconcile plans this object again.
+                _retry.Add(status.Key);
                 Console.Error.WriteLine($"{status.Key}: status patch failed with {(int)ex.Response.StatusCode}: {ex.Response.Content}");
             }
         }

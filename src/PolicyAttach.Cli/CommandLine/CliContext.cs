@@ -28,6 +28,9 @@ internal sealed record CliContext(TextReader Stdin, TextWriter Stdout, TextWrite
     /// <summary>The clock and timers of the progress indicator.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Ends a command that keeps running (<c>--watch</c>); when it cannot be cancelled, Ctrl-C does.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>Writes text to standard output with <c>\n</c> newlines, ending with one newline.</summary>
     /// <param name="text">The text.</param>
     public void Out(string text) => WriteNormalized(Stdout, text);

@@ -84,6 +84,12 @@ internal static class CommonOptions
     };
 
     /// <summary>The input options, taken by every command that reads manifests.</summary>
+    /// <summary><c>--watch</c>/<c>-w</c>: keep running and print what each burst of file changes changed.</summary>
+    public static OptionSpec Watch { get; } = new("watch", string.Empty, "Keep running: re-read only the files that change (a short pause gathers an editor's writes), evaluate incrementally and print what changed; with -o json one line per batch. Files and directories only. Ctrl-C ends it (exit 0).", IsFlag: true)
+    {
+        Short = 'w',
+    };
+
     public static IReadOnlyList<OptionSpec> Input { get; } = [Filename, Recursive, Exclude, Kustomize, CreationOrder, Cluster, Kubeconfig, Context, RequestTimeout];
 
     /// <summary>The cluster options (in <see cref="Input"/>); <c>diff</c>, which compares two sets of files, leaves them out.</summary>

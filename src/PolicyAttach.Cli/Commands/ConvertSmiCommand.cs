@@ -15,18 +15,20 @@ internal sealed class ConvertSmiCommand : ICommand
     public string Name => "convert-smi";
 
     /// <inheritdoc />
-    public string Summary => "Convert SMI TrafficSplits (and their HTTPRouteGroups) to GAMMA HTTPRoutes.";
+    public string Summary => "Convert SMI TrafficSplits (with their HTTPRouteGroups and TCPRoutes) to GAMMA routes.";
 
     /// <inheritdoc />
     public string Synopsis => "policyattach convert-smi PATH... [--verify] [-o yaml|json] [options]";
 
     /// <inheritdoc />
     public string Description =>
-        "Converts SMI objects: each TrafficSplit to an HTTPRoute per port of its root Service, with the Service as parent\n"
-        + "(GAMMA) and the backends by weight (only backends with the port, as the specification says); a split with\n"
-        + "HTTPRouteGroup matches splits the requests they match and sends the others to the root Service. TrafficTargets\n"
-        + "(access control), TCPRoutes and UDPRoutes are reported: Gateway API has no equivalent. --verify sends requests\n"
-        + "to a model of the SMI split and to the converted routes, and prints every request they answer differently.\n"
+        "Converts SMI objects: each TrafficSplit to a route per port of its root Service, with the Service as parent\n"
+        + "(GAMMA) and the backends by weight (only backends with the port, as the specification says): a TCPRoute where the\n"
+        + "port carries TCP (a TCPRoute the split matches, the port's appProtocol or tcp-* name, a TrafficTarget's TCPRoute),\n"
+        + "an HTTPRoute elsewhere; a split with matches splits the requests (connections) they match and sends the others to\n"
+        + "the root Service. TrafficTargets (access control) and UDPRoutes are reported: Gateway API has no equivalent.\n"
+        + "--verify sends requests and connections to a model of the SMI split and to the converted routes, and prints\n"
+        + "every one they answer differently.\n"
         + "-n and -l convert only the SMI objects of a namespace or with matching labels.\n"
         + "Exit 1 when the input has errors, an object would be refused, or --verify found differences.";
 

@@ -21,7 +21,7 @@ internal sealed class DescribeCommand : ICommand
     public string Summary => "Show the tree GatewayClass > Gateway > listener > route > rule > backend, with conditions and policies.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach describe PATH... [KIND/NAMESPACE/NAME] [-o text|json|yaml] [options]";
+    public string Synopsis => "policyattach describe PATH... [KIND/NAMESPACE/NAME] [-o text|json|yaml] [--watch] [options]";
 
     /// <inheritdoc />
     public string Description =>
@@ -43,7 +43,7 @@ internal sealed class DescribeCommand : ICommand
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
-        [],
+        [CommonOptions.Watch],
         CommonOptions.Output("text (default), json or yaml.", "text", "json", "yaml"),
         color: true);
 
@@ -68,8 +68,17 @@ internal sealed class DescribeCommand : ICommand
             target = positionals[^1];
         }
 
-        if (!InputOptions.TryRead(args, positionals.Count - (target is null ? 0 : 1), out var input, out error)
-            || !Workspace.TryLoad(input, context, out var workspace, out error, profile))
+        if (!InputOptions.TryRead(args, positionals.Count - (target is null ? 0 : 1), out var input, out error))
+        {
+            return context.UsageError(error!, Name);
+        }
+
+        if (args.Has(CommonOptions.Watch.Name))
+        {
+            return Watch(args, context, input, target, profile, filter, palette, format);
+        }
+
+        if (!Workspace.TryLoad(input, context, out var workspace, out error, profile))
         {
             return context.UsageError(error!, Name);
         }
@@ -99,5 +108,63 @@ internal sealed class DescribeCommand : ICommand
 
         context.Out(format == OutputFormat.Text ? DescribeText.Write(report, palette) : JsonOutput.Render(JsonOutput.Serialize(report), format));
         return workspace.ExitCode;
+    }
+
+    /// <summary>
+    /// <c>describe --watch</c>: the tree, then after each burst of file changes a line per status that changed or went
+    /// and the tree again, evaluated incrementally from the files that changed.
+    /// </summary>
+    private int Watch(ParsedArguments args, CliContext context, InputOptions input, string? target, ImplementationProfile? profile, ObjectFilter filter, Palette palette, OutputFormat format)
+    {
+        string? error = null;
+        if (format != OutputFormat.Text || !FileWatch.TryCreate(input, profile, out var watch, out error))
+        {
+            return context.UsageError(error ?? "describe --watch prints text; leave out -o", Name);
+        }
+
+        using (watch)
+        {
+            var (snapshot, diagnostics) = watch.Start();
+            StatusWatch.Print(diagnostics, context);
+            if (!Workspace.TryResolveControllers(snapshot, args.GetAll(CommonOptions.ControllerName.Name), out var controllers, out error))
+            {
+                return context.UsageError(error!, Name);
+            }
+
+            string Render(EvaluationResult result)
+            {
+                KubeObject? focus = null;
+                if (target is not null && !TargetResolver.TryResolve(result.Snapshot, target, out focus, out var problem, filter.Namespace))
+                {
+                    return problem!;
+                }
+
+                var ingresses = focus is null or Ingress ? IngressScope.Build(result.Snapshot, controllers, focus?.Key) : null;
+                var report = DescribeBuilder.Build(result, focus, args.Get("profile"), ingresses);
+                if (!filter.IsEverything)
+                {
+                    report = DescribeNarrowing.Apply(report, o => filter.Includes(result.Snapshot, o.ToKey()));
+                }
+
+                return DescribeText.Write(report, palette);
+            }
+
+            var session = EvaluationSession.Start(snapshot, Profiles.Options(controllers, profile));
+            context.Out(Render(session.Result));
+            context.Stdout.Flush();
+            using var interrupt = StatusWatch.Interrupt(context, out var cancellation);
+            while (watch.TryNext(cancellation, out var batch, out diagnostics))
+            {
+                StatusWatch.Print(diagnostics, context);
+                var update = session.Apply(batch);
+                var header = $"--- {update.Changed.Count} statuses changed, {update.Removed.Count} removed ({update.Path})"
+                    + string.Concat(update.Changed.Select(k => $"\nchanged {k}"))
+                    + string.Concat(update.Removed.Select(k => $"\nremoved {k}"));
+                context.Out(header + "\n" + Render(update.Result));
+                context.Stdout.Flush();
+            }
+
+            return ExitCodes.Success;
+        }
     }
 }

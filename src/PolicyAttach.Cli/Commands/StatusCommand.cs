@@ -18,7 +18,7 @@ internal sealed class StatusCommand : ICommand
     public string Summary => "Print the statuses a conformant controller writes.";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach status PATH... [-o json|yaml|text] [--time RFC3339] [--affected-conditions] [options]";
+    public string Synopsis => "policyattach status PATH... [-o json|yaml|text] [--time RFC3339] [--affected-conditions] [--watch] [options]";
 
     /// <inheritdoc />
     public string Description =>
@@ -31,7 +31,8 @@ internal sealed class StatusCommand : ICommand
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } = CommonOptions.Standard(
         [new("time", "RFC3339", "Write this lastTransitionTime on every condition (default: none)."),
-         new("affected-conditions", string.Empty, "Also write GEP-713's optional <group>/<Kind>Affected conditions on the objects and listeners policies apply to (Experimental; default: off).", IsFlag: true)],
+         new("affected-conditions", string.Empty, "Also write GEP-713's optional <group>/<Kind>Affected conditions on the objects and listeners policies apply to (Experimental; default: off).", IsFlag: true),
+         CommonOptions.Watch],
         CommonOptions.Output("json (default when redirected), yaml or text (default on a terminal).", "json", "yaml", "text"));
 
     /// <inheritdoc />
@@ -45,6 +46,35 @@ internal sealed class StatusCommand : ICommand
             || !InputOptions.TryRead(args, args.Positionals.Count, out var input, out error))
         {
             return context.UsageError(error!, Name);
+        }
+
+        if (args.Has(CommonOptions.Watch.Name))
+        {
+            if (format == OutputFormat.Yaml || !FileWatch.TryCreate(input, profile, out var watch, out error))
+            {
+                return context.UsageError(error ?? "--watch prints JSON lines or text, not YAML", Name);
+            }
+
+            using (watch)
+            {
+                var affected = args.Has("affected-conditions");
+                return StatusWatch.Run(
+                    watch,
+                    snapshot =>
+                    {
+                        if (!Workspace.TryResolveControllers(snapshot, args.GetAll(CommonOptions.ControllerName.Name), out var names, out var problem))
+                        {
+                            context.UsageError(problem!, Name);
+                            return null;
+                        }
+
+                        return Profiles.Options(names, profile) with { AffectedConditions = affected };
+                    },
+                    format,
+                    new StatusWriterOptions { Time = time },
+                    (snapshot, key) => filter.IsEverything || filter.Includes(snapshot, key),
+                    context);
+            }
         }
 
         if (!Workspace.TryLoadFor(input, args, context, profile, out var workspace, out var controllers, out error))

@@ -301,6 +301,15 @@ internal sealed class Workspace
     /// <param name="error">The usage error when the input has several controller names and none was given.</param>
     /// <returns>Whether the names are decided.</returns>
     public bool TryResolveControllers(IReadOnlyList<string> given, out EquatableArray<string> names, out string? error)
+        => TryResolveControllers(Snapshot, given, out names, out error);
+
+    /// <summary>The controller names to act for in a snapshot (see the instance method).</summary>
+    /// <param name="snapshot">The input.</param>
+    /// <param name="given">The <c>--controller-name</c> values.</param>
+    /// <param name="names">The names.</param>
+    /// <param name="error">The usage error.</param>
+    /// <returns>Whether the names are decided.</returns>
+    public static bool TryResolveControllers(Snapshot snapshot, IReadOnlyList<string> given, out EquatableArray<string> names, out string? error)
     {
         error = null;
         if (given.Count > 0)
@@ -316,7 +325,7 @@ internal sealed class Workspace
             return true;
         }
 
-        var found = Snapshot.GatewayClasses.Select(c => c.ControllerName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var found = snapshot.GatewayClasses.Select(c => c.ControllerName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (found.Count > 1)
         {
             names = [];

@@ -18,6 +18,10 @@ public sealed class ObjectStore
 {
     private readonly object _gate = new();
     private readonly Dictionary<ResourceKey, Entry> _entries = [];
+
+    // The model changes since the last TakeChanges: the latest model of each changed key, or null when it is gone
+    // (deleted, or its latest version did not convert).
+    private readonly Dictionary<ResourceKey, KubeObject?> _changes = [];
     private readonly ManifestReadOptions _readOptions;
 
     /// <summary>Creates an empty store.</summary>
@@ -92,7 +96,11 @@ public sealed class ObjectStore
 
             foreach (var key in _entries.Keys.Where(k => k.GroupKind == groupKind && !keep.Contains(k)).ToList())
             {
-                changed |= _entries.Remove(key, out var removed) && removed.Model is not null;
+                if (_entries.Remove(key, out var removed) && removed.Model is not null)
+                {
+                    _changes[key] = null;
+                    changed = true;
+                }
             }
 
             return changed;
@@ -106,6 +114,27 @@ public sealed class ObjectStore
         lock (_gate)
         {
             return Snapshot.Create(_entries.Values.Select(e => e.Model).OfType<KubeObject>().ToList());
+        }
+    }
+
+    /// <summary>
+    /// The model changes since the last call, as one batch for <see cref="EvaluationSession.Apply"/>: the latest model of
+    /// every key that changed, and a delete for every key that is gone (deleted, dropped by a list, or whose latest
+    /// version did not convert: its diagnostics are in <see cref="Diagnostics"/>). Status-only updates are not changes.
+    /// </summary>
+    /// <returns>The batch, in key order; empty when nothing changed.</returns>
+    public ChangeBatch TakeChanges()
+    {
+        lock (_gate)
+        {
+            var batch = new ChangeBatch();
+            foreach (var (key, model) in _changes.OrderBy(c => c.Key))
+            {
+                _ = model is null ? batch.Delete(key) : batch.Put(model);
+            }
+
+            _changes.Clear();
+            return batch;
         }
     }
 
@@ -130,7 +159,7 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>Every object with its last observed status, sorted by key (for <see cref="StatusPatchPlanner.Plan"/>).</summary>
+    /// <summary>Every object with its last observed status, sorted by key (for <see cref="StatusPatchPlanner.Plan(Status.StatusSet, IEnumerable{ObservedObject})"/>).</summary>
     /// <returns>The observations.</returns>
     public IReadOnlyList<ObservedObject> Observed()
     {
@@ -154,6 +183,11 @@ public sealed class ObjectStore
         {
             var changed = !_entries.TryGetValue(key, out var old) || !Equals(old.Model, entry.Model);
             _entries[key] = entry;
+            if (changed)
+            {
+                _changes[key] = entry.Model;
+            }
+
             return changed;
         }
     }
@@ -167,7 +201,13 @@ public sealed class ObjectStore
 
         lock (_gate)
         {
-            return _entries.Remove(key, out var removed) && removed.Model is not null;
+            if (_entries.Remove(key, out var removed) && removed.Model is not null)
+            {
+                _changes[key] = null;
+                return true;
+            }
+
+            return false;
         }
     }
 
@@ -182,7 +222,7 @@ public sealed class ObjectStore
             return null;
         }
 
-        var groupKind = new GroupKind(ApiVersions.GroupOf(apiVersion), kind);
+        var groupKind = GroupKind.FromApiVersion(apiVersion, kind);
         var ns = ManifestReader.IsNamespaced(groupKind) ? Text(metadata, "namespace") ?? string.Empty : string.Empty;
         return new ResourceKey(groupKind.Group, kind, ns, name);
     }

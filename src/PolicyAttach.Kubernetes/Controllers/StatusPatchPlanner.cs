@@ -53,6 +53,40 @@ public static class StatusPatchPlanner
         return plan;
     }
 
+    /// <summary>
+    /// The patches for one incremental update: as <see cref="Plan(StatusSet, IEnumerable{ObservedObject})"/>, but only for
+    /// the objects the update reports (<see cref="SessionUpdate.Changed"/> and <see cref="SessionUpdate.Removed"/>) and
+    /// the extra keys given (such as patches that failed before), so an update that changes nothing sends nothing and
+    /// the work follows the change. Build <paramref name="next"/> with <see cref="StatusPatchOptions.Include"/> set to
+    /// the same keys.
+    /// </summary>
+    /// <param name="next">The statuses built from the update's result (all of them, or at least those of the keys).</param>
+    /// <param name="update">The session's update.</param>
+    /// <param name="observed">Every object last seen in the cluster with its status.</param>
+    /// <param name="retry">More keys to plan for (for example those whose last patch failed); null for none.</param>
+    /// <returns>The patches, sorted by (group, kind, namespace, name).</returns>
+    public static IReadOnlyList<ObjectStatus> Plan(StatusSet next, SessionUpdate update, IEnumerable<ObservedObject> observed, IEnumerable<ResourceKey>? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(update);
+        ArgumentNullException.ThrowIfNull(observed);
+        var keys = Keys(update, retry);
+        return Plan(new StatusSet(next.Where(s => keys.Contains(s.Key)).ToList(), next.Snapshot, next.ControllerNames), observed.Where(o => keys.Contains(o.Key)));
+    }
+
+    /// <summary>The keys an update's patches are planned for: <see cref="SessionUpdate.Changed"/>, <see cref="SessionUpdate.Removed"/> and the retried ones.</summary>
+    /// <param name="update">The session's update.</param>
+    /// <param name="retry">More keys; null for none.</param>
+    /// <returns>The keys.</returns>
+    public static HashSet<ResourceKey> Keys(SessionUpdate update, IEnumerable<ResourceKey>? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var keys = new HashSet<ResourceKey>(update.Changed);
+        keys.UnionWith(update.Removed);
+        keys.UnionWith(retry ?? []);
+        return keys;
+    }
+
     private static ObjectStatus? Release(ObservedObject o, StatusSet next)
     {
         if (o.Status is not { ValueKind: JsonValueKind.Object } status)
@@ -71,6 +105,6 @@ public static class StatusPatchPlanner
             }
         }
 
-        return patch is null ? null : StatusPatches.Create(o.Key, o.ApiVersion, next.Snapshot, patch, []);
+        return patch is null ? null : StatusPatches.Create(o.Key, o.ApiVersion, next.Snapshot, patch);
     }
 }

@@ -78,6 +78,10 @@ public static class ManifestText
             {
                 diagnostics.Add(diagnostic);
             }
+            else if (item.Element is { } converted)
+            {
+                documents.Add(converted);
+            }
             else if (JsonEmitter.TryConvert(item.Root!, limits, out var element, out var problem))
             {
                 documents.Add(element);

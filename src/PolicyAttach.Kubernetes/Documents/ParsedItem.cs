@@ -7,16 +7,27 @@ namespace PolicyAttach.Kubernetes.Documents;
 /// <param name="Diagnostic">The diagnostic.</param>
 /// <param name="Chunk">The YAML text the document was parsed from, to locate its fields later without its tree; null for JSON.</param>
 /// <param name="Document">Which document of <paramref name="Chunk"/> it is.</param>
-internal readonly record struct ParsedItem(SourceNode? Root, Diagnostic? Diagnostic, YamlChunk? Chunk = null, int Document = 0);
+internal readonly record struct ParsedItem(SourceNode? Root, Diagnostic? Diagnostic, YamlChunk? Chunk = null, int Document = 0)
+{
+    /// <summary>The document already converted to JSON (the YAML fast path), instead of <see cref="Root"/>.</summary>
+    public System.Text.Json.JsonElement? Element { get; init; }
+
+    /// <summary>The line (from 1) where <see cref="Element"/>'s document starts.</summary>
+    public int Line { get; init; }
+
+    /// <summary>The column (from 1) where <see cref="Element"/>'s document starts.</summary>
+    public int Column { get; init; }
+}
 
 /// <summary>The limits that keep hostile input from exhausting the stack, memory or time; checked while reading.</summary>
 /// <param name="MaxDepth">The deepest nesting of sequences and mappings accepted.</param>
 /// <param name="MaxNodes">The most nodes one document may expand to once aliases are resolved.</param>
 /// <param name="MaxAliasBytes">The most JSON bytes YAML aliases may add to one document.</param>
-internal sealed record ReaderLimits(int MaxDepth, long MaxNodes, long MaxAliasBytes)
+/// <param name="FastYaml">Whether YAML documents in the block-style subset are read by <see cref="YamlFastReader"/> (tests compare with false).</param>
+internal sealed record ReaderLimits(int MaxDepth, long MaxNodes, long MaxAliasBytes, bool FastYaml = true)
 {
     /// <summary>The limits a loader's options set.</summary>
-    public static ReaderLimits From(ManifestLoaderOptions options) => new(options.MaxDepth, options.MaxNodesPerDocument, options.MaxAliasBytes);
+    public static ReaderLimits From(ManifestLoaderOptions options) => new(options.MaxDepth, options.MaxNodesPerDocument, options.MaxAliasBytes, !options.ExactYamlOnly);
 }
 
 /// <summary>Diagnostics raised while reading text, before the core sees a document.</summary>

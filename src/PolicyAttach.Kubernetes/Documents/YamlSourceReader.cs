@@ -56,7 +56,12 @@ internal static class YamlSourceReader
                 {
                     var (start, end, firstLine) = chunks[from + c];
                     var items = new List<ParsedItem>();
-                    ReadChunk(new YamlChunk(text, start, end, firstLine, file, limits), items);
+                    var chunk = new YamlChunk(text, start, end, firstLine, file, limits);
+                    if (!limits.FastYaml || !YamlFastReader.TryRead(chunk, items))
+                    {
+                        ReadChunk(chunk, items);
+                    }
+
                     parsed[c] = items;
                 }
             }

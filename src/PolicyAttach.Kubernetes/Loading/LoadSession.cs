@@ -32,12 +32,18 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
     /// </summary>
     public void AddParsed(List<ParsedItem> items, string file)
     {
-        var work = new List<(Diagnostic? Diagnostic, SourceNode? Node, DocumentPositions? Kept)>();
+        var work = new List<(Diagnostic? Diagnostic, SourceNode? Node, JsonElement? Element, DocumentPositions? Position, DocumentPositions? Kept)>();
         foreach (var item in items)
         {
             if (item.Diagnostic is { } diagnostic)
             {
-                work.Add((diagnostic, null, null));
+                work.Add((diagnostic, null, null, null, null));
+            }
+            else if (item.Element is { } element)
+            {
+                // Read on the YAML fast path: converted already; its fields are located from the text when asked.
+                var positions = new YamlDocumentPositions(item.Chunk!, item.Document, -1, item.Line, item.Column);
+                work.Add((null, null, element, positions, positions));
             }
             else if (IsList(item.Root!.Property("kind"), item.Root.Property("items")) is { } listItems)
             {
@@ -45,21 +51,29 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
                 {
                     if (listItems[i].Kind != SourceNodeKind.Null)
                     {
-                        work.Add((null, listItems[i], Kept(item, i, listItems[i])));
+                        work.Add((null, listItems[i], null, listItems[i], Kept(item, i, listItems[i])));
                     }
                 }
             }
             else
             {
-                work.Add((null, item.Root, Kept(item, -1, item.Root)));
+                work.Add((null, item.Root, null, item.Root, Kept(item, -1, item.Root)));
             }
         }
 
-        var objects = work.Where(w => w.Node is not null).Select(w => w.Node!).ToList();
+        var objects = work.Where(w => w.Position is not null).ToList();
         var results = ReadAll(objects.Count, (int i, out string? problem) =>
-            JsonEmitter.TryConvert(objects[i], Limits, out var element, out problem) ? element : null);
+        {
+            if (objects[i].Element is { } converted)
+            {
+                problem = null;
+                return converted;
+            }
+
+            return JsonEmitter.TryConvert(objects[i].Node!, Limits, out var element, out problem) ? element : null;
+        });
         var next = 0;
-        foreach (var (diagnostic, node, kept) in work)
+        foreach (var (diagnostic, node, _, position, kept) in work)
         {
             if (diagnostic is not null)
             {
@@ -75,7 +89,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
             }
 
             _documents++;
-            Apply(result, node, kept, file, status);
+            Apply(result, position, kept, file, status);
         }
     }
 

@@ -32,6 +32,11 @@ public sealed class ManifestLoader
     /// <summary>The options.</summary>
     public ManifestLoaderOptions Options { get; }
 
+    /// <summary>The manifest files a read of a directory takes (<see cref="ManifestLoaderOptions.RecurseDirectories"/>, <see cref="ManifestLoaderOptions.Exclude"/>), in the order it reads them.</summary>
+    /// <param name="directory">The directory.</param>
+    /// <returns>The files.</returns>
+    public IReadOnlyList<string> ListFiles(string directory) => DirectoryListing.ManifestFiles(directory, Options);
+
     /// <summary>Loads files, directories and <c>-</c> (standard input), in the order given.</summary>
     /// <param name="paths">The paths as the user typed them.</param>
     /// <returns>The objects and diagnostics; a path that cannot be read is a PA1008 diagnostic.</returns>

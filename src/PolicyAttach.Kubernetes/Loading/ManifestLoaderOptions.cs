@@ -40,6 +40,12 @@ public sealed record ManifestLoaderOptions
     /// </summary>
     public long MaxAliasBytes { get; init; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Reads every YAML document on the exact path (YamlDotNet's parser and a node tree), never on the fast path for
+    /// the block-style subset; the tests compare the two, which must give the same objects and diagnostics.
+    /// </summary>
+    internal bool ExactYamlOnly { get; init; }
+
     /// <summary>Opens what the path <c>-</c> reads; null for the process's standard input. The stream is disposed after reading.</summary>
     public Func<Stream>? StandardInput { get; init; }
 

@@ -1,42 +1,39 @@
 using System.Globalization;
 using System.Text.Json;
-using PolicyAttach.Binding;
 using PolicyAttach.Model;
+using PolicyAttach.Status;
 
 namespace PolicyAttach.Kubernetes.Status;
 
 /// <summary>
-/// Answers <see cref="PolicyAttach.StatusWriterOptions.Previous"/> from the statuses observed in the
-/// cluster: the object's own conditions, a listener's by name, a route parent's by its parentRef and controller,
-/// a policy ancestor's by its ancestorRef and controller. Used by one <see cref="StatusPatches.Build"/> call.
+/// Answers <see cref="PolicyAttach.StatusWriterOptions.Previous"/> from the statuses observed in the cluster: the
+/// object's own conditions, a listener's by name, a route parent's by its parentRef and controller, a policy
+/// ancestor's by its ancestorRef and controller, each matched against the typed status being stamped.
 /// </summary>
-internal sealed class PreviousConditions(EvaluationResult result, Func<ResourceKey, JsonElement?>? previousStatus)
+internal sealed class PreviousConditions(Func<ResourceKey, JsonElement?>? previousStatus)
 {
-    private readonly Dictionary<ResourceKey, Dictionary<string, JsonElement>> _scopes = [];
-
-    public static string AncestorScope(ParentReference r) => "ancestors/" + r.Kind + "/" + r.Namespace + "/" + r.Name + "/" + r.SectionName;
-
-    public Condition? Find(ResourceKey key, string scope, string type)
+    /// <summary>The previous conditions of one status's scopes, or null when there is no previous status.</summary>
+    public Func<ResourceKey, ConditionScope, ConditionType, Condition?>? For(ResourceStatus status)
     {
-        if (previousStatus is null)
+        if (previousStatus?.Invoke(status.Key) is not { ValueKind: JsonValueKind.Object } previous)
         {
             return null;
         }
 
-        if (!_scopes.TryGetValue(key, out var scopes))
-        {
-            scopes = previousStatus(key) is { ValueKind: JsonValueKind.Object } status ? Index(key, status) : [];
-            _scopes[key] = scopes;
-        }
+        var scopes = Index(status, previous);
+        return (_, scope, type) => scopes.TryGetValue(scope, out var conditions) ? Find(conditions, type) : null;
+    }
 
-        if (!scopes.TryGetValue(scope, out var conditions) || conditions.ValueKind != JsonValueKind.Array)
+    private static Condition? Find(JsonElement conditions, ConditionType type)
+    {
+        if (conditions.ValueKind != JsonValueKind.Array)
         {
             return null;
         }
 
         foreach (var condition in conditions.EnumerateArray())
         {
-            if (condition.ValueKind == JsonValueKind.Object && String(condition, "type") == type)
+            if (condition.ValueKind == JsonValueKind.Object && String(condition, "type") == type.Value)
             {
                 return ToCondition(condition);
             }
@@ -45,40 +42,41 @@ internal sealed class PreviousConditions(EvaluationResult result, Func<ResourceK
         return null;
     }
 
-    private Dictionary<string, JsonElement> Index(ResourceKey key, JsonElement status)
+    private static Dictionary<ConditionScope, JsonElement> Index(ResourceStatus current, JsonElement status)
     {
-        var scopes = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var scopes = new Dictionary<ConditionScope, JsonElement>();
         if (status.TryGetProperty("conditions", out var own))
         {
-            scopes[string.Empty] = own;
+            scopes[ConditionScope.Own] = own;
         }
 
         foreach (var listener in Array(status, "listeners"))
         {
             if (String(listener, "name") is { } name && listener.TryGetProperty("conditions", out var c))
             {
-                scopes["listeners/" + name] = c;
+                scopes[ConditionScope.Listener(name)] = c;
             }
         }
 
-        if (result.FindRoute(key) is { } route)
+        var ns = current.Key.Namespace;
+        if (current is RouteStatus route)
         {
             foreach (var parent in route.Parents)
             {
-                if (FindEntry(status, "parents", "parentRef", parent.ParentRef, parent.ControllerName, key.Namespace) is { } conditions)
+                if (FindEntry(status, "parents", "parentRef", parent.ParentRef, parent.ControllerName, ns) is { } conditions)
                 {
-                    scopes["parents/" + parent.ParentIndex.ToString(CultureInfo.InvariantCulture)] = conditions;
+                    scopes[ConditionScope.Parent(parent.ParentIndex)] = conditions;
                 }
             }
         }
 
-        foreach (var policy in result.Policies.Statuses.Where(s => s.Resource.Key == key))
+        if (current is PolicyStatus policy)
         {
             foreach (var ancestor in policy.Ancestors)
             {
-                if (FindEntry(status, "ancestors", "ancestorRef", ancestor.AncestorRef, ancestor.ControllerName, key.Namespace) is { } conditions)
+                if (FindEntry(status, "ancestors", "ancestorRef", ancestor.AncestorRef, ancestor.ControllerName, ns) is { } conditions)
                 {
-                    scopes[AncestorScope(ancestor.AncestorRef)] = conditions;
+                    scopes[ConditionScope.Ancestor(ancestor.AncestorRef)] = conditions;
                 }
             }
         }

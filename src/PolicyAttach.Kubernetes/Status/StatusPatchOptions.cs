@@ -20,4 +20,10 @@ public sealed record StatusPatchOptions
     /// <see cref="Controllers.ObjectStore.StatusOf"/> fits.
     /// </summary>
     public Func<ResourceKey, JsonElement?>? PreviousStatus { get; init; }
+
+    /// <summary>
+    /// Which objects to build a status for, or null for all: after an incremental evaluation, the objects whose status
+    /// changed (<see cref="SessionUpdate.Changed"/>), so the work follows the change rather than the world.
+    /// </summary>
+    public Func<ResourceKey, bool>? Include { get; init; }
 }

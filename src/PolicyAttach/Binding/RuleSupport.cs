@@ -14,33 +14,24 @@ internal static class RuleSupport
     private static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
     /// <summary>For each dropped rule, its index and why.</summary>
-    public static List<(int Rule, string Why)> Unsupported(RouteBase route)
+    public static List<(int Rule, string Why)> Unsupported(RouteBase route) => route switch
+    {
+        // HTTPRoutes and GRPCRoutes drop rules alike; only what a rule is checked for differs. The other kinds have
+        // no value a rule can get wrong.
+        HttpRoute http => Dropped(http.Rules, CheckHttpRule),
+        GrpcRoute grpc => Dropped(grpc.Rules, CheckGrpcRule),
+        _ => [],
+    };
+
+    private static List<(int Rule, string Why)> Dropped<TRule>(IReadOnlyList<TRule> rules, Func<TRule, string?> check)
     {
         var result = new List<(int, string)>();
-        switch (route)
+        for (var r = 0; r < rules.Count; r++)
         {
-            case HttpRoute http:
-                for (var r = 0; r < http.Rules.Count; r++)
-                {
-                    var why = CheckHttpRule(http.Rules[r]);
-                    if (why is not null)
-                    {
-                        result.Add((r, why));
-                    }
-                }
-
-                break;
-            case GrpcRoute grpc:
-                for (var r = 0; r < grpc.Rules.Count; r++)
-                {
-                    var why = CheckGrpcRule(grpc.Rules[r]);
-                    if (why is not null)
-                    {
-                        result.Add((r, why));
-                    }
-                }
-
-                break;
+            if (check(rules[r]) is { } why)
+            {
+                result.Add((r, why));
+            }
         }
 
         return result;

@@ -28,6 +28,12 @@ public sealed record VerifiedDifference
     public bool Explained => Explanations.Count > 0;
 }
 
+/// <summary>
+/// Whether an issue of a conversion report on an object other than the deciding rules' concerns a request: the
+/// request sent, the source's answer and the converted objects' answer.
+/// </summary>
+internal delegate bool ExplanationScope(ConversionIssue issue, TargetedProbe probe, RoutingAnswer expected, RoutingAnswer actual);
+
 /// <summary>The outcome of a verification: how many requests were sent, and those answered differently.</summary>
 /// <param name="Requests">The number of requests sent.</param>
 /// <param name="Differences">The requests answered differently, in the order sent.</param>
@@ -46,7 +52,18 @@ public sealed record MeshVerificationResult(int Requests, EquatableArray<Verifie
 /// </summary>
 internal static class MeshVerifier
 {
-    public static MeshVerificationResult Run(Snapshot input, ConversionResult result, IReadOnlyList<TargetedProbe> probes, Func<TargetedProbe, (RoutingAnswer Answer, RuleOrigin? Origin)> source, string controllerName)
+    private static readonly string[] RuleLists = ["spec.http[", "spec.tls[", "spec.tcp[", "spec.servers["];
+
+    /// <param name="input">The input that was converted.</param>
+    /// <param name="result">The conversion.</param>
+    /// <param name="probes">The requests to send.</param>
+    /// <param name="source">The source's model: its answer and the rule that decided.</param>
+    /// <param name="controllerName">The controller the output is evaluated for.</param>
+    /// <param name="concerns">
+    /// Whether an issue on an object other than the deciding rules' (an Istio Gateway's server, a DestinationRule)
+    /// concerns the request sent and the answers given; null when no such issue can explain a difference.
+    /// </param>
+    public static MeshVerificationResult Run(Snapshot input, ConversionResult result, IReadOnlyList<TargetedProbe> probes, Func<TargetedProbe, (RoutingAnswer Answer, RuleOrigin? Origin)> source, string controllerName, ExplanationScope? concerns = null)
     {
         var answerer = new TableAnswerer(input, result, controllerName);
         var differences = new List<VerifiedDifference>();
@@ -66,39 +83,41 @@ internal static class MeshVerifier
                 Target = probe.Target,
                 SourceRule = expectedOrigin,
                 ConvertedRule = actualOrigin,
-                Explanations = Explain(result.Report, probe, expectedOrigin, actualOrigin, aspects),
+                Explanations = Explain(result.Report, probe, expectedOrigin, actualOrigin, (expected, actual), concerns),
             });
         }
 
         return new MeshVerificationResult(probes.Count, differences.ToEquatableArray());
     }
 
-    /// <summary>The routing-affecting issues that may explain a difference: on either rule, on the objects' other fields, on the gateway.</summary>
-    internal static EquatableArray<ConversionIssue> Explain(ConversionReport report, TargetedProbe probe, RuleOrigin? a, RuleOrigin? b, IReadOnlyList<string> aspects)
-    {
-        var backends = aspects.Contains("backend") || aspects.Contains("status");
-        return report.Issues.Where(n => n.AffectsRouting && n.Outcome != ConversionOutcome.Carried && (Involves(n, a) || Involves(n, b)
-                || (probe.Gateway is { } g && n.Subject == g)
-                || (backends && n.Subject?.Kind == "DestinationRule")))
+    /// <summary>
+    /// The routing-affecting issues that may explain a difference: those on either deciding rule (on the rule, inside
+    /// it, on an ancestor of it, or on its object's fields outside the rule lists, such as its hosts), and those on
+    /// other objects that <paramref name="concerns"/> says the request exercises. An issue elsewhere on the same
+    /// Gateway (another server, another host) explains nothing about this request.
+    /// </summary>
+    internal static EquatableArray<ConversionIssue> Explain(ConversionReport report, TargetedProbe probe, RuleOrigin? a, RuleOrigin? b, (RoutingAnswer Expected, RoutingAnswer Actual)? answers = null, ExplanationScope? concerns = null)
+        => report.Issues.Where(n => n.AffectsRouting && n.Outcome != ConversionOutcome.Carried && (Involves(n, a) || Involves(n, b)
+                || (concerns is not null && answers is { } x && concerns(n, probe, x.Expected, x.Actual))))
             .ToEquatableArray();
 
-        static bool Involves(ConversionIssue note, RuleOrigin? origin)
+    private static bool Involves(ConversionIssue note, RuleOrigin? origin)
+    {
+        if (origin is null)
         {
-            if (origin is null)
-            {
-                return false;
-            }
-
-            if (note.Subject != origin.Source || note.Field is not { } field)
-            {
-                return Involves(note, origin.Via);
-            }
-
-            // Notes on the rule or inside it, on an ancestor, or on the object's other fields than its rule lists.
-            return field.StartsWith(origin.Field, StringComparison.Ordinal) || origin.Field.StartsWith(field, StringComparison.Ordinal)
-                || !(field.StartsWith("spec.http[", StringComparison.Ordinal) || field.StartsWith("spec.tls[", StringComparison.Ordinal) || field.StartsWith("spec.tcp[", StringComparison.Ordinal))
-                || Involves(note, origin.Via);
+            return false;
         }
+
+        if (note.Subject != origin.Source || note.Field is not { } field)
+        {
+            return Involves(note, origin.Via);
+        }
+
+        // Notes on the rule or inside it, on an ancestor, or on the object's other fields than its rule lists (an
+        // Istio Gateway's servers are such a list: a rule of the Gateway itself, httpsRedirect, is one server's).
+        return field.StartsWith(origin.Field, StringComparison.Ordinal) || origin.Field.StartsWith(field, StringComparison.Ordinal)
+            || !RuleLists.Any(list => field.StartsWith(list, StringComparison.Ordinal))
+            || Involves(note, origin.Via);
     }
 
     /// <summary>The converted side: answers probes for any Gateway or Service from one evaluation.</summary>

@@ -94,7 +94,7 @@ internal sealed partial class IstioConversion
         {
             // What a GRPCRoute rule has no field for (GRPCRouteRule: matches, filters without redirect, rewrite or
             // CORS, backendRefs; no timeouts or retry).
-            GrpcUnsupported(effective);
+            GrpcUnsupported(effective, policies: _options.EnvoyGateway && context.Gateway is not null);
             return new RuleActions { Backends = backends.ToEquatableArray(), Filters = filters.ToEquatableArray(), Name = name };
         }
 
@@ -188,8 +188,12 @@ internal sealed partial class IstioConversion
         };
     }
 
-    /// <summary>The notes for the actions of a rule converted for gRPC traffic that a GRPCRoute rule cannot carry.</summary>
-    private void GrpcUnsupported(EffectiveHttpRule effective)
+    /// <summary>
+    /// The notes for the actions of a rule converted for gRPC traffic that a GRPCRoute rule cannot carry. With
+    /// <paramref name="policies"/> (a gateway route under the Envoy Gateway profile), the timeout, retries and fault
+    /// become the rule's BackendTrafficPolicy, which notes them.
+    /// </summary>
+    private void GrpcUnsupported(EffectiveHttpRule effective, bool policies)
     {
         var key = effective.Owner.Key;
         var rule = effective.Rule;
@@ -203,9 +207,14 @@ internal sealed partial class IstioConversion
             _ledger.Dropped(key, rewrite.Field, "a GRPCRoute has no URL rewrite: the GRPCRoutes forward the call with its path and authority unchanged.", affectsRouting: true);
         }
 
+        if (policies)
+        {
+            return;
+        }
+
         if (rule.Timeout is not null)
         {
-            _ledger.Dropped(key, rule.Field + ".timeout", "a GRPCRoute rule has no timeouts: the implementation's default applies (set it with its policy).", affectsRouting: false);
+            _ledger.Dropped(key, rule.Field + ".timeout", "a GRPCRoute rule has no timeouts: the implementation's default applies (set it with its policy; --profile envoy-gateway writes a BackendTrafficPolicy for gateway routes).", affectsRouting: false);
         }
 
         if (rule.Retries is { } retries)
@@ -219,7 +228,7 @@ internal sealed partial class IstioConversion
 
         if (rule.Fault is { } fault)
         {
-            _ledger.Dropped(key, fault.Field, "Gateway API has no fault injection, and no policy is written for GRPCRoutes.", affectsRouting: true);
+            _ledger.Dropped(key, fault.Field, "Gateway API has no fault injection (with --profile envoy-gateway, a gateway GRPCRoute's rule gets a BackendTrafficPolicy faultInjection).", affectsRouting: true);
         }
     }
 

@@ -58,6 +58,7 @@ internal sealed partial class IstioConversion
 
     /// <summary>The HTTPRoutes made, with the Istio rule behind each output rule (for the policies).</summary>
     private readonly List<(HttpRoute Route, List<EffectiveHttpRule?> Rules, bool Mesh)> _httpRoutes = [];
+    private readonly List<(GrpcRoute Route, List<EffectiveHttpRule?> Rules, bool Mesh)> _grpcRoutes = [];
 
     private void ConvertHttp()
     {
@@ -163,8 +164,17 @@ internal sealed partial class IstioConversion
                 continue;
             }
 
+            // On an HTTP server, rules whose destinations are all gRPC ports become GRPCRoutes when every match has a
+            // GRPCRoute form (IstioRules.GrpcPromoted); otherwise they stay HTTPRoutes and the report says why.
+            var plainHttp = candidates.Any(l => l.Role == ListenerRole.Http && l.Server.Protocol is "HTTP" or "HTTP2");
+            var promoted = plainHttp && IstioRules.GrpcPromoted(vs, IstioRules.BoundTo(_ordered, gw.Key), _input.VirtualServices, _snapshot, _options.ClusterDomain);
+            if (plainHttp)
+            {
+                NoteGrpcPromotion(vs, rules, gw.Key, promoted);
+            }
+
             var groups = new List<(List<ListenerPlan> Listeners, List<HttpRouteRule> Rules, List<EffectiveHttpRule?> Sources, bool Grpc)>();
-            foreach (var group in candidates.GroupBy(l => (l.Listener.Port, l.Role, Grpc: l.Server.Protocol == "GRPC")))
+            foreach (var group in candidates.GroupBy(l => (l.Listener.Port, l.Role, Grpc: l.Server.Protocol == "GRPC" || (promoted && l.Role == ListenerRole.Http && l.Server.Protocol is "HTTP" or "HTTP2"))))
             {
                 var context = new IstioContext
                 {
@@ -221,6 +231,25 @@ internal sealed partial class IstioConversion
         if (made > 0)
         {
             _ledger.Carried(vs.Key, "spec.gateways", "the routes' parentRefs name the converted Gateways' listeners that expose the hosts (sectionName per listener).");
+        }
+    }
+
+    /// <summary>What the report says of a VirtualService on an HTTP server whose destinations are all gRPC ports.</summary>
+    private void NoteGrpcPromotion(VirtualServiceObject vs, List<EffectiveHttpRule> rules, ResourceKey gateway, bool promoted)
+    {
+        var why = IstioRules.NotGrpcOnly(rules, _snapshot, _options.ClusterDomain);
+        var gw = $"{gateway.Namespace}/{gateway.Name}";
+        if (promoted)
+        {
+            _ledger.Remark(vs.Key, "spec.http", ConversionOutcome.Approximated, $"every destination is a gRPC port and every match has a GRPCRoute form, so the rules become GRPCRoutes on the HTTP listeners of Gateway {gw}, as on a GRPC server: gRPC calls are routed as Istio routes them; other HTTP requests to these hosts, which Istio would pass to the gRPC backends, are not routed.", affectsRouting: false);
+        }
+        else if (why is null)
+        {
+            _ledger.Remark(vs.Key, "spec.http", ConversionOutcome.Carried, $"every destination is a gRPC port, but another VirtualService of Gateway {gw} that shares a host is not gRPC-only; the rules stay HTTPRoutes, and Gateway API routes gRPC calls over HTTPRoutes too.", affectsRouting: false);
+        }
+        else if (rules.Count > 0 && !why.Contains("not a Service port Istio reads as gRPC", StringComparison.Ordinal) && !why.Contains("has no destinations", StringComparison.Ordinal))
+        {
+            _ledger.Remark(vs.Key, "spec.http", ConversionOutcome.Carried, $"every destination is a gRPC port, but {why}: the rules stay HTTPRoutes on the HTTP listeners of Gateway {gw} (Gateway API routes gRPC calls over HTTPRoutes too).", affectsRouting: false);
         }
     }
 
@@ -763,6 +792,7 @@ internal sealed partial class IstioConversion
                     _origins[(grpcRoute.Key, r)] = sources[chunk[r]]?.Origin ?? new RuleOrigin(vs.Key, "spec");
                 }
 
+                _grpcRoutes.Add((grpcRoute, chunk.Select(i => sources[i]).ToList(), mesh));
                 continue;
             }
 
@@ -1131,13 +1161,9 @@ internal sealed partial class IstioConversion
         return [];
     }
 
-    /// <summary>The CRD's pattern of an Exact GRPCRoute service (case-insensitive).</summary>
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(?i)\.?[a-z_][a-z_0-9]*(\.[a-z_][a-z_0-9]*)*$")]
-    private static partial System.Text.RegularExpressions.Regex GrpcService();
+    private static System.Text.RegularExpressions.Regex GrpcService() => IstioRules.GrpcService();
 
-    /// <summary>The CRD's pattern of an Exact GRPCRoute method.</summary>
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_][A-Za-z_0-9]*$")]
-    private static partial System.Text.RegularExpressions.Regex GrpcMethodName();
+    private static System.Text.RegularExpressions.Regex GrpcMethodName() => IstioRules.GrpcMethodName();
 
     /// <summary>The methods of an Istio method match: one match per method Gateway API can name; null for no condition.</summary>
     private List<string?> ConvertMethod(ResourceKey key, IstioHttpMatch m)

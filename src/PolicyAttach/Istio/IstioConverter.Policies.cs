@@ -342,96 +342,110 @@ internal sealed partial class IstioConversion
     };
 
     /// <summary>
-    /// Envoy Gateway BackendTrafficPolicies for the gateway routes: per route rule, the DestinationRule policy of its
-    /// backends (load balancer, circuit breaker from the pools, timeouts, keepalive, passive health check from outlier
-    /// detection) and the Istio rule's retries and faults. One policy per route when every rule gets the same spec,
+    /// Envoy Gateway BackendTrafficPolicies for the gateway routes (HTTPRoutes and GRPCRoutes): per route rule, the
+    /// DestinationRule policy of its backends (load balancer, circuit breaker from the pools, timeouts, keepalive,
+    /// passive health check from outlier detection) and the Istio rule's retries and faults (and, for a GRPCRoute
+    /// rule, which has no timeouts field, its timeout). One policy per route when every rule gets the same spec,
     /// else one per named rule (sectionName).
     /// </summary>
     private void ConvertBackendTrafficPolicies()
     {
         foreach (var (route, sources, mesh) in _httpRoutes)
         {
-            var vsKey = _made.First(m => m.Object == route).Source;
-            if (mesh)
+            var specs = mesh ? null : route.Rules.Select((r, i) => RuleSpec(r.BackendRefs.Select(b => b.BackendRef), sources[i], grpc: false)).ToList();
+            WriteBackendTrafficPolicies(route, Kinds.HttpRoute.Kind, sources, specs, route.Rules.Select(r => r.Name).ToList(), names => route with { Rules = route.Rules.Select((r, i) => r with { Name = names[i] }).ToEquatableArray() });
+        }
+
+        foreach (var (route, sources, mesh) in _grpcRoutes)
+        {
+            var specs = mesh ? null : route.Rules.Select((r, i) => RuleSpec(r.BackendRefs.Select(b => b.BackendRef), sources[i], grpc: true)).ToList();
+            WriteBackendTrafficPolicies(route, Kinds.GrpcRoute.Kind, sources, specs, route.Rules.Select(r => r.Name).ToList(), names => route with { Rules = route.Rules.Select((r, i) => r with { Name = names[i] }).ToEquatableArray() });
+        }
+    }
+
+    /// <summary>
+    /// The BackendTrafficPolicies of one route from its rules' specs (null specs: a mesh route, which Envoy Gateway
+    /// policies do not apply to). Rules that need a policy of their own and have no name get one (<c>rule-N</c>),
+    /// and the route is replaced by its copy with the names, so that the policy's sectionName finds the rule.
+    /// </summary>
+    private void WriteBackendTrafficPolicies(RouteBase route, string kind, List<EffectiveHttpRule?> sources, List<JsonObject?>? specs, List<string?> ruleNames, Func<List<string?>, RouteBase> withNames)
+    {
+        var vsKey = _made.First(m => m.Object == route).Source;
+        if (specs is null)
+        {
+            foreach (var rule in sources.OfType<EffectiveHttpRule>().Where(r => r.Rule.Retries is not null || r.Rule.Fault is not null))
             {
-                foreach (var rule in sources.OfType<EffectiveHttpRule>().Where(r => r.Rule.Retries is not null || r.Rule.Fault is not null))
+                _ledger.Dropped(rule.Owner.Key, rule.Rule.Retries?.Field ?? rule.Rule.Fault!.Field, "Envoy Gateway policies apply to gateway routes, not mesh routes.", affectsRouting: false);
+            }
+
+            return;
+        }
+
+        if (specs.All(s => s is null))
+        {
+            return;
+        }
+
+        var policies = new List<(JsonObject Spec, string? Section)>();
+        if (specs.All(s => s is not null) && specs.Select(s => s!.ToJsonString()).Distinct(StringComparer.Ordinal).Count() == 1)
+        {
+            policies.Add((specs[0]!, null));
+        }
+        else
+        {
+            var names = ruleNames.ToList();
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (specs[i] is null)
                 {
-                    _ledger.Dropped(rule.Owner.Key, rule.Rule.Retries?.Field ?? rule.Rule.Fault!.Field, "Envoy Gateway policies apply to gateway routes, not mesh routes.", affectsRouting: false);
+                    continue;
                 }
 
-                continue;
-            }
-
-            var specs = route.Rules.Select((r, i) => RuleSpec(r, sources[i])).ToList();
-            if (specs.All(s => s is null))
-            {
-                continue;
-            }
-
-            var policies = new List<(JsonObject Spec, string? Section)>();
-            if (specs.All(s => s is not null) && specs.Select(s => s!.ToJsonString()).Distinct(StringComparer.Ordinal).Count() == 1)
-            {
-                policies.Add((specs[0]!, null));
-            }
-            else
-            {
-                var named = route;
-                var rules = route.Rules.ToList();
-                for (var i = 0; i < rules.Count; i++)
+                if (names[i] is null)
                 {
-                    if (specs[i] is null)
+                    var name = Names.Section($"rule-{i}");
+                    while (names.Contains(name, StringComparer.Ordinal))
                     {
-                        continue;
+                        name += "-x";
                     }
 
-                    if (rules[i].Name is null)
-                    {
-                        var name = Names.Section($"rule-{i}");
-                        while (rules.Any(r => r.Name == name))
-                        {
-                            name += "-x";
-                        }
-
-                        rules[i] = rules[i] with { Name = name };
-                    }
-
-                    policies.Add((specs[i]!, rules[i].Name));
+                    names[i] = name;
                 }
 
-                named = route with { Rules = rules.ToEquatableArray() };
-                var index = _made.FindIndex(m => m.Object == route);
-                _made[index] = (named, _made[index].Source);
+                policies.Add((specs[i]!, names[i]));
             }
 
-            foreach (var (spec, section) in policies)
+            var index = _made.FindIndex(m => m.Object == route);
+            _made[index] = (withNames(names), _made[index].Source);
+        }
+
+        foreach (var (spec, section) in policies)
+        {
+            var targetRef = new JsonObject { ["group"] = "gateway.networking.k8s.io", ["kind"] = kind, ["name"] = route.Name };
+            if (section is not null)
             {
-                var targetRef = new JsonObject { ["group"] = "gateway.networking.k8s.io", ["kind"] = Kinds.HttpRoute.Kind, ["name"] = route.Name };
-                if (section is not null)
-                {
-                    targetRef["sectionName"] = section;
-                }
-
-                spec["targetRefs"] = new JsonArray(targetRef);
-                var name = _names.Take("BackendTrafficPolicy", route.Namespace, route.Name + (section is null ? string.Empty : "-" + section));
-                var manifest = new JsonObject
-                {
-                    ["apiVersion"] = "gateway.envoyproxy.io/v1alpha1",
-                    ["kind"] = "BackendTrafficPolicy",
-                    ["metadata"] = MetaJson(name, route.Namespace, vsKey),
-                    ["spec"] = spec,
-                };
-                AddJson(ToElement(manifest), vsKey);
+                targetRef["sectionName"] = section;
             }
 
+            spec["targetRefs"] = new JsonArray(targetRef);
+            var name = _names.Take("BackendTrafficPolicy", route.Namespace, route.Name + (section is null ? string.Empty : "-" + section));
+            var manifest = new JsonObject
+            {
+                ["apiVersion"] = "gateway.envoyproxy.io/v1alpha1",
+                ["kind"] = "BackendTrafficPolicy",
+                ["metadata"] = MetaJson(name, route.Namespace, vsKey),
+                ["spec"] = spec,
+            };
+            AddJson(ToElement(manifest), vsKey);
         }
     }
 
     /// <summary>The BackendTrafficPolicy spec (without targets) for one route rule, or null when nothing applies.</summary>
-    private JsonObject? RuleSpec(HttpRouteRule rule, EffectiveHttpRule? source)
+    private JsonObject? RuleSpec(IEnumerable<BackendReference> backends, EffectiveHttpRule? source, bool grpc)
     {
         var spec = new JsonObject();
-        var effective = rule.BackendRefs
-            .Select(b => (Backend: b.BackendRef, Policy: PolicyFor(b.BackendRef)))
+        var effective = backends
+            .Select(b => (Backend: b, Policy: PolicyFor(b)))
             .ToList();
         var distinct = effective.Select(e => e.Policy).Distinct().ToList();
         if (distinct.Count > 1 && source is not null)
@@ -452,9 +466,49 @@ internal sealed partial class IstioConversion
             {
                 AddFault(spec, source.Owner.Key, fault);
             }
+
+            if (grpc && source.Rule.Timeout is { } timeout)
+            {
+                AddRequestTimeout(spec, source.Owner.Key, source.Rule.Field + ".timeout", timeout);
+            }
         }
 
         return spec.Count == 0 ? null : spec;
+    }
+
+    /// <summary>
+    /// A GRPCRoute rule's timeout, which the rule has no field for, as the BackendTrafficPolicy's
+    /// <c>timeout.http.requestTimeout</c> (beside the connection pool's timeouts, when the DestinationRule set some).
+    /// </summary>
+    private void AddRequestTimeout(JsonObject spec, ResourceKey key, string field, string timeout)
+    {
+        var value = Durations.GoToGateway(timeout, out var rounded);
+        if (value is null)
+        {
+            _ledger.Dropped(key, field, $"\"{timeout}\" is not a duration Envoy Gateway can write.", affectsRouting: false);
+            return;
+        }
+
+        if (spec["timeout"] is not JsonObject timeouts)
+        {
+            spec["timeout"] = timeouts = new JsonObject();
+        }
+
+        if (timeouts["http"] is not JsonObject http)
+        {
+            timeouts["http"] = http = new JsonObject();
+        }
+
+        http["requestTimeout"] = value;
+        var how = $"a GRPCRoute rule has no timeouts: BackendTrafficPolicy timeout.http.requestTimeout {value}";
+        if (rounded)
+        {
+            _ledger.Approximated(key, field, how + " (rounded to milliseconds).", affectsRouting: false);
+        }
+        else
+        {
+            _ledger.Carried(key, field, how + ".");
+        }
     }
 
     private Effective? PolicyFor(BackendReference backend)

@@ -94,7 +94,7 @@ public static class IstioConverter
         var router = new IstioRouter(input, snapshot, options.ClusterDomain, (service, subset) =>
             subset is null ? service : result.SubsetServices.TryGetValue((service, subset), out var s) ? s : null);
         var probes = IstioProbes.Generate(input, snapshot, options.ClusterDomain);
-        return MeshVerifier.Run(snapshot, result, probes, router.Answer, options.ControllerName);
+        return MeshVerifier.Run(snapshot, result, probes, router.Answer, options.ControllerName, router.Concerns);
     }
 }
 

@@ -28,14 +28,17 @@ internal static class IstioProbes
         {
             foreach (var server in gw.Servers)
             {
-                var bound = ordered.Where(v => !v.IsDelegate && (IstioRules.NamesGateway(v.Gateways, v.Key.Namespace, gw.Key)
-                    || v.Http.Any(r => r.Matches.Any(m => IstioRules.NamesGateway(m.Gateways, v.Key.Namespace, gw.Key))))).ToList();
+                var bound = IstioRules.BoundTo(ordered, gw.Key);
                 if (IstioRouter.IsPlainHttp(server.Protocol) || IstioRouter.IsTerminatedHttps(server))
                 {
                     var https = IstioRouter.IsTerminatedHttps(server);
-                    var protocol = https ? RequestProtocol.Https : server.Protocol == "GRPC" ? RequestProtocol.Grpc : RequestProtocol.Http;
+                    var serverProtocol = https ? RequestProtocol.Https : server.Protocol == "GRPC" ? RequestProtocol.Grpc : RequestProtocol.Http;
                     foreach (var host in ServerHosts(server, bound))
                     {
+                        // A host whose VirtualServices are converted to GRPCRoutes on this HTTP server gets gRPC calls.
+                        var covering = bound.FirstOrDefault(v => v.Http.Count > 0 && v.Hosts.Any(h => IstioRouter.HostMatches(h, host) || IstioRouter.HostMatches(host, h)));
+                        var protocol = serverProtocol == RequestProtocol.Http && server.Protocol is "HTTP" or "HTTP2" && covering is not null
+                            && IstioRules.GrpcPromoted(covering, bound, input.VirtualServices, snapshot, clusterDomain) ? RequestProtocol.Grpc : serverProtocol;
                         var template = new TargetedProbe { Gateway = gw.Key, Protocol = protocol, Port = server.Port, Authority = host, Sni = https ? host : null };
                         probes.Add(template with { PathAndQuery = "/policyattach-unmatched", Purpose = "no rule" });
                         foreach (var vs in bound.Where(v => v.Hosts.Any(h => IstioRouter.HostMatches(h, host) || IstioRouter.HostMatches(host, h))))
@@ -47,7 +50,7 @@ internal static class IstioProbes
                         }
                     }
 
-                    probes.Add(new TargetedProbe { Gateway = gw.Key, Protocol = protocol, Port = server.Port, Authority = "unknown.policyattach.invalid", Sni = https ? "unknown.policyattach.invalid" : null, Purpose = "unknown host" });
+                    probes.Add(new TargetedProbe { Gateway = gw.Key, Protocol = serverProtocol, Port = server.Port, Authority = "unknown.policyattach.invalid", Sni = https ? "unknown.policyattach.invalid" : null, Purpose = "unknown host" });
                 }
                 else if (IstioRouter.IsPassthrough(server))
                 {

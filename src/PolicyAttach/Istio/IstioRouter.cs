@@ -53,6 +53,49 @@ internal sealed class IstioRouter
         return probe.Service is { } s ? AnswerMesh(s, probe) : NotFound(probe);
     }
 
+    /// <summary>
+    /// Whether an issue on a Gateway or a DestinationRule concerns a request: on the Gateway the request arrives at,
+    /// an issue on all its servers, or on the server of the request's port (on one of its hosts only when that host
+    /// covers the request's host or SNI); on a DestinationRule, only when either answer sends the request to its
+    /// Service or to one of its subsets. Issues elsewhere on the same objects explain nothing about the request.
+    /// </summary>
+    public bool Concerns(ConversionIssue issue, TargetedProbe probe, RoutingAnswer expected, RoutingAnswer actual)
+    {
+        if (issue.Subject is not { } subject)
+        {
+            return false;
+        }
+
+        if (probe.Gateway == subject && _input.Gateways.FirstOrDefault(g => g.Key == subject) is { } gateway)
+        {
+            var field = issue.Field ?? string.Empty;
+            if (field is "" or "spec" or "spec.servers")
+            {
+                return true;
+            }
+
+            var server = gateway.Servers.FirstOrDefault(s => field == s.Field || field.StartsWith(s.Field + ".", StringComparison.Ordinal));
+            if (server is null || server.Port != probe.Port)
+            {
+                return false;
+            }
+
+            var host = server.Hosts.FirstOrDefault(h => field == h.Field || field.StartsWith(h.Field + ".", StringComparison.Ordinal));
+            return host is null || probe.Protocol == RequestProtocol.Tcp || HostMatches(host.Host, (probe.Sni ?? probe.Host).ToLowerInvariant());
+        }
+
+        if (_input.DestinationRules.FirstOrDefault(d => d.Key == subject) is { } rule
+            && ServiceHosts.Resolve(rule.Host, rule.Key.Namespace, _domain) is { } service)
+        {
+            var prefixes = rule.Subsets.Select(x => _subsetService(service, x.Name)).OfType<ResourceKey>()
+                .Select(k => $"{k.Namespace}/{k.Name}:")
+                .Append($"{service.Namespace}/{service.Name}:").Append($"{service.Namespace}/{service.Name}/").ToList();
+            return expected.Backends.Concat(actual.Backends).Any(b => prefixes.Any(p => b.Backend.StartsWith(p, StringComparison.Ordinal)));
+        }
+
+        return false;
+    }
+
     /// <summary>No virtual host, no rule: 404 (a refused connection for TLS and TCP).</summary>
     private static (RoutingAnswer, RuleOrigin?) NotFound(TargetedProbe probe) => (MeshVerifier.Refused(probe), null);
 

@@ -56,7 +56,7 @@ internal sealed record IstioContext
 /// apply to which proxy. Facts from the VirtualService reference (HTTPRoute.delegate, HTTPMatchRequest) and the
 /// traffic management best practices page (merging VirtualServices).
 /// </summary>
-internal static class IstioRules
+internal static partial class IstioRules
 {
     /// <summary>
     /// Whether Istio reads a Service port as gRPC (protocol selection): <c>appProtocol: grpc</c>, which takes
@@ -73,6 +73,114 @@ internal static class IstioRules
         var name = port.Name ?? string.Empty;
         return string.Equals(name, "grpc", StringComparison.OrdinalIgnoreCase)
             || (name.StartsWith("grpc-", StringComparison.OrdinalIgnoreCase) && !string.Equals(name, "grpc-web", StringComparison.OrdinalIgnoreCase) && !name.StartsWith("grpc-web-", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Why a VirtualService's http rules on an HTTP server of a Gateway are not gRPC-only, or null when they are: every
+    /// rule has destinations and every destination is a Service port Istio reads as gRPC (<see cref="IsGrpcPort"/>;
+    /// the destination's port, or the Service's only port), and every match has an exact GRPCRoute form (no uri, or
+    /// <c>prefix: /</c>; <c>exact: /S/M</c>; <c>prefix: /S/</c>, with service and method names the CRD accepts;
+    /// no regular expression, no <c>ignoreUriCase</c>, no query parameters, no method but POST). Such rules become
+    /// GRPCRoutes on the server's listener, as on a GRPC server.
+    /// </summary>
+    public static string? NotGrpcOnly(IReadOnlyList<EffectiveHttpRule> rules, Snapshot snapshot, string clusterDomain)
+    {
+        if (rules.Count == 0)
+        {
+            return "it has no http rules";
+        }
+
+        foreach (var rule in rules)
+        {
+            if (rule.Rule.Route.Count == 0)
+            {
+                return $"{rule.Rule.Field} has no destinations (a redirect or a direct response)";
+            }
+
+            foreach (var d in rule.Rule.Route)
+            {
+                var svc = ServiceHosts.Resolve(d.Destination.Host, rule.Owner.Key.Namespace, clusterDomain) is { } key ? snapshot.Find<Service>(key) : null;
+                var port = svc is null ? null : d.Destination.Port is { } number ? svc.FindPort(number) : svc.Ports.Count == 1 ? svc.Ports[0] : null;
+                if (port is null || !IsGrpcPort(port))
+                {
+                    return $"{d.Field} is not a Service port Istio reads as gRPC (appProtocol grpc, or a port named grpc or grpc-*)";
+                }
+            }
+
+            foreach (var m in rule.Matches)
+            {
+                if (GrpcFormOf(m) is { } why)
+                {
+                    return $"{m.Field} {why}";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Why a match has no exact GRPCRoute form, or null when it has one.</summary>
+    private static string? GrpcFormOf(IstioHttpMatch m)
+    {
+        if (m.QueryParams.Count > 0)
+        {
+            return "has query parameters, which no gRPC call has";
+        }
+
+        if (m.Method is { } method && !(method.Kind == StringMatchKind.Present || (method.Kind == StringMatchKind.Exact && method.Value == "POST")))
+        {
+            return "has a method condition other than POST";
+        }
+
+        if (m.Uri is not { } uri || uri.Kind == StringMatchKind.Present || (uri.Kind == StringMatchKind.Prefix && uri.Value == "/"))
+        {
+            return null;
+        }
+
+        if (m.IgnoreUriCase)
+        {
+            return "ignores the uri's case, which GRPCRoute method matches cannot";
+        }
+
+        var parts = uri.Value.Split('/');
+        var exact = uri.Kind == StringMatchKind.Exact && parts.Length == 3 && parts[0].Length == 0 && GrpcService().IsMatch(parts[1]) && GrpcMethodName().IsMatch(parts[2]);
+        var service = uri.Kind == StringMatchKind.Prefix && parts.Length == 3 && parts[0].Length == 0 && GrpcService().IsMatch(parts[1]) && parts[2].Length == 0;
+        return exact || service ? null : $"matches the uri \"{uri.Value}\" ({uri.Kind.ToString().ToLowerInvariant()}), which is no gRPC service (prefix /S/) or method (exact /S/M)";
+    }
+
+    /// <summary>The CRD's pattern of an Exact GRPCRoute service (case-insensitive).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?i)\.?[a-z_][a-z_0-9]*(\.[a-z_][a-z_0-9]*)*$")]
+    internal static partial System.Text.RegularExpressions.Regex GrpcService();
+
+    /// <summary>The CRD's pattern of an Exact GRPCRoute method.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_][A-Za-z_0-9]*$")]
+    internal static partial System.Text.RegularExpressions.Regex GrpcMethodName();
+
+    /// <summary>The VirtualServices (not delegates) bound to a Gateway, at the top level or in a match.</summary>
+    public static List<VirtualServiceObject> BoundTo(IEnumerable<VirtualServiceObject> ordered, ResourceKey gateway)
+        => ordered.Where(v => !v.IsDelegate && (NamesGateway(v.Gateways, v.Key.Namespace, gateway)
+            || v.Http.Any(r => r.Matches.Any(m => NamesGateway(m.Gateways, v.Key.Namespace, gateway))))).ToList();
+
+    /// <summary>
+    /// Whether a VirtualService's http rules on a Gateway's HTTP servers become GRPCRoutes: it and every VirtualService
+    /// bound to the Gateway that shares a host with it, directly or through others, are gRPC-only
+    /// (<see cref="NotGrpcOnly"/>). A host then gets GRPCRoutes only (Gateway API would otherwise route its gRPC calls
+    /// by the GRPCRoutes alone), and --verify sends it gRPC calls.
+    /// </summary>
+    public static bool GrpcPromoted(VirtualServiceObject vs, IReadOnlyList<VirtualServiceObject> bound, IReadOnlyList<VirtualServiceObject> all, Snapshot snapshot, string clusterDomain)
+    {
+        var seen = new List<VirtualServiceObject> { vs };
+        for (var i = 0; i < seen.Count; i++)
+        {
+            if (NotGrpcOnly(Expand(seen[i], all, null), snapshot, clusterDomain) is not null)
+            {
+                return false;
+            }
+
+            seen.AddRange(bound.Where(o => o.Http.Count > 0 && !seen.Contains(o) && o.Hosts.Any(h => seen[i].Hosts.Any(x => IstioRouter.IntersectHosts(x, h) is not null))));
+        }
+
+        return true;
     }
 
     /// <summary>The reserved gateway name for every sidecar (VirtualService reference, gateways).</summary>

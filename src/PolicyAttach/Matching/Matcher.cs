@@ -49,6 +49,13 @@ internal sealed class MeshGroup
     public HostRoutes Http(int port) => HttpByPort.TryGetValue(port, out var e) ? e : HttpAllPorts;
 
     public GrpcEntry[] Grpc(int port) => GrpcByPort.TryGetValue(port, out var e) ? e : GrpcAllPorts;
+
+    /// <summary>The TCPRoute that takes a port's connections (the oldest), by port; a port not in the map has <see cref="TcpAllPorts"/>'s.</summary>
+    public Dictionary<int, StreamEntry?> TcpByPort { get; init; } = [];
+
+    public StreamEntry? TcpAllPorts { get; init; }
+
+    public StreamEntry? Tcp(int port) => TcpByPort.TryGetValue(port, out var e) ? e : TcpAllPorts;
 }
 
 /// <summary>The hot path: scans candidate lists in precedence order and stops at the first match.</summary>

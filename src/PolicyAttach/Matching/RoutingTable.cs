@@ -269,7 +269,8 @@ public sealed class GatewayRoutingTable
 /// The compiled mesh (GAMMA) routing of one Service (spec digest §13): routes in the Service's namespace are
 /// producer routes and apply to every client; routes in another namespace are consumer routes and, for clients of
 /// that namespace, replace the producer routes. Hostnames are ignored. GRPCRoutes take precedence over HTTPRoutes
-/// on a port. A request that matches no route is rejected (404).
+/// on a port. A request that matches no route is rejected (404). A TCP connection is taken by the oldest TCPRoute
+/// on its port (the Service itself when there is none).
 /// </summary>
 public sealed class MeshRoutingTable
 {
@@ -303,6 +304,12 @@ public sealed class MeshRoutingTable
     {
         Guard.NotNull(outcome);
         var port = request.Port;
+        if (request.Protocol == RequestProtocol.Tcp)
+        {
+            MatchTcp(request, outcome);
+            return;
+        }
+
         var grpc = request.Protocol == RequestProtocol.Grpc;
         var group = _producer;
         if (!request.ClientNamespace.IsEmpty && _consumers.TryGetValue(request.ClientNamespace, out var consumer)
@@ -344,6 +351,26 @@ public sealed class MeshRoutingTable
         {
             outcome.SetMatched(null, port, in http.Candidates[index], http.Rules[index], request);
             outcome.SetMeshService(Service);
+        }    }
+
+    /// <summary>
+    /// A TCP connection to the Service's port: the oldest TCPRoute bound to the port takes it (consumer routes of the
+    /// client's namespace first); with none, the mesh's default, the Service itself. HTTP and gRPC routes do not
+    /// take raw connections here.
+    /// </summary>
+    private void MatchTcp(in RequestView request, MatchOutcome outcome)
+    {
+        var port = request.Port;
+        var entry = !request.ClientNamespace.IsEmpty && _consumers.TryGetValue(request.ClientNamespace, out var consumer) && consumer.Tcp(port) is { } mine
+            ? mine
+            : _producer.Tcp(port);
+        if (entry is null)
+        {
+            outcome.SetMeshDefault(false);
+            return;
         }
+
+        outcome.SetMatched(null, port, entry.Rule, -1, null, request, grpc: false, stream: true);
+        outcome.SetMeshService(Service);
     }
 }

@@ -507,6 +507,11 @@ internal sealed class TableCompiler
         return result;
     }
 
+    /// <summary>The oldest TCPRoute bound to a Service port (or to every port, for null): it takes the port's connections (spec digest §11).</summary>
+    private StreamEntry? Tcp(List<(CompiledRoute Route, int? Port)> list, int? port)
+        => list.Where(r => (r.Port is null || r.Port == port) && r.Route.Route.Definition == RouteKindTable.Tcp && _stream.ContainsKey(r.Route))
+            .Select(r => _stream[r.Route]).OrderBy(e => e.Rank).FirstOrDefault();
+
     private MeshGroup Group(IEnumerable<(CompiledRoute Route, int? Port)> routes)
     {
         var list = routes.ToList();
@@ -526,6 +531,8 @@ internal sealed class TableCompiler
             HttpAllPorts = Http(null),
             GrpcByPort = ports.ToDictionary(p => p, p => Entries(_grpc, p, e => e.Rank)),
             GrpcAllPorts = Entries(_grpc, null, e => e.Rank),
+            TcpByPort = ports.ToDictionary(p => p, p => Tcp(list, p)),
+            TcpAllPorts = Tcp(list, null),
         };
     }
 }

@@ -17,6 +17,11 @@ public sealed class PolicyResolution
     private readonly Dictionary<ResourceKey, FoldState> _meshStates;
     private readonly Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> _affected;
 
+    // A resolution assembled from parts (an incremental session's result): every lookup goes to the part that
+    // evaluated the object it starts from (a Gateway, ListenerSet, mesh Service or policy target). Parts are
+    // independent: an object and every context below it were evaluated together (see Sessions.DependencyIndex).
+    private readonly Func<ResourceKey, PolicyResolution?>? _partOf;
+
     internal PolicyResolution(EquatableArray<PolicyStatusResult> statuses, Dictionary<(FoldState, NodeKey), FoldState> memo,
         Dictionary<ResourceKey, FoldState> gatewayStates, Dictionary<NodeKey, FoldState> listenerStates, Dictionary<ResourceKey, FoldState> meshStates,
         Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>> affected)
@@ -29,6 +34,15 @@ public sealed class PolicyResolution
         _meshStates = meshStates;
     }
 
+    /// <summary>A resolution whose lookups are answered by the part that evaluated the object they start from.</summary>
+    /// <param name="statuses">The status of every policy, sorted by key.</param>
+    /// <param name="partOf">The part that evaluated an object, or null when none did.</param>
+    internal PolicyResolution(EquatableArray<PolicyStatusResult> statuses, Func<ResourceKey, PolicyResolution?> partOf)
+        : this(statuses, [], [], [], [], [])
+    {
+        _partOf = partOf;
+    }
+
     /// <summary>
     /// The optional GEP-713 target conditions of an object (or of one of its listeners): one
     /// <c>&lt;group&gt;/&lt;Kind&gt;Affected</c> per policy kind that applies there, sorted by kind
@@ -39,6 +53,16 @@ public sealed class PolicyResolution
     /// <param name="generation">The object's <c>metadata.generation</c>.</param>
     /// <returns>The conditions; empty when no policy applies there.</returns>
     internal IEnumerable<Condition> AffectedConditions(ResourceKey target, string? section, long generation)
+    {
+        if (_partOf is not null)
+        {
+            return _partOf(target)?.AffectedConditions(target, section, generation) ?? [];
+        }
+
+        return OwnAffectedConditions(target, section, generation);
+    }
+
+    private IEnumerable<Condition> OwnAffectedConditions(ResourceKey target, string? section, long generation)
     {
         if (!_affected.TryGetValue(new NodeKey(target, section), out var kinds))
         {
@@ -54,9 +78,14 @@ public sealed class PolicyResolution
     /// <summary>The status of every policy that reached an ancestor, sorted by (group, kind, namespace, name).</summary>
     public EquatableArray<PolicyStatusResult> Statuses { get; }
 
-    /// <summary>The effective policies of a place in the hierarchy, each field with its source.</summary>
-    /// <param name="context">The Gateway, listener, route, rule or backend (or their mesh counterparts).</param>
-    /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
+    /// <summary>
+    /// The effective policies of a place in the hierarchy (GEP-713): a Gateway or ListenerSet, a listener, a route served
+    /// through it, a rule, a backend Service port; or their mesh counterparts under a parent Service. Allocates nothing.
+    /// </summary>
+    /// <param name="context">The place, built from the top down (<see cref="PolicyContext.ForGateway"/>,
+    /// <see cref="PolicyContext.ForMeshService"/>) or taken from <see cref="EvaluationResult.PolicyContextsOf"/>.</param>
+    /// <returns>The effective policies, each field with its source; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
+    /// <remarks>See <see href="https://gateway-api.sigs.k8s.io/geps/gep-713/">GEP-713</see>.</remarks>
     public EffectivePolicies For(PolicyContext context)
     {
         var route = context.Route.GetValueOrDefault();
@@ -68,25 +97,34 @@ public sealed class PolicyResolution
             (false, PolicyContextLevel.Route) => ForRoute(context.Parent, context.Listener!, route),
             (false, PolicyContextLevel.Rule) => ForRule(context.Parent, context.Listener!, route, context.RuleName),
             (false, _) => ForBackend(context.Parent, context.Listener!, route, context.RuleName, backend, context.BackendPort),
-            (true, PolicyContextLevel.Parent) => _meshStates.TryGetValue(context.Parent, out var state) ? state.Effective : EffectivePolicies.None,
+            (true, PolicyContextLevel.Parent) => ForMeshService(context.Parent),
             (true, PolicyContextLevel.Route) => ForMeshRule(context.Parent, route, null),
             (true, PolicyContextLevel.Rule) => ForMeshRule(context.Parent, route, context.RuleName),
             (true, _) => ForMeshBackend(context.Parent, route, context.RuleName, backend, context.BackendPort),
         };
     }
 
+    /// <summary>The effective policies of a mesh Service as the parent of GAMMA routes.</summary>
+    /// <param name="service">The Service.</param>
+    /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
+    internal EffectivePolicies ForMeshService(ResourceKey service)
+        => _partOf is not null ? _partOf(service)?.ForMeshService(service) ?? EffectivePolicies.None
+        : _meshStates.TryGetValue(service, out var state) ? state.Effective : EffectivePolicies.None;
+
     /// <summary>The effective policies of a Gateway (or ListenerSet) as a whole.</summary>
     /// <param name="owner">The Gateway or ListenerSet.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
     internal EffectivePolicies ForGateway(ResourceKey owner)
-        => _gatewayStates.TryGetValue(owner, out var state) ? state.Effective : EffectivePolicies.None;
+        => _partOf is not null ? _partOf(owner)?.ForGateway(owner) ?? EffectivePolicies.None
+        : _gatewayStates.TryGetValue(owner, out var state) ? state.Effective : EffectivePolicies.None;
 
     /// <summary>The effective policies of one listener.</summary>
     /// <param name="owner">The Gateway or ListenerSet that defines the listener.</param>
     /// <param name="listener">The listener name.</param>
     /// <returns>The effective policies.</returns>
     internal EffectivePolicies ForListener(ResourceKey owner, string listener)
-        => Listener(owner, listener)?.Effective ?? EffectivePolicies.None;
+        => _partOf is not null ? _partOf(owner)?.ForListener(owner, listener) ?? EffectivePolicies.None
+        : Listener(owner, listener)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a route as served through one listener.</summary>
     /// <param name="owner">The Gateway or ListenerSet of the listener.</param>
@@ -94,7 +132,8 @@ public sealed class PolicyResolution
     /// <param name="route">The route.</param>
     /// <returns>The effective policies.</returns>
     internal EffectivePolicies ForRoute(ResourceKey owner, string listener, ResourceKey route)
-        => RouteState(owner, listener, route)?.Effective ?? EffectivePolicies.None;
+        => _partOf is not null ? _partOf(owner)?.ForRoute(owner, listener, route) ?? EffectivePolicies.None
+        : RouteState(owner, listener, route)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of one rule of a route as served through one listener.</summary>
     /// <param name="owner">The Gateway or ListenerSet of the listener.</param>
@@ -103,7 +142,8 @@ public sealed class PolicyResolution
     /// <param name="ruleName">The rule's name, or null for an unnamed rule (which only inherits).</param>
     /// <returns>The effective policies.</returns>
     internal EffectivePolicies ForRule(ResourceKey owner, string listener, ResourceKey route, string? ruleName)
-        => RuleState(owner, listener, route, ruleName)?.Effective ?? EffectivePolicies.None;
+        => _partOf is not null ? _partOf(owner)?.ForRule(owner, listener, route, ruleName) ?? EffectivePolicies.None
+        : RuleState(owner, listener, route, ruleName)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a backend Service port reached through a rule.</summary>
     /// <param name="owner">The Gateway or ListenerSet of the listener.</param>
@@ -115,6 +155,11 @@ public sealed class PolicyResolution
     /// <returns>The effective policies.</returns>
     internal EffectivePolicies ForBackend(ResourceKey owner, string listener, ResourceKey route, string? ruleName, ResourceKey service, string? portName)
     {
+        if (_partOf is not null)
+        {
+            return _partOf(owner)?.ForBackend(owner, listener, route, ruleName, service, portName) ?? EffectivePolicies.None;
+        }
+
         var state = RuleState(owner, listener, route, ruleName);
         if (state is null)
         {
@@ -134,7 +179,8 @@ public sealed class PolicyResolution
     /// <param name="ruleName">The rule's name, or null for an unnamed rule.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
     internal EffectivePolicies ForMeshRule(ResourceKey service, ResourceKey route, string? ruleName)
-        => MeshRuleState(service, route, ruleName)?.Effective ?? EffectivePolicies.None;
+        => _partOf is not null ? _partOf(service)?.ForMeshRule(service, route, ruleName) ?? EffectivePolicies.None
+        : MeshRuleState(service, route, ruleName)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a backend Service port reached through a rule of a mesh route.</summary>
     /// <param name="service">The parent Service.</param>
@@ -144,7 +190,8 @@ public sealed class PolicyResolution
     /// <param name="portName">The backend port's name, or null.</param>
     /// <returns>The effective policies.</returns>
     internal EffectivePolicies ForMeshBackend(ResourceKey service, ResourceKey route, string? ruleName, ResourceKey backend, string? portName)
-        => MeshRuleState(service, route, ruleName) is { } state ? BackendState(state, backend, portName).Effective : EffectivePolicies.None;
+        => _partOf is not null ? _partOf(service)?.ForMeshBackend(service, route, ruleName, backend, portName) ?? EffectivePolicies.None
+        : MeshRuleState(service, route, ruleName) is { } state ? BackendState(state, backend, portName).Effective : EffectivePolicies.None;
 
     private FoldState? MeshRuleState(ResourceKey service, ResourceKey route, string? ruleName)
     {

@@ -24,11 +24,12 @@ public sealed record SmiConversionOptions
 }
 
 /// <summary>
-/// Converts SMI traffic objects to GAMMA routes: each TrafficSplit becomes an HTTPRoute per port of its root
-/// Service, with the Service as parent and the backends (those with the same port) by weight; a split with
-/// HTTPRouteGroup matches splits only the requests they match, and a last rule sends the others to the root
-/// Service, as the split leaves them to it. TCPRoutes, UDPRoutes and TrafficTargets are reported: traffic specs
-/// only describe traffic, and Gateway API has no access control.
+/// Converts SMI traffic objects to GAMMA routes: each TrafficSplit becomes a route per port of its root Service,
+/// with the Service as parent and the backends (those with the same port) by weight: a TCPRoute on a port that
+/// carries TCP (<see cref="SmiRouter.TcpFor"/>), an HTTPRoute elsewhere. A split with HTTPRouteGroup matches splits
+/// only the requests they match, and a last rule sends the others to the root Service, as the split leaves them to
+/// it; with TCPRoute matches, only the connections to the TCPRoutes' ports. UDPRoutes and TrafficTargets are
+/// reported: traffic specs only describe traffic, and Gateway API has no access control.
 /// </summary>
 public static class SmiConverter
 {
@@ -63,7 +64,8 @@ public static class SmiConverter
 /// <summary>
 /// A model of SMI traffic splitting, from the specification: a request to the root Service that matches the split's
 /// route groups (or any request, without matches) goes to the backends that have the request's port, by weight;
-/// others go to the root Service. Matches: <c>pathRegex</c> is anchored at the start of the path (so it is a
+/// others go to the root Service. A TCP connection is split when the split has no matches or a TCPRoute it matches
+/// covers the port, and goes to the root Service otherwise. Matches: <c>pathRegex</c> is anchored at the start of the path (so it is a
 /// prefix expression), methods (<c>*</c> for all), header expressions (the specification does not say whether they
 /// are anchored: the model matches the whole value, as Envoy-based meshes do). Several splits of one root Service:
 /// the specification is silent; the model takes the oldest.
@@ -75,6 +77,66 @@ internal sealed class SmiRouter(SmiInput input, Snapshot snapshot, string cluste
     public static TrafficSplitObject? SplitFor(IEnumerable<TrafficSplitObject> splits, ResourceKey service, string clusterDomain)
         => splits.OrderBy(s => s.Metadata.CreationTimestamp).ThenBy(s => s.Key)
             .FirstOrDefault(s => ServiceHosts.Resolve(s.Service, s.Key.Namespace, clusterDomain) == service);
+
+    /// <summary>
+    /// Why a port of a split's root Service carries TCP rather than HTTP, or null when nothing says so: a TCPRoute
+    /// the split matches that covers the port; the port's <c>appProtocol</c> (anything but HTTP's own: http, http2,
+    /// h2c, grpc, grpc-web, kubernetes.io/h2c, ws and wss), or without one its name (<c>tcp</c> or <c>tcp-*</c>, the
+    /// meshes' naming convention); a TrafficTarget in the Service's namespace whose TCPRoute names the port, or
+    /// whose destination port (v1alpha1) is the port. The last is an approximation: a TrafficTarget's destination
+    /// is a ServiceAccount, not a Service.
+    /// </summary>
+    public TcpEvidence? TcpFor(TrafficSplitObject split, Service root, ServicePort port)
+    {
+        foreach (var m in split.Matches.Where(m => m.Kind == Kinds.TcpRoute.Kind))
+        {
+            if (TcpRoute(split.Key.Namespace, m.Name) is { } route && route.Covers(port.Port))
+            {
+                return new TcpEvidence($"TCPRoute {route.Key.Namespace}/{route.Key.Name} (the split's {m.Field}) covers port {Port(port.Port)}", route.Key, null, Approximate: false);
+            }
+        }
+
+        if (port.AppProtocol is { Length: > 0 } app)
+        {
+            return HttpAppProtocols.Contains(app, StringComparer.OrdinalIgnoreCase)
+                ? null
+                : new TcpEvidence($"port {Port(port.Port)}'s appProtocol is {app}, not HTTP", null, null, Approximate: false);
+        }
+
+        if (port.Name is { } name && (string.Equals(name, "tcp", StringComparison.OrdinalIgnoreCase) || name.StartsWith("tcp-", StringComparison.OrdinalIgnoreCase)))
+        {
+            return new TcpEvidence($"port {Port(port.Port)} is named {name} (tcp or tcp-*: TCP by the meshes' naming convention)", null, null, Approximate: false);
+        }
+
+        foreach (var target in input.Targets.Where(t => t.DestinationNamespace == root.Namespace))
+        {
+            foreach (var rule in target.Rules.Where(r => r.Kind == Kinds.TcpRoute.Kind))
+            {
+                if (TcpRoute(target.Key.Namespace, rule.Name) is { } route
+                    && ((route.HasPorts && route.Covers(port.Port)) || target.DestinationPort == port.Port))
+                {
+                    return new TcpEvidence($"TrafficTarget {target.Key.Namespace}/{target.Key.Name} allows TCPRoute {route.Key.Name} on port {Port(port.Port)}", route.Key, target.Key, Approximate: true);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly string[] HttpAppProtocols = ["http", "http2", "h2c", "grpc", "grpc-web", "kubernetes.io/h2c", "kubernetes.io/ws", "kubernetes.io/wss", "ws", "wss"];
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A TCPRoute of a namespace by name, or null.</summary>
+    public SmiTcpRouteObject? TcpRoute(string ns, string name) => input.TcpRoutes.FirstOrDefault(r => r.Key.Namespace == ns && r.Key.Name == name);
+
+    /// <summary>
+    /// Whether a split takes the TCP connections to a port of its root Service: without matches it takes them all;
+    /// with matches, only when a TCPRoute it matches covers the port (an HTTPRouteGroup's conditions cannot match a
+    /// TCP connection, so those go to the root Service, as the specification says of requests no match takes).
+    /// </summary>
+    public bool SplitsTcp(TrafficSplitObject split, int port)
+        => split.Matches.Count == 0 || split.Matches.Any(m => m.Kind == Kinds.TcpRoute.Kind && TcpRoute(split.Key.Namespace, m.Name) is { } r && r.Covers(port));
 
     public List<SmiHttpMatch> Matches(TrafficSplitObject split)
         => split.Matches.Where(m => m.Kind == "HTTPRouteGroup")
@@ -94,8 +156,12 @@ internal sealed class SmiRouter(SmiInput input, Snapshot snapshot, string cluste
             return (MeshVerifier.ToService(root, service, probe.Port), null);
         }
 
-        var refs = split.Matches.Where(m => m.Kind == "HTTPRouteGroup").ToList();
-        if (refs.Count > 0 && !Matches(split).Any(m => Matches(m, probe)))
+        if (probe.Protocol == RequestProtocol.Tcp)
+        {
+            return AnswerTcp(split, root, service, probe);
+        }
+
+        if (split.Matches.Count > 0 && !Matches(split).Any(m => Matches(m, probe)))
         {
             // "If the header conditions don't match the incoming request, then routing will be handled by the
             // Kubernetes service with the same name as spec.service."
@@ -107,15 +173,39 @@ internal sealed class SmiRouter(SmiInput input, Snapshot snapshot, string cluste
 
         // "There must be a match between a port on the root service and a port on every destination backend
         // service. If they do not match, the backend service is not included and will not receive traffic."
-        var backends = split.Backends
-            .Where(b => ServiceHosts.Resolve(b.Service, split.Key.Namespace, clusterDomain) is { } k && snapshot.Find<Service>(k)?.FindPort(probe.Port) is not null)
-            .Select(b => new AnsweredBackend(Name(ServiceHosts.Resolve(b.Service, split.Key.Namespace, clusterDomain)!.Value, probe.Port), (int)Math.Min(b.Weight, 1_000_000)))
-            .ToList();
+        var backends = Backends(split, probe.Port);
         var origin = new RuleOrigin(split.Key, "spec.backends");
         return backends.Any(b => b.Weight > 0)
             ? (Forwarded(probe, backends, split.Key.Name), origin)
             : (new RoutingAnswer { Status = 503, Backends = backends.ToEquatableArray(), Note = "no backend with weight" }, origin);
     }
+
+    /// <summary>A TCP connection to a port of the root Service: split by weight among the backends with the port, or to the root Service when the split's matches do not take it.</summary>
+    private (RoutingAnswer, RuleOrigin?) AnswerTcp(TrafficSplitObject split, Service root, ResourceKey service, TargetedProbe probe)
+    {
+        if (root.FindPort(probe.Port) is null)
+        {
+            return (MeshVerifier.Refused(probe), null);
+        }
+
+        if (!SplitsTcp(split, probe.Port))
+        {
+            return (Connected([new AnsweredBackend(Name(service, probe.Port), 1)]), new RuleOrigin(split.Key, "spec.service"));
+        }
+
+        var backends = Backends(split, probe.Port);
+        return (backends.Any(b => b.Weight > 0) ? Connected(backends) : MeshVerifier.Refused(probe), new RuleOrigin(split.Key, "spec.backends"));
+    }
+
+    private static RoutingAnswer Connected(IEnumerable<AnsweredBackend> backends)
+        => new() { Status = 200, Backends = backends.ToEquatableArray(), Note = "connection forwarded" };
+
+    /// <summary>The split's backends that have the port, by weight (capped as Gateway API caps it).</summary>
+    private List<AnsweredBackend> Backends(TrafficSplitObject split, int port)
+        => split.Backends
+            .Where(b => ServiceHosts.Resolve(b.Service, split.Key.Namespace, clusterDomain) is { } k && snapshot.Find<Service>(k)?.FindPort(port) is not null)
+            .Select(b => new AnsweredBackend(Name(ServiceHosts.Resolve(b.Service, split.Key.Namespace, clusterDomain)!.Value, port), (int)Math.Min(b.Weight, 1_000_000)))
+            .ToList();
 
     private static RoutingAnswer Forwarded(TargetedProbe probe, IEnumerable<AnsweredBackend> backends, string note)
         => new() { Status = 200, Backends = backends.ToEquatableArray(), PathAndQuery = probe.PathAndQuery, Host = probe.Authority, Note = note };
@@ -150,6 +240,14 @@ internal sealed class SmiRouter(SmiInput input, Snapshot snapshot, string cluste
 
             foreach (var port in root.Ports)
             {
+                if (TcpFor(split, root, port) is not null)
+                {
+                    // A TCP port: one connection (a connection has nothing else to vary), from the Service's namespace and another.
+                    probes.Add(new TargetedProbe { Service = key, ClientNamespace = key.Namespace, Port = port.Port, Protocol = RequestProtocol.Tcp, Purpose = "tcp" });
+                    probes.Add(new TargetedProbe { Service = key, ClientNamespace = "policyattach-other", Port = port.Port, Protocol = RequestProtocol.Tcp, Purpose = "tcp from another namespace" });
+                    continue;
+                }
+
                 var template = new TargetedProbe { Service = key, ClientNamespace = key.Namespace, Port = port.Port, Authority = $"{root.Name}:{port.Port.ToString(CultureInfo.InvariantCulture)}" };
                 probes.Add(template with { PathAndQuery = "/", Purpose = "root path" });
                 probes.Add(template with { PathAndQuery = "/policyattach-unmatched", Method = "DELETE", Purpose = "no match" });
@@ -180,6 +278,9 @@ internal sealed class SmiRouter(SmiInput input, Snapshot snapshot, string cluste
     }
 }
 
+/// <summary>Why a port carries TCP: the reason, the object that says so (null for the Service port itself), and whether reading it so is an approximation.</summary>
+internal sealed record TcpEvidence(string Why, ResourceKey? Route, ResourceKey? Target, bool Approximate);
+
 /// <summary>One run of the SMI converter.</summary>
 internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions options)
 {
@@ -193,6 +294,8 @@ internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions opti
     private readonly Dictionary<(ResourceKey Route, int Rule), RuleOrigin> _origins = [];
     private readonly Names _names = new();
     private readonly Re2Patterns _re2 = new();
+    private readonly HashSet<ResourceKey> _usedTcpRoutes = [];
+    private readonly HashSet<ResourceKey> _tcpTargets = [];
 
     public ConversionResult Run()
     {
@@ -216,13 +319,44 @@ internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions opti
             }
         }
 
+        foreach (var split in _input.Splits)
+        {
+            foreach (var m in split.Matches.Where(m => m.Kind == Kinds.TcpRoute.Kind))
+            {
+                if (router.TcpRoute(split.Key.Namespace, m.Name) is { } used)
+                {
+                    _usedTcpRoutes.Add(used.Key);
+                }
+            }
+        }
+
+        foreach (var tcp in _input.TcpRoutes)
+        {
+            var spec = _input.Specs[tcp.Key];
+            var matches = spec.ValueKind == System.Text.Json.JsonValueKind.Object && spec.TryGetProperty("matches", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Object ? m : default;
+            if (!_usedTcpRoutes.Contains(tcp.Key))
+            {
+                _ledger.Dropped(tcp.Key, "spec", "no TrafficSplit matches this TCPRoute and no TrafficTarget with it told a split's port apart; a traffic spec only describes traffic, nothing routes by it.", affectsRouting: false);
+                continue;
+            }
+
+            _ledger.Carried(tcp.Key, "spec.matches.ports", tcp.HasPorts
+                ? $"the TCPRoutes are written for port(s) {string.Join(", ", tcp.Ports.Select(p => p.ToString(CultureInfo.InvariantCulture)))} of the root Service (a port the root Service lacks gets no route)."
+                : "no ports: every port of the root Service gets a TCPRoute.");
+            if (matches.ValueKind == System.Text.Json.JsonValueKind.Object && matches.TryGetProperty("name", out _))
+            {
+                _ledger.Carried(tcp.Key, "spec.matches.name", "the match name only identifies it.");
+            }
+        }
+
         foreach (var other in _input.Others)
         {
             var why = other.Kind switch
             {
-                "TrafficTarget" => "access control (which sources may call which routes) has no Gateway API equivalent; use your mesh's authorization policy (Istio AuthorizationPolicy, Linkerd AuthorizationPolicy). All traffic the TrafficTarget denies is allowed by the converted routes.",
+                "TrafficTarget" => "access control (which sources may call which routes) has no Gateway API equivalent; use your mesh's authorization policy (Istio AuthorizationPolicy, Linkerd AuthorizationPolicy). All traffic the TrafficTarget denies is allowed by the converted routes."
+                    + (_tcpTargets.Contains(other.Key) ? " Its TCPRoute rules were read only to tell which ports of the Services in its namespace carry TCP." : string.Empty),
                 // SMI's traffic specs share their kind names with Gateway API's routes (the group tells them apart).
-                _ when other.Kind == Kinds.TcpRoute.Kind || other.Kind == Kinds.UdpRoute.Kind => "an SMI traffic spec only describes traffic for TrafficTargets (and TrafficSplit matches, which this converter reads for HTTPRouteGroups only); nothing routes by it.",
+                _ when other.Kind == Kinds.UdpRoute.Kind => "an SMI traffic spec only describes traffic for TrafficTargets (and TrafficSplit matches, which this converter reads for HTTPRouteGroups and TCPRoutes); nothing routes by it. A UDP split would need a UDPRoute, which GAMMA does not define.",
                 _ => $"{other.Kind} is not converted.",
             };
             _ledger.Dropped(other.Key, "spec", why, affectsRouting: other.Kind == "TrafficTarget");
@@ -272,9 +406,21 @@ internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions opti
         foreach (var r in split.Matches)
         {
             var group = _input.RouteGroups.FirstOrDefault(g => g.Key.Namespace == key.Namespace && g.Key.Name == r.Name);
-            if (r.Kind != "HTTPRouteGroup")
+            if (r.Kind == Kinds.TcpRoute.Kind)
             {
-                _ledger.Dropped(key, r.Field, $"matches of kind {r.Kind} are not converted (only HTTPRouteGroup).", affectsRouting: true);
+                var tcp = router.TcpRoute(key.Namespace, r.Name);
+                if (tcp is null)
+                {
+                    _ledger.Dropped(key, r.Field, $"TCPRoute {key.Namespace}/{r.Name} is not in the input; the connections it would match go to the root Service.", affectsRouting: true);
+                }
+                else
+                {
+                    _ledger.Carried(key, r.Field, $"the split takes the TCP connections to {(tcp.HasPorts ? "port(s) " + string.Join(", ", tcp.Ports.Select(p => p.ToString(CultureInfo.InvariantCulture))) : "every port")} of the root Service (TCPRoutes with the backends); on its other ports, the requests go to the root Service.");
+                }
+            }
+            else if (r.Kind != "HTTPRouteGroup")
+            {
+                _ledger.Dropped(key, r.Field, $"matches of kind {r.Kind} are not converted (only HTTPRouteGroup and TCPRoute).", affectsRouting: true);
             }
             else if (group is null)
             {
@@ -288,17 +434,16 @@ internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions opti
 
         foreach (var port in root.Ports)
         {
-            var backends = new List<RouteBackendRef>();
-            foreach (var b in split.Backends)
+            if (router.TcpFor(split, root, port) is { } tcp)
             {
-                var target = ServiceHosts.Resolve(b.Service, key.Namespace, options.ClusterDomain);
-                var svc = target is { } t ? snapshot.Find<Service>(t) : null;
-                if (svc?.FindPort(port.Port) is null)
-                {
-                    continue;
-                }
+                ConvertTcpPort(split, root, port, tcp, router);
+                continue;
+            }
 
-                backends.Add(new RouteBackendRef { BackendRef = new BackendReference { Name = svc.Name, Namespace = svc.Namespace, Port = port.Port, Weight = (int)Math.Min(b.Weight, 1_000_000) } });
+            var backends = Backends(split, port.Port);
+            if (!backends.Any(b => b.BackendRef.Weight > 0))
+            {
+                _ledger.Remark(key, "spec.backends", ConversionOutcome.Approximated, $"on port {port.Port.ToString(CultureInfo.InvariantCulture)} no backend that has the port has a weight: the route's rule has no backend to send to and answers 500, as Gateway API says; the specification does not say what a split without weight does (PolicyAttach's model answers 503).", affectsRouting: true);
             }
 
             var rules = new List<List<MatchSpec>>();
@@ -361,6 +506,79 @@ internal sealed class SmiConversion(Snapshot snapshot, SmiConversionOptions opti
                 _ledger.Approximated(key, b.Field + ".weight", "Gateway API weights are at most 1,000,000; the weight is capped.", affectsRouting: true);
             }
         }
+    }
+
+    /// <summary>
+    /// A TCP port of the root Service: a TCPRoute with the Service (port) as parent (GAMMA) and one rule, the
+    /// backends with the port by weight when the split takes the port's connections, else the root Service itself.
+    /// </summary>
+    private void ConvertTcpPort(TrafficSplitObject split, Service root, ServicePort port, TcpEvidence tcp, SmiRouter router)
+    {
+        var key = split.Key;
+        var number = port.Port.ToString(CultureInfo.InvariantCulture);
+        var splits = router.SplitsTcp(split, port.Port);
+        var backends = splits
+            ? Backends(split, port.Port)
+            : [new RouteBackendRef { BackendRef = new BackendReference { Name = root.Name, Namespace = root.Namespace, Port = port.Port } }];
+        if (backends.Count == 0)
+        {
+            // A TCPRoute rule needs a backendRef: the root Service with weight 0 refuses the connections, as a split
+            // whose backends all lack the port sends them nowhere.
+            backends = [new RouteBackendRef { BackendRef = new BackendReference { Name = root.Name, Namespace = root.Namespace, Port = port.Port, Weight = 0 } }];
+            _ledger.Remark(key, "spec.backends", ConversionOutcome.Approximated, $"no backend has port {number}: the TCPRoute names the root Service with weight 0 (a TCPRoute rule needs a backend), so connections are refused; the specification does not say what a split without a backend does.", affectsRouting: true);
+        }
+        else if (!backends.Any(b => b.BackendRef.Weight > 0))
+        {
+            _ledger.Remark(key, "spec.backends", ConversionOutcome.Carried, $"on TCP port {number} no backend that has the port has a weight: connections are refused, by the split and by the TCPRoute.", affectsRouting: false);
+        }
+        var name = _names.Take(Kinds.TcpRoute.Kind, root.Namespace, root.Ports.Count == 1 ? key.Name : $"{key.Name}-{number}");
+        var route = new TcpRoute
+        {
+            ApiVersion = "gateway.networking.k8s.io/v1",
+            Metadata = new ObjectMeta { Name = name, Namespace = root.Namespace, Annotations = StringMap.Of(("policyattach.io/converted-from", $"TrafficSplit/{key.Namespace}/{key.Name}")) },
+            ParentRefs = [new ParentReference { Group = Groups.Core, Kind = Kinds.Service.Kind, Name = root.Name, Namespace = root.Namespace, Port = port.Port }],
+            Rules = [new BackendRouteRule { BackendRefs = backends.Select(b => b.BackendRef).ToEquatableArray() }],
+        };
+        _made.Add((route, key));
+        _origins[(route.Key, 0)] = new RuleOrigin(key, splits ? "spec.backends" : "spec.service");
+        var fate = tcp.Approximate ? ConversionOutcome.Approximated : ConversionOutcome.Carried;
+        _ledger.Remark(key, "spec.service", fate, $"port {number} carries TCP ({tcp.Why}): TCPRoute {name} with Service {root.Name} port {number} as parent (GAMMA; TCPRoutes in a mesh are experimental in Gateway API)" + (tcp.Approximate ? "; a TrafficTarget's destination is a ServiceAccount, so reading its ports as the Service's is an approximation." : "."), affectsRouting: tcp.Approximate);
+        if (tcp.Route is { } used)
+        {
+            _usedTcpRoutes.Add(used);
+        }
+
+        if (tcp.Target is { } target)
+        {
+            _tcpTargets.Add(target);
+        }
+
+        if (!splits)
+        {
+            var why = split.Matches.Any(m => m.Kind == Kinds.TcpRoute.Kind)
+                ? "no TCPRoute the split matches covers it"
+                : "an HTTPRouteGroup's conditions cannot match a TCP connection";
+            _ledger.Remark(key, "spec.matches", ConversionOutcome.Carried, $"on TCP port {number} {why}, so its connections go to the root Service (the TCPRoute's backend), as the specification says of requests no match takes.", affectsRouting: false);
+        }
+    }
+
+    /// <summary>The split's backends that have the port, by weight (at most 1,000,000, Gateway API's cap).</summary>
+    private List<RouteBackendRef> Backends(TrafficSplitObject split, int port)
+    {
+        var backends = new List<RouteBackendRef>();
+        foreach (var b in split.Backends)
+        {
+            var target = ServiceHosts.Resolve(b.Service, split.Key.Namespace, options.ClusterDomain);
+            var svc = target is { } t ? snapshot.Find<Service>(t) : null;
+            if (svc?.FindPort(port) is null)
+            {
+                continue;
+            }
+
+            backends.Add(new RouteBackendRef { BackendRef = new BackendReference { Name = svc.Name, Namespace = svc.Namespace, Port = port, Weight = (int)Math.Min(b.Weight, 1_000_000) } });
+        }
+
+        return backends;
     }
 
     /// <summary>An HTTPRouteGroup match as HTTPRoute matches: the path expression anchored at the start (so followed by <c>.*</c>), one match per method, header expressions.</summary>

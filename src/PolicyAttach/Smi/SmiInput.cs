@@ -57,6 +57,44 @@ internal sealed record HttpRouteGroupObject
     public required string MatchesField { get; init; }
 }
 
+/// <summary>
+/// An SMI TCPRoute (specs.smi-spec.io): L4 TCP traffic on a list of ports; no ports (or none written) means every
+/// port of the Service it is applied to.
+/// </summary>
+internal sealed record SmiTcpRouteObject
+{
+    public required ResourceKey Key { get; init; }
+
+    public EquatableArray<int> Ports { get; init; } = [];
+
+    /// <summary>Whether <c>spec.matches.ports</c> lists ports (an empty or missing list means every port).</summary>
+    public bool HasPorts => Ports.Count > 0;
+
+    /// <summary>Whether the port is one the route describes.</summary>
+    public bool Covers(int port) => !HasPorts || Ports.Contains(port);
+}
+
+/// <summary>A rule of a TrafficTarget: the traffic spec (HTTPRouteGroup, TCPRoute, UDPRoute) it allows, by name.</summary>
+internal sealed record SmiTargetRule(string Kind, string Name, string Field);
+
+/// <summary>
+/// A TrafficTarget (access.smi-spec.io), as far as the conversion reads it: its destination (a ServiceAccount, with
+/// the port v1alpha1 allowed) and the traffic specs its rules name. What it allows is access control, which Gateway
+/// API has no equivalent for; the converter reads it only to learn which ports carry TCP traffic.
+/// </summary>
+internal sealed record TrafficTargetObject
+{
+    public required ResourceKey Key { get; init; }
+
+    /// <summary>The destination's namespace (the TrafficTarget's when not written).</summary>
+    public required string DestinationNamespace { get; init; }
+
+    /// <summary>The destination port (v1alpha1 only), or null.</summary>
+    public int? DestinationPort { get; init; }
+
+    public EquatableArray<SmiTargetRule> Rules { get; init; } = [];
+}
+
 /// <summary>The SMI objects of an input.</summary>
 internal sealed record SmiInput
 {
@@ -64,7 +102,11 @@ internal sealed record SmiInput
 
     public required EquatableArray<HttpRouteGroupObject> RouteGroups { get; init; }
 
-    /// <summary>Objects only reported (TCPRoute, UDPRoute, TrafficTarget), with their spec.</summary>
+    public EquatableArray<SmiTcpRouteObject> TcpRoutes { get; init; } = [];
+
+    public EquatableArray<TrafficTargetObject> Targets { get; init; } = [];
+
+    /// <summary>Objects only reported (UDPRoute, TrafficTarget, unknown kinds), with their spec.</summary>
     public required EquatableArray<KubeObject> Others { get; init; }
 
     public required IReadOnlyDictionary<ResourceKey, JsonElement> Specs { get; init; }
@@ -87,6 +129,8 @@ internal static class SmiReader
         var splits = new List<TrafficSplitObject>();
         var groups = new List<HttpRouteGroupObject>();
         var others = new List<KubeObject>();
+        var tcpRoutes = new List<SmiTcpRouteObject>();
+        var targets = new List<TrafficTargetObject>();
         var specs = new Dictionary<ResourceKey, JsonElement>();
         var topLevel = new HashSet<ResourceKey>();
         var diagnostics = new List<Diagnostic>();
@@ -138,6 +182,31 @@ internal static class SmiReader
                     }
 
                     break;
+                // SMI's TCPRoute shares its kind name with Gateway API's (the group tells them apart).
+                case (SpecsGroup, _) when obj.Kind == Kinds.TcpRoute.Kind:
+                    var ports = new Node(spec, "spec", context)["matches"];
+                    var tcp = new SmiTcpRouteObject
+                    {
+                        Key = obj.Key,
+                        Ports = ports.IsObject(report: false) ? ports.Items("ports").Select(ReadPort).OfType<int>().Distinct().ToEquatableArray() : [],
+                    };
+                    if (!context.HasErrors)
+                    {
+                        tcpRoutes.Add(tcp);
+                    }
+
+                    break;
+                case (AccessGroup, "TrafficTarget"):
+                    var target = new Node(spec, "spec", context);
+                    targets.Add(new TrafficTargetObject
+                    {
+                        Key = obj.Key,
+                        DestinationNamespace = target["destination"].String("namespace") is { Length: > 0 } ns ? ns : obj.Namespace,
+                        DestinationPort = target["destination"].Has("port") ? target["destination"].Int32("port") : null,
+                        Rules = target.List("rules", r => !r.IsObject(report: false) ? null : new SmiTargetRule(r.String("kind") ?? string.Empty, r.String("name") ?? string.Empty, r.Path)),
+                    });
+                    others.Add(obj);
+                    break;
                 default:
                     others.Add(obj);
                     break;
@@ -151,10 +220,24 @@ internal static class SmiReader
             Splits = splits.ToEquatableArray(),
             RouteGroups = groups.ToEquatableArray(),
             Others = others.ToEquatableArray(),
+            TcpRoutes = tcpRoutes.ToEquatableArray(),
+            Targets = targets.ToEquatableArray(),
             Specs = specs,
             TopLevel = topLevel,
             Diagnostics = diagnostics.ToEquatableArray(),
         };
+    }
+
+    private static int? ReadPort(Node node)
+    {
+        var port = node.AsInt32();
+        if (port is < 1 or > 65535)
+        {
+            node.Error(DiagnosticCodes.SchemaViolation, $"{port} is not a port (1 to 65535).");
+            return null;
+        }
+
+        return port;
     }
 
     private static JsonElement TopLevelMatches(JsonElement raw)

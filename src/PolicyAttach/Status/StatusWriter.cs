@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
-using PolicyAttach.Policies;
+using PolicyAttach.Collections;
+using PolicyAttach.Status;
 
 namespace PolicyAttach;
 
@@ -18,9 +19,9 @@ public sealed record StatusWriterOptions
 
     /// <summary>
     /// The previous conditions, to keep the time of one whose status and reason did not change. Called with the
-    /// object, the scope (<c>""</c>, <c>listeners/NAME</c> or <c>parents/INDEX</c>) and the condition type.
+    /// object, the scope of the condition list and the condition type.
     /// </summary>
-    public Func<ResourceKey, string, string, Condition?>? Previous { get; init; }
+    public Func<ResourceKey, ConditionScope, ConditionType, Condition?>? Previous { get; init; }
 
     /// <summary>Whether to indent the JSON.</summary>
     public bool Indented { get; init; } = true;
@@ -78,42 +79,33 @@ public static class StatusWriter
         Guard.NotNull(result);
         Guard.NotNull(writer);
         options ??= new StatusWriterOptions();
-        var policies = result.Options.AffectedConditions ? result.Policies : null;
-        var entries = new List<(ResourceKey Key, Action Write)>();
-        foreach (var cls in result.GatewayClasses)
-        {
-            entries.Add((cls.GatewayClass.Key, () => WriteGatewayClass(writer, cls, options, policies)));
-        }
+        var include = options.Include;
+        WriteArray(StatusModel.Entries(result).Where(e => include is null || include(e.Key)).Select(e => e.Build()), writer, options);
+    }
 
-        foreach (var gateway in result.Gateways)
-        {
-            entries.Add((gateway.Gateway.Key, () => WriteGateway(writer, gateway, options, policies)));
-        }
+    /// <summary>
+    /// Writes typed statuses (from <see cref="StatusModel"/>, or the changed ones of an incremental evaluation) as a
+    /// JSON array, in the order given, each element as <see cref="Write"/>
+    /// writes it.
+    /// </summary>
+    /// <param name="statuses">The statuses.</param>
+    /// <param name="writer">The destination.</param>
+    /// <param name="options">Time stamping and the objects to keep.</param>
+    public static void WriteStatuses(IEnumerable<ResourceStatus> statuses, Utf8JsonWriter writer, StatusWriterOptions? options = null)
+    {
+        Guard.NotNull(statuses);
+        Guard.NotNull(writer);
+        options ??= new StatusWriterOptions();
+        var include = options.Include;
+        WriteArray(statuses.Where(s => include is null || include(s.Key)), writer, options);
+    }
 
-        foreach (var set in result.ListenerSets)
-        {
-            entries.Add((set.ListenerSet.Key, () => WriteListenerSet(writer, set, options, policies)));
-        }
-
-        foreach (var route in result.Routes)
-        {
-            entries.Add((route.Route.Key, () => WriteRoute(writer, route, options, policies)));
-        }
-
-        foreach (var policy in result.Policies.Statuses)
-        {
-            entries.Add((policy.Resource.Key, () => WritePolicy(writer, policy, options)));
-        }
-
+    private static void WriteArray(IEnumerable<ResourceStatus> statuses, Utf8JsonWriter writer, StatusWriterOptions options)
+    {
         writer.WriteStartArray();
-        foreach (var entry in entries.OrderBy(e => e.Key))
+        foreach (var status in statuses)
         {
-            if (options.Include is { } include && !include(entry.Key))
-            {
-                continue;
-            }
-
-            entry.Write();
+            WriteObject(writer, status, options);
             if (writer.BytesPending > FlushBytes)
             {
                 // A writer over a stream holds everything until flushed: pass large outputs on as they are written.
@@ -124,70 +116,110 @@ public static class StatusWriter
         writer.WriteEndArray();
     }
 
-    private static void WriteHeader(Utf8JsonWriter writer, KubeObject obj)
+    /// <summary>
+    /// Writes one status as the element of the status array: <c>apiVersion</c>, <c>kind</c>, <c>metadata</c> (namespace,
+    /// name, generation) and <c>status</c>.
+    /// </summary>
+    /// <param name="writer">The destination.</param>
+    /// <param name="status">The status.</param>
+    /// <param name="options">Time stamping.</param>
+    public static void WriteObject(Utf8JsonWriter writer, ResourceStatus status, StatusWriterOptions? options = null)
     {
+        Guard.NotNull(writer);
+        Guard.NotNull(status);
         writer.WriteStartObject();
-        writer.WriteString("apiVersion", obj.ApiVersion);
-        writer.WriteString("kind", obj.Kind);
+        writer.WriteString("apiVersion", status.ApiVersion);
+        writer.WriteString("kind", status.Key.Kind);
         writer.WriteStartObject("metadata");
-        if (obj.Namespace.Length > 0)
+        if (status.Key.Namespace.Length > 0)
         {
-            writer.WriteString("namespace", obj.Namespace);
+            writer.WriteString("namespace", status.Key.Namespace);
         }
 
-        writer.WriteString("name", obj.Name);
-        writer.WriteNumber("generation", obj.Metadata.Generation);
+        writer.WriteString("name", status.Key.Name);
+        writer.WriteNumber("generation", status.Generation);
         writer.WriteEndObject();
-        writer.WriteStartObject("status");
-    }
-
-    private static void WriteFooter(Utf8JsonWriter writer)
-    {
-        writer.WriteEndObject();
+        writer.WritePropertyName("status");
+        WriteStatus(writer, status, options);
         writer.WriteEndObject();
     }
 
     /// <summary>
-    /// The conditions with the optional <c>&lt;group&gt;/&lt;Kind&gt;Affected</c> ones of GEP-713 target status, sorted by
-    /// type; the conditions themselves when they are not asked for (<paramref name="policies"/> is null).
+    /// Writes the <c>status</c> object of one status. Conditions get their <c>lastTransitionTime</c> as
+    /// <see cref="ResourceStatus.WithTransitionTimes"/> gives it from <see cref="StatusWriterOptions.Time"/> and
+    /// <see cref="StatusWriterOptions.Previous"/>.
     /// </summary>
-    private static IEnumerable<Condition> WithAffected(IEnumerable<Condition> conditions, PolicyResolution? policies, ResourceKey target, string? section, long generation)
-        => policies is null ? conditions : conditions.Concat(policies.AffectedConditions(target, section, generation)).OrderBy(c => c.Type.Value, StringComparer.Ordinal);
-
-    private static void WriteGatewayClass(Utf8JsonWriter writer, GatewayClassResult result, StatusWriterOptions options, PolicyResolution? policies)
+    /// <param name="writer">The destination.</param>
+    /// <param name="status">The status.</param>
+    /// <param name="options">Time stamping.</param>
+    /// <param name="sharedEntries">
+    /// Called at the start of <c>parents</c> or <c>ancestors</c> (with the list's name) to write entries before this
+    /// controller's: a merge patch replaces arrays whole, so the entries of other controllers are written there.
+    /// </param>
+    public static void WriteStatus(Utf8JsonWriter writer, ResourceStatus status, StatusWriterOptions? options = null, Action<Utf8JsonWriter, string>? sharedEntries = null)
     {
-        WriteHeader(writer, result.GatewayClass);
-        WriteConditions(writer, WithAffected(result.Conditions, policies, result.GatewayClass.Key, null, result.GatewayClass.Metadata.Generation), result.GatewayClass.Key, string.Empty, options);
-        writer.WriteStartArray("supportedFeatures");
-        foreach (var feature in result.SupportedFeatures)
+        Guard.NotNull(writer);
+        Guard.NotNull(status);
+        options ??= new StatusWriterOptions();
+        status = status.WithTransitionTimes(options.Time, options.Previous);
+        writer.WriteStartObject();
+        switch (status)
         {
-            writer.WriteStartObject();
-            writer.WriteString("name", feature);
-            writer.WriteEndObject();
+            case GatewayClassStatus cls:
+                WriteConditions(writer, cls.Conditions);
+                writer.WriteStartArray("supportedFeatures");
+                foreach (var feature in cls.SupportedFeatures)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("name", feature);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                break;
+            case GatewayStatus gateway:
+                WriteConditions(writer, gateway.Conditions);
+                WriteListeners(writer, gateway.Listeners);
+                writer.WriteNumber("attachedListenerSets", gateway.AttachedListenerSets);
+                break;
+            case ListenerSetStatus set:
+                WriteConditions(writer, set.Conditions);
+                WriteListeners(writer, set.Listeners);
+                break;
+            case RouteStatus route:
+                writer.WriteStartArray("parents");
+                sharedEntries?.Invoke(writer, "parents");
+                foreach (var parent in route.Parents)
+                {
+                    writer.WriteStartObject();
+                    WriteParentRef(writer, "parentRef", parent.ParentRef);
+                    writer.WriteString("controllerName", parent.ControllerName);
+                    WriteConditions(writer, parent.Conditions);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                break;
+            case PolicyStatus policy:
+                writer.WriteStartArray("ancestors");
+                sharedEntries?.Invoke(writer, "ancestors");
+                foreach (var ancestor in policy.Ancestors)
+                {
+                    writer.WriteStartObject();
+                    WriteParentRef(writer, "ancestorRef", ancestor.AncestorRef);
+                    writer.WriteString("controllerName", ancestor.ControllerName);
+                    WriteConditions(writer, ancestor.Conditions);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                break;
         }
 
-        writer.WriteEndArray();
-        WriteFooter(writer);
+        writer.WriteEndObject();
     }
 
-    private static void WriteGateway(Utf8JsonWriter writer, GatewayResult result, StatusWriterOptions options, PolicyResolution? policies)
-    {
-        WriteHeader(writer, result.Gateway);
-        WriteConditions(writer, WithAffected(result.Conditions, policies, result.Gateway.Key, null, result.Gateway.Metadata.Generation), result.Gateway.Key, string.Empty, options);
-        WriteListeners(writer, result.Listeners, result.Gateway.Key, options, policies, result.Gateway.Metadata.Generation);
-        writer.WriteNumber("attachedListenerSets", result.AttachedListenerSets);
-        WriteFooter(writer);
-    }
-
-    private static void WriteListenerSet(Utf8JsonWriter writer, ListenerSetResult result, StatusWriterOptions options, PolicyResolution? policies)
-    {
-        WriteHeader(writer, result.ListenerSet);
-        WriteConditions(writer, WithAffected(result.Conditions, policies, result.ListenerSet.Key, null, result.ListenerSet.Metadata.Generation), result.ListenerSet.Key, string.Empty, options);
-        WriteListeners(writer, result.Listeners, result.ListenerSet.Key, options, policies, result.ListenerSet.Metadata.Generation);
-        WriteFooter(writer);
-    }
-
-    private static void WriteListeners(Utf8JsonWriter writer, IEnumerable<ListenerResult> listeners, ResourceKey owner, StatusWriterOptions options, PolicyResolution? policies, long generation)
+    private static void WriteListeners(Utf8JsonWriter writer, EquatableArray<ListenerStatus> listeners)
     {
         writer.WriteStartArray("listeners");
         foreach (var listener in listeners)
@@ -205,46 +237,11 @@ public static class StatusWriter
 
             writer.WriteEndArray();
             writer.WriteNumber("attachedRoutes", listener.AttachedRoutes);
-            WriteConditions(writer, WithAffected(listener.Conditions, policies, owner, listener.Name, generation), owner, "listeners/" + listener.Name, options);
+            WriteConditions(writer, listener.Conditions);
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
-    }
-
-    private static void WriteRoute(Utf8JsonWriter writer, RouteResult result, StatusWriterOptions options, PolicyResolution? policies)
-    {
-        WriteHeader(writer, result.Route);
-        writer.WriteStartArray("parents");
-        foreach (var parent in result.Parents)
-        {
-            writer.WriteStartObject();
-            WriteParentRef(writer, "parentRef", parent.ParentRef);
-            writer.WriteString("controllerName", parent.ControllerName);
-            WriteConditions(writer, WithAffected(parent.Conditions, policies, result.Route.Key, null, result.Route.Metadata.Generation), result.Route.Key, "parents/" + parent.ParentIndex.ToString(CultureInfo.InvariantCulture), options);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        WriteFooter(writer);
-    }
-
-    private static void WritePolicy(Utf8JsonWriter writer, PolicyStatusResult result, StatusWriterOptions options)
-    {
-        WriteHeader(writer, result.Resource);
-        writer.WriteStartArray("ancestors");
-        foreach (var ancestor in result.Ancestors)
-        {
-            writer.WriteStartObject();
-            WriteParentRef(writer, "ancestorRef", ancestor.AncestorRef);
-            writer.WriteString("controllerName", ancestor.ControllerName);
-            var scope = "ancestors/" + ancestor.AncestorRef.Kind + "/" + ancestor.AncestorRef.Namespace + "/" + ancestor.AncestorRef.Name + "/" + ancestor.AncestorRef.SectionName;
-            WriteConditions(writer, ancestor.Conditions, result.Resource.Key, scope, options);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        WriteFooter(writer);
     }
 
     /// <summary>Writes a parent reference with its defaults filled in, as conformance compares it.</summary>
@@ -272,7 +269,7 @@ public static class StatusWriter
         writer.WriteEndObject();
     }
 
-    internal static void WriteConditions(Utf8JsonWriter writer, IEnumerable<Condition> conditions, ResourceKey key, string scope, StatusWriterOptions options)
+    private static void WriteConditions(Utf8JsonWriter writer, EquatableArray<Condition> conditions)
     {
         writer.WriteStartArray("conditions");
         foreach (var condition in conditions)
@@ -283,8 +280,7 @@ public static class StatusWriter
             writer.WriteString("reason", condition.Reason.Value);
             writer.WriteString("message", condition.Message);
             writer.WriteNumber("observedGeneration", condition.ObservedGeneration);
-            var time = TransitionTime(condition, key, scope, options);
-            if (time is { } t)
+            if (condition.LastTransitionTime is { } t)
             {
                 writer.WriteString("lastTransitionTime", t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             }
@@ -293,16 +289,5 @@ public static class StatusWriter
         }
 
         writer.WriteEndArray();
-    }
-
-    private static DateTimeOffset? TransitionTime(Condition condition, ResourceKey key, string scope, StatusWriterOptions options)
-    {
-        if (options.Previous?.Invoke(key, scope, condition.Type) is { LastTransitionTime: { } previousTime } previous
-            && previous.Status == condition.Status && previous.Reason == condition.Reason)
-        {
-            return previousTime;
-        }
-
-        return condition.LastTransitionTime ?? options.Time;
     }
 }

@@ -46,6 +46,73 @@ public sealed class ControllerLogicTests
     }
 
     [Fact]
+    public void SessionReconcile_SpecEvents_PatchExactlyWhatAFullReconcileWould()
+    {
+        var store = Fixtures.LoadedStore();
+        _ = store.TakeChanges();
+        var session = EvaluationSession.Start(store.CreateSnapshot(), Engine.Options);
+        var first = StatusPatchPlanner.Plan(StatusPatches.Build(session.Result, new StatusPatchOptions { Time = T1, PreviousStatus = store.StatusOf }), store.Observed());
+        Echo(store, first, FromList());
+        Assert.Empty(store.TakeChanges().Changes); // this controller's own patches come back as status-only events
+
+
+        // What the API server holds: the listed objects, then each event's object, with the patches applied.
+        var current = Fixtures.ListItems().ToDictionary(i => ObjectStore.KeyOf(i)!.Value);
+        JsonElement Current(ResourceKey key) => current[key];
+        foreach (var patch in first)
+        {
+            current[patch.Key] = Patched(current[patch.Key], patch);
+        }
+
+        var t2 = T1.AddMinutes(1);
+        var patched = 0;
+        foreach (var (type, obj) in Fixtures.WatchEvents().Skip(2).Take(2)) // the route leaves this controller's Gateway, then its Service is deleted
+        {
+            store.Apply(type, obj);
+            current[ObjectStore.KeyOf(obj)!.Value] = obj;
+            var update = session.Apply(store.TakeChanges());
+            var keys = StatusPatchPlanner.Keys(update);
+            var statuses = StatusPatches.Build(update.Result, new StatusPatchOptions { Time = t2, PreviousStatus = store.StatusOf, Include = keys.Contains });
+            var plan = StatusPatchPlanner.Plan(statuses, update, store.Observed());
+
+            var full = Reconcile(store, t2);
+            Assert.Equal(full.Select(p => (p.Key, p.MergePatch)), plan.Select(p => (p.Key, p.MergePatch)));
+            Assert.Equal(StatusWriter.ToJson(Engine.Evaluate(store.CreateSnapshot())), StatusWriter.ToJson(update.Result));
+            Echo(store, plan, Current);
+            foreach (var patch in plan.Where(p => current.ContainsKey(p.Key)))
+            {
+                current[patch.Key] = Patched(current[patch.Key], patch);
+            }
+
+            patched += plan.Count;
+        }
+
+        Assert.True(patched > 0, "the events changed no status");
+    }
+
+    private static JsonElement Patched(JsonElement obj, ObjectStatus patch)
+        => JsonDocument.Parse(JsonMergePatch.Apply(JsonNode.Parse(obj.GetRawText()), JsonNode.Parse(patch.MergePatch))!.ToJsonString()).RootElement.Clone();
+
+    [Fact]
+    public void TakeChanges_AddModifyDelete_ReportsTheLatestModelOfEachKeyOnce()
+    {
+        var store = Fixtures.LoadedStore();
+        Assert.NotEmpty(store.TakeChanges().Changes); // the initial list
+        Assert.Empty(store.TakeChanges().Changes);
+
+        var events = Fixtures.WatchEvents();
+        foreach (var (type, obj) in events)
+        {
+            store.Apply(type, obj);
+        }
+
+        var changes = store.TakeChanges().Changes;
+        Assert.Equal(2, changes.Count); // the moved route and the deleted Service; status-only events and bookmarks are none
+        Assert.Contains(changes, c => c.Key == new ResourceKey(string.Empty, "Service", "shop", "store") && c.Object is null);
+        Assert.Contains(changes, c => c.Key == new ResourceKey(Groups.Gateway, "HTTPRoute", "shop", "store") && c.Object is not null);
+    }
+
+    [Fact]
     public void StatusOnlyEvents_DoNotChangeTheSnapshot_SpecEventsDo()
     {
         var store = Fixtures.LoadedStore();

@@ -43,6 +43,30 @@ public sealed class StatusPatchesTests
     }
 
     [Fact]
+    public void Patches_Built_CarryTheCoreModelStampedAndWriteItsStatus()
+    {
+        var store = Fixtures.LoadedStore();
+        var engine = new PolicyAttachEngine(new EvaluationOptions { ControllerNames = [Fixtures.Controller] });
+        var result = engine.Evaluate(store.CreateSnapshot());
+        var patches = StatusPatches.Build(result, new StatusPatchOptions { Time = Now });
+
+        Assert.Equal(PolicyAttach.Status.StatusModel.Build(result).Select(s => s.WithTransitionTimes(Now, null)), patches.Select(p => p.Model!));
+        foreach (var patch in patches)
+        {
+            var model = patch.Model!;
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream, StatusWriter.WriterOptions(indented: false)))
+            {
+                StatusWriter.WriteStatus(writer, model);
+            }
+
+            Assert.Equal("{\"status\":" + System.Text.Encoding.UTF8.GetString(stream.ToArray()) + "}", patch.MergePatch);
+            Assert.Equal(model.ConditionLists().Select(l => l.Scope.ToString()), patch.Scopes);
+            Assert.All(model.ConditionLists(), l => Assert.Equal(l.Conditions.Select(c => c.Type.Value), patch.ConditionsOf(l.Scope).Select(c => c.Type)));
+        }
+    }
+
+    [Fact]
     public void RoutePatch_OtherControllersParents_KeepsThemAndWritesOurs()
     {
         var route = Build(withPrevious: true).Find(RouteKey)!;

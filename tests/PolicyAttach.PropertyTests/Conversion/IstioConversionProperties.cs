@@ -327,7 +327,7 @@ public class IstioConversionProperties
             Headers = r.Headers.Select(h => new RequestHeader(h.Name, h.Value)).ToEquatableArray(),
             Purpose = "generated",
         }));
-        var verification = MeshVerifier.Run(snapshot, result, probes, router.Answer, options.ControllerName);
+        var verification = MeshVerifier.Run(snapshot, result, probes, router.Answer, options.ControllerName, router.Concerns);
         problems.AddRange(verification.Differences.Where(d => !d.Explained).Select(d => $"{d.Difference.Probe} at {d.Target}: Istio {d.Difference.Source}, converted {d.Difference.Converted} ({string.Join(", ", d.Difference.Aspects)} differ)"));
         return (problems, result);
     }
@@ -390,7 +390,7 @@ public class IstioConversionProperties
             foreach (var probe in IstioProbes.Generate(input, snapshot, "cluster.local"))
             {
                 total++;
-                strict += MeshVerifier.Explain(result.Report, probe, router.Answer(probe).Origin, null, []).Count == 0 ? 1 : 0;
+                strict += MeshVerifier.Explain(result.Report, probe, router.Answer(probe).Origin, null).Count == 0 ? 1 : 0;
             }
 
             // Distinct matches: a rule's repeated match is written once, which must not hide a match added for the order.

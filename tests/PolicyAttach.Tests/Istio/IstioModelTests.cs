@@ -270,6 +270,127 @@ public class IstioModelTests
     }
 
     [Fact]
+    public void Verify_GatewayIssueOnAnotherServer_DoesNotExplainADifference()
+    {
+        // Regression: any routing issue on an Istio Gateway used to explain every difference at that Gateway. Here
+        // the Gateway's second server (port 8080, an IP address host) is dropped, and the converted route is then
+        // made wrong on purpose (its backend swapped): the requests on port 80 must come out unexplained.
+        const string twoServers = """{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"gw","namespace":"app"},"spec":{"servers":[{"port":{"number":80,"name":"http","protocol":"HTTP"},"hosts":["*"]},{"port":{"number":8080,"name":"http-ip","protocol":"HTTP"},"hosts":["10.0.0.1"]}]}}""";
+        var snapshot = World(Service, Other, twoServers, VirtualService("""[{"match":[{"uri":{"exact":"/a"}}],"route":[{"destination":{"host":"svc"}}]}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.Contains(result.Report.Issues, n => n.Subject == GatewayKey && n.AffectsRouting && n.Outcome != ConversionOutcome.Carried && n.Field!.StartsWith("spec.servers[1]", StringComparison.Ordinal));
+        var before = IstioConverter.Verify(snapshot, result);
+        Assert.True(before.Clean, string.Join("\n", before.Differences.Select(d => d.Difference.Probe + ": " + d.Difference.Source + " / " + d.Difference.Converted)));
+
+        var route = Assert.Single(result.Objects.OfType<HttpRoute>());
+        var wrong = route with
+        {
+            Rules = route.Rules.Select(r => r with { BackendRefs = r.BackendRefs.Select(b => b with { BackendRef = b.BackendRef with { Name = "other" } }).ToEquatableArray() }).ToEquatableArray(),
+        };
+        var tampered = result with { Objects = result.Objects.Select(o => o == route ? (KubeObject)wrong : o).ToEquatableArray() };
+        var differences = IstioConverter.Verify(snapshot, tampered).Differences;
+        Assert.NotEmpty(differences);
+        Assert.All(differences, d => Assert.False(d.Explained, d.Difference.Probe + " explained by " + string.Join(", ", d.Explanations.Select(e => e.Field))));
+    }
+
+    [Fact]
+    public void Convert_EnvoyGatewayProfileGrpcServer_BackendTrafficPoliciesTargetTheGrpcRouteRules()
+    {
+        const string grpcGateway = """{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"gw","namespace":"app"},"spec":{"servers":[{"port":{"number":80,"name":"grpc","protocol":"GRPC"},"hosts":["*"]}]}}""";
+        var rule = """{"apiVersion":"networking.istio.io/v1","kind":"DestinationRule","metadata":{"name":"svc","namespace":"app"},"spec":{"host":"svc","trafficPolicy":{"loadBalancer":{"simple":"LEAST_REQUEST"},"connectionPool":{"tcp":{"connectTimeout":"2s"}}}}}""";
+        var snapshot = World(Service, Other, grpcGateway, rule, VirtualService(
+            """[{"match":[{"uri":{"prefix":"/pkg.Orders/"}}],"route":[{"destination":{"host":"svc"}}],"timeout":"1.5s","retries":{"attempts":4,"retryOn":"unavailable,deadline-exceeded"}},{"route":[{"destination":{"host":"other"}}],"fault":{"abort":{"grpcStatus":"UNAVAILABLE","percentage":{"value":1}}}}]"""));
+        var plain = IstioConverter.Convert(snapshot);
+        Assert.Contains(plain.Report.Issues, n => n.Field == "spec.http[0].timeout" && n.Outcome == ConversionOutcome.Dropped);
+
+        var result = IstioConverter.Convert(snapshot, new IstioConversionOptions { EnvoyGateway = true });
+        Assert.False(result.HasErrors);
+        var route = Assert.Single(result.Objects.OfType<GrpcRoute>());
+        Assert.All(route.Rules, r => Assert.NotNull(r.Name));
+        var policies = result.Manifests.Select(m => JsonDocument.Parse(m).RootElement).Where(m => m.GetProperty("kind").GetString() == "BackendTrafficPolicy").ToList();
+        Assert.Equal(2, policies.Count);
+        var targets = policies.Select(p => p.GetProperty("spec").GetProperty("targetRefs")[0]).ToList();
+        Assert.All(targets, t => Assert.Equal(("GRPCRoute", route.Name), (t.GetProperty("kind").GetString(), t.GetProperty("name").GetString())));
+        Assert.Equal(route.Rules.Select(r => r.Name).Order(StringComparer.Ordinal), targets.Select(t => t.GetProperty("sectionName").GetString()).Order(StringComparer.Ordinal));
+
+        var first = policies.Single(p => p.GetProperty("spec").GetProperty("targetRefs")[0].GetProperty("sectionName").GetString() == route.Rules[0].Name).GetProperty("spec");
+        Assert.Equal("1s500ms", first.GetProperty("timeout").GetProperty("http").GetProperty("requestTimeout").GetString());
+        Assert.Equal("2s", first.GetProperty("timeout").GetProperty("tcp").GetProperty("connectTimeout").GetString());
+        Assert.Equal(4, first.GetProperty("retry").GetProperty("numRetries").GetInt32());
+        Assert.Equal("LeastRequest", first.GetProperty("loadBalancer").GetProperty("type").GetString());
+        var second = policies.Single(p => p.GetProperty("spec").GetProperty("targetRefs")[0].GetProperty("sectionName").GetString() == route.Rules[1].Name).GetProperty("spec");
+        Assert.Equal(14, second.GetProperty("faultInjection").GetProperty("abort").GetProperty("grpcStatus").GetInt32());
+
+        var notes = result.Report.Issues;
+        Assert.Contains(notes, n => n.Field == "spec.http[0].timeout" && n.Outcome == ConversionOutcome.Carried);
+        Assert.Contains(notes, n => n.Field == "spec.http[0].retries.attempts" && n.Outcome == ConversionOutcome.Carried);
+        Assert.Contains(notes, n => n.Field == "spec.http[1].fault.abort" && n.Outcome == ConversionOutcome.Carried);
+        Assert.DoesNotContain(notes, n => n.Subject?.Kind == "VirtualService" && n.Outcome == ConversionOutcome.Dropped && n.Field!.Contains("timeout", StringComparison.Ordinal));
+
+        // The GRPCRoute with its rule names and the policies read back as written (ConversionReadBack refuses otherwise).
+        for (var i = 0; i < result.Objects.Count; i++)
+        {
+            using var json = JsonDocument.Parse(result.Manifests[i]);
+            var read = ManifestReader.Read(json.RootElement, new ManifestReadOptions { DefaultCreationTimestamp = result.Objects[i].Metadata.CreationTimestamp });
+            Assert.Equal(result.Objects[i], read.Resource);
+        }
+
+        Assert.True(IstioConverter.Verify(snapshot, result, new IstioConversionOptions { EnvoyGateway = true }).Clean);
+    }
+
+    private const string GrpcService = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"greeter","namespace":"app"},"spec":{"selector":{"app":"greeter"},"ports":[{"name":"grpc-api","port":9090}]}}""";
+    private const string GrpcCanary = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"greeter-canary","namespace":"app"},"spec":{"selector":{"app":"greeter","track":"canary"},"ports":[{"name":"api","port":9090,"appProtocol":"grpc"}]}}""";
+
+    [Fact]
+    public void Convert_HttpServerWithOnlyGrpcDestinations_WritesGrpcRoutesThatRouteCallsAsIstio()
+    {
+        var snapshot = World(GrpcService, GrpcCanary, Gateway, VirtualService(
+            """[{"match":[{"uri":{"exact":"/pkg.Greeter/SayHello"},"headers":{"x-canary":{"exact":"1"}}}],"route":[{"destination":{"host":"greeter-canary"}}]},{"match":[{"uri":{"prefix":"/pkg.Greeter/"}}],"route":[{"destination":{"host":"greeter","port":{"number":9090}}}]},{"route":[{"destination":{"host":"greeter"},"weight":90},{"destination":{"host":"greeter-canary"},"weight":10}]}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.False(result.HasErrors);
+        Assert.DoesNotContain(result.Objects, o => o is HttpRoute);
+        var route = Assert.Single(result.Objects.OfType<GrpcRoute>());
+        Assert.Equal(new GrpcMethodMatch { Service = "pkg.Greeter", Method = "SayHello" }, route.Rules[0].Matches[0].Method);
+        Assert.Contains(result.Report.Issues, n => n.Field == "spec.http" && n.Outcome == ConversionOutcome.Approximated && n.Message.Contains("GRPCRoutes on the HTTP listeners", StringComparison.Ordinal));
+
+        var input = IstioReader.Read(snapshot);
+        var probes = IstioProbes.Generate(input, snapshot, "cluster.local").Where(p => p.Authority == "a.example.com").ToList();
+        Assert.NotEmpty(probes);
+        Assert.All(probes, p => Assert.Equal(RequestProtocol.Grpc, p.Protocol));
+        var verification = IstioConverter.Verify(snapshot, result);
+        Assert.True(verification.Clean, string.Join("\n", verification.Differences.Select(d => d.Difference.Probe + ": " + d.Difference.Source + " / " + d.Difference.Converted)));
+    }
+
+    [Theory]
+    [InlineData("""{"uri":{"regex":"/pkg\\..*/Get"}}""", "regex")]
+    [InlineData("""{"uri":{"prefix":"/pkg.Greeter"}}""", "prefix")]
+    [InlineData("""{"uri":{"exact":"/pkg.Greeter/SayHello"},"method":{"exact":"GET"}}""", "method condition other than POST")]
+    [InlineData("""{"queryParams":{"v":{"exact":"1"}}}""", "query parameters")]
+    public void Convert_HttpServerGrpcDestinationsWithoutAGrpcForm_KeepsHttpRoutesAndSaysWhy(string match, string why)
+    {
+        var snapshot = World(GrpcService, Gateway, VirtualService("""[{"match":[""" + match + """],"route":[{"destination":{"host":"greeter"}}]},{"route":[{"destination":{"host":"greeter"}}]}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.Empty(result.Objects.OfType<GrpcRoute>());
+        Assert.Single(result.Objects.OfType<HttpRoute>());
+        Assert.Contains(result.Report.Issues, n => n.Field == "spec.http" && n.Message.Contains("the rules stay HTTPRoutes", StringComparison.Ordinal) && n.Message.Contains(why, StringComparison.Ordinal));
+        Assert.All(IstioProbes.Generate(IstioReader.Read(snapshot), snapshot, "cluster.local"), p => Assert.NotEqual(RequestProtocol.Grpc, p.Protocol));
+    }
+
+    [Fact]
+    public void Convert_HttpServerSharedWithAnHttpVirtualService_KeepsHttpRoutes()
+    {
+        // Both VirtualServices serve a.example.com: were one of them GRPCRoutes, Gateway API would route the host's
+        // gRPC calls by the GRPCRoutes alone, so both stay HTTPRoutes.
+        var snapshot = World(GrpcService, Service, Gateway,
+            VirtualService("""[{"match":[{"uri":{"prefix":"/pkg.Greeter/"}}],"route":[{"destination":{"host":"greeter"}}]}]"""),
+            VirtualService("""[{"match":[{"uri":{"prefix":"/web/"}}],"route":[{"destination":{"host":"svc"}}]}]""", name: "web"));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.Empty(result.Objects.OfType<GrpcRoute>());
+        Assert.Equal(2, result.Objects.OfType<HttpRoute>().Count());
+        Assert.Contains(result.Report.Issues, n => n.Subject?.Name == "vs" && n.Field == "spec.http" && n.Message.Contains("shares a host", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Convert_EveryField_HasANote()
     {
         var snapshot = World(Service, Gateway, VirtualService(

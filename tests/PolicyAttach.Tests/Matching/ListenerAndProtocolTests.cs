@@ -141,4 +141,37 @@ public class ListenerAndProtocolTests
         Assert.True(other.IsMeshDefault);
         Assert.Null(table.FindService(new ResourceKey("", "Service", "mesh", "none")));
     }
+
+    [Fact]
+    public void Mesh_HeaderQueryAndPathPredicates_MatchAsOnAGateway_AndAllocateNothing()
+    {
+        // Issue 14: mesh matching reads the same flattened predicate as the gateways (path, then method, headers, query).
+        var service = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"echo","namespace":"mesh"},"spec":{"ports":[{"name":"http","port":80}]}}""";
+        var parent = """{"group":"","kind":"Service","name":"echo","namespace":"mesh","port":80}""";
+        var route = Http("mesh", "r",
+            """{"matches":[{"path":{"type":"RegularExpression","value":"/r.*"},"headers":[{"name":"h","value":"v"}],"queryParams":[{"name":"q","value":"1"}]}],"backendRefs":[{"name":"echo","port":80}]},"""
+            + """{"matches":[{"path":{"type":"PathPrefix","value":"/p/"}}],"backendRefs":[{"name":"echo","port":80}]}""", parentRefs: parent);
+        var mesh = RoutingTable.Compile(World.Evaluate(World.GatewayClass(), service, route)).FindService(new ResourceKey("", "Service", "mesh", "echo"))!;
+        var headers = new RequestHeader[] { new("H", "v") };
+        var outcome = new MatchOutcome();
+
+        mesh.Match(new RequestView(RequestProtocol.Http, 80, "GET", "echo", "/rx?q=1", headers), outcome);
+        Assert.Equal((MatchOutcomeKind.Routed, 0), (outcome.Kind, outcome.RuleIndex));
+        mesh.Match(new RequestView(RequestProtocol.Http, 80, "GET", "echo", "/rx?q=2", headers), outcome);
+        Assert.Equal(404, outcome.StatusCode);
+        mesh.Match(new RequestView(RequestProtocol.Http, 80, "GET", "echo", "/rx?q=1"), outcome);
+        Assert.Equal(404, outcome.StatusCode);
+        mesh.Match(new RequestView(RequestProtocol.Http, 80, "GET", "echo", "/p"), outcome);
+        Assert.Equal((MatchOutcomeKind.Routed, 1), (outcome.Kind, outcome.RuleIndex));
+        Assert.Equal(404, mesh.Match(new RequestView(RequestProtocol.Http, 80, "GET", "echo", "/px")).StatusCode);
+
+        void Run()
+        {
+            mesh.Match(new RequestView(RequestProtocol.Http, 80, "GET", "echo", "/rx?q=1", headers), outcome);
+            mesh.Match(new RequestView(RequestProtocol.Http, 80, "GET", "echo", "/p/q", headers), outcome);
+            mesh.Match(new RequestView(RequestProtocol.Http, 80, "GET", "echo", "/miss", headers), outcome);
+        }
+
+        Assert.Equal(0, AllocatedByHundredRuns(Run));
+    }
 }

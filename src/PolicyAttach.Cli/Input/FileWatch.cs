@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using PolicyAttach.Diagnostics;
+using PolicyAttach.Model;
+
+namespace PolicyAttach.Cli.Input;
+
+/// <summary>
+/// The files of a <c>--watch</c> run: each file's last readable objects, re-read only when the file system reports a
+/// change to it (a short debounce gathers the writes of an editor into one batch). A file that becomes unreadable
+/// keeps its last readable objects; a deleted file's objects go; a new file in a watched directory is read. When two
+/// files hold the same key, the later one (in the order a full read takes them) wins, as for a full read.
+/// </summary>
+internal sealed class FileWatch : IDisposable
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MostWait = TimeSpan.FromSeconds(2);
+
+    private readonly InputOptions _input;
+    private readonly ManifestLoader _loader;
+    private readonly Dictionary<string, List<LoadedObject>> _files = new(StringComparer.Ordinal);
+    private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly BlockingCollection<string> _events = [];
+    private Dictionary<ResourceKey, KubeObject> _objects = [];
+
+    private FileWatch(InputOptions input, ManifestLoader loader)
+    {
+        _input = input;
+        _loader = loader;
+    }
+
+    /// <summary>Checks that the input can be watched: files and directories only, all present.</summary>
+    public static bool TryCreate(InputOptions input, ImplementationProfile? profile, out FileWatch watch, out string? error)
+    {
+        watch = null!;
+        error = null;
+        if (input.Cluster is not null || input.Items.Any(i => i.Kustomize || i.Value == "-"))
+        {
+            error = "--watch reads files and directories; it does not take -, -k or --cluster";
+            return false;
+        }
+
+        if (input.InputOrderIsCreationOrder)
+        {
+            error = "--watch reads each file on its own, so it cannot count input order as creation order; leave out --creation-order input";
+            return false;
+        }
+
+        if (input.Items.Count == 0)
+        {
+            error = "missing PATH: give the files or directories to watch";
+            return false;
+        }
+
+        var missing = input.Items.Where(i => !File.Exists(i.Value) && !Directory.Exists(i.Value)).Select(i => i.Value).ToList();
+        if (missing.Count > 0)
+        {
+            error = "no such file or directory: " + string.Join(", ", missing);
+            return false;
+        }
+
+        watch = new FileWatch(input, new ManifestLoader(new ManifestLoaderOptions
+        {
+            AcceptUnservedVersions = profile?.AcceptsUnservedVersions ?? false,
+            RecurseDirectories = input.Recursive,
+            Exclude = input.Exclude,
+        }));
+        return true;
+    }
+
+    /// <summary>Reads every file and starts watching; returns the objects and what reading them found.</summary>
+    public (Snapshot Snapshot, List<Diagnostic> Diagnostics) Start()
+    {
+        foreach (var item in _input.Items)
+        {
+            var full = Path.GetFullPath(item.Value);
+            var watcher = Directory.Exists(full)
+                ? new FileSystemWatcher(full) { IncludeSubdirectories = _input.Recursive }
+                : new FileSystemWatcher(Path.GetDirectoryName(full)!, Path.GetFileName(full));
+            watcher.NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime;
+            watcher.Changed += (_, e) => _events.Add(e.FullPath);
+            watcher.Created += (_, e) => _events.Add(e.FullPath);
+            watcher.Deleted += (_, e) => _events.Add(e.FullPath);
+            watcher.Renamed += (_, e) =>
+            {
+                _events.Add(e.OldFullPath);
+                _events.Add(e.FullPath);
+            };
+            watcher.EnableRaisingEvents = true;
+            _watchers.Add(watcher);
+        }
+
+        var diagnostics = new List<Diagnostic>();
+        foreach (var file in Listing())
+        {
+            Read(file, diagnostics, out _);
+        }
+
+        _objects = Combined();
+        return (Snapshot.Create(_objects.Values), diagnostics);
+    }
+
+    /// <summary>
+    /// Waits for the next burst of file changes, re-reads the files it touched, and returns the changes to the objects
+    /// (possibly none); false when cancelled.
+    /// </summary>
+    public bool TryNext(CancellationToken cancellationToken, out ChangeBatch batch, out List<Diagnostic> diagnostics)
+    {
+        batch = new ChangeBatch();
+        diagnostics = [];
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            touched.Add(_events.Take(cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        var until = DateTime.UtcNow + MostWait;
+        while (DateTime.UtcNow < until && _events.TryTake(out var path, Quiet))
+        {
+            touched.Add(path);
+        }
+
+        var listing = Listing();
+        var listed = new HashSet<string>(listing, StringComparer.Ordinal);
+        foreach (var file in _files.Keys.Where(f => !listed.Contains(f)).ToList())
+        {
+            _files.Remove(file);
+        }
+
+        foreach (var file in listing)
+        {
+            if (!_files.ContainsKey(file) || touched.Contains(file))
+            {
+                Read(file, diagnostics, out _);
+            }
+        }
+
+        var objects = Combined();
+        foreach (var key in _objects.Keys.Where(k => !objects.ContainsKey(k)).Order())
+        {
+            batch.Delete(key);
+        }
+
+        foreach (var (key, obj) in objects.OrderBy(o => o.Key))
+        {
+            if (!_objects.TryGetValue(key, out var before) || !before.Equals(obj))
+            {
+                batch.Put(obj);
+            }
+        }
+
+        _objects = objects;
+        return !cancellationToken.IsCancellationRequested;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var watcher in _watchers)
+        {
+            watcher.Dispose();
+        }
+
+        _events.Dispose();
+    }
+
+    /// <summary>The files a full read takes now, in its order.</summary>
+    private List<string> Listing()
+    {
+        var files = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in _input.Items)
+        {
+            var full = Path.GetFullPath(item.Value);
+            foreach (var file in File.Exists(full) ? [full] : Directory.Exists(full) ? _loader.ListFiles(full) : [])
+            {
+                if (seen.Add(file))
+                {
+                    files.Add(file);
+                }
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>Reads one file; an unreadable file (an error that names no object) keeps its last readable objects.</summary>
+    private void Read(string file, List<Diagnostic> diagnostics, out bool kept)
+    {
+        var load = _loader.Load([file]);
+        diagnostics.AddRange(load.Diagnostics);
+        kept = _files.ContainsKey(file) && load.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && d.Subject is null);
+        if (!kept)
+        {
+            _files[file] = [.. load.Objects];
+        }
+    }
+
+    private Dictionary<ResourceKey, KubeObject> Combined()
+    {
+        var objects = new Dictionary<ResourceKey, KubeObject>();
+        foreach (var file in Listing())
+        {
+            foreach (var loaded in _files.GetValueOrDefault(file) ?? [])
+            {
+                objects[loaded.Resource.Key] = loaded.Resource;
+            }
+        }
+
+        return objects;
+    }
+}

@@ -1,0 +1,239 @@
+using System.Buffers;
+using System.Text.Json;
+using PolicyAttach.Binding;
+using PolicyAttach.Model;
+using PolicyAttach.Policies;
+
+namespace PolicyAttach.Sessions;
+
+/// <summary>
+/// The differences between two results, read through the same public surface a reader uses: each object's status
+/// as <see cref="StatusWriter"/> writes it (compact, without a time), the routing inputs of each Gateway and mesh
+/// Service, and the effective policies of each context. One owner for what "changed" means, for the session's
+/// deltas and for the tests that check them against full evaluations.
+/// </summary>
+internal static class ResultDiff
+{
+    /// <summary>The status of each object written, by key.</summary>
+    public static Dictionary<ResourceKey, string> Statuses(EvaluationResult result, Func<ResourceKey, bool>? include)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, StatusWriter.WriterOptions(false)))
+        {
+            StatusWriter.Write(result, writer, new StatusWriterOptions { Indented = false, Include = include });
+        }
+
+        var statuses = new Dictionary<ResourceKey, string>();
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        foreach (var element in document.RootElement.EnumerateArray())
+        {
+            var metadata = element.GetProperty("metadata");
+            var key = new ResourceKey(
+                ApiVersions.GroupOf(element.GetProperty("apiVersion").GetString()!),
+                element.GetProperty("kind").GetString()!,
+                metadata.TryGetProperty("namespace", out var ns) ? ns.GetString()! : string.Empty,
+                metadata.GetProperty("name").GetString()!);
+            statuses[key] = element.GetRawText();
+        }
+
+        return statuses;
+    }
+
+    /// <summary>The keys whose status is new or differs, and those whose status is gone.</summary>
+    public static (List<ResourceKey> Changed, List<ResourceKey> Removed) StatusDelta(EvaluationResult before, EvaluationResult after, Func<ResourceKey, bool>? include)
+    {
+        var old = Statuses(before, include);
+        var now = Statuses(after, include);
+        var changed = now.Where(p => !old.TryGetValue(p.Key, out var was) || was != p.Value).Select(p => p.Key).Order().ToList();
+        var removed = old.Keys.Where(k => !now.ContainsKey(k)).Order().ToList();
+        return (changed, removed);
+    }
+
+    /// <summary>
+    /// The Gateways and mesh Services among the candidates whose routing inputs differ, and the policy contexts under
+    /// them whose effective policies differ.
+    /// </summary>
+    public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates)
+    {
+        var (a, b) = (new View(before), new View(after));
+        var routing = new List<ResourceKey>();
+        var contexts = new List<PolicyContext>();
+        foreach (var candidate in candidates.Distinct().Order())
+        {
+            var changedContexts = a.Contexts(candidate).FullOuterJoin(b.Contexts(candidate))
+                .Where(p => !p.Before.Kinds.Equals(p.After.Kinds))
+                .Select(p => p.Context)
+                .ToList();
+            contexts.AddRange(changedContexts);
+            if (changedContexts.Count > 0 || !a.RoutingInputs(candidate).SequenceEqual(b.RoutingInputs(candidate)))
+            {
+                routing.Add(candidate);
+            }
+        }
+
+        return (routing, contexts.OrderBy(c => c.ToString(), StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>The Gateways and Services of a result: the candidates of <see cref="RoutingDelta"/> for a whole result.</summary>
+    public static IEnumerable<ResourceKey> RoutingOwners(EvaluationResult result)
+        => result.Gateways.Select(g => g.Gateway.Key).Concat(result.Snapshot.Services.Select(s => s.Key));
+
+    private static IEnumerable<(PolicyContext Context, EffectivePolicies Before, EffectivePolicies After)> FullOuterJoin(
+        this List<(PolicyContext Context, EffectivePolicies Policies)> before, List<(PolicyContext Context, EffectivePolicies Policies)> after)
+    {
+        var old = before.ToDictionary(p => p.Context, p => p.Policies);
+        var now = after.ToDictionary(p => p.Context, p => p.Policies);
+        foreach (var context in old.Keys.Union(now.Keys))
+        {
+            yield return (context, old.GetValueOrDefault(context) ?? EffectivePolicies.None, now.GetValueOrDefault(context) ?? EffectivePolicies.None);
+        }
+    }
+
+    /// <summary>A result seen from its Gateways and mesh Services.</summary>
+    private sealed class View
+    {
+        private readonly EvaluationResult _result;
+        private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByOwner = [];
+        private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByService = [];
+        private readonly Dictionary<ResourceKey, List<ListenerSetResult>> _sets = [];
+
+        public View(EvaluationResult result)
+        {
+            _result = result;
+            foreach (var set in result.ListenerSets)
+            {
+                Add(_sets, set.Parent, set);
+            }
+
+            foreach (var route in result.Routes)
+            {
+                foreach (var parent in route.Parents)
+                {
+                    if (parent.ParentRef.GroupKind == Kinds.Service)
+                    {
+                        Add(_routesByService, parent.ParentRef.TargetKey, route);
+                    }
+
+                    foreach (var verdict in parent.AttachedListeners)
+                    {
+                        var owner = result.FindListenerSet(verdict.Owner) is { } set ? set.Parent : verdict.Owner;
+                        Add(_routesByOwner, owner, route);
+                    }
+                }
+            }
+        }
+
+        /// <summary>What the routing of a Gateway or mesh Service is compiled from.</summary>
+        public List<object> RoutingInputs(ResourceKey key)
+        {
+            var inputs = new List<object>();
+            if (_result.FindGateway(key) is { } gateway)
+            {
+                inputs.Add(gateway);
+            }
+
+            inputs.AddRange(_sets.GetValueOrDefault(key) ?? []);
+            inputs.AddRange((_routesByOwner.GetValueOrDefault(key) ?? []).Distinct().OrderBy(r => r.Route.Key));
+            inputs.AddRange((_routesByService.GetValueOrDefault(key) ?? []).Distinct().OrderBy(r => r.Route.Key));
+            return inputs;
+        }
+
+        /// <summary>Every policy context under a Gateway (its ListenerSets included) or a mesh Service, with its effective policies.</summary>
+        public List<(PolicyContext Context, EffectivePolicies Policies)> Contexts(ResourceKey key)
+        {
+            var policies = _result.Policies;
+            var contexts = new List<(PolicyContext, EffectivePolicies)>();
+            var owners = new List<(ResourceKey Owner, IEnumerable<ListenerResult> Listeners)>();
+            if (_result.FindGateway(key) is { } gateway)
+            {
+                owners.Add((key, gateway.Listeners));
+            }
+
+            owners.AddRange((_sets.GetValueOrDefault(key) ?? []).Select(s => (s.ListenerSet.Key, (IEnumerable<ListenerResult>)s.Listeners)));
+            foreach (var (owner, listeners) in owners)
+            {
+                var top = PolicyContext.ForGateway(owner);
+                contexts.Add((top, policies.For(top)));
+                foreach (var listener in listeners)
+                {
+                    var onListener = top.WithListener(listener.Name);
+                    contexts.Add((onListener, policies.For(onListener)));
+                }
+            }
+
+            foreach (var route in (_routesByOwner.GetValueOrDefault(key) ?? []).Distinct())
+            {
+                foreach (var verdict in route.Parents.SelectMany(p => p.AttachedListeners).Distinct())
+                {
+                    if (verdict.Owner != key && _result.FindListenerSet(verdict.Owner)?.Parent != key)
+                    {
+                        continue;
+                    }
+
+                    var (owner, listener, routeKey) = (verdict.Owner, verdict.ListenerName, route.Route.Key);
+                    var onRoute = PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(routeKey);
+                    contexts.Add((onRoute, policies.For(onRoute)));
+                    for (var i = 0; i < route.Route.RuleCount; i++)
+                    {
+                        var rule = route.Route.RuleName(i);
+                        var onRule = onRoute.WithRule(rule);
+                        contexts.Add((onRule, policies.For(onRule)));
+                        foreach (var (service, port) in Backends(route, i))
+                        {
+                            var onBackend = onRule.WithBackend(service, port);
+                            contexts.Add((onBackend, policies.For(onBackend)));
+                        }
+                    }
+                }
+            }
+
+            if (key.GroupKind == Kinds.Service)
+            {
+                var service = PolicyContext.ForMeshService(key);
+                contexts.Add((service, policies.For(service)));
+            }
+
+            foreach (var route in (_routesByService.GetValueOrDefault(key) ?? []).Distinct())
+            {
+                var routeKey = route.Route.Key;
+                var onRoute = PolicyContext.ForMeshService(key).WithRoute(routeKey);
+                contexts.Add((onRoute, policies.For(onRoute)));
+                for (var i = 0; i < route.Route.RuleCount; i++)
+                {
+                    var rule = route.Route.RuleName(i);
+                    var onRule = onRoute.WithRule(rule);
+                    contexts.Add((onRule, policies.For(onRule)));
+                    foreach (var (service, port) in Backends(route, i))
+                    {
+                        var onBackend = onRule.WithBackend(service, port);
+                        contexts.Add((onBackend, policies.For(onBackend)));
+                    }
+                }
+            }
+
+            return contexts.DistinctBy(c => c.Item1).ToList();
+        }
+
+        private IEnumerable<(ResourceKey Service, string? Port)> Backends(RouteResult route, int rule)
+        {
+            foreach (var backend in route.BackendRefs)
+            {
+                if (backend.RuleIndex == rule && backend.BackendRef.GroupKind == Kinds.Service)
+                {
+                    var port = backend.BackendRef.Port is { } p ? _result.Snapshot.Find<Service>(backend.BackendRef.TargetKey)?.FindPort(p)?.Name : null;
+                    yield return (backend.BackendRef.TargetKey, port);
+                }
+            }
+        }
+
+        private static void Add<T>(Dictionary<ResourceKey, List<T>> map, ResourceKey key, T value)
+        {
+            if (!map.TryGetValue(key, out var list))
+            {
+                map[key] = list = [];
+            }
+
+            list.Add(value);
+        }
+    }
+}

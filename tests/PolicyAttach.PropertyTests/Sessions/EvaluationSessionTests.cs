@@ -1,0 +1,96 @@
+using PolicyAttach.Model;
+using PolicyAttach.Testing;
+
+namespace PolicyAttach.PropertyTests.Sessions;
+
+public sealed class EvaluationSessionTests
+{
+    private const string Controller = TestWorld.DefaultControllerName;
+
+    // Two Gateways that share nothing but their GatewayClass, each with one route.
+    private static readonly TestWorld World = TestWorld.Of(
+        new GatewayClassBuilder("gc", Controller),
+        new GatewayBuilder("infra", "gw-a", "gc", ListenerBuilder.Http("http") with { RoutesFrom = "All" }),
+        new GatewayBuilder("infra", "gw-b", "gc", ListenerBuilder.Http("http") with { RoutesFrom = "All" }),
+        new HttpRouteBuilder("app", "route-a", ObjectRefBuilder.Gateway("infra", "gw-a")),
+        new HttpRouteBuilder("app", "route-b", ObjectRefBuilder.Gateway("infra", "gw-b")));
+
+    [Fact]
+    public void Apply_SameObjectAgain_IsUnchangedWithAnEmptyDelta()
+    {
+        var session = EvaluationSession.Start(World.Snapshot, World.Options);
+        var before = session.Result;
+
+        var update = session.Apply(new ChangeBatch().Put(Object("route-a")));
+
+        Assert.Equal(EvaluationPath.Unchanged, update.Path);
+        Assert.True(update.IsEmpty);
+        Assert.Same(before, update.Result);
+        Assert.Same(before, session.Result);
+    }
+
+    [Fact]
+    public void Apply_DeleteOfAnAbsentKey_IsUnchangedWithAnEmptyDelta()
+    {
+        var session = EvaluationSession.Start(World.Snapshot, World.Options);
+
+        var update = session.Apply(new ChangeBatch().Delete(ResourceKey.ForHttpRoute("app", "missing")));
+
+        Assert.Equal(EvaluationPath.Unchanged, update.Path);
+        Assert.True(update.IsEmpty);
+    }
+
+    [Fact]
+    public void Apply_RouteDeletedBehindOneGateway_EvaluatesOnlyItsUnitAndReportsItsStatuses()
+    {
+        var session = EvaluationSession.Start(World.Snapshot, World.Options);
+        session.FullEvaluationShare = 1.0;
+        var before = session.Result;
+
+        var update = session.Apply(new ChangeBatch().Delete(ResourceKey.ForHttpRoute("app", "route-a")));
+
+        Assert.Equal(EvaluationPath.Incremental, update.Path);
+        Assert.Equal(1, update.EvaluatedObjects); // gw-a alone: the route is gone
+        Assert.Equal([ResourceKey.ForGateway("infra", "gw-a")], update.Changed); // its listener's attachedRoutes
+        Assert.Equal([ResourceKey.ForHttpRoute("app", "route-a")], update.Removed);
+        Assert.Equal([ResourceKey.ForGateway("infra", "gw-a")], update.RoutingChanged);
+        Assert.Equal(StatusWriter.ToJson(Evaluator.Evaluate(session.Snapshot, World.Options)), StatusWriter.ToJson(session.Result));
+        Assert.Same(before, update.Previous);
+        Assert.NotNull(before.FindRoute(ResourceKey.ForHttpRoute("app", "route-a"))); // the old result is untouched
+    }
+
+    [Fact]
+    public void Apply_GatewayClassChanged_EvaluatesInFullAndSaysWhy()
+    {
+        var session = EvaluationSession.Start(World.Snapshot, World.Options);
+        var changed = new GatewayClassBuilder("gc", "example.com/other").Read().Resource!;
+
+        var update = session.Apply(new ChangeBatch().Put(changed));
+
+        Assert.Equal(EvaluationPath.Full, update.Path);
+        Assert.Contains("GatewayClass", update.Reason, StringComparison.Ordinal);
+        Assert.Empty(update.Result.Gateways);
+        Assert.Contains(ResourceKey.ForHttpRoute("app", "route-a"), update.Removed);
+    }
+
+    [Fact]
+    public void Apply_KeyNamedTwiceInABatch_TakesTheLaterChange()
+    {
+        var session = EvaluationSession.Start(World.Snapshot, World.Options);
+        var key = ResourceKey.ForHttpRoute("app", "route-a");
+
+        var update = session.Apply(new ChangeBatch().Delete(key).Put(Object("route-a")));
+
+        Assert.Equal(EvaluationPath.Unchanged, update.Path);
+        Assert.NotNull(session.Result.FindRoute(key));
+    }
+
+    [Fact]
+    public void FullEvaluationShare_OutOfRange_Throws()
+    {
+        var session = EvaluationSession.Start(World.Snapshot, World.Options);
+        Assert.Throws<ArgumentOutOfRangeException>(() => session.FullEvaluationShare = 1.5);
+    }
+
+    private static KubeObject Object(string route) => World.Snapshot.Find(ResourceKey.ForHttpRoute("app", route))!;
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using FsCheck;
+using FsCheck.Fluent;
+using PolicyAttach.Manifests;
+using PolicyAttach.Model;
+using PolicyAttach.Sessions;
+using PolicyAttach.Testing;
+
+namespace PolicyAttach.PropertyTests.Sessions;
+
+/// <summary>
+/// The oracle of incremental evaluation (issue 18): over generated worlds and sequences of batches of every kind of
+/// change (deletes and re-adds, renames, retargets, label changes, policy conflicts appearing and disappearing), after
+/// each batch the session's result equals a full evaluation of the same objects (byte-identical status JSON, equal
+/// results, equal effective policies in every context, equal match answers), and the reported deltas are exactly the
+/// difference between consecutive full evaluations. CI runs the count below; <c>POLICYATTACH_PROPERTY_SCALE=N</c>
+/// runs N times as many histories.
+/// </summary>
+public sealed class SessionProperties
+{
+    private static readonly StatusWriterOptions Json = new() { Indented = false, Time = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero) };
+
+    private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("POLICYATTACH_PROPERTY_SCALE"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 1;
+
+    [Fact]
+    public void Session_GeneratedHistories_EqualFullEvaluationAndReportExactDeltas()
+        => Check.One(
+            PropertyAttribute.Seeded(Config.QuickThrowOnFailure.WithMaxTest(40 * Scale)),
+            Prop.ForAll(WorldArbitraries.History(maxBatches: 6), (Action<WorldHistory>)(h => Verify(h, 0.5))));
+
+    [Fact]
+    public void Session_GeneratedHistoriesEvaluatedUnitByUnit_EqualFullEvaluationAndReportExactDeltas()
+        => Check.One(
+            PropertyAttribute.Seeded(Config.QuickThrowOnFailure.WithMaxTest(60 * Scale)),
+            Prop.ForAll(WorldArbitraries.History(maxBatches: 6), (Action<WorldHistory>)(h => Verify(h, 1.0))));
+
+    [Fact]
+    public void Session_EveryBatchOfAFixedSample_IsCoveredByBothPaths()
+    {
+        // The property must exercise both paths, or it could pass while the incremental path never runs.
+        var paths = new List<EvaluationPath>();
+        foreach (var history in WorldGenerators.History(maxBatches: 6).Sample(30, new Rnd(20261207UL, 1442695040888963407UL), 30))
+        {
+            var session = EvaluationSession.Start(history.Initial.Snapshot, history.Initial.Options);
+            session.FullEvaluationShare = 1.0;
+            var world = history.Initial;
+            foreach (var batch in history.Batches)
+            {
+                paths.Add(session.Apply(ToChangeBatch(world, batch)).Path);
+                world = batch.ApplyTo(world);
+            }
+        }
+
+        // Most batches are bounded; GatewayClass, Namespace and CRD changes are not.
+        Assert.True(paths.Count(p => p == EvaluationPath.Incremental) * 2 > paths.Count, $"{paths.Count(p => p == EvaluationPath.Incremental)} of {paths.Count} batches were incremental.");
+        Assert.Contains(EvaluationPath.Full, paths);
+    }
+
+    internal static void Verify(WorldHistory history, double fullEvaluationShare)
+    {
+        var world = history.Initial;
+        var session = EvaluationSession.Start(world.Snapshot, world.Options);
+        session.FullEvaluationShare = fullEvaluationShare;
+        AssertEqual(world, session.Result, "the start");
+        var previous = world.Result;
+        for (var i = 0; i < history.Batches.Count; i++)
+        {
+            var batch = history.Batches[i];
+            var before = session.Result;
+            var beforeJson = StatusWriter.ToJson(before, Json);
+            var update = session.Apply(ToChangeBatch(world, batch));
+            world = batch.ApplyTo(world);
+            var where = $"batch {i + 1} ({batch.Description}, {update.Path}: {update.Reason})";
+            AssertEqual(world, update.Result, where);
+            Assert.Same(before, update.Previous);
+            Assert.True(beforeJson == StatusWriter.ToJson(before, Json), $"{where}: the previous result changed.");
+
+            var full = world.Result;
+            var (changed, removed) = ResultDiff.StatusDelta(previous, full, null);
+            var (routing, contexts) = ResultDiff.RoutingDelta(previous, full, ResultDiff.RoutingOwners(previous).Concat(ResultDiff.RoutingOwners(full)));
+            Assert.True(changed.SequenceEqual(update.Changed), $"{where}: changed statuses: expected [{string.Join(", ", changed)}], reported [{string.Join(", ", update.Changed)}]");
+            Assert.True(removed.SequenceEqual(update.Removed), $"{where}: removed statuses: expected [{string.Join(", ", removed)}], reported [{string.Join(", ", update.Removed)}]");
+            Assert.True(routing.SequenceEqual(update.RoutingChanged), $"{where}: routing changed: expected [{string.Join(", ", routing)}], reported [{string.Join(", ", update.RoutingChanged)}]");
+            Assert.True(contexts.SequenceEqual(update.PoliciesChanged), $"{where}: policy contexts: expected [{string.Join("; ", contexts)}], reported [{string.Join("; ", update.PoliciesChanged)}]");
+            previous = full;
+        }
+    }
+
+    /// <summary>The batch as a session takes it: a put that the reader refuses removes the key, as it leaves the world.</summary>
+    internal static ChangeBatch ToChangeBatch(TestWorld world, WorldChangeBatch batch)
+    {
+        var changes = new ChangeBatch();
+        foreach (var change in batch.Changes)
+        {
+            if (change.NewObject?.Read(new ManifestReadOptions { DefaultCreationTimestamp = ObjectMeta.DefaultEpoch }).Resource is { } obj)
+            {
+                changes.Put(obj);
+            }
+            else
+            {
+                changes.Delete(change.Key);
+            }
+        }
+
+        return changes;
+    }
+
+    private static void AssertEqual(TestWorld world, EvaluationResult actual, string where)
+    {
+        var expected = world.Result;
+        Assert.True(expected.Snapshot.Equals(actual.Snapshot), $"{where}: the session's objects differ from the world's.");
+        var expectedJson = StatusWriter.ToJson(expected, Json);
+        var actualJson = StatusWriter.ToJson(actual, Json);
+        Assert.True(expectedJson == actualJson, $"{where}: status JSON differs.\nexpected: {expectedJson}\nactual:   {actualJson}");
+        Assert.True(expected.GatewayClasses.SequenceEqual(actual.GatewayClasses), $"{where}: GatewayClass results differ.");
+        Assert.True(expected.Gateways.SequenceEqual(actual.Gateways), $"{where}: Gateway results differ.");
+        Assert.True(expected.ListenerSets.SequenceEqual(actual.ListenerSets), $"{where}: ListenerSet results differ.");
+        Assert.True(expected.Routes.SequenceEqual(actual.Routes), $"{where}: route results differ.");
+        Assert.True(expected.Policies.Statuses.SequenceEqual(actual.Policies.Statuses), $"{where}: policy statuses differ.");
+        foreach (var route in expected.Routes)
+        {
+            Assert.Equal(route, actual.FindRoute(route.Route.Key));
+        }
+
+        var owners = ResultDiff.RoutingOwners(expected).ToList();
+        var (routing, contexts) = ResultDiff.RoutingDelta(expected, actual, owners);
+        Assert.True(contexts.Count == 0, $"{where}: effective policies differ in [{string.Join("; ", contexts)}]");
+        Assert.True(routing.Count == 0, $"{where}: routing inputs differ for [{string.Join(", ", routing)}]");
+
+        var (expectedTable, actualTable) = (RoutingTable.Compile(expected), RoutingTable.Compile(actual));
+        foreach (var request in WorldGenerators.Hits(world).SelectMany(h => WorldGenerators.NearMisses(h).Take(2).Prepend(h)))
+        {
+            Assert.True(Answer(expectedTable, request) == Answer(actualTable, request), $"{where}: match answers differ for {request}: expected {Answer(expectedTable, request)}, actual {Answer(actualTable, request)}");
+        }
+    }
+
+    private static string Answer(RoutingTable table, TestRequest request)
+    {
+        var view = request.ToView();
+        var outcome = request.Target == RequestTarget.Service
+            ? table.FindService(request.TargetKey)?.Match(view)
+            : table.FindGateway(request.TargetKey)?.Match(view);
+        return outcome is null ? "no table" : $"{outcome.Kind} {outcome.StatusCode} {outcome.RouteKey} rule {outcome.RuleIndex} match {outcome.MatchIndex}";
+    }
+}
