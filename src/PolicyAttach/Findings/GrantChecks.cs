@@ -18,11 +18,11 @@ internal static class GrantChecks
             return;
         }
 
-        var references = References(context).Where(r => r.From.Namespace != r.To.Namespace).Distinct().ToList();
+        // Indexed by the namespace referred to: a grant is compared only with the references into its namespace.
+        var references = References(context).Where(r => r.From.Namespace != r.To.Namespace).Distinct().ToLookup(r => r.To.Namespace, StringComparer.Ordinal);
         foreach (var grant in grants)
         {
-            var used = references.Any(r => r.To.Namespace == grant.Namespace
-                && grant.From.Any(f => f.Group == r.From.Group && f.Kind == r.From.Kind && f.Namespace == r.From.Namespace)
+            var used = references[grant.Namespace].Any(r => grant.From.Any(f => f.Group == r.From.Group && f.Kind == r.From.Kind && f.Namespace == r.From.Namespace)
                 && grant.To.Any(t => t.Group == r.To.Group && t.Kind == r.To.Kind && (t.Name is null || t.Name == r.To.Name)));
             if (!used)
             {

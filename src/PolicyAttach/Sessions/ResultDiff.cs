@@ -1,61 +1,86 @@
-using System.Buffers;
-using System.Text.Json;
 using PolicyAttach.Binding;
 using PolicyAttach.Model;
 using PolicyAttach.Policies;
+using PolicyAttach.Status;
 
 namespace PolicyAttach.Sessions;
 
 /// <summary>
-/// The differences between two results, read through the same public surface a reader uses: each object's status
-/// as <see cref="StatusWriter"/> writes it (compact, without a time), the routing inputs of each Gateway and mesh
+/// The differences between two results, read through the same surface a reader uses: each object's typed status
+/// (<see cref="StatusModel"/>, compared as written: <see cref="StatusModel.SameWritten"/>), the routing inputs of each Gateway and mesh
 /// Service, and the effective policies of each context. One owner for what "changed" means, for the session's
 /// deltas and for the tests that check them against full evaluations.
 /// </summary>
 internal static class ResultDiff
 {
-    /// <summary>The status of each object written, by key.</summary>
-    public static Dictionary<ResourceKey, string> Statuses(EvaluationResult result, Func<ResourceKey, bool>? include)
+    /// <summary>
+    /// The keys whose status is new or differs (<see cref="StatusModel.SameWritten"/>), and those whose status is gone:
+    /// over every status of both results, or only over the given keys (the objects a session evaluated again, and
+    /// those their results name), looked up by key in both.
+    /// </summary>
+    public static (List<ResourceKey> Changed, List<ResourceKey> Removed) StatusDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey>? keys)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, StatusWriter.WriterOptions(false)))
+        var (changed, removed) = (new List<ResourceKey>(), new List<ResourceKey>());
+        if (keys is not null)
         {
-            StatusWriter.Write(result, writer, new StatusWriterOptions { Indented = false, Include = include });
+            foreach (var key in keys.Distinct().Order())
+            {
+                Compare(key, StatusModel.Find(before, key), StatusModel.Find(after, key));
+            }
+
+            return (changed, removed);
         }
 
-        var statuses = new Dictionary<ResourceKey, string>();
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        foreach (var element in document.RootElement.EnumerateArray())
+        // Both entry lists are sorted by key: one merge.
+        using var a = StatusModel.Entries(before).GetEnumerator();
+        using var b = StatusModel.Entries(after).GetEnumerator();
+        var (hasA, hasB) = (a.MoveNext(), b.MoveNext());
+        while (hasA || hasB)
         {
-            var metadata = element.GetProperty("metadata");
-            var key = new ResourceKey(
-                ApiVersions.GroupOf(element.GetProperty("apiVersion").GetString()!),
-                element.GetProperty("kind").GetString()!,
-                metadata.TryGetProperty("namespace", out var ns) ? ns.GetString()! : string.Empty,
-                metadata.GetProperty("name").GetString()!);
-            statuses[key] = element.GetRawText();
+            var order = !hasA ? 1 : !hasB ? -1 : a.Current.Key.CompareTo(b.Current.Key);
+            if (order < 0)
+            {
+                removed.Add(a.Current.Key);
+                hasA = a.MoveNext();
+            }
+            else if (order > 0)
+            {
+                changed.Add(b.Current.Key);
+                hasB = b.MoveNext();
+            }
+            else
+            {
+                Compare(a.Current.Key, a.Current.Build(), b.Current.Build());
+                (hasA, hasB) = (a.MoveNext(), b.MoveNext());
+            }
         }
 
-        return statuses;
-    }
-
-    /// <summary>The keys whose status is new or differs, and those whose status is gone.</summary>
-    public static (List<ResourceKey> Changed, List<ResourceKey> Removed) StatusDelta(EvaluationResult before, EvaluationResult after, Func<ResourceKey, bool>? include)
-    {
-        var old = Statuses(before, include);
-        var now = Statuses(after, include);
-        var changed = now.Where(p => !old.TryGetValue(p.Key, out var was) || was != p.Value).Select(p => p.Key).Order().ToList();
-        var removed = old.Keys.Where(k => !now.ContainsKey(k)).Order().ToList();
         return (changed, removed);
+
+        void Compare(ResourceKey key, ResourceStatus? was, ResourceStatus? now)
+        {
+            if (now is null)
+            {
+                if (was is not null)
+                {
+                    removed.Add(key);
+                }
+            }
+            else if (!StatusModel.SameWritten(was, now))
+            {
+                changed.Add(key);
+            }
+        }
     }
 
     /// <summary>
     /// The Gateways and mesh Services among the candidates whose routing inputs differ, and the policy contexts under
-    /// them whose effective policies differ.
+    /// them whose effective policies differ. When only some routes can differ (a session's route step), only they are
+    /// read: every other route's result and contexts are the same in both.
     /// </summary>
-    public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates)
+    public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates, IReadOnlySet<ResourceKey>? routes = null)
     {
-        var (a, b) = (new View(before), new View(after));
+        var (a, b) = (new View(before, routes), new View(after, routes));
         var routing = new List<ResourceKey>();
         var contexts = new List<PolicyContext>();
         foreach (var candidate in candidates.Distinct().Order())
@@ -97,7 +122,7 @@ internal static class ResultDiff
         private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByService = [];
         private readonly Dictionary<ResourceKey, List<ListenerSetResult>> _sets = [];
 
-        public View(EvaluationResult result)
+        public View(EvaluationResult result, IReadOnlySet<ResourceKey>? only)
         {
             _result = result;
             foreach (var set in result.ListenerSets)
@@ -105,7 +130,7 @@ internal static class ResultDiff
                 Add(_sets, set.Parent, set);
             }
 
-            foreach (var route in result.Routes)
+            foreach (var route in only is null ? result.Routes : only.Order().Select(result.FindRoute).OfType<RouteResult>())
             {
                 foreach (var parent in route.Parents)
                 {

@@ -1,5 +1,6 @@
 using PolicyAttach.Collections;
 using PolicyAttach.Policies;
+using PolicyAttach.Status;
 
 namespace PolicyAttach;
 
@@ -50,8 +51,10 @@ public sealed class SessionUpdate
     public string Reason { get; }
 
     /// <summary>
-    /// The objects whose status is new or differs (as <see cref="StatusWriter"/> writes it without a time); write
-    /// their statuses with <see cref="StatusWriter.Write"/> and <see cref="StatusWriterOptions.Include"/>.
+    /// The objects whose status is new or differs: their typed statuses (<see cref="StatusModel.Find"/>) differ in what
+    /// <see cref="StatusWriter"/> writes (a route parent's index and whether a reference spelled its namespace are not
+    /// written, so they alone are no change); write their statuses with <see cref="StatusWriter.Write"/> and
+    /// <see cref="StatusWriterOptions.Include"/>.
     /// </summary>
     public EquatableArray<ResourceKey> Changed { get; }
 

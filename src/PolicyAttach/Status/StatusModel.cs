@@ -59,7 +59,84 @@ public static class StatusModel
             }
         }
 
-        return result.Policies.Statuses.FirstOrDefault(s => s.Resource.Key == key) is { } policy ? Of(policy) : null;
+        return FindPolicy(result.Policies.Statuses, key) is { } policy ? Of(policy) : null;
+    }
+
+    /// <summary>
+    /// Whether two statuses write the same status: equal records, except for what a record carries beside the written
+    /// status (a route parent's <see cref="RouteParentStatus.ParentIndex"/>, which only names the scope of its conditions,
+    /// and whether a parent or ancestor reference spelled its namespace, <see cref="ParentReference.NamespaceSet"/>: the
+    /// status always writes it). The one definition of "a status changed": session deltas, the delta lines of
+    /// <c>status --watch</c> and the status patches of a controller read it.
+    /// </summary>
+    /// <param name="a">A status, or null for none.</param>
+    /// <param name="b">Another status, or null for none.</param>
+    /// <returns>Whether both are absent, or both write the same status.</returns>
+    internal static bool SameWritten(ResourceStatus? a, ResourceStatus? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a is null || b is null || a.GetType() != b.GetType() || a.Key != b.Key || a.ApiVersion != b.ApiVersion || a.Generation != b.Generation)
+        {
+            return false;
+        }
+
+        return (a, b) switch
+        {
+            (RouteStatus x, RouteStatus y) => SameItems(x.Parents, y.Parents, (p, q) => SameRef(p.ParentRef, q.ParentRef) && p.ControllerName == q.ControllerName && p.Conditions == q.Conditions),
+            (PolicyStatus x, PolicyStatus y) => SameItems(x.Ancestors, y.Ancestors, (p, q) => SameRef(p.AncestorRef, q.AncestorRef) && p.ControllerName == q.ControllerName && p.Conditions == q.Conditions),
+            _ => a.Equals(b),
+        };
+    }
+
+    private static bool SameItems<T>(EquatableArray<T> a, EquatableArray<T> b, Func<T, T, bool> same)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!same(a[i], b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SameRef(ParentReference a, ParentReference b)
+        => a.Group == b.Group && a.Kind == b.Kind && a.Namespace == b.Namespace && a.Name == b.Name && a.SectionName == b.SectionName && a.Port == b.Port;
+
+    /// <summary>The status result of a policy, by binary search (the statuses are sorted by key).</summary>
+    private static PolicyStatusResult? FindPolicy(EquatableArray<PolicyStatusResult> statuses, ResourceKey key)
+    {
+        int lo = 0, hi = statuses.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            var c = statuses[mid].Resource.Key.CompareTo(key);
+            if (c == 0)
+            {
+                return statuses[mid];
+            }
+
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using PolicyAttach.Model;
+using PolicyAttach.Status;
 using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Sessions;
@@ -41,7 +42,7 @@ public sealed class EvaluationSessionTests
     }
 
     [Fact]
-    public void Apply_RouteDeletedBehindOneGateway_EvaluatesOnlyItsUnitAndReportsItsStatuses()
+    public void Apply_RouteDeletedBehindOneGateway_BindsOnlyItAgainstItsGatewayAndReportsItsStatuses()
     {
         var session = EvaluationSession.Start(World.Snapshot, World.Options);
         session.FullEvaluationShare = 1.0;
@@ -50,6 +51,7 @@ public sealed class EvaluationSessionTests
         var update = session.Apply(new ChangeBatch().Delete(ResourceKey.ForHttpRoute("app", "route-a")));
 
         Assert.Equal(EvaluationPath.Incremental, update.Path);
+        Assert.StartsWith("Bound 1 route(s) again", update.Reason, StringComparison.Ordinal);
         Assert.Equal(1, update.EvaluatedObjects); // gw-a alone: the route is gone
         Assert.Equal([ResourceKey.ForGateway("infra", "gw-a")], update.Changed); // its listener's attachedRoutes
         Assert.Equal([ResourceKey.ForHttpRoute("app", "route-a")], update.Removed);
@@ -83,6 +85,21 @@ public sealed class EvaluationSessionTests
 
         Assert.Equal(EvaluationPath.Unchanged, update.Path);
         Assert.NotNull(session.Result.FindRoute(key));
+    }
+
+    [Fact]
+    public void Apply_ParentRefOfNoOwnedParentInsertedFirst_ReportsNoStatusChange()
+    {
+        // The owned parent's index moves from 0 to 1 and the route's record with it, but the written status is the same.
+        var session = EvaluationSession.Start(World.Snapshot, World.Options);
+        var moved = new HttpRouteBuilder("app", "route-a", ObjectRefBuilder.Gateway("infra", "missing"), ObjectRefBuilder.Gateway("infra", "gw-a")).Read().Resource!;
+
+        var update = session.Apply(new ChangeBatch().Put(moved));
+
+        var key = ResourceKey.ForHttpRoute("app", "route-a");
+        Assert.NotEqual(StatusModel.Find(update.Previous, key), StatusModel.Find(update.Result, key));
+        Assert.Empty(update.Changed);
+        Assert.Empty(update.Removed);
     }
 
     [Fact]

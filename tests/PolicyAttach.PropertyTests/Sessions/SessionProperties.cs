@@ -4,6 +4,7 @@ using FsCheck.Fluent;
 using PolicyAttach.Manifests;
 using PolicyAttach.Model;
 using PolicyAttach.Sessions;
+using PolicyAttach.Status;
 using PolicyAttach.Testing;
 
 namespace PolicyAttach.PropertyTests.Sessions;
@@ -39,6 +40,8 @@ public sealed class SessionProperties
     {
         // The property must exercise both paths, or it could pass while the incremental path never runs.
         var paths = new List<EvaluationPath>();
+        var routeSteps = 0;
+        var notBelow = new List<string>();
         foreach (var history in WorldGenerators.History(maxBatches: 6).Sample(30, new Rnd(20261207UL, 1442695040888963407UL), 30))
         {
             var session = EvaluationSession.Start(history.Initial.Snapshot, history.Initial.Options);
@@ -46,7 +49,14 @@ public sealed class SessionProperties
             var world = history.Initial;
             foreach (var batch in history.Batches)
             {
-                paths.Add(session.Apply(ToChangeBatch(world, batch)).Path);
+                var update = session.Apply(ToChangeBatch(world, batch));
+                paths.Add(update.Path);
+                routeSteps += update.Reason.StartsWith("Bound ", StringComparison.Ordinal) ? 1 : 0;
+                var at = update.Reason.IndexOf("not bound again alone: ", StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    notBelow.Add(update.Reason[(at + 23)..]);
+                }
                 world = batch.ApplyTo(world);
             }
         }
@@ -54,6 +64,11 @@ public sealed class SessionProperties
         // Most batches are bounded; GatewayClass, Namespace and CRD changes are not.
         Assert.True(paths.Count(p => p == EvaluationPath.Incremental) * 2 > paths.Count, $"{paths.Count(p => p == EvaluationPath.Incremental)} of {paths.Count} batches were incremental.");
         Assert.Contains(EvaluationPath.Full, paths);
+
+        // Batches of route changes are bound again below the unit (the session's route step) often enough to be checked;
+        // the others say why not (these worlds are dense in what the step leaves to units: mesh parents, HTTPRoutes
+        // beside GRPCRoutes, policies on backends and selectors).
+        Assert.True(routeSteps >= 5 && routeSteps * 3 >= routeSteps + notBelow.Count, $"{routeSteps} of {paths.Count} batches were route steps; not bound alone: {string.Join(" | ", notBelow)}");
     }
 
     internal static void Verify(WorldHistory history, double fullEvaluationShare)
@@ -77,6 +92,8 @@ public sealed class SessionProperties
 
             var full = world.Result;
             var (changed, removed) = ResultDiff.StatusDelta(previous, full, null);
+            var (changedJson, removedJson) = JsonDelta(previous, full);
+            Assert.True(changed.SequenceEqual(changedJson) && removed.SequenceEqual(removedJson), $"{where}: the typed delta of consecutive full evaluations differs from their written JSON: typed [{string.Join(", ", changed)}] removed [{string.Join(", ", removed)}], JSON [{string.Join(", ", changedJson)}] removed [{string.Join(", ", removedJson)}]");
             var (routing, contexts) = ResultDiff.RoutingDelta(previous, full, ResultDiff.RoutingOwners(previous).Concat(ResultDiff.RoutingOwners(full)));
             Assert.True(changed.SequenceEqual(update.Changed), $"{where}: changed statuses: expected [{string.Join(", ", changed)}], reported [{string.Join(", ", update.Changed)}]");
             Assert.True(removed.SequenceEqual(update.Removed), $"{where}: removed statuses: expected [{string.Join(", ", removed)}], reported [{string.Join(", ", update.Removed)}]");
@@ -103,6 +120,30 @@ public sealed class SessionProperties
         }
 
         return changes;
+    }
+
+    /// <summary>
+    /// The status delta by the written JSON of each status (without a time), independent of the typed definition the
+    /// session uses: the two must agree, so a field a record carries but the status does not write is never a change.
+    /// </summary>
+    private static (List<ResourceKey> Changed, List<ResourceKey> Removed) JsonDelta(EvaluationResult before, EvaluationResult after)
+    {
+        static Dictionary<ResourceKey, string> Written(EvaluationResult result)
+            => StatusModel.Build(result).ToDictionary(s => s.Key, s =>
+            {
+                var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+                using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+                {
+                    StatusWriter.WriteObject(writer, s);
+                }
+
+                return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            });
+
+        var (old, now) = (Written(before), Written(after));
+        var changed = now.Where(p => !old.TryGetValue(p.Key, out var was) || was != p.Value).Select(p => p.Key).Order().ToList();
+        var removed = old.Keys.Where(k => !now.ContainsKey(k)).Order().ToList();
+        return (changed, removed);
     }
 
     private static void AssertEqual(TestWorld world, EvaluationResult actual, string where)

@@ -390,6 +390,117 @@ public class IstioModelTests
         Assert.Contains(result.Report.Issues, n => n.Subject?.Name == "vs" && n.Field == "spec.http" && n.Message.Contains("shares a host", StringComparison.Ordinal));
     }
 
+    private const string ApiService = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"api","namespace":"app"},"spec":{"selector":{"app":"api"},"ports":[{"name":"http","port":80}]}}""";
+    private static readonly ResourceKey ApiKey = new(Groups.Core, "Service", "app", "api");
+
+    [Fact]
+    public void Convert_MeshHttpPortWithOnlyGrpcDestinations_WritesGrpcRoutesThatRouteCallsAsIstio()
+    {
+        // A mesh VirtualService for an HTTP port whose destinations are all gRPC ports: GAMMA GRPCRoutes, as at a
+        // Gateway's HTTP server, and --verify sends the Service gRPC calls.
+        var snapshot = World(ApiService, GrpcService, GrpcCanary, VirtualService(
+            """[{"match":[{"uri":{"exact":"/pkg.Greeter/SayHello"},"headers":{"x-canary":{"exact":"1"}}}],"route":[{"destination":{"host":"greeter-canary"}}]},{"match":[{"uri":{"prefix":"/pkg.Greeter/"}}],"route":[{"destination":{"host":"greeter","port":{"number":9090}}}]},{"route":[{"destination":{"host":"greeter"},"weight":90},{"destination":{"host":"greeter-canary"},"weight":10}]}]""",
+            hosts: "[\"api\"]", gateways: "[]"));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.False(result.HasErrors);
+        Assert.DoesNotContain(result.Objects, o => o is HttpRoute);
+        var route = Assert.Single(result.Objects.OfType<GrpcRoute>());
+        var parent = Assert.Single(route.ParentRefs);
+        Assert.Equal((Kinds.Service.Kind, "api"), (parent.Kind, parent.Name));
+        Assert.Equal(3, route.Rules.Count);
+        Assert.Equal(new GrpcMethodMatch { Service = "pkg.Greeter", Method = "SayHello" }, route.Rules[0].Matches[0].Method);
+        Assert.Contains(result.Report.Issues, n => n.Field == "spec.http" && n.Outcome == ConversionOutcome.Approximated && n.Message.Contains("GRPCRoutes on the ports of Service app/api", StringComparison.Ordinal));
+
+        var probes = IstioProbes.Generate(IstioReader.Read(snapshot), snapshot, "cluster.local").Where(p => p.Service == ApiKey).ToList();
+        Assert.NotEmpty(probes);
+        Assert.All(probes, p => Assert.Equal(RequestProtocol.Grpc, p.Protocol));
+        var verification = IstioConverter.Verify(snapshot, result);
+        Assert.True(verification.Clean, string.Join("\n", verification.Differences.Select(d => d.Difference.Probe + ": " + d.Difference.Source + " / " + d.Difference.Converted)));
+
+        // The check can fail: the canary rule's backend swapped in the output is a difference nothing explains.
+        var swapped = route with { Rules = route.Rules.Select((r, i) => i == 0 ? r with { BackendRefs = route.Rules[1].BackendRefs } : r).ToEquatableArray() };
+        var tampered = result with { Objects = result.Objects.Select(o => o == route ? (KubeObject)swapped : o).ToEquatableArray() };
+        Assert.Contains(IstioConverter.Verify(snapshot, tampered).Differences, d => !d.Explained && d.Difference.Aspects.Contains("backend"));
+    }
+
+    [Theory]
+    [InlineData("""{"uri":{"regex":"/pkg\\..*/Get"}}""", "regex")]
+    [InlineData("""{"uri":{"exact":"/pkg.Greeter/SayHello"},"method":{"exact":"GET"}}""", "method condition other than POST")]
+    public void Convert_MeshHttpPortGrpcDestinationsWithoutAGrpcForm_KeepsHttpRoutesAndSaysWhy(string match, string why)
+    {
+        var snapshot = World(ApiService, GrpcService, VirtualService("""[{"match":[""" + match + """],"route":[{"destination":{"host":"greeter"}}]},{"route":[{"destination":{"host":"greeter"}}]}]""", hosts: "[\"api\"]", gateways: "[\"mesh\"]"));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.Empty(result.Objects.OfType<GrpcRoute>());
+        Assert.Equal(ApiKey.Name, Assert.Single(Assert.Single(result.Objects.OfType<HttpRoute>()).ParentRefs).Name);
+        Assert.Contains(result.Report.Issues, n => n.Field == "spec.http" && n.Message.Contains("the rules stay HTTPRoutes on the ports of Service app/api", StringComparison.Ordinal) && n.Message.Contains(why, StringComparison.Ordinal));
+        Assert.All(IstioProbes.Generate(IstioReader.Read(snapshot), snapshot, "cluster.local"), p => Assert.NotEqual(RequestProtocol.Grpc, p.Protocol));
+        Assert.True(IstioConverter.Verify(snapshot, result).Differences.All(d => d.Explained));
+    }
+
+    private const string DbService = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"db","namespace":"app"},"spec":{"selector":{"app":"db"},"ports":[{"name":"tcp-db","port":5432},{"name":"http-admin","port":8080}]}}""";
+    private const string DbV1 = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"db-v1","namespace":"app"},"spec":{"selector":{"app":"db","version":"v1"},"ports":[{"name":"tcp-db","port":5432},{"name":"http-admin","port":8080}]}}""";
+    private const string DbV2 = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"db-v2","namespace":"app"},"spec":{"selector":{"app":"db","version":"v2"},"ports":[{"name":"tcp-db","port":5432},{"name":"http-admin","port":8080}]}}""";
+
+    private static string TcpVirtualService(string name, string tcp)
+        => "{\"apiVersion\":\"networking.istio.io/v1\",\"kind\":\"VirtualService\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"app\"},\"spec\":{\"hosts\":[\"db\"],\"tcp\":" + tcp + "}}";
+
+    [Fact]
+    public void Verify_MeshTcpRules_ProbesEveryTcpPortAndComparesBackendsAndWeights()
+    {
+        var snapshot = World(DbService, DbV1, DbV2,
+            TcpVirtualService("a-db", """[{"match":[{"port":5432,"sourceNamespace":"batch"}],"route":[{"destination":{"host":"db-v2"}}]},{"match":[{"port":5432}],"route":[{"destination":{"host":"db-v1"},"weight":80},{"destination":{"host":"db-v2"},"weight":20}]}]"""),
+            TcpVirtualService("b-db", """[{"route":[{"destination":{"host":"db-v2"}}]}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.False(result.HasErrors);
+        // TCPRoutes for the TCP port only (8080 declares HTTP: Istio applies http rules there), from the older
+        // VirtualService: the producer route, and a consumer route for clients in batch (sourceNamespace).
+        var routes = result.Objects.OfType<TcpRoute>().ToList();
+        Assert.Equal(2, routes.Count);
+        Assert.All(routes, r => Assert.Equal(5432, Assert.Single(r.ParentRefs).Port));
+        var route = Assert.Single(routes, r => r.Metadata.Namespace == "app");
+        Assert.Equal([("db-v1", 80), ("db-v2", 20)], Assert.Single(route.Rules).BackendRefs.Select(b => (b.Name, b.Weight)).ToArray());
+        var consumer = Assert.Single(routes, r => r.Metadata.Namespace == "batch");
+        Assert.Equal(["db-v2"], Assert.Single(consumer.Rules).BackendRefs.Select(b => b.Name).ToArray());
+        var issues = result.Report.Issues;
+        Assert.Contains(issues, n => n.Subject?.Name == "b-db" && n.Field == "spec.tcp" && n.Outcome == ConversionOutcome.Dropped && n.AffectsRouting);
+        Assert.Contains(issues, n => n.Subject?.Name == "a-db" && n.Field == "spec.tcp[0].match[0].sourceNamespace" && n.Outcome == ConversionOutcome.Carried);
+        Assert.DoesNotContain(issues, n => n.Message.StartsWith("not converted: the converter does not read", StringComparison.Ordinal));
+
+        var probes = IstioProbes.Generate(IstioReader.Read(snapshot), snapshot, "cluster.local").Where(p => p.Protocol == RequestProtocol.Tcp).ToList();
+        Assert.Equal([5432], probes.Select(p => p.Port).Distinct().ToArray());
+        Assert.Contains(probes, p => p.ClientNamespace == "batch");
+        Assert.Contains(probes, p => p.ClientNamespace == IstioProbes.OtherNamespace);
+
+        // The model: the older VirtualService's first applicable rule, by client namespace.
+        var router = new IstioRouter(IstioReader.Read(snapshot), snapshot, "cluster.local", (s, subset) => subset is null ? s : null);
+        var fromBatch = router.Answer(new TargetedProbe { Service = new ResourceKey(Groups.Core, "Service", "app", "db"), ClientNamespace = "batch", Port = 5432, Protocol = RequestProtocol.Tcp }).Answer;
+        Assert.Equal(["app/db-v2:5432"], fromBatch.Backends.Select(b => b.Backend).ToArray());
+
+        var verification = IstioConverter.Verify(snapshot, result);
+        Assert.True(verification.Requests >= probes.Count);
+        Assert.True(verification.Clean, string.Join("\n", verification.Differences.Select(d => d.Difference.Probe + ": " + d.Difference.Source + " / " + d.Difference.Converted)));
+
+        // The check can fail: other weights in the output are differences nothing explains.
+        var wrong = route with { Rules = route.Rules.Select(r => r with { BackendRefs = r.BackendRefs.Select(b => b with { Weight = 50 }).ToEquatableArray() }).ToEquatableArray() };
+        var tampered = result with { Objects = result.Objects.Select(o => o == route ? (KubeObject)wrong : o).ToEquatableArray() };
+        var unexplained = IstioConverter.Verify(snapshot, tampered).Differences.Where(d => !d.Explained).ToList();
+        Assert.NotEmpty(unexplained);
+        Assert.All(unexplained, d => Assert.Equal(["backend"], d.Difference.Aspects.ToArray()));
+    }
+
+    [Theory]
+    [InlineData("tcp-db", null, false)]
+    [InlineData("db", null, false)]
+    [InlineData("mysql", null, false)]
+    [InlineData("http", null, true)]
+    [InlineData("http2-api", null, true)]
+    [InlineData("grpc-web", null, true)]
+    [InlineData("db", "http", true)]
+    [InlineData("http", "tcp", false)]
+    [InlineData("api", "kubernetes.io/h2c", true)]
+    public void IsDeclaredHttpPort_NameOrAppProtocol_AsIstiosProtocolSelection(string name, string? appProtocol, bool http)
+        => Assert.Equal(http, IstioRules.IsDeclaredHttpPort(new ServicePort { Name = name, Port = 1, AppProtocol = appProtocol }));
+
     [Fact]
     public void Convert_EveryField_HasANote()
     {
