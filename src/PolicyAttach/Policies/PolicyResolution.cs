@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
@@ -43,6 +44,57 @@ public sealed class PolicyResolution
         _partOf = partOf;
     }
 
+    /// <summary>A resolution whose contexts under some routes are answered by the evaluation that bound them again.</summary>
+    private PolicyResolution(EquatableArray<PolicyStatusResult> statuses, RoutedParts routed)
+        : this(statuses, [], [], [], [], [])
+    {
+        Routed = routed;
+    }
+
+    /// <summary>The route parts of a resolution made by <see cref="WithRoutes"/>, or null.</summary>
+    internal RoutedParts? Routed { get; }
+
+    /// <summary>
+    /// A resolution equal to <paramref name="previous"/> except under some routes (an incremental session's route step):
+    /// lookups of those routes through the owners their evaluation holds go to <paramref name="part"/>; every other
+    /// lookup to the previous resolution (whose own route parts are carried over, so parts never nest).
+    /// </summary>
+    /// <param name="previous">The resolution before the routes changed.</param>
+    /// <param name="statuses">Every policy's status, sorted by key.</param>
+    /// <param name="routes">The routes evaluated again.</param>
+    /// <param name="part">The resolution of their evaluation.</param>
+    /// <param name="owners">The Gateways and ListenerSets that evaluation holds.</param>
+    internal static PolicyResolution WithRoutes(PolicyResolution previous, EquatableArray<PolicyStatusResult> statuses, IEnumerable<ResourceKey> routes,
+        PolicyResolution part, IEnumerable<ResourceKey> owners)
+    {
+        var map = previous.Routed?.Routes ?? ImmutableDictionary<ResourceKey, (PolicyResolution, ImmutableHashSet<ResourceKey>)>.Empty;
+        var held = owners.ToImmutableHashSet();
+        foreach (var route in routes)
+        {
+            map = map.SetItem(route, (part, held));
+        }
+
+        return new PolicyResolution(statuses, new RoutedParts(previous.Routed?.Base ?? previous, map));
+    }
+
+    /// <summary>The resolution a route step started from, and per route evaluated again its part and the owners it holds.</summary>
+    internal sealed class RoutedParts(PolicyResolution @base, ImmutableDictionary<ResourceKey, (PolicyResolution Part, ImmutableHashSet<ResourceKey> Owners)> routes)
+    {
+        public PolicyResolution Base { get; } = @base;
+
+        public ImmutableDictionary<ResourceKey, (PolicyResolution Part, ImmutableHashSet<ResourceKey> Owners)> Routes { get; } = routes;
+
+        /// <summary>The owners a route's part holds, or null when the route was not evaluated again.</summary>
+        public ImmutableHashSet<ResourceKey>? Owners(ResourceKey route) => Routes.TryGetValue(route, out var part) ? part.Owners : null;
+
+        /// <summary>The resolution that answers a lookup of a route through an owner.</summary>
+        public PolicyResolution For(ResourceKey owner, ResourceKey route)
+            => Routes.TryGetValue(route, out var part) && part.Owners.Contains(owner) ? part.Part : Base;
+
+        /// <summary>The resolution that answers the target conditions of an object.</summary>
+        public PolicyResolution ForTarget(ResourceKey target) => Routes.TryGetValue(target, out var part) ? part.Part : Base;
+    }
+
     /// <summary>
     /// The optional GEP-713 target conditions of an object (or of one of its listeners): one
     /// <c>&lt;group&gt;/&lt;Kind&gt;Affected</c> per policy kind that applies there, sorted by kind
@@ -54,6 +106,11 @@ public sealed class PolicyResolution
     /// <returns>The conditions; empty when no policy applies there.</returns>
     internal IEnumerable<Condition> AffectedConditions(ResourceKey target, string? section, long generation)
     {
+        if (Routed is not null)
+        {
+            return Routed.ForTarget(target).AffectedConditions(target, section, generation);
+        }
+
         if (_partOf is not null)
         {
             return _partOf(target)?.AffectedConditions(target, section, generation) ?? [];
@@ -82,7 +139,8 @@ public sealed class PolicyResolution
     /// <param name="owner">The Gateway or ListenerSet.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
     public EffectivePolicies ForGateway(ResourceKey owner)
-        => _partOf is not null ? _partOf(owner)?.ForGateway(owner) ?? EffectivePolicies.None
+        => Routed is not null ? Routed.Base.ForGateway(owner)
+        : _partOf is not null ? _partOf(owner)?.ForGateway(owner) ?? EffectivePolicies.None
         : _gatewayStates.TryGetValue(owner, out var state) ? state.Effective : EffectivePolicies.None;
 
     /// <summary>The effective policies of one listener.</summary>
@@ -90,7 +148,8 @@ public sealed class PolicyResolution
     /// <param name="listener">The listener name.</param>
     /// <returns>The effective policies.</returns>
     public EffectivePolicies ForListener(ResourceKey owner, string listener)
-        => _partOf is not null ? _partOf(owner)?.ForListener(owner, listener) ?? EffectivePolicies.None
+        => Routed is not null ? Routed.Base.ForListener(owner, listener)
+        : _partOf is not null ? _partOf(owner)?.ForListener(owner, listener) ?? EffectivePolicies.None
         : Listener(owner, listener)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a route as served through one listener.</summary>
@@ -99,7 +158,8 @@ public sealed class PolicyResolution
     /// <param name="route">The route.</param>
     /// <returns>The effective policies.</returns>
     public EffectivePolicies ForRoute(ResourceKey owner, string listener, ResourceKey route)
-        => _partOf is not null ? _partOf(owner)?.ForRoute(owner, listener, route) ?? EffectivePolicies.None
+        => Routed is not null ? Routed.For(owner, route).ForRoute(owner, listener, route)
+        : _partOf is not null ? _partOf(owner)?.ForRoute(owner, listener, route) ?? EffectivePolicies.None
         : RouteState(owner, listener, route)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of one rule of a route as served through one listener.</summary>
@@ -109,7 +169,8 @@ public sealed class PolicyResolution
     /// <param name="ruleName">The rule's name, or null for an unnamed rule (which only inherits).</param>
     /// <returns>The effective policies.</returns>
     public EffectivePolicies ForRule(ResourceKey owner, string listener, ResourceKey route, string? ruleName)
-        => _partOf is not null ? _partOf(owner)?.ForRule(owner, listener, route, ruleName) ?? EffectivePolicies.None
+        => Routed is not null ? Routed.For(owner, route).ForRule(owner, listener, route, ruleName)
+        : _partOf is not null ? _partOf(owner)?.ForRule(owner, listener, route, ruleName) ?? EffectivePolicies.None
         : RuleState(owner, listener, route, ruleName)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a backend Service port reached through a rule.</summary>
@@ -122,6 +183,11 @@ public sealed class PolicyResolution
     /// <returns>The effective policies.</returns>
     public EffectivePolicies ForBackend(ResourceKey owner, string listener, ResourceKey route, string? ruleName, ResourceKey service, string? portName)
     {
+        if (Routed is not null)
+        {
+            return Routed.For(owner, route).ForBackend(owner, listener, route, ruleName, service, portName);
+        }
+
         if (_partOf is not null)
         {
             return _partOf(owner)?.ForBackend(owner, listener, route, ruleName, service, portName) ?? EffectivePolicies.None;
@@ -146,7 +212,8 @@ public sealed class PolicyResolution
     /// <param name="ruleName">The rule's name, or null for an unnamed rule.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
     public EffectivePolicies ForMeshRule(ResourceKey service, ResourceKey route, string? ruleName)
-        => _partOf is not null ? _partOf(service)?.ForMeshRule(service, route, ruleName) ?? EffectivePolicies.None
+        => Routed is not null ? Routed.Base.ForMeshRule(service, route, ruleName)
+        : _partOf is not null ? _partOf(service)?.ForMeshRule(service, route, ruleName) ?? EffectivePolicies.None
         : MeshRuleState(service, route, ruleName)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a backend Service port reached through a rule of a mesh route.</summary>
@@ -157,7 +224,8 @@ public sealed class PolicyResolution
     /// <param name="portName">The backend port's name, or null.</param>
     /// <returns>The effective policies.</returns>
     public EffectivePolicies ForMeshBackend(ResourceKey service, ResourceKey route, string? ruleName, ResourceKey backend, string? portName)
-        => _partOf is not null ? _partOf(service)?.ForMeshBackend(service, route, ruleName, backend, portName) ?? EffectivePolicies.None
+        => Routed is not null ? Routed.Base.ForMeshBackend(service, route, ruleName, backend, portName)
+        : _partOf is not null ? _partOf(service)?.ForMeshBackend(service, route, ruleName, backend, portName) ?? EffectivePolicies.None
         : MeshRuleState(service, route, ruleName) is { } state ? BackendState(state, backend, portName).Effective : EffectivePolicies.None;
 
     private FoldState? MeshRuleState(ResourceKey service, ResourceKey route, string? ruleName)

@@ -75,11 +75,12 @@ internal static class ResultDiff
 
     /// <summary>
     /// The Gateways and mesh Services among the candidates whose routing inputs differ, and the policy contexts under
-    /// them whose effective policies differ.
+    /// them whose effective policies differ. When only some routes can differ (a session's route step), only they are
+    /// read: every other route's result and contexts are the same in both.
     /// </summary>
-    public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates)
+    public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates, IReadOnlySet<ResourceKey>? routes = null)
     {
-        var (a, b) = (new View(before), new View(after));
+        var (a, b) = (new View(before, routes), new View(after, routes));
         var routing = new List<ResourceKey>();
         var contexts = new List<PolicyContext>();
         foreach (var candidate in candidates.Distinct().Order())
@@ -121,7 +122,7 @@ internal static class ResultDiff
         private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByService = [];
         private readonly Dictionary<ResourceKey, List<ListenerSetResult>> _sets = [];
 
-        public View(EvaluationResult result)
+        public View(EvaluationResult result, IReadOnlySet<ResourceKey>? only)
         {
             _result = result;
             foreach (var set in result.ListenerSets)
@@ -129,7 +130,7 @@ internal static class ResultDiff
                 Add(_sets, set.Parent, set);
             }
 
-            foreach (var route in result.Routes)
+            foreach (var route in only is null ? result.Routes : only.Order().Select(result.FindRoute).OfType<RouteResult>())
             {
                 foreach (var parent in route.Parents)
                 {
