@@ -75,6 +75,12 @@ internal sealed partial class IstioConversion
             foreach (var rule in vs.Http.Where(r => r.Delegate is not null))
             {
                 _ledger.Carried(vs.Key, rule.Delegate!.Value.Field, $"the delegate's rules are inlined here, each match combined with this rule's.");
+                foreach (var m in rule.Matches)
+                {
+                    // A condition the delegate's match narrows (Istio requires it to lie within the root's) is carried
+                    // by the delegate's; the others are converted as the root's and have their own notes.
+                    _ledger.Carried(vs.Key, m.Field, "combined with each match of the delegate's rules: a condition a delegate's match narrows is carried by that match's; the others are converted as this match's (see their notes).");
+                }
             }
 
             ConvertGatewayRoutes(vs, rules);

@@ -135,10 +135,44 @@ public sealed class PolicyResolution
     /// <summary>The status of every policy that reached an ancestor, sorted by (group, kind, namespace, name).</summary>
     public EquatableArray<PolicyStatusResult> Statuses { get; }
 
+    /// <summary>
+    /// The effective policies of a place in the hierarchy (GEP-713): a Gateway or ListenerSet, a listener, a route served
+    /// through it, a rule, a backend Service port; or their mesh counterparts under a parent Service. Allocates nothing.
+    /// </summary>
+    /// <param name="context">The place, built from the top down (<see cref="PolicyContext.ForGateway"/>,
+    /// <see cref="PolicyContext.ForMeshService"/>) or taken from <see cref="EvaluationResult.PolicyContextsOf"/>.</param>
+    /// <returns>The effective policies, each field with its source; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
+    /// <remarks>See <see href="https://gateway-api.sigs.k8s.io/geps/gep-713/">GEP-713</see>.</remarks>
+    public EffectivePolicies For(PolicyContext context)
+    {
+        var route = context.Route.GetValueOrDefault();
+        var backend = context.Backend.GetValueOrDefault();
+        return (context.IsMesh, context.Level) switch
+        {
+            (false, PolicyContextLevel.Parent) => ForGateway(context.Parent),
+            (false, PolicyContextLevel.Listener) => ForListener(context.Parent, context.Listener!),
+            (false, PolicyContextLevel.Route) => ForRoute(context.Parent, context.Listener!, route),
+            (false, PolicyContextLevel.Rule) => ForRule(context.Parent, context.Listener!, route, context.RuleName),
+            (false, _) => ForBackend(context.Parent, context.Listener!, route, context.RuleName, backend, context.BackendPort),
+            (true, PolicyContextLevel.Parent) => ForMeshService(context.Parent),
+            (true, PolicyContextLevel.Route) => ForMeshRule(context.Parent, route, null),
+            (true, PolicyContextLevel.Rule) => ForMeshRule(context.Parent, route, context.RuleName),
+            (true, _) => ForMeshBackend(context.Parent, route, context.RuleName, backend, context.BackendPort),
+        };
+    }
+
+    /// <summary>The effective policies of a mesh Service as the parent of GAMMA routes.</summary>
+    /// <param name="service">The Service.</param>
+    /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
+    internal EffectivePolicies ForMeshService(ResourceKey service)
+        => Routed is not null ? Routed.Base.ForMeshService(service)
+        : _partOf is not null ? _partOf(service)?.ForMeshService(service) ?? EffectivePolicies.None
+        : _meshStates.TryGetValue(service, out var state) ? state.Effective : EffectivePolicies.None;
+
     /// <summary>The effective policies of a Gateway (or ListenerSet) as a whole.</summary>
     /// <param name="owner">The Gateway or ListenerSet.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
-    public EffectivePolicies ForGateway(ResourceKey owner)
+    internal EffectivePolicies ForGateway(ResourceKey owner)
         => Routed is not null ? Routed.Base.ForGateway(owner)
         : _partOf is not null ? _partOf(owner)?.ForGateway(owner) ?? EffectivePolicies.None
         : _gatewayStates.TryGetValue(owner, out var state) ? state.Effective : EffectivePolicies.None;
@@ -147,7 +181,7 @@ public sealed class PolicyResolution
     /// <param name="owner">The Gateway or ListenerSet that defines the listener.</param>
     /// <param name="listener">The listener name.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForListener(ResourceKey owner, string listener)
+    internal EffectivePolicies ForListener(ResourceKey owner, string listener)
         => Routed is not null ? Routed.Base.ForListener(owner, listener)
         : _partOf is not null ? _partOf(owner)?.ForListener(owner, listener) ?? EffectivePolicies.None
         : Listener(owner, listener)?.Effective ?? EffectivePolicies.None;
@@ -157,7 +191,7 @@ public sealed class PolicyResolution
     /// <param name="listener">The listener name.</param>
     /// <param name="route">The route.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForRoute(ResourceKey owner, string listener, ResourceKey route)
+    internal EffectivePolicies ForRoute(ResourceKey owner, string listener, ResourceKey route)
         => Routed is not null ? Routed.For(owner, route).ForRoute(owner, listener, route)
         : _partOf is not null ? _partOf(owner)?.ForRoute(owner, listener, route) ?? EffectivePolicies.None
         : RouteState(owner, listener, route)?.Effective ?? EffectivePolicies.None;
@@ -168,7 +202,7 @@ public sealed class PolicyResolution
     /// <param name="route">The route.</param>
     /// <param name="ruleName">The rule's name, or null for an unnamed rule (which only inherits).</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForRule(ResourceKey owner, string listener, ResourceKey route, string? ruleName)
+    internal EffectivePolicies ForRule(ResourceKey owner, string listener, ResourceKey route, string? ruleName)
         => Routed is not null ? Routed.For(owner, route).ForRule(owner, listener, route, ruleName)
         : _partOf is not null ? _partOf(owner)?.ForRule(owner, listener, route, ruleName) ?? EffectivePolicies.None
         : RuleState(owner, listener, route, ruleName)?.Effective ?? EffectivePolicies.None;
@@ -181,7 +215,7 @@ public sealed class PolicyResolution
     /// <param name="service">The backend Service.</param>
     /// <param name="portName">The Service port's name, or null.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForBackend(ResourceKey owner, string listener, ResourceKey route, string? ruleName, ResourceKey service, string? portName)
+    internal EffectivePolicies ForBackend(ResourceKey owner, string listener, ResourceKey route, string? ruleName, ResourceKey service, string? portName)
     {
         if (Routed is not null)
         {
@@ -211,7 +245,7 @@ public sealed class PolicyResolution
     /// <param name="route">The route.</param>
     /// <param name="ruleName">The rule's name, or null for an unnamed rule.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
-    public EffectivePolicies ForMeshRule(ResourceKey service, ResourceKey route, string? ruleName)
+    internal EffectivePolicies ForMeshRule(ResourceKey service, ResourceKey route, string? ruleName)
         => Routed is not null ? Routed.Base.ForMeshRule(service, route, ruleName)
         : _partOf is not null ? _partOf(service)?.ForMeshRule(service, route, ruleName) ?? EffectivePolicies.None
         : MeshRuleState(service, route, ruleName)?.Effective ?? EffectivePolicies.None;
@@ -223,7 +257,7 @@ public sealed class PolicyResolution
     /// <param name="backend">The backend Service.</param>
     /// <param name="portName">The backend port's name, or null.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForMeshBackend(ResourceKey service, ResourceKey route, string? ruleName, ResourceKey backend, string? portName)
+    internal EffectivePolicies ForMeshBackend(ResourceKey service, ResourceKey route, string? ruleName, ResourceKey backend, string? portName)
         => Routed is not null ? Routed.Base.ForMeshBackend(service, route, ruleName, backend, portName)
         : _partOf is not null ? _partOf(service)?.ForMeshBackend(service, route, ruleName, backend, portName) ?? EffectivePolicies.None
         : MeshRuleState(service, route, ruleName) is { } state ? BackendState(state, backend, portName).Effective : EffectivePolicies.None;

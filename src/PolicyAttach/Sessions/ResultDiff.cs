@@ -177,10 +177,12 @@ internal static class ResultDiff
             owners.AddRange((_sets.GetValueOrDefault(key) ?? []).Select(s => (s.ListenerSet.Key, (IEnumerable<ListenerResult>)s.Listeners)));
             foreach (var (owner, listeners) in owners)
             {
-                contexts.Add((new PolicyContext(owner, null, null, null, null, null), policies.ForGateway(owner)));
+                var top = PolicyContext.ForGateway(owner);
+                contexts.Add((top, policies.For(top)));
                 foreach (var listener in listeners)
                 {
-                    contexts.Add((new PolicyContext(owner, listener.Name, null, null, null, null), policies.ForListener(owner, listener.Name)));
+                    var onListener = top.WithListener(listener.Name);
+                    contexts.Add((onListener, policies.For(onListener)));
                 }
             }
 
@@ -194,29 +196,42 @@ internal static class ResultDiff
                     }
 
                     var (owner, listener, routeKey) = (verdict.Owner, verdict.ListenerName, route.Route.Key);
-                    contexts.Add((new PolicyContext(owner, listener, routeKey, null, null, null), policies.ForRoute(owner, listener, routeKey)));
+                    var onRoute = PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(routeKey);
+                    contexts.Add((onRoute, policies.For(onRoute)));
                     for (var i = 0; i < route.Route.RuleCount; i++)
                     {
                         var rule = route.Route.RuleName(i);
-                        contexts.Add((new PolicyContext(owner, listener, routeKey, rule, null, null), policies.ForRule(owner, listener, routeKey, rule)));
+                        var onRule = onRoute.WithRule(rule);
+                        contexts.Add((onRule, policies.For(onRule)));
                         foreach (var (service, port) in Backends(route, i))
                         {
-                            contexts.Add((new PolicyContext(owner, listener, routeKey, rule, service, port), policies.ForBackend(owner, listener, routeKey, rule, service, port)));
+                            var onBackend = onRule.WithBackend(service, port);
+                            contexts.Add((onBackend, policies.For(onBackend)));
                         }
                     }
                 }
             }
 
+            if (key.GroupKind == Kinds.Service)
+            {
+                var service = PolicyContext.ForMeshService(key);
+                contexts.Add((service, policies.For(service)));
+            }
+
             foreach (var route in (_routesByService.GetValueOrDefault(key) ?? []).Distinct())
             {
                 var routeKey = route.Route.Key;
+                var onRoute = PolicyContext.ForMeshService(key).WithRoute(routeKey);
+                contexts.Add((onRoute, policies.For(onRoute)));
                 for (var i = 0; i < route.Route.RuleCount; i++)
                 {
                     var rule = route.Route.RuleName(i);
-                    contexts.Add((new PolicyContext(key, null, routeKey, rule, null, null), policies.ForMeshRule(key, routeKey, rule)));
+                    var onRule = onRoute.WithRule(rule);
+                    contexts.Add((onRule, policies.For(onRule)));
                     foreach (var (service, port) in Backends(route, i))
                     {
-                        contexts.Add((new PolicyContext(key, null, routeKey, rule, service, port), policies.ForMeshBackend(key, routeKey, rule, service, port)));
+                        var onBackend = onRule.WithBackend(service, port);
+                        contexts.Add((onBackend, policies.For(onBackend)));
                     }
                 }
             }

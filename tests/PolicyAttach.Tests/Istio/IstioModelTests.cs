@@ -501,6 +501,60 @@ public class IstioModelTests
     public void IsDeclaredHttpPort_NameOrAppProtocol_AsIstiosProtocolSelection(string name, string? appProtocol, bool http)
         => Assert.Equal(http, IstioRules.IsDeclaredHttpPort(new ServicePort { Name = name, Port = 1, AppProtocol = appProtocol }));
 
+    /// <summary>
+    /// Issue 22's list of Istio fields, each in one input: every one has its own note in the report (carried,
+    /// approximated or dropped, with how or why), and no field of the input is left "not converted".
+    /// </summary>
+    [Fact]
+    public void Convert_EveryFieldTheIssueNames_IsInTheReport()
+    {
+        const string gateway = """{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"gw","namespace":"app"},"spec":{"selector":{"istio":"ingressgateway"},"servers":[{"port":{"number":80,"name":"http","protocol":"HTTP"},"hosts":["app/*.example.com"]},{"port":{"number":443,"name":"https","protocol":"HTTPS"},"hosts":["*.example.com"],"tls":{"mode":"SIMPLE","credentialName":"cert"}},{"port":{"number":8080,"name":"http-redirect","protocol":"HTTP"},"hosts":["r.example.com"],"tls":{"httpsRedirect":true}}]}}""";
+        const string http = """
+            [{"name":"main","match":[{"uri":{"prefix":"/api"},"ignoreUriCase":true,"headers":{"x":{"exact":"1"}},"queryParams":{"q":{"regex":"[0-9]+"}},"method":{"exact":"GET"},"authority":{"exact":"a.example.com"},"withoutHeaders":{"x-skip":{}},"sourceLabels":{"istio":"ingressgateway"},"port":80}],
+              "route":[{"destination":{"host":"svc","subset":"v1"},"weight":80,"headers":{"request":{"set":{"x-b":"1"}}}},{"destination":{"host":"svc","subset":"v2"},"weight":20}],
+              "headers":{"request":{"add":{"x-c":"1"},"remove":["x-d"]},"response":{"set":{"x-e":"1"}}},
+              "timeout":"3s","retries":{"attempts":2,"perTryTimeout":"1s","retryOn":"5xx"},
+              "mirror":{"host":"other"},"mirrorPercentage":{"value":10},
+              "fault":{"delay":{"fixedDelay":"1s","percentage":{"value":5}}},
+              "corsPolicy":{"allowOrigins":[{"exact":"https://x.example"}],"allowMethods":["GET"]}},
+             {"match":[{"uri":{"prefix":"/old"}}],"rewrite":{"uriRegexRewrite":{"match":"^/old(.*)$","rewrite":"/new\\1"}},"route":[{"destination":{"host":"svc"}}]},
+             {"match":[{"uri":{"exact":"/moved"}}],"redirect":{"uri":"/new","authority":"b.example.com","redirectCode":301}},
+             {"match":[{"uri":{"prefix":"/v1"}}],"rewrite":{"uri":"/v2","authority":"c.example.com"},"route":[{"destination":{"host":"svc"}}]},
+             {"match":[{"uri":{"prefix":"/d"}}],"delegate":{"name":"del","namespace":"app"}},
+             {"match":[{"uri":{"exact":"/gone"}}],"directResponse":{"status":410}}]
+            """;
+        const string delegated = """{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"del","namespace":"app"},"spec":{"http":[{"match":[{"uri":{"prefix":"/d/x"}}],"route":[{"destination":{"host":"other"}}]}]}}""";
+        const string rule = """{"apiVersion":"networking.istio.io/v1","kind":"DestinationRule","metadata":{"name":"svc","namespace":"app"},"spec":{"host":"svc","trafficPolicy":{"loadBalancer":{"simple":"LEAST_REQUEST"},"connectionPool":{"tcp":{"maxConnections":10}},"outlierDetection":{"consecutive5xxErrors":3},"tls":{"mode":"SIMPLE"},"portLevelSettings":[{"port":{"number":80},"loadBalancer":{"simple":"RANDOM"}}]},"subsets":[{"name":"v1","labels":{"version":"v1"},"trafficPolicy":{"loadBalancer":{"simple":"ROUND_ROBIN"}}},{"name":"v2","labels":{"version":"v2"}}]}}""";
+        var snapshot = World(Service, Other, gateway, rule, delegated, VirtualService(http, extra: string.Empty));
+        var result = IstioConverter.Convert(snapshot);
+        var unread = result.Report.Issues.Where(n => n.Message.StartsWith("not converted: the converter does not read", StringComparison.Ordinal)).Select(n => n.Subject + " " + n.Field).ToList();
+        Assert.True(unread.Count == 0, "fields the converter does not read: " + string.Join(", ", unread));
+
+        string[] vsFields =
+        [
+            "spec.hosts[0]", "spec.gateways",
+            "spec.http[0].name", "spec.http[0].match[0].uri.prefix", "spec.http[0].match[0].ignoreUriCase", "spec.http[0].match[0].headers.x.exact",
+            "spec.http[0].match[0].queryParams.q.regex", "spec.http[0].match[0].method.exact", "spec.http[0].match[0].authority.exact",
+            "spec.http[0].match[0].withoutHeaders", "spec.http[0].match[0].sourceLabels", "spec.http[0].match[0].port",
+            "spec.http[0].route[0].destination", "spec.http[0].route[0].weight", "spec.http[0].route[0].headers",
+            "spec.http[0].headers", "spec.http[0].timeout", "spec.http[0].retries", "spec.http[0].mirror", "spec.http[0].mirrorPercentage",
+            "spec.http[0].fault", "spec.http[0].corsPolicy",
+            "spec.http[1].rewrite.uriRegexRewrite", "spec.http[2].redirect", "spec.http[3].rewrite.uri", "spec.http[3].rewrite.authority",
+            "spec.http[4].delegate", "spec.http[5].directResponse",
+        ];
+        string[] ruleFields =
+        [
+            "spec.host", "spec.subsets[0]", "spec.subsets[0].trafficPolicy", "spec.trafficPolicy.loadBalancer", "spec.trafficPolicy.connectionPool",
+            "spec.trafficPolicy.outlierDetection", "spec.trafficPolicy.tls", "spec.trafficPolicy.portLevelSettings",
+        ];
+        string[] gatewayFields = ["spec.selector", "spec.servers[0].port", "spec.servers[0].hosts", "spec.servers[1].tls", "spec.servers[2].tls.httpsRedirect"];
+        foreach (var (kind, name, fields) in new[] { ("VirtualService", "vs", vsFields), ("DestinationRule", "svc", ruleFields), ("Gateway", "gw", gatewayFields) })
+        {
+            var notes = result.Report.Issues.Where(n => n.Subject?.Kind == kind && n.Subject?.Name == name).ToList();
+            Assert.All(fields, f => Assert.True(notes.Any(n => n.Field is { } x && (x == f || x.StartsWith(f + ".", StringComparison.Ordinal) || x.StartsWith(f + "[", StringComparison.Ordinal))), $"{kind} {f} has no note"));
+        }
+    }
+
     [Fact]
     public void Convert_EveryField_HasANote()
     {
