@@ -23,10 +23,7 @@ public class PolicyBenchmarks
 
     private Snapshot _snapshot = Snapshot.Empty;
     private PolicyResolution? _policies;
-    private ResourceKey _gateway;
-    private ResourceKey _route;
-    private string _listener = string.Empty;
-    private string _rule = string.Empty;
+    private PolicyContext _rule;
 
     [GlobalSetup]
     public void Setup()
@@ -43,9 +40,9 @@ public class PolicyBenchmarks
         _policies = result.Policies;
 
         // Route 0 is attached to gw-0 and gw-1 through listener l0; the shared target is gw-0.
-        _gateway = new ResourceKey(BenchmarkWorld.GatewayGroup, "Gateway", "infra", BenchmarkWorld.GatewayName(0));
-        _route = new ResourceKey(BenchmarkWorld.GatewayGroup, "HTTPRoute", BenchmarkWorld.RouteNamespace(0), BenchmarkWorld.RouteName(0));
-        (_listener, _rule) = (BenchmarkWorld.ListenerName(0), BenchmarkWorld.RuleName(1));
+        var gateway = new ResourceKey(BenchmarkWorld.GatewayGroup, "Gateway", "infra", BenchmarkWorld.GatewayName(0));
+        var route = new ResourceKey(BenchmarkWorld.GatewayGroup, "HTTPRoute", BenchmarkWorld.RouteNamespace(0), BenchmarkWorld.RouteName(0));
+        _rule = PolicyContext.ForGateway(gateway).WithListener(BenchmarkWorld.ListenerName(0)).WithRoute(route).WithRule(BenchmarkWorld.RuleName(1));
         if (EffectivePolicyLookup() is null)
         {
             throw new InvalidOperationException("The looked-up rule has no effective policy.");
@@ -65,7 +62,7 @@ public class PolicyBenchmarks
 
     /// <summary>One lookup: the effective policy of a kind for a rule served through a listener.</summary>
     [Benchmark]
-    public EffectivePolicy? EffectivePolicyLookup() => _policies!.ForRule(_gateway, _listener, _route, _rule).Find(Kind);
+    public EffectivePolicy? EffectivePolicyLookup() => _policies!.For(_rule).Find(Kind);
 
     /// <summary>
     /// Policy <paramref name="p"/>: the first 100 on gw-0; then in turn on a Gateway, a listener, a route and a rule;

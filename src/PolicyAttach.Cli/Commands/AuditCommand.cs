@@ -149,7 +149,7 @@ internal sealed class AuditCommand : ICommand
         }
 
         var ns = metadata.TryGetProperty("namespace", out var n) ? n.GetString() ?? string.Empty : string.Empty;
-        return new ResourceKey(ApiVersions.GroupOf(apiVersion.GetString()!), kind.GetString()!, ns, metadata.GetProperty("name").GetString()!);
+        return new ResourceKey(GroupKind.FromApiVersion(apiVersion.GetString()!, kind.GetString()!), ns, metadata.GetProperty("name").GetString()!);
     }
 }
 

@@ -144,12 +144,12 @@ internal static class DescribeBuilder
     private static DescribeGateway Gateway(EvaluationResult result, GatewayResult gateway, List<ListenerSetResult> sets, bool setsOnly, ResourceKey? route)
     {
         var key = gateway.Gateway.Key;
-        var own = result.Policies.ForGateway(key);
+        var own = result.Policies.For(PolicyContext.ForGateway(key));
         var listeners = setsOnly ? [] : Listeners(result, key, gateway.Listeners, route);
         var setNodes = new List<DescribeListenerSet>();
         foreach (var set in sets)
         {
-            var setPolicies = result.Policies.ForGateway(set.ListenerSet.Key);
+            var setPolicies = result.Policies.For(PolicyContext.ForGateway(set.ListenerSet.Key));
             var setListeners = Listeners(result, set.ListenerSet.Key, set.Listeners, route);
             if (route is null || setListeners.Count > 0)
             {
@@ -165,7 +165,7 @@ internal static class DescribeBuilder
         var nodes = new List<DescribeListener>();
         foreach (var listener in listeners)
         {
-            var effective = result.Policies.ForListener(owner, listener.Name);
+            var effective = result.Policies.For(PolicyContext.ForGateway(owner).WithListener(listener.Name));
             var routes = new List<DescribeRoute>();
             foreach (var route in result.Routes)
             {
@@ -199,12 +199,12 @@ internal static class DescribeBuilder
     private static DescribeRoute Route(EvaluationResult result, ResourceKey owner, string listener, RouteResult route, RouteParentResult parent, ListenerVerdict verdict)
     {
         var key = route.Route.Key;
-        var policies = result.Policies.ForRoute(owner, listener, key);
+        var policies = result.Policies.For(PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(key));
         var rules = new List<DescribeRule>();
         for (var i = 0; i < route.Route.RuleCount; i++)
         {
             var name = route.Route.RuleName(i);
-            var rulePolicies = result.Policies.ForRule(owner, listener, key, name);
+            var rulePolicies = result.Policies.For(PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(key).WithRule(name));
             var backends = route.BackendRefs.Where(b => b.RuleIndex == i).OrderBy(b => b.IsMirror).ThenBy(b => b.BackendIndex)
                 .Select(b => Backend(result, owner, listener, route.Route, name, b))
                 .ToList();
@@ -221,7 +221,7 @@ internal static class DescribeBuilder
         if (backend.IsValid && result.Snapshot.Find(target) is Service service)
         {
             var portName = backend.BackendRef.Port is { } p ? service.FindPort(p)?.Name : null;
-            policies = Policies(result, result.Policies.ForBackend(owner, listener, route.Key, rule, target, portName));
+            policies = Policies(result, result.Policies.For(PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(route.Key).WithRule(rule).WithBackend(target, portName)));
         }
 
         var grants = Facts.GrantsFor(result.Snapshot, route.Key, target).Select(ObjectRef.From).ToList();

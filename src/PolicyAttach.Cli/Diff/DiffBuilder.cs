@@ -272,20 +272,20 @@ internal static class DiffBuilder
 
         void Owner(ResourceKey owner, IEnumerable<ListenerResult> listeners)
         {
-            var top = Add(owner, "at " + Describe.Facts.Name(owner), policies.ForGateway(owner), null);
+            var top = Add(owner, "at " + Describe.Facts.Name(owner), policies.For(PolicyContext.ForGateway(owner)), null);
             foreach (var listener in listeners)
             {
                 var at = "at " + Describe.Facts.Name(owner) + " listener " + listener.Name;
-                var onListener = Add(owner, at, policies.ForListener(owner, listener.Name), top);
+                var onListener = Add(owner, at, policies.For(PolicyContext.ForGateway(owner).WithListener(listener.Name)), top);
                 foreach (var route in attached.GetValueOrDefault((owner, listener.Name)) ?? [])
                 {
                     var key = route.Route.Key;
                     var via = "via " + Describe.Facts.Name(owner) + " listener " + listener.Name;
-                    var onRoute = Add(key, via, policies.ForRoute(owner, listener.Name, key), onListener);
+                    var onRoute = Add(key, via, policies.For(PolicyContext.ForGateway(owner).WithListener(listener.Name).WithRoute(key)), onListener);
                     for (var i = 0; i < route.Route.RuleCount; i++)
                     {
                         var name = route.Route.RuleName(i);
-                        var onRule = name is null ? onRoute : Add(key, "rule " + name + " " + via, policies.ForRule(owner, listener.Name, key, name), onRoute);
+                        var onRule = name is null ? onRoute : Add(key, "rule " + name + " " + via, policies.For(PolicyContext.ForGateway(owner).WithListener(listener.Name).WithRoute(key).WithRule(name)), onRoute);
 
                         foreach (var backend in route.BackendRefs.Where(b => b.RuleIndex == i && b.IsValid && !b.IsMirror))
                         {
@@ -293,7 +293,7 @@ internal static class DiffBuilder
                             {
                                 var portName = backend.BackendRef.Port is { } p ? service.FindPort(p)?.Name : null;
                                 Add(service.Key, "via " + Describe.Facts.Name(key) + " rule " + Describe.Facts.Number(i) + " " + via,
-                                    policies.ForBackend(owner, listener.Name, key, name, service.Key, portName), onRule);
+                                    policies.For(PolicyContext.ForGateway(owner).WithListener(listener.Name).WithRoute(key).WithRule(name).WithBackend(service.Key, portName)), onRule);
                             }
                         }
                     }

@@ -170,14 +170,25 @@ internal static class EffectiveBuilder
     {
         var owner = set ?? gateway;
         var policies = result.Policies;
-        var effective = (listener, route, rule, backend) switch
+        var context = PolicyContext.ForGateway(owner);
+        if (listener is not null)
         {
-            (null, _, _, _) => policies.ForGateway(owner),
-            (_, null, _, _) => policies.ForListener(owner, listener),
-            (_, _, null, _) => policies.ForRoute(owner, listener, route.ToKey()),
-            (_, _, _, null) => policies.ForRule(owner, listener, route.ToKey(), rule.Name),
-            _ => policies.ForBackend(owner, listener, route.ToKey(), rule.Name, backend.Service.ToKey(), backend.PortName),
-        };
+            context = context.WithListener(listener);
+            if (route is not null)
+            {
+                context = context.WithRoute(route.ToKey());
+                if (rule is not null)
+                {
+                    context = context.WithRule(rule.Name);
+                    if (backend is not null)
+                    {
+                        context = context.WithBackend(backend.Service.ToKey(), backend.PortName);
+                    }
+                }
+            }
+        }
+
+        var effective = policies.For(context);
         return new EffectiveContextRecord(ObjectRef.From(gateway), set is { } s ? ObjectRef.From(s) : null, listener, route, rule, backend,
             [.. effective.Kinds.Select(EffectivePolicyRecord.From)]);
     }

@@ -219,17 +219,17 @@ internal static class PolicyExplain
         switch (result.Snapshot.Find(target))
         {
             case GatewayClass cls:
-                contexts.AddRange(result.Gateways.Where(g => g.Gateway.GatewayClassName == cls.Name).Select(g => policies.ForGateway(g.Gateway.Key)));
+                contexts.AddRange(result.Gateways.Where(g => g.Gateway.GatewayClassName == cls.Name).Select(g => policies.For(PolicyContext.ForGateway(g.Gateway.Key))));
                 break;
             case Gateway or ListenerSet:
                 if ((result.FindGateway(target)?.Listeners ?? result.FindListenerSet(target)?.Listeners) is { } listeners)
                 {
                     if (section is null)
                     {
-                        contexts.Add(policies.ForGateway(target));
+                        contexts.Add(policies.For(PolicyContext.ForGateway(target)));
                     }
 
-                    contexts.AddRange(listeners.Where(l => section is null || l.Name == section).Select(l => policies.ForListener(target, l.Name)));
+                    contexts.AddRange(listeners.Where(l => section is null || l.Name == section).Select(l => policies.For(PolicyContext.ForGateway(target).WithListener(l.Name))));
                 }
 
                 break;
@@ -239,14 +239,14 @@ internal static class PolicyExplain
                     var owner = set ?? gateway;
                     if (section is null)
                     {
-                        contexts.Add(policies.ForRoute(owner, listener, target));
+                        contexts.Add(policies.For(PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(target)));
                     }
 
                     for (var i = 0; i < route.RuleCount; i++)
                     {
                         if (route.RuleName(i) is { } rule && (section is null || rule == section))
                         {
-                            contexts.Add(policies.ForRule(owner, listener, target, rule));
+                            contexts.Add(policies.For(PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(target).WithRule(rule)));
                         }
                     }
                 }
@@ -263,7 +263,7 @@ internal static class PolicyExplain
 
                     foreach (var (gateway, set, listener) in EffectiveBuilder.Listeners(result, use.Route.Route.Key))
                     {
-                        contexts.Add(policies.ForBackend(set ?? gateway, listener, use.Route.Route.Key, use.Route.Route.RuleName(use.Backend.RuleIndex), target, port));
+                        contexts.Add(policies.For(PolicyContext.ForGateway(set ?? gateway).WithListener(listener).WithRoute(use.Route.Route.Key).WithRule(use.Route.Route.RuleName(use.Backend.RuleIndex)).WithBackend(target, port)));
                     }
                 }
 

@@ -109,7 +109,8 @@ internal sealed record MatchRequest
     {
         if (target == MatchTarget.Service)
         {
-            var stripped = RequestView.StripPort(host);
+            // The view splits the authority as matching does: one owner for where the host ends.
+            var stripped = new RequestView(protocol, 0, default, host, default).Host;
             if (stripped.Length < host.Length && int.TryParse(host.AsSpan(stripped.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
             {
                 return port;

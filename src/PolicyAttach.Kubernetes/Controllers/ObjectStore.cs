@@ -222,7 +222,7 @@ public sealed class ObjectStore
             return null;
         }
 
-        var groupKind = new GroupKind(ApiVersions.GroupOf(apiVersion), kind);
+        var groupKind = GroupKind.FromApiVersion(apiVersion, kind);
         var ns = ManifestReader.IsNamespaced(groupKind) ? Text(metadata, "namespace") ?? string.Empty : string.Empty;
         return new ResourceKey(groupKind.Group, kind, ns, name);
     }

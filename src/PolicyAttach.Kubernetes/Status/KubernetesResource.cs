@@ -56,9 +56,9 @@ public sealed record KubernetesResource(string Group, string Version, string Plu
     {
         ArgumentNullException.ThrowIfNull(apiVersion);
         ArgumentException.ThrowIfNullOrEmpty(kind);
-        var group = ApiVersions.GroupOf(apiVersion);
-        var version = ApiVersions.VersionOf(apiVersion);
-        var groupKind = new GroupKind(group, kind);
+        var groupKind = GroupKind.FromApiVersion(apiVersion, kind);
+        var group = groupKind.Group;
+        var version = group.Length == 0 ? apiVersion : apiVersion[(group.Length + 1)..];
         if (KnownPlurals.TryGetValue(groupKind, out var plural))
         {
             return new KubernetesResource(group, version, plural, ManifestReader.IsNamespaced(groupKind));

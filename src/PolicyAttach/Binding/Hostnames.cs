@@ -6,7 +6,7 @@ namespace PolicyAttach.Binding;
 /// Hostname intersection between a listener and a route (spec digest §4.3): a <c>*.</c> wildcard covers one or more
 /// labels and never the bare suffix; the intersection of two wildcards is the more specific one.
 /// </summary>
-public static class Hostnames
+internal static class Hostnames
 {
     /// <summary>The hostname that stands for "any host" in results.</summary>
     public const string Any = "*";

@@ -55,4 +55,45 @@ public sealed class EvaluationResult
     /// <param name="key">The route's key.</param>
     /// <returns>The result, or null.</returns>
     public RouteResult? FindRoute(ResourceKey key) => _binding.FindRoute(key);
+
+    /// <summary>
+    /// The policy contexts a route is served in, without finding its listeners first: one per listener of a Gateway or
+    /// ListenerSet it attaches to, and one per mesh Service parent that accepts it; sorted by (parent key, listener name), so
+    /// mesh Services (core group) come first. Pass
+    /// one to <see cref="PolicyResolution.For"/>, or go on to its rules and backends.
+    /// </summary>
+    /// <param name="route">The route's key.</param>
+    /// <returns>The contexts; empty when the route is not owned or attaches nowhere.</returns>
+    public EquatableArray<PolicyContext> PolicyContextsOf(ResourceKey route)
+    {
+        if (FindRoute(route) is not { } result)
+        {
+            return [];
+        }
+
+        var contexts = new List<PolicyContext>();
+        foreach (var parent in result.Parents)
+        {
+            if (parent.ParentRef.GroupKind == Model.Kinds.Service)
+            {
+                if (parent.IsAccepted)
+                {
+                    contexts.Add(PolicyContext.ForMeshService(parent.ParentRef.TargetKey).WithRoute(route));
+                }
+
+                continue;
+            }
+
+            foreach (var verdict in parent.AttachedListeners)
+            {
+                contexts.Add(PolicyContext.ForGateway(verdict.Owner).WithListener(verdict.ListenerName).WithRoute(route));
+            }
+        }
+
+        return contexts
+            .Distinct()
+            .OrderBy(c => c.Parent)
+            .ThenBy(c => c.Listener, StringComparer.Ordinal)
+            .ToEquatableArray();
+    }
 }

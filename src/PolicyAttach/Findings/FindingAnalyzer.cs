@@ -82,6 +82,9 @@ internal sealed class FindingContext(EvaluationResult result)
 
     private ReferenceIndex? _grants;
 
+    // Many references often name the same missing object: each is looked for once.
+    private readonly Dictionary<(GroupKind Kind, string Namespace, string Name), string> _closeMatches = [];
+
     /// <summary>What the ReferenceGrants permit (the references stage's index of the same snapshot).</summary>
     public ReferenceIndex Grants => _grants ??= new ReferenceIndex(Snapshot);
 
@@ -99,9 +102,23 @@ internal sealed class FindingContext(EvaluationResult result)
     /// </summary>
     public string CloseMatches(GroupKind kind, string ns, string name)
     {
+        var key = (kind, ns, name);
+        if (!_closeMatches.TryGetValue(key, out var text))
+        {
+            _closeMatches[key] = text = FindCloseMatches(kind, ns, name);
+        }
+
+        return text;
+    }
+
+    private string FindCloseMatches(GroupKind kind, string ns, string name)
+    {
         var typed = ns + "/" + name;
         var limit = Math.Max(2, typed.Length / 4);
+        // Two texts whose lengths differ by more than the limit are further apart than it: only the others (and
+        // objects of the same name) are compared, so a run with many missing references stays near-linear.
         var close = Snapshot.OfKind(kind)
+            .Where(o => o.Name == name || Math.Abs(o.Namespace.Length + 1 + o.Name.Length - typed.Length) <= limit)
             .Select(o => (Object: o, Distance: EditDistance.Of(o.Namespace + "/" + o.Name, typed)))
             .Where(c => c.Distance <= limit || c.Object.Name == name)
             .OrderBy(c => c.Distance)

@@ -18,12 +18,24 @@ internal static class GrantChecks
             return;
         }
 
-        // Indexed by the namespace referred to: a grant is compared only with the references into its namespace.
-        var references = References(context).Where(r => r.From.Namespace != r.To.Namespace).Distinct().ToLookup(r => r.To.Namespace, StringComparer.Ordinal);
+        // Every cross-namespace reference once, by what a grant's from and to entries compare: a grant is then
+        // decided by a lookup per (from, to) pair of its own instead of a pass over every reference.
+        var named = new HashSet<(string FromGroup, string FromKind, string FromNamespace, string ToGroup, string ToKind, string ToNamespace, string ToName)>();
+        var any = new HashSet<(string FromGroup, string FromKind, string FromNamespace, string ToGroup, string ToKind, string ToNamespace)>();
+        foreach (var (from, to) in References(context))
+        {
+            if (from.Namespace != to.Namespace)
+            {
+                named.Add((from.Group, from.Kind, from.Namespace, to.Group, to.Kind, to.Namespace, to.Name));
+                any.Add((from.Group, from.Kind, from.Namespace, to.Group, to.Kind, to.Namespace));
+            }
+        }
+
         foreach (var grant in grants)
         {
-            var used = references[grant.Namespace].Any(r => grant.From.Any(f => f.Group == r.From.Group && f.Kind == r.From.Kind && f.Namespace == r.From.Namespace)
-                && grant.To.Any(t => t.Group == r.To.Group && t.Kind == r.To.Kind && (t.Name is null || t.Name == r.To.Name)));
+            var used = grant.From.Any(f => grant.To.Any(t => t.Name is null
+                ? any.Contains((f.Group, f.Kind, f.Namespace, t.Group, t.Kind, grant.Namespace))
+                : named.Contains((f.Group, f.Kind, f.Namespace, t.Group, t.Kind, grant.Namespace, t.Name))));
             if (!used)
             {
                 var from = string.Join(", ", grant.From.Select(f => $"{f.Kind} from \"{f.Namespace}\""));

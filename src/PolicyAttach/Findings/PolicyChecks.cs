@@ -17,7 +17,7 @@ internal static class PolicyChecks
     {
         var result = context.Result;
         var kinds = result.Options.EffectivePolicyKinds.WithCrds(context.Snapshot);
-        var usage = Usage(result);
+        Dictionary<ResourceKey, Use>? usage = null; // Computed when the first policy needs it: most inputs have none.
         var statuses = result.Policies.Statuses.ToDictionary(s => s.Policy.Key);
         foreach (var policy in context.Snapshot.Policies)
         {
@@ -48,6 +48,7 @@ internal static class PolicyChecks
                 continue;
             }
 
+            usage ??= Usage(result);
             usage.TryGetValue(key, out var use);
             if (!use.Appears)
             {

@@ -75,6 +75,12 @@ internal sealed partial class IstioConversion
             foreach (var rule in vs.Http.Where(r => r.Delegate is not null))
             {
                 _ledger.Carried(vs.Key, rule.Delegate!.Value.Field, $"the delegate's rules are inlined here, each match combined with this rule's.");
+                foreach (var m in rule.Matches)
+                {
+                    // A condition the delegate's match narrows (Istio requires it to lie within the root's) is carried
+                    // by the delegate's; the others are converted as the root's and have their own notes.
+                    _ledger.Carried(vs.Key, m.Field, "combined with each match of the delegate's rules: a condition a delegate's match narrows is carried by that match's; the others are converted as this match's (see their notes).");
+                }
             }
 
             ConvertGatewayRoutes(vs, rules);
@@ -170,7 +176,7 @@ internal sealed partial class IstioConversion
             var promoted = plainHttp && IstioRules.GrpcPromoted(vs, IstioRules.BoundTo(_ordered, gw.Key), _input.VirtualServices, _snapshot, _options.ClusterDomain);
             if (plainHttp)
             {
-                NoteGrpcPromotion(vs, rules, gw.Key, promoted);
+                NoteGrpcPromotion(vs, rules, $"on the HTTP listeners of Gateway {gw.Key.Namespace}/{gw.Key.Name}", promoted);
             }
 
             var groups = new List<(List<ListenerPlan> Listeners, List<HttpRouteRule> Rules, List<EffectiveHttpRule?> Sources, bool Grpc)>();
@@ -234,22 +240,25 @@ internal sealed partial class IstioConversion
         }
     }
 
-    /// <summary>What the report says of a VirtualService on an HTTP server whose destinations are all gRPC ports.</summary>
-    private void NoteGrpcPromotion(VirtualServiceObject vs, List<EffectiveHttpRule> rules, ResourceKey gateway, bool promoted)
+    /// <summary>
+    /// What the report says of a VirtualService whose destinations are all gRPC ports, where Istio does not read the
+    /// traffic as gRPC: an HTTP server of a Gateway, or a mesh Service port that is not gRPC (<paramref name="where"/>
+    /// says which, as "on ...").
+    /// </summary>
+    private void NoteGrpcPromotion(VirtualServiceObject vs, List<EffectiveHttpRule> rules, string where, bool promoted)
     {
         var why = IstioRules.NotGrpcOnly(rules, _snapshot, _options.ClusterDomain);
-        var gw = $"{gateway.Namespace}/{gateway.Name}";
         if (promoted)
         {
-            _ledger.Remark(vs.Key, "spec.http", ConversionOutcome.Approximated, $"every destination is a gRPC port and every match has a GRPCRoute form, so the rules become GRPCRoutes on the HTTP listeners of Gateway {gw}, as on a GRPC server: gRPC calls are routed as Istio routes them; other HTTP requests to these hosts, which Istio would pass to the gRPC backends, are not routed.", affectsRouting: false);
+            _ledger.Remark(vs.Key, "spec.http", ConversionOutcome.Approximated, $"every destination is a gRPC port and every match has a GRPCRoute form, so the rules become GRPCRoutes {where}, as where Istio reads the traffic as gRPC: gRPC calls are routed as Istio routes them; other HTTP requests, which Istio would pass to the gRPC backends, are not routed.", affectsRouting: false);
         }
         else if (why is null)
         {
-            _ledger.Remark(vs.Key, "spec.http", ConversionOutcome.Carried, $"every destination is a gRPC port, but another VirtualService of Gateway {gw} that shares a host is not gRPC-only; the rules stay HTTPRoutes, and Gateway API routes gRPC calls over HTTPRoutes too.", affectsRouting: false);
+            _ledger.Remark(vs.Key, "spec.http", ConversionOutcome.Carried, $"every destination is a gRPC port, but another VirtualService that shares a host {where} is not gRPC-only; the rules stay HTTPRoutes, and Gateway API routes gRPC calls over HTTPRoutes too.", affectsRouting: false);
         }
         else if (rules.Count > 0 && !why.Contains("not a Service port Istio reads as gRPC", StringComparison.Ordinal) && !why.Contains("has no destinations", StringComparison.Ordinal))
         {
-            _ledger.Remark(vs.Key, "spec.http", ConversionOutcome.Carried, $"every destination is a gRPC port, but {why}: the rules stay HTTPRoutes on the HTTP listeners of Gateway {gw} (Gateway API routes gRPC calls over HTTPRoutes too).", affectsRouting: false);
+            _ledger.Remark(vs.Key, "spec.http", ConversionOutcome.Carried, $"every destination is a gRPC port, but {why}: the rules stay HTTPRoutes {where} (Gateway API routes gRPC calls over HTTPRoutes too).", affectsRouting: false);
         }
     }
 
@@ -272,6 +281,8 @@ internal sealed partial class IstioConversion
         {
             return;
         }
+
+        NoteMeshGateway(vs);
 
         var services = new List<ResourceKey>();
         foreach (var (host, i) in vs.Hosts.Select((h, i) => (h, i)))
@@ -320,6 +331,14 @@ internal sealed partial class IstioConversion
                 continue;
             }
 
+            // Rules whose destinations are all gRPC ports, every match with a GRPCRoute form, become GRPCRoutes on the
+            // Service's other ports too (IstioRules.MeshGrpc), as on a Gateway's HTTP server; otherwise the report says why not.
+            var grpcOnly = IstioRules.NotGrpcOnly(rules, _snapshot, _options.ClusterDomain) is null;
+            if (!svc.Ports.All(IstioRules.IsGrpcPort))
+            {
+                NoteGrpcPromotion(vs, rules, $"on the ports of Service {service.Namespace}/{service.Name} Istio does not read as gRPC", grpcOnly);
+            }
+
             var splitPorts = rules.SelectMany(r => r.Matches).Any(m => m.Port is not null)
                 || rules.Any(r => r.Rule.Route.Any(d => d.Destination.Port is null && ServiceHosts.Resolve(d.Destination.Host, r.Owner.Key.Namespace, _options.ClusterDomain) is { } k && _snapshot.Find<Service>(k) is { Ports.Count: > 1 }));
             // A Service with gRPC and other ports needs GRPCRoutes for some ports and HTTPRoutes for the others.
@@ -327,14 +346,15 @@ internal sealed partial class IstioConversion
             var ports = splitPorts ? svc.Ports.Select(p => (int?)p.Port).ToList() : [null];
             foreach (var port in ports)
             {
-                var others = winners[OtherClients] == vs ? BuildRules(vs, rules, MeshContext(svc, port, OtherClients)) : default;
+                var grpc = IstioRules.MeshGrpc(svc, port, grpcOnly);
+                var others = winners[OtherClients] == vs ? BuildRules(vs, rules, MeshContext(port, OtherClients, grpc)) : default;
                 if (others.Rules is { Count: > 0 } otherRules)
                 {
-                    EmitMesh(vs, svc, port, service.Namespace, otherRules, others.Sources, "producer");
+                    EmitMesh(vs, svc, port, service.Namespace, otherRules, others.Sources, "producer", grpc);
                 }
                 else if (others.Rules is not null)
                 {
-                    EmitMesh(vs, svc, port, service.Namespace, [NoRuleApplies(vs, svc, port)], [null], "producer");
+                    EmitMesh(vs, svc, port, service.Namespace, [NoRuleApplies(vs, svc, port, grpc)], [null], "producer", grpc);
                 }
 
                 foreach (var group in winners.Keys.Where(g => g != OtherClients).Order(StringComparer.Ordinal))
@@ -347,6 +367,8 @@ internal sealed partial class IstioConversion
 
                     List<HttpRouteRule> built;
                     List<EffectiveHttpRule?> sources;
+                    // Clients that see no VirtualService get the Service itself, as gRPC only where Istio reads the port so.
+                    var groupGrpc = winner is null ? IstioRules.MeshGrpc(svc, port, grpcOnlyRules: false) : grpc;
                     if (winner is null)
                     {
                         built = [ToService(svc, port)];
@@ -354,17 +376,17 @@ internal sealed partial class IstioConversion
                     }
                     else
                     {
-                        (built, sources) = BuildRules(vs, rules, MeshContext(svc, port, group));
+                        (built, sources) = BuildRules(vs, rules, MeshContext(port, group, grpc));
                     }
 
-                    if (others.Rules is not null && built.SequenceEqual(others.Rules))
+                    if (others.Rules is not null && built.SequenceEqual(others.Rules) && groupGrpc == grpc)
                     {
                         continue;
                     }
 
                     if (built.Count == 0)
                     {
-                        (built, sources) = ([NoRuleApplies(vs, svc, port)], [null]);
+                        (built, sources) = ([NoRuleApplies(vs, svc, port, grpc)], [null]);
                     }
 
                     if (group == service.Namespace)
@@ -373,7 +395,7 @@ internal sealed partial class IstioConversion
                         continue;
                     }
 
-                    EmitMesh(vs, svc, port, group, built, sources, "consumer");
+                    EmitMesh(vs, svc, port, group, built, sources, "consumer", groupGrpc);
                 }
             }
         }
@@ -385,21 +407,13 @@ internal sealed partial class IstioConversion
     /// would take the requests. A catch-all rule without backends keeps them from it: 500 for HTTP,
     /// UNIMPLEMENTED for gRPC (which is what a gRPC client makes of Istio's 404).
     /// </summary>
-    private HttpRouteRule NoRuleApplies(VirtualServiceObject vs, Service svc, int? port)
+    private HttpRouteRule NoRuleApplies(VirtualServiceObject vs, Service svc, int? port, bool grpc)
     {
-        var grpc = MeshGrpc(svc, port);
         _ledger.Remark(vs.Key, "spec.http", ConversionOutcome.Approximated, $"no rule applies to {(grpc ? "gRPC calls" : "requests")} to Service {svc.Namespace}/{svc.Name}{(port is { } p ? " port " + p.ToString(CultureInfo.InvariantCulture) : string.Empty)}, which Istio answers with 404 (the VirtualService takes the host): the route has one rule without backends, which answers {(grpc ? "UNIMPLEMENTED, as a gRPC client reads Istio's 404 (HTTP status 500 instead of 404)" : "500 instead of 404")}.", affectsRouting: true);
         return new HttpRouteRule { Matches = [HttpRouteMatch.Default] };
     }
 
-    private static IstioContext MeshContext(Service svc, int? port, string clientNamespace) => new() { Gateway = null, Port = port ?? -1, Scheme = "http", ProxyNamespace = clientNamespace, Grpc = MeshGrpc(svc, port) };
-
-    /// <summary>Whether mesh traffic to the Service (one port, or every port) is gRPC: Istio's protocol selection on its ports.</summary>
-    private static bool MeshGrpc(Service svc, int? port)
-    {
-        var ports = svc.Ports.Where(p => port is null || p.Port == port).ToList();
-        return ports.Count > 0 && ports.All(IstioRules.IsGrpcPort);
-    }
+    private static IstioContext MeshContext(int? port, string clientNamespace, bool grpc) => new() { Gateway = null, Port = port ?? -1, Scheme = "http", ProxyNamespace = clientNamespace, Grpc = grpc };
 
     /// <summary>A catch-all rule to the Service itself: what a client gets when no VirtualService applies to it.</summary>
     private static HttpRouteRule ToService(Service svc, int? port)
@@ -410,9 +424,8 @@ internal sealed partial class IstioConversion
                 .Select(p => new RouteBackendRef { BackendRef = new BackendReference { Name = svc.Name, Namespace = svc.Namespace, Port = p.Port } }).ToEquatableArray(),
         };
 
-    private void EmitMesh(VirtualServiceObject vs, Service svc, int? port, string routeNamespace, List<HttpRouteRule> rules, List<EffectiveHttpRule?> sources, string role)
+    private void EmitMesh(VirtualServiceObject vs, Service svc, int? port, string routeNamespace, List<HttpRouteRule> rules, List<EffectiveHttpRule?> sources, string role, bool grpc)
     {
-        var grpc = MeshGrpc(svc, port);
         var parent = new ParentReference
         {
             Group = Groups.Core,

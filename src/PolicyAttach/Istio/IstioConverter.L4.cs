@@ -1,3 +1,4 @@
+using System.Globalization;
 using PolicyAttach.Collections;
 using PolicyAttach.Conversion;
 using PolicyAttach.Model;
@@ -29,7 +30,10 @@ internal sealed partial class IstioConversion
                 _ledger.Carried(vs.Key, $"spec.hosts[{i}]", "the hosts the rules apply to: TLSRoutes take their hostnames from sniHosts (which Istio keeps within these hosts), TCPRoutes have none.");
             }
 
-            _ledger.Carried(vs.Key, "spec.gateways", "the routes' parentRefs name the converted Gateways' listeners.");
+            if (vs.Gateways.Any(g => g != IstioRules.Mesh))
+            {
+                _ledger.Carried(vs.Key, "spec.gateways", "the routes' parentRefs name the converted Gateways' listeners.");
+            }
         }
 
         foreach (var vs in _ordered)
@@ -48,9 +52,13 @@ internal sealed partial class IstioConversion
                         _ledger.Dropped(vs.Key, m.Field + ".sourceLabels", "Gateway API routes cannot select clients by their labels.", affectsRouting: true);
                     }
 
-                    if (m.SourceNamespace is not null)
+                    if (m.SourceNamespace is not null && vs.Tcp.Contains(rule) && IstioRules.MeshTcp(vs))
                     {
-                        _ledger.Dropped(vs.Key, m.Field + ".sourceNamespace", "not carried for TLS and TCP routes.", affectsRouting: true);
+                        _ledger.Carried(vs.Key, m.Field + ".sourceNamespace", "mesh: a GAMMA consumer TCPRoute in that namespace where its clients take another rule than the others.");
+                    }
+                    else if (m.SourceNamespace is not null)
+                    {
+                        _ledger.Dropped(vs.Key, m.Field + ".sourceNamespace", "not carried for TLS and gateway TCP routes.", affectsRouting: true);
                     }
 
                     if (m.SourceSubnet is not null)
@@ -216,10 +224,24 @@ internal sealed partial class IstioConversion
         }
     }
 
+    /// <summary>
+    /// Mesh <c>tcp</c> rules: for each Service a mesh VirtualService names, the oldest such VirtualService with tcp
+    /// rules takes its connections ("host merging is not supported in sidecars"; which one wins is undocumented, as
+    /// for http rules the oldest), and each port Istio does not route with http rules
+    /// (<see cref="IstioRules.IsDeclaredHttpPort"/>) gets a TCPRoute with the Service port as parent for the first
+    /// rule that applies to it. A port no rule applies to gets none: connections go to the Service itself.
+    /// </summary>
     private void ConvertMeshTcp()
     {
-        foreach (var vs in _ordered.Where(v => !v.IsDelegate && v.Tcp.Count > 0 && IstioRules.NamesMesh(v.Gateways, topLevel: true)))
+        var taken = new Dictionary<ResourceKey, VirtualServiceObject>();
+        foreach (var vs in _ordered.Where(IstioRules.MeshTcp))
         {
+            if (vs.ExportTo.Count > 0 && !vs.ExportTo.Contains("*", StringComparer.Ordinal))
+            {
+                _ledger.Approximated(vs.Key, "spec.exportTo", "the mesh TCPRoutes are producer routes (in the Service's namespace), which apply to every client: clients that do not see the VirtualService get its tcp rules too.", affectsRouting: true);
+            }
+
+            NoteMeshGateway(vs);
             foreach (var host in vs.Hosts)
             {
                 if (ServiceHosts.Resolve(host, vs.Key.Namespace, _options.ClusterDomain) is not { } key || _snapshot.Find<Service>(key) is not { } svc)
@@ -227,27 +249,91 @@ internal sealed partial class IstioConversion
                     continue;
                 }
 
+                if (taken.TryGetValue(key, out var older) && older != vs)
+                {
+                    _ledger.Remark(vs.Key, "spec.tcp", ConversionOutcome.Dropped, $"VirtualService {older.Key.Namespace}/{older.Key.Name}, older, has tcp rules for Service {key.Namespace}/{key.Name} and takes its connections in sidecars (\"host merging is not supported in sidecars\"; which one wins is undocumented, PolicyAttach takes the oldest): no TCPRoute is made from this one for it.", affectsRouting: true);
+                    continue;
+                }
+
+                taken[key] = vs;
+                var groups = vs.Tcp.SelectMany(r => r.Matches).Select(m => m.SourceNamespace).OfType<string>().Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 foreach (var port in svc.Ports)
                 {
-                    var rule = vs.Tcp.FirstOrDefault(r => r.Matches.Count == 0 || r.Matches.Any(m => (m.Port is null || m.Port == port.Port) && (m.Gateways.Count == 0 || m.Gateways.Contains(IstioRules.Mesh, StringComparer.Ordinal))));
-                    if (rule is null)
+                    // Clients of namespaces no match names (a name no namespace has stands for them) get the producer
+                    // route; a namespace whose first applicable rule differs gets a consumer route of its own.
+                    var others = IstioRules.FirstMeshTcpRule(vs, port.Port, OtherClients);
+                    var consumers = groups.Select(g => (Namespace: g, Rule: IstioRules.FirstMeshTcpRule(vs, port.Port, g))).Where(c => c.Rule != others).ToList();
+                    if (others is null && consumers.Count == 0)
                     {
                         continue;
                     }
 
-                    var name = _names.Take(Kinds.TcpRoute.Kind, svc.Namespace, $"{vs.Key.Name}-{svc.Name}-tcp-{port.Port}");
-                    var route = new TcpRoute
+                    if (IstioRules.IsDeclaredHttpPort(port))
                     {
-                        ApiVersion = "gateway.networking.k8s.io/v1",
-                        Metadata = Meta(name, svc.Namespace, vs.Key),
-                        ParentRefs = [new ParentReference { Group = Groups.Core, Kind = Kinds.Service.Kind, Name = svc.Name, Namespace = svc.Namespace, Port = port.Port }],
-                        Rules = [new BackendRouteRule { BackendRefs = L4Backends(vs, rule, port.Port) }],
-                    };
-                    _made.Add((route, vs.Key));
-                    _origins[(route.Key, 0)] = new RuleOrigin(vs.Key, rule.Field);
-                    _ledger.Carried(vs.Key, rule.Field, "a TCPRoute with the Service (port) as parent (GAMMA); TCP routes in a mesh are experimental in Gateway API.");
+                        foreach (var rule in consumers.Select(c => c.Rule).Append(others).OfType<IstioL4Rule>().Distinct())
+                        {
+                            _ledger.Remark(vs.Key, rule.Field, ConversionOutcome.Carried, $"port {port.Port.ToString(CultureInfo.InvariantCulture)} of Service {svc.Namespace}/{svc.Name} declares HTTP ({port.AppProtocol ?? port.Name}), where Istio applies http rules, not tcp rules: no TCPRoute is made for it.", affectsRouting: false);
+                        }
+
+                        continue;
+                    }
+
+                    if (others is not null)
+                    {
+                        EmitMeshTcp(vs, svc, port.Port, svc.Namespace, others);
+                    }
+
+                    foreach (var (group, rule) in consumers)
+                    {
+                        if (group == svc.Namespace)
+                        {
+                            _ledger.Remark(vs.Key, "spec.tcp", ConversionOutcome.Approximated, $"clients in {group} (the Service's namespace) take another tcp rule on port {port.Port.ToString(CultureInfo.InvariantCulture)} (sourceNamespace), but a route in the Service's namespace applies to every client (GAMMA producer route); they get the other clients' route.", affectsRouting: true);
+                            continue;
+                        }
+
+                        EmitMeshTcp(vs, svc, port.Port, group, rule);
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>The fate of <c>mesh</c> in a VirtualService's gateways: GAMMA routes.</summary>
+    private void NoteMeshGateway(VirtualServiceObject vs)
+    {
+        for (var i = 0; i < vs.Gateways.Count; i++)
+        {
+            if (vs.Gateways[i] == IstioRules.Mesh)
+            {
+                _ledger.Carried(vs.Key, $"spec.gateways[{i}]", "mesh: GAMMA routes with the Services of the hosts as parents (producer routes, and consumer routes where clients route differently).");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A mesh TCPRoute with the Service port as parent (GAMMA): a producer route in the Service's namespace, or a
+    /// consumer route in a client namespace; the rule's destinations by weight, or (no rule applies) the Service itself.
+    /// </summary>
+    private void EmitMeshTcp(VirtualServiceObject vs, Service svc, int port, string routeNamespace, IstioL4Rule? rule)
+    {
+        var number = port.ToString(CultureInfo.InvariantCulture);
+        var consumer = routeNamespace != svc.Namespace;
+        var name = _names.Take(Kinds.TcpRoute.Kind, routeNamespace, $"{vs.Key.Name}-{svc.Name}-tcp-{number}" + (consumer ? "-" + routeNamespace : string.Empty));
+        var route = new TcpRoute
+        {
+            ApiVersion = "gateway.networking.k8s.io/v1",
+            Metadata = Meta(name, routeNamespace, vs.Key),
+            ParentRefs = [new ParentReference { Group = Groups.Core, Kind = Kinds.Service.Kind, Name = svc.Name, Namespace = svc.Namespace, NamespaceSet = consumer, Port = port }],
+            Rules = [new BackendRouteRule { BackendRefs = rule is null ? [new BackendReference { Name = svc.Name, Namespace = svc.Namespace, Port = port }] : L4Backends(vs, rule, port) }],
+        };
+        _made.Add((route, vs.Key));
+        if (rule is null)
+        {
+            _ledger.Remark(vs.Key, "spec.tcp", ConversionOutcome.Carried, $"no tcp rule applies to clients in {routeNamespace} on port {number} of Service {svc.Namespace}/{svc.Name}: their consumer TCPRoute {name} sends the connections to the Service itself, as the sidecar does.", affectsRouting: false);
+            return;
+        }
+
+        _origins[(route.Key, 0)] = new RuleOrigin(vs.Key, rule.Field);
+        _ledger.Carried(vs.Key, rule.Field, $"TCPRoute {name} with Service {svc.Namespace}/{svc.Name} port {number} as parent (GAMMA{(consumer ? ", a consumer route for clients in " + routeNamespace : string.Empty)}): the first tcp rule that applies to the port takes its connections, as in Istio; TCP routes in a mesh are experimental in Gateway API.");
     }
 }

@@ -221,6 +221,11 @@ internal sealed partial class IstioConversion
     /// <summary>Notes on the load balancer, pool and outlier fields: what Envoy Gateway carries, or why they are only reported.</summary>
     private void NoteTrafficPolicy(ResourceKey key, IstioTrafficPolicy policy)
     {
+        foreach (var (port, settings) in policy.PortLevel)
+        {
+            _ledger.Carried(key, settings.Field + ".port", $"the settings below replace the policy's for traffic to port {port.ToString(CultureInfo.InvariantCulture)}, as Istio applies them (each field's note says how it is carried).");
+        }
+
         var eg = _options.EnvoyGateway;
         var how = eg ? "BackendTrafficPolicy" : "reported only: Gateway API has no standard policy for it (--profile envoy-gateway writes Envoy Gateway's BackendTrafficPolicy)";
         if (policy.LoadBalancer is { } lb)

@@ -94,7 +94,10 @@ internal static class IstioProbes
                 var authority = $"{service.Name}:{port.Port.ToString(CultureInfo.InvariantCulture)}";
                 foreach (var client in clients)
                 {
-                    var template = new TargetedProbe { Service = service.Key, ClientNamespace = client, Port = port.Port, Authority = authority, Protocol = IstioRules.IsGrpcPort(port) ? RequestProtocol.Grpc : RequestProtocol.Http };
+                    // gRPC calls where Istio reads the port as gRPC, or where the client's VirtualService becomes GRPCRoutes.
+                    var seen = IstioRouter.MeshVirtualService(ordered, service.Key, client, clusterDomain);
+                    var grpcOnly = seen is not null && IstioRules.NotGrpcOnly(IstioRules.Expand(seen, input.VirtualServices, null), snapshot, clusterDomain) is null;
+                    var template = new TargetedProbe { Service = service.Key, ClientNamespace = client, Port = port.Port, Authority = authority, Protocol = IstioRules.MeshGrpc(service, port.Port, grpcOnly) ? RequestProtocol.Grpc : RequestProtocol.Http };
                     probes.Add(template with { PathAndQuery = "/policyattach-unmatched", Purpose = "no rule" });
                     foreach (var vs in candidates)
                     {
@@ -107,7 +110,41 @@ internal static class IstioProbes
             }
         }
 
+        probes.AddRange(MeshTcp(ordered, snapshot, clusterDomain));
         return probes.Select(AsGrpcCall).Distinct().ToList();
+    }
+
+    /// <summary>
+    /// A TCP connection to every port of a Service that a mesh VirtualService's tcp rules may take (a port Istio does
+    /// not route with http rules), from the Service's namespace, another namespace, and every namespace the
+    /// VirtualServices name (their own, exportTo, sourceNamespace): the answers name every destination and weight.
+    /// </summary>
+    private static IEnumerable<TargetedProbe> MeshTcp(List<VirtualServiceObject> ordered, Snapshot snapshot, string clusterDomain)
+    {
+        foreach (var service in snapshot.Services)
+        {
+            var candidates = ordered.Where(v => IstioRules.MeshTcp(v) && v.Hosts.Any(h => ServiceHosts.Resolve(h, v.Key.Namespace, clusterDomain) == service.Key)).ToList();
+            if (candidates.Count == 0)
+            {
+                continue;
+            }
+
+            var clients = new SortedSet<string>(StringComparer.Ordinal) { service.Namespace, OtherNamespace };
+            foreach (var vs in candidates)
+            {
+                clients.Add(vs.Key.Namespace);
+                clients.UnionWith(vs.ExportTo.Where(e => e is not "." and not "*"));
+                clients.UnionWith(vs.Tcp.SelectMany(r => r.Matches).Select(m => m.SourceNamespace).OfType<string>().Where(n => n.Length > 0));
+            }
+
+            foreach (var port in service.Ports.Where(p => !IstioRules.IsDeclaredHttpPort(p)))
+            {
+                foreach (var client in clients)
+                {
+                    yield return new TargetedProbe { Service = service.Key, ClientNamespace = client, Port = port.Port, Protocol = RequestProtocol.Tcp, Purpose = "tcp" };
+                }
+            }
+        }
     }
 
     /// <summary>

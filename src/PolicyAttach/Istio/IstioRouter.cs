@@ -319,9 +319,9 @@ internal sealed class IstioRouter
         return m.Port is null || m.Port == port;
     }
 
-    private (RoutingAnswer, RuleOrigin?) Forward(VirtualServiceObject vs, EquatableArray<IstioRouteDestination> route, TargetedProbe probe, string field)
+    private (RoutingAnswer, RuleOrigin?) Forward(VirtualServiceObject vs, EquatableArray<IstioRouteDestination> route, TargetedProbe probe, string field, bool mesh = false)
     {
-        var backends = Backends(vs, route, probe.Port, mesh: false);
+        var backends = Backends(vs, route, probe.Port, mesh);
         var origin = new RuleOrigin(vs.Key, field);
         return backends.Any(b => b.Weight > 0)
             ? (new RoutingAnswer { Status = 200, Backends = backends.ToEquatableArray(), Note = "connection forwarded" }, origin)
@@ -356,6 +356,11 @@ internal sealed class IstioRouter
             return NotFound(probe);
         }
 
+        if (probe.Protocol == RequestProtocol.Tcp)
+        {
+            return AnswerMeshTcp(svc, probe);
+        }
+
         var vs = MeshVirtualService(_ordered, service, probe.ClientNamespace, _domain);
         if (vs is null)
         {
@@ -364,6 +369,25 @@ internal sealed class IstioRouter
 
         var context = new IstioContext { Gateway = null, Port = probe.Port, Scheme = "http", ProxyNamespace = probe.ClientNamespace };
         return RouteRules(Rules(vs), context, probe);
+    }
+
+    /// <summary>
+    /// A TCP connection a sidecar sends to a Service port: the oldest mesh VirtualService with tcp rules for the host
+    /// that the client sees (exportTo) takes it, by its first tcp rule that applies to the port and the client
+    /// (<see cref="IstioRules.FirstMeshTcpRule"/>); the destinations by weight. Assumed where the reference is silent:
+    /// with no such VirtualService, or no rule that applies, the connection goes to the Service itself (the
+    /// sidecar's default route for the port).
+    /// </summary>
+    private (RoutingAnswer, RuleOrigin?) AnswerMeshTcp(Service svc, TargetedProbe probe)
+    {
+        var vs = _ordered.FirstOrDefault(v => IstioRules.MeshTcp(v) && Exported(v.ExportTo, v.Key.Namespace, probe.ClientNamespace)
+            && v.Hosts.Any(h => ServiceHosts.Resolve(h, v.Key.Namespace, _domain) == svc.Key));
+        if (vs is null || IstioRules.FirstMeshTcpRule(vs, probe.Port, probe.ClientNamespace) is not { } rule)
+        {
+            return (MeshVerifier.ToService(svc, svc.Key, probe.Port), null);
+        }
+
+        return Forward(vs, rule.Route, probe, rule.Field, mesh: true);
     }
 
     // ---- HTTP rules -----------------------------------------------------------------------------------------

@@ -76,6 +76,46 @@ internal static partial class IstioRules
     }
 
     /// <summary>
+    /// Whether a Service port declares an HTTP protocol Istio routes with <c>http</c> rules (protocol selection): its
+    /// <c>appProtocol</c>, or else its name's prefix (<c>PROTOCOL</c> or <c>PROTOCOL-SUFFIX</c>), is http, http2,
+    /// h2c, grpc or grpc-web (or <c>kubernetes.io/h2c</c>). Istio applies a VirtualService's <c>tcp</c> rules to the
+    /// other ports (declared TCP-like, or sniffed: a connection that is not HTTP).
+    /// </summary>
+    public static bool IsDeclaredHttpPort(Model.ServicePort port)
+    {
+        var protocol = port.AppProtocol is { Length: > 0 } app ? app : (port.Name ?? string.Empty).Split('-')[0];
+        return protocol.ToLowerInvariant() is "http" or "http2" or "h2c" or "grpc" or "grpc-web" or "kubernetes.io/h2c";
+    }
+
+    /// <summary>
+    /// Whether a mesh VirtualService's http rules for a Service port (or every port) become GRPCRoutes: Istio reads
+    /// every such port as gRPC (<see cref="IsGrpcPort"/>), or none of them and the rules are gRPC-only
+    /// (<paramref name="grpcOnlyRules"/>: <see cref="NotGrpcOnly"/> found nothing), as on a Gateway's HTTP server.
+    /// </summary>
+    public static bool MeshGrpc(Service svc, int? port, bool grpcOnlyRules)
+    {
+        var ports = svc.Ports.Where(p => port is null || p.Port == port).ToList();
+        return ports.Count > 0 && (ports.All(IsGrpcPort) || (grpcOnlyRules && !ports.Any(IsGrpcPort)));
+    }
+
+    /// <summary>Whether a VirtualService's <c>tcp</c> rules apply in the mesh: it is no delegate, has tcp rules, and names the mesh (or no gateway).</summary>
+    public static bool MeshTcp(VirtualServiceObject vs) => !vs.IsDelegate && vs.Tcp.Count > 0 && NamesMesh(vs.Gateways, topLevel: true);
+
+    /// <summary>
+    /// The first <c>tcp</c> rule of a mesh VirtualService that applies to a connection to a Service port from a
+    /// client namespace (a rule without matches, or a match whose gateways include the mesh, whose port is the
+    /// port, and whose client selectors hold: <see cref="Applies"/>; clients carry no labels here, so a match with
+    /// <c>sourceLabels</c> never applies, as for mesh http rules); null when none does. A null client namespace
+    /// ignores <c>sourceNamespace</c> (the converter, whose TCPRoutes apply to every client).
+    /// </summary>
+    public static IstioL4Rule? FirstMeshTcpRule(VirtualServiceObject vs, int port, string? clientNamespace)
+    {
+        var context = new IstioContext { Gateway = null, Port = port, ProxyNamespace = clientNamespace ?? string.Empty };
+        return vs.Tcp.FirstOrDefault(r => r.Matches.Count == 0
+            || r.Matches.Any(m => Applies(m.Gateways, m.Port, m.SourceLabels, clientNamespace is null ? null : m.SourceNamespace, vs, context)));
+    }
+
+    /// <summary>
     /// Why a VirtualService's http rules on an HTTP server of a Gateway are not gRPC-only, or null when they are: every
     /// rule has destinations and every destination is a Service port Istio reads as gRPC (<see cref="IsGrpcPort"/>;
     /// the destination's port, or the Service's only port), and every match has an exact GRPCRoute form (no uri, or

@@ -286,7 +286,7 @@ public readonly ref struct RequestView
     /// <summary>The authority without a trailing <c>:port</c> (IPv6 literals in brackets are kept whole).</summary>
     /// <param name="authority">A Host header value.</param>
     /// <returns>The host part.</returns>
-    public static ReadOnlySpan<char> StripPort(ReadOnlySpan<char> authority)
+    internal static ReadOnlySpan<char> StripPort(ReadOnlySpan<char> authority)
     {
         // The last ':' followed only by digits: walk back over the trailing digits (most hosts end in a letter).
         var colon = authority.Length - 1;

@@ -49,7 +49,7 @@ public abstract record KubeObject
 }
 
 /// <summary>Splitting <c>apiVersion</c> strings.</summary>
-public static class ApiVersions
+internal static class ApiVersions
 {
     /// <summary>The group of an apiVersion: the part before the last <c>/</c>, or empty.</summary>
     /// <param name="apiVersion">An apiVersion such as <c>apps/v1</c> or <c>v1</c>.</param>

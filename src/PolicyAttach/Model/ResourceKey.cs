@@ -160,6 +160,15 @@ public readonly record struct ResourceKey(string Group, string Kind, string Name
 public readonly record struct GroupKind(string Group, string Kind) : IComparable<GroupKind>
 {
     /// <summary>
+    /// The group and kind of an object as a manifest writes them: the group is the part of <c>apiVersion</c> before
+    /// its last <c>/</c>, empty for the core group (<c>v1</c>).
+    /// </summary>
+    /// <param name="apiVersion">The object's apiVersion, such as <c>gateway.networking.k8s.io/v1</c> or <c>v1</c>.</param>
+    /// <param name="kind">The object's kind.</param>
+    /// <returns>The group and kind.</returns>
+    public static GroupKind FromApiVersion(string apiVersion, string kind) => new(ApiVersions.GroupOf(apiVersion), Guard.NotNull(kind));
+
+    /// <summary>
     /// Whether a kind as a user typed it names this kind: the same letters ignoring case, or the plural the API
     /// server's resource names use (<c>s</c>, <c>es</c>, and <c>y</c> to <c>ies</c>: <c>backendtlspolicies</c>). The
     /// group is not compared.

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
@@ -44,6 +45,57 @@ public sealed class PolicyResolution
         _partOf = partOf;
     }
 
+    /// <summary>A resolution whose contexts under some routes are answered by the evaluation that bound them again.</summary>
+    private PolicyResolution(EquatableArray<PolicyStatusResult> statuses, RoutedParts routed)
+        : this(statuses, [], [], [], [], [])
+    {
+        Routed = routed;
+    }
+
+    /// <summary>The route parts of a resolution made by <see cref="WithRoutes"/>, or null.</summary>
+    internal RoutedParts? Routed { get; }
+
+    /// <summary>
+    /// A resolution equal to <paramref name="previous"/> except under some routes (an incremental session's route step):
+    /// lookups of those routes through the owners their evaluation holds go to <paramref name="part"/>; every other
+    /// lookup to the previous resolution (whose own route parts are carried over, so parts never nest).
+    /// </summary>
+    /// <param name="previous">The resolution before the routes changed.</param>
+    /// <param name="statuses">Every policy's status, sorted by key.</param>
+    /// <param name="routes">The routes evaluated again.</param>
+    /// <param name="part">The resolution of their evaluation.</param>
+    /// <param name="owners">The Gateways and ListenerSets that evaluation holds.</param>
+    internal static PolicyResolution WithRoutes(PolicyResolution previous, EquatableArray<PolicyStatusResult> statuses, IEnumerable<ResourceKey> routes,
+        PolicyResolution part, IEnumerable<ResourceKey> owners)
+    {
+        var map = previous.Routed?.Routes ?? ImmutableDictionary<ResourceKey, (PolicyResolution, ImmutableHashSet<ResourceKey>)>.Empty;
+        var held = owners.ToImmutableHashSet();
+        foreach (var route in routes)
+        {
+            map = map.SetItem(route, (part, held));
+        }
+
+        return new PolicyResolution(statuses, new RoutedParts(previous.Routed?.Base ?? previous, map));
+    }
+
+    /// <summary>The resolution a route step started from, and per route evaluated again its part and the owners it holds.</summary>
+    internal sealed class RoutedParts(PolicyResolution @base, ImmutableDictionary<ResourceKey, (PolicyResolution Part, ImmutableHashSet<ResourceKey> Owners)> routes)
+    {
+        public PolicyResolution Base { get; } = @base;
+
+        public ImmutableDictionary<ResourceKey, (PolicyResolution Part, ImmutableHashSet<ResourceKey> Owners)> Routes { get; } = routes;
+
+        /// <summary>The owners a route's part holds, or null when the route was not evaluated again.</summary>
+        public ImmutableHashSet<ResourceKey>? Owners(ResourceKey route) => Routes.TryGetValue(route, out var part) ? part.Owners : null;
+
+        /// <summary>The resolution that answers a lookup of a route through an owner.</summary>
+        public PolicyResolution For(ResourceKey owner, ResourceKey route)
+            => Routes.TryGetValue(route, out var part) && part.Owners.Contains(owner) ? part.Part : Base;
+
+        /// <summary>The resolution that answers the target conditions of an object.</summary>
+        public PolicyResolution ForTarget(ResourceKey target) => Routes.TryGetValue(target, out var part) ? part.Part : Base;
+    }
+
     /// <summary>
     /// The optional GEP-713 target conditions of an object (or of one of its listeners): one
     /// <c>&lt;group&gt;/&lt;Kind&gt;Affected</c> per policy kind that applies there, sorted by kind
@@ -55,6 +107,11 @@ public sealed class PolicyResolution
     /// <returns>The conditions; empty when no policy applies there.</returns>
     internal IEnumerable<Condition> AffectedConditions(ResourceKey target, string? section, long generation)
     {
+        if (Routed is not null)
+        {
+            return Routed.ForTarget(target).AffectedConditions(target, section, generation);
+        }
+
         if (_partOf is not null)
         {
             return _partOf(target)?.AffectedConditions(target, section, generation) ?? [];
@@ -79,19 +136,55 @@ public sealed class PolicyResolution
     /// <summary>The status of every policy that reached an ancestor, sorted by (group, kind, namespace, name).</summary>
     public EquatableArray<PolicyStatusResult> Statuses { get; }
 
+    /// <summary>
+    /// The effective policies of a place in the hierarchy (GEP-713): a Gateway or ListenerSet, a listener, a route served
+    /// through it, a rule, a backend Service port; or their mesh counterparts under a parent Service. Allocates nothing.
+    /// </summary>
+    /// <param name="context">The place, built from the top down (<see cref="PolicyContext.ForGateway"/>,
+    /// <see cref="PolicyContext.ForMeshService"/>) or taken from <see cref="EvaluationResult.PolicyContextsOf"/>.</param>
+    /// <returns>The effective policies, each field with its source; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
+    /// <remarks>See <see href="https://gateway-api.sigs.k8s.io/geps/gep-713/">GEP-713</see>.</remarks>
+    public EffectivePolicies For(PolicyContext context)
+    {
+        var route = context.Route.GetValueOrDefault();
+        var backend = context.Backend.GetValueOrDefault();
+        return (context.IsMesh, context.Level) switch
+        {
+            (false, PolicyContextLevel.Parent) => ForGateway(context.Parent),
+            (false, PolicyContextLevel.Listener) => ForListener(context.Parent, context.Listener!),
+            (false, PolicyContextLevel.Route) => ForRoute(context.Parent, context.Listener!, route),
+            (false, PolicyContextLevel.Rule) => ForRule(context.Parent, context.Listener!, route, context.RuleName),
+            (false, _) => ForBackend(context.Parent, context.Listener!, route, context.RuleName, backend, context.BackendPort),
+            (true, PolicyContextLevel.Parent) => ForMeshService(context.Parent),
+            (true, PolicyContextLevel.Route) => ForMeshRule(context.Parent, route, null),
+            (true, PolicyContextLevel.Rule) => ForMeshRule(context.Parent, route, context.RuleName),
+            (true, _) => ForMeshBackend(context.Parent, route, context.RuleName, backend, context.BackendPort),
+        };
+    }
+
+    /// <summary>The effective policies of a mesh Service as the parent of GAMMA routes.</summary>
+    /// <param name="service">The Service.</param>
+    /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
+    internal EffectivePolicies ForMeshService(ResourceKey service)
+        => Routed is not null ? Routed.Base.ForMeshService(service)
+        : _partOf is not null ? _partOf(service)?.ForMeshService(service) ?? EffectivePolicies.None
+        : _meshStates.TryGetValue(service, out var state) ? state.Effective : EffectivePolicies.None;
+
     /// <summary>The effective policies of a Gateway (or ListenerSet) as a whole.</summary>
     /// <param name="owner">The Gateway or ListenerSet.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
-    public EffectivePolicies ForGateway(ResourceKey owner)
-        => _partOf is not null ? _partOf(owner)?.ForGateway(owner) ?? EffectivePolicies.None
+    internal EffectivePolicies ForGateway(ResourceKey owner)
+        => Routed is not null ? Routed.Base.ForGateway(owner)
+        : _partOf is not null ? _partOf(owner)?.ForGateway(owner) ?? EffectivePolicies.None
         : _gatewayStates.TryGetValue(owner, out var state) ? state.Effective : EffectivePolicies.None;
 
     /// <summary>The effective policies of one listener.</summary>
     /// <param name="owner">The Gateway or ListenerSet that defines the listener.</param>
     /// <param name="listener">The listener name.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForListener(ResourceKey owner, string listener)
-        => _partOf is not null ? _partOf(owner)?.ForListener(owner, listener) ?? EffectivePolicies.None
+    internal EffectivePolicies ForListener(ResourceKey owner, string listener)
+        => Routed is not null ? Routed.Base.ForListener(owner, listener)
+        : _partOf is not null ? _partOf(owner)?.ForListener(owner, listener) ?? EffectivePolicies.None
         : Listener(owner, listener)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a route as served through one listener.</summary>
@@ -99,8 +192,9 @@ public sealed class PolicyResolution
     /// <param name="listener">The listener name.</param>
     /// <param name="route">The route.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForRoute(ResourceKey owner, string listener, ResourceKey route)
-        => _partOf is not null ? _partOf(owner)?.ForRoute(owner, listener, route) ?? EffectivePolicies.None
+    internal EffectivePolicies ForRoute(ResourceKey owner, string listener, ResourceKey route)
+        => Routed is not null ? Routed.For(owner, route).ForRoute(owner, listener, route)
+        : _partOf is not null ? _partOf(owner)?.ForRoute(owner, listener, route) ?? EffectivePolicies.None
         : RouteState(owner, listener, route)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of one rule of a route as served through one listener.</summary>
@@ -109,8 +203,9 @@ public sealed class PolicyResolution
     /// <param name="route">The route.</param>
     /// <param name="ruleName">The rule's name, or null for an unnamed rule (which only inherits).</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForRule(ResourceKey owner, string listener, ResourceKey route, string? ruleName)
-        => _partOf is not null ? _partOf(owner)?.ForRule(owner, listener, route, ruleName) ?? EffectivePolicies.None
+    internal EffectivePolicies ForRule(ResourceKey owner, string listener, ResourceKey route, string? ruleName)
+        => Routed is not null ? Routed.For(owner, route).ForRule(owner, listener, route, ruleName)
+        : _partOf is not null ? _partOf(owner)?.ForRule(owner, listener, route, ruleName) ?? EffectivePolicies.None
         : RuleState(owner, listener, route, ruleName)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a backend Service port reached through a rule.</summary>
@@ -121,8 +216,13 @@ public sealed class PolicyResolution
     /// <param name="service">The backend Service.</param>
     /// <param name="portName">The Service port's name, or null.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForBackend(ResourceKey owner, string listener, ResourceKey route, string? ruleName, ResourceKey service, string? portName)
+    internal EffectivePolicies ForBackend(ResourceKey owner, string listener, ResourceKey route, string? ruleName, ResourceKey service, string? portName)
     {
+        if (Routed is not null)
+        {
+            return Routed.For(owner, route).ForBackend(owner, listener, route, ruleName, service, portName);
+        }
+
         if (_partOf is not null)
         {
             return _partOf(owner)?.ForBackend(owner, listener, route, ruleName, service, portName) ?? EffectivePolicies.None;
@@ -146,8 +246,9 @@ public sealed class PolicyResolution
     /// <param name="route">The route.</param>
     /// <param name="ruleName">The rule's name, or null for an unnamed rule.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
-    public EffectivePolicies ForMeshRule(ResourceKey service, ResourceKey route, string? ruleName)
-        => _partOf is not null ? _partOf(service)?.ForMeshRule(service, route, ruleName) ?? EffectivePolicies.None
+    internal EffectivePolicies ForMeshRule(ResourceKey service, ResourceKey route, string? ruleName)
+        => Routed is not null ? Routed.Base.ForMeshRule(service, route, ruleName)
+        : _partOf is not null ? _partOf(service)?.ForMeshRule(service, route, ruleName) ?? EffectivePolicies.None
         : MeshRuleState(service, route, ruleName)?.Effective ?? EffectivePolicies.None;
 
     /// <summary>The effective policies of a backend Service port reached through a rule of a mesh route.</summary>
@@ -157,8 +258,9 @@ public sealed class PolicyResolution
     /// <param name="backend">The backend Service.</param>
     /// <param name="portName">The backend port's name, or null.</param>
     /// <returns>The effective policies.</returns>
-    public EffectivePolicies ForMeshBackend(ResourceKey service, ResourceKey route, string? ruleName, ResourceKey backend, string? portName)
-        => _partOf is not null ? _partOf(service)?.ForMeshBackend(service, route, ruleName, backend, portName) ?? EffectivePolicies.None
+    internal EffectivePolicies ForMeshBackend(ResourceKey service, ResourceKey route, string? ruleName, ResourceKey backend, string? portName)
+        => Routed is not null ? Routed.Base.ForMeshBackend(service, route, ruleName, backend, portName)
+        : _partOf is not null ? _partOf(service)?.ForMeshBackend(service, route, ruleName, backend, portName) ?? EffectivePolicies.None
         : MeshRuleState(service, route, ruleName) is { } state ? BackendState(state, backend, portName).Effective : EffectivePolicies.None;
 
     private FoldState? MeshRuleState(ResourceKey service, ResourceKey route, string? ruleName)

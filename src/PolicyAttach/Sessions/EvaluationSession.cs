@@ -99,21 +99,45 @@ public sealed class EvaluationSession
         }
 
         var snapshot = With(previous.Snapshot, changes);
+        if (RouteStep.TryApply(previous, snapshot, changes, _options, out var notBelow) is { } step)
+        {
+            next = state.AfterRoutes(step.Result, step.Dirty);
+            return Update(previous, step.Result, EvaluationPath.Incremental,
+                $"Bound {step.Routes.Count} route(s) again against their parents' listeners ({step.Evaluated} objects evaluated with them).",
+                step.Compared, step.Candidates, step.Evaluated, step.Routes);
+        }
+
         var index = new DependencyIndex(snapshot);
         var reason = changes
             .SelectMany(c => new[] { previous.Snapshot.Find(c.Key), c.Value })
             .OfType<KubeObject>()
             .Select(o => state.Index.Unbounded(o) ?? index.Unbounded(o))
             .FirstOrDefault(r => r is not null);
+        var routesOnly = notBelow is null ? string.Empty : $" The routes were not bound again alone: {notBelow}.";
         if (reason is not null)
         {
-            return FullUpdate(previous, snapshot, reason, out next);
+            return FullUpdate(previous, snapshot, reason + routesOnly, out next);
         }
 
         // The units reached: the new units of the changed keys, the new units of every member of their old units (a
         // unit that split), and, for a shared object, every unit touching its namespace.
         var affected = new HashSet<ResourceKey>();
         var oldAffected = new HashSet<ResourceKey>();
+
+        // The objects route steps changed since the units' parts were evaluated: their units are evaluated again.
+        foreach (var key in state.Dirty)
+        {
+            if (index.UnitOf(key) is { } unit)
+            {
+                affected.Add(unit);
+            }
+
+            if (state.Index.UnitOf(key) is { } oldUnit)
+            {
+                oldAffected.Add(oldUnit);
+            }
+        }
+
         foreach (var (key, obj) in changes)
         {
             if (index.UnitOf(key) is { } unit)
@@ -146,18 +170,18 @@ public sealed class EvaluationSession
         }
 
         // A unit that was not reached has the members it had, and its part is still valid.
-        affected.UnionWith(index.Units.Keys.Where(u => !state.Parts.ContainsKey(u)));
+        affected.UnionWith(index.Units.Keys.Where(u => state.PartOf(u) is null));
         var evaluated = affected.Sum(u => index.Units[u].Count);
         var partitioned = index.Units.Values.Sum(m => m.Count);
         if (evaluated > FullEvaluationShare * partitioned)
         {
-            return FullUpdate(previous, snapshot, $"The changes reach {evaluated} of {partitioned} objects.", out next);
+            return FullUpdate(previous, snapshot, $"The changes reach {evaluated} of {partitioned} objects." + routesOnly, out next);
         }
 
         var parts = new Dictionary<ResourceKey, EvaluationResult>();
         foreach (var unit in index.Units.Keys)
         {
-            parts[unit] = affected.Contains(unit) ? EvaluateUnit(index, index.Units[unit]) : state.Parts[unit];
+            parts[unit] = affected.Contains(unit) ? EvaluateUnit(index, index.Units[unit]) : state.PartOf(unit)!;
         }
 
         var recomputed = new HashSet<ResourceKey>();
@@ -180,7 +204,7 @@ public sealed class EvaluationSession
         compared.UnionWith(index.Keys.Where(k => affected.Contains(k.Value)).Select(k => k.Key));
         compared.UnionWith(state.Index.Keys.Where(k => oldAffected.Contains(k.Value)).Select(k => k.Key));
         var candidates = compared.Where(k => k.Group == Kinds.Gateway.Group && k.Kind == Kinds.Gateway.Kind || k.Group == Kinds.Service.Group && k.Kind == Kinds.Service.Kind);
-        return Update(previous, result, EvaluationPath.Incremental, $"Evaluated {affected.Count} of {index.Units.Count} units ({evaluated} of {partitioned} objects).", compared, candidates, evaluated);
+        return Update(previous, result, EvaluationPath.Incremental, $"Evaluated {affected.Count} of {index.Units.Count} units ({evaluated} of {partitioned} objects)." + routesOnly, compared, candidates, evaluated, null);
     }
 
     private SessionUpdate FullUpdate(EvaluationResult previous, Snapshot snapshot, string reason, out State next)
@@ -188,14 +212,14 @@ public sealed class EvaluationSession
         var result = Evaluator.Evaluate(snapshot, _options);
         next = State.Full(result);
         var candidates = ResultDiff.RoutingOwners(previous).Concat(ResultDiff.RoutingOwners(result));
-        return Update(previous, result, EvaluationPath.Full, reason, null, candidates, next.Index.Units.Values.Sum(m => m.Count));
+        return Update(previous, result, EvaluationPath.Full, reason, null, candidates, next.Index.Units.Values.Sum(m => m.Count), null);
     }
 
     private static SessionUpdate Update(EvaluationResult previous, EvaluationResult result, EvaluationPath path, string reason,
-        IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated)
+        IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated, IReadOnlySet<ResourceKey>? routes)
     {
         var (changed, removed) = ResultDiff.StatusDelta(previous, result, compared);
-        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates);
+        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates, routes);
         return new SessionUpdate(previous, result, path, reason, [.. changed], [.. removed], [.. routing], [.. contexts], evaluated);
     }
 
@@ -238,27 +262,76 @@ public sealed class EvaluationSession
 
     private static Snapshot With(Snapshot snapshot, List<KeyValuePair<ResourceKey, KubeObject?>> changes)
     {
-        var changed = changes.ToDictionary(c => c.Key, c => c.Value);
-        var objects = snapshot.Objects.Where(o => !changed.ContainsKey(o.Key))
-            .Concat(changes.Select(c => c.Value).OfType<KubeObject>())
-            .OrderBy(o => o.Key)
-            .ToImmutableArray();
-        return Snapshot.FromSorted(objects, [.. snapshot.Diagnostics]);
+        // Both lists are sorted by key: one merge.
+        var objects = snapshot.Objects.AsImmutableArray();
+        var merged = ImmutableArray.CreateBuilder<KubeObject>(objects.Length + changes.Count);
+        var i = 0;
+        foreach (var (key, obj) in changes)
+        {
+            while (i < objects.Length && objects[i].Key.CompareTo(key) < 0)
+            {
+                merged.Add(objects[i++]);
+            }
+
+            if (i < objects.Length && objects[i].Key == key)
+            {
+                i++;
+            }
+
+            if (obj is not null)
+            {
+                merged.Add(obj);
+            }
+        }
+
+        while (i < objects.Length)
+        {
+            merged.Add(objects[i++]);
+        }
+
+        return Snapshot.FromSorted(merged.ToImmutable(), [.. snapshot.Diagnostics]);
     }
 
-    /// <summary>A session's state: the result, its dependency index, and for each unit a result valid for its members.</summary>
-    private sealed class State(EvaluationResult result, DependencyIndex index, Dictionary<ResourceKey, EvaluationResult> parts)
+    /// <summary>
+    /// A session's state: the result, the dependency index of its objects (built when a batch needs units), for each
+    /// unit a result valid for its members (<see cref="PartOf"/>), and the objects route steps changed since those
+    /// parts were evaluated (their units are evaluated again on the unit path).
+    /// </summary>
+    private sealed class State
     {
-        public EvaluationResult Result { get; } = result;
+        private readonly Lazy<DependencyIndex> _index;
+        private readonly Dictionary<ResourceKey, EvaluationResult>? _parts;
+        private readonly EvaluationResult _whole;
 
-        public DependencyIndex Index { get; } = index;
-
-        public Dictionary<ResourceKey, EvaluationResult> Parts { get; } = parts;
-
-        public static State Full(EvaluationResult result)
+        private State(EvaluationResult result, Lazy<DependencyIndex> index, Dictionary<ResourceKey, EvaluationResult>? parts, EvaluationResult whole, ImmutableHashSet<ResourceKey> dirty)
         {
-            var index = new DependencyIndex(result.Snapshot);
-            return new State(result, index, index.Units.Keys.ToDictionary(u => u, _ => result));
+            Result = result;
+            _index = index;
+            _parts = parts;
+            _whole = whole;
+            Dirty = dirty;
         }
+
+        public State(EvaluationResult result, DependencyIndex index, Dictionary<ResourceKey, EvaluationResult> parts)
+            : this(result, new Lazy<DependencyIndex>(index), parts, result, [])
+        {
+        }
+
+        public EvaluationResult Result { get; }
+
+        public DependencyIndex Index => _index.Value;
+
+        public ImmutableHashSet<ResourceKey> Dirty { get; }
+
+        /// <summary>A state whose every unit's part is a full result.</summary>
+        public static State Full(EvaluationResult result)
+            => new(result, new Lazy<DependencyIndex>(() => new DependencyIndex(result.Snapshot), LazyThreadSafetyMode.None), null, result, []);
+
+        /// <summary>The result valid for a unit's members, or null when the unit has none (it is evaluated again).</summary>
+        public EvaluationResult? PartOf(ResourceKey unit) => _parts is null ? _whole : _parts.GetValueOrDefault(unit);
+
+        /// <summary>The state after a route step: the parts are kept, and what the step changed is marked.</summary>
+        public State AfterRoutes(EvaluationResult result, IEnumerable<ResourceKey> dirty)
+            => new(result, new Lazy<DependencyIndex>(() => new DependencyIndex(result.Snapshot), LazyThreadSafetyMode.None), _parts, _whole, Dirty.Union(dirty));
     }
 }

@@ -75,11 +75,12 @@ internal static class ResultDiff
 
     /// <summary>
     /// The Gateways and mesh Services among the candidates whose routing inputs differ, and the policy contexts under
-    /// them whose effective policies differ.
+    /// them whose effective policies differ. When only some routes can differ (a session's route step), only they are
+    /// read: every other route's result and contexts are the same in both.
     /// </summary>
-    public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates)
+    public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates, IReadOnlySet<ResourceKey>? routes = null)
     {
-        var (a, b) = (new View(before), new View(after));
+        var (a, b) = (new View(before, routes), new View(after, routes));
         var routing = new List<ResourceKey>();
         var contexts = new List<PolicyContext>();
         foreach (var candidate in candidates.Distinct().Order())
@@ -121,7 +122,7 @@ internal static class ResultDiff
         private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByService = [];
         private readonly Dictionary<ResourceKey, List<ListenerSetResult>> _sets = [];
 
-        public View(EvaluationResult result)
+        public View(EvaluationResult result, IReadOnlySet<ResourceKey>? only)
         {
             _result = result;
             foreach (var set in result.ListenerSets)
@@ -129,7 +130,7 @@ internal static class ResultDiff
                 Add(_sets, set.Parent, set);
             }
 
-            foreach (var route in result.Routes)
+            foreach (var route in only is null ? result.Routes : only.Order().Select(result.FindRoute).OfType<RouteResult>())
             {
                 foreach (var parent in route.Parents)
                 {
@@ -176,10 +177,12 @@ internal static class ResultDiff
             owners.AddRange((_sets.GetValueOrDefault(key) ?? []).Select(s => (s.ListenerSet.Key, (IEnumerable<ListenerResult>)s.Listeners)));
             foreach (var (owner, listeners) in owners)
             {
-                contexts.Add((new PolicyContext(owner, null, null, null, null, null), policies.ForGateway(owner)));
+                var top = PolicyContext.ForGateway(owner);
+                contexts.Add((top, policies.For(top)));
                 foreach (var listener in listeners)
                 {
-                    contexts.Add((new PolicyContext(owner, listener.Name, null, null, null, null), policies.ForListener(owner, listener.Name)));
+                    var onListener = top.WithListener(listener.Name);
+                    contexts.Add((onListener, policies.For(onListener)));
                 }
             }
 
@@ -193,29 +196,42 @@ internal static class ResultDiff
                     }
 
                     var (owner, listener, routeKey) = (verdict.Owner, verdict.ListenerName, route.Route.Key);
-                    contexts.Add((new PolicyContext(owner, listener, routeKey, null, null, null), policies.ForRoute(owner, listener, routeKey)));
+                    var onRoute = PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(routeKey);
+                    contexts.Add((onRoute, policies.For(onRoute)));
                     for (var i = 0; i < route.Route.RuleCount; i++)
                     {
                         var rule = route.Route.RuleName(i);
-                        contexts.Add((new PolicyContext(owner, listener, routeKey, rule, null, null), policies.ForRule(owner, listener, routeKey, rule)));
+                        var onRule = onRoute.WithRule(rule);
+                        contexts.Add((onRule, policies.For(onRule)));
                         foreach (var (service, port) in Backends(route, i))
                         {
-                            contexts.Add((new PolicyContext(owner, listener, routeKey, rule, service, port), policies.ForBackend(owner, listener, routeKey, rule, service, port)));
+                            var onBackend = onRule.WithBackend(service, port);
+                            contexts.Add((onBackend, policies.For(onBackend)));
                         }
                     }
                 }
             }
 
+            if (key.GroupKind == Kinds.Service)
+            {
+                var service = PolicyContext.ForMeshService(key);
+                contexts.Add((service, policies.For(service)));
+            }
+
             foreach (var route in (_routesByService.GetValueOrDefault(key) ?? []).Distinct())
             {
                 var routeKey = route.Route.Key;
+                var onRoute = PolicyContext.ForMeshService(key).WithRoute(routeKey);
+                contexts.Add((onRoute, policies.For(onRoute)));
                 for (var i = 0; i < route.Route.RuleCount; i++)
                 {
                     var rule = route.Route.RuleName(i);
-                    contexts.Add((new PolicyContext(key, null, routeKey, rule, null, null), policies.ForMeshRule(key, routeKey, rule)));
+                    var onRule = onRoute.WithRule(rule);
+                    contexts.Add((onRule, policies.For(onRule)));
                     foreach (var (service, port) in Backends(route, i))
                     {
-                        contexts.Add((new PolicyContext(key, null, routeKey, rule, service, port), policies.ForMeshBackend(key, routeKey, rule, service, port)));
+                        var onBackend = onRule.WithBackend(service, port);
+                        contexts.Add((onBackend, policies.For(onBackend)));
                     }
                 }
             }

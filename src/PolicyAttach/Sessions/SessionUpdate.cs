@@ -1,4 +1,5 @@
 using PolicyAttach.Collections;
+using PolicyAttach.Policies;
 using PolicyAttach.Status;
 
 namespace PolicyAttach;

@@ -26,8 +26,14 @@ public sealed record GenVirtualService(IReadOnlyList<GenRule> Rules, bool Mesh, 
     /// <summary>Whether the traffic is gRPC (a GRPC server, or a gRPC Service port): converted to GRPCRoutes, probed with gRPC calls.</summary>
     public bool Grpc { get; init; }
 
+    /// <summary>
+    /// Whether the destinations are gRPC ports behind an HTTP server or a mesh HTTP port: GRPCRoutes where every match
+    /// has a GRPCRoute form (probed with gRPC calls), else HTTPRoutes (probed with HTTP requests).
+    /// </summary>
+    public bool GrpcBackends { get; init; }
+
     public override string ToString()
-        => $"{(Mesh ? "mesh" : "gateway")} {(RegexPrefixes ? "regex" : "path-prefix")}{(Grpc ? " grpc" : string.Empty)}\n"
+        => $"{(Mesh ? "mesh" : "gateway")} {(RegexPrefixes ? "regex" : "path-prefix")}{(Grpc ? " grpc" : string.Empty)}{(GrpcBackends ? " grpc-backends" : string.Empty)}\n"
             + string.Join("\n", Rules.Select((r, i) => $"  rule {i}: " + (r.Matches.Count == 0 ? "(every request)" : string.Join(" | ", r.Matches.Select(Text))) + " -> " + string.Join(",", r.Route.Select(d => $"{d.Subset}×{d.Weight}"))))
             + "\n  requests: " + string.Join("; ", Requests);
 
@@ -123,6 +129,24 @@ public class IstioConversionProperties
         from requests in Gen.ListOf(RequestGenOf(GrpcRequestPaths), 12)
         select new GenVirtualService(rules.ToList(), mesh, false, requests.ToList()) { Grpc = true };
 
+    /// <summary>A match with an exact GRPCRoute form: no uri or prefix /, a service prefix /S/, an exact /S/M; POST or no method; no query.</summary>
+    private static readonly Gen<GenMatch> GrpcFormMatchGen =
+        from uri in Gen.Elements<(string? Kind, string Value)>((null, "/"), ("prefix", "/"), ("prefix", "/a.S/"), ("prefix", "/b.T/"), ("exact", "/a.S/M"), ("exact", "/a.S/N"))
+        from method in Gen.Frequency((5, Gen.Constant<string?>(null)), (1, Gen.Constant<string?>("POST")))
+        from headers in Gen.Choose(0, 2).SelectMany(n => Gen.ListOf(Header(["exact", "exact", "prefix", "regex", "present"]), n))
+        from without in Gen.Frequency((6, Gen.Constant<GenHeader?>(null)), (1, Header(["exact", "present"]).Select(h => (GenHeader?)h)))
+        select new GenMatch(uri.Kind, uri.Value, method, headers.DistinctBy(h => h.Name).ToList(), null, without, false);
+
+    /// <summary>
+    /// gRPC destinations behind an HTTP server or a mesh HTTP port: matches mostly with a GRPCRoute form, now and then
+    /// one without (a regular expression, a prefix ending inside a name, a query, GET), which keeps HTTPRoutes.
+    /// </summary>
+    private static readonly Gen<GenVirtualService> GrpcBackendsVirtualServiceGen =
+        from rules in Gen.Choose(1, 5).SelectMany(n => Gen.ListOf(RuleGenOf(Gen.Frequency((3, GrpcFormMatchGen), (1, MatchGenOf(GrpcPaths, GrpcRegexes)))), n))
+        from mesh in Gen.Elements(false, true)
+        from requests in Gen.ListOf(RequestGenOf(GrpcRequestPaths), 12)
+        select new GenVirtualService(rules.ToList(), mesh, false, requests.ToList()) { GrpcBackends = true };
+
     /// <summary>Smaller cases: fewer rules, fewer matches per rule, fewer conditions per match, fewer requests.</summary>
     private static IEnumerable<GenVirtualService> Shrink(GenVirtualService vs)
     {
@@ -199,6 +223,8 @@ public class IstioConversionProperties
 
     public static Arbitrary<GenVirtualService> GrpcVirtualServices() => Arb.From(GrpcVirtualServiceGen, Shrink);
 
+    public static Arbitrary<GenVirtualService> GrpcBackendsVirtualServices() => Arb.From(GrpcBackendsVirtualServiceGen, Shrink);
+
     private static JsonObject StringMatch(string kind, string value) => kind switch
     {
         "present" => [],
@@ -208,16 +234,23 @@ public class IstioConversionProperties
     /// <summary>The generated VirtualService as objects: Services, a DestinationRule with the subsets, the gateway or mesh binding.</summary>
     internal static Snapshot World(GenVirtualService vs)
     {
+        // With gRPC destinations behind HTTP, the rules send to a Service "backend" whose only port is gRPC.
+        var destination = vs.GrpcBackends ? "backend" : "svc";
         var docs = new List<JsonObject>
         {
             new() { ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = new JsonObject { ["name"] = "svc", ["namespace"] = "app" }, ["spec"] = new JsonObject { ["selector"] = new JsonObject { ["app"] = "svc" }, ["ports"] = new JsonArray(new JsonObject { ["name"] = vs.Grpc ? "grpc" : "http", ["port"] = 80 }) } },
             new()
             {
                 ["apiVersion"] = "networking.istio.io/v1", ["kind"] = "DestinationRule",
-                ["metadata"] = new JsonObject { ["name"] = "svc", ["namespace"] = "app" },
-                ["spec"] = new JsonObject { ["host"] = "svc", ["subsets"] = new JsonArray(Subsets.Select(s => (JsonNode)new JsonObject { ["name"] = s, ["labels"] = new JsonObject { ["version"] = s } }).ToArray()) },
+                ["metadata"] = new JsonObject { ["name"] = destination, ["namespace"] = "app" },
+                ["spec"] = new JsonObject { ["host"] = destination, ["subsets"] = new JsonArray(Subsets.Select(s => (JsonNode)new JsonObject { ["name"] = s, ["labels"] = new JsonObject { ["version"] = s } }).ToArray()) },
             },
         };
+        if (vs.GrpcBackends)
+        {
+            docs.Add(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = new JsonObject { ["name"] = "backend", ["namespace"] = "app" }, ["spec"] = new JsonObject { ["selector"] = new JsonObject { ["app"] = "backend" }, ["ports"] = new JsonArray(new JsonObject { ["name"] = "grpc", ["port"] = 9090 }) } });
+        }
+
         if (!vs.Mesh)
         {
             docs.Add(new JsonObject
@@ -277,7 +310,7 @@ public class IstioConversionProperties
                 }).ToArray());
             }
 
-            r["route"] = new JsonArray(rule.Route.Select(d => (JsonNode)new JsonObject { ["destination"] = new JsonObject { ["host"] = "svc", ["subset"] = d.Subset }, ["weight"] = d.Weight }).ToArray());
+            r["route"] = new JsonArray(rule.Route.Select(d => (JsonNode)new JsonObject { ["destination"] = new JsonObject { ["host"] = destination, ["subset"] = d.Subset }, ["weight"] = d.Weight }).ToArray());
             http.Add(r);
         }
 
@@ -313,17 +346,19 @@ public class IstioConversionProperties
         var probes = IstioProbes.Generate(input, snapshot, options.ClusterDomain);
         var svc = new ResourceKey(Groups.Core, "Service", "app", "svc");
         var gw = new ResourceKey("networking.istio.io", "Gateway", "app", "gw");
+        // gRPC destinations behind HTTP: gRPC calls where the rules became GRPCRoutes (the report says so), else HTTP requests.
+        var grpc = vs.Grpc || (vs.GrpcBackends && result.Objects.OfType<PolicyAttach.Model.Routes.GrpcRoute>().Any());
         probes.AddRange(vs.Requests.Select(r => new TargetedProbe
         {
             Gateway = vs.Mesh ? null : gw,
             Service = vs.Mesh ? svc : null,
             ClientNamespace = vs.Mesh ? "app" : string.Empty,
             Port = 80,
-            Protocol = vs.Grpc ? RequestProtocol.Grpc : RequestProtocol.Http,
+            Protocol = grpc ? RequestProtocol.Grpc : RequestProtocol.Http,
             // A gRPC call is a POST without a query string.
-            Method = vs.Grpc ? "POST" : r.Method,
+            Method = grpc ? "POST" : r.Method,
             Authority = vs.Mesh ? "svc:80" : "app.example.com",
-            PathAndQuery = vs.Grpc ? r.Path.Split('?')[0] : r.Path,
+            PathAndQuery = grpc ? r.Path.Split('?')[0] : r.Path,
             Headers = r.Headers.Select(h => new RequestHeader(h.Name, h.Value)).ToEquatableArray(),
             Purpose = "generated",
         }));
@@ -348,6 +383,49 @@ public class IstioConversionProperties
             var kindsRight = !result.Objects.OfType<PolicyAttach.Model.Routes.HttpRoute>().Any();
             return (unexplained.Count == 0 && kindsRight).Label(vs + (kindsRight ? string.Empty : "\nHTTPRoutes written for gRPC traffic") + "\n" + string.Join("\n", unexplained.Take(5)));
         });
+
+    /// <summary>
+    /// gRPC destinations behind an HTTP server or a mesh HTTP port: GRPCRoutes exactly when every match has a GRPCRoute
+    /// form (the report says why not otherwise), and every request (gRPC calls to GRPCRoutes, HTTP requests to
+    /// HTTPRoutes; the verifier's probes and the generated ones) routed as Istio routes it wherever the report says carried.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public Property ConvertedRoutes_GrpcDestinationsBehindHttp_RouteAsIstioWhereCarried()
+        => Prop.ForAll(GrpcBackendsVirtualServices(), vs =>
+        {
+            var (unexplained, result) = Unexplained(vs);
+            var kindsRight = KindsRight(vs, result);
+            return (unexplained.Count == 0 && kindsRight).Label(vs + (kindsRight ? string.Empty : "\nroute kinds do not follow the matches' GRPCRoute forms, or the report does not say why") + "\n" + string.Join("\n", unexplained.Take(5)));
+        });
+
+    /// <summary>GRPCRoutes only when every match has a GRPCRoute form; HTTPRoutes only otherwise, with the report saying why.</summary>
+    private static bool KindsRight(GenVirtualService vs, ConversionResult result)
+    {
+        var snapshot = World(vs);
+        var input = IstioReader.Read(snapshot);
+        var grpcOnly = IstioRules.NotGrpcOnly(IstioRules.Expand(input.VirtualServices[0], input.VirtualServices, null), snapshot, "cluster.local") is null;
+        var grpcRoutes = result.Objects.OfType<PolicyAttach.Model.Routes.GrpcRoute>().Any();
+        var httpRoutes = result.Objects.OfType<PolicyAttach.Model.Routes.HttpRoute>().Any();
+        return grpcOnly
+            ? grpcRoutes && !httpRoutes
+            : httpRoutes && !grpcRoutes && result.Report.Issues.Any(i => i.Field == "spec.http" && i.Message.Contains("the rules stay HTTPRoutes", StringComparison.Ordinal));
+    }
+
+    /// <summary>The gRPC-behind-HTTP property is not vacuous: a fixed sample has both GRPCRoutes and kept HTTPRoutes, at gateways and in the mesh.</summary>
+    [Fact]
+    public void GrpcBackendsGenerator_FixedSample_CoversBothRouteKindsAtGatewaysAndInTheMesh()
+    {
+        var counts = new Dictionary<(bool Mesh, bool Grpc), int>();
+        foreach (var vs in GrpcBackendsVirtualServiceGen.Sample(20, new Rnd(20261207), 80))
+        {
+            var result = IstioConverter.Convert(World(vs));
+            var key = (vs.Mesh, result.Objects.OfType<PolicyAttach.Model.Routes.GrpcRoute>().Any());
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+            Assert.True(KindsRight(vs, result), vs.ToString());
+        }
+
+        Assert.All(new[] { (false, false), (false, true), (true, false), (true, true) }, k => Assert.True(counts.GetValueOrDefault(k) >= 3, $"{k}: {counts.GetValueOrDefault(k)} of 80"));
+    }
 
     [Fact]
     public void ConvertedRoutes_ScaledRun_RouteAsIstioWhereCarried()

@@ -137,7 +137,7 @@ public class IngressConversionProperties
         foreach (var world in WorldGenerators.World(Options).Sample(40, new Rnd(20261206), 50))
         {
             var conversion = IngressConverter.Convert(world.Snapshot);
-            var manifests = IngressConversionJson.Manifests(conversion);
+            var manifests = conversion.Objects.Select(ManifestWriter.Write).ToList();
             var objects = conversion.Objects.ToList();
             Assert.Equal(objects.Count, manifests.Count);
             for (var i = 0; i < objects.Count; i++)
@@ -170,7 +170,7 @@ public class IngressConversionProperties
             GatewayClasses = [],
             Report = new ConversionReport([]),
         };
-        return IngressConversionJson.Manifests(conversion).Single();
+        return conversion.Objects.Select(ManifestWriter.Write).ToList().Single();
     }
 
     private static string RepoRoot()

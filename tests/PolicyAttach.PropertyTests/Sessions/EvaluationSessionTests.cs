@@ -42,7 +42,7 @@ public sealed class EvaluationSessionTests
     }
 
     [Fact]
-    public void Apply_RouteDeletedBehindOneGateway_EvaluatesOnlyItsUnitAndReportsItsStatuses()
+    public void Apply_RouteDeletedBehindOneGateway_BindsOnlyItAgainstItsGatewayAndReportsItsStatuses()
     {
         var session = EvaluationSession.Start(World.Snapshot, World.Options);
         session.FullEvaluationShare = 1.0;
@@ -51,6 +51,7 @@ public sealed class EvaluationSessionTests
         var update = session.Apply(new ChangeBatch().Delete(ResourceKey.ForHttpRoute("app", "route-a")));
 
         Assert.Equal(EvaluationPath.Incremental, update.Path);
+        Assert.StartsWith("Bound 1 route(s) again", update.Reason, StringComparison.Ordinal);
         Assert.Equal(1, update.EvaluatedObjects); // gw-a alone: the route is gone
         Assert.Equal([ResourceKey.ForGateway("infra", "gw-a")], update.Changed); // its listener's attachedRoutes
         Assert.Equal([ResourceKey.ForHttpRoute("app", "route-a")], update.Removed);

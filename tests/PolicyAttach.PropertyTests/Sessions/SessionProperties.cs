@@ -40,6 +40,8 @@ public sealed class SessionProperties
     {
         // The property must exercise both paths, or it could pass while the incremental path never runs.
         var paths = new List<EvaluationPath>();
+        var routeSteps = 0;
+        var notBelow = new List<string>();
         foreach (var history in WorldGenerators.History(maxBatches: 6).Sample(30, new Rnd(20261207UL, 1442695040888963407UL), 30))
         {
             var session = EvaluationSession.Start(history.Initial.Snapshot, history.Initial.Options);
@@ -47,7 +49,14 @@ public sealed class SessionProperties
             var world = history.Initial;
             foreach (var batch in history.Batches)
             {
-                paths.Add(session.Apply(ToChangeBatch(world, batch)).Path);
+                var update = session.Apply(ToChangeBatch(world, batch));
+                paths.Add(update.Path);
+                routeSteps += update.Reason.StartsWith("Bound ", StringComparison.Ordinal) ? 1 : 0;
+                var at = update.Reason.IndexOf("not bound again alone: ", StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    notBelow.Add(update.Reason[(at + 23)..]);
+                }
                 world = batch.ApplyTo(world);
             }
         }
@@ -55,6 +64,11 @@ public sealed class SessionProperties
         // Most batches are bounded; GatewayClass, Namespace and CRD changes are not.
         Assert.True(paths.Count(p => p == EvaluationPath.Incremental) * 2 > paths.Count, $"{paths.Count(p => p == EvaluationPath.Incremental)} of {paths.Count} batches were incremental.");
         Assert.Contains(EvaluationPath.Full, paths);
+
+        // Batches of route changes are bound again below the unit (the session's route step) often enough to be checked;
+        // the others say why not (these worlds are dense in what the step leaves to units: mesh parents, HTTPRoutes
+        // beside GRPCRoutes, policies on backends and selectors).
+        Assert.True(routeSteps >= 5 && routeSteps * 3 >= routeSteps + notBelow.Count, $"{routeSteps} of {paths.Count} batches were route steps; not bound alone: {string.Join(" | ", notBelow)}");
     }
 
     internal static void Verify(WorldHistory history, double fullEvaluationShare)

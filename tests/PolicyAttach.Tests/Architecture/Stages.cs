@@ -40,7 +40,7 @@ internal sealed class StageMap(string root, IReadOnlyList<Stage> stages)
         new("Evaluation", 8, ["PolicyAttach.Evaluation"], ["Evaluator", "EvaluationOptions", "EvaluationResult", "ImplementationProfile"]),
         new("Status", 9, ["PolicyAttach.Status"], ["StatusWriter", "StatusWriterOptions"]),
         new("Matching", 9, ["PolicyAttach.Matching"], ["RoutingTable", "GatewayRoutingTable", "MeshRoutingTable", "RequestView", "RequestProtocol", "RequestHeader", "MatchOutcome", "MatchOutcomeKind"]),
-        new("Sessions", 10, ["PolicyAttach.Sessions"], ["EvaluationSession", "ChangeBatch", "SessionUpdate", "EvaluationPath", "PolicyContext"]),
+        new("Sessions", 10, ["PolicyAttach.Sessions"], ["EvaluationSession", "ChangeBatch", "SessionUpdate", "EvaluationPath"]),
         new("Conversion", 10, ["PolicyAttach.Conversion"], []),
         new("Ingresses", 11, ["PolicyAttach.Ingresses"], []),
         new("Istio", 11, ["PolicyAttach.Istio"], []),

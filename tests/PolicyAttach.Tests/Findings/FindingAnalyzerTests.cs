@@ -62,6 +62,28 @@ public class FindingAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_ReferenceGrants_UnusedOnlyWhenNoReferenceMatchesFromAndTo()
+    {
+        static string Grant(string name, string from, string to)
+            => $$$"""{"apiVersion":"gateway.networking.k8s.io/v1beta1","kind":"ReferenceGrant","metadata":{"name":"{{{name}}}","namespace":"shared"},"spec":{"from":[{{{from}}}],"to":[{{{to}}}]}}""";
+        const string FromApps = """{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","namespace":"apps"}""";
+        var report = FindingAnalyzer.Analyze(Evaluate(
+            GatewayClass(),
+            Gateway("infra", "web", Listener),
+            Service("shared", "db"),
+            HttpRoute("apps", "cart", """{"name":"web","namespace":"infra"}""", backendRefs: """{"name":"db","namespace":"shared","port":80}"""),
+            Grant("named", FromApps, """{"group":"","kind":"Service","name":"db"}"""),
+            Grant("any-name", FromApps, """{"group":"","kind":"Service"}"""),
+            Grant("other-name", FromApps, """{"group":"","kind":"Service","name":"cache"}"""),
+            Grant("other-namespace", """{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","namespace":"web"}""", """{"group":"","kind":"Service"}"""),
+            Grant("other-kind", """{"group":"gateway.networking.k8s.io","kind":"GRPCRoute","namespace":"apps"}""", """{"group":"","kind":"Service"}""")));
+
+        Assert.Equal(
+            ["ReferenceGrant/shared/other-kind", "ReferenceGrant/shared/other-name", "ReferenceGrant/shared/other-namespace"],
+            report.Findings.Where(f => f.Code == FindingCodes.UnusedReferenceGrant).Select(f => f.Subject.ToString()));
+    }
+
+    [Fact]
     public void Analyze_AnnotationOnTheObject_SuppressesItsCodes()
     {
         var report = FindingAnalyzer.Analyze(Evaluate(Documents(""","annotations":{"policyattach.io/suppress":"PA3999, pa3001"}""")));

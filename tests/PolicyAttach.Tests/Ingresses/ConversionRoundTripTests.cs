@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PolicyAttach.Conversion;
 using PolicyAttach.Ingresses;
 using PolicyAttach.Manifests;
 using static PolicyAttach.Tests.Ingresses.IngressWorld;
@@ -15,7 +16,7 @@ public class ConversionRoundTripTests
             + Rule("a.example.com", ("Exact", "/login", "a"), ("Prefix", "/api", "b")) + "," + Rule(null, ("Prefix", "/", "b")) + "]";
         var snapshot = Snapshot(Class(), Service("a"), Service("b"), Ingress("i", tls), Ingress("j", Spec(Rule("*.b.example.com", ("ImplementationSpecific", "/x", "a")))));
         var conversion = IngressConverter.Convert(snapshot);
-        var manifests = IngressConversionJson.Manifests(conversion);
+        var manifests = conversion.Objects.Select(ManifestWriter.Write).ToList();
         var objects = conversion.Objects.ToList();
 
         Assert.NotEmpty(objects);

@@ -390,6 +390,171 @@ public class IstioModelTests
         Assert.Contains(result.Report.Issues, n => n.Subject?.Name == "vs" && n.Field == "spec.http" && n.Message.Contains("shares a host", StringComparison.Ordinal));
     }
 
+    private const string ApiService = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"api","namespace":"app"},"spec":{"selector":{"app":"api"},"ports":[{"name":"http","port":80}]}}""";
+    private static readonly ResourceKey ApiKey = new(Groups.Core, "Service", "app", "api");
+
+    [Fact]
+    public void Convert_MeshHttpPortWithOnlyGrpcDestinations_WritesGrpcRoutesThatRouteCallsAsIstio()
+    {
+        // A mesh VirtualService for an HTTP port whose destinations are all gRPC ports: GAMMA GRPCRoutes, as at a
+        // Gateway's HTTP server, and --verify sends the Service gRPC calls.
+        var snapshot = World(ApiService, GrpcService, GrpcCanary, VirtualService(
+            """[{"match":[{"uri":{"exact":"/pkg.Greeter/SayHello"},"headers":{"x-canary":{"exact":"1"}}}],"route":[{"destination":{"host":"greeter-canary"}}]},{"match":[{"uri":{"prefix":"/pkg.Greeter/"}}],"route":[{"destination":{"host":"greeter","port":{"number":9090}}}]},{"route":[{"destination":{"host":"greeter"},"weight":90},{"destination":{"host":"greeter-canary"},"weight":10}]}]""",
+            hosts: "[\"api\"]", gateways: "[]"));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.False(result.HasErrors);
+        Assert.DoesNotContain(result.Objects, o => o is HttpRoute);
+        var route = Assert.Single(result.Objects.OfType<GrpcRoute>());
+        var parent = Assert.Single(route.ParentRefs);
+        Assert.Equal((Kinds.Service.Kind, "api"), (parent.Kind, parent.Name));
+        Assert.Equal(3, route.Rules.Count);
+        Assert.Equal(new GrpcMethodMatch { Service = "pkg.Greeter", Method = "SayHello" }, route.Rules[0].Matches[0].Method);
+        Assert.Contains(result.Report.Issues, n => n.Field == "spec.http" && n.Outcome == ConversionOutcome.Approximated && n.Message.Contains("GRPCRoutes on the ports of Service app/api", StringComparison.Ordinal));
+
+        var probes = IstioProbes.Generate(IstioReader.Read(snapshot), snapshot, "cluster.local").Where(p => p.Service == ApiKey).ToList();
+        Assert.NotEmpty(probes);
+        Assert.All(probes, p => Assert.Equal(RequestProtocol.Grpc, p.Protocol));
+        var verification = IstioConverter.Verify(snapshot, result);
+        Assert.True(verification.Clean, string.Join("\n", verification.Differences.Select(d => d.Difference.Probe + ": " + d.Difference.Source + " / " + d.Difference.Converted)));
+
+        // The check can fail: the canary rule's backend swapped in the output is a difference nothing explains.
+        var swapped = route with { Rules = route.Rules.Select((r, i) => i == 0 ? r with { BackendRefs = route.Rules[1].BackendRefs } : r).ToEquatableArray() };
+        var tampered = result with { Objects = result.Objects.Select(o => o == route ? (KubeObject)swapped : o).ToEquatableArray() };
+        Assert.Contains(IstioConverter.Verify(snapshot, tampered).Differences, d => !d.Explained && d.Difference.Aspects.Contains("backend"));
+    }
+
+    [Theory]
+    [InlineData("""{"uri":{"regex":"/pkg\\..*/Get"}}""", "regex")]
+    [InlineData("""{"uri":{"exact":"/pkg.Greeter/SayHello"},"method":{"exact":"GET"}}""", "method condition other than POST")]
+    public void Convert_MeshHttpPortGrpcDestinationsWithoutAGrpcForm_KeepsHttpRoutesAndSaysWhy(string match, string why)
+    {
+        var snapshot = World(ApiService, GrpcService, VirtualService("""[{"match":[""" + match + """],"route":[{"destination":{"host":"greeter"}}]},{"route":[{"destination":{"host":"greeter"}}]}]""", hosts: "[\"api\"]", gateways: "[\"mesh\"]"));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.Empty(result.Objects.OfType<GrpcRoute>());
+        Assert.Equal(ApiKey.Name, Assert.Single(Assert.Single(result.Objects.OfType<HttpRoute>()).ParentRefs).Name);
+        Assert.Contains(result.Report.Issues, n => n.Field == "spec.http" && n.Message.Contains("the rules stay HTTPRoutes on the ports of Service app/api", StringComparison.Ordinal) && n.Message.Contains(why, StringComparison.Ordinal));
+        Assert.All(IstioProbes.Generate(IstioReader.Read(snapshot), snapshot, "cluster.local"), p => Assert.NotEqual(RequestProtocol.Grpc, p.Protocol));
+        Assert.True(IstioConverter.Verify(snapshot, result).Differences.All(d => d.Explained));
+    }
+
+    private const string DbService = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"db","namespace":"app"},"spec":{"selector":{"app":"db"},"ports":[{"name":"tcp-db","port":5432},{"name":"http-admin","port":8080}]}}""";
+    private const string DbV1 = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"db-v1","namespace":"app"},"spec":{"selector":{"app":"db","version":"v1"},"ports":[{"name":"tcp-db","port":5432},{"name":"http-admin","port":8080}]}}""";
+    private const string DbV2 = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"db-v2","namespace":"app"},"spec":{"selector":{"app":"db","version":"v2"},"ports":[{"name":"tcp-db","port":5432},{"name":"http-admin","port":8080}]}}""";
+
+    private static string TcpVirtualService(string name, string tcp)
+        => "{\"apiVersion\":\"networking.istio.io/v1\",\"kind\":\"VirtualService\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"app\"},\"spec\":{\"hosts\":[\"db\"],\"tcp\":" + tcp + "}}";
+
+    [Fact]
+    public void Verify_MeshTcpRules_ProbesEveryTcpPortAndComparesBackendsAndWeights()
+    {
+        var snapshot = World(DbService, DbV1, DbV2,
+            TcpVirtualService("a-db", """[{"match":[{"port":5432,"sourceNamespace":"batch"}],"route":[{"destination":{"host":"db-v2"}}]},{"match":[{"port":5432}],"route":[{"destination":{"host":"db-v1"},"weight":80},{"destination":{"host":"db-v2"},"weight":20}]}]"""),
+            TcpVirtualService("b-db", """[{"route":[{"destination":{"host":"db-v2"}}]}]"""));
+        var result = IstioConverter.Convert(snapshot);
+        Assert.False(result.HasErrors);
+        // TCPRoutes for the TCP port only (8080 declares HTTP: Istio applies http rules there), from the older
+        // VirtualService: the producer route, and a consumer route for clients in batch (sourceNamespace).
+        var routes = result.Objects.OfType<TcpRoute>().ToList();
+        Assert.Equal(2, routes.Count);
+        Assert.All(routes, r => Assert.Equal(5432, Assert.Single(r.ParentRefs).Port));
+        var route = Assert.Single(routes, r => r.Metadata.Namespace == "app");
+        Assert.Equal([("db-v1", 80), ("db-v2", 20)], Assert.Single(route.Rules).BackendRefs.Select(b => (b.Name, b.Weight)).ToArray());
+        var consumer = Assert.Single(routes, r => r.Metadata.Namespace == "batch");
+        Assert.Equal(["db-v2"], Assert.Single(consumer.Rules).BackendRefs.Select(b => b.Name).ToArray());
+        var issues = result.Report.Issues;
+        Assert.Contains(issues, n => n.Subject?.Name == "b-db" && n.Field == "spec.tcp" && n.Outcome == ConversionOutcome.Dropped && n.AffectsRouting);
+        Assert.Contains(issues, n => n.Subject?.Name == "a-db" && n.Field == "spec.tcp[0].match[0].sourceNamespace" && n.Outcome == ConversionOutcome.Carried);
+        Assert.DoesNotContain(issues, n => n.Message.StartsWith("not converted: the converter does not read", StringComparison.Ordinal));
+
+        var probes = IstioProbes.Generate(IstioReader.Read(snapshot), snapshot, "cluster.local").Where(p => p.Protocol == RequestProtocol.Tcp).ToList();
+        Assert.Equal([5432], probes.Select(p => p.Port).Distinct().ToArray());
+        Assert.Contains(probes, p => p.ClientNamespace == "batch");
+        Assert.Contains(probes, p => p.ClientNamespace == IstioProbes.OtherNamespace);
+
+        // The model: the older VirtualService's first applicable rule, by client namespace.
+        var router = new IstioRouter(IstioReader.Read(snapshot), snapshot, "cluster.local", (s, subset) => subset is null ? s : null);
+        var fromBatch = router.Answer(new TargetedProbe { Service = new ResourceKey(Groups.Core, "Service", "app", "db"), ClientNamespace = "batch", Port = 5432, Protocol = RequestProtocol.Tcp }).Answer;
+        Assert.Equal(["app/db-v2:5432"], fromBatch.Backends.Select(b => b.Backend).ToArray());
+
+        var verification = IstioConverter.Verify(snapshot, result);
+        Assert.True(verification.Requests >= probes.Count);
+        Assert.True(verification.Clean, string.Join("\n", verification.Differences.Select(d => d.Difference.Probe + ": " + d.Difference.Source + " / " + d.Difference.Converted)));
+
+        // The check can fail: other weights in the output are differences nothing explains.
+        var wrong = route with { Rules = route.Rules.Select(r => r with { BackendRefs = r.BackendRefs.Select(b => b with { Weight = 50 }).ToEquatableArray() }).ToEquatableArray() };
+        var tampered = result with { Objects = result.Objects.Select(o => o == route ? (KubeObject)wrong : o).ToEquatableArray() };
+        var unexplained = IstioConverter.Verify(snapshot, tampered).Differences.Where(d => !d.Explained).ToList();
+        Assert.NotEmpty(unexplained);
+        Assert.All(unexplained, d => Assert.Equal(["backend"], d.Difference.Aspects.ToArray()));
+    }
+
+    [Theory]
+    [InlineData("tcp-db", null, false)]
+    [InlineData("db", null, false)]
+    [InlineData("mysql", null, false)]
+    [InlineData("http", null, true)]
+    [InlineData("http2-api", null, true)]
+    [InlineData("grpc-web", null, true)]
+    [InlineData("db", "http", true)]
+    [InlineData("http", "tcp", false)]
+    [InlineData("api", "kubernetes.io/h2c", true)]
+    public void IsDeclaredHttpPort_NameOrAppProtocol_AsIstiosProtocolSelection(string name, string? appProtocol, bool http)
+        => Assert.Equal(http, IstioRules.IsDeclaredHttpPort(new ServicePort { Name = name, Port = 1, AppProtocol = appProtocol }));
+
+    /// <summary>
+    /// Issue 22's list of Istio fields, each in one input: every one has its own note in the report (carried,
+    /// approximated or dropped, with how or why), and no field of the input is left "not converted".
+    /// </summary>
+    [Fact]
+    public void Convert_EveryFieldTheIssueNames_IsInTheReport()
+    {
+        const string gateway = """{"apiVersion":"networking.istio.io/v1","kind":"Gateway","metadata":{"name":"gw","namespace":"app"},"spec":{"selector":{"istio":"ingressgateway"},"servers":[{"port":{"number":80,"name":"http","protocol":"HTTP"},"hosts":["app/*.example.com"]},{"port":{"number":443,"name":"https","protocol":"HTTPS"},"hosts":["*.example.com"],"tls":{"mode":"SIMPLE","credentialName":"cert"}},{"port":{"number":8080,"name":"http-redirect","protocol":"HTTP"},"hosts":["r.example.com"],"tls":{"httpsRedirect":true}}]}}""";
+        const string http = """
+            [{"name":"main","match":[{"uri":{"prefix":"/api"},"ignoreUriCase":true,"headers":{"x":{"exact":"1"}},"queryParams":{"q":{"regex":"[0-9]+"}},"method":{"exact":"GET"},"authority":{"exact":"a.example.com"},"withoutHeaders":{"x-skip":{}},"sourceLabels":{"istio":"ingressgateway"},"port":80}],
+              "route":[{"destination":{"host":"svc","subset":"v1"},"weight":80,"headers":{"request":{"set":{"x-b":"1"}}}},{"destination":{"host":"svc","subset":"v2"},"weight":20}],
+              "headers":{"request":{"add":{"x-c":"1"},"remove":["x-d"]},"response":{"set":{"x-e":"1"}}},
+              "timeout":"3s","retries":{"attempts":2,"perTryTimeout":"1s","retryOn":"5xx"},
+              "mirror":{"host":"other"},"mirrorPercentage":{"value":10},
+              "fault":{"delay":{"fixedDelay":"1s","percentage":{"value":5}}},
+              "corsPolicy":{"allowOrigins":[{"exact":"https://x.example"}],"allowMethods":["GET"]}},
+             {"match":[{"uri":{"prefix":"/old"}}],"rewrite":{"uriRegexRewrite":{"match":"^/old(.*)$","rewrite":"/new\\1"}},"route":[{"destination":{"host":"svc"}}]},
+             {"match":[{"uri":{"exact":"/moved"}}],"redirect":{"uri":"/new","authority":"b.example.com","redirectCode":301}},
+             {"match":[{"uri":{"prefix":"/v1"}}],"rewrite":{"uri":"/v2","authority":"c.example.com"},"route":[{"destination":{"host":"svc"}}]},
+             {"match":[{"uri":{"prefix":"/d"}}],"delegate":{"name":"del","namespace":"app"}},
+             {"match":[{"uri":{"exact":"/gone"}}],"directResponse":{"status":410}}]
+            """;
+        const string delegated = """{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"del","namespace":"app"},"spec":{"http":[{"match":[{"uri":{"prefix":"/d/x"}}],"route":[{"destination":{"host":"other"}}]}]}}""";
+        const string rule = """{"apiVersion":"networking.istio.io/v1","kind":"DestinationRule","metadata":{"name":"svc","namespace":"app"},"spec":{"host":"svc","trafficPolicy":{"loadBalancer":{"simple":"LEAST_REQUEST"},"connectionPool":{"tcp":{"maxConnections":10}},"outlierDetection":{"consecutive5xxErrors":3},"tls":{"mode":"SIMPLE"},"portLevelSettings":[{"port":{"number":80},"loadBalancer":{"simple":"RANDOM"}}]},"subsets":[{"name":"v1","labels":{"version":"v1"},"trafficPolicy":{"loadBalancer":{"simple":"ROUND_ROBIN"}}},{"name":"v2","labels":{"version":"v2"}}]}}""";
+        var snapshot = World(Service, Other, gateway, rule, delegated, VirtualService(http, extra: string.Empty));
+        var result = IstioConverter.Convert(snapshot);
+        var unread = result.Report.Issues.Where(n => n.Message.StartsWith("not converted: the converter does not read", StringComparison.Ordinal)).Select(n => n.Subject + " " + n.Field).ToList();
+        Assert.True(unread.Count == 0, "fields the converter does not read: " + string.Join(", ", unread));
+
+        string[] vsFields =
+        [
+            "spec.hosts[0]", "spec.gateways",
+            "spec.http[0].name", "spec.http[0].match[0].uri.prefix", "spec.http[0].match[0].ignoreUriCase", "spec.http[0].match[0].headers.x.exact",
+            "spec.http[0].match[0].queryParams.q.regex", "spec.http[0].match[0].method.exact", "spec.http[0].match[0].authority.exact",
+            "spec.http[0].match[0].withoutHeaders", "spec.http[0].match[0].sourceLabels", "spec.http[0].match[0].port",
+            "spec.http[0].route[0].destination", "spec.http[0].route[0].weight", "spec.http[0].route[0].headers",
+            "spec.http[0].headers", "spec.http[0].timeout", "spec.http[0].retries", "spec.http[0].mirror", "spec.http[0].mirrorPercentage",
+            "spec.http[0].fault", "spec.http[0].corsPolicy",
+            "spec.http[1].rewrite.uriRegexRewrite", "spec.http[2].redirect", "spec.http[3].rewrite.uri", "spec.http[3].rewrite.authority",
+            "spec.http[4].delegate", "spec.http[5].directResponse",
+        ];
+        string[] ruleFields =
+        [
+            "spec.host", "spec.subsets[0]", "spec.subsets[0].trafficPolicy", "spec.trafficPolicy.loadBalancer", "spec.trafficPolicy.connectionPool",
+            "spec.trafficPolicy.outlierDetection", "spec.trafficPolicy.tls", "spec.trafficPolicy.portLevelSettings",
+        ];
+        string[] gatewayFields = ["spec.selector", "spec.servers[0].port", "spec.servers[0].hosts", "spec.servers[1].tls", "spec.servers[2].tls.httpsRedirect"];
+        foreach (var (kind, name, fields) in new[] { ("VirtualService", "vs", vsFields), ("DestinationRule", "svc", ruleFields), ("Gateway", "gw", gatewayFields) })
+        {
+            var notes = result.Report.Issues.Where(n => n.Subject?.Kind == kind && n.Subject?.Name == name).ToList();
+            Assert.All(fields, f => Assert.True(notes.Any(n => n.Field is { } x && (x == f || x.StartsWith(f + ".", StringComparison.Ordinal) || x.StartsWith(f + "[", StringComparison.Ordinal))), $"{kind} {f} has no note"));
+        }
+    }
+
     [Fact]
     public void Convert_EveryField_HasANote()
     {

@@ -75,4 +75,13 @@ public sealed class ResourceKeyTests
     {
         Assert.Equal(expected, new GroupKind("g", kind).IsNamedBy(typed));
     }
+
+    [Theory]
+    [InlineData("gateway.networking.k8s.io/v1", "HTTPRoute", "gateway.networking.k8s.io")]
+    [InlineData("v1", "Service", "")]
+    [InlineData("apps/v1", "Deployment", "apps")]
+    public void FromApiVersion_GroupedOrCoreVersion_TakesGroupBeforeLastSlash(string apiVersion, string kind, string group)
+    {
+        Assert.Equal(new GroupKind(group, kind), GroupKind.FromApiVersion(apiVersion, kind));
+    }
 }

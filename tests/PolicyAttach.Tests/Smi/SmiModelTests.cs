@@ -168,6 +168,28 @@ public class SmiModelTests
     }
 
     [Fact]
+    public void Convert_TcpSplitWhoseBackendsLackThePort_TcpRouteNamesTheRootWithWeightZero()
+    {
+        // Regression (found by the SMI first-match property): no backend has the root's TCP port, and the TCPRoute was
+        // written without backendRefs, which the CRD refuses (a TCPRoute rule needs at least one backendRef).
+        var snapshot = World(TcpService("db", """[{"name":"tcp-db","port":5432}]"""), TcpService("db-v1", """[{"name":"tcp-other","port":5433}]""", "v1"),
+            DbSplit("""[{"service":"db-v1","weight":1}]"""));
+        var result = SmiConverter.Convert(snapshot);
+        Assert.False(result.HasErrors);
+        var route = Assert.Single(result.Objects.OfType<TcpRoute>());
+        Assert.Equal(5432, Assert.Single(route.ParentRefs).Port);
+        var backend = Assert.Single(Assert.Single(route.Rules).BackendRefs);
+        Assert.Equal(("db", (int?)5432, 0), (backend.Name, backend.Port, backend.Weight));
+        AssertReadBack(result);
+        Assert.Contains(result.Report.Issues, n => n.Subject?.Kind == "TrafficSplit" && n.Field == "spec.backends" && n.Outcome == ConversionOutcome.Approximated && n.Message.Contains("no backend has port 5432", StringComparison.Ordinal));
+
+        // The split and the route both refuse the connections.
+        var verification = SmiConverter.Verify(snapshot, result);
+        Assert.Contains(SmiRouterProbes(snapshot), p => p.Protocol == RequestProtocol.Tcp && p.Port == 5432);
+        Assert.True(verification.Clean, string.Join("\n", verification.Differences.Select(d => d.Difference.Probe + ": " + d.Difference.Source + " / " + d.Difference.Converted)));
+    }
+
+    [Fact]
     public void Convert_UnusedTcpRoute_IsDroppedWithoutAffectingRouting()
     {
         var tcp = """{"apiVersion":"specs.smi-spec.io/v1alpha4","kind":"TCPRoute","metadata":{"name":"db","namespace":"app"},"spec":{"matches":{"ports":[9000]}}}""";

@@ -235,7 +235,7 @@ public sealed record HttpRouteRetry
 /// Gateway API durations (GEP-2257): one to four <c>number unit</c> pairs, numbers of up to 5 digits, units
 /// <c>h</c>, <c>m</c>, <c>s</c>, <c>ms</c> (<see href="https://gateway-api.sigs.k8s.io/reference/spec/#duration">Duration</see>).
 /// </summary>
-public static class GatewayDuration
+internal static class GatewayDuration
 {
     /// <summary>Parses a duration.</summary>
     /// <param name="text">The text, such as <c>1h30m</c>.</param>

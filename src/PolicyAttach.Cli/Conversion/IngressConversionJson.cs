@@ -2,21 +2,22 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using PolicyAttach.Conversion;
+using PolicyAttach.Ingresses;
 using PolicyAttach.Model;
 
-namespace PolicyAttach.Ingresses;
+namespace PolicyAttach.Cli.Conversion;
 
 /// <summary>
 /// The JSON of a conversion: each converted object as a Kubernetes manifest (<see cref="ManifestWriter"/>; what
 /// <c>kubectl apply</c> reads), and the report. Produces strings only; writing them is the caller's business.
 /// </summary>
-public static class IngressConversionJson
+internal static class IngressConversionJson
 {
     /// <summary>One manifest per object to apply, in <see cref="IngressConversion.Objects"/> order.</summary>
     /// <param name="conversion">The conversion.</param>
     /// <returns>Compact JSON objects.</returns>
     public static IReadOnlyList<string> Manifests(IngressConversion conversion)
-        => Guard.NotNull(conversion).Objects.Select(ManifestWriter.Write).ToList();
+        => conversion.Objects.Select(ManifestWriter.Write).ToList();
 
     /// <summary>
     /// The report as a JSON array of issues (<c>kind</c>, <c>outcome</c>, <c>subject</c>, <c>field</c>, <c>host</c>,
@@ -25,7 +26,7 @@ public static class IngressConversionJson
     /// <param name="report">The report.</param>
     /// <returns>Compact JSON.</returns>
     public static string Report(ConversionReport report)
-        => Write(w => WriteIssues(w, Guard.NotNull(report)));
+        => Write(w => WriteIssues(w, report));
 
     /// <summary>
     /// The whole conversion as one JSON object: <c>{"objects":[...],"report":[...]}</c>, with <c>"errors"</c> (the
@@ -35,7 +36,6 @@ public static class IngressConversionJson
     /// <returns>Compact JSON.</returns>
     public static string Document(IngressConversion conversion)
     {
-        Guard.NotNull(conversion);
         var text = new StringBuilder("{\"objects\":[");
         text.AppendJoin(',', Manifests(conversion));
         text.Append("],\"report\":").Append(Report(conversion.Report));
