@@ -47,7 +47,7 @@ public sealed class PolicyResolution
 
     /// <summary>A resolution whose contexts under some routes are answered by the evaluation that bound them again.</summary>
     private PolicyResolution(EquatableArray<PolicyStatusResult> statuses, RoutedParts routed)
-        : this(statuses, [], [], [], [], [])
+        : this(statuses, [], [], [], [], () => [])
     {
         Routed = routed;
     }
