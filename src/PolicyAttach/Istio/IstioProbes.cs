@@ -81,13 +81,7 @@ internal static class IstioProbes
                 continue;
             }
 
-            var clients = new SortedSet<string>(StringComparer.Ordinal) { service.Namespace, OtherNamespace };
-            foreach (var vs in candidates)
-            {
-                clients.Add(vs.Key.Namespace);
-                clients.UnionWith(vs.ExportTo.Where(e => e is not "." and not "*"));
-                clients.UnionWith(vs.Http.SelectMany(r => r.Matches).Select(m => m.SourceNamespace).OfType<string>().Where(n => n.Length > 0));
-            }
+            var clients = ClientNamespaces(service.Namespace, candidates, vs => vs.Http.SelectMany(r => r.Matches).Select(m => m.SourceNamespace));
 
             foreach (var port in service.Ports)
             {
@@ -115,6 +109,23 @@ internal static class IstioProbes
     }
 
     /// <summary>
+    /// The namespaces a mesh probe comes from: the Service's, one no rule names, and every namespace the VirtualServices
+    /// name (their own, exportTo, and the source namespaces of their matches).
+    /// </summary>
+    private static SortedSet<string> ClientNamespaces(string serviceNamespace, List<VirtualServiceObject> candidates, Func<VirtualServiceObject, IEnumerable<string?>> sourceNamespaces)
+    {
+        var clients = new SortedSet<string>(StringComparer.Ordinal) { serviceNamespace, OtherNamespace };
+        foreach (var vs in candidates)
+        {
+            clients.Add(vs.Key.Namespace);
+            clients.UnionWith(vs.ExportTo.Where(e => e is not "." and not "*"));
+            clients.UnionWith(sourceNamespaces(vs).OfType<string>().Where(n => n.Length > 0));
+        }
+
+        return clients;
+    }
+
+    /// <summary>
     /// A TCP connection to every port of a Service that a mesh VirtualService's tcp rules may take (a port Istio does
     /// not route with http rules), from the Service's namespace, another namespace, and every namespace the
     /// VirtualServices name (their own, exportTo, sourceNamespace): the answers name every destination and weight.
@@ -129,13 +140,7 @@ internal static class IstioProbes
                 continue;
             }
 
-            var clients = new SortedSet<string>(StringComparer.Ordinal) { service.Namespace, OtherNamespace };
-            foreach (var vs in candidates)
-            {
-                clients.Add(vs.Key.Namespace);
-                clients.UnionWith(vs.ExportTo.Where(e => e is not "." and not "*"));
-                clients.UnionWith(vs.Tcp.SelectMany(r => r.Matches).Select(m => m.SourceNamespace).OfType<string>().Where(n => n.Length > 0));
-            }
+            var clients = ClientNamespaces(service.Namespace, candidates, vs => vs.Tcp.SelectMany(r => r.Matches).Select(m => m.SourceNamespace));
 
             foreach (var port in service.Ports.Where(p => !IstioRules.IsDeclaredHttpPort(p)))
             {
