@@ -197,18 +197,7 @@ internal static class ResultDiff
 
                     var (owner, listener, routeKey) = (verdict.Owner, verdict.ListenerName, route.Route.Key);
                     var onRoute = PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(routeKey);
-                    contexts.Add((onRoute, policies.For(onRoute)));
-                    for (var i = 0; i < route.Route.RuleCount; i++)
-                    {
-                        var rule = route.Route.RuleName(i);
-                        var onRule = onRoute.WithRule(rule);
-                        contexts.Add((onRule, policies.For(onRule)));
-                        foreach (var (service, port) in Backends(route, i))
-                        {
-                            var onBackend = onRule.WithBackend(service, port);
-                            contexts.Add((onBackend, policies.For(onBackend)));
-                        }
-                    }
+                    AddRouteContexts(contexts, policies, onRoute, route);
                 }
             }
 
@@ -222,21 +211,26 @@ internal static class ResultDiff
             {
                 var routeKey = route.Route.Key;
                 var onRoute = PolicyContext.ForMeshService(key).WithRoute(routeKey);
-                contexts.Add((onRoute, policies.For(onRoute)));
-                for (var i = 0; i < route.Route.RuleCount; i++)
-                {
-                    var rule = route.Route.RuleName(i);
-                    var onRule = onRoute.WithRule(rule);
-                    contexts.Add((onRule, policies.For(onRule)));
-                    foreach (var (service, port) in Backends(route, i))
-                    {
-                        var onBackend = onRule.WithBackend(service, port);
-                        contexts.Add((onBackend, policies.For(onBackend)));
-                    }
-                }
+                AddRouteContexts(contexts, policies, onRoute, route);
             }
 
             return contexts.DistinctBy(c => c.Item1).ToList();
+        }
+
+        /// <summary>A route's context and, below it, each rule's and each backend's, gateway and mesh alike.</summary>
+        private void AddRouteContexts(List<(PolicyContext, EffectivePolicies)> contexts, PolicyResolution policies, PolicyContext onRoute, RouteResult route)
+        {
+            contexts.Add((onRoute, policies.For(onRoute)));
+            for (var i = 0; i < route.Route.RuleCount; i++)
+            {
+                var onRule = onRoute.WithRule(route.Route.RuleName(i));
+                contexts.Add((onRule, policies.For(onRule)));
+                foreach (var (service, port) in Backends(route, i))
+                {
+                    var onBackend = onRule.WithBackend(service, port);
+                    contexts.Add((onBackend, policies.For(onBackend)));
+                }
+            }
         }
 
         private IEnumerable<(ResourceKey Service, string? Port)> Backends(RouteResult route, int rule)
