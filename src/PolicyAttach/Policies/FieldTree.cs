@@ -51,6 +51,48 @@ internal abstract class FieldTree
 
     public abstract void Leaves(string path, List<EffectiveField> into);
 
+    /// <summary>
+    /// Whether two trees have the same shape, the same leaf values (the same JSON text), the same sources and the same
+    /// beaten sources (as <see cref="Leaves"/> lists them): then their documents and fields are equal, read without
+    /// building either. False says only that the trees differ in some way, not that their documents or fields do.
+    /// </summary>
+    public static bool SameAs(FieldTree? a, FieldTree? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        switch (a, b)
+        {
+            case (FieldObject x, FieldObject y):
+                if (x.Members.Count != y.Members.Count)
+                {
+                    return false;
+                }
+
+                using (var ex = x.Members.GetEnumerator())
+                using (var ey = y.Members.GetEnumerator())
+                {
+                    while (ex.MoveNext() && ey.MoveNext())
+                    {
+                        if (!string.Equals(ex.Current.Key, ey.Current.Key, StringComparison.Ordinal) || !SameAs(ex.Current.Value, ey.Current.Value))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                return true;
+            case (FieldLeaf x, FieldLeaf y):
+                return x.Source == y.Source
+                    && System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(x.Value).SequenceEqual(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(y.Value))
+                    && (x.Beaten.SequenceEqual(y.Beaten) || x.Overrode().SequenceEqual(y.Overrode()));
+            default:
+                return false;
+        }
+    }
+
     public static FieldTree FromJson(JsonElement element, FieldSource source)
     {
         if (element.ValueKind == JsonValueKind.Object)
@@ -217,7 +259,10 @@ internal sealed class FieldLeaf(JsonElement value, FieldSource source, Immutable
     public override void Write(Utf8JsonWriter writer) => Value.WriteTo(writer);
 
     public override void Leaves(string path, List<EffectiveField> into)
-        => into.Add(new EffectiveField(path, JsonData.From(Value), Source, Beaten.Where(b => b != Source).Distinct().ToEquatableArray()));
+        => into.Add(new EffectiveField(path, JsonData.From(Value), Source, Overrode().ToEquatableArray()));
+
+    /// <summary>The sources this leaf won over, as its field lists them.</summary>
+    public IEnumerable<FieldSource> Overrode() => Beaten.Where(b => b != Source).Distinct();
 
     protected override FieldTree WithBeaten(ImmutableArray<FieldSource> beaten)
         => new FieldLeaf(Value, Source, Beaten.IsEmpty ? beaten : Beaten.AddRange(beaten).Distinct().ToImmutableArray());

@@ -102,9 +102,7 @@ public sealed class EvaluationSession
         if (RouteStep.TryApply(previous, snapshot, changes, _options, out var notBelow) is { } step)
         {
             next = state.AfterRoutes(step.Result, step.Dirty);
-            return Update(previous, step.Result, EvaluationPath.Incremental,
-                $"Bound {step.Routes.Count} route(s) again against their parents' listeners ({step.Evaluated} objects evaluated with them).",
-                step.Compared, step.Candidates, step.Evaluated, step.Routes);
+            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes);
         }
 
         var index = new DependencyIndex(snapshot);
@@ -113,7 +111,7 @@ public sealed class EvaluationSession
             .OfType<KubeObject>()
             .Select(o => state.Index.Unbounded(o) ?? index.Unbounded(o))
             .FirstOrDefault(r => r is not null);
-        var routesOnly = notBelow is null ? string.Empty : $" The routes were not bound again alone: {notBelow}.";
+        var routesOnly = notBelow is null ? string.Empty : $" The routes and policies were not evaluated again alone: {notBelow}.";
         if (reason is not null)
         {
             return FullUpdate(previous, snapshot, reason + routesOnly, out next);

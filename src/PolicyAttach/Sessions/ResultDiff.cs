@@ -83,10 +83,28 @@ internal static class ResultDiff
         var (a, b) = (new View(before, routes), new View(after, routes));
         var routing = new List<ResourceKey>();
         var contexts = new List<PolicyContext>();
+
+        // Contexts share their effective policies (every context a fold reaches in one state): each pair is compared once.
+        var same = new Dictionary<(EffectivePolicies, EffectivePolicies), bool>(SamePair.Instance);
+        bool Same(EffectivePolicies x, EffectivePolicies y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return true;
+            }
+
+            if (!same.TryGetValue((x, y), out var equal))
+            {
+                same[(x, y)] = equal = x.Kinds.Equals(y.Kinds);
+            }
+
+            return equal;
+        }
+
         foreach (var candidate in candidates.Distinct().Order())
         {
-            var changedContexts = a.Contexts(candidate).FullOuterJoin(b.Contexts(candidate))
-                .Where(p => !p.Before.Kinds.Equals(p.After.Kinds))
+            var changedContexts = Pairs(a.Contexts(candidate), b.Contexts(candidate))
+                .Where(p => !Same(p.Before, p.After))
                 .Select(p => p.Context)
                 .ToList();
             contexts.AddRange(changedContexts);
@@ -103,6 +121,22 @@ internal static class ResultDiff
     public static IEnumerable<ResourceKey> RoutingOwners(EvaluationResult result)
         => result.Gateways.Select(g => g.Gateway.Key).Concat(result.Snapshot.Services.Select(s => s.Key));
 
+    /// <summary>
+    /// Each context of either list with its policies in both (<see cref="EffectivePolicies.None"/> where absent). Lists
+    /// built from equal inputs hold the same contexts in the same order: they are paired in place, without a lookup.
+    /// </summary>
+    private static IEnumerable<(PolicyContext Context, EffectivePolicies Before, EffectivePolicies After)> Pairs(
+        List<(PolicyContext Context, EffectivePolicies Policies)> before, List<(PolicyContext Context, EffectivePolicies Policies)> after)
+    {
+        var aligned = before.Count == after.Count;
+        for (var i = 0; aligned && i < before.Count; i++)
+        {
+            aligned = before[i].Context == after[i].Context;
+        }
+
+        return aligned ? before.Select((p, i) => (p.Context, p.Policies, after[i].Policies)) : before.FullOuterJoin(after);
+    }
+
     private static IEnumerable<(PolicyContext Context, EffectivePolicies Before, EffectivePolicies After)> FullOuterJoin(
         this List<(PolicyContext Context, EffectivePolicies Policies)> before, List<(PolicyContext Context, EffectivePolicies Policies)> after)
     {
@@ -112,6 +146,18 @@ internal static class ResultDiff
         {
             yield return (context, old.GetValueOrDefault(context) ?? EffectivePolicies.None, now.GetValueOrDefault(context) ?? EffectivePolicies.None);
         }
+    }
+
+    /// <summary>A pair of effective policies by reference.</summary>
+    private sealed class SamePair : IEqualityComparer<(EffectivePolicies, EffectivePolicies)>
+    {
+        public static SamePair Instance { get; } = new();
+
+        public bool Equals((EffectivePolicies, EffectivePolicies) x, (EffectivePolicies, EffectivePolicies) y)
+            => ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2);
+
+        public int GetHashCode((EffectivePolicies, EffectivePolicies) pair)
+            => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(pair.Item1), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(pair.Item2));
     }
 
     /// <summary>A result seen from its Gateways and mesh Services.</summary>

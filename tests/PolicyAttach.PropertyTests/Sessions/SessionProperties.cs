@@ -41,6 +41,8 @@ public sealed class SessionProperties
         // The property must exercise both paths, or it could pass while the incremental path never runs.
         var paths = new List<EvaluationPath>();
         var routeSteps = 0;
+        var policySteps = 0;
+        var policyBatches = 0;
         var notBelow = new List<string>();
         foreach (var history in WorldGenerators.History(maxBatches: 6).Sample(30, new Rnd(20261207UL, 1442695040888963407UL), 30))
         {
@@ -49,13 +51,18 @@ public sealed class SessionProperties
             var world = history.Initial;
             foreach (var batch in history.Batches)
             {
-                var update = session.Apply(ToChangeBatch(world, batch));
+                var changes = ToChangeBatch(world, batch);
+                var policyBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is IPolicyObject);
+                var update = session.Apply(changes);
                 paths.Add(update.Path);
+                policyBatches += policyBatch ? 1 : 0;
                 routeSteps += update.Reason.StartsWith("Bound ", StringComparison.Ordinal) ? 1 : 0;
-                var at = update.Reason.IndexOf("not bound again alone: ", StringComparison.Ordinal);
-                if (at >= 0)
+                policySteps += update.Reason.StartsWith("Resolved ", StringComparison.Ordinal) ? 1 : 0;
+                const string NotAlone = "not evaluated again alone: ";
+                var at = update.Reason.IndexOf(NotAlone, StringComparison.Ordinal);
+                if (at >= 0 && !policyBatch)
                 {
-                    notBelow.Add(update.Reason[(at + 23)..]);
+                    notBelow.Add(update.Reason[(at + NotAlone.Length)..]);
                 }
                 world = batch.ApplyTo(world);
             }
@@ -69,6 +76,9 @@ public sealed class SessionProperties
         // the others say why not (these worlds are dense in what the step leaves to units: mesh parents, HTTPRoutes
         // beside GRPCRoutes, policies on backends and selectors).
         Assert.True(routeSteps >= 5 && routeSteps * 3 >= routeSteps + notBelow.Count, $"{routeSteps} of {paths.Count} batches were route steps; not bound alone: {string.Join(" | ", notBelow)}");
+
+        // Batches of policy changes on routes are resolved again below their targets (the same step) often enough to be checked.
+        Assert.True(policySteps >= 2, $"{policySteps} of {policyBatches} batches changing policies (of {paths.Count}) were policy steps.");
     }
 
     internal static void Verify(WorldHistory history, double fullEvaluationShare)
