@@ -114,7 +114,7 @@ internal static class ResultDiff
             }
         }
 
-        return (routing, contexts.OrderBy(c => c.ToString(), StringComparer.Ordinal).ToList());
+        return (routing, contexts.Distinct().OrderBy(c => c.ToString(), StringComparer.Ordinal).ToList());
     }
 
     /// <summary>The Gateways and Services of a result: the candidates of <see cref="RoutingDelta"/> for a whole result.</summary>
@@ -140,8 +140,19 @@ internal static class ResultDiff
     private static IEnumerable<(PolicyContext Context, EffectivePolicies Before, EffectivePolicies After)> FullOuterJoin(
         this List<(PolicyContext Context, EffectivePolicies Policies)> before, List<(PolicyContext Context, EffectivePolicies Policies)> after)
     {
-        var old = before.ToDictionary(p => p.Context, p => p.Policies);
-        var now = after.ToDictionary(p => p.Context, p => p.Policies);
+        // A context listed twice (a backend named twice in a rule) has the same policies both times.
+        var old = new Dictionary<PolicyContext, EffectivePolicies>(before.Count);
+        var now = new Dictionary<PolicyContext, EffectivePolicies>(after.Count);
+        foreach (var (context, policies) in before)
+        {
+            old[context] = policies;
+        }
+
+        foreach (var (context, policies) in after)
+        {
+            now[context] = policies;
+        }
+
         foreach (var context in old.Keys.Union(now.Keys))
         {
             yield return (context, old.GetValueOrDefault(context) ?? EffectivePolicies.None, now.GetValueOrDefault(context) ?? EffectivePolicies.None);
@@ -204,12 +215,15 @@ internal static class ResultDiff
             }
 
             inputs.AddRange(_sets.GetValueOrDefault(key) ?? []);
-            inputs.AddRange((_routesByOwner.GetValueOrDefault(key) ?? []).Distinct().OrderBy(r => r.Route.Key));
-            inputs.AddRange((_routesByService.GetValueOrDefault(key) ?? []).Distinct().OrderBy(r => r.Route.Key));
+            inputs.AddRange(Routes(_routesByOwner, key).OrderBy(r => r.Route.Key));
+            inputs.AddRange(Routes(_routesByService, key).OrderBy(r => r.Route.Key));
             return inputs;
         }
 
-        /// <summary>Every policy context under a Gateway (its ListenerSets included) or a mesh Service, with its effective policies.</summary>
+        /// <summary>
+        /// Every policy context under a Gateway (its ListenerSets included) or a mesh Service, with its effective
+        /// policies; a context can be listed twice (a backend named twice in a rule), with the same policies.
+        /// </summary>
         public List<(PolicyContext Context, EffectivePolicies Policies)> Contexts(ResourceKey key)
         {
             var policies = _result.Policies;
@@ -232,9 +246,9 @@ internal static class ResultDiff
                 }
             }
 
-            foreach (var route in (_routesByOwner.GetValueOrDefault(key) ?? []).Distinct())
+            foreach (var route in Routes(_routesByOwner, key))
             {
-                foreach (var verdict in route.Parents.SelectMany(p => p.AttachedListeners).Distinct())
+                foreach (var verdict in route.Parents.SelectMany(p => p.AttachedListeners).DistinctBy(v => (v.Owner, v.ListenerName)))
                 {
                     if (verdict.Owner != key && _result.FindListenerSet(verdict.Owner)?.Parent != key)
                     {
@@ -253,15 +267,19 @@ internal static class ResultDiff
                 contexts.Add((service, policies.For(service)));
             }
 
-            foreach (var route in (_routesByService.GetValueOrDefault(key) ?? []).Distinct())
+            foreach (var route in Routes(_routesByService, key))
             {
                 var routeKey = route.Route.Key;
                 var onRoute = PolicyContext.ForMeshService(key).WithRoute(routeKey);
                 AddRouteContexts(contexts, policies, onRoute, route);
             }
 
-            return contexts.DistinctBy(c => c.Item1).ToList();
+            return contexts;
         }
+
+        /// <summary>The routes listed under a key, each once (a route is listed once per attachment; by reference, not by deep equality).</summary>
+        private static IEnumerable<RouteResult> Routes(Dictionary<ResourceKey, List<RouteResult>> map, ResourceKey key)
+            => (map.GetValueOrDefault(key) ?? []).Distinct(ReferenceEqualityComparer.Instance).Cast<RouteResult>();
 
         /// <summary>A route's context and, below it, each rule's and each backend's, gateway and mesh alike.</summary>
         private void AddRouteContexts(List<(PolicyContext, EffectivePolicies)> contexts, PolicyResolution policies, PolicyContext onRoute, RouteResult route)

@@ -21,6 +21,10 @@ public sealed class SessionProperties
 {
     private static readonly StatusWriterOptions Json = new() { Indented = false, Time = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero) };
 
+    // Worlds where most route and route-policy changes can be evaluated below the unit: no mesh parents, no GRPCRoutes
+    // beside HTTPRoutes, no BackendTLSPolicies on backends (the step declines those; the histories above cover them).
+    private static readonly WorldOptions RouteFocus = new() { Mesh = false, RouteKinds = RouteKinds.All & ~RouteKinds.Grpc, BackendTlsPolicies = false };
+
     private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("POLICYATTACH_PROPERTY_SCALE"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 1;
 
     [Fact]
@@ -34,6 +38,50 @@ public sealed class SessionProperties
         => Check.One(
             PropertyAttribute.Seeded(Config.QuickThrowOnFailure.WithMaxTest(60 * Scale)),
             Prop.ForAll(WorldArbitraries.History(maxBatches: 6), (Action<WorldHistory>)(h => Verify(h, 1.0))));
+
+    [Fact]
+    public void Session_GeneratedRouteAndRoutePolicyHistories_EqualFullEvaluationAndReportExactDeltas()
+        => Check.One(
+            PropertyAttribute.Seeded(Config.QuickThrowOnFailure.WithMaxTest(40 * Scale)),
+            Prop.ForAll(WorldArbitraries.RouteHistory(RouteFocus, maxBatches: 6), (Action<WorldHistory>)(h => Verify(h, 1.0))));
+
+    [Fact]
+    public void Session_RouteHistoriesOfAFixedSample_TakeTheRouteAndPolicyStepsInTheirStatedShares()
+    {
+        // The focused histories must exercise the steps below the unit, or the property above could pass while they never run.
+        var (routeBatches, routeSteps, policyBatches, policySteps) = (0, 0, 0, 0);
+        var declined = new List<string>();
+        foreach (var history in WorldGenerators.RouteHistory(RouteFocus, maxBatches: 6).Sample(30, new Rnd(20261207UL, 1442695040888963407UL), 30))
+        {
+            var session = EvaluationSession.Start(history.Initial.Snapshot, history.Initial.Options);
+            session.FullEvaluationShare = 1.0;
+            var world = history.Initial;
+            foreach (var batch in history.Batches)
+            {
+                var changes = ToChangeBatch(world, batch);
+                var policyBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is IPolicyObject);
+                var update = session.Apply(changes);
+                world = batch.ApplyTo(world);
+                if (update.Path == EvaluationPath.Unchanged)
+                {
+                    continue;
+                }
+
+                var below = update.Reason.StartsWith(policyBatch ? "Resolved " : "Bound ", StringComparison.Ordinal);
+                (routeBatches, routeSteps, policyBatches, policySteps) = policyBatch
+                    ? (routeBatches, routeSteps, policyBatches + 1, policySteps + (below ? 1 : 0))
+                    : (routeBatches + 1, routeSteps + (below ? 1 : 0), policyBatches, policySteps);
+                if (!below)
+                {
+                    declined.Add(update.Reason);
+                }
+            }
+        }
+
+        var why = $"{routeSteps} of {routeBatches} route batches and {policySteps} of {policyBatches} policy batches were evaluated below the unit; the others: {string.Join(" | ", declined)}";
+        Assert.True(routeBatches >= 20 && routeSteps * 100 >= 40 * routeBatches, why);
+        Assert.True(policyBatches >= 20 && policySteps * 100 >= 40 * policyBatches, why);
+    }
 
     [Fact]
     public void Session_EveryBatchOfAFixedSample_IsCoveredByBothPaths()
