@@ -31,9 +31,9 @@ public static class Program
             return;
         }
 
-        if (args.Length == 2 && args[0] == "profile")
+        if (args.Length is 2 or 3 && args[0] == "profile")
         {
-            StageProfile.Run(args[1]);
+            StageProfile.Run(args[1], args.Length == 3 ? args[2] : null);
             return;
         }
 

@@ -217,6 +217,13 @@ public class DescribeGraphDiffTests
     public void Diff_FixturePairReversed_MatchesGolden() => AssertGolden("diff-pair-reversed", Run("diff", After, Before));
 
     [Fact]
+    public void Diff_Limit_MatchesGolden() => AssertGolden("diff-pair-limit", Run("diff", Before, After, "--limit", "1"));
+
+    [Fact]
+    public void Diff_AllWithLimit_PrintsEveryChange()
+        => Assert.Equal(Run("diff", Before, After).Stdout, Run("diff", Before, After, "--limit", "1", "--all").Stdout);
+
+    [Fact]
     public void Diff_JsonOutput_MatchesGolden() => AssertGolden("diff-pair-json", Run("diff", Before, After, "--output", "json"));
 
     [Fact]

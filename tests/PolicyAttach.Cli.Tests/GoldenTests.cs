@@ -23,6 +23,10 @@ public class GoldenTests
     [InlineData("explain-route-elsewhere-json", "explain", "basic.yaml", "httproute/apps/elsewhere", "--output", "json")]
     [InlineData("explain-gateway", "explain", "basic.yaml", "gateway/infra/web")]
     [InlineData("explain-gateway-json", "explain", "basic.yaml", "gateway/infra/web", "--output", "json")]
+    [InlineData("explain-gateway-yaml", "explain", "basic.yaml", "gateway/infra/web", "--output", "yaml")]
+    [InlineData("explain-gateway-limit", "explain", "basic.yaml", "gateway/infra/web", "--limit", "1")]
+    [InlineData("explain-route-limit", "explain", "basic.yaml", "httproute/apps/store", "--limit", "1")]
+    [InlineData("explain-listenerset-json", "explain", "listenerset.yaml", "listenerset/infra/team", "--output", "json")]
     [InlineData("explain-gatewayclass", "explain", "basic.yaml", "gatewayclass/example")]
     [InlineData("explain-listenerset", "explain", "listenerset.yaml", "listenerset/infra/team")]
     [InlineData("explain-unmanaged-route", "explain", "no-class.yaml", "httproute/default/lonely")]
@@ -60,6 +64,30 @@ public class GoldenTests
     {
         string[] args = [command, Fixture(fixture), .. rest];
         AssertGolden(golden, Run(args));
+    }
+
+    [Fact]
+    public void Explain_AllWithLimit_PrintsEveryEntry()
+    {
+        var all = Run("explain", Fixture("basic.yaml"), "gateway/infra/web", "--limit", "1", "--all");
+        var whole = Run("explain", Fixture("basic.yaml"), "gateway/infra/web");
+
+        Assert.Equal(0, all.ExitCode);
+        Assert.Equal(whole.Stdout, all.Stdout);
+        Assert.DoesNotContain("--all shows them", all.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--all shows them", Run("explain", Fixture("basic.yaml"), "gateway/infra/web", "--limit", "1").Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("ten")]
+    public void Explain_LimitNotAPositiveWholeNumber_IsAUsageError(string value)
+    {
+        var run = Run("explain", Fixture("basic.yaml"), "gateway/infra/web", "--limit", value);
+
+        Assert.Equal(CommandLine.ExitCodes.Usage, run.ExitCode);
+        Assert.Contains($"--limit takes a whole number from 1, not '{value}'", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

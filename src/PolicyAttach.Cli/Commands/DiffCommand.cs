@@ -18,7 +18,7 @@ internal sealed class DiffCommand : ICommand
     public string Summary => "Compare two sets of manifests: statuses, attachments, routing and effective policies (exit 3 on changes).";
 
     /// <inheritdoc />
-    public string Synopsis => "policyattach diff BEFORE AFTER [-o text|json|yaml] [--all] [options]";
+    public string Synopsis => "policyattach diff BEFORE AFTER [-o text|json|yaml] [--all | --limit N] [options]";
 
     /// <inheritdoc />
     public string Description =>
@@ -33,8 +33,9 @@ internal sealed class DiffCommand : ICommand
         + "              backend): the value and the policy, level and stanza it comes from; a context shows only\n"
         + "              the fields whose value differs from the enclosing context's.\n"
         + "Text: one block per object, sorted by (group, kind, namespace, name); lines marked + (added), - (removed) and\n"
-        + "~ (changed: before -> after), sorted by category then subject; the first " + ListLimit.DefaultText + " objects and the first\n"
-        + ListLimit.DefaultText + " changes of each, each rest counted on one line (--all prints every one), then the count of all changes.\n"
+        + "~ (changed: before -> after), sorted by category then subject; the first " + ListLimit.DefaultText + " (--limit N) objects and the first\n"
+        + ListLimit.DefaultText + " changes of each, each rest counted on one line (--all prints every one), then the count of all changes;\n"
+        + "when objects are left out, a first line counts the changed objects by kind with their + - ~ changes.\n"
         + "JSON (and YAML): { \"changed\": bool, \"controllerNames\": [string], \"objects\": [ { \"object\": {group, kind,\n"
         + "  namespace, name}, \"changes\": [ { \"category\", \"change\": added|removed|changed, \"subject\", \"before\",\n"
         + "  \"after\" } ] } ] }.\n"
@@ -43,7 +44,7 @@ internal sealed class DiffCommand : ICommand
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } = [.. CommonOptions.Standard(
-        [ListLimit.Option],
+        [ListLimit.Option, ListLimit.LimitOption],
         CommonOptions.Output("text (default), json or yaml.", "text", "json", "yaml"),
         color: true).Except(CommonOptions.ClusterInput)];
 
@@ -54,6 +55,7 @@ internal sealed class DiffCommand : ICommand
             || !Profiles.TryResolve(args.Get("profile"), out var profile, out error)
             || !Palette.TryResolve(args, context, out var palette, out error)
             || !ObjectFilter.TryRead(args, out var filter, out error)
+            || !ListLimit.TryFrom(args, out var limit, out error)
             || !InputOptions.TryRead(args, args.Positionals.Count, out var input, out error))
         {
             return context.UsageError(error!, Name);
@@ -93,7 +95,7 @@ internal sealed class DiffCommand : ICommand
 
         if (format == OutputFormat.Text)
         {
-            DiffText.Write(report, palette, ListLimit.From(args), context.Stdout);
+            DiffText.Write(report, palette, limit, context.Stdout);
         }
         else
         {

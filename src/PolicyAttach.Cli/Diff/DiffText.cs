@@ -43,6 +43,11 @@ internal static class DiffText
         }
 
         var objects = limit.Shown(report.Objects.Count);
+        if (objects < report.Objects.Count)
+        {
+            text.Append(Summary(report, objects)).Append('\n');
+        }
+
         for (var o = 0; o < objects; o++)
         {
             var obj = report.Objects[o];
@@ -83,6 +88,40 @@ internal static class DiffText
 
         text.Append(string.Create(CultureInfo.InvariantCulture,
             $"{count} change{(count == 1 ? string.Empty : "s")} in {report.Objects.Count} object{(report.Objects.Count == 1 ? string.Empty : "s")}.\n"));
+    }
+
+    /// <summary>
+    /// The first line when not every object is printed: the changed objects counted by kind, each with its changes
+    /// by kind of change (<c>+</c> added, <c>-</c> removed, <c>~</c> changed), kinds in ordinal order.
+    /// </summary>
+    private static string Summary(DiffReport report, int shown)
+    {
+        var kinds = new SortedDictionary<string, (int Objects, int Added, int Removed, int Changed)>(StringComparer.Ordinal);
+        foreach (var obj in report.Objects)
+        {
+            var (objects, added, removed, changed) = kinds.GetValueOrDefault(obj.Object.Kind);
+            foreach (var change in obj.Changes)
+            {
+                switch (change.Change)
+                {
+                    case "added":
+                        added++;
+                        break;
+                    case "removed":
+                        removed++;
+                        break;
+                    default:
+                        changed++;
+                        break;
+                }
+            }
+
+            kinds[obj.Object.Kind] = (objects + 1, added, removed, changed);
+        }
+
+        return "changed objects by kind: " + string.Join(", ", kinds.Select(k => string.Create(CultureInfo.InvariantCulture,
+            $"{k.Key} {k.Value.Objects:N0} (+{k.Value.Added:N0} -{k.Value.Removed:N0} ~{k.Value.Changed:N0})")))
+            + string.Create(CultureInfo.InvariantCulture, $"; the first {shown:N0} objects by key:");
     }
 
     private static string Value(string? value) => string.IsNullOrEmpty(value) ? string.Empty : ": " + value;

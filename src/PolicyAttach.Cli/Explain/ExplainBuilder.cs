@@ -165,39 +165,64 @@ internal static class ExplainBuilder
         var attached = new List<string>();
         foreach (var route in result.Routes)
         {
-            var named = false;
-            var accepted = true;
-            attached.Clear();
-            foreach (var parent in route.Parents)
-            {
-                var here = parent.ParentRef.TargetKey == owner;
-                for (var i = 0; i < parent.ListenerCount; i++)
-                {
-                    var outcome = parent.OutcomeAt(i);
-                    if (outcome.Owner == owner)
-                    {
-                        here = true;
-                        if (outcome.Attached && !attached.Contains(outcome.ListenerName, StringComparer.Ordinal))
-                        {
-                            attached.Add(outcome.ListenerName);
-                        }
-                    }
-                }
-
-                if (here)
-                {
-                    named = true;
-                    accepted &= parent.IsAccepted;
-                }
-            }
-
-            if (named)
+            if (Names(route, owner, attached, out var accepted))
             {
                 routes.Add(new AttachedRouteRecord(ObjectRef.From(route.Route.Key), accepted, [.. attached]));
             }
         }
 
         return routes;
+    }
+
+    /// <summary>
+    /// Whether a route belongs to a Gateway's or ListenerSet's explanation: it has a parentRef to the owner or a verdict
+    /// on one of the owner's listeners. Then <paramref name="attached"/> holds the owner's listeners it attached to (in
+    /// verdict order, each once) and <paramref name="accepted"/> whether every such parentRef is Accepted.
+    /// </summary>
+    /// <param name="route">The route.</param>
+    /// <param name="owner">The Gateway or ListenerSet.</param>
+    /// <param name="attached">Cleared, then filled with the listener names.</param>
+    /// <param name="accepted">Whether every parentRef to the owner is Accepted.</param>
+    /// <returns>Whether the route names the owner.</returns>
+    public static bool Names(RouteResult route, ResourceKey owner, List<string> attached, out bool accepted)
+    {
+        var named = false;
+        accepted = true;
+        attached.Clear();
+        foreach (var parent in route.Parents)
+        {
+            if (Concerns(parent, owner, attached))
+            {
+                named = true;
+                accepted &= parent.IsAccepted;
+            }
+        }
+
+        return named;
+    }
+
+    /// <summary>Whether a parentRef names the owner or has a verdict on one of its listeners; adds the owner's listeners it attached to.</summary>
+    /// <param name="parent">The parentRef's result.</param>
+    /// <param name="owner">The Gateway or ListenerSet.</param>
+    /// <param name="attached">Where to add listener names not yet in it.</param>
+    /// <returns>Whether the parentRef concerns the owner.</returns>
+    public static bool Concerns(RouteParentResult parent, ResourceKey owner, List<string> attached)
+    {
+        var here = parent.ParentRef.TargetKey == owner;
+        for (var i = 0; i < parent.ListenerCount; i++)
+        {
+            var outcome = parent.OutcomeAt(i);
+            if (outcome.Owner == owner)
+            {
+                here = true;
+                if (outcome.Attached && !attached.Contains(outcome.ListenerName, StringComparer.Ordinal))
+                {
+                    attached.Add(outcome.ListenerName);
+                }
+            }
+        }
+
+        return here;
     }
 }
 
@@ -222,6 +247,16 @@ internal sealed class RouteVerdictList(List<RouteVerdictRef> cells) : IReadOnlyL
             var (route, parent, i) = cells[index];
             var v = parent.ListenerAt(i);
             return new RouteVerdictRecord(route, parent.ParentIndex, v.Attached, v.Cause.ToString(), v.Message, v.Hostnames.Count == 0 ? [] : [.. v.Hostnames]);
+        }
+    }
+
+    /// <summary>The cause of every cell, in order, read without the verdicts' messages.</summary>
+    /// <returns>The causes' names.</returns>
+    public IEnumerable<string> Causes()
+    {
+        foreach (var (_, parent, i) in cells)
+        {
+            yield return parent.OutcomeAt(i).Cause.ToString();
         }
     }
 

@@ -220,7 +220,9 @@ internal sealed class ExplainText
             Conditions(l.Conditions, 4);
             if (l.Routes.Count > 0)
             {
-                Line(4, "routes considered:");
+                Line(4, _limit.Shown(l.Routes.Count) < l.Routes.Count
+                    ? $"routes considered: {Summary(l.Routes.Count, CountByCause(l.Routes))}; the first {_limit.Shown(l.Routes.Count):N0} in route key order:"
+                    : "routes considered:");
             }
 
             foreach (var r in Limited(l.Routes, 6, "routes"))
@@ -232,9 +234,55 @@ internal sealed class ExplainText
         }
     }
 
+    /// <summary>A count and its parts by name (ordinal order), such as <c>50,000 (Attached 781, HostnameMismatch 49,219)</c>.</summary>
+    private static string Summary(int count, SortedDictionary<string, int> parts)
+        => string.Create(CultureInfo.InvariantCulture, $"{count:N0} (")
+            + string.Join(", ", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:N0}"))) + ")";
+
+    /// <summary>The verdicts of a listener's routes counted by cause, read without building each verdict's message.</summary>
+    private static SortedDictionary<string, int> CountByCause(IReadOnlyList<RouteVerdictRecord> routes)
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        if (routes is RouteVerdictList cells)
+        {
+            foreach (var cause in cells.Causes())
+            {
+                counts[cause] = counts.GetValueOrDefault(cause) + 1;
+            }
+        }
+        else
+        {
+            foreach (var r in routes)
+            {
+                counts[r.Cause] = counts.GetValueOrDefault(r.Cause) + 1;
+            }
+        }
+
+        return counts;
+    }
+
     private void AttachedRoutes(IReadOnlyList<AttachedRouteRecord> routes)
     {
-        Line(2, routes.Count == 0 ? "routes: none names it as parent" : "routes:");
+        if (routes.Count > 0 && _limit.Shown(routes.Count) < routes.Count)
+        {
+            // Too many to read: how many are Accepted and of which kinds, before the first entries.
+            var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            var accepted = 0;
+            foreach (var r in routes)
+            {
+                accepted += r.Accepted ? 1 : 0;
+                counts[r.Route.Kind] = counts.GetValueOrDefault(r.Route.Kind) + 1;
+            }
+
+            var kinds = string.Join(", ", counts.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value:N0}")));
+            Line(2, string.Create(CultureInfo.InvariantCulture,
+                $"routes: {routes.Count:N0} ({accepted:N0} Accepted, {routes.Count - accepted:N0} not Accepted; {kinds}); the first {_limit.Shown(routes.Count):N0} in key order:"));
+        }
+        else
+        {
+            Line(2, routes.Count == 0 ? "routes: none names it as parent" : "routes:");
+        }
+
         foreach (var r in Limited(routes, 4, "routes"))
         {
             var where = r.Listeners.Count == 0 ? "attached to no listener" : "attached to " + string.Join(", ", r.Listeners);

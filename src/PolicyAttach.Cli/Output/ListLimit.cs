@@ -22,13 +22,42 @@ internal readonly record struct ListLimit(int? Max)
     public static OptionSpec Option { get; } = new("all", string.Empty,
         "Text output: print every entry of long lists (default: the first " + DefaultText + " of each, then how many more).", IsFlag: true);
 
+    /// <summary><c>--limit N</c>: print the first N entries of each long list in text output instead of <see cref="Default"/>.</summary>
+    public static OptionSpec LimitOption { get; } = new("limit", "N",
+        "Text output: print the first N entries of each long list (default " + DefaultText + "); --all prints every one.");
+
     /// <summary>Every entry.</summary>
     public static ListLimit None { get; } = new(null);
 
-    /// <summary>The limit the command line asks for: <see cref="Default"/>, or none with <c>--all</c>.</summary>
+    /// <summary>The limit the command line asks for: none with <c>--all</c>, else <c>--limit N</c>, else <see cref="Default"/>.</summary>
     /// <param name="args">The parsed arguments.</param>
-    /// <returns>The limit.</returns>
-    public static ListLimit From(ParsedArguments args) => args.Has(Option.Name) ? None : new(Default);
+    /// <param name="limit">The limit.</param>
+    /// <param name="error">Why <c>--limit</c>'s value is refused (it must be a whole number from 1), or null.</param>
+    /// <returns>Whether the value was read.</returns>
+    public static bool TryFrom(ParsedArguments args, out ListLimit limit, out string? error)
+    {
+        error = null;
+        limit = new(Default);
+        if (args.Has(Option.Name))
+        {
+            limit = None;
+            return true;
+        }
+
+        if (args.Get(LimitOption.Name) is not { } text)
+        {
+            return true;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max >= 1)
+        {
+            limit = new(max);
+            return true;
+        }
+
+        error = $"--limit takes a whole number from 1, not '{text}'";
+        return false;
+    }
 
     /// <summary>How many of <paramref name="count"/> entries to print.</summary>
     /// <param name="count">The entries of the list.</param>

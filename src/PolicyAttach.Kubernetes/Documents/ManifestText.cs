@@ -43,6 +43,18 @@ public static class ManifestText
     }
 
     /// <summary>
+    /// A string as <see cref="ToYaml(JsonElement)"/> writes it, as a key or a value: plain when YAML reads it back as the
+    /// same string, else double-quoted. For writers that make the same YAML token by token.
+    /// </summary>
+    /// <param name="value">The string.</param>
+    /// <returns>The YAML scalar.</returns>
+    public static string YamlString(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Key(value);
+    }
+
+    /// <summary>
     /// Reads YAML (multi-document) or JSON text into its documents, as the loader does before it reads objects:
     /// JSON when the text starts with <c>{</c> or <c>[</c>, YAML otherwise. Kubernetes lists are not expanded.
     /// </summary>

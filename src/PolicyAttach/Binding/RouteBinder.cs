@@ -388,41 +388,61 @@ internal sealed class RouteBinder
         return true;
     }
 
+    // Static, not local functions or lambdas over the locals: a capture would allocate a closure for every backendRef
+    // of every route, problem or not.
+    private static string What(RouteBase route, RouteBackendRefEntry entry, bool isMirror)
+    {
+        var reference = entry.BackendRef;
+        return $"{(isMirror ? "mirror backendRef" : "backendRef")} {reference.Kind} {reference.Namespace}/{reference.Name} of {route.Kind} {route.Namespace}/{route.Name} rule {entry.RuleIndex}";
+    }
+
+    private static bool Exposes(Service service, int port, string protocol)
+    {
+        foreach (var servicePort in service.Ports)
+        {
+            if (servicePort.Port == port && string.Equals(servicePort.Protocol, protocol, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private BackendRefResult Resolve(RouteBase route, RouteBackendRefEntry entry, bool isMirror, bool isMesh)
     {
         var reference = entry.BackendRef;
         var result = new BackendRefResult { RuleIndex = entry.RuleIndex, BackendIndex = entry.BackendIndex, IsMirror = isMirror, BackendRef = reference };
-        string What() => $"{(isMirror ? "mirror backendRef" : "backendRef")} {reference.Kind} {reference.Namespace}/{reference.Name} of {route.Kind} {route.Namespace}/{route.Name} rule {entry.RuleIndex}";
         if (reference.GroupKind != Kinds.Service)
         {
-            return result with { Problem = new Problem(ConditionReason.InvalidKind, $"{What()} has group \"{reference.Group}\" and kind \"{reference.Kind}\", which are not supported; refer to a core Service.") };
+            return result with { Problem = new Problem(ConditionReason.InvalidKind, $"{What(route, entry, isMirror)} has group \"{reference.Group}\" and kind \"{reference.Kind}\", which are not supported; refer to a core Service.") };
         }
 
         // A mesh route needs no ReferenceGrant for its backends (GEP-1294, spec digest §7).
         if (!isMesh && !_grants.Allows(route.Key, reference.TargetKey))
         {
-            return result with { Problem = new Problem(ConditionReason.RefNotPermitted, $"{What()} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Kind} from \"{route.Namespace}\" to refer to it; add one.") };
+            return result with { Problem = new Problem(ConditionReason.RefNotPermitted, $"{What(route, entry, isMirror)} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Kind} from \"{route.Namespace}\" to refer to it; add one.") };
         }
 
         var service = _snapshot.Find<Service>(reference.TargetKey);
         if (service is null)
         {
-            return result with { Problem = new Problem(ConditionReason.BackendNotFound, $"{What()} refers to a Service that does not exist.") };
+            return result with { Problem = new Problem(ConditionReason.BackendNotFound, $"{What(route, entry, isMirror)} refers to a Service that does not exist.") };
         }
 
         if (_options.EnvoyGateway && reference.Port is { } egPort && service.Ports.Count > 0)
         {
             // Envoy Gateway looks the port up with the route's transport: UDP for a UDPRoute, TCP otherwise.
             var protocol = route.Definition.Transport;
-            if (!service.Ports.Any(p => p.Port == egPort && string.Equals(p.Protocol, protocol, StringComparison.Ordinal)))
+            if (!Exposes(service, egPort, protocol))
             {
-                return result with { Problem = new Problem(ConditionReason.PortNotFound, $"{What()} uses {protocol} port {egPort}, which Service {service.Namespace}/{service.Name} does not expose.") };
+                return result with { Problem = new Problem(ConditionReason.PortNotFound, $"{What(route, entry, isMirror)} uses {protocol} port {egPort}, which Service {service.Namespace}/{service.Name} does not expose.") };
             }
         }
 
         if (reference.Port is { } port && service.Ports.Count > 0 && service.FindPort(port) is null)
         {
-            return result with { Problem = new Problem(ConditionReason.BackendNotFound, $"{What()} uses port {port}, which Service {service.Namespace}/{service.Name} does not expose; use one of {string.Join(", ", service.Ports.Select(p => p.Port))}.") };
+            return result with { Problem = new Problem(ConditionReason.BackendNotFound, $"{What(route, entry, isMirror)} uses port {port}, which Service {service.Namespace}/{service.Name} does not expose; use one of {string.Join(", ", service.Ports.Select(p => p.Port))}.") };
         }
 
         // A BackendTLSPolicy that governs the Service (or the port used) and cannot be honoured makes connections to
@@ -430,7 +450,7 @@ internal sealed class RouteBinder
         var portName = reference.Port is { } used ? service.FindPort(used)?.Name : null;
         if (_backendTls.Failure(reference.TargetKey, portName) is { } tls)
         {
-            return result with { Problem = tls.WithMessage($"{What()}: {tls.Message}") };
+            return result with { Problem = tls.WithMessage($"{What(route, entry, isMirror)}: {tls.Message}") };
         }
 
         return result;

@@ -25,13 +25,14 @@ public static class FindingAnalyzer
 
     /// <summary>Computes the findings of an evaluation.</summary>
     /// <param name="result">The evaluation.</param>
-    /// <param name="table">The routing tables compiled from <paramref name="result"/>, or null to compile them here.</param>
+    /// <param name="table">The routing tables compiled from <paramref name="result"/>, or null to compile here only what the checks read.</param>
     /// <param name="options">Suppressions; null for none besides the objects' annotations.</param>
     /// <returns>The findings in force and the suppressed ones.</returns>
     public static FindingReport Analyze(EvaluationResult result, RoutingTable? table = null, FindingOptions? options = null)
     {
         Guard.NotNull(result);
-        table ??= RoutingTable.Compile(result);
+        // The never-matching check reads only the precedence of matches: without a full table, only that is compiled.
+        table ??= RoutingTable.CompilePrecedence(result);
         options ??= FindingOptions.Default;
         var context = new FindingContext(result);
         ReferenceChecks.Run(context);

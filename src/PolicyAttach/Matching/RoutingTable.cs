@@ -52,6 +52,20 @@ public sealed class RoutingTable
         var compiler = new TableCompiler(result);
         return new RoutingTable(compiler.BuildGateways(), compiler.BuildServices());
     }
+
+    /// <summary>
+    /// The Gateway tables of an evaluation compiled for analyses of precedence only (the findings' never-matching
+    /// check): listeners, hostname buckets and every served match in precedence order, exactly as
+    /// <see cref="Compile"/> builds them, but rules carry no backends, filters or effective policies and no mesh table
+    /// is built. Such tables must never answer requests.
+    /// </summary>
+    /// <param name="result">The evaluation.</param>
+    /// <returns>The tables.</returns>
+    internal static RoutingTable CompilePrecedence(EvaluationResult result)
+    {
+        Guard.NotNull(result);
+        return new RoutingTable(new TableCompiler(result, precedenceOnly: true).BuildGateways(), []);
+    }
 }
 
 /// <summary>

@@ -15,9 +15,14 @@ internal sealed class TableCompiler
     private readonly Dictionary<CompiledRoute, List<GrpcEntry>> _grpc = [];
     private readonly Dictionary<CompiledRoute, StreamEntry> _stream = [];
 
-    public TableCompiler(EvaluationResult result)
+    // Whether only the precedence of matches is compiled (the never-matching analysis of the findings): rules then
+    // carry no backends, filters or policies, and such tables must never answer requests.
+    private readonly bool _precedenceOnly;
+
+    public TableCompiler(EvaluationResult result, bool precedenceOnly = false)
     {
         _result = result;
+        _precedenceOnly = precedenceOnly;
         foreach (var routeResult in result.Routes)
         {
             Compile(routeResult);
@@ -88,7 +93,7 @@ internal sealed class TableCompiler
                 for (var r = 0; r < stream.Rules.Count; r++)
                 {
                     var rule = stream.Rules[r];
-                    compiled.Rules[r] = CompiledRule.Create(compiled, r, rule.Name, [], rule.BackendRefs.Select(b => (b, (IReadOnlyList<RouteFilter>)[])).ToList(), !dropped.Contains(r));
+                    compiled.Rules[r] = CompiledRule.Create(compiled, r, rule.Name, [], _precedenceOnly ? [] : rule.BackendRefs.Select(b => (b, (IReadOnlyList<RouteFilter>)[])).ToList(), !dropped.Contains(r));
                 }
 
                 if (compiled.Rules.Length > 0 && compiled.Rules[0].IsServed)
@@ -105,7 +110,7 @@ internal sealed class TableCompiler
     /// The rules of an HTTPRoute or a GRPCRoute, each compiled once (backends with their validity, filters), and the
     /// entries of the matches of every rule that is served.
     /// </summary>
-    private static List<TEntry> CompileRules<TRule, TEntry>(CompiledRoute compiled, EquatableArray<TRule> rules, EquatableArray<int> dropped,
+    private List<TEntry> CompileRules<TRule, TEntry>(CompiledRoute compiled, EquatableArray<TRule> rules, EquatableArray<int> dropped,
         Func<TRule, string?> name, Func<TRule, EquatableArray<RouteFilter>> filters, Func<TRule, EquatableArray<RouteBackendRef>> backends,
         Action<CompiledRule, TRule, List<TEntry>> addEntries)
     {
@@ -114,7 +119,9 @@ internal sealed class TableCompiler
         {
             var rule = rules[r];
             var served = !dropped.AsSpan().Contains(r);
-            var cr = CompiledRule.Create(compiled, r, name(rule), filters(rule), backends(rule).Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served);
+            var cr = _precedenceOnly
+                ? CompiledRule.Create(compiled, r, name(rule), [], [], served)
+                : CompiledRule.Create(compiled, r, name(rule), filters(rule), backends(rule).Select(b => (b.BackendRef, (IReadOnlyList<RouteFilter>)b.Filters)).ToList(), served);
             compiled.Rules[r] = cr;
             if (served)
             {
@@ -356,6 +363,11 @@ internal sealed class TableCompiler
         foreach (var table in listeners.Values)
         {
             Fill(table);
+            if (_precedenceOnly)
+            {
+                continue;
+            }
+
             var listener = table.Listener;
             foreach (var (route, _) in table.Attached)
             {

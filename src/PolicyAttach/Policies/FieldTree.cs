@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
@@ -32,7 +33,7 @@ public sealed record FieldSource(ResourceKey Policy, PolicyLevel Level, StanzaKi
 /// </summary>
 internal abstract class FieldTree
 {
-    public abstract void CollectSources(HashSet<FieldSource> into);
+    public abstract void CollectSources(List<FieldSource> into);
 
     /// <summary>The tree as a JSON document.</summary>
     public static JsonData ToJson(FieldTree tree)
@@ -97,13 +98,13 @@ internal abstract class FieldTree
     {
         if (element.ValueKind == JsonValueKind.Object)
         {
-            var builder = ImmutableSortedDictionary.CreateBuilder<string, FieldTree>(StringComparer.Ordinal);
+            var members = new List<KeyValuePair<string, FieldTree>>();
             foreach (var property in element.EnumerateObject())
             {
-                builder[property.Name] = FromJson(property.Value, source);
+                members.Add(new(property.Name, FromJson(property.Value, source)));
             }
 
-            return new FieldObject(builder.ToImmutable());
+            return new FieldObject(FieldObject.Sorted(members));
         }
 
         return new FieldLeaf(element, source, []);
@@ -122,19 +123,33 @@ internal abstract class FieldTree
 
         if (patch is FieldObject patchObject)
         {
-            var members = target is FieldObject targetObject ? targetObject.Members : ImmutableSortedDictionary.Create<string, FieldTree>(StringComparer.Ordinal);
-            var beatenWhole = target is FieldLeaf ? target : null;
-            foreach (var (name, value) in patchObject.Members)
+            // Both member lists are sorted by name, so one merge walk applies the patch.
+            var members = target is FieldObject targetObject ? targetObject.Members : [];
+            var patched = patchObject.Members;
+            var merged = new KeyValuePair<string, FieldTree>[members.Length + patched.Length];
+            int m = 0, p = 0, count = 0;
+            while (m < members.Length || p < patched.Length)
             {
-                members.TryGetValue(name, out var existing);
-                var merged = existing is not null && mergeKeys.TryGetValue(name, out var key) && existing is FieldLeaf el && value is FieldLeaf pl
+                var order = m == members.Length ? 1 : p == patched.Length ? -1 : string.CompareOrdinal(members[m].Key, patched[p].Key);
+                if (order < 0)
+                {
+                    merged[count++] = members[m++];
+                    continue;
+                }
+
+                var existing = order == 0 ? members[m++].Value : null;
+                var (name, value) = patched[p++];
+                var member = existing is not null && mergeKeys.TryGetValue(name, out var key) && existing is FieldLeaf el && value is FieldLeaf pl
                     ? MergeKeyedList(el, pl, key)
                     : MergePatch(existing, value, mergeKeys);
-                members = merged is null ? members.Remove(name) : members.SetItem(name, merged);
+                if (member is not null)
+                {
+                    merged[count++] = new(name, member);
+                }
             }
 
-            FieldTree result = new FieldObject(members);
-            return beatenWhole is null ? result : result.Beating(beatenWhole);
+            FieldTree result = new FieldObject(FieldObject.Take(merged, count));
+            return target is FieldLeaf ? result.Beating(target) : result;
         }
 
         return target is null ? patch : patch.Beating(target);
@@ -146,10 +161,44 @@ internal abstract class FieldTree
     /// <summary>This tree with every leaf recording the sources of <paramref name="beaten"/> as beaten.</summary>
     public FieldTree Beating(FieldTree beaten)
     {
-        var sources = new HashSet<FieldSource>();
+        if (beaten is FieldLeaf leaf)
+        {
+            return AddBeaten([leaf.Source]);
+        }
+
+        var sources = new List<FieldSource>();
         beaten.CollectSources(sources);
-        return sources.Count == 0 ? this : AddBeaten(sources.OrderBy(s => s.Policy).ThenBy(s => s.Level).ThenBy(s => s.Stanza).ToImmutableArray());
+        if (sources.Count == 0)
+        {
+            return this;
+        }
+
+        // A tree holds few distinct sources, so a sorted list beats a set. FieldSource is exactly the sort key, so
+        // the order is total and the same as a stable sort's.
+        sources.Sort(SourceOrder);
+        var distinct = ImmutableArray.CreateBuilder<FieldSource>(sources.Count);
+        foreach (var source in sources)
+        {
+            if (distinct.Count == 0 || distinct[^1] != source)
+            {
+                distinct.Add(source);
+            }
+        }
+
+        return AddBeaten(distinct.DrainToImmutable());
     }
+
+    /// <summary>Sources by policy, then level, then stanza: the order of beaten sources and of ties.</summary>
+    public static readonly Comparison<FieldSource> SourceOrder = static (a, b) =>
+    {
+        var order = a.Policy.CompareTo(b.Policy);
+        if (order == 0)
+        {
+            order = a.Level.CompareTo(b.Level);
+        }
+
+        return order != 0 ? order : a.Stanza.CompareTo(b.Stanza);
+    };
 
     /// <summary>This tree with <paramref name="beaten"/> added to every leaf's beaten sources.</summary>
     public FieldTree AddBeaten(ImmutableArray<FieldSource> beaten) => WithBeaten(beaten);
@@ -210,15 +259,83 @@ internal abstract class FieldTree
     }
 }
 
-internal sealed class FieldObject(ImmutableSortedDictionary<string, FieldTree> members) : FieldTree
+internal sealed class FieldObject(ImmutableArray<KeyValuePair<string, FieldTree>> members) : FieldTree
 {
-    public ImmutableSortedDictionary<string, FieldTree> Members { get; } = members;
+    /// <summary>The members, sorted by name (ordinal), each name once.</summary>
+    public ImmutableArray<KeyValuePair<string, FieldTree>> Members { get; } = members;
 
-    public override void CollectSources(HashSet<FieldSource> into)
+    /// <summary>Members sorted by name; of repeated names the last wins, as JSON readers do.</summary>
+    public static ImmutableArray<KeyValuePair<string, FieldTree>> Sorted(List<KeyValuePair<string, FieldTree>> members)
     {
-        foreach (var member in Members.Values)
+        var sorted = members.ToArray();
+        if (sorted.Length <= 16)
         {
-            member.CollectSources(into);
+            // Insertion sort: stable and allocation-free for the few members a policy's objects have.
+            for (var i = 1; i < sorted.Length; i++)
+            {
+                var member = sorted[i];
+                var j = i - 1;
+                for (; j >= 0 && string.CompareOrdinal(sorted[j].Key, member.Key) > 0; j--)
+                {
+                    sorted[j + 1] = sorted[j];
+                }
+
+                sorted[j + 1] = member;
+            }
+        }
+        else
+        {
+            // Stable for many members too: positions break ties.
+            var positions = new int[sorted.Length];
+            for (var i = 0; i < positions.Length; i++)
+            {
+                positions[i] = i;
+            }
+
+            var byPosition = sorted;
+            Array.Sort(positions, (a, b) =>
+            {
+                var byName = string.CompareOrdinal(byPosition[a].Key, byPosition[b].Key);
+                return byName != 0 ? byName : a.CompareTo(b);
+            });
+            sorted = new KeyValuePair<string, FieldTree>[byPosition.Length];
+            for (var i = 0; i < positions.Length; i++)
+            {
+                sorted[i] = byPosition[positions[i]];
+            }
+        }
+
+        // Of a run of equal names keep the last, which is the one read last.
+        var count = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (i + 1 < sorted.Length && sorted[i + 1].Key == sorted[i].Key)
+            {
+                continue;
+            }
+
+            sorted[count++] = sorted[i];
+        }
+
+        return Take(sorted, count);
+    }
+
+    /// <summary>The first <paramref name="count"/> entries of <paramref name="members"/>, without a copy when all are used.</summary>
+    public static ImmutableArray<KeyValuePair<string, FieldTree>> Take(KeyValuePair<string, FieldTree>[] members, int count)
+    {
+        if (count < members.Length)
+        {
+            Array.Resize(ref members, count);
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(members);
+    }
+
+    public override void CollectSources(List<FieldSource> into)
+    {
+        foreach (var member in Members)
+        {
+            member.Value.CollectSources(into);
         }
     }
 
@@ -243,7 +360,15 @@ internal sealed class FieldObject(ImmutableSortedDictionary<string, FieldTree> m
     }
 
     protected override FieldTree WithBeaten(ImmutableArray<FieldSource> beaten)
-        => new FieldObject(Members.ToImmutableSortedDictionary(p => p.Key, p => p.Value.AddBeaten(beaten), StringComparer.Ordinal));
+    {
+        var members = new KeyValuePair<string, FieldTree>[Members.Length];
+        for (var i = 0; i < members.Length; i++)
+        {
+            members[i] = new(Members[i].Key, Members[i].Value.AddBeaten(beaten));
+        }
+
+        return new FieldObject(ImmutableCollectionsMarshal.AsImmutableArray(members));
+    }
 }
 
 internal sealed class FieldLeaf(JsonElement value, FieldSource source, ImmutableArray<FieldSource> beaten) : FieldTree
@@ -254,7 +379,7 @@ internal sealed class FieldLeaf(JsonElement value, FieldSource source, Immutable
 
     public ImmutableArray<FieldSource> Beaten { get; } = beaten.IsDefault ? [] : beaten;
 
-    public override void CollectSources(HashSet<FieldSource> into) => into.Add(Source);
+    public override void CollectSources(List<FieldSource> into) => into.Add(Source);
 
     public override void Write(Utf8JsonWriter writer) => Value.WriteTo(writer);
 

@@ -828,9 +828,11 @@ internal sealed class PolicyRun
 
     private static FieldSource FirstSource(FieldTree tree)
     {
-        var sources = new HashSet<FieldSource>();
+        // The least source in the documented order (policy, level, stanza): a set's order would vary by process.
+        var sources = new List<FieldSource>();
         tree.CollectSources(sources);
-        return sources.OrderBy(s => s.Policy).First();
+        sources.Sort(FieldTree.SourceOrder);
+        return sources[0];
     }
 
 

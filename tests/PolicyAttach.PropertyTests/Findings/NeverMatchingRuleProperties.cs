@@ -248,6 +248,20 @@ public class NeverMatchingRuleProperties
             return true.Label("ok");
         });
 
+    /// <summary>The findings compile only the precedence of matches: their analysis is the full tables', site for site and reason for reason.</summary>
+    [Property(MaxTest = 200)]
+    public Property PrecedenceTables_AnyTable_AnalyseAsTheFullTables()
+        => Prop.ForAll(SoundnessCases, input =>
+        {
+            var result = Evaluate(input.Table);
+            var full = NeverMatchingRules.Analyze(RoutingTable.Compile(result), result);
+            var precedence = NeverMatchingRules.Analyze(RoutingTable.CompilePrecedence(result), result);
+            var same = full.Served.SetEquals(precedence.Served)
+                && full.Never.Count == precedence.Never.Count
+                && full.Never.All(p => precedence.Never.TryGetValue(p.Key, out var reasons) && reasons.SequenceEqual(p.Value));
+            return same.Label($"full: {full.Served.Count} served, {full.Never.Count} never; precedence only: {precedence.Served.Count} served, {precedence.Never.Count} never");
+        });
+
     [Property(MaxTest = 300)]
     public Property NotReported_IsTheAnswerForARequestBuiltFromIt()
         => Prop.ForAll(CompletenessCases, table =>

@@ -314,7 +314,36 @@ internal static class GatewayDuration
 /// <summary>Helpers shared by the HTTP and gRPC route models.</summary>
 internal static class RouteFilters
 {
+    /// <summary>Whether any filter of the rule or of its backends mirrors requests: most rules have none, and then
+    /// no enumerator need be made.</summary>
+    private static bool AnyMirror(EquatableArray<RouteFilter> filters, EquatableArray<RouteBackendRef> backends)
+    {
+        foreach (var filter in filters)
+        {
+            if (filter.RequestMirror is not null)
+            {
+                return true;
+            }
+        }
+
+        for (var b = 0; b < backends.Count; b++)
+        {
+            foreach (var filter in backends[b].Filters)
+            {
+                if (filter.RequestMirror is not null)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     public static IEnumerable<RouteBackendRefEntry> Mirrors(int ruleIndex, EquatableArray<RouteFilter> filters, EquatableArray<RouteBackendRef> backends)
+        => AnyMirror(filters, backends) ? EnumerateMirrors(ruleIndex, filters, backends) : [];
+
+    private static IEnumerable<RouteBackendRefEntry> EnumerateMirrors(int ruleIndex, EquatableArray<RouteFilter> filters, EquatableArray<RouteBackendRef> backends)
     {
         foreach (var filter in filters)
         {
