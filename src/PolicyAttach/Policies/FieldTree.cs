@@ -35,6 +35,14 @@ internal abstract class FieldTree
 {
     public abstract void CollectSources(List<FieldSource> into);
 
+    /// <summary>Whether two values are written alike (then their canonical texts are equal too).</summary>
+    private static bool SameText(JsonElement a, JsonElement b)
+#if NET9_0_OR_GREATER
+        => JsonMarshal.GetRawUtf8Value(a).SequenceEqual(JsonMarshal.GetRawUtf8Value(b));
+#else
+        => string.Equals(a.GetRawText(), b.GetRawText(), StringComparison.Ordinal);
+#endif
+
     /// <summary>The tree as a JSON document.</summary>
     public static JsonData ToJson(FieldTree tree)
     {
@@ -67,27 +75,23 @@ internal abstract class FieldTree
         switch (a, b)
         {
             case (FieldObject x, FieldObject y):
-                if (x.Members.Count != y.Members.Count)
+                if (x.Members.Length != y.Members.Length)
                 {
                     return false;
                 }
 
-                using (var ex = x.Members.GetEnumerator())
-                using (var ey = y.Members.GetEnumerator())
+                for (var i = 0; i < x.Members.Length; i++)
                 {
-                    while (ex.MoveNext() && ey.MoveNext())
+                    if (!string.Equals(x.Members[i].Key, y.Members[i].Key, StringComparison.Ordinal) || !SameAs(x.Members[i].Value, y.Members[i].Value))
                     {
-                        if (!string.Equals(ex.Current.Key, ey.Current.Key, StringComparison.Ordinal) || !SameAs(ex.Current.Value, ey.Current.Value))
-                        {
-                            return false;
-                        }
+                        return false;
                     }
                 }
 
                 return true;
             case (FieldLeaf x, FieldLeaf y):
                 return x.Source == y.Source
-                    && System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(x.Value).SequenceEqual(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(y.Value))
+                    && SameText(x.Value, y.Value)
                     && (x.Beaten.SequenceEqual(y.Beaten) || x.Overrode().SequenceEqual(y.Overrode()));
             default:
                 return false;
