@@ -20,6 +20,10 @@ internal static class SessionProfile
         var first = Time("full evaluation", () => Evaluator.Evaluate(snapshot, BenchmarkWorld.Options));
         var second = Time("full evaluation again", () => Evaluator.Evaluate(snapshot, BenchmarkWorld.Options));
         Time("dependency index", () => new DependencyIndex(snapshot));
+        Time("snapshot of the same objects", () => Snapshot.FromSorted(snapshot.Objects.AsImmutableArray(), []));
+        Time("binding result of the same results", () => new Binding.BindingResult(snapshot, BenchmarkWorld.Options.ControllerNames, first.GatewayClasses, first.Gateways, first.ListenerSets, first.Routes));
+        Time("policy scan", () => snapshot.Policies.Sum(p => p.TargetRefs.Count(t => t.GroupKind == Model.Kinds.Gateway)));
+        Time("object scan", () => snapshot.Objects.Count(o => !DependencyIndex.IsPartitioned(o)));
         Time("status delta of two full results", () => ResultDiff.StatusDelta(first, second, null));
         Time("routing delta of two full results", () => ResultDiff.RoutingDelta(first, second, ResultDiff.RoutingOwners(first).Concat(ResultDiff.RoutingOwners(second))));
         foreach (var name in new[]

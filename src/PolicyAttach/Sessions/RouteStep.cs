@@ -293,7 +293,7 @@ internal static class RouteStep
         var routeResults = Replace(previous.Routes, r => r.Route.Key, changedKeys, part.FindRoute);
         routePolicies.UnionWith(changedPolicies);
         var statuses = Replace(previous.Policies.Statuses, p => p.Resource.Key, routePolicies, key => part.Policies.Statuses.FirstOrDefault(p => p.Resource.Key == key));
-        var binding = new BindingResult(snapshot, options.ControllerNames, previous.GatewayClasses, gateways, sets, routeResults);
+        var binding = previous.Binding.With(snapshot, gateways, sets, routeResults, [.. owners, .. changedKeys]);
         var policies = PolicyResolution.WithRoutes(previous.Policies, statuses, changedKeys, part.Policies, known);
         var result = new EvaluationResult(options, binding, policies);
 
