@@ -260,12 +260,11 @@ internal sealed class JsonItemPositions(ReadOnlyMemory<byte> utf8, int line, int
     /// <inheritdoc />
     public override int Column { get; } = column;
 
-    /// <summary>The object as a standalone element.</summary>
-    public JsonElement ToElement()
-    {
-        var reader = new Utf8JsonReader(Utf8.Span, options);
-        return JsonElement.ParseValue(ref reader);
-    }
+    /// <summary>
+    /// The object parsed over its bytes, which are not copied; its index comes from the shared array pool, so the caller
+    /// disposes it as soon as the object is read (nothing read from it is kept: the core reader copies what it keeps).
+    /// </summary>
+    public JsonDocument Parse() => JsonDocument.Parse(Utf8, new JsonDocumentOptions { MaxDepth = options.MaxDepth, CommentHandling = options.CommentHandling });
 
     /// <inheritdoc />
     public override (int Line, int Column) Locate(string? path)

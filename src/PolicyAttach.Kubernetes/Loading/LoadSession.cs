@@ -62,8 +62,9 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         }
 
         var objects = work.Where(w => w.Position is not null).ToList();
-        var results = ReadAll(objects.Count, (int i, out string? problem) =>
+        var results = ReadAll(objects.Count, (int i, out string? problem, out JsonDocument? owner) =>
         {
+            owner = null;
             if (objects[i].Element is { } converted)
             {
                 problem = null;
@@ -100,10 +101,11 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
     /// <summary>Reads the objects found by the JSON fast path (its checks and limits were applied while finding them).</summary>
     public void AddJsonObjects(List<JsonItemPositions> items, string file)
     {
-        var results = ReadAll(items.Count, (int i, out string? problem) =>
+        var results = ReadAll(items.Count, (int i, out string? problem, out JsonDocument? owner) =>
         {
             problem = null;
-            return items[i].ToElement();
+            owner = items[i].Parse();
+            return owner.RootElement;
         });
         for (var i = 0; i < items.Count; i++)
         {
@@ -112,7 +114,8 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         }
     }
 
-    private delegate JsonElement? Convert(int index, out string? problem);
+    /// <summary>Object <paramref name="index"/> as an element, or null with the problem; <paramref name="owner"/> is disposed once it is read, when set.</summary>
+    private delegate JsonElement? Convert(int index, out string? problem, out JsonDocument? owner);
 
     /// <summary>
     /// Converts and reads <paramref name="count"/> objects, on all cores when there are enough to gain from it. Object
@@ -125,8 +128,11 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         var results = new (ManifestReadResult? Result, string? Problem, JsonElement? Status)[count];
         ForEach(count, i =>
         {
-            var element = convert(i, out var problem);
-            results[i] = element is { } e ? (ManifestReader.Read(e, ReadOptions(first + i)), null, StatusOf(e)) : (null, problem, null);
+            var element = convert(i, out var problem, out var owner);
+            using (owner)
+            {
+                results[i] = element is { } e ? (ManifestReader.Read(e, ReadOptions(first + i)), null, StatusOf(e)) : (null, problem, null);
+            }
         });
         if (options.InputOrderIsCreationOrder && Array.Exists(results, r => r.Result is null))
         {
@@ -137,7 +143,11 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
                 {
                     if (index != first + i)
                     {
-                        results[i] = (ManifestReader.Read(convert(i, out _)!.Value, ReadOptions(index)), null, results[i].Status);
+                        var element = convert(i, out _, out var owner)!.Value;
+                        using (owner)
+                        {
+                            results[i] = (ManifestReader.Read(element, ReadOptions(index)), null, results[i].Status);
+                        }
                     }
 
                     index++;

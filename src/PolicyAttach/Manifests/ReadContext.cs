@@ -288,12 +288,50 @@ internal readonly struct Node
     public int Count(string name)
         => TryField(name, out var value) && value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : 0;
 
-    public EquatableArray<string> Strings(string name)
-        => Items(name).Select(n => n.AsString()).Where(s => s is not null).Select(s => s!).ToEquatableArray();
+    public EquatableArray<string> Strings(string name) => this[name].AsList(static n => n.AsString());
 
     public EquatableArray<T> List<T>(string name, Func<Node, T?> read)
         where T : class
-        => Items(name).Select(read).Where(x => x is not null).Select(x => x!).ToEquatableArray();
+        => this[name].AsList(read);
+
+    /// <summary>
+    /// The items of this list as <paramref name="read"/> reads them, in order, leaving out those it reads as absent
+    /// (<see cref="AsItems"/> says what a value that is not a list reports); read in one loop into an array of the
+    /// list's length, with no intermediate sequences.
+    /// </summary>
+    public EquatableArray<T> AsList<T>(Func<Node, T?> read)
+        where T : class
+    {
+        if (_element.ValueKind != JsonValueKind.Array)
+        {
+            if (Exists)
+            {
+                WrongType("a list");
+            }
+
+            return [];
+        }
+
+        var length = _element.GetArrayLength();
+        if (length == 0)
+        {
+            return [];
+        }
+
+        var builder = System.Collections.Immutable.ImmutableArray.CreateBuilder<T>(length);
+        var i = 0;
+        foreach (var item in _element.EnumerateArray())
+        {
+            if (read(new Node(item, FieldPath.Item(_at, i), Context)) is { } value)
+            {
+                builder.Add(value);
+            }
+
+            i++;
+        }
+
+        return new EquatableArray<T>(builder.Count == length ? builder.MoveToImmutable() : builder.ToImmutable());
+    }
 
     public StringMap Map(string name) => this[name].AsMap();
 

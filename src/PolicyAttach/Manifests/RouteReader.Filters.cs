@@ -37,7 +37,7 @@ internal static partial class RouteReader
 
     private static EquatableArray<RouteFilter> ReadFilters(Node list, string routeNamespace, RouteFlavor flavor)
     {
-        var filters = list.AsItems().Select(n => ReadFilter(n, routeNamespace, flavor)).Where(f => f is not null).Select(f => f!).ToEquatableArray();
+        var filters = list.AsList(n => ReadFilter(n, routeNamespace, flavor));
         var count = list.Kind == System.Text.Json.JsonValueKind.Array ? list.Element.GetArrayLength() : 0;
         RouteSchema.MaxItems(list, count, MaxFilters);
 

@@ -17,11 +17,11 @@ internal static partial class RouteReader
 
         RuleName(node, out var name);
         var matchesNode = node["matches"];
-        var matches = matchesNode.AsItems().Select(ReadGrpcMatch).Where(m => m is not null).Select(m => m!).ToEquatableArray();
+        var matches = matchesNode.AsList(ReadGrpcMatch);
         RouteSchema.MaxItems(matchesNode, node.Count("matches"), MaxMatches);
         var filters = ReadFilters(node["filters"], routeNamespace, RouteFlavor.Grpc);
         var backendsNode = node["backendRefs"];
-        var backends = backendsNode.AsItems().Select(n => ReadRouteBackendRef(n, routeNamespace, RouteFlavor.Grpc)).Where(b => b is not null).Select(b => b!).ToEquatableArray();
+        var backends = backendsNode.AsList(n => ReadRouteBackendRef(n, routeNamespace, RouteFlavor.Grpc));
         RouteSchema.MaxItems(backendsNode, node.Count("backendRefs"), MaxBackendRefs);
         return new GrpcRouteRule
         {
@@ -41,7 +41,7 @@ internal static partial class RouteReader
         }
 
         var headersNode = node["headers"];
-        var headers = headersNode.AsItems().Select(n => ReadHeaderMatch(n, 4096)).Where(h => h is not null).Select(h => h!).ToEquatableArray();
+        var headers = headersNode.AsList(n => ReadHeaderMatch(n, 4096));
         RouteSchema.MaxItems(headersNode, node.Count("headers"), MaxHeaderMatches);
         RouteSchema.Unique(headersNode, headers.Select(h => h.Name), "header name");
         return new GrpcRouteMatch { Method = ReadGrpcMethodMatch(node["method"]), Headers = headers };

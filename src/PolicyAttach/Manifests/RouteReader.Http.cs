@@ -17,7 +17,7 @@ internal static partial class RouteReader
 
         RuleName(node, out var name);
         var matchesNode = node["matches"];
-        var matches = matchesNode.AsItems().Select(ReadHttpMatch).Where(m => m is not null).Select(m => m!).ToEquatableArray();
+        var matches = matchesNode.AsList(ReadHttpMatch);
         RouteSchema.MaxItems(matchesNode, node.Count("matches"), MaxMatches);
         if (!matchesNode.Exists)
         {
@@ -27,7 +27,7 @@ internal static partial class RouteReader
         var filtersNode = node["filters"];
         var filters = ReadFilters(filtersNode, routeNamespace, RouteFlavor.Http);
         var backendsNode = node["backendRefs"];
-        var backends = backendsNode.AsItems().Select(n => ReadRouteBackendRef(n, routeNamespace, RouteFlavor.Http)).Where(b => b is not null).Select(b => b!).ToEquatableArray();
+        var backends = backendsNode.AsList(n => ReadRouteBackendRef(n, routeNamespace, RouteFlavor.Http));
         RouteSchema.MaxItems(backendsNode, node.Count("backendRefs"), MaxBackendRefs);
 
         var timeouts = ReadTimeouts(node["timeouts"]);
@@ -88,12 +88,12 @@ internal static partial class RouteReader
 
         var path = ReadPathMatch(node["path"]);
         var headersNode = node["headers"];
-        var headers = headersNode.AsItems().Select(n => ReadHeaderMatch(n, 4096)).Where(h => h is not null).Select(h => h!).ToEquatableArray();
+        var headers = headersNode.AsList(n => ReadHeaderMatch(n, 4096));
         RouteSchema.MaxItems(headersNode, node.Count("headers"), MaxHeaderMatches);
         RouteSchema.Unique(headersNode, headers.Select(h => h.Name), "header name");
 
         var queryNode = node["queryParams"];
-        var query = queryNode.AsItems().Select(ReadQueryParamMatch).Where(h => h is not null).Select(h => h!).ToEquatableArray();
+        var query = queryNode.AsList(ReadQueryParamMatch);
         RouteSchema.MaxItems(queryNode, node.Count("queryParams"), MaxHeaderMatches);
         RouteSchema.Unique(queryNode, query.Select(h => h.Name), "query parameter name");
 

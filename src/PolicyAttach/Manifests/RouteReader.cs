@@ -47,7 +47,7 @@ internal static partial class RouteReader
         }
         else
         {
-            rules = rulesNode.AsItems().Select(n => ReadHttpRule(n, header.Namespace)).Where(r => r is not null).Select(r => r!).ToEquatableArray();
+            rules = rulesNode.AsList(n => ReadHttpRule(n, header.Namespace));
             var count = spec.Count("rules");
             RouteSchema.MinItems(rulesNode, count, 1);
             RouteSchema.MaxItems(rulesNode, count, MaxRules);
@@ -74,7 +74,7 @@ internal static partial class RouteReader
         var spec = Spec(root);
         var common = ReadCommon(spec, header, RouteFlavor.Grpc);
         var rulesNode = spec["rules"];
-        var rules = rulesNode.AsItems().Select(n => ReadGrpcRule(n, header.Namespace)).Where(r => r is not null).Select(r => r!).ToEquatableArray();
+        var rules = rulesNode.AsList(n => ReadGrpcRule(n, header.Namespace));
         RouteSchema.MaxItems(rulesNode, spec.Count("rules"), MaxRules);
         TotalMatches(rulesNode, rulesNode.AsItems().Sum(r => r.Count("matches")));
         RuleNames(rulesNode);
@@ -434,7 +434,7 @@ internal static partial class RouteReader
                 refsNode.Error(DiagnosticCodes.RequiredField, $"{refsNode.Path} is required: add 1 to 16 backendRefs.");
             }
 
-            var refs = refsNode.AsItems().Select(n => ReadBackendRef(n, routeNamespace, weighted: true)).Where(b => b is not null).Select(b => b!).ToEquatableArray();
+            var refs = refsNode.AsList(n => ReadBackendRef(n, routeNamespace, weighted: true));
             RouteSchema.MinItems(refsNode, item.Count("backendRefs"), 1);
             RouteSchema.MaxItems(refsNode, item.Count("backendRefs"), MaxBackendRefs);
             rules.Add(new BackendRouteRule { Name = name, BackendRefs = refs });

@@ -31,6 +31,18 @@ public class CoreKindReaderTests
     }
 
     [Fact]
+    public void Read_ListItemsOfWrongTypes_ReportEachItemByIndexInOrder()
+    {
+        // Lists are read item by item (Node.AsList): an item that reads as absent is left out, and every problem is
+        // reported at its own index, in input order.
+        var result = Read("""{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"r","namespace":"n"},"spec":{"rules":[5,{"matches":"x"},{"backendRefs":[{"name":"s","port":80},true]}]}}""");
+        Assert.Null(result.Resource);
+        Assert.Equal(
+            [(DiagnosticCodes.WrongType, "spec.rules[0]"), (DiagnosticCodes.WrongType, "spec.rules[1].matches"), (DiagnosticCodes.WrongType, "spec.rules[2].backendRefs[1]")],
+            result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => (d.Code, d.Path)));
+    }
+
+    [Fact]
     public void Read_QuotedNumber_IsReadWithWarning()
     {
         var result = Read("""{"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"n"},"spec":{"ports":[{"port":"80"}]}}""");
