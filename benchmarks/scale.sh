@@ -24,7 +24,8 @@ cd "$work/worlds"
 ls -l
 for command in "status world-10k.json" "validate routes-50k.yaml" "status routes-50k.yaml" \
   "validate gateway-50k.json" "explain gateway-50k.json gateway/default/gw" "explain gateway-50k.json gateway/default/gw -o json" \
-  "graph gateway-50k.json" "graph gateway-50k.json -o json" "diff gateway-50k.json gateway-50k-changed.json"; do
+  "explain gateway-50k.json gateway/default/gw -o yaml" "graph gateway-50k.json" "graph gateway-50k.json -o json" \
+  "graph gateway-50k.json -o yaml" "diff gateway-50k.json gateway-50k-changed.json"; do
   for run in 1 2 3; do
     for tool in "${tools[@]}"; do
       echo "load: $(uptime)"

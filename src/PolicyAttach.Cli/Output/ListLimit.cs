@@ -4,7 +4,7 @@ using PolicyAttach.Cli.CommandLine;
 namespace PolicyAttach.Cli.Output;
 
 /// <summary>
-/// How many entries of one list human (text) output prints: the first <see cref="Default"/>, then one line saying how
+/// How many entries of one list human (text) output prints: the first <see cref="Default"/> (or <c>--limit N</c>), then one line saying how
 /// many more there are (<c>... and 49,900 more routes; --all shows them</c>), because nobody reads 50,000 lines and
 /// writing them costs time and memory. <c>--all</c> prints every entry. JSON and YAML are for programs and are
 /// always complete.

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
@@ -16,7 +17,9 @@ internal sealed class VerdictTable
     private readonly IReadOnlyList<ListenerDraft> _listeners;
     private readonly BindingCause[] _causes;
     private readonly EquatableArray<string>[]? _served;
-    private EquatableArray<ListenerVerdict>? _verdicts;
+    // An array reference, not a nullable struct: readers of a shared result may build it at once, and a reference is
+    // published whole where a nullable struct's flag and value could be seen apart.
+    private ListenerVerdict[]? _verdicts;
 
     public VerdictTable(RouteBase route, ParentReference parentRef, IReadOnlyList<ListenerDraft> listeners, BindingCause[] causes, EquatableArray<string>[]? served)
     {
@@ -65,20 +68,18 @@ internal sealed class VerdictTable
     /// <summary>Every listener's verdict, in listener order; built once, then shared.</summary>
     public EquatableArray<ListenerVerdict> Materialize()
     {
-        if (_verdicts is { } done)
+        if (_verdicts is not { } verdicts)
         {
-            return done;
+            verdicts = new ListenerVerdict[_causes.Length];
+            for (var i = 0; i < verdicts.Length; i++)
+            {
+                verdicts[i] = Verdict(i);
+            }
+
+            _verdicts = verdicts;
         }
 
-        var verdicts = new ListenerVerdict[_causes.Length];
-        for (var i = 0; i < verdicts.Length; i++)
-        {
-            verdicts[i] = Verdict(i);
-        }
-
-        var result = verdicts.ToEquatableArray();
-        _verdicts = result;
-        return result;
+        return new EquatableArray<ListenerVerdict>(ImmutableCollectionsMarshal.AsImmutableArray(verdicts));
     }
 
     /// <summary>The number of listeners considered.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
@@ -43,8 +44,11 @@ public sealed class EffectivePolicy : IEquatable<EffectivePolicy>
     private readonly FieldTree? _tree;
     private readonly Func<IEnumerable<ResourceKey>> _policyKeys;
     private JsonData? _document;
-    private EquatableArray<EffectiveField>? _fields;
-    private EquatableArray<ResourceKey>? _policies;
+
+    // Arrays, not nullable structs: a result is read from many threads, and a reference is published whole where a
+    // nullable struct's flag and value could be seen apart.
+    private EffectiveField[]? _fields;
+    private ResourceKey[]? _policies;
 
     internal EffectivePolicy(GroupKind kind, FieldTree? tree, Func<IEnumerable<ResourceKey>> policyKeys)
     {
@@ -64,21 +68,20 @@ public sealed class EffectivePolicy : IEquatable<EffectivePolicy>
     {
         get
         {
-            if (_fields is { } fields)
+            if (_fields is not { } fields)
             {
-                return fields;
+                var list = new List<EffectiveField>();
+                _tree?.Leaves(string.Empty, list);
+                _fields = fields = [.. list];
             }
 
-            var list = new List<EffectiveField>();
-            _tree?.Leaves(string.Empty, list);
-            var result = list.ToEquatableArray();
-            _fields = result;
-            return result;
+            return new EquatableArray<EffectiveField>(ImmutableCollectionsMarshal.AsImmutableArray(fields));
         }
     }
 
     /// <summary>The policies that reach this context, established first.</summary>
-    public EquatableArray<ResourceKey> Policies => _policies ??= _policyKeys().Distinct().ToEquatableArray();
+    public EquatableArray<ResourceKey> Policies
+        => new(ImmutableCollectionsMarshal.AsImmutableArray(_policies ??= _policyKeys().Distinct().ToArray()));
 
     /// <inheritdoc />
     public bool Equals(EffectivePolicy? other)

@@ -38,3 +38,14 @@ namespace PolicyAttach.Tests.Architecture.Synthetic.Early
         public int Count() => 2;
     }
 }
+
+namespace PolicyAttach.Tests.Architecture.Synthetic
+{
+    /// <summary>A cache the shared-result check must report: a mutable nullable struct.</summary>
+    internal sealed class TornCache
+    {
+        private (int, string)? _cache;
+
+        public (int, string) Get() => _cache ??= (1, "one");
+    }
+}
