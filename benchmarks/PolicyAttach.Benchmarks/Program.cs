@@ -4,7 +4,7 @@ namespace PolicyAttach.Benchmarks;
 
 /// <summary>Runs the benchmarks chosen on the command line (for example <c>--filter '*Evaluation*' --job short</c>),
 /// writes the whole-path inputs into a folder
-/// (<c>worlds FOLDER</c>), profiles the stages of the whole path on them (<c>profile FOLDER</c>), measures the
+/// (<c>worlds FOLDER</c>), profiles the stages of the whole path on them (<c>profile FOLDER [FILE]</c>: both worlds or the one named), measures the
 /// reading rates on them (<c>reading FOLDER</c>), prints the heap a session holds against a full result
 /// (<c>session-memory</c>), or maps where a session's time goes (<c>session-profile</c>).</summary>
 public static class Program
