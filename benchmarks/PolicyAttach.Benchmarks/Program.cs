@@ -4,9 +4,9 @@ namespace PolicyAttach.Benchmarks;
 
 /// <summary>Runs the benchmarks chosen on the command line (for example <c>--filter '*Evaluation*' --job short</c>),
 /// writes the whole-path inputs into a folder
-/// (<c>worlds FOLDER</c>), profiles the stages of the whole path on them (<c>profile FOLDER</c>), measures the
-/// reading rates on them (<c>reading FOLDER</c>), or prints the heap a session holds against a full result
-/// (<c>session-memory</c>).</summary>
+/// (<c>worlds FOLDER</c>), profiles the stages of the whole path on them (<c>profile FOLDER [FILE]</c>: both worlds or the one named), measures the
+/// reading rates on them (<c>reading FOLDER</c>), prints the heap a session holds against a full result
+/// (<c>session-memory</c>), or maps where a session's time goes (<c>session-profile</c>).</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
@@ -34,6 +34,12 @@ public static class Program
         if (args.Length is 2 or 3 && args[0] == "profile")
         {
             StageProfile.Run(args[1], args.Length == 3 ? args[2] : null);
+            return;
+        }
+
+        if (args.Length == 1 && args[0] == "session-profile")
+        {
+            SessionProfile.Run();
             return;
         }
 

@@ -108,6 +108,12 @@ public class SessionBenchmarks
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
+    /// <summary>The world's objects (after <see cref="Setup"/>).</summary>
+    internal Snapshot Snapshot => _snapshot;
+
+    /// <summary>Applies the change a benchmark of this name applies.</summary>
+    internal SessionUpdate Run(string name) => Toggle(name);
+
     private SessionUpdate Toggle(string name)
     {
         var (a, b, flip) = _changes[name];

@@ -68,6 +68,17 @@ public static class WorldGenerators
     /// <param name="maxBatches">The most batches.</param>
     /// <returns>The generator.</returns>
     public static Gen<WorldHistory> History(WorldOptions? options = null, int maxBatches = 6) => Histories.History(World(options), maxBatches);
+
+    /// <summary>
+    /// Worlds and sequences of batches that change only routes and policies on routes (a route's match, parent or
+    /// deletion; a policy on a route added, changed, moved to another route, challenged by a rival, deleted; what was
+    /// deleted added again): the changes an incremental evaluation recomputes below its units, which
+    /// <see cref="History"/> spreads over every kind.
+    /// </summary>
+    /// <param name="options">The shape of the worlds; null for <see cref="WorldOptions.Default"/>.</param>
+    /// <param name="maxBatches">The most batches.</param>
+    /// <returns>The generator.</returns>
+    public static Gen<WorldHistory> RouteHistory(WorldOptions? options = null, int maxBatches = 6) => Histories.RouteHistory(World(options), maxBatches);
 }
 
 /// <summary>FsCheck arbitraries: the generators of <see cref="WorldGenerators"/> with shrinkers that keep worlds valid.</summary>
@@ -96,4 +107,11 @@ public static class WorldArbitraries
     /// <returns>The arbitrary.</returns>
     public static Arbitrary<WorldHistory> History(WorldOptions? options = null, int maxBatches = 6)
         => Arb.From(WorldGenerators.History(options, maxBatches), Histories.Shrink);
+
+    /// <summary>Histories of route and route-policy changes (<see cref="WorldGenerators.RouteHistory"/>); they shrink as <see cref="History"/> does.</summary>
+    /// <param name="options">The shape of the worlds; null for <see cref="WorldOptions.Default"/>.</param>
+    /// <param name="maxBatches">The most batches.</param>
+    /// <returns>The arbitrary.</returns>
+    public static Arbitrary<WorldHistory> RouteHistory(WorldOptions? options = null, int maxBatches = 6)
+        => Arb.From(WorldGenerators.RouteHistory(options, maxBatches), Histories.Shrink);
 }

@@ -89,19 +89,24 @@ public sealed record WorldHistory(TestWorld Initial, EquatableArray<WorldChangeB
 /// <summary>Generates and shrinks histories.</summary>
 internal static class Histories
 {
-    public static Gen<WorldHistory> History(Gen<TestWorld> worlds, int maxBatches)
+    public static Gen<WorldHistory> History(Gen<TestWorld> worlds, int maxBatches) => History(worlds, maxBatches, Batch);
+
+    /// <summary>Histories whose batches change routes and the policies on routes only (<see cref="RouteBatch"/>).</summary>
+    public static Gen<WorldHistory> RouteHistory(Gen<TestWorld> worlds, int maxBatches) => History(worlds, maxBatches, RouteBatch);
+
+    private static Gen<WorldHistory> History(Gen<TestWorld> worlds, int maxBatches, Func<TestWorld, List<ObjectBuilder>, int, Gen<WorldChangeBatch>> batch)
         => from world in worlds
            from count in Gen.Choose(1, Math.Max(1, maxBatches))
-           from batches in Batches(world, count)
+           from batches in Batches(world, count, batch)
            select new WorldHistory(world, [.. batches]);
 
-    private static Gen<List<WorldChangeBatch>> Batches(TestWorld world, int count)
+    private static Gen<List<WorldChangeBatch>> Batches(TestWorld world, int count, Func<TestWorld, List<ObjectBuilder>, int, Gen<WorldChangeBatch>> next)
     {
         var gen = Gen.Constant((World: world, Batches: new List<WorldChangeBatch>(), Deleted: new List<ObjectBuilder>()));
         for (var i = 0; i < count; i++)
         {
             var step = i;
-            gen = gen.SelectMany(state => Batch(state.World, state.Deleted, step).Select(batch =>
+            gen = gen.SelectMany(state => next(state.World, state.Deleted, step).Select(batch =>
             {
                 var deleted = state.Deleted.Concat(batch.Changes.Where(c => c.IsDelete).Select(c => state.World.Find(c.Key)).OfType<ObjectBuilder>()).ToList();
                 return (batch.ApplyTo(state.World), state.Batches.Append(batch).ToList(), deleted);
@@ -234,6 +239,85 @@ internal static class Histories
                                     ? [.. service.Ports.Where(p => p.Port != 8080)]
                                     : [.. service.Ports, new ServicePortBuilder(8080) { Name = "alt" }],
                             }))));
+        }
+
+        return choices.Count == 0
+            ? Gen.Constant(new WorldChangeBatch("no change", []))
+            : Gen.Frequency(choices.Select(c => (c.Weight, c.Batch)));
+    }
+
+    /// <summary>
+    /// One batch that changes a route or a policy whose targets are routes: a route's first match, parent, label or
+    /// deletion; a new policy of each kind on a route; a route policy's spec, its move to another route of its
+    /// namespace, a rival on its route (older or newer), its deletion; re-adding what was deleted.
+    /// </summary>
+    private static Gen<WorldChangeBatch> RouteBatch(TestWorld world, List<ObjectBuilder> deleted, int step)
+    {
+        var objects = world.Objects.Where(o => o.Edits.IsEmpty).ToList();
+        var routes = objects.OfType<HttpRouteBuilder>().ToList();
+        var gateways = objects.OfType<GatewayBuilder>().ToList();
+        var onRoutes = objects.OfType<PolicyBuilder>()
+            .Where(p => !p.TargetRefs.IsEmpty && p.TargetSelectors.IsEmpty && p.TargetRefs.All(t => t.Kind == "HTTPRoute" && t.Namespace is null))
+            .ToList();
+        var readd = deleted.Where(o => o is HttpRouteBuilder or PolicyBuilder).ToList();
+        var choices = new List<(int Weight, Gen<WorldChangeBatch> Batch)>();
+        if (routes.Count > 0)
+        {
+            choices.Add((2, from route in Gen.Elements(routes.ToArray())
+                            from path in Pick(Paths)
+                            select One($"change the first match of {route.Key} to PathPrefix {path}", WorldChange.Put(route with
+                            {
+                                Rules = route.Rules.IsEmpty
+                                    ? [new HttpRuleBuilder { Matches = [HttpMatchBuilder.PathPrefix(path)] }]
+                                    : ServiceBuilder.Replace(route.Rules, 0, route.Rules[0] with { Matches = [HttpMatchBuilder.PathPrefix(path)] }),
+                            }))));
+            if (gateways.Count > 0)
+            {
+                choices.Add((2, from route in Gen.Elements(routes.ToArray())
+                                from gateway in Gen.Elements(gateways.ToArray())
+                                select One($"point {route.Key} at {gateway.Key}", WorldChange.Put(route with
+                                {
+                                    ParentRefs = [ObjectRefBuilder.Gateway(gateway.Namespace == route.Namespace ? null : gateway.Namespace, gateway.Name)],
+                                }))));
+            }
+
+            choices.Add((1, from route in Gen.Elements(routes.ToArray())
+                            select One($"delete {route.Key}", WorldChange.Delete(route.Key))));
+            choices.Add((3, from route in Gen.Elements(routes.ToArray())
+                            from kind in Gen.Elements(PatchKind, DirectKind, AtomicKind)
+                            from stanza in WorldGenerator.Stanza()
+                            select One($"put a {kind} on {route.Key}", WorldChange.Put(new PolicyBuilder(PolicyGroup, kind, route.Namespace, $"on-{route.Name}-{step + 1}")
+                            {
+                                TargetRefs = [ObjectRefBuilder.Route("HTTPRoute", route.Name)],
+                                Default = kind == DirectKind ? null : stanza,
+                                Settings = kind == DirectKind ? JsonData.Parse($"{{\"interval\":{step + 1}}}") : null,
+                            }))));
+        }
+
+        if (onRoutes.Count > 0)
+        {
+            choices.Add((3, from policy in Gen.Elements(onRoutes.ToArray())
+                            from stanza in WorldGenerator.Stanza()
+                            select One($"change the spec of {policy.Key}", WorldChange.Put(policy.PolicyKind == DirectKind
+                                ? policy with { Settings = JsonData.Parse($"{{\"interval\":{step + 7}}}") }
+                                : policy with { Default = stanza }))));
+            choices.Add((3, from policy in Gen.Elements(onRoutes.ToArray())
+                            from route in Gen.Elements(routes.Where(r => r.Namespace == policy.Namespace).Select(r => r.Name).DefaultIfEmpty("ghost").ToArray())
+                            select One($"retarget {policy.Key} to HTTPRoute {route}", WorldChange.Put(policy with { TargetRefs = [ObjectRefBuilder.Route("HTTPRoute", route)] }))));
+            choices.Add((2, from policy in Gen.Elements(onRoutes.ToArray())
+                            from older in Gen.Elements(true, false)
+                            select One($"add a {(older ? "older" : "newer")} rival of {policy.Key}", WorldChange.Put(policy with
+                            {
+                                Name = $"{policy.Name}-rival{step + 1}",
+                                CreationTimestamp = older ? new DateTimeOffset(2019, 1, 1, 0, 0, 0, TimeSpan.Zero) : new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero),
+                            }))));
+            choices.Add((1, from policy in Gen.Elements(onRoutes.ToArray())
+                            select One($"delete {policy.Key}", WorldChange.Delete(policy.Key))));
+        }
+
+        if (readd.Count > 0)
+        {
+            choices.Add((1, Gen.Elements(readd.ToArray()).Select(o => One($"re-add {o.Key}", WorldChange.Put(o)))));
         }
 
         return choices.Count == 0

@@ -220,7 +220,8 @@ public sealed record RouteParentResult
     /// <inheritdoc />
     public bool Equals(RouteParentResult? other)
         => other is not null && ParentRef == other.ParentRef && ParentIndex == other.ParentIndex && ControllerName == other.ControllerName
-           && Conditions == other.Conditions && Listeners == other.Listeners;
+           && Conditions == other.Conditions
+           && (Verdicts is { } mine && other.Verdicts is { } theirs ? VerdictTable.SameVerdicts(mine, theirs) : Listeners == other.Listeners);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(ParentRef, ParentIndex, ControllerName, Conditions, AttachedListeners);

@@ -82,6 +82,43 @@ internal sealed class VerdictTable
         return new EquatableArray<ListenerVerdict>(ImmutableCollectionsMarshal.AsImmutableArray(verdicts));
     }
 
+    /// <summary>
+    /// Whether two tables hold equal verdicts (<see cref="Materialize"/> of both would be equal), cell by cell without
+    /// building the matrices: a cell's message is built only when it reads more than the cell's outcome, the route,
+    /// the parentRef and the listener (a listener's state, allowed kinds or namespaces, another route), or when
+    /// those differ. Comparing two evaluations' results must not build every verdict of every route.
+    /// </summary>
+    public static bool SameVerdicts(VerdictTable a, VerdictTable b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a._causes.Length != b._causes.Length)
+        {
+            return false;
+        }
+
+        var sameRoute = ReferenceEquals(a._route, b._route) && a._parentRef == b._parentRef;
+        for (var i = 0; i < a._causes.Length; i++)
+        {
+            if (a.Outcome(i) != b.Outcome(i))
+            {
+                return false;
+            }
+
+            var decided = sameRoute && ReferenceEquals(a._listeners[i].Listener, b._listeners[i].Listener)
+                && a._causes[i] is BindingCause.Attached or BindingCause.HostnameMismatch or BindingCause.SectionNameMismatch or BindingCause.PortMismatch;
+            if (!decided && a.Verdict(i) != b.Verdict(i))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The number of listeners considered.</summary>
     public int Count => _causes.Length;
 

@@ -23,6 +23,9 @@ public sealed class EvaluationResult
     /// <summary>The input.</summary>
     public Snapshot Snapshot => _binding.Snapshot;
 
+    /// <summary>The binding result (for an incremental evaluation that changes some of it).</summary>
+    internal BindingResult Binding => _binding;
+
     /// <summary>The options used.</summary>
     public EvaluationOptions Options { get; }
 

@@ -35,6 +35,14 @@ internal abstract class FieldTree
 {
     public abstract void CollectSources(List<FieldSource> into);
 
+    /// <summary>Whether two values are written alike (then their canonical texts are equal too).</summary>
+    private static bool SameText(JsonElement a, JsonElement b)
+#if NET9_0_OR_GREATER
+        => JsonMarshal.GetRawUtf8Value(a).SequenceEqual(JsonMarshal.GetRawUtf8Value(b));
+#else
+        => string.Equals(a.GetRawText(), b.GetRawText(), StringComparison.Ordinal);
+#endif
+
     /// <summary>The tree as a JSON document.</summary>
     public static JsonData ToJson(FieldTree tree)
     {
@@ -51,6 +59,44 @@ internal abstract class FieldTree
     public abstract void Write(Utf8JsonWriter writer);
 
     public abstract void Leaves(string path, List<EffectiveField> into);
+
+    /// <summary>
+    /// Whether two trees have the same shape, the same leaf values (the same JSON text), the same sources and the same
+    /// beaten sources (as <see cref="Leaves"/> lists them): then their documents and fields are equal, read without
+    /// building either. False says only that the trees differ in some way, not that their documents or fields do.
+    /// </summary>
+    public static bool SameAs(FieldTree? a, FieldTree? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        switch (a, b)
+        {
+            case (FieldObject x, FieldObject y):
+                if (x.Members.Length != y.Members.Length)
+                {
+                    return false;
+                }
+
+                for (var i = 0; i < x.Members.Length; i++)
+                {
+                    if (!string.Equals(x.Members[i].Key, y.Members[i].Key, StringComparison.Ordinal) || !SameAs(x.Members[i].Value, y.Members[i].Value))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case (FieldLeaf x, FieldLeaf y):
+                return x.Source == y.Source
+                    && SameText(x.Value, y.Value)
+                    && (x.Beaten.SequenceEqual(y.Beaten) || x.Overrode().SequenceEqual(y.Overrode()));
+            default:
+                return false;
+        }
+    }
 
     public static FieldTree FromJson(JsonElement element, FieldSource source)
     {
@@ -342,7 +388,10 @@ internal sealed class FieldLeaf(JsonElement value, FieldSource source, Immutable
     public override void Write(Utf8JsonWriter writer) => Value.WriteTo(writer);
 
     public override void Leaves(string path, List<EffectiveField> into)
-        => into.Add(new EffectiveField(path, JsonData.From(Value), Source, Beaten.Where(b => b != Source).Distinct().ToEquatableArray()));
+        => into.Add(new EffectiveField(path, JsonData.From(Value), Source, Overrode().ToEquatableArray()));
+
+    /// <summary>The sources this leaf won over, as its field lists them.</summary>
+    public IEnumerable<FieldSource> Overrode() => Beaten.Where(b => b != Source).Distinct();
 
     protected override FieldTree WithBeaten(ImmutableArray<FieldSource> beaten)
         => new FieldLeaf(Value, Source, Beaten.IsEmpty ? beaten : Beaten.AddRange(beaten).Distinct().ToImmutableArray());

@@ -121,6 +121,33 @@ internal sealed class AttachmentChain
     /// <param name="level">The level's attachments, established first; the chain keeps the list, which must not change.</param>
     public AttachmentChain Below(List<Attachment> level) => new(this, level);
 
+    /// <summary>
+    /// Whether two chains list the same policies level by level (then <see cref="ToList"/> gives the same keys in the
+    /// same order), walked without copying. False says only that the levels differ, not that the keys do.
+    /// </summary>
+    public static bool SamePolicies(AttachmentChain? a, AttachmentChain? b)
+    {
+        while (!ReferenceEquals(a, b))
+        {
+            if (a is null || b is null || a._level.Count != b._level.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < a._level.Count; i++)
+            {
+                if (a._level[i].Policy.Key != b._level[i].Policy.Key)
+                {
+                    return false;
+                }
+            }
+
+            (a, b) = (a._above, b._above);
+        }
+
+        return true;
+    }
+
     /// <summary>Every attachment, the highest level first and each level in its own order.</summary>
     public List<Attachment> ToList()
     {
@@ -810,5 +837,5 @@ internal sealed class PolicyRun
 
 
     private static EffectivePolicy Materialize(GroupKind kind, FieldTree? tree, AttachmentChain attachments)
-        => new(kind, tree, () => attachments.ToList().Select(a => a.Policy.Key));
+        => new(kind, tree, attachments);
 }

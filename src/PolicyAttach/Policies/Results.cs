@@ -42,7 +42,7 @@ public sealed record PolicyStatusResult
 public sealed class EffectivePolicy : IEquatable<EffectivePolicy>
 {
     private readonly FieldTree? _tree;
-    private readonly Func<IEnumerable<ResourceKey>> _policyKeys;
+    private readonly AttachmentChain _attachments;
     private JsonData? _document;
 
     // Arrays, not nullable structs: a result is read from many threads, and a reference is published whole where a
@@ -50,11 +50,11 @@ public sealed class EffectivePolicy : IEquatable<EffectivePolicy>
     private EffectiveField[]? _fields;
     private ResourceKey[]? _policies;
 
-    internal EffectivePolicy(GroupKind kind, FieldTree? tree, Func<IEnumerable<ResourceKey>> policyKeys)
+    internal EffectivePolicy(GroupKind kind, FieldTree? tree, AttachmentChain attachments)
     {
         Kind = kind;
         _tree = tree;
-        _policyKeys = policyKeys;
+        _attachments = attachments;
     }
 
     /// <summary>The policy kind.</summary>
@@ -81,12 +81,24 @@ public sealed class EffectivePolicy : IEquatable<EffectivePolicy>
 
     /// <summary>The policies that reach this context, established first.</summary>
     public EquatableArray<ResourceKey> Policies
-        => new(ImmutableCollectionsMarshal.AsImmutableArray(_policies ??= _policyKeys().Distinct().ToArray()));
+        => new(ImmutableCollectionsMarshal.AsImmutableArray(_policies ??= PolicyKeys().ToArray()));
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Two policies folded from the same trees are compared without building their documents and fields (a session
+    /// compares every context of two results, and most are unchanged); others by the documents and fields themselves.
+    /// </remarks>
     public bool Equals(EffectivePolicy? other)
         => other is not null && (ReferenceEquals(this, other)
-            || (Kind == other.Kind && Document.Equals(other.Document) && Fields.Equals(other.Fields) && Policies.Equals(other.Policies)));
+            || (Kind == other.Kind
+                && (FieldTree.SameAs(_tree, other._tree) || (Document.Equals(other.Document) && Fields.Equals(other.Fields)))
+                && SamePolicies(other)));
+
+    private bool SamePolicies(EffectivePolicy other)
+        => AttachmentChain.SamePolicies(_attachments, other._attachments)
+            || (_policies is { } mine && other._policies is { } theirs ? mine.AsSpan().SequenceEqual(theirs) : PolicyKeys().SequenceEqual(other.PolicyKeys()));
+
+    private IEnumerable<ResourceKey> PolicyKeys() => _attachments.ToList().Select(a => a.Policy.Key).Distinct();
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as EffectivePolicy);

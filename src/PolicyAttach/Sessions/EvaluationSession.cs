@@ -98,13 +98,11 @@ public sealed class EvaluationSession
             return new SessionUpdate(previous, previous, EvaluationPath.Unchanged, "The batch changes no object.", [], [], [], [], 0);
         }
 
-        var snapshot = With(previous.Snapshot, changes);
+        var snapshot = previous.Snapshot.With(changes);
         if (RouteStep.TryApply(previous, snapshot, changes, _options, out var notBelow) is { } step)
         {
             next = state.AfterRoutes(step.Result, step.Dirty);
-            return Update(previous, step.Result, EvaluationPath.Incremental,
-                $"Bound {step.Routes.Count} route(s) again against their parents' listeners ({step.Evaluated} objects evaluated with them).",
-                step.Compared, step.Candidates, step.Evaluated, step.Routes);
+            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes);
         }
 
         var index = new DependencyIndex(snapshot);
@@ -113,10 +111,10 @@ public sealed class EvaluationSession
             .OfType<KubeObject>()
             .Select(o => state.Index.Unbounded(o) ?? index.Unbounded(o))
             .FirstOrDefault(r => r is not null);
-        var routesOnly = notBelow is null ? string.Empty : $" The routes were not bound again alone: {notBelow}.";
+        var routesOnly = notBelow is null ? string.Empty : $" The routes and policies were not evaluated again alone: {notBelow}.";
         if (reason is not null)
         {
-            return FullUpdate(previous, snapshot, reason + routesOnly, out next);
+            return FullUpdate(previous, snapshot, index, reason + routesOnly, out next);
         }
 
         // The units reached: the new units of the changed keys, the new units of every member of their old units (a
@@ -175,7 +173,7 @@ public sealed class EvaluationSession
         var partitioned = index.Units.Values.Sum(m => m.Count);
         if (evaluated > FullEvaluationShare * partitioned)
         {
-            return FullUpdate(previous, snapshot, $"The changes reach {evaluated} of {partitioned} objects." + routesOnly, out next);
+            return FullUpdate(previous, snapshot, index, $"The changes reach {evaluated} of {partitioned} objects." + routesOnly, out next);
         }
 
         var parts = new Dictionary<ResourceKey, EvaluationResult>();
@@ -207,10 +205,10 @@ public sealed class EvaluationSession
         return Update(previous, result, EvaluationPath.Incremental, $"Evaluated {affected.Count} of {index.Units.Count} units ({evaluated} of {partitioned} objects)." + routesOnly, compared, candidates, evaluated, null);
     }
 
-    private SessionUpdate FullUpdate(EvaluationResult previous, Snapshot snapshot, string reason, out State next)
+    private SessionUpdate FullUpdate(EvaluationResult previous, Snapshot snapshot, DependencyIndex index, string reason, out State next)
     {
         var result = Evaluator.Evaluate(snapshot, _options);
-        next = State.Full(result);
+        next = State.Full(result, index);
         var candidates = ResultDiff.RoutingOwners(previous).Concat(ResultDiff.RoutingOwners(result));
         return Update(previous, result, EvaluationPath.Full, reason, null, candidates, next.Index.Units.Values.Sum(m => m.Count), null);
     }
@@ -260,38 +258,6 @@ public sealed class EvaluationSession
         return new EvaluationResult(_options, binding, policies);
     }
 
-    private static Snapshot With(Snapshot snapshot, List<KeyValuePair<ResourceKey, KubeObject?>> changes)
-    {
-        // Both lists are sorted by key: one merge.
-        var objects = snapshot.Objects.AsImmutableArray();
-        var merged = ImmutableArray.CreateBuilder<KubeObject>(objects.Length + changes.Count);
-        var i = 0;
-        foreach (var (key, obj) in changes)
-        {
-            while (i < objects.Length && objects[i].Key.CompareTo(key) < 0)
-            {
-                merged.Add(objects[i++]);
-            }
-
-            if (i < objects.Length && objects[i].Key == key)
-            {
-                i++;
-            }
-
-            if (obj is not null)
-            {
-                merged.Add(obj);
-            }
-        }
-
-        while (i < objects.Length)
-        {
-            merged.Add(objects[i++]);
-        }
-
-        return Snapshot.FromSorted(merged.ToImmutable(), [.. snapshot.Diagnostics]);
-    }
-
     /// <summary>
     /// A session's state: the result, the dependency index of its objects (built when a batch needs units), for each
     /// unit a result valid for its members (<see cref="PartOf"/>), and the objects route steps changed since those
@@ -326,6 +292,10 @@ public sealed class EvaluationSession
         /// <summary>A state whose every unit's part is a full result.</summary>
         public static State Full(EvaluationResult result)
             => new(result, new Lazy<DependencyIndex>(() => new DependencyIndex(result.Snapshot), LazyThreadSafetyMode.None), null, result, []);
+
+        /// <summary>A state whose every unit's part is a full result, with the index of its objects already built.</summary>
+        public static State Full(EvaluationResult result, DependencyIndex index)
+            => new(result, new Lazy<DependencyIndex>(index), null, result, []);
 
         /// <summary>The result valid for a unit's members, or null when the unit has none (it is evaluated again).</summary>
         public EvaluationResult? PartOf(ResourceKey unit) => _parts is null ? _whole : _parts.GetValueOrDefault(unit);

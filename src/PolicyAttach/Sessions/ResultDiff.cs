@@ -83,10 +83,28 @@ internal static class ResultDiff
         var (a, b) = (new View(before, routes), new View(after, routes));
         var routing = new List<ResourceKey>();
         var contexts = new List<PolicyContext>();
+
+        // Contexts share their effective policies (every context a fold reaches in one state): each pair is compared once.
+        var same = new Dictionary<(EffectivePolicies, EffectivePolicies), bool>(SamePair.Instance);
+        bool Same(EffectivePolicies x, EffectivePolicies y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return true;
+            }
+
+            if (!same.TryGetValue((x, y), out var equal))
+            {
+                same[(x, y)] = equal = x.Kinds.Equals(y.Kinds);
+            }
+
+            return equal;
+        }
+
         foreach (var candidate in candidates.Distinct().Order())
         {
-            var changedContexts = a.Contexts(candidate).FullOuterJoin(b.Contexts(candidate))
-                .Where(p => !p.Before.Kinds.Equals(p.After.Kinds))
+            var changedContexts = Pairs(a.Contexts(candidate), b.Contexts(candidate))
+                .Where(p => !Same(p.Before, p.After))
                 .Select(p => p.Context)
                 .ToList();
             contexts.AddRange(changedContexts);
@@ -96,22 +114,61 @@ internal static class ResultDiff
             }
         }
 
-        return (routing, contexts.OrderBy(c => c.ToString(), StringComparer.Ordinal).ToList());
+        return (routing, contexts.Distinct().OrderBy(c => c.ToString(), StringComparer.Ordinal).ToList());
     }
 
     /// <summary>The Gateways and Services of a result: the candidates of <see cref="RoutingDelta"/> for a whole result.</summary>
     public static IEnumerable<ResourceKey> RoutingOwners(EvaluationResult result)
         => result.Gateways.Select(g => g.Gateway.Key).Concat(result.Snapshot.Services.Select(s => s.Key));
 
+    /// <summary>
+    /// Each context of either list with its policies in both (<see cref="EffectivePolicies.None"/> where absent). Lists
+    /// built from equal inputs hold the same contexts in the same order: they are paired in place, without a lookup.
+    /// </summary>
+    private static IEnumerable<(PolicyContext Context, EffectivePolicies Before, EffectivePolicies After)> Pairs(
+        List<(PolicyContext Context, EffectivePolicies Policies)> before, List<(PolicyContext Context, EffectivePolicies Policies)> after)
+    {
+        var aligned = before.Count == after.Count;
+        for (var i = 0; aligned && i < before.Count; i++)
+        {
+            aligned = before[i].Context == after[i].Context;
+        }
+
+        return aligned ? before.Select((p, i) => (p.Context, p.Policies, after[i].Policies)) : before.FullOuterJoin(after);
+    }
+
     private static IEnumerable<(PolicyContext Context, EffectivePolicies Before, EffectivePolicies After)> FullOuterJoin(
         this List<(PolicyContext Context, EffectivePolicies Policies)> before, List<(PolicyContext Context, EffectivePolicies Policies)> after)
     {
-        var old = before.ToDictionary(p => p.Context, p => p.Policies);
-        var now = after.ToDictionary(p => p.Context, p => p.Policies);
+        // A context listed twice (a backend named twice in a rule) has the same policies both times.
+        var old = new Dictionary<PolicyContext, EffectivePolicies>(before.Count);
+        var now = new Dictionary<PolicyContext, EffectivePolicies>(after.Count);
+        foreach (var (context, policies) in before)
+        {
+            old[context] = policies;
+        }
+
+        foreach (var (context, policies) in after)
+        {
+            now[context] = policies;
+        }
+
         foreach (var context in old.Keys.Union(now.Keys))
         {
             yield return (context, old.GetValueOrDefault(context) ?? EffectivePolicies.None, now.GetValueOrDefault(context) ?? EffectivePolicies.None);
         }
+    }
+
+    /// <summary>A pair of effective policies by reference.</summary>
+    private sealed class SamePair : IEqualityComparer<(EffectivePolicies, EffectivePolicies)>
+    {
+        public static SamePair Instance { get; } = new();
+
+        public bool Equals((EffectivePolicies, EffectivePolicies) x, (EffectivePolicies, EffectivePolicies) y)
+            => ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2);
+
+        public int GetHashCode((EffectivePolicies, EffectivePolicies) pair)
+            => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(pair.Item1), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(pair.Item2));
     }
 
     /// <summary>A result seen from its Gateways and mesh Services.</summary>
@@ -158,12 +215,15 @@ internal static class ResultDiff
             }
 
             inputs.AddRange(_sets.GetValueOrDefault(key) ?? []);
-            inputs.AddRange((_routesByOwner.GetValueOrDefault(key) ?? []).Distinct().OrderBy(r => r.Route.Key));
-            inputs.AddRange((_routesByService.GetValueOrDefault(key) ?? []).Distinct().OrderBy(r => r.Route.Key));
+            inputs.AddRange(Routes(_routesByOwner, key).OrderBy(r => r.Route.Key));
+            inputs.AddRange(Routes(_routesByService, key).OrderBy(r => r.Route.Key));
             return inputs;
         }
 
-        /// <summary>Every policy context under a Gateway (its ListenerSets included) or a mesh Service, with its effective policies.</summary>
+        /// <summary>
+        /// Every policy context under a Gateway (its ListenerSets included) or a mesh Service, with its effective
+        /// policies; a context can be listed twice (a backend named twice in a rule), with the same policies.
+        /// </summary>
         public List<(PolicyContext Context, EffectivePolicies Policies)> Contexts(ResourceKey key)
         {
             var policies = _result.Policies;
@@ -186,9 +246,9 @@ internal static class ResultDiff
                 }
             }
 
-            foreach (var route in (_routesByOwner.GetValueOrDefault(key) ?? []).Distinct())
+            foreach (var route in Routes(_routesByOwner, key))
             {
-                foreach (var verdict in route.Parents.SelectMany(p => p.AttachedListeners).Distinct())
+                foreach (var verdict in route.Parents.SelectMany(p => p.AttachedListeners).DistinctBy(v => (v.Owner, v.ListenerName)))
                 {
                     if (verdict.Owner != key && _result.FindListenerSet(verdict.Owner)?.Parent != key)
                     {
@@ -207,15 +267,19 @@ internal static class ResultDiff
                 contexts.Add((service, policies.For(service)));
             }
 
-            foreach (var route in (_routesByService.GetValueOrDefault(key) ?? []).Distinct())
+            foreach (var route in Routes(_routesByService, key))
             {
                 var routeKey = route.Route.Key;
                 var onRoute = PolicyContext.ForMeshService(key).WithRoute(routeKey);
                 AddRouteContexts(contexts, policies, onRoute, route);
             }
 
-            return contexts.DistinctBy(c => c.Item1).ToList();
+            return contexts;
         }
+
+        /// <summary>The routes listed under a key, each once (a route is listed once per attachment; by reference, not by deep equality).</summary>
+        private static IEnumerable<RouteResult> Routes(Dictionary<ResourceKey, List<RouteResult>> map, ResourceKey key)
+            => (map.GetValueOrDefault(key) ?? []).Distinct(ReferenceEqualityComparer.Instance).Cast<RouteResult>();
 
         /// <summary>A route's context and, below it, each rule's and each backend's, gateway and mesh alike.</summary>
         private void AddRouteContexts(List<(PolicyContext, EffectivePolicies)> contexts, PolicyResolution policies, PolicyContext onRoute, RouteResult route)

@@ -16,7 +16,10 @@ namespace PolicyAttach.Sessions;
 /// evaluation. Everything else is kept. A batch this cannot bound exactly (a route with a Service parent or default
 /// Gateways, an HTTPRoute and a GRPCRoute on one parent, a policy whose status or folding reads other routes: a
 /// Namespace or Service target the route reaches, a selector of its kind, a kind that reports overrides or merges, a
-/// route policy that also targets something else) returns null and the batch goes to the unit path.
+/// route policy that also targets something else) returns null and the batch goes to the unit path. A policy whose old
+/// and new targets are all routes is taken the same way: its target routes are evaluated again as if they had changed
+/// (their results stay equal), which resolves its contexts, its status and those of the other policies on its targets
+/// (its conflict set) with the policy stage's own rules.
 /// </summary>
 internal static class RouteStep
 {
@@ -29,18 +32,66 @@ internal static class RouteStep
         why = null;
         var old = previous.Snapshot;
         var routes = new List<(ResourceKey Key, RouteBase? Before, RouteBase? After)>();
+        var changedKeys = new HashSet<ResourceKey>();
+        var changedPolicies = new HashSet<ResourceKey>();
+        var policyTargets = new SortedSet<ResourceKey>();
         foreach (var (key, obj) in changes)
         {
             var before = old.Find(key);
-            if (obj is not (null or RouteBase) || before is not (null or RouteBase) || (obj is null && before is null))
+            if (obj is null && before is null)
             {
                 return null;
             }
 
-            routes.Add((key, (RouteBase?)before, (RouteBase?)obj));
+            if (obj is (null or RouteBase) && before is (null or RouteBase))
+            {
+                routes.Add((key, (RouteBase?)before, (RouteBase?)obj));
+                changedKeys.Add(key);
+                continue;
+            }
+
+            if (obj is not (null or IPolicyObject) || before is not (null or IPolicyObject))
+            {
+                return null;
+            }
+
+            // A policy whose old and new targets are routes changes only the contexts under them, the statuses of the
+            // policies on them and their target conditions: the routes are evaluated again as if they had changed.
+            changedPolicies.Add(key);
+            foreach (var policy in new[] { (IPolicyObject?)before, (IPolicyObject?)obj })
+            {
+                if (policy is null)
+                {
+                    continue;
+                }
+
+                if (!policy.TargetSelectors.IsEmpty)
+                {
+                    why = $"{key} selects targets by label";
+                    return null;
+                }
+
+                foreach (var target in policy.TargetRefs)
+                {
+                    if (RouteKindTable.Find(target.GroupKind) is null)
+                    {
+                        why = $"{key} targets a {target.Kind}";
+                        return null;
+                    }
+
+                    policyTargets.Add(target.TargetKey);
+                }
+            }
         }
 
-        var changedKeys = routes.Select(r => r.Key).ToHashSet();
+        foreach (var target in policyTargets)
+        {
+            if (changedKeys.Add(target) && snapshot.Find(target) is RouteBase route)
+            {
+                routes.Add((target, route, route));
+            }
+        }
+
         var owners = new HashSet<ResourceKey>();
         var backends = new HashSet<ResourceKey>();
         var namespaces = new HashSet<string>(StringComparer.Ordinal);
@@ -240,8 +291,9 @@ internal static class RouteStep
         var gateways = Replace(previous.Gateways, g => g.Gateway.Key, owners, key => previous.FindGateway(key) is { } g ? g with { Listeners = Recount(key, g.Listeners, counts) } : null);
         var sets = Replace(previous.ListenerSets, s => s.ListenerSet.Key, owners, key => previous.FindListenerSet(key) is { } s ? s with { Listeners = Recount(key, s.Listeners, counts) } : null);
         var routeResults = Replace(previous.Routes, r => r.Route.Key, changedKeys, part.FindRoute);
+        routePolicies.UnionWith(changedPolicies);
         var statuses = Replace(previous.Policies.Statuses, p => p.Resource.Key, routePolicies, key => part.Policies.Statuses.FirstOrDefault(p => p.Resource.Key == key));
-        var binding = new BindingResult(snapshot, options.ControllerNames, previous.GatewayClasses, gateways, sets, routeResults);
+        var binding = previous.Binding.With(snapshot, gateways, sets, routeResults, [.. owners, .. changedKeys]);
         var policies = PolicyResolution.WithRoutes(previous.Policies, statuses, changedKeys, part.Policies, known);
         var result = new EvaluationResult(options, binding, policies);
 
@@ -251,7 +303,7 @@ internal static class RouteStep
         var candidates = owners.Where(o => o.GroupKind == Kinds.Gateway).ToList();
         var dirty = new HashSet<ResourceKey>(compared);
         dirty.UnionWith(backends);
-        return new RouteStepResult(result, compared, candidates, changedKeys, dirty, objects.Count(DependencyIndex.IsPartitioned));
+        return new RouteStepResult(result, compared, candidates, changedKeys, dirty, objects.Count(DependencyIndex.IsPartitioned), routes.Count(r => !ReferenceEquals(r.Before, r.After)), changedPolicies.Count);
     }
 
     private static void Count(Dictionary<(ResourceKey, string), int> counts, RouteResult? route, int sign)
@@ -314,4 +366,24 @@ internal static class RouteStep
 }
 
 /// <summary>What a route step computed: the result, the keys whose status can differ, and the routing candidates.</summary>
-internal sealed record RouteStepResult(EvaluationResult Result, HashSet<ResourceKey> Compared, List<ResourceKey> Candidates, HashSet<ResourceKey> Routes, HashSet<ResourceKey> Dirty, int Evaluated);
+/// <param name="Result">The result after the batch.</param>
+/// <param name="Compared">The keys whose status can differ.</param>
+/// <param name="Candidates">The Gateways whose routing can differ.</param>
+/// <param name="Routes">The routes evaluated again: the changed routes and the targets of the changed policies.</param>
+/// <param name="Dirty">The objects whose units' parts the step made stale.</param>
+/// <param name="Evaluated">How many partitioned objects were evaluated.</param>
+/// <param name="ChangedRoutes">How many routes the batch changed.</param>
+/// <param name="ChangedPolicies">How many policies the batch changed.</param>
+internal sealed record RouteStepResult(EvaluationResult Result, HashSet<ResourceKey> Compared, List<ResourceKey> Candidates, HashSet<ResourceKey> Routes, HashSet<ResourceKey> Dirty, int Evaluated, int ChangedRoutes, int ChangedPolicies)
+{
+    /// <summary>What the step did, for <see cref="SessionUpdate.Reason"/>.</summary>
+    public string Describe()
+    {
+        var what = ChangedPolicies == 0
+            ? $"Bound {Routes.Count} route(s) again against their parents' listeners"
+            : ChangedRoutes == 0
+                ? $"Resolved {ChangedPolicies} changed polic{(ChangedPolicies == 1 ? "y" : "ies")} again below their {Routes.Count} target route(s)"
+                : $"Bound {ChangedRoutes} route(s) again and resolved {ChangedPolicies} changed polic{(ChangedPolicies == 1 ? "y" : "ies")} below {Routes.Count} route(s)";
+        return $"{what} ({Evaluated} objects evaluated with them).";
+    }
+}

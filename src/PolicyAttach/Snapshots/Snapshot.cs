@@ -13,8 +13,10 @@ namespace PolicyAttach;
 /// </summary>
 public sealed class Snapshot : IEquatable<Snapshot>
 {
-    private readonly FrozenDictionary<ResourceKey, KubeObject> _byKey;
-    private readonly FrozenDictionary<GroupKind, ImmutableArray<KubeObject>> _byKind;
+    // Frozen when built from objects (fastest to read); persistent in a snapshot made by With, which shares them with
+    // the snapshot it came from instead of building them again.
+    private readonly IReadOnlyDictionary<ResourceKey, KubeObject> _byKey;
+    private readonly IReadOnlyDictionary<GroupKind, ImmutableArray<KubeObject>> _byKind;
 
     private Snapshot(ImmutableArray<KubeObject> objects, ImmutableArray<Diagnostic> diagnostics)
     {
@@ -29,6 +31,25 @@ public sealed class Snapshot : IEquatable<Snapshot>
         ReferenceGrants = OfType<ReferenceGrant>();
         Services = OfType<Service>();
         Policies = objects.OfType<IPolicyObject>().ToEquatableArray();
+    }
+
+    private Snapshot(Snapshot previous, ImmutableArray<KubeObject> objects, IReadOnlyDictionary<ResourceKey, KubeObject> byKey,
+        IReadOnlyDictionary<GroupKind, ImmutableArray<KubeObject>> byKind, IReadOnlyList<KeyValuePair<ResourceKey, KubeObject?>> changes)
+    {
+        Objects = objects;
+        Diagnostics = previous.Diagnostics;
+        _byKey = byKey;
+        _byKind = byKind;
+        var touched = changes.SelectMany(c => new[] { previous.Find(c.Key), c.Value }).OfType<KubeObject>().ToList();
+        EquatableArray<T> Typed<T>(EquatableArray<T> kept)
+            where T : class
+            => touched.Any(o => o is T) ? Objects.OfType<T>().ToEquatableArray() : kept;
+        GatewayClasses = Typed(previous.GatewayClasses);
+        Gateways = Typed(previous.Gateways);
+        ListenerSets = Typed(previous.ListenerSets);
+        ReferenceGrants = Typed(previous.ReferenceGrants);
+        Services = Typed(previous.Services);
+        Policies = Typed(previous.Policies);
     }
 
     /// <summary>An empty snapshot.</summary>
@@ -73,6 +94,63 @@ public sealed class Snapshot : IEquatable<Snapshot>
     }
 
     internal static Snapshot FromSorted(ImmutableArray<KubeObject> objects, ImmutableArray<Diagnostic> diagnostics) => new(objects, diagnostics);
+
+    /// <summary>
+    /// This snapshot with some objects put (added or replaced) and some keys removed, with the same diagnostics. The
+    /// lookups are this snapshot's, changed where the objects changed (persistent maps: a change costs its own keys and
+    /// kinds, not the world's), so an incremental evaluation pays for what changed.
+    /// </summary>
+    /// <param name="changes">The changes, sorted by key, each key once; a null object removes the key.</param>
+    internal Snapshot With(IReadOnlyList<KeyValuePair<ResourceKey, KubeObject?>> changes)
+    {
+        var byKey = _byKey as ImmutableDictionary<ResourceKey, KubeObject> ?? _byKey.ToImmutableDictionary();
+        var byKind = _byKind as ImmutableDictionary<GroupKind, ImmutableArray<KubeObject>> ?? _byKind.ToImmutableDictionary();
+        var kinds = new SortedSet<GroupKind>();
+        foreach (var (key, obj) in changes)
+        {
+            byKey = obj is null ? byKey.Remove(key) : byKey.SetItem(key, obj);
+            kinds.Add(new GroupKind(key.Group, key.Kind));
+        }
+
+        foreach (var kind in kinds)
+        {
+            var merged = Merge(OfKind(kind).AsImmutableArray(), changes.Where(c => c.Key.Group == kind.Group && c.Key.Kind == kind.Kind).ToList());
+            byKind = merged.IsEmpty ? byKind.Remove(kind) : byKind.SetItem(kind, merged);
+        }
+
+        return new Snapshot(this, Merge(Objects.AsImmutableArray(), changes), byKey, byKind, changes);
+    }
+
+    /// <summary>A sorted list with the changes (sorted by key) applied: one merge.</summary>
+    private static ImmutableArray<KubeObject> Merge(ImmutableArray<KubeObject> objects, IReadOnlyList<KeyValuePair<ResourceKey, KubeObject?>> changes)
+    {
+        var merged = ImmutableArray.CreateBuilder<KubeObject>(objects.Length + changes.Count);
+        var i = 0;
+        foreach (var (key, obj) in changes)
+        {
+            while (i < objects.Length && objects[i].Key.CompareTo(key) < 0)
+            {
+                merged.Add(objects[i++]);
+            }
+
+            if (i < objects.Length && objects[i].Key == key)
+            {
+                i++;
+            }
+
+            if (obj is not null)
+            {
+                merged.Add(obj);
+            }
+        }
+
+        while (i < objects.Length)
+        {
+            merged.Add(objects[i++]);
+        }
+
+        return merged.ToImmutable();
+    }
 
     /// <summary>The objects of one type, sorted by key.</summary>
     /// <typeparam name="T">A model type such as <see cref="Gateway"/>.</typeparam>

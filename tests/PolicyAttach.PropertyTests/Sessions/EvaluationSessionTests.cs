@@ -1,4 +1,5 @@
 using PolicyAttach.Model;
+using PolicyAttach.Policies;
 using PolicyAttach.Status;
 using PolicyAttach.Testing;
 
@@ -59,6 +60,37 @@ public sealed class EvaluationSessionTests
         Assert.Equal(StatusWriter.ToJson(Evaluator.Evaluate(session.Snapshot, World.Options)), StatusWriter.ToJson(session.Result));
         Assert.Same(before, update.Previous);
         Assert.NotNull(before.FindRoute(ResourceKey.ForHttpRoute("app", "route-a"))); // the old result is untouched
+    }
+
+    [Fact]
+    public void Apply_PolicyRetargetedFromOneRouteToAnother_ResolvesOnlyThoseRoutesAndReportsTheirContexts()
+    {
+        var policy = new PolicyBuilder("example.com", "RetryPolicy", "app", "retry")
+        {
+            TargetRefs = [ObjectRefBuilder.Route("HTTPRoute", "route-a")],
+            Default = Collections.JsonData.Parse("{\"retries\":3}"),
+        };
+        var world = World.With(policy);
+        var session = EvaluationSession.Start(world.Snapshot, world.Options);
+        session.FullEvaluationShare = 1.0;
+        var moved = (policy with { TargetRefs = [ObjectRefBuilder.Route("HTTPRoute", "route-b")] }).Read().Resource!;
+
+        var update = session.Apply(new ChangeBatch().Put(moved));
+
+        Assert.Equal(EvaluationPath.Incremental, update.Path);
+        Assert.StartsWith("Resolved 1 changed policy again below their 2 target route(s)", update.Reason, StringComparison.Ordinal);
+        var full = Evaluator.Evaluate(session.Snapshot, world.Options);
+        Assert.Equal(StatusWriter.ToJson(full), StatusWriter.ToJson(session.Result));
+        Assert.Contains(moved.Key, update.Changed); // its ancestor moved from gw-a to gw-b
+        Assert.Equal([ResourceKey.ForGateway("infra", "gw-a"), ResourceKey.ForGateway("infra", "gw-b")], update.RoutingChanged);
+        foreach (var (gateway, route) in new[] { ("gw-a", "route-a"), ("gw-b", "route-b") })
+        {
+            var context = PolicyContext.ForGateway(ResourceKey.ForGateway("infra", gateway)).WithListener("http").WithRoute(ResourceKey.ForHttpRoute("app", route));
+            Assert.Contains(context, update.PoliciesChanged);
+            Assert.Equal(full.Policies.For(context).Kinds, session.Result.Policies.For(context).Kinds);
+        }
+
+        Assert.Single(session.Result.Policies.For(PolicyContext.ForGateway(ResourceKey.ForGateway("infra", "gw-b")).WithListener("http").WithRoute(ResourceKey.ForHttpRoute("app", "route-b"))).Kinds);
     }
 
     [Fact]

@@ -21,6 +21,10 @@ public sealed class SessionProperties
 {
     private static readonly StatusWriterOptions Json = new() { Indented = false, Time = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero) };
 
+    // Worlds where most route and route-policy changes can be evaluated below the unit: no mesh parents, no GRPCRoutes
+    // beside HTTPRoutes, no BackendTLSPolicies on backends (the step declines those; the histories above cover them).
+    private static readonly WorldOptions RouteFocus = new() { Mesh = false, RouteKinds = RouteKinds.All & ~RouteKinds.Grpc, BackendTlsPolicies = false };
+
     private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("POLICYATTACH_PROPERTY_SCALE"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 1;
 
     [Fact]
@@ -36,11 +40,57 @@ public sealed class SessionProperties
             Prop.ForAll(WorldArbitraries.History(maxBatches: 6), (Action<WorldHistory>)(h => Verify(h, 1.0))));
 
     [Fact]
+    public void Session_GeneratedRouteAndRoutePolicyHistories_EqualFullEvaluationAndReportExactDeltas()
+        => Check.One(
+            PropertyAttribute.Seeded(Config.QuickThrowOnFailure.WithMaxTest(40 * Scale)),
+            Prop.ForAll(WorldArbitraries.RouteHistory(RouteFocus, maxBatches: 6), (Action<WorldHistory>)(h => Verify(h, 1.0))));
+
+    [Fact]
+    public void Session_RouteHistoriesOfAFixedSample_TakeTheRouteAndPolicyStepsInTheirStatedShares()
+    {
+        // The focused histories must exercise the steps below the unit, or the property above could pass while they never run.
+        var (routeBatches, routeSteps, policyBatches, policySteps) = (0, 0, 0, 0);
+        var declined = new List<string>();
+        foreach (var history in WorldGenerators.RouteHistory(RouteFocus, maxBatches: 6).Sample(30, new Rnd(20261207UL, 1442695040888963407UL), 30))
+        {
+            var session = EvaluationSession.Start(history.Initial.Snapshot, history.Initial.Options);
+            session.FullEvaluationShare = 1.0;
+            var world = history.Initial;
+            foreach (var batch in history.Batches)
+            {
+                var changes = ToChangeBatch(world, batch);
+                var policyBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is IPolicyObject);
+                var update = session.Apply(changes);
+                world = batch.ApplyTo(world);
+                if (update.Path == EvaluationPath.Unchanged)
+                {
+                    continue;
+                }
+
+                var below = update.Reason.StartsWith(policyBatch ? "Resolved " : "Bound ", StringComparison.Ordinal);
+                (routeBatches, routeSteps, policyBatches, policySteps) = policyBatch
+                    ? (routeBatches, routeSteps, policyBatches + 1, policySteps + (below ? 1 : 0))
+                    : (routeBatches + 1, routeSteps + (below ? 1 : 0), policyBatches, policySteps);
+                if (!below)
+                {
+                    declined.Add(update.Reason);
+                }
+            }
+        }
+
+        var why = $"{routeSteps} of {routeBatches} route batches and {policySteps} of {policyBatches} policy batches were evaluated below the unit; the others: {string.Join(" | ", declined)}";
+        Assert.True(routeBatches >= 20 && routeSteps * 100 >= 40 * routeBatches, why);
+        Assert.True(policyBatches >= 20 && policySteps * 100 >= 40 * policyBatches, why);
+    }
+
+    [Fact]
     public void Session_EveryBatchOfAFixedSample_IsCoveredByBothPaths()
     {
         // The property must exercise both paths, or it could pass while the incremental path never runs.
         var paths = new List<EvaluationPath>();
         var routeSteps = 0;
+        var policySteps = 0;
+        var policyBatches = 0;
         var notBelow = new List<string>();
         foreach (var history in WorldGenerators.History(maxBatches: 6).Sample(30, new Rnd(20261207UL, 1442695040888963407UL), 30))
         {
@@ -49,13 +99,18 @@ public sealed class SessionProperties
             var world = history.Initial;
             foreach (var batch in history.Batches)
             {
-                var update = session.Apply(ToChangeBatch(world, batch));
+                var changes = ToChangeBatch(world, batch);
+                var policyBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is IPolicyObject);
+                var update = session.Apply(changes);
                 paths.Add(update.Path);
+                policyBatches += policyBatch ? 1 : 0;
                 routeSteps += update.Reason.StartsWith("Bound ", StringComparison.Ordinal) ? 1 : 0;
-                var at = update.Reason.IndexOf("not bound again alone: ", StringComparison.Ordinal);
-                if (at >= 0)
+                policySteps += update.Reason.StartsWith("Resolved ", StringComparison.Ordinal) ? 1 : 0;
+                const string NotAlone = "not evaluated again alone: ";
+                var at = update.Reason.IndexOf(NotAlone, StringComparison.Ordinal);
+                if (at >= 0 && !policyBatch)
                 {
-                    notBelow.Add(update.Reason[(at + 23)..]);
+                    notBelow.Add(update.Reason[(at + NotAlone.Length)..]);
                 }
                 world = batch.ApplyTo(world);
             }
@@ -69,6 +124,9 @@ public sealed class SessionProperties
         // the others say why not (these worlds are dense in what the step leaves to units: mesh parents, HTTPRoutes
         // beside GRPCRoutes, policies on backends and selectors).
         Assert.True(routeSteps >= 5 && routeSteps * 3 >= routeSteps + notBelow.Count, $"{routeSteps} of {paths.Count} batches were route steps; not bound alone: {string.Join(" | ", notBelow)}");
+
+        // Batches of policy changes on routes are resolved again below their targets (the same step) often enough to be checked.
+        Assert.True(policySteps >= 2, $"{policySteps} of {policyBatches} batches changing policies (of {paths.Count}) were policy steps.");
     }
 
     internal static void Verify(WorldHistory history, double fullEvaluationShare)
