@@ -148,22 +148,10 @@ internal static class Histories
 
         if (routes.Count > 0)
         {
-            choices.Add((3, from route in Gen.Elements(routes.ToArray())
-                            from path in Pick(Paths)
-                            select One($"change the first match of {route.Key} to PathPrefix {path}", WorldChange.Put(route with
-                            {
-                                Rules = route.Rules.IsEmpty
-                                    ? [new HttpRuleBuilder { Matches = [HttpMatchBuilder.PathPrefix(path)] }]
-                                    : ServiceBuilder.Replace(route.Rules, 0, route.Rules[0] with { Matches = [HttpMatchBuilder.PathPrefix(path)] }),
-                            }))));
+            choices.Add((3, ChangeFirstMatch(routes)));
             if (gateways.Count > 0)
             {
-                choices.Add((2, from route in Gen.Elements(routes.ToArray())
-                                from gateway in Gen.Elements(gateways.ToArray())
-                                select One($"point {route.Key} at {gateway.Key}", WorldChange.Put(route with
-                                {
-                                    ParentRefs = [ObjectRefBuilder.Gateway(gateway.Namespace == route.Namespace ? null : gateway.Namespace, gateway.Name)],
-                                }))));
+                choices.Add((2, PointAtGateway(routes, gateways)));
             }
 
             choices.Add((2, from route in Gen.Elements(routes.ToArray())
@@ -263,22 +251,10 @@ internal static class Histories
         var choices = new List<(int Weight, Gen<WorldChangeBatch> Batch)>();
         if (routes.Count > 0)
         {
-            choices.Add((2, from route in Gen.Elements(routes.ToArray())
-                            from path in Pick(Paths)
-                            select One($"change the first match of {route.Key} to PathPrefix {path}", WorldChange.Put(route with
-                            {
-                                Rules = route.Rules.IsEmpty
-                                    ? [new HttpRuleBuilder { Matches = [HttpMatchBuilder.PathPrefix(path)] }]
-                                    : ServiceBuilder.Replace(route.Rules, 0, route.Rules[0] with { Matches = [HttpMatchBuilder.PathPrefix(path)] }),
-                            }))));
+            choices.Add((2, ChangeFirstMatch(routes)));
             if (gateways.Count > 0)
             {
-                choices.Add((2, from route in Gen.Elements(routes.ToArray())
-                                from gateway in Gen.Elements(gateways.ToArray())
-                                select One($"point {route.Key} at {gateway.Key}", WorldChange.Put(route with
-                                {
-                                    ParentRefs = [ObjectRefBuilder.Gateway(gateway.Namespace == route.Namespace ? null : gateway.Namespace, gateway.Name)],
-                                }))));
+                choices.Add((2, PointAtGateway(routes, gateways)));
             }
 
             choices.Add((1, from route in Gen.Elements(routes.ToArray())
@@ -349,4 +325,24 @@ internal static class Histories
             yield return history with { Initial = world };
         }
     }
+
+    /// <summary>A route whose first match becomes a PathPrefix of one of the generated paths.</summary>
+    private static Gen<WorldChangeBatch> ChangeFirstMatch(List<HttpRouteBuilder> routes)
+        => from route in Gen.Elements(routes.ToArray())
+           from path in Pick(Paths)
+           select One($"change the first match of {route.Key} to PathPrefix {path}", WorldChange.Put(route with
+           {
+               Rules = route.Rules.IsEmpty
+                   ? [new HttpRuleBuilder { Matches = [HttpMatchBuilder.PathPrefix(path)] }]
+                   : ServiceBuilder.Replace(route.Rules, 0, route.Rules[0] with { Matches = [HttpMatchBuilder.PathPrefix(path)] }),
+           }));
+
+    /// <summary>A route whose parentRefs become one Gateway.</summary>
+    private static Gen<WorldChangeBatch> PointAtGateway(List<HttpRouteBuilder> routes, List<GatewayBuilder> gateways)
+        => from route in Gen.Elements(routes.ToArray())
+           from gateway in Gen.Elements(gateways.ToArray())
+           select One($"point {route.Key} at {gateway.Key}", WorldChange.Put(route with
+           {
+               ParentRefs = [ObjectRefBuilder.Gateway(gateway.Namespace == route.Namespace ? null : gateway.Namespace, gateway.Name)],
+           }));
 }

@@ -51,30 +51,20 @@ public sealed class SessionProperties
         // The focused histories must exercise the steps below the unit, or the property above could pass while they never run.
         var (routeBatches, routeSteps, policyBatches, policySteps) = (0, 0, 0, 0);
         var declined = new List<string>();
-        foreach (var history in WorldGenerators.RouteHistory(RouteFocus, maxBatches: 6).Sample(30, new Rnd(20261207UL, 1442695040888963407UL), 30))
+        foreach (var (update, policyBatch) in Replay(WorldGenerators.RouteHistory(RouteFocus, maxBatches: 6)))
         {
-            var session = EvaluationSession.Start(history.Initial.Snapshot, history.Initial.Options);
-            session.FullEvaluationShare = 1.0;
-            var world = history.Initial;
-            foreach (var batch in history.Batches)
+            if (update.Path == EvaluationPath.Unchanged)
             {
-                var changes = ToChangeBatch(world, batch);
-                var policyBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is IPolicyObject);
-                var update = session.Apply(changes);
-                world = batch.ApplyTo(world);
-                if (update.Path == EvaluationPath.Unchanged)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                var below = update.Reason.StartsWith(policyBatch ? "Resolved " : "Bound ", StringComparison.Ordinal);
-                (routeBatches, routeSteps, policyBatches, policySteps) = policyBatch
-                    ? (routeBatches, routeSteps, policyBatches + 1, policySteps + (below ? 1 : 0))
-                    : (routeBatches + 1, routeSteps + (below ? 1 : 0), policyBatches, policySteps);
-                if (!below)
-                {
-                    declined.Add(update.Reason);
-                }
+            var below = update.Reason.StartsWith(policyBatch ? "Resolved " : "Bound ", StringComparison.Ordinal);
+            (routeBatches, routeSteps, policyBatches, policySteps) = policyBatch
+                ? (routeBatches, routeSteps, policyBatches + 1, policySteps + (below ? 1 : 0))
+                : (routeBatches + 1, routeSteps + (below ? 1 : 0), policyBatches, policySteps);
+            if (!below)
+            {
+                declined.Add(update.Reason);
             }
         }
 
@@ -92,27 +82,17 @@ public sealed class SessionProperties
         var policySteps = 0;
         var policyBatches = 0;
         var notBelow = new List<string>();
-        foreach (var history in WorldGenerators.History(maxBatches: 6).Sample(30, new Rnd(20261207UL, 1442695040888963407UL), 30))
+        foreach (var (update, policyBatch) in Replay(WorldGenerators.History(maxBatches: 6)))
         {
-            var session = EvaluationSession.Start(history.Initial.Snapshot, history.Initial.Options);
-            session.FullEvaluationShare = 1.0;
-            var world = history.Initial;
-            foreach (var batch in history.Batches)
+            paths.Add(update.Path);
+            policyBatches += policyBatch ? 1 : 0;
+            routeSteps += update.Reason.StartsWith("Bound ", StringComparison.Ordinal) ? 1 : 0;
+            policySteps += update.Reason.StartsWith("Resolved ", StringComparison.Ordinal) ? 1 : 0;
+            const string NotAlone = "not evaluated again alone: ";
+            var at = update.Reason.IndexOf(NotAlone, StringComparison.Ordinal);
+            if (at >= 0 && !policyBatch)
             {
-                var changes = ToChangeBatch(world, batch);
-                var policyBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is IPolicyObject);
-                var update = session.Apply(changes);
-                paths.Add(update.Path);
-                policyBatches += policyBatch ? 1 : 0;
-                routeSteps += update.Reason.StartsWith("Bound ", StringComparison.Ordinal) ? 1 : 0;
-                policySteps += update.Reason.StartsWith("Resolved ", StringComparison.Ordinal) ? 1 : 0;
-                const string NotAlone = "not evaluated again alone: ";
-                var at = update.Reason.IndexOf(NotAlone, StringComparison.Ordinal);
-                if (at >= 0 && !policyBatch)
-                {
-                    notBelow.Add(update.Reason[(at + NotAlone.Length)..]);
-                }
-                world = batch.ApplyTo(world);
+                notBelow.Add(update.Reason[(at + NotAlone.Length)..]);
             }
         }
 
@@ -127,6 +107,26 @@ public sealed class SessionProperties
 
         // Batches of policy changes on routes are resolved again below their targets (the same step) often enough to be checked.
         Assert.True(policySteps >= 2, $"{policySteps} of {policyBatches} batches changing policies (of {paths.Count}) were policy steps.");
+    }
+
+    /// <summary>Each batch of a fixed sample of 30 histories applied to a session (with no full-evaluation fallback
+    /// by share), with whether the batch changed a policy.</summary>
+    private static IEnumerable<(SessionUpdate Update, bool PolicyBatch)> Replay(Gen<WorldHistory> histories)
+    {
+        foreach (var history in histories.Sample(30, new Rnd(20261207UL, 1442695040888963407UL), 30))
+        {
+            var session = EvaluationSession.Start(history.Initial.Snapshot, history.Initial.Options);
+            session.FullEvaluationShare = 1.0;
+            var world = history.Initial;
+            foreach (var batch in history.Batches)
+            {
+                var changes = ToChangeBatch(world, batch);
+                var policyBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is IPolicyObject);
+                var update = session.Apply(changes);
+                world = batch.ApplyTo(world);
+                yield return (update, policyBatch);
+            }
+        }
     }
 
     internal static void Verify(WorldHistory history, double fullEvaluationShare)
