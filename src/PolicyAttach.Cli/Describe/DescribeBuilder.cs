@@ -1,5 +1,6 @@
 using PolicyAttach.Binding;
 using PolicyAttach.Cli.Explain;
+using PolicyAttach.Cli.Output;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Ingresses;
@@ -38,6 +39,7 @@ internal static class DescribeBuilder
 
         var isRoute = focus is RouteBase;
         var classes = new List<DescribeClass>();
+        var attached = new ListenerRoutes(result);
         foreach (var cls in result.GatewayClasses)
         {
             if (focus is GatewayClass && cls.GatewayClass.Key != focusKey)
@@ -63,7 +65,7 @@ internal static class DescribeBuilder
                     }
                 }
 
-                var node = Gateway(result, gateway, sets, focus is ListenerSet, isRoute ? focusKey : null);
+                var node = Gateway(result, attached, gateway, sets, focus is ListenerSet, isRoute ? focusKey : null);
                 if (!isRoute || node.Listeners.Count + node.ListenerSets.Count > 0)
                 {
                     gateways.Add(node);
@@ -141,16 +143,16 @@ internal static class DescribeBuilder
     private static DescribeProblem Problem(Diagnostic d)
         => new(Workspace.SeverityName(d.Severity), d.Code, d.Subject is { } s ? ObjectRef.From(s) : null, d.Path, d.Message);
 
-    private static DescribeGateway Gateway(EvaluationResult result, GatewayResult gateway, List<ListenerSetResult> sets, bool setsOnly, ResourceKey? route)
+    private static DescribeGateway Gateway(EvaluationResult result, ListenerRoutes attached, GatewayResult gateway, List<ListenerSetResult> sets, bool setsOnly, ResourceKey? route)
     {
         var key = gateway.Gateway.Key;
         var own = result.Policies.For(PolicyContext.ForGateway(key));
-        var listeners = setsOnly ? [] : Listeners(result, key, gateway.Listeners, route);
+        var listeners = setsOnly ? [] : Listeners(result, attached, key, gateway.Listeners, route);
         var setNodes = new List<DescribeListenerSet>();
         foreach (var set in sets)
         {
             var setPolicies = result.Policies.For(PolicyContext.ForGateway(set.ListenerSet.Key));
-            var setListeners = Listeners(result, set.ListenerSet.Key, set.Listeners, route);
+            var setListeners = Listeners(result, attached, set.ListenerSet.Key, set.Listeners, route);
             if (route is null || setListeners.Count > 0)
             {
                 setNodes.Add(new DescribeListenerSet(ObjectRef.From(set.ListenerSet.Key), Conditions(set.Conditions), Policies(result, setPolicies), setListeners));
@@ -160,29 +162,19 @@ internal static class DescribeBuilder
         return new DescribeGateway(ObjectRef.From(key), Conditions(gateway.Conditions), Policies(result, own), listeners, setNodes);
     }
 
-    private static List<DescribeListener> Listeners(EvaluationResult result, ResourceKey owner, IEnumerable<ListenerResult> listeners, ResourceKey? only)
+    private static List<DescribeListener> Listeners(EvaluationResult result, ListenerRoutes attached, ResourceKey owner, IEnumerable<ListenerResult> listeners, ResourceKey? only)
     {
         var nodes = new List<DescribeListener>();
         foreach (var listener in listeners)
         {
             var effective = result.Policies.For(PolicyContext.ForGateway(owner).WithListener(listener.Name));
             var routes = new List<DescribeRoute>();
-            foreach (var route in result.Routes)
+            foreach (var (route, parent, verdict) in attached.Of(owner, listener.Name))
             {
-                if (only is { } o && route.Route.Key != o)
+                if (only is not { } o || route.Route.Key == o)
                 {
-                    continue;
+                    routes.Add(Route(result, owner, listener.Name, route, parent, verdict));
                 }
-
-                var attachment = route.Parents
-                    .SelectMany(p => p.AttachedListeners.Where(v => v.Owner == owner && v.ListenerName == listener.Name).Select(v => (Parent: p, Verdict: v)))
-                    .FirstOrDefault();
-                if (attachment.Parent is null)
-                {
-                    continue;
-                }
-
-                routes.Add(Route(result, owner, listener.Name, route, attachment.Parent, attachment.Verdict));
             }
 
             if (only is null || routes.Count > 0)
