@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PolicyAttach.Binding;
 using PolicyAttach.Cli.CommandLine;
+using PolicyAttach.Cli.Describe;
 using PolicyAttach.Cli.Diff;
 using PolicyAttach.Cli.Explain;
 using PolicyAttach.Cli.Graph;
@@ -226,6 +227,20 @@ public sealed class LargeOutputTests : IDisposable
         var perRoute = allocated / (2 * Routes);
         _log.WriteLine($"{allocated:N0} bytes allocated, {perRoute:N0} per route and side");
         Assert.True(perRoute < 20_000, $"{allocated:N0} bytes allocated, {perRoute:N0} per route and side");
+    }
+
+    [Fact]
+    public void Describe_GatewayOfManyRoutes_AllocatesABoundedAmountPerRoute()
+    {
+        var result = Evaluate(_world);
+
+        var allocated = Allocated(() => DescribeBuilder.Build(result, focus: null, profile: null));
+
+        // Each route's node once, under the listener that attached it. Passing over every route for each of the 64
+        // listeners to find its routes made enumerators for every (listener, route) pair: 33 KB per route here; it is about 4 KB.
+        var perRoute = allocated / Routes;
+        _log.WriteLine($"{allocated:N0} bytes allocated, {perRoute:N0} per route");
+        Assert.True(perRoute < 10_000, $"{allocated:N0} bytes allocated, {perRoute:N0} per route");
     }
 
     private static long Allocated(Action action)
