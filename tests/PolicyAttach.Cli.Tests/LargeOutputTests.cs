@@ -16,7 +16,7 @@ namespace PolicyAttach.Cli.Tests;
 
 /// <summary>
 /// Output that grows with the input stays bounded (issue 15): text summarises long lists unless <c>--all</c>, JSON is
-/// complete and streamed, and what <c>explain</c>, <c>graph</c> and <c>diff</c> allocate is bounded by the size of
+/// complete and streamed, and what <c>explain</c>, <c>graph</c>, <c>diff</c> and <c>describe</c> allocate is bounded by the size of
 /// what they write, on one Gateway of many listeners with a thousand routes. Allocations are counted on the test's
 /// own thread for the output stage alone (reading uses every core), so the bounds do not depend on the machine.
 /// </summary>
