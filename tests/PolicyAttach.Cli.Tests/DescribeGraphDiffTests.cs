@@ -214,6 +214,66 @@ public class DescribeGraphDiffTests
     }
 
     [Fact]
+    public void Diff_RouteNoLongerManaged_ItsFactsReportedRemoved()
+    {
+        // Route b moves to another controller's Gateway: it is not ours after, so each of its own facts is removed
+        // (compared with none, not with the facts of the route compared before it, a, which are the same).
+        const string Manifests = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GatewayClass
+            metadata: {name: gc}
+            spec: {controllerName: example.com/gateway-controller}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GatewayClass
+            metadata: {name: other}
+            spec: {controllerName: example.net/another-controller}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: web, namespace: infra}
+            spec:
+              gatewayClassName: gc
+              listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: elsewhere, namespace: infra}
+            spec:
+              gatewayClassName: other
+              listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: a, namespace: apps}
+            spec:
+              parentRefs: [{name: web, namespace: infra}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: b, namespace: apps}
+            spec:
+              parentRefs: [{name: web, namespace: infra}]
+            """;
+        var dir = Directory.CreateTempSubdirectory("policyattach-diff-");
+        try
+        {
+            var last = Manifests.LastIndexOf("parentRefs: [{name: web", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(dir.FullName, "before.yaml"), Manifests);
+            File.WriteAllText(Path.Combine(dir.FullName, "after.yaml"), Manifests[..last] + "parentRefs: [{name: elsewhere, namespace: infra}]");
+            var run = Run("diff", Path.Combine(dir.FullName, "before.yaml"), Path.Combine(dir.FullName, "after.yaml"), "--controller-name", "example.com/gateway-controller");
+            Assert.Equal(3, run.ExitCode);
+            Assert.Contains("HTTPRoute apps/b\n  - status parent Gateway infra/web condition Accepted: True (Accepted)\n", run.Stdout, StringComparison.Ordinal);
+            Assert.Contains("  - attachment Gateway infra/web listener http: attached\n", run.Stdout, StringComparison.Ordinal);
+            Assert.Contains("6 changes in 2 objects.", run.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Diff_FixturePairReversed_MatchesGolden() => AssertGolden("diff-pair-reversed", Run("diff", After, Before));
 
     [Fact]

@@ -45,16 +45,34 @@ internal static class DiffBuilder
         // A route's own facts (a verdict per listener: millions for 50,000 routes on a Gateway of 64 listeners) are
         // compared route by route, so that only one route's facts of each side are held at a time.
         var afterRoutes = after.Routes.ToDictionary(r => r.Route.Key);
-        var empty = new Dictionary<Fact, string>();
         var names = new FactNames();
+        List<RouteFact> old = [], now = [];
         foreach (var route in before.Routes)
         {
-            Compare(RouteFacts(route, names), afterRoutes.Remove(route.Route.Key, out var next) ? RouteFacts(next, names) : empty, Whole, changes);
+            var key = route.Route.Key;
+            var found = afterRoutes.Remove(key, out var next);
+
+            // A rule's facts read only the route and its backend results: when both are equal on the two sides, so
+            // are the rules' facts, and making their text for 50,000 unchanged routes is left out.
+            var rules = !found || !route.Route.Equals(next!.Route) || !route.BackendRefs.Equals(next.BackendRefs);
+            RouteFacts(route, names, old, rules);
+            if (found)
+            {
+                RouteFacts(next!, names, now, rules);
+            }
+            else
+            {
+                now.Clear();
+            }
+
+            CompareRoute(key, old, now, Whole(key), changes);
         }
 
+        old.Clear();
         foreach (var route in after.Routes.Where(r => afterRoutes.ContainsKey(r.Route.Key)))
         {
-            Compare(empty, RouteFacts(route, names), Whole, changes);
+            RouteFacts(route, names, now, rules: true);
+            CompareRoute(route.Route.Key, old, now, Whole(route.Route.Key), changes);
         }
 
         var objects = changes.GroupBy(c => c.Object).OrderBy(g => g.Key)
@@ -141,22 +159,73 @@ internal static class DiffBuilder
         return facts;
     }
 
+    private static string ConditionValue(Condition c) => c.Status + " (" + c.Reason + ")";
+
     private static void AddConditions(Dictionary<Fact, string> facts, ResourceKey key, string scope, IEnumerable<Condition> conditions)
     {
         foreach (var c in conditions)
         {
-            facts[new Fact(key, "status", scope + "condition " + c.Type)] = c.Status + " (" + c.Reason + ")";
+            facts[new Fact(key, "status", scope + "condition " + c.Type)] = ConditionValue(c);
         }
     }
 
-    /// <summary>A route's own facts: its parents' conditions, its verdict on each listener, the hostnames it serves, and its rules.</summary>
-    private static Dictionary<Fact, string> RouteFacts(RouteResult route, FactNames names)
+    /// <summary>A fact of one route: the route itself is the object.</summary>
+    private readonly record struct RouteFact(string Category, string Subject, string Value);
+
+    /// <summary>
+    /// Compares one route's facts. Both lists are made in the same order from the same names, so an unchanged route
+    /// (nearly every route of a large diff) is one pass over equal pairs; only a route whose facts differ somewhere
+    /// is compared by subject, where a subject given twice keeps its last value, as a fact table does.
+    /// </summary>
+    private static void CompareRoute(ResourceKey key, List<RouteFact> old, List<RouteFact> now, bool whole, List<(ResourceKey Object, DiffChange Change)> changes)
     {
-        var facts = new Dictionary<Fact, string>(route.Parents.Sum(p => p.ListenerCount + 4) + route.Route.RuleCount);
-        var key = route.Route.Key;
+        if (whole || old.Count == now.Count && Same(old, now))
+        {
+            return;
+        }
+
+        Compare(Table(key, old), Table(key, now), _ => false, changes);
+
+        static bool Same(List<RouteFact> old, List<RouteFact> now)
+        {
+            for (var i = 0; i < old.Count; i++)
+            {
+                if (!old[i].Equals(now[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        static Dictionary<Fact, string> Table(ResourceKey key, List<RouteFact> facts)
+        {
+            var table = new Dictionary<Fact, string>(facts.Count);
+            foreach (var fact in facts)
+            {
+                table[new Fact(key, fact.Category, fact.Subject)] = fact.Value;
+            }
+
+            return table;
+        }
+    }
+
+    /// <summary>
+    /// A route's own facts, in a fixed order: its parents' conditions, its verdict on each listener, the hostnames it
+    /// serves, and (when <paramref name="rules"/>) its rules. <paramref name="facts"/> is cleared first.
+    /// </summary>
+    private static void RouteFacts(RouteResult route, FactNames names, List<RouteFact> facts, bool rules)
+    {
+        facts.Clear();
         foreach (var parent in route.Parents)
         {
-            AddConditions(facts, key, "parent " + Output.ExplainRefs.Parent(parent.ParentRef) + " ", parent.Conditions);
+            var scope = "parent " + Output.ExplainRefs.Parent(parent.ParentRef) + " ";
+            foreach (var c in parent.Conditions)
+            {
+                facts.Add(new RouteFact("status", scope + "condition " + c.Type, ConditionValue(c)));
+            }
+
             for (var i = 0; i < parent.ListenerCount; i++)
             {
                 var verdict = parent.OutcomeAt(i);
@@ -166,21 +235,23 @@ internal static class DiffBuilder
                 }
 
                 var (where, hostnames) = names.Listener(verdict.Owner, verdict.ListenerName);
-                facts[new Fact(key, "attachment", where)] = verdict.Attached ? "attached" : names.Refused(verdict.Cause);
+                facts.Add(new RouteFact("attachment", where, verdict.Attached ? "attached" : names.Refused(verdict.Cause)));
                 if (verdict.Attached)
                 {
-                    facts[new Fact(key, "routing", hostnames)] = string.Join(", ", verdict.Hostnames);
+                    facts.Add(new RouteFact("routing", hostnames, string.Join(", ", verdict.Hostnames)));
                 }
             }
         }
 
-        var rules = Enumerable.Range(0, route.Route.RuleCount).Select(i => Rule(route, i)).ToList();
-        foreach (var group in rules.GroupBy(r => r, StringComparer.Ordinal))
+        if (!rules)
         {
-            facts[new Fact(key, "routing", "rule " + group.Key)] = group.Count() == 1 ? string.Empty : group.Count() + " times";
+            return;
         }
 
-        return facts;
+        foreach (var group in Enumerable.Range(0, route.Route.RuleCount).Select(i => Rule(route, i)).GroupBy(r => r, StringComparer.Ordinal))
+        {
+            facts.Add(new RouteFact("routing", "rule " + group.Key, group.Count() == 1 ? string.Empty : group.Count() + " times"));
+        }
     }
 
     /// <summary>
@@ -189,15 +260,28 @@ internal static class DiffBuilder
     /// </summary>
     private sealed class FactNames
     {
-        private readonly Dictionary<(ResourceKey Owner, string Listener), (string Where, string Hostnames)> _listeners = [];
+        private readonly Dictionary<ResourceKey, Dictionary<string, (string Where, string Hostnames)>> _listeners = [];
         private readonly Dictionary<BindingCause, string> _refused = [];
+        private ResourceKey _lastOwner;
+        private Dictionary<string, (string Where, string Hostnames)>? _lastNames;
 
         public (string Where, string Hostnames) Listener(ResourceKey owner, string listener)
         {
-            if (!_listeners.TryGetValue((owner, listener), out var names))
+            // Consecutive verdicts nearly always share the owner: its names are kept at hand.
+            if (_lastNames is null || !owner.Equals(_lastOwner))
+            {
+                if (!_listeners.TryGetValue(owner, out _lastNames))
+                {
+                    _listeners[owner] = _lastNames = new(StringComparer.Ordinal);
+                }
+
+                _lastOwner = owner;
+            }
+
+            if (!_lastNames.TryGetValue(listener, out var names))
             {
                 var where = Describe.Facts.Name(owner) + " listener " + listener;
-                _listeners[(owner, listener)] = names = (where, where + " hostnames");
+                _lastNames[listener] = names = (where, where + " hostnames");
             }
 
             return names;
@@ -228,6 +312,13 @@ internal static class DiffBuilder
 
     private static void Policies(EvaluationResult result, Dictionary<Fact, string> facts)
     {
+        // Effective policies come from the snapshot's policies only: without one, every context below is empty, and
+        // walking 50,000 routes' contexts to find that out is most of a large diff.
+        if (result.Snapshot.Policies.Count == 0)
+        {
+            return;
+        }
+
         var policies = result.Policies;
         Dictionary<string, string> Add(ResourceKey key, string context, EffectivePolicies effective, Dictionary<string, string>? parent)
         {

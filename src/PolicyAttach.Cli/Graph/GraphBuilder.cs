@@ -28,14 +28,26 @@ internal static class GraphBuilder
     {
         var nodes = new Dictionary<string, GraphNode>(StringComparer.Ordinal);
         var edges = new EdgeSet();
-        var listenerIds = new Dictionary<(ResourceKey Owner, string Listener), string>();
+        var listenerIds = new Dictionary<ResourceKey, Dictionary<string, string>>();
+        var lastOwner = default(ResourceKey);
+        Dictionary<string, string>? lastIds = null;
         string ListenerNode(ResourceKey owner, string listener)
         {
             // One id string per listener, shared by every edge to it (a Gateway of 64 listeners and 50,000 routes has
-            // 3.2 million attachment edges).
-            if (!listenerIds.TryGetValue((owner, listener), out var id))
+            // 3.2 million attachment edges); consecutive edges nearly always share the owner, so its map is kept.
+            if (lastIds is null || !owner.Equals(lastOwner))
             {
-                listenerIds[(owner, listener)] = id = ListenerId(owner, listener);
+                if (!listenerIds.TryGetValue(owner, out lastIds))
+                {
+                    listenerIds[owner] = lastIds = new Dictionary<string, string>(StringComparer.Ordinal);
+                }
+
+                lastOwner = owner;
+            }
+
+            if (!lastIds.TryGetValue(listener, out var id))
+            {
+                lastIds[listener] = id = ListenerId(owner, listener);
             }
 
             return id;
@@ -92,8 +104,12 @@ internal static class GraphBuilder
         foreach (var route in result.Routes)
         {
             var key = route.Route.Key;
-            Add("Route", key);
             var from = Id(key);
+            if (!nodes.ContainsKey(from))
+            {
+                Add("Route", key);
+            }
+
             foreach (var parent in route.Parents)
             {
                 if (parent.ListenerCount == 0)
@@ -150,7 +166,7 @@ internal static class GraphBuilder
                     label.Append(", ").Append(backend.Reason);
                 }
 
-                edges.Add(new GraphEdge(Id(key), to, "backend", !backend.IsValid, label.ToString()));
+                edges.Add(new GraphEdge(from, to, "backend", !backend.IsValid, label.ToString()));
             }
         }
 
@@ -236,28 +252,86 @@ internal static class GraphBuilder
     private sealed class EdgeSet
     {
         private readonly Dictionary<string, List<GraphEdge>> bySource = new(StringComparer.Ordinal);
+        private List<GraphEdge>? _last;
 
         public void Add(GraphEdge edge)
         {
-            if (!bySource.TryGetValue(edge.From, out var list))
+            // A route's edges come one after another: the list of the last source is kept.
+            if (_last is null || !ReferenceEquals(_last[0].From, edge.From) && _last[0].From != edge.From)
             {
-                bySource[edge.From] = list = [];
+                if (!bySource.TryGetValue(edge.From, out _last))
+                {
+                    bySource[edge.From] = _last = [];
+                }
             }
 
-            list.Add(edge);
+            _last.Add(edge);
         }
 
         public List<GraphEdge> Ordered()
         {
             var ordered = new List<GraphEdge>(bySource.Values.Sum(l => l.Count));
-            foreach (var source in bySource.Keys.Order(StringComparer.Ordinal))
+            var sources = bySource.Keys.ToArray();
+            Array.Sort(sources, StringComparer.Ordinal);
+            var indexed = new List<(GraphEdge Edge, int Index)>();
+            foreach (var source in sources)
             {
-                // Distinct keeps the first of equal edges, and OrderBy is stable.
-                ordered.AddRange(bySource[source].Distinct().OrderBy(e => e.To, StringComparer.Ordinal)
-                    .ThenBy(e => e.Type, StringComparer.Ordinal).ThenBy(e => e.Label, StringComparer.Ordinal));
+                // By target, type and label, equal keys in the order added (the index breaks ties, as a stable sort
+                // would); then the first of equal edges is kept. Equal edges have equal keys, so they are neighbours
+                // in a run of equal keys, which differ at most in Refused.
+                var edges = bySource[source];
+                indexed.Clear();
+                for (var i = 0; i < edges.Count; i++)
+                {
+                    indexed.Add((edges[i], i));
+                }
+
+                indexed.Sort(static (a, b) =>
+                {
+                    var order = string.CompareOrdinal(a.Edge.To, b.Edge.To);
+                    if (order == 0)
+                    {
+                        order = string.CompareOrdinal(a.Edge.Type, b.Edge.Type);
+                    }
+
+                    if (order == 0)
+                    {
+                        order = string.CompareOrdinal(a.Edge.Label, b.Edge.Label);
+                    }
+
+                    return order != 0 ? order : a.Index.CompareTo(b.Index);
+                });
+
+                var runStart = ordered.Count;
+                foreach (var (edge, _) in indexed)
+                {
+                    var last = ordered.Count > runStart ? ordered[^1] : null;
+                    if (last is null || last.To != edge.To || last.Type != edge.Type || last.Label != edge.Label)
+                    {
+                        runStart = ordered.Count;
+                    }
+
+                    if (!Kept(ordered, runStart, edge))
+                    {
+                        ordered.Add(edge);
+                    }
+                }
             }
 
             return ordered;
+
+            static bool Kept(List<GraphEdge> ordered, int runStart, GraphEdge edge)
+            {
+                for (var i = runStart; i < ordered.Count; i++)
+                {
+                    if (ordered[i].Refused == edge.Refused)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
         }
     }
 

@@ -20,6 +20,7 @@ internal sealed class YamlStream(TextWriter output) : Stream
     private byte[] _pending = new byte[1 << 16];
     private int _pendingLength;
     private Opened? _opened;
+    private char[] _chars = new char[256];
     private bool _finished;
 
     private enum Context
@@ -142,10 +143,16 @@ internal sealed class YamlStream(TextWriter output) : Stream
                 }
 
                 _frames[^1] = frame with { First = false };
-                Text.Append(Quoted(reader.GetString()!)).Append(':');
+                AppendString(ref reader).Append(':');
                 break;
             case JsonTokenType.String:
-                Value(Quoted(reader.GetString()!));
+                if (Start().Context == Context.Property)
+                {
+                    Text.Append(' ');
+                }
+
+                AppendString(ref reader).Append('\n');
+                _text.LineDone();
                 break;
             case JsonTokenType.Number:
                 Value(Encoding.UTF8.GetString(reader.ValueSpan));
@@ -223,7 +230,18 @@ internal sealed class YamlStream(TextWriter output) : Stream
         }
     }
 
-    private static string Quoted(string text) => ManifestText.YamlString(text);
+    /// <summary>Appends the token's string as YAML without making a string of it when it is written plain.</summary>
+    private StringBuilder AppendString(ref Utf8JsonReader reader)
+    {
+        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        if (_chars.Length < length)
+        {
+            _chars = new char[Math.Max(length, _chars.Length * 2)];
+        }
+
+        var written = reader.CopyString(_chars);
+        return ManifestText.AppendYamlString(Text, _chars.AsSpan(0, written));
+    }
 
     /// <summary>An open mapping or sequence.</summary>
     /// <param name="IsMapping">A mapping (else a sequence).</param>

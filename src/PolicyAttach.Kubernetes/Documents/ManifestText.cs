@@ -15,10 +15,8 @@ namespace PolicyAttach.Kubernetes.Documents;
 /// </summary>
 public static class ManifestText
 {
-    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~",
-    };
+    /// <summary>The words YAML 1.1 reads as booleans or null, in any case.</summary>
+    private static readonly string[] Reserved = ["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"];
 
     private static readonly JsonSerializerOptions StringOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -52,6 +50,19 @@ public static class ManifestText
     {
         ArgumentNullException.ThrowIfNull(value);
         return Key(value);
+    }
+
+    /// <summary>
+    /// Appends a string as <see cref="YamlString(string)"/> writes it; a string written plain is copied without
+    /// making a string of it.
+    /// </summary>
+    /// <param name="builder">Where to append.</param>
+    /// <param name="value">The string.</param>
+    /// <returns><paramref name="builder"/>.</returns>
+    public static StringBuilder AppendYamlString(StringBuilder builder, ReadOnlySpan<char> value)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return IsPlain(value) ? builder.Append(value) : builder.Append(Quote(value.ToString()));
     }
 
     /// <summary>
@@ -191,14 +202,15 @@ public static class ManifestText
     private static string Quote(string text) => JsonSerializer.Serialize(text, StringOptions);
 
     /// <summary>Whether a string can be written unquoted and reads back as the same string.</summary>
-    private static bool IsPlain(string text)
+    /// <remarks>
+    /// Plain: a letter, <c>_</c> or <c>/</c> first, then only letters, digits, <c>_ - . /</c>, and neither a YAML 1.1
+    /// keyword (<see cref="Reserved"/>) nor a number. Of such strings only <c>Infinity</c> and <c>NaN</c> (any case)
+    /// parse as a number (the floating-point parser's words), so no parse is needed: this runs for every string of a
+    /// large <c>-o yaml</c> output.
+    /// </remarks>
+    internal static bool IsPlain(ReadOnlySpan<char> text)
     {
-        if (text.Length == 0 || Reserved.Contains(text) || !(char.IsAsciiLetter(text[0]) || text[0] is '_' or '/'))
-        {
-            return false;
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        if (text.Length == 0 || !(char.IsAsciiLetter(text[0]) || text[0] is '_' or '/'))
         {
             return false;
         }
@@ -211,7 +223,20 @@ public static class ManifestText
             }
         }
 
-        return true;
+        return text.Length > 8 || !(IsReserved(text) || text.Equals("Infinity", StringComparison.OrdinalIgnoreCase) || text.Equals("NaN", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static bool IsReserved(ReadOnlySpan<char> text)
+    {
+        foreach (var word in Reserved)
+        {
+            if (text.Equals(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 
