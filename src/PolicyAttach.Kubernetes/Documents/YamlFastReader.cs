@@ -21,6 +21,13 @@ internal static class YamlFastReader
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
+    /// <summary>The keys of the mappings being read (one reader at a time per thread), to find duplicates.</summary>
+    [ThreadStatic]
+    private static List<Key>? t_keys;
+
+    /// <summary>A key: a plain key's place in the text, or a quoted key's text.</summary>
+    private readonly record struct Key(int Start, int Length, string? Quoted);
+
     /// <summary>Reads the document of a chunk; false to decline it (nothing is added then).</summary>
     /// <param name="chunk">The chunk, as <see cref="YamlSourceReader.SplitDocuments"/> found it.</param>
     /// <param name="output">Receives the document, if the chunk holds one that is not a <c>*List</c>.</param>
@@ -95,6 +102,7 @@ internal static class YamlFastReader
         private readonly int _end = chunk.End;
         private readonly ReaderLimits _limits = chunk.Limits;
         private readonly Utf8JsonWriter _w = writer;
+        private readonly List<Key> _keys = t_keys ??= new List<Key>(64);
         private int _ls;
         private int _le;
         private int _line;
@@ -107,6 +115,7 @@ internal static class YamlFastReader
         {
             found = false;
             (line, column) = (0, 0);
+            _keys.Clear();
             SetLine(chunk.Start);
             _line = chunk.FirstLine;
             SkipBlank();
@@ -263,22 +272,32 @@ internal static class YamlFastReader
             }
 
             _w.WriteStartObject();
-            List<string>? keys = null;
+            // This mapping's keys are the entries of the shared list from here on: a nested mapping adds its own
+            // after them and removes them when it ends.
+            var first = _keys.Count;
             while (true)
             {
-                if (!IsKey(at, out var key, out var afterColon) || key == "<<")
+                if (!IsKey(at, out var key, out var afterColon))
                 {
                     return false;
                 }
 
-                keys ??= new List<string>(8);
-                if (keys.Contains(key, StringComparer.Ordinal))
+                var text = KeyText(key);
+                if (text.SequenceEqual("<<"))
                 {
                     return false;
                 }
 
-                keys.Add(key);
-                _w.WritePropertyName(key);
+                for (var k = first; k < _keys.Count; k++)
+                {
+                    if (KeyText(_keys[k]).SequenceEqual(text))
+                    {
+                        return false;
+                    }
+                }
+
+                _keys.Add(key);
+                _w.WritePropertyName(text);
                 if (!Value(indent, afterColon, inMapping: true))
                 {
                     return false;
@@ -298,6 +317,7 @@ internal static class YamlFastReader
                 at = _ls + indent;
             }
 
+            _keys.RemoveRange(first, _keys.Count - first);
             _w.WriteEndObject();
             _depth--;
             return true;
@@ -436,7 +456,7 @@ internal static class YamlFastReader
                 return false;
             }
 
-            WriteScalar(_s.Substring(p, end - p));
+            WriteScalar(_s.AsSpan(p, end - p));
             NextLine();
             return Count();
         }
@@ -469,9 +489,16 @@ internal static class YamlFastReader
             return i;
         }
 
-        private void WriteScalar(string value)
+        private void WriteScalar(ReadOnlySpan<char> value)
         {
-            var (kind, text) = ScalarResolver.Resolve(value, plain: true, tag: null);
+            if (value.Length > 0 && value[0] is not ('~' or 'n' or 'N' or 't' or 'T' or 'f' or 'F' or (>= '0' and <= '9') or '-' or '+' or '.'))
+            {
+                // What the resolver reads as a string whatever it is (null, booleans and numbers start with these): no copy.
+                _w.WriteStringValue(value);
+                return;
+            }
+
+            var (kind, text) = ScalarResolver.Resolve(value.ToString(), plain: true, tag: null);
             switch (kind)
             {
                 case SourceNodeKind.Null:
@@ -489,19 +516,24 @@ internal static class YamlFastReader
             }
         }
 
+        /// <summary>The text of a key <see cref="IsKey"/> found.</summary>
+        private ReadOnlySpan<char> KeyText(Key key) => key.Quoted ?? _s.AsSpan(key.Start, key.Length);
+
         /// <summary>A mapping key (plain or quoted, on one line, followed by <c>:</c> and a space or the line's end) at <paramref name="at"/>.</summary>
-        private bool IsKey(int at, out string key, out int afterColon)
+        private bool IsKey(int at, out Key key, out int afterColon)
         {
-            key = string.Empty;
+            key = default;
             afterColon = 0;
             var c = _s[at];
             int end;
             if (c is '"' or '\'')
             {
-                if (!Quoted(at, out key, out end))
+                if (!Quoted(at, out var quoted, out end))
                 {
                     return false;
                 }
+
+                key = new Key(0, 0, quoted);
 
                 var colonAt = end;
                 while (colonAt < _le && _s[colonAt] == ' ')
@@ -530,7 +562,7 @@ internal static class YamlFastReader
             }
 
             var colon = _s.IndexOf(':', end, _le - end);
-            key = _s.Substring(at, end - at);
+            key = new Key(at, end - at, null);
             afterColon = colon + 1;
             return true;
         }
@@ -665,7 +697,7 @@ internal static class YamlFastReader
                             return false;
                         }
 
-                        WriteScalar(_s.Substring(start, end - start));
+                        WriteScalar(_s.AsSpan(start, end - start));
                     }
 
                     if (!Count())

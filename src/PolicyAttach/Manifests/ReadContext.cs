@@ -82,22 +82,38 @@ internal sealed class FieldPath(FieldPath? parent, string? name, int index)
 internal readonly struct Node
 {
     private readonly JsonElement _element;
+
+    /// <summary>The path of this node (an item or the root), or of its parent's parent when <see cref="_name"/> is set.</summary>
     private readonly FieldPath? _at;
 
+    /// <summary>The parent's field name when the parent is a field; its path object is not made until needed.</summary>
+    private readonly string? _parentName;
+
+    /// <summary>This node's field name: its path object is made only when a list's items or a diagnostic need it.</summary>
+    private readonly string? _name;
+
     public Node(JsonElement element, string path, ReadContext context)
-        : this(element, path.Length == 0 ? null : FieldPath.Field(null, path), context)
+        : this(element, null, null, path.Length == 0 ? null : path, context)
     {
     }
 
-    private Node(JsonElement element, FieldPath? at, ReadContext context)
+    private Node(JsonElement element, FieldPath? at, string? parentName, string? name, ReadContext context)
     {
         _element = element;
         _at = at;
+        _parentName = parentName;
+        _name = name;
         Context = context;
     }
 
     /// <summary>The field path (<c>spec.rules[0]</c>), built when asked.</summary>
-    public string Path => FieldPath.Text(_at);
+    public string Path => FieldPath.Text(Here);
+
+    /// <summary>The parent's path object, made now when the parent is a field.</summary>
+    private FieldPath? Parent => _parentName is null ? _at : FieldPath.Field(_at, _parentName);
+
+    /// <summary>This node's path object, made now when it is a field (fields read by value never make one).</summary>
+    private FieldPath? Here => _name is null ? _at : FieldPath.Field(Parent, _name);
 
     public ReadContext Context { get; }
 
@@ -108,7 +124,13 @@ internal readonly struct Node
     public JsonElement Element => _element;
 
     public Node this[string name]
-        => new(_element.ValueKind == JsonValueKind.Object && _element.TryGetProperty(name, out var value) ? value : default, FieldPath.Field(_at, name), Context);
+        => Child(name, _element.ValueKind == JsonValueKind.Object && _element.TryGetProperty(name, out var value) ? value : default);
+
+    /// <summary>The node of field <paramref name="name"/>, whose value is <paramref name="value"/>; a path object is made only for a field three names deep.</summary>
+    private Node Child(string name, JsonElement value) => _name is null ? new(value, _at, null, name, Context) : new(value, Parent, _name, name, Context);
+
+    /// <summary>Item <paramref name="index"/> of this list, whose value is <paramref name="value"/>; <paramref name="list"/> is this node's path.</summary>
+    private Node ItemAt(FieldPath? list, int index, JsonElement value) => new(value, FieldPath.Item(list, index), null, null, Context);
 
     /// <summary>The value of field <paramref name="name"/> when this is an object that has it; no path is made.</summary>
     private bool TryField(string name, out JsonElement value)
@@ -147,7 +169,7 @@ internal readonly struct Node
         }
 
         // A string reads without a diagnostic, so without a path; anything else may need one.
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : new Node(value, FieldPath.Field(_at, name), Context).AsString();
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : Child(name, value).AsString();
     }
 
     public string? AsString()
@@ -192,7 +214,7 @@ internal readonly struct Node
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : new Node(value, FieldPath.Field(_at, name), Context).AsInt64();
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : Child(name, value).AsInt64();
     }
 
     public long? AsInt64()
@@ -243,7 +265,7 @@ internal readonly struct Node
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             JsonValueKind.Null => null,
-            _ => new Node(value, FieldPath.Field(_at, name), Context).AsBool(),
+            _ => Child(name, value).AsBool(),
         };
     }
 
@@ -263,25 +285,77 @@ internal readonly struct Node
         }
     }
 
-    public IEnumerable<Node> Items(string name) => this[name].AsItems();
+    public NodeItems Items(string name) => this[name].AsItems();
 
-    public IEnumerable<Node> AsItems()
+    /// <summary>
+    /// The items of this list, each with its path; a value that is not a list reports <see cref="DiagnosticCodes.WrongType"/>
+    /// when the enumeration starts (as an iterator would) and has no items. <c>foreach</c> allocates nothing.
+    /// </summary>
+    public NodeItems AsItems() => new(this);
+
+    /// <summary>The items of a list node (<see cref="AsItems"/>).</summary>
+    internal readonly struct NodeItems(Node list) : IEnumerable<Node>
     {
-        if (_element.ValueKind != JsonValueKind.Array)
+        public Enumerator GetEnumerator() => new(list);
+
+        IEnumerator<Node> IEnumerable<Node>.GetEnumerator() => GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        /// <summary>Walks the items; made when the enumeration starts, which is when a wrong type is reported.</summary>
+        internal struct Enumerator : IEnumerator<Node>
         {
-            if (Exists)
+            private readonly Node _list;
+            private readonly FieldPath? _path;
+            private JsonElement.ArrayEnumerator _items;
+            private readonly bool _isList;
+            private int _index;
+
+            public Enumerator(Node list)
             {
-                WrongType("a list");
+                _list = list;
+                _isList = list._element.ValueKind == JsonValueKind.Array;
+                if (!_isList)
+                {
+                    if (list.Exists)
+                    {
+                        list.WrongType("a list");
+                    }
+
+                    _path = null;
+                    _items = default;
+                }
+                else
+                {
+                    _path = list.Here;
+                    _items = list._element.EnumerateArray();
+                }
+
+                _index = -1;
+                Current = default;
             }
 
-            yield break;
-        }
+            public Node Current { get; private set; }
 
-        var i = 0;
-        foreach (var item in _element.EnumerateArray())
-        {
-            yield return new Node(item, FieldPath.Item(_at, i), Context);
-            i++;
+            readonly object System.Collections.IEnumerator.Current => Current;
+
+            public bool MoveNext()
+            {
+                if (!_isList || !_items.MoveNext())
+                {
+                    return false;
+                }
+
+                _index++;
+                Current = _list.ItemAt(_path, _index, _items.Current);
+                return true;
+            }
+
+            public void Reset() => throw new NotSupportedException();
+
+            public readonly void Dispose()
+            {
+            }
         }
     }
 
@@ -318,19 +392,21 @@ internal readonly struct Node
             return [];
         }
 
-        var builder = System.Collections.Immutable.ImmutableArray.CreateBuilder<T>(length);
+        var items = new T[length];
+        var list = Here;
+        var count = 0;
         var i = 0;
         foreach (var item in _element.EnumerateArray())
         {
-            if (read(new Node(item, FieldPath.Item(_at, i), Context)) is { } value)
+            if (read(ItemAt(list, i, item)) is { } value)
             {
-                builder.Add(value);
+                items[count++] = value;
             }
 
             i++;
         }
 
-        return new EquatableArray<T>(builder.Count == length ? builder.MoveToImmutable() : builder.ToImmutable());
+        return new EquatableArray<T>(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(count == length ? items : items[..count]));
     }
 
     public StringMap Map(string name) => this[name].AsMap();

@@ -37,12 +37,22 @@ internal static partial class RouteReader
 
     private static EquatableArray<RouteFilter> ReadFilters(Node list, string routeNamespace, RouteFlavor flavor)
     {
+        if (!list.Exists)
+        {
+            return [];
+        }
+
         var filters = list.AsList(n => ReadFilter(n, routeNamespace, flavor));
         var count = list.Kind == System.Text.Json.JsonValueKind.Array ? list.Element.GetArrayLength() : 0;
         RouteSchema.MaxItems(list, count, MaxFilters);
 
-        // CEL compares the type strings as written.
-        int Count(string type) => filters.Count(f => string.Equals(f.TypeName, type, StringComparison.Ordinal));
+        // CEL compares the type strings as written. No filter (the common case) has nothing to check.
+        if (filters.IsEmpty)
+        {
+            return filters;
+        }
+
+        int Count(string type) => CountOfType(filters.AsSpan(), type);
         if (flavor == RouteFlavor.Http)
         {
             if (Count("RequestRedirect") > 0 && Count("URLRewrite") > 0)
@@ -70,6 +80,20 @@ internal static partial class RouteReader
         }
 
         return filters;
+    }
+
+    private static int CountOfType(ReadOnlySpan<RouteFilter> filters, string type)
+    {
+        var count = 0;
+        foreach (var filter in filters)
+        {
+            if (string.Equals(filter.TypeName, type, StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private static RouteFilter? ReadFilter(Node node, string routeNamespace, RouteFlavor flavor)

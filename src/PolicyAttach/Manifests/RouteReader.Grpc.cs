@@ -43,7 +43,10 @@ internal static partial class RouteReader
         var headersNode = node["headers"];
         var headers = headersNode.AsList(n => ReadHeaderMatch(n, 4096));
         RouteSchema.MaxItems(headersNode, node.Count("headers"), MaxHeaderMatches);
-        RouteSchema.Unique(headersNode, headers.Select(h => h.Name), "header name");
+        if (headers.Count > 1)
+        {
+            RouteSchema.Unique(headersNode, headers.Select(h => h.Name), "header name");
+        }
         return new GrpcRouteMatch { Method = ReadGrpcMethodMatch(node["method"]), Headers = headers };
     }
 

@@ -47,7 +47,7 @@ internal static partial class RouteReader
 
     private static void HttpRuleCel(Node rule, int rawMatchCount, EquatableArray<HttpRouteMatch> matches, EquatableArray<RouteFilter> filters, EquatableArray<RouteBackendRef> backends)
     {
-        if (backends.Count > 0 && filters.Any(f => f.RequestRedirect is not null))
+        if (backends.Count > 0 && CountWhere(filters.AsSpan(), static f => f.RequestRedirect is not null) > 0)
         {
             RouteSchema.Cel(rule, "RequestRedirect filter must not be used together with backendRefs", "a redirect answers without a backend: remove the backendRefs, or move the redirect into a backendRef's filters");
         }
@@ -58,25 +58,40 @@ internal static partial class RouteReader
         const string Fix = "ReplacePrefixMatch replaces the matched prefix, so the rule needs exactly one match of type PathPrefix; use ReplaceFullPath or split the rule";
 
         // The CEL uses exists_one, so it only fires when exactly one filter (or backendRef) carries the modifier.
-        if (!onePrefixMatch && filters.Count(PrefixRedirect) == 1)
+        if (!onePrefixMatch && CountWhere(filters.AsSpan(), PrefixRedirect) == 1)
         {
             RouteSchema.Cel(rule, "When using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified", Fix);
         }
 
-        if (!onePrefixMatch && filters.Count(PrefixRewrite) == 1)
+        if (!onePrefixMatch && CountWhere(filters.AsSpan(), PrefixRewrite) == 1)
         {
             RouteSchema.Cel(rule, "When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified", Fix);
         }
 
-        if (!onePrefixMatch && backends.Count(b => b.Filters.Count(PrefixRedirect) == 1) == 1)
+        if (!onePrefixMatch && CountWhere(backends.AsSpan(), static b => CountWhere(b.Filters.AsSpan(), PrefixRedirect) == 1) == 1)
         {
             RouteSchema.Cel(rule, "Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified", Fix);
         }
 
-        if (!onePrefixMatch && backends.Count(b => b.Filters.Count(PrefixRewrite) == 1) == 1)
+        if (!onePrefixMatch && CountWhere(backends.AsSpan(), static b => CountWhere(b.Filters.AsSpan(), PrefixRewrite) == 1) == 1)
         {
             RouteSchema.Cel(rule, "Within backendRefs, When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified", Fix);
         }
+    }
+
+    /// <summary>How many of <paramref name="items"/> satisfy <paramref name="predicate"/> (no enumerator or boxing, unlike LINQ on an <see cref="EquatableArray{T}"/>).</summary>
+    private static int CountWhere<T>(ReadOnlySpan<T> items, Func<T, bool> predicate)
+    {
+        var count = 0;
+        foreach (var item in items)
+        {
+            if (predicate(item))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private static HttpRouteMatch? ReadHttpMatch(Node node)
@@ -90,12 +105,18 @@ internal static partial class RouteReader
         var headersNode = node["headers"];
         var headers = headersNode.AsList(n => ReadHeaderMatch(n, 4096));
         RouteSchema.MaxItems(headersNode, node.Count("headers"), MaxHeaderMatches);
-        RouteSchema.Unique(headersNode, headers.Select(h => h.Name), "header name");
+        if (headers.Count > 1)
+        {
+            RouteSchema.Unique(headersNode, headers.Select(h => h.Name), "header name");
+        }
 
         var queryNode = node["queryParams"];
         var query = queryNode.AsList(ReadQueryParamMatch);
         RouteSchema.MaxItems(queryNode, node.Count("queryParams"), MaxHeaderMatches);
-        RouteSchema.Unique(queryNode, query.Select(h => h.Name), "query parameter name");
+        if (query.Count > 1)
+        {
+            RouteSchema.Unique(queryNode, query.Select(h => h.Name), "query parameter name");
+        }
 
         var method = node.String("method");
         if (method is not null && !HttpMethods.Contains(method, StringComparer.Ordinal))

@@ -53,7 +53,12 @@ internal static partial class RouteReader
             RouteSchema.MaxItems(rulesNode, count, MaxRules);
 
             // CEL sees the defaulted matches: a rule without matches counts as one.
-            var total = rulesNode.AsItems().Sum(r => r["matches"].Exists ? r.Count("matches") : 1);
+            var total = 0;
+            foreach (var rule in rulesNode.AsItems())
+            {
+                total += rule["matches"].Exists ? rule.Count("matches") : 1;
+            }
+
             TotalMatches(rulesNode, total);
             RuleNames(rulesNode);
         }
@@ -133,8 +138,9 @@ internal static partial class RouteReader
     private static CommonSpec ReadCommon(Node spec, ObjectHeader header, RouteFlavor flavor)
     {
         var parentsNode = spec["parentRefs"];
-        var raw = new List<RawParent>();
-        var parents = new List<ParentReference>();
+        var parentCount = spec.Count("parentRefs");
+        var raw = new List<RawParent>(parentCount);
+        var parents = new List<ParentReference>(parentCount);
         foreach (var item in parentsNode.AsItems())
         {
             var parent = ReadParentRef(item, header.Namespace, out var rawParent);
@@ -145,7 +151,7 @@ internal static partial class RouteReader
             }
         }
 
-        RouteSchema.MaxItems(parentsNode, spec.Count("parentRefs"), MaxParentRefs);
+        RouteSchema.MaxItems(parentsNode, parentCount, MaxParentRefs);
         var experimentalOnly = !string.Equals(ApiVersions.VersionOf(header.ApiVersion), "v1", StringComparison.Ordinal)
             && !string.Equals(ApiVersions.VersionOf(header.ApiVersion), "v1beta1", StringComparison.Ordinal);
         ParentRefRules(parentsNode, raw, experimentalOnly);
@@ -386,12 +392,18 @@ internal static partial class RouteReader
     /// <summary>Rule name uniqueness is CEL of the experimental CRDs only, so the standard channel admits duplicates.</summary>
     private static void RuleNames(Node rules)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? seen = null;
         foreach (var rule in rules.AsItems())
         {
-            if (rule.IsObject(report: false) && rule["name"].Kind == System.Text.Json.JsonValueKind.String && !seen.Add(rule["name"].Element.GetString()!))
+            if (!rule.IsObject(report: false))
             {
-                rule["name"].Warning(DiagnosticCodes.CelViolation, "Rule name must be unique within the route. The experimental CRDs refuse this route; policies targeting the name cannot tell the rules apart. Rename one of the rules.");
+                continue;
+            }
+
+            var name = rule["name"];
+            if (name.Kind == System.Text.Json.JsonValueKind.String && !(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(name.Element.GetString()!))
+            {
+                name.Warning(DiagnosticCodes.CelViolation, "Rule name must be unique within the route. The experimental CRDs refuse this route; policies targeting the name cannot tell the rules apart. Rename one of the rules.");
             }
         }
     }
