@@ -237,7 +237,8 @@ internal static class Histories
     /// <summary>
     /// One batch that changes a route or a policy whose targets are routes: a route's first match, parent, label or
     /// deletion; a new policy of each kind on a route; a route policy's spec, its move to another route of its
-    /// namespace, a rival on its route (older or newer), its deletion; re-adding what was deleted.
+    /// namespace, a rival on its route (older or newer), its deletion; a ReferenceGrant's to list (a kind that changes
+    /// no permission, a Service name that narrows or widens it) or its deletion; re-adding what was deleted.
     /// </summary>
     private static Gen<WorldChangeBatch> RouteBatch(TestWorld world, List<ObjectBuilder> deleted, int step)
     {
@@ -247,7 +248,8 @@ internal static class Histories
         var onRoutes = objects.OfType<PolicyBuilder>()
             .Where(p => !p.TargetRefs.IsEmpty && p.TargetSelectors.IsEmpty && p.TargetRefs.All(t => t.Kind == "HTTPRoute" && t.Namespace is null))
             .ToList();
-        var readd = deleted.Where(o => o is HttpRouteBuilder or PolicyBuilder).ToList();
+        var grants = objects.OfType<ReferenceGrantBuilder>().ToList();
+        var readd = deleted.Where(o => o is HttpRouteBuilder or PolicyBuilder or ReferenceGrantBuilder).ToList();
         var choices = new List<(int Weight, Gen<WorldChangeBatch> Batch)>();
         if (routes.Count > 0)
         {
@@ -289,6 +291,25 @@ internal static class Histories
                             }))));
             choices.Add((1, from policy in Gen.Elements(onRoutes.ToArray())
                             select One($"delete {policy.Key}", WorldChange.Delete(policy.Key))));
+        }
+
+        if (grants.Count > 0)
+        {
+            choices.Add((1, from grant in Gen.Elements(grants.ToArray())
+                            from change in Gen.Elements(0, 1, 1, 2)
+                            let secret = grant.To.Any(t => t.Kind == "Secret")
+                            select change switch
+                            {
+                                0 => One($"{(secret ? "remove" : "add")} Secret in the to list of {grant.Key}", WorldChange.Put(grant with
+                                {
+                                    To = secret ? [.. grant.To.Where(t => t.Kind != "Secret")] : [.. grant.To, new GrantToBuilder(Groups.Core, "Secret")],
+                                })),
+                                1 => One($"narrow or widen the Services in the to list of {grant.Key}", WorldChange.Put(grant with
+                                {
+                                    To = [.. grant.To.Select(t => t.Kind == "Service" ? t with { Name = t.Name is null ? "narrowed" : null } : t)],
+                                })),
+                                _ => One($"delete {grant.Key}", WorldChange.Delete(grant.Key)),
+                            }));
         }
 
         if (readd.Count > 0)

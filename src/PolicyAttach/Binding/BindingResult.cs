@@ -17,81 +17,69 @@ internal sealed class BindingResult
     private readonly IReadOnlyDictionary<ResourceKey, ListenerSetResult> _listenerSets;
     private readonly IReadOnlyDictionary<ResourceKey, RouteResult> _routes;
 
+    // Given when built from results; in a result made by With, each list is built from its map on first read.
+    private readonly OnFirstRead<EquatableArray<GatewayResult>> _gatewayList;
+    private readonly OnFirstRead<EquatableArray<ListenerSetResult>> _listenerSetList;
+    private readonly OnFirstRead<EquatableArray<RouteResult>> _routeList;
+
     public BindingResult(Snapshot snapshot, EquatableArray<string> controllerNames, EquatableArray<GatewayClassResult> classes,
         EquatableArray<GatewayResult> gateways, EquatableArray<ListenerSetResult> listenerSets, EquatableArray<RouteResult> routes)
     {
         Snapshot = snapshot;
         ControllerNames = controllerNames;
         GatewayClasses = classes;
-        Gateways = gateways;
-        ListenerSets = listenerSets;
-        Routes = routes;
+        _gatewayList = new(gateways);
+        _listenerSetList = new(listenerSets);
+        _routeList = new(routes);
         _gateways = gateways.ToFrozenDictionary(g => g.Gateway.Key);
         _listenerSets = listenerSets.ToFrozenDictionary(l => l.ListenerSet.Key);
         _routes = routes.ToFrozenDictionary(r => r.Route.Key);
     }
 
-    private BindingResult(Snapshot snapshot, BindingResult previous, EquatableArray<GatewayResult> gateways, EquatableArray<ListenerSetResult> listenerSets,
-        EquatableArray<RouteResult> routes, IReadOnlyDictionary<ResourceKey, GatewayResult> gatewayMap, IReadOnlyDictionary<ResourceKey, ListenerSetResult> setMap,
-        IReadOnlyDictionary<ResourceKey, RouteResult> routeMap)
+    private BindingResult(Snapshot snapshot, BindingResult previous, ImmutableDictionary<ResourceKey, GatewayResult> gatewayMap,
+        ImmutableDictionary<ResourceKey, ListenerSetResult> setMap, ImmutableDictionary<ResourceKey, RouteResult> routeMap)
     {
         Snapshot = snapshot;
         ControllerNames = previous.ControllerNames;
         GatewayClasses = previous.GatewayClasses;
-        Gateways = gateways;
-        ListenerSets = listenerSets;
-        Routes = routes;
         _gateways = gatewayMap;
         _listenerSets = setMap;
         _routes = routeMap;
+        _gatewayList = new(() => Sorted(gatewayMap, g => g.Gateway.Key));
+        _listenerSetList = new(() => Sorted(setMap, l => l.ListenerSet.Key));
+        _routeList = new(() => Sorted(routeMap, r => r.Route.Key));
     }
 
     /// <summary>
     /// This result over another snapshot with the results of some keys replaced (an incremental evaluation's step): the
-    /// lookups are this result's, changed at those keys only, instead of being built again.
+    /// lookups are this result's, changed at those keys only, and the sorted lists are built from them on first read,
+    /// so a step costs its own keys, not the world's.
     /// </summary>
     /// <param name="snapshot">The new snapshot.</param>
-    /// <param name="gateways">Every Gateway's result, sorted by key.</param>
-    /// <param name="listenerSets">Every ListenerSet's result, sorted by key.</param>
-    /// <param name="routes">Every route's result, sorted by key.</param>
-    /// <param name="changed">The Gateways, ListenerSets and routes whose results may differ from this result's.</param>
-    internal BindingResult With(Snapshot snapshot, EquatableArray<GatewayResult> gateways, EquatableArray<ListenerSetResult> listenerSets,
-        EquatableArray<RouteResult> routes, IReadOnlyCollection<ResourceKey> changed)
-    {
-        var gatewayMap = Update(_gateways, changed, gateways, g => g.Gateway.Key);
-        var setMap = Update(_listenerSets, changed, listenerSets, l => l.ListenerSet.Key);
-        var routeMap = Update(_routes, changed, routes, r => r.Route.Key);
-        return new BindingResult(snapshot, this, gateways, listenerSets, routes, gatewayMap, setMap, routeMap);
-    }
+    /// <param name="gateways">The Gateways whose results may differ, with their new results (null: none).</param>
+    /// <param name="listenerSets">The ListenerSets whose results may differ, with their new results (null: none).</param>
+    /// <param name="routes">The routes whose results may differ, with their new results (null: none).</param>
+    internal BindingResult With(Snapshot snapshot, IReadOnlyDictionary<ResourceKey, GatewayResult?> gateways,
+        IReadOnlyDictionary<ResourceKey, ListenerSetResult?> listenerSets, IReadOnlyDictionary<ResourceKey, RouteResult?> routes)
+        => new(snapshot, this, Update(_gateways, gateways), Update(_listenerSets, listenerSets), Update(_routes, routes));
 
-    private static ImmutableDictionary<ResourceKey, T> Update<T>(IReadOnlyDictionary<ResourceKey, T> map, IReadOnlyCollection<ResourceKey> keys, EquatableArray<T> items, Func<T, ResourceKey> key)
+    private static ImmutableDictionary<ResourceKey, T> Update<T>(IReadOnlyDictionary<ResourceKey, T> map, IReadOnlyDictionary<ResourceKey, T?> changes)
+        where T : class
     {
         var result = map as ImmutableDictionary<ResourceKey, T> ?? map.ToImmutableDictionary();
-        foreach (var k in keys)
+        foreach (var (k, item) in changes)
         {
-            var at = BinarySearch(items, k, key);
-            result = at < 0 ? result.Remove(k) : result.SetItem(k, items[at]);
+            result = item is null ? result.Remove(k) : result.SetItem(k, item);
         }
 
         return result;
     }
 
-    private static int BinarySearch<T>(EquatableArray<T> items, ResourceKey target, Func<T, ResourceKey> key)
+    private static EquatableArray<T> Sorted<T>(ImmutableDictionary<ResourceKey, T> map, Func<T, ResourceKey> key)
     {
-        var (lo, hi) = (0, items.Count - 1);
-        while (lo <= hi)
-        {
-            var mid = lo + ((hi - lo) / 2);
-            var c = key(items[mid]).CompareTo(target);
-            if (c == 0)
-            {
-                return mid;
-            }
-
-            (lo, hi) = c < 0 ? (mid + 1, hi) : (lo, mid - 1);
-        }
-
-        return -1;
+        var items = map.Values.ToArray();
+        Array.Sort(items, (a, b) => key(a).CompareTo(key(b)));
+        return ImmutableArray.Create(items);
     }
 
     public Snapshot Snapshot { get; }
@@ -101,11 +89,11 @@ internal sealed class BindingResult
 
     public EquatableArray<GatewayClassResult> GatewayClasses { get; }
 
-    public EquatableArray<GatewayResult> Gateways { get; }
+    public EquatableArray<GatewayResult> Gateways => _gatewayList.Value;
 
-    public EquatableArray<ListenerSetResult> ListenerSets { get; }
+    public EquatableArray<ListenerSetResult> ListenerSets => _listenerSetList.Value;
 
-    public EquatableArray<RouteResult> Routes { get; }
+    public EquatableArray<RouteResult> Routes => _routeList.Value;
 
     public GatewayResult? FindGateway(ResourceKey key) => _gateways.GetValueOrDefault(key);
 

@@ -24,12 +24,17 @@ public sealed class PolicyResolution
     // independent: an object and every context below it were evaluated together (see Sessions.DependencyIndex).
     private readonly Func<ResourceKey, PolicyResolution?>? _partOf;
 
+    // The statuses: a sorted list, given; or, in a resolution made by WithRoutes, a persistent map by key whose sorted
+    // list is built on first read.
+    private readonly OnFirstRead<EquatableArray<PolicyStatusResult>> _statuses;
+    private readonly ImmutableDictionary<ResourceKey, PolicyStatusResult>? _statusMap;
+
     internal PolicyResolution(EquatableArray<PolicyStatusResult> statuses, Dictionary<(FoldState, NodeKey), FoldState> memo,
         Dictionary<ResourceKey, FoldState> gatewayStates, Dictionary<NodeKey, FoldState> listenerStates, Dictionary<ResourceKey, FoldState> meshStates,
         Func<Dictionary<NodeKey, SortedDictionary<GroupKind, SortedSet<ResourceKey>>>> affected)
     {
         _affected = new(affected, LazyThreadSafetyMode.ExecutionAndPublication);
-        Statuses = statuses;
+        _statuses = new(statuses);
         _memo = memo;
         _gatewayStates = gatewayStates;
         _listenerStates = listenerStates;
@@ -46,10 +51,17 @@ public sealed class PolicyResolution
     }
 
     /// <summary>A resolution whose contexts under some routes are answered by the evaluation that bound them again.</summary>
-    private PolicyResolution(EquatableArray<PolicyStatusResult> statuses, RoutedParts routed)
-        : this(statuses, [], [], [], [], () => [])
+    private PolicyResolution(ImmutableDictionary<ResourceKey, PolicyStatusResult> statuses, RoutedParts routed)
+        : this([], [], [], [], [], () => [])
     {
         Routed = routed;
+        _statusMap = statuses;
+        _statuses = new(() =>
+        {
+            var items = statuses.Values.ToArray();
+            Array.Sort(items, (a, b) => a.Resource.Key.CompareTo(b.Resource.Key));
+            return ImmutableArray.Create(items);
+        });
     }
 
     /// <summary>The route parts of a resolution made by <see cref="WithRoutes"/>, or null.</summary>
@@ -61,13 +73,19 @@ public sealed class PolicyResolution
     /// lookup to the previous resolution (whose own route parts are carried over, so parts never nest).
     /// </summary>
     /// <param name="previous">The resolution before the routes changed.</param>
-    /// <param name="statuses">Every policy's status, sorted by key.</param>
+    /// <param name="statuses">The policies whose status may differ, with their new status (null: none).</param>
     /// <param name="routes">The routes evaluated again.</param>
     /// <param name="part">The resolution of their evaluation.</param>
     /// <param name="owners">The Gateways and ListenerSets that evaluation holds.</param>
-    internal static PolicyResolution WithRoutes(PolicyResolution previous, EquatableArray<PolicyStatusResult> statuses, IEnumerable<ResourceKey> routes,
+    internal static PolicyResolution WithRoutes(PolicyResolution previous, IReadOnlyDictionary<ResourceKey, PolicyStatusResult?> statuses, IEnumerable<ResourceKey> routes,
         PolicyResolution part, IEnumerable<ResourceKey> owners)
     {
+        var statusMap = previous._statusMap ?? previous.Statuses.ToImmutableDictionary(p => p.Resource.Key);
+        foreach (var (key, status) in statuses)
+        {
+            statusMap = status is null ? statusMap.Remove(key) : statusMap.SetItem(key, status);
+        }
+
         var map = previous.Routed?.Routes ?? ImmutableDictionary<ResourceKey, (PolicyResolution, ImmutableHashSet<ResourceKey>)>.Empty;
         var held = owners.ToImmutableHashSet();
         foreach (var route in routes)
@@ -75,7 +93,7 @@ public sealed class PolicyResolution
             map = map.SetItem(route, (part, held));
         }
 
-        return new PolicyResolution(statuses, new RoutedParts(previous.Routed?.Base ?? previous, map));
+        return new PolicyResolution(statusMap, new RoutedParts(previous.Routed?.Base ?? previous, map));
     }
 
     /// <summary>The resolution a route step started from, and per route evaluated again its part and the owners it holds.</summary>
@@ -134,7 +152,32 @@ public sealed class PolicyResolution
     }
 
     /// <summary>The status of every policy that reached an ancestor, sorted by (group, kind, namespace, name).</summary>
-    public EquatableArray<PolicyStatusResult> Statuses { get; }
+    public EquatableArray<PolicyStatusResult> Statuses => _statuses.Value;
+
+    /// <summary>The status of a policy, or null when it reached no ancestor.</summary>
+    internal PolicyStatusResult? FindStatus(ResourceKey key)
+    {
+        if (_statusMap is not null)
+        {
+            return _statusMap.GetValueOrDefault(key);
+        }
+
+        var statuses = Statuses;
+        int lo = 0, hi = statuses.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            var c = statuses[mid].Resource.Key.CompareTo(key);
+            if (c == 0)
+            {
+                return statuses[mid];
+            }
+
+            (lo, hi) = c < 0 ? (mid + 1, hi) : (lo, mid - 1);
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// The effective policies of a place in the hierarchy (GEP-713): a Gateway or ListenerSet, a listener, a route served

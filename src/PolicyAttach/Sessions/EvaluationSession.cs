@@ -99,10 +99,11 @@ public sealed class EvaluationSession
         }
 
         var snapshot = previous.Snapshot.With(changes);
-        if (RouteStep.TryApply(previous, snapshot, changes, _options, out var notBelow) is { } step)
+        var routeIndex = state.RouteIndex.With(previous.Snapshot, changes);
+        if (RouteStep.TryApply(previous, snapshot, routeIndex, changes, _options, out var notBelow) is { } step)
         {
-            next = state.AfterRoutes(step.Result, step.Dirty);
-            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes);
+            next = state.AfterRoutes(step.Result, step.Dirty, routeIndex);
+            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes, step.Sets);
         }
 
         var index = new DependencyIndex(snapshot);
@@ -114,7 +115,7 @@ public sealed class EvaluationSession
         var routesOnly = notBelow is null ? string.Empty : $" The routes and policies were not evaluated again alone: {notBelow}.";
         if (reason is not null)
         {
-            return FullUpdate(previous, snapshot, index, reason + routesOnly, out next);
+            return FullUpdate(previous, snapshot, index, routeIndex, reason + routesOnly, out next);
         }
 
         // The units reached: the new units of the changed keys, the new units of every member of their old units (a
@@ -173,7 +174,7 @@ public sealed class EvaluationSession
         var partitioned = index.Units.Values.Sum(m => m.Count);
         if (evaluated > FullEvaluationShare * partitioned)
         {
-            return FullUpdate(previous, snapshot, index, $"The changes reach {evaluated} of {partitioned} objects." + routesOnly, out next);
+            return FullUpdate(previous, snapshot, index, routeIndex, $"The changes reach {evaluated} of {partitioned} objects." + routesOnly, out next);
         }
 
         var parts = new Dictionary<ResourceKey, EvaluationResult>();
@@ -194,7 +195,7 @@ public sealed class EvaluationSession
         }
 
         var result = Assemble(previous, snapshot, index, parts, affected, recomputed);
-        next = new State(result, index, parts);
+        next = new State(result, index, parts, routeIndex);
 
         // Statuses that can differ: the objects evaluated again, and the keys their units name (a GatewayClass or a
         // listener a policy targets carries that policy's Affected condition).
@@ -205,19 +206,19 @@ public sealed class EvaluationSession
         return Update(previous, result, EvaluationPath.Incremental, $"Evaluated {affected.Count} of {index.Units.Count} units ({evaluated} of {partitioned} objects)." + routesOnly, compared, candidates, evaluated, null);
     }
 
-    private SessionUpdate FullUpdate(EvaluationResult previous, Snapshot snapshot, DependencyIndex index, string reason, out State next)
+    private SessionUpdate FullUpdate(EvaluationResult previous, Snapshot snapshot, DependencyIndex index, RouteIndex routeIndex, string reason, out State next)
     {
         var result = Evaluator.Evaluate(snapshot, _options);
-        next = State.Full(result, index);
+        next = State.Full(result, index, routeIndex);
         var candidates = ResultDiff.RoutingOwners(previous).Concat(ResultDiff.RoutingOwners(result));
         return Update(previous, result, EvaluationPath.Full, reason, null, candidates, next.Index.Units.Values.Sum(m => m.Count), null);
     }
 
     private static SessionUpdate Update(EvaluationResult previous, EvaluationResult result, EvaluationPath path, string reason,
-        IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated, IReadOnlySet<ResourceKey>? routes)
+        IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated, IReadOnlySet<ResourceKey>? routes, IReadOnlyCollection<ResourceKey>? sets = null)
     {
         var (changed, removed) = ResultDiff.StatusDelta(previous, result, compared);
-        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates, routes);
+        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates, routes, sets);
         return new SessionUpdate(previous, result, path, reason, [.. changed], [.. removed], [.. routing], [.. contexts], evaluated);
     }
 
@@ -266,20 +267,23 @@ public sealed class EvaluationSession
     private sealed class State
     {
         private readonly Lazy<DependencyIndex> _index;
+        private readonly Lazy<RouteIndex> _routeIndex;
         private readonly Dictionary<ResourceKey, EvaluationResult>? _parts;
         private readonly EvaluationResult _whole;
 
-        private State(EvaluationResult result, Lazy<DependencyIndex> index, Dictionary<ResourceKey, EvaluationResult>? parts, EvaluationResult whole, ImmutableHashSet<ResourceKey> dirty)
+        private State(EvaluationResult result, Lazy<DependencyIndex> index, Dictionary<ResourceKey, EvaluationResult>? parts, EvaluationResult whole, ImmutableHashSet<ResourceKey> dirty,
+            RouteIndex? routeIndex)
         {
             Result = result;
             _index = index;
+            _routeIndex = routeIndex is null ? new(() => RouteIndex.Of(result.Snapshot), LazyThreadSafetyMode.None) : new(routeIndex);
             _parts = parts;
             _whole = whole;
             Dirty = dirty;
         }
 
-        public State(EvaluationResult result, DependencyIndex index, Dictionary<ResourceKey, EvaluationResult> parts)
-            : this(result, new Lazy<DependencyIndex>(index), parts, result, [])
+        public State(EvaluationResult result, DependencyIndex index, Dictionary<ResourceKey, EvaluationResult> parts, RouteIndex routeIndex)
+            : this(result, new Lazy<DependencyIndex>(index), parts, result, [], routeIndex)
         {
         }
 
@@ -287,21 +291,24 @@ public sealed class EvaluationSession
 
         public DependencyIndex Index => _index.Value;
 
+        /// <summary>The route step's index of the result's objects (built on first use, then changed with each batch).</summary>
+        public RouteIndex RouteIndex => _routeIndex.Value;
+
         public ImmutableHashSet<ResourceKey> Dirty { get; }
 
         /// <summary>A state whose every unit's part is a full result.</summary>
         public static State Full(EvaluationResult result)
-            => new(result, new Lazy<DependencyIndex>(() => new DependencyIndex(result.Snapshot), LazyThreadSafetyMode.None), null, result, []);
+            => new(result, new Lazy<DependencyIndex>(() => new DependencyIndex(result.Snapshot), LazyThreadSafetyMode.None), null, result, [], null);
 
         /// <summary>A state whose every unit's part is a full result, with the index of its objects already built.</summary>
-        public static State Full(EvaluationResult result, DependencyIndex index)
-            => new(result, new Lazy<DependencyIndex>(index), null, result, []);
+        public static State Full(EvaluationResult result, DependencyIndex index, RouteIndex routeIndex)
+            => new(result, new Lazy<DependencyIndex>(index), null, result, [], routeIndex);
 
         /// <summary>The result valid for a unit's members, or null when the unit has none (it is evaluated again).</summary>
         public EvaluationResult? PartOf(ResourceKey unit) => _parts is null ? _whole : _parts.GetValueOrDefault(unit);
 
         /// <summary>The state after a route step: the parts are kept, and what the step changed is marked.</summary>
-        public State AfterRoutes(EvaluationResult result, IEnumerable<ResourceKey> dirty)
-            => new(result, new Lazy<DependencyIndex>(() => new DependencyIndex(result.Snapshot), LazyThreadSafetyMode.None), _parts, _whole, Dirty.Union(dirty));
+        public State AfterRoutes(EvaluationResult result, IEnumerable<ResourceKey> dirty, RouteIndex routeIndex)
+            => new(result, new Lazy<DependencyIndex>(() => new DependencyIndex(result.Snapshot), LazyThreadSafetyMode.None), _parts, _whole, Dirty.Union(dirty), routeIndex);
     }
 }

@@ -76,11 +76,13 @@ internal static class ResultDiff
     /// <summary>
     /// The Gateways and mesh Services among the candidates whose routing inputs differ, and the policy contexts under
     /// them whose effective policies differ. When only some routes can differ (a session's route step), only they are
-    /// read: every other route's result and contexts are the same in both.
+    /// read: every other route's result and contexts are the same in both; and when only some ListenerSets can hold
+    /// the candidates' listeners (the route step's owners), only they are read.
     /// </summary>
-    public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates, IReadOnlySet<ResourceKey>? routes = null)
+    public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates,
+        IReadOnlySet<ResourceKey>? routes = null, IReadOnlyCollection<ResourceKey>? sets = null)
     {
-        var (a, b) = (new View(before, routes), new View(after, routes));
+        var (a, b) = (new View(before, routes, sets), new View(after, routes, sets));
         var routing = new List<ResourceKey>();
         var contexts = new List<PolicyContext>();
 
@@ -175,14 +177,16 @@ internal static class ResultDiff
     private sealed class View
     {
         private readonly EvaluationResult _result;
+        private readonly bool _routesOnly;
         private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByOwner = [];
         private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByService = [];
         private readonly Dictionary<ResourceKey, List<ListenerSetResult>> _sets = [];
 
-        public View(EvaluationResult result, IReadOnlySet<ResourceKey>? only)
+        public View(EvaluationResult result, IReadOnlySet<ResourceKey>? only, IReadOnlyCollection<ResourceKey>? sets)
         {
             _result = result;
-            foreach (var set in result.ListenerSets)
+            _routesOnly = only is not null;
+            foreach (var set in sets is null ? result.ListenerSets : sets.Order().Select(result.FindListenerSet).OfType<ListenerSetResult>())
             {
                 Add(_sets, set.Parent, set);
             }
@@ -235,6 +239,14 @@ internal static class ResultDiff
             }
 
             owners.AddRange((_sets.GetValueOrDefault(key) ?? []).Select(s => (s.ListenerSet.Key, (IEnumerable<ListenerResult>)s.Listeners)));
+
+            // When only some routes can differ (a route step), the contexts above them are answered by the same
+            // resolution in both results: only the contexts under those routes are read.
+            if (_routesOnly)
+            {
+                owners.Clear();
+            }
+
             foreach (var (owner, listeners) in owners)
             {
                 var top = PolicyContext.ForGateway(owner);

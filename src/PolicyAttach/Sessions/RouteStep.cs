@@ -4,6 +4,7 @@ using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
 using PolicyAttach.Policies;
+using PolicyAttach.References;
 
 namespace PolicyAttach.Sessions;
 
@@ -19,7 +20,12 @@ namespace PolicyAttach.Sessions;
 /// route policy that also targets something else) returns null and the batch goes to the unit path. A policy whose old
 /// and new targets are all routes is taken the same way: its target routes are evaluated again as if they had changed
 /// (their results stay equal), which resolves its contexts, its status and those of the other policies on its targets
-/// (its conflict set) with the policy stage's own rules.
+/// (its conflict set) with the policy stage's own rules. A ReferenceGrant whose old and new from entries are all route
+/// kinds is taken the same way: the routes with a backendRef into its namespace that one version permits and the other
+/// does not are evaluated again. What the step reads (the policies that can reach the routes, the shared objects, the
+/// ListenerSets of a Gateway, the routes that refer into a namespace) comes from the session's <see cref="RouteIndex"/>,
+/// and the result keeps the previous one's lists and maps with the changed entries replaced (persistent maps), so a
+/// step costs what it evaluates, not the size of the world.
 /// </summary>
 internal static class RouteStep
 {
@@ -27,7 +33,7 @@ internal static class RouteStep
     /// Applies a batch of route changes, or returns null: with why when the batch changes only routes but cannot be
     /// bounded below the unit, without when it changes other objects.
     /// </summary>
-    public static RouteStepResult? TryApply(EvaluationResult previous, Snapshot snapshot, List<KeyValuePair<ResourceKey, KubeObject?>> changes, EvaluationOptions options, out string? why)
+    public static RouteStepResult? TryApply(EvaluationResult previous, Snapshot snapshot, RouteIndex index, List<KeyValuePair<ResourceKey, KubeObject?>> changes, EvaluationOptions options, out string? why)
     {
         why = null;
         var old = previous.Snapshot;
@@ -35,6 +41,7 @@ internal static class RouteStep
         var changedKeys = new HashSet<ResourceKey>();
         var changedPolicies = new HashSet<ResourceKey>();
         var policyTargets = new SortedSet<ResourceKey>();
+        var grants = new List<(ReferenceGrant? Before, ReferenceGrant? After)>();
         foreach (var (key, obj) in changes)
         {
             var before = old.Find(key);
@@ -47,6 +54,12 @@ internal static class RouteStep
             {
                 routes.Add((key, (RouteBase?)before, (RouteBase?)obj));
                 changedKeys.Add(key);
+                continue;
+            }
+
+            if (obj is (null or ReferenceGrant) && before is (null or ReferenceGrant))
+            {
+                grants.Add(((ReferenceGrant?)before, (ReferenceGrant?)obj));
                 continue;
             }
 
@@ -89,6 +102,38 @@ internal static class RouteStep
             if (changedKeys.Add(target) && snapshot.Find(target) is RouteBase route)
             {
                 routes.Add((target, route, route));
+            }
+        }
+
+        // A ReferenceGrant changes only the references it permits differently: the routes with such a backendRef are
+        // evaluated again as if they had changed. A grant that lets other kinds refer (a Gateway's certificates, a
+        // policy's targets) is left to the units.
+        foreach (var (before, after) in grants)
+        {
+            var grant = (after ?? before)!;
+            var from = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var entry in (before?.From ?? []).Concat(after?.From ?? []))
+            {
+                if (RouteKindTable.Find(new GroupKind(entry.Group, entry.Kind)) is null)
+                {
+                    why = $"{grant.Key} lets a {entry.Kind} refer to its namespace";
+                    return null;
+                }
+
+                from.Add(entry.Namespace);
+            }
+
+            var (was, now) = (Permits(before), Permits(after));
+            foreach (var ns in from)
+            {
+                foreach (var key in index.ReferringInto(ns, grant.Namespace))
+                {
+                    if (!changedKeys.Contains(key) && snapshot.Find(key) is RouteBase route && PermitsDifferently(route, grant.Namespace, was, now))
+                    {
+                        changedKeys.Add(key);
+                        routes.Add((key, route, route));
+                    }
+                }
             }
         }
 
@@ -144,12 +189,9 @@ internal static class RouteStep
         }
 
         // The ListenerSets of every Gateway involved: their listeners and the Gateway's are judged together.
-        foreach (var set in snapshot.ListenerSets)
+        foreach (var gateway in owners.Where(o => o.GroupKind == Kinds.Gateway).ToList())
         {
-            if (set.ParentRef.GroupKind == Kinds.Gateway && owners.Contains(set.ParentRef.TargetKey))
-            {
-                owners.Add(set.Key);
-            }
+            owners.UnionWith(index.SetsOf(gateway));
         }
 
         if (snapshot.GatewayClasses.Any(c => c.ParametersRef is { } p && changedKeys.Any(k => k.Kind == p.Kind && k.Name == p.Name)))
@@ -182,8 +224,28 @@ internal static class RouteStep
         var registry = options.EffectivePolicyKinds;
         var included = new List<KubeObject>();
         var routePolicies = new HashSet<ResourceKey>();
-        foreach (var policy in snapshot.Policies)
+
+        // Only the policies the index says name a changed route, a namespace, backend or owner of one, or a
+        // GatewayClass, or select by label, can be included or decline the step: every other policy is skipped below.
+        var policyCandidates = new SortedSet<ResourceKey>(index.Selecting);
+        policyCandidates.UnionWith(index.OnClasses);
+        foreach (var key in changedKeys.Concat(backends).Concat(owners))
         {
+            policyCandidates.UnionWith(index.On(key));
+        }
+
+        foreach (var ns in namespaces.Concat(gatewayNamespaces))
+        {
+            policyCandidates.UnionWith(index.OnNamespace(ns));
+        }
+
+        foreach (var candidate in policyCandidates)
+        {
+            if (snapshot.Find(candidate) is not IPolicyObject policy)
+            {
+                continue;
+            }
+
             var obj = (KubeObject)policy;
             var kind = new GroupKind(obj.Group, obj.Kind);
             if (policy.TargetSelectors.Any(s => routeKinds.Contains(new GroupKind(s.Group, s.Kind)) || s.Kind == Kinds.Gateway.Kind || s.Kind == Kinds.ListenerSet.Kind || s.Kind == Kinds.Service.Kind))
@@ -265,13 +327,13 @@ internal static class RouteStep
             }
         }
 
-        var objects = new List<KubeObject>(included);
-        foreach (var obj in snapshot.Objects)
+        var objects = new List<KubeObject>(included.Count + index.Shared.Count + known.Count + backends.Count + changedKeys.Count);
+        objects.AddRange(included);
+        objects.AddRange(index.Shared.Values);
+        foreach (var key in known.Concat(backends).Concat(changedKeys).Distinct())
         {
-            if (!DependencyIndex.IsPartitioned(obj)
-                || ((obj is Gateway or ListenerSet) && known.Contains(obj.Key))
-                || (obj is Service && backends.Contains(obj.Key))
-                || (obj is RouteBase && changedKeys.Contains(obj.Key)))
+            var obj = snapshot.Find(key);
+            if (((obj is Gateway or ListenerSet) && known.Contains(key)) || (obj is Service && backends.Contains(key)) || (obj is RouteBase && changedKeys.Contains(key)))
             {
                 objects.Add(obj);
             }
@@ -288,12 +350,25 @@ internal static class RouteStep
             Count(counts, part.FindRoute(key), +1);
         }
 
-        var gateways = Replace(previous.Gateways, g => g.Gateway.Key, owners, key => previous.FindGateway(key) is { } g ? g with { Listeners = Recount(key, g.Listeners, counts) } : null);
-        var sets = Replace(previous.ListenerSets, s => s.ListenerSet.Key, owners, key => previous.FindListenerSet(key) is { } s ? s with { Listeners = Recount(key, s.Listeners, counts) } : null);
-        var routeResults = Replace(previous.Routes, r => r.Route.Key, changedKeys, part.FindRoute);
+        var gateways = new Dictionary<ResourceKey, GatewayResult?>();
+        var setResults = new Dictionary<ResourceKey, ListenerSetResult?>();
+        foreach (var key in owners)
+        {
+            if (previous.FindGateway(key) is { } g)
+            {
+                gateways[key] = g with { Listeners = Recount(key, g.Listeners, counts) };
+            }
+
+            if (previous.FindListenerSet(key) is { } s)
+            {
+                setResults[key] = s with { Listeners = Recount(key, s.Listeners, counts) };
+            }
+        }
+
+        var routeResults = changedKeys.ToDictionary(k => k, part.FindRoute);
         routePolicies.UnionWith(changedPolicies);
-        var statuses = Replace(previous.Policies.Statuses, p => p.Resource.Key, routePolicies, key => part.Policies.Statuses.FirstOrDefault(p => p.Resource.Key == key));
-        var binding = previous.Binding.With(snapshot, gateways, sets, routeResults, [.. owners, .. changedKeys]);
+        var statuses = routePolicies.ToDictionary(k => k, part.Policies.FindStatus);
+        var binding = previous.Binding.With(snapshot, gateways, setResults, routeResults);
         var policies = PolicyResolution.WithRoutes(previous.Policies, statuses, changedKeys, part.Policies, known);
         var result = new EvaluationResult(options, binding, policies);
 
@@ -303,7 +378,28 @@ internal static class RouteStep
         var candidates = owners.Where(o => o.GroupKind == Kinds.Gateway).ToList();
         var dirty = new HashSet<ResourceKey>(compared);
         dirty.UnionWith(backends);
-        return new RouteStepResult(result, compared, candidates, changedKeys, dirty, objects.Count(DependencyIndex.IsPartitioned), routes.Count(r => !ReferenceEquals(r.Before, r.After)), changedPolicies.Count);
+        var sets = owners.Where(o => o.GroupKind == Kinds.ListenerSet).ToList();
+        return new RouteStepResult(result, compared, candidates, sets, changedKeys, dirty, objects.Count(DependencyIndex.IsPartitioned), routes.Count(r => !ReferenceEquals(r.Before, r.After)), changedPolicies.Count, grants.Count);
+    }
+
+    /// <summary>What a grant alone permits (the references stage's own rule), or null for no grant.</summary>
+    private static ReferenceIndex? Permits(ReferenceGrant? grant)
+        => grant is null ? null : new ReferenceIndex(Snapshot.FromSorted([grant], []));
+
+    /// <summary>Whether a route has a backendRef into a namespace that one grant permits and the other does not.</summary>
+    private static bool PermitsDifferently(RouteBase route, string ns, ReferenceIndex? was, ReferenceIndex? now)
+    {
+        foreach (var entry in route.EnumerateBackendRefs().Concat(route.EnumerateMirrorBackendRefs()))
+        {
+            var target = entry.BackendRef.TargetKey;
+            if (string.Equals(target.Namespace, ns, StringComparison.Ordinal)
+                && (was?.Allows(route.Key, target) ?? false) != (now?.Allows(route.Key, target) ?? false))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Count(Dictionary<(ResourceKey, string), int> counts, RouteResult? route, int sign)
@@ -338,48 +434,27 @@ internal static class RouteStep
 
         return builder.MoveToImmutable();
     }
-
-    /// <summary>A sorted list with the items of some keys replaced (null: removed, or absent), still sorted.</summary>
-    private static EquatableArray<T> Replace<T>(EquatableArray<T> items, Func<T, ResourceKey> key, HashSet<ResourceKey> keys, Func<ResourceKey, T?> fresh)
-        where T : class
-    {
-        var result = new List<T>(items.Count + keys.Count);
-        foreach (var item in items)
-        {
-            if (!keys.Contains(key(item)))
-            {
-                result.Add(item);
-            }
-        }
-
-        foreach (var k in keys)
-        {
-            if (fresh(k) is { } item)
-            {
-                var at = result.BinarySearch(item, Comparer<T>.Create((a, b) => key(a).CompareTo(key(b))));
-                result.Insert(at < 0 ? ~at : at, item);
-            }
-        }
-
-        return result.ToEquatableArray();
-    }
 }
 
 /// <summary>What a route step computed: the result, the keys whose status can differ, and the routing candidates.</summary>
 /// <param name="Result">The result after the batch.</param>
 /// <param name="Compared">The keys whose status can differ.</param>
 /// <param name="Candidates">The Gateways whose routing can differ.</param>
+/// <param name="Sets">The ListenerSets of those Gateways (and those the routes name).</param>
 /// <param name="Routes">The routes evaluated again: the changed routes and the targets of the changed policies.</param>
 /// <param name="Dirty">The objects whose units' parts the step made stale.</param>
 /// <param name="Evaluated">How many partitioned objects were evaluated.</param>
 /// <param name="ChangedRoutes">How many routes the batch changed.</param>
 /// <param name="ChangedPolicies">How many policies the batch changed.</param>
-internal sealed record RouteStepResult(EvaluationResult Result, HashSet<ResourceKey> Compared, List<ResourceKey> Candidates, HashSet<ResourceKey> Routes, HashSet<ResourceKey> Dirty, int Evaluated, int ChangedRoutes, int ChangedPolicies)
+/// <param name="ChangedGrants">How many ReferenceGrants the batch changed.</param>
+internal sealed record RouteStepResult(EvaluationResult Result, HashSet<ResourceKey> Compared, List<ResourceKey> Candidates, List<ResourceKey> Sets, HashSet<ResourceKey> Routes, HashSet<ResourceKey> Dirty, int Evaluated, int ChangedRoutes, int ChangedPolicies, int ChangedGrants)
 {
     /// <summary>What the step did, for <see cref="SessionUpdate.Reason"/>.</summary>
     public string Describe()
     {
-        var what = ChangedPolicies == 0
+        var what = ChangedGrants > 0
+            ? $"Checked {ChangedGrants} changed ReferenceGrant(s) and bound {Routes.Count} route(s) again whose references they permit differently or that changed"
+            : ChangedPolicies == 0
             ? $"Bound {Routes.Count} route(s) again against their parents' listeners"
             : ChangedRoutes == 0
                 ? $"Resolved {ChangedPolicies} changed polic{(ChangedPolicies == 1 ? "y" : "ies")} again below their {Routes.Count} target route(s)"

@@ -13,71 +13,84 @@ namespace PolicyAttach;
 /// </summary>
 public sealed class Snapshot : IEquatable<Snapshot>
 {
-    // Frozen when built from objects (fastest to read); persistent in a snapshot made by With, which shares them with
-    // the snapshot it came from instead of building them again.
+    // Frozen when built from objects (fastest to read). A snapshot made by With shares persistent maps with the
+    // snapshot it came from (a key map, and per kind a map sorted by key) and builds its lists on first read, so a
+    // change costs its own keys, not the world's.
     private readonly IReadOnlyDictionary<ResourceKey, KubeObject> _byKey;
-    private readonly IReadOnlyDictionary<GroupKind, ImmutableArray<KubeObject>> _byKind;
+    private readonly FrozenDictionary<GroupKind, ImmutableArray<KubeObject>>? _byKind;
+    private readonly ImmutableSortedDictionary<GroupKind, ImmutableSortedDictionary<ResourceKey, KubeObject>>? _kinds;
+    private readonly OnFirstRead<EquatableArray<KubeObject>> _objects;
+    private readonly OnFirstRead<EquatableArray<GatewayClass>> _gatewayClasses;
+    private readonly OnFirstRead<EquatableArray<Gateway>> _gateways;
+    private readonly OnFirstRead<EquatableArray<ListenerSet>> _listenerSets;
+    private readonly OnFirstRead<EquatableArray<ReferenceGrant>> _referenceGrants;
+    private readonly OnFirstRead<EquatableArray<Service>> _services;
+    private readonly OnFirstRead<EquatableArray<IPolicyObject>> _policies;
+    private System.Collections.Concurrent.ConcurrentDictionary<GroupKind, ImmutableArray<KubeObject>>? _kindLists;
 
     private Snapshot(ImmutableArray<KubeObject> objects, ImmutableArray<Diagnostic> diagnostics)
     {
-        Objects = objects;
         Diagnostics = diagnostics;
         _byKey = objects.ToFrozenDictionary(o => o.Key);
         _byKind = objects.GroupBy(o => new GroupKind(o.Group, o.Kind))
             .ToFrozenDictionary(g => g.Key, g => g.ToImmutableArray());
-        GatewayClasses = OfType<GatewayClass>();
-        Gateways = OfType<Gateway>();
-        ListenerSets = OfType<ListenerSet>();
-        ReferenceGrants = OfType<ReferenceGrant>();
-        Services = OfType<Service>();
-        Policies = objects.OfType<IPolicyObject>().ToEquatableArray();
+        _objects = new(objects);
+        _gatewayClasses = new(Typed<GatewayClass>(objects));
+        _gateways = new(Typed<Gateway>(objects));
+        _listenerSets = new(Typed<ListenerSet>(objects));
+        _referenceGrants = new(Typed<ReferenceGrant>(objects));
+        _services = new(Typed<Service>(objects));
+        _policies = new(objects.OfType<IPolicyObject>().ToEquatableArray());
     }
 
-    private Snapshot(Snapshot previous, ImmutableArray<KubeObject> objects, IReadOnlyDictionary<ResourceKey, KubeObject> byKey,
-        IReadOnlyDictionary<GroupKind, ImmutableArray<KubeObject>> byKind, IReadOnlyList<KeyValuePair<ResourceKey, KubeObject?>> changes)
+    private Snapshot(Snapshot previous, ImmutableDictionary<ResourceKey, KubeObject> byKey,
+        ImmutableSortedDictionary<GroupKind, ImmutableSortedDictionary<ResourceKey, KubeObject>> kinds, IReadOnlyList<KeyValuePair<ResourceKey, KubeObject?>> changes)
     {
-        Objects = objects;
         Diagnostics = previous.Diagnostics;
         _byKey = byKey;
-        _byKind = byKind;
+        _kinds = kinds;
+        _objects = new(() => kinds.Values.SelectMany(k => k.Values).ToEquatableArray());
+
+        // A typed list no change touches is the previous snapshot's when it was read there; otherwise it is built on
+        // first read from this snapshot (never from the previous one, so snapshots do not hold each other).
         var touched = changes.SelectMany(c => new[] { previous.Find(c.Key), c.Value }).OfType<KubeObject>().ToList();
-        EquatableArray<T> Typed<T>(EquatableArray<T> kept)
+        OnFirstRead<EquatableArray<T>> Kept<T>(OnFirstRead<EquatableArray<T>> kept)
             where T : class
-            => touched.Any(o => o is T) ? Objects.OfType<T>().ToEquatableArray() : kept;
-        GatewayClasses = Typed(previous.GatewayClasses);
-        Gateways = Typed(previous.Gateways);
-        ListenerSets = Typed(previous.ListenerSets);
-        ReferenceGrants = Typed(previous.ReferenceGrants);
-        Services = Typed(previous.Services);
-        Policies = Typed(previous.Policies);
+            => !touched.Any(o => o is T) && kept.TryGet(out var list) ? new(list) : new(() => Objects.OfType<T>().ToEquatableArray());
+        _gatewayClasses = Kept(previous._gatewayClasses);
+        _gateways = Kept(previous._gateways);
+        _listenerSets = Kept(previous._listenerSets);
+        _referenceGrants = Kept(previous._referenceGrants);
+        _services = Kept(previous._services);
+        _policies = Kept(previous._policies);
     }
 
     /// <summary>An empty snapshot.</summary>
     public static Snapshot Empty { get; } = Create([]);
 
     /// <summary>Every object, sorted by (group, kind, namespace, name).</summary>
-    public EquatableArray<KubeObject> Objects { get; }
+    public EquatableArray<KubeObject> Objects => _objects.Value;
 
     /// <summary>What building the snapshot found (duplicate objects); not part of equality.</summary>
     public EquatableArray<Diagnostic> Diagnostics { get; }
 
     /// <summary>GatewayClasses, sorted by name.</summary>
-    public EquatableArray<GatewayClass> GatewayClasses { get; }
+    public EquatableArray<GatewayClass> GatewayClasses => _gatewayClasses.Value;
 
     /// <summary>Gateways, sorted by namespace and name.</summary>
-    public EquatableArray<Gateway> Gateways { get; }
+    public EquatableArray<Gateway> Gateways => _gateways.Value;
 
     /// <summary>ListenerSets, sorted by namespace and name.</summary>
-    public EquatableArray<ListenerSet> ListenerSets { get; }
+    public EquatableArray<ListenerSet> ListenerSets => _listenerSets.Value;
 
     /// <summary>ReferenceGrants, sorted by group version, namespace and name.</summary>
-    public EquatableArray<ReferenceGrant> ReferenceGrants { get; }
+    public EquatableArray<ReferenceGrant> ReferenceGrants => _referenceGrants.Value;
 
     /// <summary>Services, sorted by namespace and name.</summary>
-    public EquatableArray<Service> Services { get; }
+    public EquatableArray<Service> Services => _services.Value;
 
     /// <summary>Every policy object (typed or generic), sorted by (group, kind, namespace, name).</summary>
-    public EquatableArray<IPolicyObject> Policies { get; }
+    public EquatableArray<IPolicyObject> Policies => _policies.Value;
 
     /// <summary>Builds a snapshot; when two objects share a key, the later one wins and a warning says so.</summary>
     /// <param name="objects">The objects, in input order.</param>
@@ -104,53 +117,21 @@ public sealed class Snapshot : IEquatable<Snapshot>
     internal Snapshot With(IReadOnlyList<KeyValuePair<ResourceKey, KubeObject?>> changes)
     {
         var byKey = _byKey as ImmutableDictionary<ResourceKey, KubeObject> ?? _byKey.ToImmutableDictionary();
-        var byKind = _byKind as ImmutableDictionary<GroupKind, ImmutableArray<KubeObject>> ?? _byKind.ToImmutableDictionary();
-        var kinds = new SortedSet<GroupKind>();
+        var kinds = _kinds ?? _byKind!.ToImmutableSortedDictionary(k => k.Key, k => k.Value.ToImmutableSortedDictionary(o => o.Key, o => o));
         foreach (var (key, obj) in changes)
         {
-            byKey = obj is null ? byKey.Remove(key) : byKey.SetItem(key, obj);
-            kinds.Add(new GroupKind(key.Group, key.Kind));
+            var kind = new GroupKind(key.Group, key.Kind);
+            var ofKind = kinds.GetValueOrDefault(kind) ?? ImmutableSortedDictionary<ResourceKey, KubeObject>.Empty;
+            (byKey, ofKind) = obj is null ? (byKey.Remove(key), ofKind.Remove(key)) : (byKey.SetItem(key, obj), ofKind.SetItem(key, obj));
+            kinds = ofKind.IsEmpty ? kinds.Remove(kind) : kinds.SetItem(kind, ofKind);
         }
 
-        foreach (var kind in kinds)
-        {
-            var merged = Merge(OfKind(kind).AsImmutableArray(), changes.Where(c => c.Key.Group == kind.Group && c.Key.Kind == kind.Kind).ToList());
-            byKind = merged.IsEmpty ? byKind.Remove(kind) : byKind.SetItem(kind, merged);
-        }
-
-        return new Snapshot(this, Merge(Objects.AsImmutableArray(), changes), byKey, byKind, changes);
+        return new Snapshot(this, byKey, kinds, changes);
     }
 
-    /// <summary>A sorted list with the changes (sorted by key) applied: one merge.</summary>
-    private static ImmutableArray<KubeObject> Merge(ImmutableArray<KubeObject> objects, IReadOnlyList<KeyValuePair<ResourceKey, KubeObject?>> changes)
-    {
-        var merged = ImmutableArray.CreateBuilder<KubeObject>(objects.Length + changes.Count);
-        var i = 0;
-        foreach (var (key, obj) in changes)
-        {
-            while (i < objects.Length && objects[i].Key.CompareTo(key) < 0)
-            {
-                merged.Add(objects[i++]);
-            }
-
-            if (i < objects.Length && objects[i].Key == key)
-            {
-                i++;
-            }
-
-            if (obj is not null)
-            {
-                merged.Add(obj);
-            }
-        }
-
-        while (i < objects.Length)
-        {
-            merged.Add(objects[i++]);
-        }
-
-        return merged.ToImmutable();
-    }
+    private static EquatableArray<T> Typed<T>(ImmutableArray<KubeObject> objects)
+        where T : KubeObject
+        => objects.OfType<T>().ToEquatableArray();
 
     /// <summary>The objects of one type, sorted by key.</summary>
     /// <typeparam name="T">A model type such as <see cref="Gateway"/>.</typeparam>
@@ -159,11 +140,25 @@ public sealed class Snapshot : IEquatable<Snapshot>
         where T : KubeObject
         => Objects.OfType<T>().ToEquatableArray();
 
+
     /// <summary>The objects of a group and kind, sorted by namespace and name.</summary>
     /// <param name="groupKind">The group and kind.</param>
     /// <returns>The objects; empty when there are none.</returns>
     public EquatableArray<KubeObject> OfKind(GroupKind groupKind)
-        => _byKind.TryGetValue(groupKind, out var list) ? list : ImmutableArray<KubeObject>.Empty;
+    {
+        if (_byKind is not null)
+        {
+            return _byKind.TryGetValue(groupKind, out var list) ? list : ImmutableArray<KubeObject>.Empty;
+        }
+
+        if (_kinds!.GetValueOrDefault(groupKind) is not { } ofKind)
+        {
+            return ImmutableArray<KubeObject>.Empty;
+        }
+
+        var lists = _kindLists ?? Interlocked.CompareExchange(ref _kindLists, new(), null) ?? _kindLists;
+        return lists.GetOrAdd(groupKind, _ => [.. ofKind.Values]);
+    }
 
     /// <summary>Finds an object by key.</summary>
     /// <param name="key">The key.</param>

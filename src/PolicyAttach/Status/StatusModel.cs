@@ -59,7 +59,7 @@ public static class StatusModel
             }
         }
 
-        return FindPolicy(result.Policies.Statuses, key) is { } policy ? Of(policy) : null;
+        return result.Policies.FindStatus(key) is { } policy ? Of(policy) : null;
     }
 
     /// <summary>
@@ -112,32 +112,6 @@ public static class StatusModel
 
     private static bool SameRef(ParentReference a, ParentReference b)
         => a.Group == b.Group && a.Kind == b.Kind && a.Namespace == b.Namespace && a.Name == b.Name && a.SectionName == b.SectionName && a.Port == b.Port;
-
-    /// <summary>The status result of a policy, by binary search (the statuses are sorted by key).</summary>
-    private static PolicyStatusResult? FindPolicy(EquatableArray<PolicyStatusResult> statuses, ResourceKey key)
-    {
-        int lo = 0, hi = statuses.Count - 1;
-        while (lo <= hi)
-        {
-            var mid = lo + ((hi - lo) / 2);
-            var c = statuses[mid].Resource.Key.CompareTo(key);
-            if (c == 0)
-            {
-                return statuses[mid];
-            }
-
-            if (c < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>
     /// The objects with a status, sorted by key, each with a function that builds its status: a writer that keeps only

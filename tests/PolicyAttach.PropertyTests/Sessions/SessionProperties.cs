@@ -48,13 +48,27 @@ public sealed class SessionProperties
     [Fact]
     public void Session_RouteHistoriesOfAFixedSample_TakeTheRouteAndPolicyStepsInTheirStatedShares()
     {
-        // The focused histories must exercise the steps below the unit, or the property above could pass while they never run.
-        var (routeBatches, routeSteps, policyBatches, policySteps) = (0, 0, 0, 0);
+        // The focused histories must exercise the steps below the unit (route changes, policies on routes, ReferenceGrants
+        // that only routes use), or the property above could pass while they never run.
+        var (routeBatches, routeSteps, policyBatches, policySteps, grantBatches, grantSteps) = (0, 0, 0, 0, 0, 0);
         var declined = new List<string>();
-        foreach (var (update, policyBatch) in Replay(WorldGenerators.RouteHistory(RouteFocus, maxBatches: 6)))
+        foreach (var (update, policyBatch, grantBatch) in Replay(WorldGenerators.RouteHistory(RouteFocus, maxBatches: 6), 50))
         {
             if (update.Path == EvaluationPath.Unchanged)
             {
+                continue;
+            }
+
+            if (grantBatch)
+            {
+                // A ReferenceGrant that only routes may use is checked below the unit: the routes it permits differently are bound again.
+                var checkedBelow = update.Reason.StartsWith("Checked ", StringComparison.Ordinal);
+                (grantBatches, grantSteps) = (grantBatches + 1, grantSteps + (checkedBelow ? 1 : 0));
+                if (!checkedBelow)
+                {
+                    declined.Add(update.Reason);
+                }
+
                 continue;
             }
 
@@ -68,9 +82,10 @@ public sealed class SessionProperties
             }
         }
 
-        var why = $"{routeSteps} of {routeBatches} route batches and {policySteps} of {policyBatches} policy batches were evaluated below the unit; the others: {string.Join(" | ", declined)}";
+        var why = $"{routeSteps} of {routeBatches} route batches, {policySteps} of {policyBatches} policy batches and {grantSteps} of {grantBatches} ReferenceGrant batches were evaluated below the unit; the others: {string.Join(" | ", declined)}";
         Assert.True(routeBatches >= 20 && routeSteps * 100 >= 40 * routeBatches, why);
         Assert.True(policyBatches >= 20 && policySteps * 100 >= 40 * policyBatches, why);
+        Assert.True(grantBatches >= 5 && grantSteps * 100 >= 40 * grantBatches, why);
     }
 
     [Fact]
@@ -82,7 +97,7 @@ public sealed class SessionProperties
         var policySteps = 0;
         var policyBatches = 0;
         var notBelow = new List<string>();
-        foreach (var (update, policyBatch) in Replay(WorldGenerators.History(maxBatches: 6)))
+        foreach (var (update, policyBatch, _) in Replay(WorldGenerators.History(maxBatches: 6)))
         {
             paths.Add(update.Path);
             policyBatches += policyBatch ? 1 : 0;
@@ -109,11 +124,11 @@ public sealed class SessionProperties
         Assert.True(policySteps >= 2, $"{policySteps} of {policyBatches} batches changing policies (of {paths.Count}) were policy steps.");
     }
 
-    /// <summary>Each batch of a fixed sample of 30 histories applied to a session (with no full-evaluation fallback
-    /// by share), with whether the batch changed a policy.</summary>
-    private static IEnumerable<(SessionUpdate Update, bool PolicyBatch)> Replay(Gen<WorldHistory> histories)
+    /// <summary>Each batch of a fixed sample of histories (30 unless told) applied to a session (with no full-evaluation fallback
+    /// by share), with whether the batch changed a policy, and whether it changed a ReferenceGrant.</summary>
+    private static IEnumerable<(SessionUpdate Update, bool PolicyBatch, bool GrantBatch)> Replay(Gen<WorldHistory> histories, int count = 30)
     {
-        foreach (var history in histories.Sample(30, new Rnd(20261207UL, 1442695040888963407UL), 30))
+        foreach (var history in histories.Sample(30, new Rnd(20261207UL, 1442695040888963407UL), count))
         {
             var session = EvaluationSession.Start(history.Initial.Snapshot, history.Initial.Options);
             session.FullEvaluationShare = 1.0;
@@ -122,9 +137,10 @@ public sealed class SessionProperties
             {
                 var changes = ToChangeBatch(world, batch);
                 var policyBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is IPolicyObject);
+                var grantBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is ReferenceGrant);
                 var update = session.Apply(changes);
                 world = batch.ApplyTo(world);
-                yield return (update, policyBatch);
+                yield return (update, policyBatch, grantBatch);
             }
         }
     }
