@@ -1,5 +1,6 @@
 using PolicyAttach.Binding;
 using PolicyAttach.Cli.Explain;
+using PolicyAttach.Cli.Output;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Ingresses;
@@ -38,6 +39,7 @@ internal static class DescribeBuilder
 
         var isRoute = focus is RouteBase;
         var classes = new List<DescribeClass>();
+        var memo = new Memo(result);
         foreach (var cls in result.GatewayClasses)
         {
             if (focus is GatewayClass && cls.GatewayClass.Key != focusKey)
@@ -63,7 +65,7 @@ internal static class DescribeBuilder
                     }
                 }
 
-                var node = Gateway(result, gateway, sets, focus is ListenerSet, isRoute ? focusKey : null);
+                var node = Gateway(memo, gateway, sets, focus is ListenerSet, isRoute ? focusKey : null);
                 if (!isRoute || node.Listeners.Count + node.ListenerSets.Count > 0)
                 {
                     gateways.Add(node);
@@ -141,63 +143,56 @@ internal static class DescribeBuilder
     private static DescribeProblem Problem(Diagnostic d)
         => new(Workspace.SeverityName(d.Severity), d.Code, d.Subject is { } s ? ObjectRef.From(s) : null, d.Path, d.Message);
 
-    private static DescribeGateway Gateway(EvaluationResult result, GatewayResult gateway, List<ListenerSetResult> sets, bool setsOnly, ResourceKey? route)
+    private static DescribeGateway Gateway(Memo memo, GatewayResult gateway, List<ListenerSetResult> sets, bool setsOnly, ResourceKey? route)
     {
+        var result = memo.Result;
         var key = gateway.Gateway.Key;
         var own = result.Policies.For(PolicyContext.ForGateway(key));
-        var listeners = setsOnly ? [] : Listeners(result, key, gateway.Listeners, route);
+        var listeners = setsOnly ? [] : Listeners(memo, key, gateway.Listeners, route);
         var setNodes = new List<DescribeListenerSet>();
         foreach (var set in sets)
         {
             var setPolicies = result.Policies.For(PolicyContext.ForGateway(set.ListenerSet.Key));
-            var setListeners = Listeners(result, set.ListenerSet.Key, set.Listeners, route);
+            var setListeners = Listeners(memo, set.ListenerSet.Key, set.Listeners, route);
             if (route is null || setListeners.Count > 0)
             {
-                setNodes.Add(new DescribeListenerSet(ObjectRef.From(set.ListenerSet.Key), Conditions(set.Conditions), Policies(result, setPolicies), setListeners));
+                setNodes.Add(new DescribeListenerSet(ObjectRef.From(set.ListenerSet.Key), Conditions(set.Conditions), memo.Policies(setPolicies), setListeners));
             }
         }
 
-        return new DescribeGateway(ObjectRef.From(key), Conditions(gateway.Conditions), Policies(result, own), listeners, setNodes);
+        return new DescribeGateway(ObjectRef.From(key), Conditions(gateway.Conditions), memo.Policies(own), listeners, setNodes);
     }
 
-    private static List<DescribeListener> Listeners(EvaluationResult result, ResourceKey owner, IEnumerable<ListenerResult> listeners, ResourceKey? only)
+    private static List<DescribeListener> Listeners(Memo memo, ResourceKey owner, IEnumerable<ListenerResult> listeners, ResourceKey? only)
     {
+        var result = memo.Result;
         var nodes = new List<DescribeListener>();
         foreach (var listener in listeners)
         {
             var effective = result.Policies.For(PolicyContext.ForGateway(owner).WithListener(listener.Name));
             var routes = new List<DescribeRoute>();
-            foreach (var route in result.Routes)
+            foreach (var (route, parent, verdict) in memo.Attached.Of(owner, listener.Name))
             {
-                if (only is { } o && route.Route.Key != o)
+                if (only is not { } o || route.Route.Key == o)
                 {
-                    continue;
+                    routes.Add(Route(memo, owner, listener.Name, route, parent, verdict));
                 }
-
-                var attachment = route.Parents
-                    .SelectMany(p => p.AttachedListeners.Where(v => v.Owner == owner && v.ListenerName == listener.Name).Select(v => (Parent: p, Verdict: v)))
-                    .FirstOrDefault();
-                if (attachment.Parent is null)
-                {
-                    continue;
-                }
-
-                routes.Add(Route(result, owner, listener.Name, route, attachment.Parent, attachment.Verdict));
             }
 
             if (only is null || routes.Count > 0)
             {
                 var l = listener.Listener;
                 nodes.Add(new DescribeListener(l.Name, l.Protocol, l.Port, l.Hostname, listener.AttachedRoutes, Conditions(listener.Conditions),
-                    Policies(result, effective), routes));
+                    memo.Policies(effective), routes));
             }
         }
 
         return nodes;
     }
 
-    private static DescribeRoute Route(EvaluationResult result, ResourceKey owner, string listener, RouteResult route, RouteParentResult parent, ListenerVerdict verdict)
+    private static DescribeRoute Route(Memo memo, ResourceKey owner, string listener, RouteResult route, RouteParentResult parent, ListenerVerdict verdict)
     {
+        var result = memo.Result;
         var key = route.Route.Key;
         var policies = result.Policies.For(PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(key));
         var rules = new List<DescribeRule>();
@@ -206,22 +201,23 @@ internal static class DescribeBuilder
             var name = route.Route.RuleName(i);
             var rulePolicies = result.Policies.For(PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(key).WithRule(name));
             var backends = route.BackendRefs.Where(b => b.RuleIndex == i).OrderBy(b => b.IsMirror).ThenBy(b => b.BackendIndex)
-                .Select(b => Backend(result, owner, listener, route.Route, name, b))
+                .Select(b => Backend(memo, owner, listener, route.Route, name, b))
                 .ToList();
-            rules.Add(new DescribeRule(i, name, Facts.RuleMatches(route.Route, i), route.DroppedRules.Contains(i), Policies(result, rulePolicies), backends));
+            rules.Add(new DescribeRule(i, name, Facts.RuleMatches(route.Route, i), route.DroppedRules.Contains(i), memo.Policies(rulePolicies), backends));
         }
 
-        return new DescribeRoute(ObjectRef.From(key), parent.ParentIndex, [.. verdict.Hostnames], Conditions(parent.Conditions), Policies(result, policies), rules);
+        return new DescribeRoute(ObjectRef.From(key), parent.ParentIndex, [.. verdict.Hostnames], Conditions(parent.Conditions), memo.Policies(policies), rules);
     }
 
-    private static DescribeBackend Backend(EvaluationResult result, ResourceKey owner, string listener, RouteBase route, string? rule, BackendRefResult backend)
+    private static DescribeBackend Backend(Memo memo, ResourceKey owner, string listener, RouteBase route, string? rule, BackendRefResult backend)
     {
+        var result = memo.Result;
         var target = backend.BackendRef.TargetKey;
         var policies = new List<DescribePolicy>();
         if (backend.IsValid && result.Snapshot.Find(target) is Service service)
         {
             var portName = backend.BackendRef.Port is { } p ? service.FindPort(p)?.Name : null;
-            policies = Policies(result, result.Policies.For(PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(route.Key).WithRule(rule).WithBackend(target, portName)));
+            policies = memo.Policies(result.Policies.For(PolicyContext.ForGateway(owner).WithListener(listener).WithRoute(route.Key).WithRule(rule).WithBackend(target, portName)));
         }
 
         var grants = Facts.GrantsFor(result.Snapshot, route.Key, target).Select(ObjectRef.From).ToList();
@@ -231,7 +227,29 @@ internal static class DescribeBuilder
 
     private static List<ConditionRecord> Conditions(IEnumerable<Condition> conditions) => [.. conditions.Select(ConditionRecord.From)];
 
-    private static List<DescribePolicy> Policies(EvaluationResult result, EffectivePolicies effective)
-        => [.. effective.Kinds.Select(k => new DescribePolicy(new GroupKindRecord(k.Kind.Group, k.Kind.Kind), k.Document.Element,
-            [.. k.Policies.Select(p => new DescribePolicySource(ObjectRef.From(p), Facts.Levels(result.Snapshot, k, p)))]))];
+    /// <summary>
+    /// What the tree needs made once per evaluation: each listener's routes, and the policy records of each distinct
+    /// set of effective policies. Contexts that receive the same policies share one <see cref="EffectivePolicies"/>
+    /// (a route's rules and backends usually share the route's), and its records are read-only, so they are shared
+    /// too: a tree of 10,000 routes with a policy each would otherwise make them for every rule and backend.
+    /// </summary>
+    private sealed class Memo(EvaluationResult result)
+    {
+        private readonly Dictionary<EffectivePolicies, List<DescribePolicy>> _policies = new(ReferenceEqualityComparer.Instance);
+
+        public EvaluationResult Result => result;
+
+        public ListenerRoutes Attached { get; } = new(result);
+
+        public List<DescribePolicy> Policies(EffectivePolicies effective)
+        {
+            if (!_policies.TryGetValue(effective, out var records))
+            {
+                _policies[effective] = records = [.. effective.Kinds.Select(k => new DescribePolicy(new GroupKindRecord(k.Kind.Group, k.Kind.Kind), k.Document.Element,
+                    [.. k.Policies.Select(p => new DescribePolicySource(ObjectRef.From(p), Facts.Levels(result.Snapshot, k, p)))]))];
+            }
+
+            return records;
+        }
+    }
 }

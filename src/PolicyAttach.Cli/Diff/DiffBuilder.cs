@@ -1,6 +1,7 @@
 using PolicyAttach.Binding;
 using PolicyAttach.Cli.Describe;
 using PolicyAttach.Cli.Explain;
+using PolicyAttach.Cli.Output;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
 using PolicyAttach.Policies;
@@ -342,25 +343,7 @@ internal static class DiffBuilder
             return values;
         }
 
-        // The routes attached to each listener, in route order, found in one pass (not a pass over every route for
-        // every listener).
-        var attached = new Dictionary<(ResourceKey Owner, string Listener), List<RouteResult>>();
-        foreach (var route in result.Routes)
-        {
-            foreach (var verdict in route.Parents.SelectMany(p => p.AttachedListeners))
-            {
-                if (!attached.TryGetValue((verdict.Owner, verdict.ListenerName), out var routes))
-                {
-                    attached[(verdict.Owner, verdict.ListenerName)] = routes = [];
-                }
-
-                if (routes.Count == 0 || !ReferenceEquals(routes[^1], route))
-                {
-                    routes.Add(route);
-                }
-            }
-        }
-
+        var attached = new ListenerRoutes(result);
         void Owner(ResourceKey owner, IEnumerable<ListenerResult> listeners)
         {
             var top = Add(owner, "at " + Describe.Facts.Name(owner), policies.For(PolicyContext.ForGateway(owner)), null);
@@ -368,7 +351,7 @@ internal static class DiffBuilder
             {
                 var at = "at " + Describe.Facts.Name(owner) + " listener " + listener.Name;
                 var onListener = Add(owner, at, policies.For(PolicyContext.ForGateway(owner).WithListener(listener.Name)), top);
-                foreach (var route in attached.GetValueOrDefault((owner, listener.Name)) ?? [])
+                foreach (var (route, _, _) in attached.Of(owner, listener.Name))
                 {
                     var key = route.Route.Key;
                     var via = "via " + Describe.Facts.Name(owner) + " listener " + listener.Name;
