@@ -22,10 +22,12 @@ internal static class YamlSourceReader
     /// <param name="limits">The limits.</param>
     /// <param name="batch">Receives documents and diagnostics in input order, a batch at a time.</param>
     /// <param name="invalidUtf8">Offsets in <paramref name="text"/> where invalid UTF-8 was replaced; documents holding one are skipped.</param>
-    public static void Read(string text, string file, ReaderLimits limits, Action<List<ParsedItem>> batch, IReadOnlyList<int>? invalidUtf8 = null)
+    /// <param name="utf8">The bytes <paramref name="text"/> was decoded from when it is exactly their decoding; empty otherwise. Documents then keep their bytes for later positions, not the text.</param>
+    public static void Read(string text, string file, ReaderLimits limits, Action<List<ParsedItem>> batch, IReadOnlyList<int>? invalidUtf8 = null, ReadOnlyMemory<byte> utf8 = default)
     {
         var invalid = 0;
         var chunks = SplitDocuments(text);
+        var bytes = utf8.IsEmpty ? null : ByteRanges(text, chunks);
         for (var from = 0; from < chunks.Count; from += BatchDocuments)
         {
             var count = Math.Min(BatchDocuments, chunks.Count - from);
@@ -56,7 +58,7 @@ internal static class YamlSourceReader
                 {
                     var (start, end, firstLine) = chunks[from + c];
                     var items = new List<ParsedItem>();
-                    var chunk = new YamlChunk(text, start, end, firstLine, file, limits);
+                    var chunk = new YamlChunk(text, start, end, firstLine, file, limits) { Utf8 = bytes is null ? default : utf8[bytes[from + c].Start..bytes[from + c].End] };
                     if (!limits.FastYaml || !YamlFastReader.TryRead(chunk, items))
                     {
                         ReadChunk(chunk, items);
@@ -80,6 +82,23 @@ internal static class YamlSourceReader
 
             batch(parsed.SelectMany(items => items!).ToList());
         }
+    }
+
+    /// <summary>Where each chunk is in the UTF-8 bytes of <paramref name="text"/> (chunks are in order and do not overlap).</summary>
+    private static (int Start, int End)[] ByteRanges(string text, List<(int Start, int End, int FirstLine)> chunks)
+    {
+        var ranges = new (int Start, int End)[chunks.Count];
+        int chars = 0, bytes = 0;
+        for (var c = 0; c < chunks.Count; c++)
+        {
+            var (start, end, _) = chunks[c];
+            bytes += System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(chars, start - chars));
+            var length = System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(start, end - start));
+            ranges[c] = (bytes, bytes + length);
+            (chars, bytes) = (end, bytes + length);
+        }
+
+        return ranges;
     }
 
     /// <summary>Parses the documents of one chunk.</summary>

@@ -42,7 +42,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
             else if (item.Element is { } element)
             {
                 // Read on the YAML fast path: converted already; its fields are located from the text when asked.
-                var positions = new YamlDocumentPositions(item.Chunk!, item.Document, -1, item.Line, item.Column);
+                var positions = new YamlDocumentPositions(item.Chunk!.Keep(), item.Document, -1, item.Line, item.Column);
                 work.Add((null, null, element, positions, positions));
             }
             else if (IsList(item.Root!.Property("kind"), item.Root.Property("items")) is { } listItems)
@@ -94,9 +94,9 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         }
     }
 
-    /// <summary>What a loaded object keeps to locate its fields: for YAML its text (its tree is dropped), for JSON read on the exact path its tree.</summary>
+    /// <summary>What a loaded object keeps to locate its fields: for YAML its text (its tree is dropped; as UTF-8 bytes when the file was UTF-8), for JSON read on the exact path its tree.</summary>
     private static DocumentPositions Kept(ParsedItem item, int listItem, SourceNode node)
-        => item.Chunk is { } chunk ? new YamlDocumentPositions(chunk, item.Document, listItem, node.Line, node.Column) : node;
+        => item.Chunk is { } chunk ? new YamlDocumentPositions(chunk.Keep(), item.Document, listItem, node.Line, node.Column) : node;
 
     /// <summary>Reads the objects found by the JSON fast path (its checks and limits were applied while finding them).</summary>
     public void AddJsonObjects(List<JsonItemPositions> items, string file)

@@ -384,7 +384,7 @@ public sealed class ManifestLoader
         }
         else
         {
-            YamlSourceReader.Read(text, unit.Name, session.Limits, batch => session.AddParsed(batch, unit.Name), decoded.InvalidAt);
+            YamlSourceReader.Read(text, unit.Name, session.Limits, batch => session.AddParsed(batch, unit.Name), decoded.InvalidAt, decoded.Utf8);
             return;
         }
 

@@ -238,7 +238,8 @@ internal static class Histories
     /// One batch that changes a route or a policy whose targets are routes: a route's first match, parent, label or
     /// deletion; a new policy of each kind on a route; a route policy's spec, its move to another route of its
     /// namespace, a rival on its route (older or newer), its deletion; a ReferenceGrant's to list (a kind that changes
-    /// no permission, a Service name that narrows or widens it) or its deletion; re-adding what was deleted.
+    /// no permission, a Service name that narrows or widens it) or its deletion; a Gateway listener's hostname; re-adding
+    /// what was deleted.
     /// </summary>
     private static Gen<WorldChangeBatch> RouteBatch(TestWorld world, List<ObjectBuilder> deleted, int step)
     {
@@ -310,6 +311,19 @@ internal static class Histories
                                 })),
                                 _ => One($"delete {grant.Key}", WorldChange.Delete(grant.Key)),
                             }));
+        }
+
+        if (gateways.Count > 0)
+        {
+            choices.Add((1, from gateway in Gen.Elements(gateways.ToArray())
+                            from host in Pick(ListenerHosts)
+                            let index = gateway.Listeners.ToList().FindIndex(l => l.Protocol is Protocols.Http or Protocols.Https)
+                            select index < 0
+                                ? One($"no change to {gateway.Key}", WorldChange.Put(gateway))
+                                : One($"set the hostname of listener {gateway.Listeners[index].Name} of {gateway.Key} to {host}", WorldChange.Put(gateway with
+                                {
+                                    Listeners = ServiceBuilder.Replace(gateway.Listeners, index, gateway.Listeners[index] with { Hostname = host }),
+                                }))));
         }
 
         if (readd.Count > 0)

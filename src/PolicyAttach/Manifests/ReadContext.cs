@@ -169,7 +169,7 @@ internal readonly struct Node
         }
 
         // A string reads without a diagnostic, so without a path; anything else may need one.
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : Child(name, value).AsString();
+        return value.ValueKind == JsonValueKind.String ? RecentStrings.Of(value) : Child(name, value).AsString();
     }
 
     public string? AsString()
@@ -177,7 +177,7 @@ internal readonly struct Node
         switch (_element.ValueKind)
         {
             case JsonValueKind.String:
-                return _element.GetString();
+                return RecentStrings.Of(_element);
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 return null;
             case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
@@ -422,7 +422,7 @@ internal readonly struct Node
         foreach (var property in _element.EnumerateObject())
         {
             // The value the field reads as (the last of duplicate keys), with no path unless it is reported.
-            var value = TryField(property.Name, out var field) && field.ValueKind == JsonValueKind.String ? field.GetString() : this[property.Name].AsString();
+            var value = TryField(property.Name, out var field) && field.ValueKind == JsonValueKind.String ? RecentStrings.Of(field) : this[property.Name].AsString();
             if (value is not null)
             {
                 pairs.Add(new(property.Name, value));
@@ -476,4 +476,56 @@ internal readonly struct Node
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         _ => "null",
     };
+}
+
+/// <summary>
+/// The strings the core reader reads, shared with the last string of the same short ASCII text read on this thread:
+/// manifests repeat the same values (apiVersion, kind, namespaces, Gateway and Service names, match types) in every
+/// object, and each loaded object otherwise keeps its own copies. A string is the same whether shared or not.
+/// </summary>
+internal static class RecentStrings
+{
+#if NET9_0_OR_GREATER
+    private const int Slots = 4096;
+    private const int MaxBytes = 64;
+
+    [ThreadStatic]
+    private static string?[]? t_slots;
+#endif
+
+    /// <summary>The string value of <paramref name="element"/> (a JSON string).</summary>
+    public static string Of(JsonElement element)
+    {
+#if NET9_0_OR_GREATER
+        // The raw value with its quotes; an escape or a non-ASCII byte is read by the element as usual.
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+        if (raw.Length > MaxBytes + 2)
+        {
+            return element.GetString()!;
+        }
+
+        var text = raw[1..^1];
+        var hash = 2166136261u;
+        foreach (var b in text)
+        {
+            if (b is >= 0x80 or (byte)'\\')
+            {
+                return element.GetString()!;
+            }
+
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        var slots = t_slots ??= new string?[Slots];
+        ref var slot = ref slots[hash & (Slots - 1)];
+        if (slot is { } recent && recent.Length == text.Length && System.Text.Ascii.Equals(text, recent))
+        {
+            return recent;
+        }
+
+        return slot = System.Text.Encoding.ASCII.GetString(text);
+#else
+        return element.GetString()!;
+#endif
+    }
 }

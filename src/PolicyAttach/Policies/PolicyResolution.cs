@@ -77,9 +77,16 @@ public sealed class PolicyResolution
     /// <param name="routes">The routes evaluated again.</param>
     /// <param name="part">The resolution of their evaluation.</param>
     /// <param name="owners">The Gateways and ListenerSets that evaluation holds.</param>
+    /// <param name="changedOwners">The Gateways and ListenerSets it judged again whole: their own contexts (and their listeners') are its.</param>
     internal static PolicyResolution WithRoutes(PolicyResolution previous, IReadOnlyDictionary<ResourceKey, PolicyStatusResult?> statuses, IEnumerable<ResourceKey> routes,
-        PolicyResolution part, IEnumerable<ResourceKey> owners)
+        PolicyResolution part, IEnumerable<ResourceKey> owners, IEnumerable<ResourceKey> changedOwners)
     {
+        var ownerParts = previous.Routed?.OwnerParts ?? ImmutableDictionary<ResourceKey, PolicyResolution>.Empty;
+        foreach (var owner in changedOwners)
+        {
+            ownerParts = ownerParts.SetItem(owner, part);
+        }
+
         var statusMap = previous._statusMap ?? previous.Statuses.ToImmutableDictionary(p => p.Resource.Key);
         foreach (var (key, status) in statuses)
         {
@@ -93,12 +100,19 @@ public sealed class PolicyResolution
             map = map.SetItem(route, (part, held));
         }
 
-        return new PolicyResolution(statusMap, new RoutedParts(previous.Routed?.Base ?? previous, map));
+        return new PolicyResolution(statusMap, new RoutedParts(previous.Routed?.Base ?? previous, map, ownerParts));
     }
 
     /// <summary>The resolution a route step started from, and per route evaluated again its part and the owners it holds.</summary>
-    internal sealed class RoutedParts(PolicyResolution @base, ImmutableDictionary<ResourceKey, (PolicyResolution Part, ImmutableHashSet<ResourceKey> Owners)> routes)
+    internal sealed class RoutedParts(PolicyResolution @base, ImmutableDictionary<ResourceKey, (PolicyResolution Part, ImmutableHashSet<ResourceKey> Owners)> routes,
+        ImmutableDictionary<ResourceKey, PolicyResolution> ownerParts)
     {
+        /// <summary>The Gateways and ListenerSets a step judged again, with the part that did: their own contexts are its.</summary>
+        public ImmutableDictionary<ResourceKey, PolicyResolution> OwnerParts { get; } = ownerParts;
+
+        /// <summary>The resolution that answers the contexts of a Gateway or ListenerSet and its listeners.</summary>
+        public PolicyResolution ForOwner(ResourceKey owner) => OwnerParts.TryGetValue(owner, out var part) ? part : Base;
+
         public PolicyResolution Base { get; } = @base;
 
         public ImmutableDictionary<ResourceKey, (PolicyResolution Part, ImmutableHashSet<ResourceKey> Owners)> Routes { get; } = routes;
@@ -111,7 +125,8 @@ public sealed class PolicyResolution
             => Routes.TryGetValue(route, out var part) && part.Owners.Contains(owner) ? part.Part : Base;
 
         /// <summary>The resolution that answers the target conditions of an object.</summary>
-        public PolicyResolution ForTarget(ResourceKey target) => Routes.TryGetValue(target, out var part) ? part.Part : Base;
+        public PolicyResolution ForTarget(ResourceKey target)
+            => Routes.TryGetValue(target, out var part) ? part.Part : OwnerParts.TryGetValue(target, out var owner) ? owner : Base;
     }
 
     /// <summary>
@@ -217,7 +232,7 @@ public sealed class PolicyResolution
     /// <param name="owner">The Gateway or ListenerSet.</param>
     /// <returns>The effective policies; <see cref="EffectivePolicies.None"/> when none reach it.</returns>
     internal EffectivePolicies ForGateway(ResourceKey owner)
-        => Routed is not null ? Routed.Base.ForGateway(owner)
+        => Routed is not null ? Routed.ForOwner(owner).ForGateway(owner)
         : _partOf is not null ? _partOf(owner)?.ForGateway(owner) ?? EffectivePolicies.None
         : _gatewayStates.TryGetValue(owner, out var state) ? state.Effective : EffectivePolicies.None;
 
@@ -226,7 +241,7 @@ public sealed class PolicyResolution
     /// <param name="listener">The listener name.</param>
     /// <returns>The effective policies.</returns>
     internal EffectivePolicies ForListener(ResourceKey owner, string listener)
-        => Routed is not null ? Routed.Base.ForListener(owner, listener)
+        => Routed is not null ? Routed.ForOwner(owner).ForListener(owner, listener)
         : _partOf is not null ? _partOf(owner)?.ForListener(owner, listener) ?? EffectivePolicies.None
         : Listener(owner, listener)?.Effective ?? EffectivePolicies.None;
 

@@ -103,7 +103,7 @@ public sealed class EvaluationSession
         if (RouteStep.TryApply(previous, snapshot, routeIndex, changes, _options, out var notBelow) is { } step)
         {
             next = state.AfterRoutes(step.Result, step.Dirty, routeIndex);
-            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes, step.Sets);
+            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes, step.Sets, step.ChangedOwners);
         }
 
         var index = new DependencyIndex(snapshot);
@@ -215,10 +215,10 @@ public sealed class EvaluationSession
     }
 
     private static SessionUpdate Update(EvaluationResult previous, EvaluationResult result, EvaluationPath path, string reason,
-        IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated, IReadOnlySet<ResourceKey>? routes, IReadOnlyCollection<ResourceKey>? sets = null)
+        IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated, IReadOnlySet<ResourceKey>? routes, IReadOnlyCollection<ResourceKey>? sets = null, IReadOnlySet<ResourceKey>? changedOwners = null)
     {
         var (changed, removed) = ResultDiff.StatusDelta(previous, result, compared);
-        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates, routes, sets);
+        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates, routes, sets, changedOwners);
         return new SessionUpdate(previous, result, path, reason, [.. changed], [.. removed], [.. routing], [.. contexts], evaluated);
     }
 

@@ -77,12 +77,13 @@ internal static class ResultDiff
     /// The Gateways and mesh Services among the candidates whose routing inputs differ, and the policy contexts under
     /// them whose effective policies differ. When only some routes can differ (a session's route step), only they are
     /// read: every other route's result and contexts are the same in both; and when only some ListenerSets can hold
-    /// the candidates' listeners (the route step's owners), only they are read.
+    /// the candidates' listeners (the route step's owners), only they are read; the contexts above the routes are read
+    /// only for the Gateways and ListenerSets that changed.
     /// </summary>
     public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates,
-        IReadOnlySet<ResourceKey>? routes = null, IReadOnlyCollection<ResourceKey>? sets = null)
+        IReadOnlySet<ResourceKey>? routes = null, IReadOnlyCollection<ResourceKey>? sets = null, IReadOnlySet<ResourceKey>? changedOwners = null)
     {
-        var (a, b) = (new View(before, routes, sets), new View(after, routes, sets));
+        var (a, b) = (new View(before, routes, sets, changedOwners), new View(after, routes, sets, changedOwners));
         var routing = new List<ResourceKey>();
         var contexts = new List<PolicyContext>();
 
@@ -178,14 +179,16 @@ internal static class ResultDiff
     {
         private readonly EvaluationResult _result;
         private readonly bool _routesOnly;
+        private readonly IReadOnlySet<ResourceKey>? _changedOwners;
         private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByOwner = [];
         private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByService = [];
         private readonly Dictionary<ResourceKey, List<ListenerSetResult>> _sets = [];
 
-        public View(EvaluationResult result, IReadOnlySet<ResourceKey>? only, IReadOnlyCollection<ResourceKey>? sets)
+        public View(EvaluationResult result, IReadOnlySet<ResourceKey>? only, IReadOnlyCollection<ResourceKey>? sets, IReadOnlySet<ResourceKey>? changedOwners)
         {
             _result = result;
             _routesOnly = only is not null;
+            _changedOwners = changedOwners;
             foreach (var set in sets is null ? result.ListenerSets : sets.Order().Select(result.FindListenerSet).OfType<ListenerSetResult>())
             {
                 Add(_sets, set.Parent, set);
@@ -241,10 +244,10 @@ internal static class ResultDiff
             owners.AddRange((_sets.GetValueOrDefault(key) ?? []).Select(s => (s.ListenerSet.Key, (IEnumerable<ListenerResult>)s.Listeners)));
 
             // When only some routes can differ (a route step), the contexts above them are answered by the same
-            // resolution in both results: only the contexts under those routes are read.
+            // resolution in both results, except under a Gateway or ListenerSet the step judged again: only those are read.
             if (_routesOnly)
             {
-                owners.Clear();
+                owners.RemoveAll(o => _changedOwners?.Contains(o.Owner) != true);
             }
 
             foreach (var (owner, listeners) in owners)

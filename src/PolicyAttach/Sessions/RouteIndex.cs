@@ -7,7 +7,8 @@ namespace PolicyAttach.Sessions;
 /// <summary>
 /// What a session's route step looks up instead of reading the whole world: the policies by the objects they name
 /// (Namespaces by name), the policies on GatewayClasses, the policies that select targets by label, the shared objects
-/// (those in no unit), the ListenerSets of each Gateway and the routes with a backendRef into another namespace. Built once from a snapshot, then changed with each batch
+/// (those in no unit), the ListenerSets of each Gateway, the routes of each parent and the routes with a backendRef
+/// into another namespace. Built once from a snapshot, then changed with each batch
 /// (persistent maps: a batch costs its own objects, not the world's). The step still decides everything with the
 /// same rules; the index only tells it which policies and objects to read.
 /// </summary>
@@ -19,11 +20,14 @@ internal sealed class RouteIndex
     private readonly ImmutableDictionary<string, ImmutableSortedSet<ResourceKey>> _byNamespace;
     private readonly ImmutableDictionary<ResourceKey, ImmutableSortedSet<ResourceKey>> _setsByGateway;
     private readonly ImmutableDictionary<(string From, string To), ImmutableSortedSet<ResourceKey>> _crossReferences;
+    private readonly ImmutableDictionary<ResourceKey, ImmutableSortedSet<ResourceKey>> _routesByParent;
 
     private RouteIndex(ImmutableDictionary<ResourceKey, ImmutableSortedSet<ResourceKey>> byTarget, ImmutableDictionary<string, ImmutableSortedSet<ResourceKey>> byNamespace,
         ImmutableSortedSet<ResourceKey> onClasses, ImmutableSortedSet<ResourceKey> selecting, ImmutableSortedDictionary<ResourceKey, KubeObject> shared,
-        ImmutableDictionary<ResourceKey, ImmutableSortedSet<ResourceKey>> setsByGateway, ImmutableDictionary<(string, string), ImmutableSortedSet<ResourceKey>> crossReferences)
+        ImmutableDictionary<ResourceKey, ImmutableSortedSet<ResourceKey>> setsByGateway, ImmutableDictionary<(string, string), ImmutableSortedSet<ResourceKey>> crossReferences,
+        ImmutableDictionary<ResourceKey, ImmutableSortedSet<ResourceKey>> routesByParent)
     {
+        _routesByParent = routesByParent;
         _crossReferences = crossReferences;
         _byTarget = byTarget;
         _byNamespace = byNamespace;
@@ -43,7 +47,8 @@ internal sealed class RouteIndex
             None,
             ImmutableSortedDictionary<ResourceKey, KubeObject>.Empty,
             ImmutableDictionary<ResourceKey, ImmutableSortedSet<ResourceKey>>.Empty,
-            ImmutableDictionary<(string, string), ImmutableSortedSet<ResourceKey>>.Empty);
+            ImmutableDictionary<(string, string), ImmutableSortedSet<ResourceKey>>.Empty,
+            ImmutableDictionary<ResourceKey, ImmutableSortedSet<ResourceKey>>.Empty);
         return empty.Change(snapshot.Objects.Select(o => ((KubeObject?)null, (KubeObject?)o)));
     }
 
@@ -68,6 +73,9 @@ internal sealed class RouteIndex
     /// <summary>The routes of a namespace with a backendRef (or mirror backendRef) into another namespace.</summary>
     public ImmutableSortedSet<ResourceKey> ReferringInto(string from, string to) => _crossReferences.GetValueOrDefault((from, to)) ?? None;
 
+    /// <summary>The routes with a parentRef to an object (a Gateway, a ListenerSet, a Service).</summary>
+    public ImmutableSortedSet<ResourceKey> RoutesOn(ResourceKey parent) => _routesByParent.GetValueOrDefault(parent) ?? None;
+
     /// <summary>This index after a batch: each object as it was before (or null) and as it is now (or null).</summary>
     public RouteIndex With(Snapshot before, IEnumerable<KeyValuePair<ResourceKey, KubeObject?>> changes)
         => Change(changes.Select(c => (before.Find(c.Key), c.Value)));
@@ -75,6 +83,7 @@ internal sealed class RouteIndex
     private RouteIndex Change(IEnumerable<(KubeObject? Before, KubeObject? After)> changes)
     {
         var (byTarget, byNamespace, onClasses, selecting, shared, sets, cross) = (_byTarget, _byNamespace, OnClasses, Selecting, Shared, _setsByGateway, _crossReferences);
+        var byParent = _routesByParent;
         foreach (var (before, after) in changes)
         {
             foreach (var (obj, add) in new[] { (before, false), (after, true) })
@@ -96,6 +105,11 @@ internal sealed class RouteIndex
 
                 if (obj is RouteBase route)
                 {
+                    foreach (var parentRef in route.ParentRefs)
+                    {
+                        byParent = Edit(byParent, parentRef.TargetKey, obj.Key, add);
+                    }
+
                     foreach (var entry in route.EnumerateBackendRefs().Concat(route.EnumerateMirrorBackendRefs()))
                     {
                         if (!string.Equals(entry.BackendRef.Namespace, route.Namespace, StringComparison.Ordinal))
@@ -134,7 +148,7 @@ internal sealed class RouteIndex
             }
         }
 
-        return new RouteIndex(byTarget, byNamespace, onClasses, selecting, shared, sets, cross);
+        return new RouteIndex(byTarget, byNamespace, onClasses, selecting, shared, sets, cross, byParent);
     }
 
     private static ImmutableDictionary<TKey, ImmutableSortedSet<ResourceKey>> Edit<TKey>(ImmutableDictionary<TKey, ImmutableSortedSet<ResourceKey>> map, TKey at, ResourceKey key, bool add)

@@ -42,6 +42,7 @@ internal static class RouteStep
         var changedPolicies = new HashSet<ResourceKey>();
         var policyTargets = new SortedSet<ResourceKey>();
         var grants = new List<(ReferenceGrant? Before, ReferenceGrant? After)>();
+        var changedGateways = new SortedSet<ResourceKey>();
         foreach (var (key, obj) in changes)
         {
             var before = old.Find(key);
@@ -54,6 +55,21 @@ internal static class RouteStep
             {
                 routes.Add((key, (RouteBase?)before, (RouteBase?)obj));
                 changedKeys.Add(key);
+                continue;
+            }
+
+            if (obj is (null or Gateway) && before is (null or Gateway))
+            {
+                // A Gateway is read by its own status, its ListenerSets', the routes that name it or its ListenerSets, and
+                // the policies on it: all of them are evaluated again (below); one that offers itself as a default is read
+                // by every route that asks for one.
+                if (((Gateway?)before)?.DefaultScope is not null || ((Gateway?)obj)?.DefaultScope is not null)
+                {
+                    why = $"{key} offers itself as a default Gateway";
+                    return null;
+                }
+
+                changedGateways.Add(key);
                 continue;
             }
 
@@ -137,7 +153,25 @@ internal static class RouteStep
             }
         }
 
-        var owners = new HashSet<ResourceKey>();
+        // A changed Gateway: it and its ListenerSets are judged again with every route that names them.
+        var changedOwners = new HashSet<ResourceKey>(changedGateways);
+        foreach (var gateway in changedGateways)
+        {
+            changedOwners.UnionWith(index.SetsOf(gateway));
+        }
+
+        foreach (var owner in changedOwners.Order())
+        {
+            foreach (var key in index.RoutesOn(owner))
+            {
+                if (changedKeys.Add(key) && snapshot.Find(key) is RouteBase route)
+                {
+                    routes.Add((key, route, route));
+                }
+            }
+        }
+
+        var owners = new HashSet<ResourceKey>(changedOwners);
         var backends = new HashSet<ResourceKey>();
         var namespaces = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, before, after) in routes)
@@ -260,7 +294,13 @@ internal static class RouteStep
             foreach (var target in policy.TargetRefs)
             {
                 var group = target.GroupKind;
-                if (changedKeys.Contains(target.TargetKey))
+                if (changedOwners.Count > 0 && (group == Kinds.GatewayClass || (group == Kinds.Namespace && changedGateways.Any(g => g.Namespace == target.Name))))
+                {
+                    why = $"{obj.Key} targets a {target.Kind} whose Gateways a changed Gateway is one of";
+                    return null;
+                }
+
+                if (changedKeys.Contains(target.TargetKey) || changedOwners.Contains(target.TargetKey))
                 {
                     onRoute = true;
                     include = true;
@@ -299,7 +339,7 @@ internal static class RouteStep
 
             if (onRoute && elsewhere)
             {
-                why = $"{obj.Key} targets a changed route and other objects";
+                why = $"{obj.Key} targets a changed route or Gateway and other objects";
                 return null;
             }
 
@@ -354,6 +394,14 @@ internal static class RouteStep
         var setResults = new Dictionary<ResourceKey, ListenerSetResult?>();
         foreach (var key in owners)
         {
+            if (changedOwners.Contains(key))
+            {
+                // Judged again with every route that can attach to it: the evaluation's result is whole.
+                gateways[key] = part.FindGateway(key);
+                setResults[key] = part.FindListenerSet(key);
+                continue;
+            }
+
             if (previous.FindGateway(key) is { } g)
             {
                 gateways[key] = g with { Listeners = Recount(key, g.Listeners, counts) };
@@ -369,7 +417,7 @@ internal static class RouteStep
         routePolicies.UnionWith(changedPolicies);
         var statuses = routePolicies.ToDictionary(k => k, part.Policies.FindStatus);
         var binding = previous.Binding.With(snapshot, gateways, setResults, routeResults);
-        var policies = PolicyResolution.WithRoutes(previous.Policies, statuses, changedKeys, part.Policies, known);
+        var policies = PolicyResolution.WithRoutes(previous.Policies, statuses, changedKeys, part.Policies, known, changedOwners);
         var result = new EvaluationResult(options, binding, policies);
 
         var compared = new HashSet<ResourceKey>(changedKeys);
@@ -379,7 +427,7 @@ internal static class RouteStep
         var dirty = new HashSet<ResourceKey>(compared);
         dirty.UnionWith(backends);
         var sets = owners.Where(o => o.GroupKind == Kinds.ListenerSet).ToList();
-        return new RouteStepResult(result, compared, candidates, sets, changedKeys, dirty, objects.Count(DependencyIndex.IsPartitioned), routes.Count(r => !ReferenceEquals(r.Before, r.After)), changedPolicies.Count, grants.Count);
+        return new RouteStepResult(result, compared, candidates, sets, changedOwners, changedKeys, dirty, objects.Count(DependencyIndex.IsPartitioned), routes.Count(r => !ReferenceEquals(r.Before, r.After)), changedPolicies.Count, grants.Count, changedGateways.Count);
     }
 
     /// <summary>What a grant alone permits (the references stage's own rule), or null for no grant.</summary>
@@ -441,18 +489,22 @@ internal static class RouteStep
 /// <param name="Compared">The keys whose status can differ.</param>
 /// <param name="Candidates">The Gateways whose routing can differ.</param>
 /// <param name="Sets">The ListenerSets of those Gateways (and those the routes name).</param>
+/// <param name="ChangedOwners">The changed Gateways and their ListenerSets (judged again whole).</param>
 /// <param name="Routes">The routes evaluated again: the changed routes and the targets of the changed policies.</param>
 /// <param name="Dirty">The objects whose units' parts the step made stale.</param>
 /// <param name="Evaluated">How many partitioned objects were evaluated.</param>
 /// <param name="ChangedRoutes">How many routes the batch changed.</param>
 /// <param name="ChangedPolicies">How many policies the batch changed.</param>
 /// <param name="ChangedGrants">How many ReferenceGrants the batch changed.</param>
-internal sealed record RouteStepResult(EvaluationResult Result, HashSet<ResourceKey> Compared, List<ResourceKey> Candidates, List<ResourceKey> Sets, HashSet<ResourceKey> Routes, HashSet<ResourceKey> Dirty, int Evaluated, int ChangedRoutes, int ChangedPolicies, int ChangedGrants)
+/// <param name="ChangedGateways">How many Gateways the batch changed.</param>
+internal sealed record RouteStepResult(EvaluationResult Result, HashSet<ResourceKey> Compared, List<ResourceKey> Candidates, List<ResourceKey> Sets, HashSet<ResourceKey> ChangedOwners, HashSet<ResourceKey> Routes, HashSet<ResourceKey> Dirty, int Evaluated, int ChangedRoutes, int ChangedPolicies, int ChangedGrants, int ChangedGateways)
 {
     /// <summary>What the step did, for <see cref="SessionUpdate.Reason"/>.</summary>
     public string Describe()
     {
-        var what = ChangedGrants > 0
+        var what = ChangedGateways > 0
+            ? $"Judged {ChangedGateways} changed Gateway(s) again with their listeners and the {Routes.Count} route(s) that name them or changed"
+            : ChangedGrants > 0
             ? $"Checked {ChangedGrants} changed ReferenceGrant(s) and bound {Routes.Count} route(s) again whose references they permit differently or that changed"
             : ChangedPolicies == 0
             ? $"Bound {Routes.Count} route(s) again against their parents' listeners"

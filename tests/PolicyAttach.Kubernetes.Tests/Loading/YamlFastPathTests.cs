@@ -1,3 +1,4 @@
+using PolicyAttach.Diagnostics;
 using PolicyAttach.Kubernetes.Documents;
 using PolicyAttach.Kubernetes.Loading;
 using PolicyAttach.TestSupport;
@@ -81,6 +82,27 @@ public sealed class YamlFastPathTests
     }
 
     [Fact]
+    public void Load_YamlBytesWithMultiByteCharacters_FieldsLocatedAsFromTheText()
+    {
+        // Characters of two, three and four UTF-8 bytes before and inside later documents: each document keeps its
+        // own bytes, so a field's position must not depend on how many bytes came before it.
+        var text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: d\ndata:\n  note: é 日本語 😀\n---\n"
+            + "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n    namespace: d\n    annotations:\n      note: ü\n"
+            + "---\n# ☕ a comment\n" + Route + "\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: d\n"
+            + "  annotations: {note: \"flow, 日本\"}\nspec:\n  ports:\n  - port: 80\n  - port: 81\n";
+        var fromText = new ManifestLoader().Load([ManifestSource.FromText(text, "in.yaml")]);
+        var fromBytes = new ManifestLoader().Load([ManifestSource.FromStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "in.yaml")]);
+
+        AssertSame(fromText, fromBytes);
+        // The route is dropped (its second rule is broken on purpose), with its diagnostics located as from the text.
+        Assert.Equal(3, fromBytes.Objects.Count);
+        Assert.Contains(fromBytes.Diagnostics, d => d.Subject?.Kind == "HTTPRoute" && d.Location is not null);
+        var at = text.IndexOf("name: s\n", StringComparison.Ordinal);
+        var expected = new SourceLocation("in.yaml", text[..at].Count(c => c == '\n') + 1, at - text.LastIndexOf('\n', at));
+        Assert.Equal(expected, fromBytes.Objects[2].Fields!.Locate("metadata.name"));
+    }
+
+    [Fact]
     public void Load_YamlWithCreationOrder_SameAsTheExactPath()
     {
         var text = string.Concat(Enumerable.Range(0, 200).Select(i => i == 50
@@ -136,7 +158,19 @@ public sealed class YamlFastPathTests
     {
         var fast = new ManifestLoader(options).Load([ManifestSource.FromText(yaml, file)]);
         var exact = new ManifestLoader(options with { ExactYamlOnly = true }).Load([ManifestSource.FromText(yaml, file)]);
+        AssertSame(exact, fast);
 
+        // Read as bytes (as from a file), documents keep their UTF-8 bytes instead of the decoded text: the same again.
+        var bytes = System.Text.Encoding.UTF8.GetBytes(yaml);
+        if (!yaml.StartsWith('\uFEFF') && System.Text.Encoding.UTF8.GetString(bytes) == yaml)
+        {
+            AssertSame(exact, new ManifestLoader(options).Load([ManifestSource.FromStream(new MemoryStream(bytes), file)]));
+            AssertSame(exact, new ManifestLoader(options with { ExactYamlOnly = true }).Load([ManifestSource.FromStream(new MemoryStream(bytes), file)]));
+        }
+    }
+
+    private static void AssertSame(LoadResult exact, LoadResult fast)
+    {
         Assert.Equal(exact.Diagnostics, fast.Diagnostics);
         Assert.Equal(exact.Objects, fast.Objects);
         Assert.Equal(exact.DocumentCount, fast.DocumentCount);

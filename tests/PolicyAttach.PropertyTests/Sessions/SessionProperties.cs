@@ -25,6 +25,9 @@ public sealed class SessionProperties
     // beside HTTPRoutes, no BackendTLSPolicies on backends (the step declines those; the histories above cover them).
     private static readonly WorldOptions RouteFocus = new() { Mesh = false, RouteKinds = RouteKinds.All & ~RouteKinds.Grpc, BackendTlsPolicies = false };
 
+    // The route histories the coverage test replays: two fixed samples, so each kind of batch is drawn often enough.
+    private static readonly Gen<WorldHistory> RouteHistories = WorldGenerators.RouteHistory(RouteFocus, maxBatches: 6);
+
     private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("POLICYATTACH_PROPERTY_SCALE"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 1;
 
     [Fact]
@@ -51,11 +54,25 @@ public sealed class SessionProperties
         // The focused histories must exercise the steps below the unit (route changes, policies on routes, ReferenceGrants
         // that only routes use), or the property above could pass while they never run.
         var (routeBatches, routeSteps, policyBatches, policySteps, grantBatches, grantSteps) = (0, 0, 0, 0, 0, 0);
+        var (gatewayBatches, gatewaySteps) = (0, 0);
         var declined = new List<string>();
-        foreach (var (update, policyBatch, grantBatch) in Replay(WorldGenerators.RouteHistory(RouteFocus, maxBatches: 6), 50))
+        foreach (var (update, policyBatch, grantBatch, gatewayBatch) in Replay(RouteHistories, 30).Concat(Replay(RouteHistories, 60)))
         {
             if (update.Path == EvaluationPath.Unchanged)
             {
+                continue;
+            }
+
+            if (gatewayBatch)
+            {
+                // A Gateway is judged again below the unit with its listeners, its ListenerSets and the routes that name them.
+                var judged = update.Reason.StartsWith("Judged ", StringComparison.Ordinal);
+                (gatewayBatches, gatewaySteps) = (gatewayBatches + 1, gatewaySteps + (judged ? 1 : 0));
+                if (!judged)
+                {
+                    declined.Add(update.Reason);
+                }
+
                 continue;
             }
 
@@ -82,10 +99,11 @@ public sealed class SessionProperties
             }
         }
 
-        var why = $"{routeSteps} of {routeBatches} route batches, {policySteps} of {policyBatches} policy batches and {grantSteps} of {grantBatches} ReferenceGrant batches were evaluated below the unit; the others: {string.Join(" | ", declined)}";
+        var why = $"{routeSteps} of {routeBatches} route batches, {policySteps} of {policyBatches} policy batches {grantSteps} of {grantBatches} ReferenceGrant batches and {gatewaySteps} of {gatewayBatches} Gateway batches were evaluated below the unit; the others: {string.Join(" | ", declined)}";
         Assert.True(routeBatches >= 20 && routeSteps * 100 >= 40 * routeBatches, why);
         Assert.True(policyBatches >= 20 && policySteps * 100 >= 40 * policyBatches, why);
-        Assert.True(grantBatches >= 5 && grantSteps * 100 >= 40 * grantBatches, why);
+        Assert.True(grantBatches >= 10 && grantSteps * 100 >= 40 * grantBatches, why);
+        Assert.True(gatewayBatches >= 20 && gatewaySteps * 100 >= 40 * gatewayBatches, why);
     }
 
     [Fact]
@@ -97,7 +115,7 @@ public sealed class SessionProperties
         var policySteps = 0;
         var policyBatches = 0;
         var notBelow = new List<string>();
-        foreach (var (update, policyBatch, _) in Replay(WorldGenerators.History(maxBatches: 6)))
+        foreach (var (update, policyBatch, grantBatch, gatewayBatch) in Replay(WorldGenerators.History(maxBatches: 6)))
         {
             paths.Add(update.Path);
             policyBatches += policyBatch ? 1 : 0;
@@ -105,7 +123,7 @@ public sealed class SessionProperties
             policySteps += update.Reason.StartsWith("Resolved ", StringComparison.Ordinal) ? 1 : 0;
             const string NotAlone = "not evaluated again alone: ";
             var at = update.Reason.IndexOf(NotAlone, StringComparison.Ordinal);
-            if (at >= 0 && !policyBatch)
+            if (at >= 0 && !policyBatch && !grantBatch && !gatewayBatch)
             {
                 notBelow.Add(update.Reason[(at + NotAlone.Length)..]);
             }
@@ -125,8 +143,8 @@ public sealed class SessionProperties
     }
 
     /// <summary>Each batch of a fixed sample of histories (30 unless told) applied to a session (with no full-evaluation fallback
-    /// by share), with whether the batch changed a policy, and whether it changed a ReferenceGrant.</summary>
-    private static IEnumerable<(SessionUpdate Update, bool PolicyBatch, bool GrantBatch)> Replay(Gen<WorldHistory> histories, int count = 30)
+    /// by share), with whether the batch changed a policy, a ReferenceGrant, a Gateway.</summary>
+    private static IEnumerable<(SessionUpdate Update, bool PolicyBatch, bool GrantBatch, bool GatewayBatch)> Replay(Gen<WorldHistory> histories, int count = 30)
     {
         foreach (var history in histories.Sample(30, new Rnd(20261207UL, 1442695040888963407UL), count))
         {
@@ -138,9 +156,10 @@ public sealed class SessionProperties
                 var changes = ToChangeBatch(world, batch);
                 var policyBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is IPolicyObject);
                 var grantBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is ReferenceGrant);
+                var gatewayBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is Gateway);
                 var update = session.Apply(changes);
                 world = batch.ApplyTo(world);
-                yield return (update, policyBatch, grantBatch);
+                yield return (update, policyBatch, grantBatch, gatewayBatch);
             }
         }
     }
