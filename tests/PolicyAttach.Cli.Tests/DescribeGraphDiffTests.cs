@@ -166,63 +166,52 @@ public class DescribeGraphDiffTests
         Assert.Contains("Fixtures/errors.yaml:", run.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>A class, a Gateway whose listener admits routes from <c>FROM</c>, and a route apps/app on it.</summary>
+    private const string Template = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: gc}
+        spec: {controllerName: example.com/gateway-controller}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: web, namespace: infra}
+        spec:
+          gatewayClassName: gc
+          listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: FROM}}}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: app, namespace: apps}
+        spec:
+          parentRefs: [{name: web, namespace: infra}]
+        """;
+
     [Fact]
     public void Diff_ListenerAttachedRoutesAndGatewayConditionChanges_Reported()
     {
         // Regression: allowedRoutes from All to Same took a route off the listener (attachedRoutes 1 -> 0) and diff
         // did not say so.
-        const string Template = """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: GatewayClass
-            metadata: {name: gc}
-            spec: {controllerName: example.com/gateway-controller}
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: {name: web, namespace: infra}
-            spec:
-              gatewayClassName: gc
-              listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: FROM}}}]
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: app, namespace: apps}
-            spec:
-              parentRefs: [{name: web, namespace: infra}]
-            """;
-        var dir = Directory.CreateTempSubdirectory("policyattach-diff-");
-        try
-        {
-            File.WriteAllText(Path.Combine(dir.FullName, "before.yaml"), Template.Replace("FROM", "All", StringComparison.Ordinal));
-            File.WriteAllText(Path.Combine(dir.FullName, "after.yaml"), Template.Replace("FROM", "Same", StringComparison.Ordinal));
-            File.WriteAllText(Path.Combine(dir.FullName, "broken.yaml"), Template.Replace("FROM", "All", StringComparison.Ordinal)
-                .Replace("  gatewayClassName: gc", "  gatewayClassName: gc\n  infrastructure: {parametersRef: {group: example.com, kind: Params, name: missing}}", StringComparison.Ordinal));
-            var run = Run("diff", Path.Combine(dir.FullName, "before.yaml"), Path.Combine(dir.FullName, "after.yaml"), "-o", "json");
-            Assert.Equal(3, run.ExitCode);
-            Assert.Contains("\"subject\": \"listener http attachedRoutes\"", run.Stdout, StringComparison.Ordinal);
+        var before = Template.Replace("FROM", "All", StringComparison.Ordinal);
+        var run = DiffOf(before, Template.Replace("FROM", "Same", StringComparison.Ordinal), "-o", "json");
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("\"subject\": \"listener http attachedRoutes\"", run.Stdout, StringComparison.Ordinal);
 
-            // A Gateway-level condition change (Accepted True -> False/InvalidParameters) is reported too.
-            var gateway = Run("diff", Path.Combine(dir.FullName, "before.yaml"), Path.Combine(dir.FullName, "broken.yaml"), "-o", "json");
-            Assert.Equal(3, gateway.ExitCode);
-            Assert.Contains("\"subject\": \"condition Accepted\"", gateway.Stdout, StringComparison.Ordinal);
-            Assert.Contains("InvalidParameters", gateway.Stdout, StringComparison.Ordinal);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        // A Gateway-level condition change (Accepted True -> False/InvalidParameters) is reported too.
+        var broken = before.Replace("  gatewayClassName: gc", "  gatewayClassName: gc\n  infrastructure: {parametersRef: {group: example.com, kind: Params, name: missing}}", StringComparison.Ordinal);
+        var gateway = DiffOf(before, broken, "-o", "json");
+        Assert.Equal(3, gateway.ExitCode);
+        Assert.Contains("\"subject\": \"condition Accepted\"", gateway.Stdout, StringComparison.Ordinal);
+        Assert.Contains("InvalidParameters", gateway.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Diff_RouteNoLongerManaged_ItsFactsReportedRemoved()
     {
         // Route b moves to another controller's Gateway: it is not ours after, so each of its own facts is removed
-        // (compared with none, not with the facts of the route compared before it, a, which are the same).
-        const string Manifests = """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: GatewayClass
-            metadata: {name: gc}
-            spec: {controllerName: example.com/gateway-controller}
+        // (compared with none, not with the facts of the route compared before it, app, which are the same).
+        var manifests = Template.Replace("FROM", "All", StringComparison.Ordinal) + """
+
             ---
             apiVersion: gateway.networking.k8s.io/v1
             kind: GatewayClass
@@ -231,23 +220,10 @@ public class DescribeGraphDiffTests
             ---
             apiVersion: gateway.networking.k8s.io/v1
             kind: Gateway
-            metadata: {name: web, namespace: infra}
-            spec:
-              gatewayClassName: gc
-              listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
             metadata: {name: elsewhere, namespace: infra}
             spec:
               gatewayClassName: other
-              listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: a, namespace: apps}
-            spec:
-              parentRefs: [{name: web, namespace: infra}]
+              listeners: [{name: http, port: 80, protocol: HTTP}]
             ---
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
@@ -255,17 +231,23 @@ public class DescribeGraphDiffTests
             spec:
               parentRefs: [{name: web, namespace: infra}]
             """;
+        var last = manifests.LastIndexOf("parentRefs: [{name: web", StringComparison.Ordinal);
+        var run = DiffOf(manifests, manifests[..last] + "parentRefs: [{name: elsewhere, namespace: infra}]", "--controller-name", "example.com/gateway-controller");
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("HTTPRoute apps/b\n  - status parent Gateway infra/web condition Accepted: True (Accepted)\n", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  - attachment Gateway infra/web listener http: attached\n", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("6 changes in 2 objects.", run.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>diff</c> on two manifest texts written to files of their own.</summary>
+    private static CliRun DiffOf(string before, string after, params string[] options)
+    {
         var dir = Directory.CreateTempSubdirectory("policyattach-diff-");
         try
         {
-            var last = Manifests.LastIndexOf("parentRefs: [{name: web", StringComparison.Ordinal);
-            File.WriteAllText(Path.Combine(dir.FullName, "before.yaml"), Manifests);
-            File.WriteAllText(Path.Combine(dir.FullName, "after.yaml"), Manifests[..last] + "parentRefs: [{name: elsewhere, namespace: infra}]");
-            var run = Run("diff", Path.Combine(dir.FullName, "before.yaml"), Path.Combine(dir.FullName, "after.yaml"), "--controller-name", "example.com/gateway-controller");
-            Assert.Equal(3, run.ExitCode);
-            Assert.Contains("HTTPRoute apps/b\n  - status parent Gateway infra/web condition Accepted: True (Accepted)\n", run.Stdout, StringComparison.Ordinal);
-            Assert.Contains("  - attachment Gateway infra/web listener http: attached\n", run.Stdout, StringComparison.Ordinal);
-            Assert.Contains("6 changes in 2 objects.", run.Stdout, StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(dir.FullName, "before.yaml"), before);
+            File.WriteAllText(Path.Combine(dir.FullName, "after.yaml"), after);
+            return Run(["diff", Path.Combine(dir.FullName, "before.yaml"), Path.Combine(dir.FullName, "after.yaml"), .. options]);
         }
         finally
         {

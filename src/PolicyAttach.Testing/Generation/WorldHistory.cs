@@ -207,15 +207,7 @@ internal static class Histories
 
         if (gateways.Count > 0)
         {
-            choices.Add((2, from gateway in Gen.Elements(gateways.ToArray())
-                            from host in Pick(ListenerHosts)
-                            let index = gateway.Listeners.ToList().FindIndex(l => l.Protocol is Protocols.Http or Protocols.Https)
-                            select index < 0
-                                ? One($"no change to {gateway.Key}", WorldChange.Put(gateway))
-                                : One($"set the hostname of listener {gateway.Listeners[index].Name} of {gateway.Key} to {host}", WorldChange.Put(gateway with
-                                {
-                                    Listeners = ServiceBuilder.Replace(gateway.Listeners, index, gateway.Listeners[index] with { Hostname = host }),
-                                }))));
+            choices.Add((2, ListenerHostname(gateways)));
         }
 
         if (services.Count > 0)
@@ -315,15 +307,7 @@ internal static class Histories
 
         if (gateways.Count > 0)
         {
-            choices.Add((1, from gateway in Gen.Elements(gateways.ToArray())
-                            from host in Pick(ListenerHosts)
-                            let index = gateway.Listeners.ToList().FindIndex(l => l.Protocol is Protocols.Http or Protocols.Https)
-                            select index < 0
-                                ? One($"no change to {gateway.Key}", WorldChange.Put(gateway))
-                                : One($"set the hostname of listener {gateway.Listeners[index].Name} of {gateway.Key} to {host}", WorldChange.Put(gateway with
-                                {
-                                    Listeners = ServiceBuilder.Replace(gateway.Listeners, index, gateway.Listeners[index] with { Hostname = host }),
-                                }))));
+            choices.Add((1, ListenerHostname(gateways)));
         }
 
         if (readd.Count > 0)
@@ -335,6 +319,18 @@ internal static class Histories
             ? Gen.Constant(new WorldChangeBatch("no change", []))
             : Gen.Frequency(choices.Select(c => (c.Weight, c.Batch)));
     }
+
+    /// <summary>A Gateway's first HTTP or HTTPS listener serves another hostname (no change when it has none).</summary>
+    private static Gen<WorldChangeBatch> ListenerHostname(List<GatewayBuilder> gateways)
+        => from gateway in Gen.Elements(gateways.ToArray())
+           from host in Pick(ListenerHosts)
+           let index = gateway.Listeners.ToList().FindIndex(l => l.Protocol is Protocols.Http or Protocols.Https)
+           select index < 0
+               ? One($"no change to {gateway.Key}", WorldChange.Put(gateway))
+               : One($"set the hostname of listener {gateway.Listeners[index].Name} of {gateway.Key} to {host}", WorldChange.Put(gateway with
+               {
+                   Listeners = ServiceBuilder.Replace(gateway.Listeners, index, gateway.Listeners[index] with { Hostname = host }),
+               }));
 
     private static WorldChangeBatch One(string description, WorldChange change) => new(description, [change]);
 

@@ -92,30 +92,23 @@ internal static class RuleSupport
         return CheckFilters(rule.Filters, rule.BackendRefs);
     }
 
-    // Loops over the arrays themselves: this runs for every rule of every route, and LINQ over them boxed an
-    // enumerator per match.
     private static string? CheckHeaders(EquatableArray<HttpHeaderMatch> headers)
-    {
-        foreach (var h in headers)
-        {
-            var why = h.Type == StringMatchType.Unknown ? $"header match type \"{h.TypeName}\" is not supported; use Exact or RegularExpression"
-                : h.Type == StringMatchType.RegularExpression ? RegexProblem($"header {h.Name}", h.Value) : null;
-            if (why is not null)
-            {
-                return why;
-            }
-        }
-
-        return null;
-    }
+        => First(headers, static h => h.Type == StringMatchType.Unknown ? $"header match type \"{h.TypeName}\" is not supported; use Exact or RegularExpression"
+            : h.Type == StringMatchType.RegularExpression ? RegexProblem($"header {h.Name}", h.Value) : null);
 
     private static string? CheckQuery(EquatableArray<HttpQueryParamMatch> query)
+        => First(query, static q => q.Type == StringMatchType.Unknown ? $"query parameter match type \"{q.TypeName}\" is not supported; use Exact or RegularExpression"
+            : q.Type == StringMatchType.RegularExpression ? RegexProblem($"query parameter {q.Name}", q.Value) : null);
+
+    /// <summary>
+    /// The first problem <paramref name="check"/> finds among <paramref name="items"/>, or null. A loop over the array
+    /// itself: this runs for every rule of every route, and LINQ over the arrays boxed an enumerator per match.
+    /// </summary>
+    private static string? First<T>(EquatableArray<T> items, Func<T, string?> check)
     {
-        foreach (var q in query)
+        foreach (var item in items)
         {
-            var why = q.Type == StringMatchType.Unknown ? $"query parameter match type \"{q.TypeName}\" is not supported; use Exact or RegularExpression"
-                : q.Type == StringMatchType.RegularExpression ? RegexProblem($"query parameter {q.Name}", q.Value) : null;
-            if (why is not null)
+            if (check(item) is { } why)
             {
                 return why;
             }
@@ -125,22 +118,7 @@ internal static class RuleSupport
     }
 
     private static string? CheckFilters(EquatableArray<RouteFilter> filters, EquatableArray<RouteBackendRef> backendRefs)
-    {
-        if (CheckFilters(filters) is { } why)
-        {
-            return why;
-        }
-
-        foreach (var backend in backendRefs)
-        {
-            if (CheckFilters(backend.Filters) is { } backendWhy)
-            {
-                return backendWhy;
-            }
-        }
-
-        return null;
-    }
+        => CheckFilters(filters) ?? First(backendRefs, static b => CheckFilters(b.Filters));
 
     private static string? RegexProblem(string what, string? pattern)
         => pattern is not null && Re2Syntax.Problem(pattern) is { } problem ? $"{what} regular expression {UserText.Quote(pattern)} is not supported: {problem}" : null;
