@@ -251,12 +251,12 @@ internal sealed class RouteVerdictList(List<RouteVerdictRef> cells) : IReadOnlyL
     }
 
     /// <summary>The cause of every cell, in order, read without the verdicts' messages.</summary>
-    /// <returns>The causes' names.</returns>
-    public IEnumerable<string> Causes()
+    /// <returns>The causes.</returns>
+    public IEnumerable<BindingCause> Causes()
     {
         foreach (var (_, parent, i) in cells)
         {
-            yield return parent.OutcomeAt(i).Cause.ToString();
+            yield return parent.OutcomeAt(i).Cause;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PolicyAttach.Binding;
 using PolicyAttach.Cli.Output;
 using PolicyAttach.Model;
 
@@ -245,9 +246,17 @@ internal sealed class ExplainText
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
         if (routes is RouteVerdictList cells)
         {
+            // Counted by value, then named: a name per cell (3.2 million for 50,000 routes on 64 listeners) and a
+            // sorted insert for each cost more than the rest of the text.
+            var byCause = new Dictionary<BindingCause, int>();
             foreach (var cause in cells.Causes())
             {
-                counts[cause] = counts.GetValueOrDefault(cause) + 1;
+                byCause[cause] = byCause.GetValueOrDefault(cause) + 1;
+            }
+
+            foreach (var (cause, count) in byCause)
+            {
+                counts[cause.ToString()] = count;
             }
         }
         else

@@ -50,12 +50,28 @@ internal sealed class ListenerDraft
     /// <summary>The HTTPRoutes and GRPCRoutes accepted on this listener, oldest first, with the hostnames each is served for (spec digest §10).</summary>
     public List<(RouteBase Route, EquatableArray<string> Hostnames)> HttpGrpcClaims { get; } = [];
 
+    /// <summary>How many of <see cref="HttpGrpcClaims"/> are of each route kind.</summary>
+    private readonly Dictionary<string, int> _claimsByKind = new(StringComparer.Ordinal);
+
+    /// <summary>Records an accepted HTTPRoute or GRPCRoute and the hostnames it is served for.</summary>
+    public void Claim(RouteBase route, EquatableArray<string> hostnames)
+    {
+        HttpGrpcClaims.Add((route, hostnames));
+        _claimsByKind[route.Kind] = _claimsByKind.GetValueOrDefault(route.Kind) + 1;
+    }
+
     /// <summary>
     /// The accepted route of the other kind (HTTPRoute against GRPCRoute) that already serves one of
     /// <paramref name="hostnames"/> on this listener, or null.
     /// </summary>
     public RouteBase? OtherKindServing(RouteBase route, IReadOnlyList<string> hostnames)
     {
+        // Most listeners serve one kind: thousands of claims of the route's own kind need no pass.
+        if (HttpGrpcClaims.Count == _claimsByKind.GetValueOrDefault(route.Kind))
+        {
+            return null;
+        }
+
         foreach (var (claimant, served) in HttpGrpcClaims)
         {
             if (claimant.Kind == route.Kind)

@@ -1,3 +1,4 @@
+using PolicyAttach.Collections;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Model.Routes;
 using PolicyAttach.Re2;
@@ -63,7 +64,7 @@ internal static class RuleSupport
             }
         }
 
-        return CheckFilters(rule.Filters) ?? rule.BackendRefs.Select(b => CheckFilters(b.Filters)).FirstOrDefault(w => w is not null);
+        return CheckFilters(rule.Filters, rule.BackendRefs);
     }
 
     private static string? CheckGrpcRule(GrpcRouteRule rule)
@@ -88,21 +89,63 @@ internal static class RuleSupport
             }
         }
 
-        return CheckFilters(rule.Filters) ?? rule.BackendRefs.Select(b => CheckFilters(b.Filters)).FirstOrDefault(w => w is not null);
+        return CheckFilters(rule.Filters, rule.BackendRefs);
     }
 
-    private static string? CheckHeaders(IEnumerable<HttpHeaderMatch> headers)
-        => headers.Select(h => h.Type == StringMatchType.Unknown ? $"header match type \"{h.TypeName}\" is not supported; use Exact or RegularExpression"
-            : h.Type == StringMatchType.RegularExpression ? RegexProblem($"header {h.Name}", h.Value) : null).FirstOrDefault(w => w is not null);
+    // Loops over the arrays themselves: this runs for every rule of every route, and LINQ over them boxed an
+    // enumerator per match.
+    private static string? CheckHeaders(EquatableArray<HttpHeaderMatch> headers)
+    {
+        foreach (var h in headers)
+        {
+            var why = h.Type == StringMatchType.Unknown ? $"header match type \"{h.TypeName}\" is not supported; use Exact or RegularExpression"
+                : h.Type == StringMatchType.RegularExpression ? RegexProblem($"header {h.Name}", h.Value) : null;
+            if (why is not null)
+            {
+                return why;
+            }
+        }
 
-    private static string? CheckQuery(IEnumerable<HttpQueryParamMatch> query)
-        => query.Select(q => q.Type == StringMatchType.Unknown ? $"query parameter match type \"{q.TypeName}\" is not supported; use Exact or RegularExpression"
-            : q.Type == StringMatchType.RegularExpression ? RegexProblem($"query parameter {q.Name}", q.Value) : null).FirstOrDefault(w => w is not null);
+        return null;
+    }
+
+    private static string? CheckQuery(EquatableArray<HttpQueryParamMatch> query)
+    {
+        foreach (var q in query)
+        {
+            var why = q.Type == StringMatchType.Unknown ? $"query parameter match type \"{q.TypeName}\" is not supported; use Exact or RegularExpression"
+                : q.Type == StringMatchType.RegularExpression ? RegexProblem($"query parameter {q.Name}", q.Value) : null;
+            if (why is not null)
+            {
+                return why;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? CheckFilters(EquatableArray<RouteFilter> filters, EquatableArray<RouteBackendRef> backendRefs)
+    {
+        if (CheckFilters(filters) is { } why)
+        {
+            return why;
+        }
+
+        foreach (var backend in backendRefs)
+        {
+            if (CheckFilters(backend.Filters) is { } backendWhy)
+            {
+                return backendWhy;
+            }
+        }
+
+        return null;
+    }
 
     private static string? RegexProblem(string what, string? pattern)
         => pattern is not null && Re2Syntax.Problem(pattern) is { } problem ? $"{what} regular expression {UserText.Quote(pattern)} is not supported: {problem}" : null;
 
-    private static string? CheckFilters(IEnumerable<RouteFilter> filters)
+    private static string? CheckFilters(EquatableArray<RouteFilter> filters)
     {
         foreach (var filter in filters)
         {

@@ -40,7 +40,7 @@ internal sealed class VerdictTable
                 _listeners[i].AttachedRoutes++;
                 if (claims && _served is not null)
                 {
-                    _listeners[i].HttpGrpcClaims.Add((_route, _served[i]));
+                    _listeners[i].Claim(_route, _served[i]);
                 }
             }
         }

@@ -42,7 +42,7 @@ internal static partial class RouteReader
             return [];
         }
 
-        var filters = list.AsList(n => ReadFilter(n, routeNamespace, flavor));
+        var filters = ReadFilterItems(list, routeNamespace, flavor);
         var count = list.Kind == System.Text.Json.JsonValueKind.Array ? list.Element.GetArrayLength() : 0;
         RouteSchema.MaxItems(list, count, MaxFilters);
 
@@ -81,6 +81,10 @@ internal static partial class RouteReader
 
         return filters;
     }
+
+    /// <summary>The filters of a list; apart from <see cref="ReadFilters"/> so that its closure is made only for a list that exists.</summary>
+    private static EquatableArray<RouteFilter> ReadFilterItems(Node list, string routeNamespace, RouteFlavor flavor)
+        => list.AsList(n => ReadFilter(n, routeNamespace, flavor));
 
     private static int CountOfType(ReadOnlySpan<RouteFilter> filters, string type)
     {
