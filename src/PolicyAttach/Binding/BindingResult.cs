@@ -66,7 +66,9 @@ internal sealed class BindingResult
     private static ImmutableDictionary<ResourceKey, T> Update<T>(IReadOnlyDictionary<ResourceKey, T> map, IReadOnlyDictionary<ResourceKey, T?> changes)
         where T : class
     {
-        var result = map as ImmutableDictionary<ResourceKey, T> ?? map.ToImmutableDictionary();
+        // Values are compared by reference: a persistent map compares the value it replaces with the new one, and a
+        // result compared in depth (a route's verdicts on every listener of its parents) costs more than the step.
+        var result = map as ImmutableDictionary<ResourceKey, T> ?? ImmutableDictionary.CreateRange<ResourceKey, T>(null, ReferenceEqualityComparer.Instance, map);
         foreach (var (k, item) in changes)
         {
             result = item is null ? result.Remove(k) : result.SetItem(k, item);

@@ -87,7 +87,9 @@ public sealed class PolicyResolution
             ownerParts = ownerParts.SetItem(owner, part);
         }
 
-        var statusMap = previous._statusMap ?? previous.Statuses.ToImmutableDictionary(p => p.Resource.Key);
+        // Values by reference: the map does not compare a replaced status with the new one in depth.
+        var statusMap = previous._statusMap ?? ImmutableDictionary.CreateRange<ResourceKey, PolicyStatusResult>(
+            null, ReferenceEqualityComparer.Instance, previous.Statuses.Select(p => KeyValuePair.Create(p.Resource.Key, p)));
         foreach (var (key, status) in statuses)
         {
             statusMap = status is null ? statusMap.Remove(key) : statusMap.SetItem(key, status);
