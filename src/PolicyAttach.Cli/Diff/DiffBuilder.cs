@@ -52,6 +52,11 @@ internal static class DiffBuilder
         {
             var key = route.Route.Key;
             var found = afterRoutes.Remove(key, out var next);
+            if (Whole(key))
+            {
+                // Added or removed: the object's one change says it all.
+                continue;
+            }
 
             // A rule's facts read only the route and its backend results: when both are equal on the two sides, so
             // are the rules' facts, and making their text for 50,000 unchanged routes is left out.
@@ -66,14 +71,14 @@ internal static class DiffBuilder
                 now.Clear();
             }
 
-            CompareRoute(key, old, now, Whole(key), changes);
+            CompareRoute(key, old, now, changes);
         }
 
         old.Clear();
-        foreach (var route in after.Routes.Where(r => afterRoutes.ContainsKey(r.Route.Key)))
+        foreach (var route in after.Routes.Where(r => afterRoutes.ContainsKey(r.Route.Key) && !Whole(r.Route.Key)))
         {
             RouteFacts(route, names, now, rules: true);
-            CompareRoute(route.Route.Key, old, now, Whole(route.Route.Key), changes);
+            CompareRoute(route.Route.Key, old, now, changes);
         }
 
         var objects = changes.GroupBy(c => c.Object).OrderBy(g => g.Key)
@@ -178,9 +183,9 @@ internal static class DiffBuilder
     /// (nearly every route of a large diff) is one pass over equal pairs; only a route whose facts differ somewhere
     /// is compared by subject, where a subject given twice keeps its last value, as a fact table does.
     /// </summary>
-    private static void CompareRoute(ResourceKey key, List<RouteFact> old, List<RouteFact> now, bool whole, List<(ResourceKey Object, DiffChange Change)> changes)
+    private static void CompareRoute(ResourceKey key, List<RouteFact> old, List<RouteFact> now, List<(ResourceKey Object, DiffChange Change)> changes)
     {
-        if (whole || old.Count == now.Count && Same(old, now))
+        if (old.Count == now.Count && Same(old, now))
         {
             return;
         }

@@ -257,7 +257,7 @@ internal static class GraphBuilder
         public void Add(GraphEdge edge)
         {
             // A route's edges come one after another: the list of the last source is kept.
-            if (_last is null || !ReferenceEquals(_last[0].From, edge.From) && _last[0].From != edge.From)
+            if (_last is null || _last[0].From != edge.From)
             {
                 if (!bySource.TryGetValue(edge.From, out _last))
                 {
@@ -302,36 +302,27 @@ internal static class GraphBuilder
                     return order != 0 ? order : a.Index.CompareTo(b.Index);
                 });
 
-                var runStart = ordered.Count;
+                // A run of equal keys holds at most one edge refused and one not: the first of each is kept.
+                GraphEdge? runKey = null;
+                bool keptRefused = false, keptServed = false;
                 foreach (var (edge, _) in indexed)
                 {
-                    var last = ordered.Count > runStart ? ordered[^1] : null;
-                    if (last is null || last.To != edge.To || last.Type != edge.Type || last.Label != edge.Label)
+                    if (runKey is null || runKey.To != edge.To || runKey.Type != edge.Type || runKey.Label != edge.Label)
                     {
-                        runStart = ordered.Count;
+                        runKey = edge;
+                        keptRefused = keptServed = false;
                     }
 
-                    if (!Kept(ordered, runStart, edge))
+                    ref var kept = ref edge.Refused ? ref keptRefused : ref keptServed;
+                    if (!kept)
                     {
+                        kept = true;
                         ordered.Add(edge);
                     }
                 }
             }
 
             return ordered;
-
-            static bool Kept(List<GraphEdge> ordered, int runStart, GraphEdge edge)
-            {
-                for (var i = runStart; i < ordered.Count; i++)
-                {
-                    if (ordered[i].Refused == edge.Refused)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
         }
     }
 

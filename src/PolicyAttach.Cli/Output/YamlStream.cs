@@ -233,7 +233,8 @@ internal sealed class YamlStream(TextWriter output) : Stream
     /// <summary>Appends the token's string as YAML without making a string of it when it is written plain.</summary>
     private StringBuilder AppendString(ref Utf8JsonReader reader)
     {
-        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        // The reader reads one span (never a sequence), and a string has at most as many characters as UTF-8 bytes.
+        var length = reader.ValueSpan.Length;
         if (_chars.Length < length)
         {
             _chars = new char[Math.Max(length, _chars.Length * 2)];

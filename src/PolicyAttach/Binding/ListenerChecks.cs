@@ -50,14 +50,14 @@ internal sealed class ListenerDraft
     /// <summary>The HTTPRoutes and GRPCRoutes accepted on this listener, oldest first, with the hostnames each is served for (spec digest §10).</summary>
     public List<(RouteBase Route, EquatableArray<string> Hostnames)> HttpGrpcClaims { get; } = [];
 
-    /// <summary>How many of <see cref="HttpGrpcClaims"/> are of each route kind.</summary>
-    private readonly Dictionary<string, int> _claimsByKind = new(StringComparer.Ordinal);
+    /// <summary>Whether <see cref="HttpGrpcClaims"/> hold routes of more than one kind.</summary>
+    private bool _mixedClaims;
 
     /// <summary>Records an accepted HTTPRoute or GRPCRoute and the hostnames it is served for.</summary>
     public void Claim(RouteBase route, EquatableArray<string> hostnames)
     {
+        _mixedClaims |= HttpGrpcClaims.Count > 0 && HttpGrpcClaims[0].Route.Kind != route.Kind;
         HttpGrpcClaims.Add((route, hostnames));
-        _claimsByKind[route.Kind] = _claimsByKind.GetValueOrDefault(route.Kind) + 1;
     }
 
     /// <summary>
@@ -67,7 +67,7 @@ internal sealed class ListenerDraft
     public RouteBase? OtherKindServing(RouteBase route, IReadOnlyList<string> hostnames)
     {
         // Most listeners serve one kind: thousands of claims of the route's own kind need no pass.
-        if (HttpGrpcClaims.Count == _claimsByKind.GetValueOrDefault(route.Kind))
+        if (HttpGrpcClaims.Count == 0 || !_mixedClaims && HttpGrpcClaims[0].Route.Kind == route.Kind)
         {
             return null;
         }
