@@ -507,11 +507,19 @@ internal static class RouteStep
 /// <param name="ChangedPolicies">How many policies the batch changed.</param>
 /// <param name="ChangedGrants">How many ReferenceGrants the batch changed.</param>
 /// <param name="ChangedGateways">How many Gateways the batch changed.</param>
-internal sealed record RouteStepResult(EvaluationResult Result, HashSet<ResourceKey> Compared, List<ResourceKey> Candidates, List<ResourceKey> Sets, HashSet<ResourceKey> ChangedOwners, HashSet<ResourceKey> Routes, HashSet<ResourceKey> Dirty, int Evaluated, int ChangedRoutes, int ChangedPolicies, int ChangedGrants, int ChangedGateways)
+/// <param name="ContextRoutes">The routes whose policy contexts can differ, when fewer than <paramref name="Routes"/> (whose results can).</param>
+/// <param name="Text">What the step did, when it says so itself.</param>
+internal sealed record RouteStepResult(EvaluationResult Result, HashSet<ResourceKey> Compared, List<ResourceKey> Candidates, List<ResourceKey> Sets, HashSet<ResourceKey> ChangedOwners, HashSet<ResourceKey> Routes, HashSet<ResourceKey> Dirty, int Evaluated, int ChangedRoutes, int ChangedPolicies, int ChangedGrants, int ChangedGateways,
+    HashSet<ResourceKey>? ContextRoutes = null, string? Text = null)
 {
     /// <summary>What the step did, for <see cref="SessionUpdate.Reason"/>.</summary>
     public string Describe()
     {
+        if (Text is not null)
+        {
+            return Text;
+        }
+
         var what = ChangedGateways > 0
             ? $"Judged {ChangedGateways} changed Gateway(s) again with their listeners and the {Routes.Count} route(s) that name them or changed"
             : ChangedGrants > 0
