@@ -101,7 +101,9 @@ public sealed class EvaluationSession
         var snapshot = previous.Snapshot.With(changes);
         var routeIndex = state.RouteIndex.With(previous.Snapshot, changes);
         string? notBelow = null;
-        if ((GatewayStep.TryApply(previous, snapshot, routeIndex, changes, _options) ?? RouteStep.TryApply(previous, snapshot, routeIndex, changes, _options, out notBelow)) is { } step)
+        if ((GatewayStep.TryApply(previous, snapshot, routeIndex, changes, _options)
+             ?? GatewayStep.TryApplyPolicies(previous, snapshot, routeIndex, changes, _options)
+             ?? RouteStep.TryApply(previous, snapshot, routeIndex, changes, _options, out notBelow)) is { } step)
         {
             next = state.AfterRoutes(step.Result, step.Dirty, routeIndex);
             return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes, step.Sets, step.ChangedOwners, step.ContextRoutes);

@@ -41,45 +41,9 @@ internal static class GatewayStep
             changedListeners += count;
         }
 
-        // Every route that names a changed Gateway, with its backends.
-        var routeKeys = new SortedSet<ResourceKey>();
-        foreach (var gateway in gateways)
+        if (!RoutesOf(gateways, snapshot, index, out var routes, out var backends))
         {
-            routeKeys.UnionWith(index.RoutesOn(gateway));
-        }
-
-        var routes = new List<RouteBase>(routeKeys.Count);
-        var backends = new SortedSet<ResourceKey>();
-        GroupKind? httpKind = null;
-        foreach (var key in routeKeys)
-        {
-            if (snapshot.Find(key) is not RouteBase route || route.UseDefaultGateways is not null)
-            {
-                return null;
-            }
-
-            foreach (var parentRef in route.ParentRefs)
-            {
-                if (parentRef.GroupKind != Kinds.Gateway)
-                {
-                    return null;
-                }
-            }
-
-            // An HTTPRoute and a GRPCRoute on one listener: the older is accepted (left to the route step's Gateway path).
-            if (route.Definition.SharesHttpListener)
-            {
-                var kind = route.Definition.Kind;
-                if (httpKind is { } seen && seen != kind)
-                {
-                    return null;
-                }
-
-                httpKind = kind;
-            }
-
-            routes.Add(route);
-            AddBackends(route, backends);
+            return null;
         }
 
         // The Gateways bound again with their routes: no policy but those on the backends (BackendTLSPolicies decide
@@ -190,6 +154,158 @@ internal static class GatewayStep
     }
 
     /// <summary>
+    /// Every route that names one of the Gateways, with its backends; false when one cannot be bound against them
+    /// alone (default Gateways, a parent of another kind, an HTTPRoute and a GRPCRoute on them: the older is accepted).
+    /// </summary>
+    private static bool RoutesOf(HashSet<ResourceKey> gateways, Snapshot snapshot, RouteIndex index, out List<RouteBase> routes, out SortedSet<ResourceKey> backends)
+    {
+        var routeKeys = new SortedSet<ResourceKey>();
+        foreach (var gateway in gateways)
+        {
+            routeKeys.UnionWith(index.RoutesOn(gateway));
+        }
+
+        routes = new List<RouteBase>(routeKeys.Count);
+        backends = [];
+        GroupKind? httpKind = null;
+        foreach (var key in routeKeys)
+        {
+            if (snapshot.Find(key) is not RouteBase route || route.UseDefaultGateways is not null)
+            {
+                return false;
+            }
+
+            foreach (var parentRef in route.ParentRefs)
+            {
+                if (parentRef.GroupKind != Kinds.Gateway)
+                {
+                    return false;
+                }
+            }
+
+            if (route.Definition.SharesHttpListener)
+            {
+                var kind = route.Definition.Kind;
+                if (httpKind is { } seen && seen != kind)
+                {
+                    return false;
+                }
+
+                httpKind = kind;
+            }
+
+            routes.Add(route);
+            AddBackends(route, backends);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Applies a batch of policies whose old and new targetRefs all name Gateways (or their listeners) that offer no
+    /// default and have no ListenerSet, or returns null. Such a policy changes the fold states of its Gateways and their
+    /// listeners, every context below them, and the statuses of the policies on those Gateways (a rival wins or loses
+    /// the target); nothing is bound differently. The Gateways are evaluated again with every route that names them
+    /// (bound against them alone), their backends and every policy whose folding reaches those contexts; their own
+    /// contexts and the routes' contexts through them come from that evaluation, and so do the statuses of the policies
+    /// on them (each must target those Gateways alone). A kind that reports overrides (its status reads the routes
+    /// below) is left to the units.
+    /// </summary>
+    public static RouteStepResult? TryApplyPolicies(EvaluationResult previous, Snapshot snapshot, RouteIndex index, List<KeyValuePair<ResourceKey, KubeObject?>> changes, EvaluationOptions options)
+    {
+        var old = previous.Snapshot;
+        var registry = options.EffectivePolicyKinds;
+        var gateways = new HashSet<ResourceKey>();
+        var changed = new List<ResourceKey>();
+        foreach (var (key, obj) in changes)
+        {
+            var before = old.Find(key);
+            if (obj is not (null or IPolicyObject) || before is not (null or IPolicyObject) || (obj ?? before) is not IPolicyObject policy
+                || ReportsOverrides(registry, policy) || !OnGateways((IPolicyObject?)before, gateways, add: true) || !OnGateways((IPolicyObject?)obj, gateways, add: true))
+            {
+                return null;
+            }
+
+            changed.Add(key);
+        }
+
+        foreach (var gateway in gateways)
+        {
+            if (snapshot.Find(gateway) is not Gateway g || g.DefaultScope is not null || !index.SetsOf(gateway).IsEmpty || previous.FindGateway(gateway) is null)
+            {
+                return null;
+            }
+        }
+
+        // The statuses the changes can move: every policy on those Gateways, each on them alone.
+        var statusKeys = new SortedSet<ResourceKey>(changed);
+        foreach (var gateway in gateways)
+        {
+            statusKeys.UnionWith(index.On(gateway));
+        }
+
+        foreach (var key in statusKeys)
+        {
+            if (snapshot.Find(key) is IPolicyObject policy && (ReportsOverrides(registry, policy) || !OnGateways(policy, gateways, add: false)))
+            {
+                return null;
+            }
+        }
+
+        if (!RoutesOf(gateways, snapshot, index, out var routes, out var backends))
+        {
+            return null;
+        }
+
+        var part = Evaluate(snapshot, index, gateways, routes, backends, routePolicies: true, options, null, ownerPolicies: true)!;
+        var statuses = statusKeys.ToDictionary(k => k, part.Policies.FindStatus);
+        var routeKeys = routes.Select(r => r.Key).ToHashSet();
+        var policies = PolicyResolution.WithRoutes(previous.Policies, statuses, routeKeys, part.Policies, gateways, gateways, keepOtherOwners: true);
+        var binding = previous.Binding.With(snapshot, new Dictionary<ResourceKey, GatewayResult?>(), new Dictionary<ResourceKey, ListenerSetResult?>(), new Dictionary<ResourceKey, RouteResult?>());
+        var result = new EvaluationResult(options, binding, policies);
+        var compared = new HashSet<ResourceKey>(gateways);
+        compared.UnionWith(statusKeys);
+        var dirty = new HashSet<ResourceKey>(compared);
+        dirty.UnionWith(routeKeys);
+        dirty.UnionWith(backends);
+        var evaluated = part.Snapshot.Objects.Count(DependencyIndex.IsPartitioned);
+        var text = $"Resolved {changed.Count} changed polic{(changed.Count == 1 ? "y" : "ies")} on {gateways.Count} Gateway(s) again with the {routeKeys.Count} route(s) below them ({evaluated} objects evaluated).";
+        return new RouteStepResult(result, compared, [.. gateways], [], [.. gateways], routeKeys, dirty, evaluated, 0, changed.Count, 0, 0, null, text);
+    }
+
+    /// <summary>
+    /// Whether a policy (or none) names only Gateways (or their listeners) and selects nothing by label; with
+    /// <paramref name="add"/> its targets are added to the set, otherwise each must be in it.
+    /// </summary>
+    private static bool OnGateways(IPolicyObject? policy, HashSet<ResourceKey> gateways, bool add)
+    {
+        if (policy is null)
+        {
+            return true;
+        }
+
+        if (!policy.TargetSelectors.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var target in policy.TargetRefs)
+        {
+            if (target.GroupKind != Kinds.Gateway || (!add && !gateways.Contains(target.TargetKey)))
+            {
+                return false;
+            }
+
+            if (add)
+            {
+                gateways.Add(target.TargetKey);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// The number of listeners that differ when a Gateway changed only in its listeners (the same names, in the same
     /// order; its generation may differ), or null when it changed otherwise.
     /// </summary>
@@ -259,15 +375,26 @@ internal static class GatewayStep
     /// <summary>
     /// The evaluator on the changed Gateways, some of their routes, the routes' backends, the shared objects and the
     /// policies on the backends (and, with <paramref name="routePolicies"/>, those on the routes and on the routes' and
-    /// backends' namespaces: every policy below the listeners that reaches the routes' contexts); null when such a
+    /// backends' namespaces: every policy below the listeners that reaches the routes' contexts; with
+    /// <paramref name="ownerPolicies"/>, those on the Gateways, their namespaces and the GatewayClasses); null when such a
     /// policy reports overrides (its folding would mark the previous resolution's attachments).
     /// </summary>
     private static EvaluationResult? Evaluate(Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways, List<RouteBase> routes, SortedSet<ResourceKey> backends,
-        bool routePolicies, EvaluationOptions options, PolicyResolution? above)
+        bool routePolicies, EvaluationOptions options, PolicyResolution? above, bool ownerPolicies = false)
     {
         // The policies that select by label are taken whole: each selects among the objects evaluated by its own rule.
         var keys = new HashSet<ResourceKey>(gateways);
         keys.UnionWith(index.Selecting);
+        if (ownerPolicies)
+        {
+            keys.UnionWith(index.OnClasses);
+            foreach (var gateway in gateways)
+            {
+                keys.UnionWith(index.On(gateway));
+                keys.UnionWith(index.OnNamespace(gateway.Namespace));
+            }
+        }
+
         foreach (var route in routes)
         {
             keys.Add(route.Key);

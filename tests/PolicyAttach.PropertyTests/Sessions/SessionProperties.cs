@@ -36,6 +36,9 @@ public sealed class SessionProperties
     // The reason a Gateway step gives when it binds the routes again against the changed listeners alone.
     private static readonly System.Text.RegularExpressions.Regex ListenerStep = new(@"^Judged \d+ changed listener\(s\) of .*: (\d+) attach differently, (\d+) resolved again", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
+    // The reason a step gives when it resolves policies on Gateways again with the routes below them.
+    private static readonly System.Text.RegularExpressions.Regex GatewayPolicyStep = new(@"^Resolved \d+ changed polic(y|ies) on \d+ Gateway\(s\) again", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("POLICYATTACH_PROPERTY_SCALE"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 1;
 
     [Fact]
@@ -68,7 +71,7 @@ public sealed class SessionProperties
         var (gatewayBatches, listenerSteps, moved, resolved) = (0, 0, 0, 0);
         var others = new List<string>();
         var histories = WorldGenerators.RouteHistory(ListenerFocus, maxBatches: 6);
-        foreach (var (update, _, _, gatewayBatch) in Replay(histories, 30).Concat(Replay(histories, 45)).Concat(Replay(histories, 60)))
+        foreach (var (update, _, _, gatewayBatch, _) in Replay(histories, 30).Concat(Replay(histories, 45)).Concat(Replay(histories, 60)))
         {
             if (!gatewayBatch || update.Path == EvaluationPath.Unchanged)
             {
@@ -113,7 +116,7 @@ public sealed class SessionProperties
         var (routeBatches, routeSteps, policyBatches, policySteps, grantBatches, grantSteps) = (0, 0, 0, 0, 0, 0);
         var (gatewayBatches, gatewaySteps, listenerSteps) = (0, 0, 0);
         var declined = new List<string>();
-        foreach (var (update, policyBatch, grantBatch, gatewayBatch) in Replay(RouteHistories, 30).Concat(Replay(RouteHistories, 60)))
+        foreach (var (update, policyBatch, grantBatch, gatewayBatch, _) in Replay(RouteHistories, 30).Concat(Replay(RouteHistories, 60)))
         {
             if (update.Path == EvaluationPath.Unchanged)
             {
@@ -177,13 +180,21 @@ public sealed class SessionProperties
         var routeSteps = 0;
         var policySteps = 0;
         var policyBatches = 0;
+        var gatewayPolicySteps = 0;
         var notBelow = new List<string>();
-        foreach (var (update, policyBatch, grantBatch, gatewayBatch) in Replay(WorldGenerators.History(maxBatches: 6)))
+        var onGateways = new List<WorldHistory>();
+        foreach (var (update, policyBatch, grantBatch, gatewayBatch, history) in Replay(WorldGenerators.History(maxBatches: 6)))
         {
             paths.Add(update.Path);
             policyBatches += policyBatch ? 1 : 0;
             routeSteps += update.Reason.StartsWith("Bound ", StringComparison.Ordinal) ? 1 : 0;
             policySteps += update.Reason.StartsWith("Resolved ", StringComparison.Ordinal) ? 1 : 0;
+            if (GatewayPolicyStep.IsMatch(update.Reason))
+            {
+                gatewayPolicySteps++;
+                onGateways.Add(history);
+            }
+
             const string NotAlone = "not evaluated again alone: ";
             var at = update.Reason.IndexOf(NotAlone, StringComparison.Ordinal);
             if (at >= 0 && !policyBatch && !grantBatch && !gatewayBatch)
@@ -203,11 +214,18 @@ public sealed class SessionProperties
 
         // Batches of policy changes on routes are resolved again below their targets (the same step) often enough to be checked.
         Assert.True(policySteps >= 2, $"{policySteps} of {policyBatches} batches changing policies (of {paths.Count}) were policy steps.");
+
+        // Batches of policies on Gateways (and their listeners) are resolved again with the routes below those Gateways.
+        Assert.True(gatewayPolicySteps >= 2, $"{gatewayPolicySteps} of {policyBatches} batches changing policies (of {paths.Count}) were resolved again on their Gateways.");
+        foreach (var history in onGateways.Distinct())
+        {
+            Verify(history, 1.0);
+        }
     }
 
     /// <summary>Each batch of a fixed sample of histories (30 unless told) applied to a session (with no full-evaluation fallback
     /// by share), with whether the batch changed a policy, a ReferenceGrant, a Gateway.</summary>
-    private static IEnumerable<(SessionUpdate Update, bool PolicyBatch, bool GrantBatch, bool GatewayBatch)> Replay(Gen<WorldHistory> histories, int count = 30)
+    private static IEnumerable<(SessionUpdate Update, bool PolicyBatch, bool GrantBatch, bool GatewayBatch, WorldHistory History)> Replay(Gen<WorldHistory> histories, int count = 30)
     {
         foreach (var history in histories.Sample(30, new Rnd(20261207UL, 1442695040888963407UL), count))
         {
@@ -222,7 +240,7 @@ public sealed class SessionProperties
                 var gatewayBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is Gateway);
                 var update = session.Apply(changes);
                 world = batch.ApplyTo(world);
-                yield return (update, policyBatch, grantBatch, gatewayBatch);
+                yield return (update, policyBatch, grantBatch, gatewayBatch, history);
             }
         }
     }
