@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using PolicyAttach.Manifests;
 
 namespace PolicyAttach.Kubernetes.Documents;
 
@@ -261,10 +262,11 @@ internal sealed class JsonItemPositions(ReadOnlyMemory<byte> utf8, int line, int
     public override int Column { get; } = column;
 
     /// <summary>
-    /// The object parsed over its bytes, which are not copied; its index comes from the shared array pool, so the caller
-    /// disposes it as soon as the object is read (nothing read from it is kept: the core reader copies what it keeps).
+    /// The object read into tokens over its bytes, which are not copied; the tokens' arrays come from the shared pool, so
+    /// the caller disposes them as soon as the object is read (nothing read from them is kept: the core reader copies
+    /// what it keeps).
     /// </summary>
-    public JsonDocument Parse() => JsonDocument.Parse(Utf8, new JsonDocumentOptions { MaxDepth = options.MaxDepth, CommentHandling = options.CommentHandling });
+    public ManifestTokens Parse() => ManifestTokens.Parse(Utf8, options);
 
     /// <inheritdoc />
     public override (int Line, int Column) Locate(string? path)

@@ -101,9 +101,12 @@ public static class ManifestText
             {
                 diagnostics.Add(diagnostic);
             }
-            else if (item.Element is { } converted)
+            else if (item.Tokens is { } tokens)
             {
-                documents.Add(converted);
+                using (tokens)
+                {
+                    documents.Add(tokens.ToElement());
+                }
             }
             else if (JsonEmitter.TryConvert(item.Root!, limits, out var element, out var problem))
             {

@@ -1,4 +1,5 @@
 using PolicyAttach.Diagnostics;
+using PolicyAttach.Manifests;
 
 namespace PolicyAttach.Kubernetes.Documents;
 
@@ -9,13 +10,13 @@ namespace PolicyAttach.Kubernetes.Documents;
 /// <param name="Document">Which document of <paramref name="Chunk"/> it is.</param>
 internal readonly record struct ParsedItem(SourceNode? Root, Diagnostic? Diagnostic, YamlChunk? Chunk = null, int Document = 0)
 {
-    /// <summary>The document already converted to JSON (the YAML fast path), instead of <see cref="Root"/>.</summary>
-    public System.Text.Json.JsonElement? Element { get; init; }
+    /// <summary>The document already read into tokens (the YAML fast path), instead of <see cref="Root"/>; whoever reads it disposes it.</summary>
+    public ManifestTokens? Tokens { get; init; }
 
-    /// <summary>The line (from 1) where <see cref="Element"/>'s document starts.</summary>
+    /// <summary>The line (from 1) where <see cref="Tokens"/>' document starts.</summary>
     public int Line { get; init; }
 
-    /// <summary>The column (from 1) where <see cref="Element"/>'s document starts.</summary>
+    /// <summary>The column (from 1) where <see cref="Tokens"/>' document starts.</summary>
     public int Column { get; init; }
 }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using PolicyAttach.Manifests;
 
 namespace PolicyAttach.Kubernetes.Documents;
 
@@ -19,7 +20,7 @@ namespace PolicyAttach.Kubernetes.Documents;
 internal static class YamlFastReader
 {
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    private static ManifestTokenWriter? t_writer;
 
     /// <summary>The keys of the mappings being read (one reader at a time per thread), to find duplicates.</summary>
     [ThreadStatic]
@@ -39,38 +40,26 @@ internal static class YamlFastReader
             return false;
         }
 
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(64 * 1024);
-        buffer.ResetWrittenCount();
-        int line, column;
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, MaxDepth = chunk.Limits.MaxDepth + 1 }))
+        var writer = t_writer ??= new ManifestTokenWriter();
+        var taken = new Reader(chunk, writer).Read(out var found, out var line, out var column);
+        if (!taken || !found)
         {
-            if (!new Reader(chunk, writer).Read(out var found, out line, out column))
-            {
-                return false;
-            }
-
-            if (!found)
-            {
-                return true;
-            }
+            // Declined, or an empty document (taken, with nothing to add): what was written is dropped.
+            writer.Reset();
+            return taken;
         }
 
-        var json = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = chunk.Limits.MaxDepth + 1 });
-        var element = JsonElement.ParseValue(ref json);
-        if (IsList(element))
+        var tokens = writer.ToTokens();
+        if (tokens.IsList)
         {
             // A *List document is expanded to its items with their own positions: the exact path does that.
+            tokens.Dispose();
             return false;
         }
 
-        output.Add(new ParsedItem(null, null, chunk, 0) { Element = element, Line = line, Column = column });
+        output.Add(new ParsedItem(null, null, chunk, 0) { Tokens = tokens, Line = line, Column = column });
         return true;
     }
-
-    private static bool IsList(JsonElement element)
-        => element.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String
-        && kind.GetString()!.EndsWith("List", StringComparison.Ordinal)
-        && element.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array;
 
     /// <summary>
     /// Whether every character is one the subset takes: printable ASCII, line feeds, and printable characters of the
@@ -96,12 +85,12 @@ internal static class YamlFastReader
     }
 
     /// <summary>One pass over one document's lines; every method returns false to decline the document.</summary>
-    private sealed class Reader(YamlChunk chunk, Utf8JsonWriter writer)
+    private sealed class Reader(YamlChunk chunk, ManifestTokenWriter writer)
     {
         private readonly string _s = chunk.Text;
         private readonly int _end = chunk.End;
         private readonly ReaderLimits _limits = chunk.Limits;
-        private readonly Utf8JsonWriter _w = writer;
+        private readonly ManifestTokenWriter _w = writer;
         private readonly List<Key> _keys = t_keys ??= new List<Key>(64);
         private int _ls;
         private int _le;
@@ -508,7 +497,7 @@ internal static class YamlFastReader
                     _w.WriteBooleanValue(text == "true");
                     break;
                 case SourceNodeKind.Number:
-                    _w.WriteRawValue(text!, skipInputValidation: true);
+                    _w.WriteNumberValue(text);
                     break;
                 default:
                     _w.WriteStringValue(text);

@@ -32,18 +32,18 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
     /// </summary>
     public void AddParsed(List<ParsedItem> items, string file)
     {
-        var work = new List<(Diagnostic? Diagnostic, SourceNode? Node, JsonElement? Element, DocumentPositions? Position, DocumentPositions? Kept)>();
+        var work = new List<(Diagnostic? Diagnostic, SourceNode? Node, ManifestTokens? Tokens, DocumentPositions? Position, DocumentPositions? Kept)>();
         foreach (var item in items)
         {
             if (item.Diagnostic is { } diagnostic)
             {
                 work.Add((diagnostic, null, null, null, null));
             }
-            else if (item.Element is { } element)
+            else if (item.Tokens is { } tokens)
             {
-                // Read on the YAML fast path: converted already; its fields are located from the text when asked.
+                // Read on the YAML fast path: in tokens already; its fields are located from the text when asked.
                 var positions = new YamlDocumentPositions(item.Chunk!.Keep(), item.Document, -1, item.Line, item.Column);
-                work.Add((null, null, element, positions, positions));
+                work.Add((null, null, tokens, positions, positions));
             }
             else if (IsList(item.Root!.Property("kind"), item.Root.Property("items")) is { } listItems)
             {
@@ -62,17 +62,23 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         }
 
         var objects = work.Where(w => w.Position is not null).ToList();
-        var results = ReadAll(objects.Count, (int i, out string? problem, out JsonDocument? owner) =>
+        // The fast path's tokens are read, then disposed, by ReadAll; it may read one again (creation order).
+        var results = ReadAll(objects.Count, (int i, out string? problem, out bool keep) =>
         {
-            owner = null;
-            if (objects[i].Element is { } converted)
+            if (objects[i].Tokens is { } tokens)
             {
-                problem = null;
-                return converted;
+                (problem, keep) = (null, true);
+                return tokens;
             }
 
-            return JsonEmitter.TryConvert(objects[i].Node!, Limits, out var element, out problem) ? element : null;
+            keep = false;
+            return JsonEmitter.TryConvert(objects[i].Node!, Limits, out var element, out problem) ? ManifestTokens.From(element) : null;
         });
+        foreach (var item in objects)
+        {
+            item.Tokens?.Dispose();
+        }
+
         var next = 0;
         foreach (var (diagnostic, node, _, position, kept) in work)
         {
@@ -101,11 +107,10 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
     /// <summary>Reads the objects found by the JSON fast path (its checks and limits were applied while finding them).</summary>
     public void AddJsonObjects(List<JsonItemPositions> items, string file)
     {
-        var results = ReadAll(items.Count, (int i, out string? problem, out JsonDocument? owner) =>
+        var results = ReadAll(items.Count, (int i, out string? problem, out bool keep) =>
         {
-            problem = null;
-            owner = items[i].Parse();
-            return owner.RootElement;
+            (problem, keep) = (null, false);
+            return items[i].Parse();
         });
         for (var i = 0; i < items.Count; i++)
         {
@@ -114,8 +119,8 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         }
     }
 
-    /// <summary>Object <paramref name="index"/> as an element, or null with the problem; <paramref name="owner"/> is disposed once it is read, when set.</summary>
-    private delegate JsonElement? Convert(int index, out string? problem, out JsonDocument? owner);
+    /// <summary>Object <paramref name="index"/> as tokens, or null with the problem; they are disposed once read unless <paramref name="keep"/> (their owner disposes them).</summary>
+    private delegate ManifestTokens? Convert(int index, out string? problem, out bool keep);
 
     /// <summary>
     /// Converts and reads <paramref name="count"/> objects, on all cores when there are enough to gain from it. Object
@@ -128,10 +133,10 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
         var results = new (ManifestReadResult? Result, string? Problem, JsonElement? Status)[count];
         ForEach(count, i =>
         {
-            var element = convert(i, out var problem, out var owner);
-            using (owner)
+            var tokens = convert(i, out var problem, out var keep);
+            using (keep ? null : tokens)
             {
-                results[i] = element is { } e ? (ManifestReader.Read(e, ReadOptions(first + i)), null, StatusOf(e)) : (null, problem, null);
+                results[i] = tokens is { } t ? (ManifestReader.ReadTokens(t, ReadOptions(first + i)), null, t.ObjectField("status")) : (null, problem, null);
             }
         });
         if (options.InputOrderIsCreationOrder && Array.Exists(results, r => r.Result is null))
@@ -143,10 +148,10 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
                 {
                     if (index != first + i)
                     {
-                        var element = convert(i, out _, out var owner)!.Value;
-                        using (owner)
+                        var tokens = convert(i, out _, out var keep)!;
+                        using (keep ? null : tokens)
                         {
-                            results[i] = (ManifestReader.Read(element, ReadOptions(index)), null, results[i].Status);
+                            results[i] = (ManifestReader.ReadTokens(tokens, ReadOptions(index)), null, results[i].Status);
                         }
                     }
 

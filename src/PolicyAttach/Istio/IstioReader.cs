@@ -303,8 +303,8 @@ internal static class IstioReader
             return [];
         }
 
-        return node.Element.EnumerateObject()
-            .Select(p => (p.Name, Match: ReadStringMatch(node[p.Name]) ?? new IstioStringMatch(StringMatchKind.Present, string.Empty, node[p.Name].Path) { Source = node.Context.Object ?? default }))
+        return node.FieldNames()
+            .Select(name => (Name: name, Match: ReadStringMatch(node[name]) ?? new IstioStringMatch(StringMatchKind.Present, string.Empty, node[name].Path) { Source = node.Context.Object ?? default }))
             .Select(p => new IstioNamedMatch(p.Name, p.Match))
             .ToEquatableArray();
     }
@@ -453,8 +453,8 @@ internal static class IstioReader
         };
 
     private static EquatableArray<KeyValuePair<string, string>> Pairs(Node node)
-        => !node.Exists || !node.IsObject() ? [] : node.Element.EnumerateObject()
-            .Select(p => new KeyValuePair<string, string>(p.Name, node[p.Name].AsString() ?? string.Empty))
+        => !node.Exists || !node.IsObject() ? [] : node.FieldNames()
+            .Select(name => new KeyValuePair<string, string>(name, node[name].AsString() ?? string.Empty))
             .ToEquatableArray();
 
     private static IstioL4Rule? ReadL4Rule(Node node, int index)
@@ -633,7 +633,7 @@ internal static class IstioReader
         }
 
         var value = node["value"];
-        if (value.Kind == JsonValueKind.Number && value.Element.TryGetDouble(out var d))
+        if (value.Kind == JsonValueKind.Number && value.TryGetDouble(out var d))
         {
             if (d is < 0 or > 100 || double.IsNaN(d))
             {

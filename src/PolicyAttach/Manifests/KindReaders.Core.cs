@@ -41,7 +41,7 @@ internal static partial class KindReaders
                 Port = port ?? 0,
                 Protocol = p.String("protocol") ?? "TCP",
                 AppProtocol = p.String("appProtocol"),
-                TargetPort = target.Kind == System.Text.Json.JsonValueKind.Number ? target.Element.GetRawText() : target.AsString(),
+                TargetPort = target.Kind == System.Text.Json.JsonValueKind.Number ? target.RawText : target.AsString(),
             };
         });
         return new Service
@@ -123,23 +123,23 @@ internal static partial class KindReaders
             return result;
         }
 
-        foreach (var property in node.Element.EnumerateObject())
+        foreach (var name in node.FieldNames())
         {
-            var text = secret ? node[property.Name].AsSecretString() : node[property.Name].AsString();
+            var text = secret ? node[name].AsSecretString() : node[name].AsString();
             if (text is null || !base64)
             {
-                result[property.Name] = text;
+                result[name] = text;
                 continue;
             }
 
             try
             {
-                result[property.Name] = Encoding.UTF8.GetString(Convert.FromBase64String(text));
+                result[name] = Encoding.UTF8.GetString(Convert.FromBase64String(text));
             }
             catch (FormatException)
             {
-                node[property.Name].Error(DiagnosticCodes.SchemaViolation, $"the value of {field}.{property.Name} is not valid base64; the API server would refuse this object.");
-                result[property.Name] = null;
+                node[name].Error(DiagnosticCodes.SchemaViolation, $"the value of {field}.{name} is not valid base64; the API server would refuse this object.");
+                result[name] = null;
             }
         }
 

@@ -48,6 +48,17 @@ public static class ManifestReader
     /// <returns>The object (or null when it had to be dropped) and the diagnostics.</returns>
     public static ManifestReadResult Read(JsonElement document, ManifestReadOptions? options = null)
     {
+        using var tokens = ManifestTokens.From(document);
+        return ReadTokens(tokens, options);
+    }
+
+    /// <summary>Reads one object from its tokens; nothing read refers to them, so they can be disposed after.</summary>
+    /// <param name="document">The tokens of a JSON object with <c>apiVersion</c>, <c>kind</c> and <c>metadata</c>.</param>
+    /// <param name="options">Defaults for missing metadata; null for the standard ones.</param>
+    /// <returns>The object (or null when it had to be dropped) and the diagnostics.</returns>
+    public static ManifestReadResult ReadTokens(ManifestTokens document, ManifestReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(document);
         options ??= new ManifestReadOptions();
         var context = new ReadContext();
         var root = new Node(document, string.Empty, context);
@@ -105,7 +116,7 @@ public static class ManifestReader
                 Metadata = metadata,
                 ObjectKind = kind,
                 Spec = root.Data("spec"),
-                Raw = JsonData.From(root.Element),
+                Raw = root.AsData()!,
             };
         }
 
@@ -137,7 +148,7 @@ public static class ManifestReader
     /// </summary>
     private static (string Code, string Message)? IsForeignDocument(Node root, string? apiVersion, string? kind)
     {
-        if (root.Element.TryGetProperty("apiVersion", out _) || root.Element.TryGetProperty("kind", out _))
+        if (root.HasField("apiVersion") || root.HasField("kind"))
         {
             return kind == "Kustomization" && apiVersion is not null && ApiVersions.GroupOf(apiVersion) == "kustomize.config.k8s.io"
                 ? (DiagnosticCodes.Kustomization, "a kustomize Kustomization, not a Kubernetes object: skipped. To read what it builds, run with -k DIR (kubectl kustomize DIR), or pipe `kustomize build DIR` into -.")

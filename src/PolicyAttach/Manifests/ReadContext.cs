@@ -75,13 +75,16 @@ internal sealed class FieldPath(FieldPath? parent, string? name, int index)
 }
 
 /// <summary>
-/// A cursor over one JSON value with its field path. Reading a field of the wrong type reports
+/// A cursor over one value of a <see cref="ManifestTokens"/> with its field path. Reading a field of the wrong type reports
 /// <see cref="DiagnosticCodes.WrongType"/> and reads as absent, so that one bad field never loses the object. The
 /// path is kept as a parent chain and written out only when a diagnostic needs it.
 /// </summary>
 internal readonly struct Node
 {
-    private readonly JsonElement _element;
+    private readonly ManifestTokens _tokens;
+
+    /// <summary>The value's token, or -1 when the value is absent.</summary>
+    private readonly int _index;
 
     /// <summary>The path of this node (an item or the root), or of its parent's parent when <see cref="_name"/> is set.</summary>
     private readonly FieldPath? _at;
@@ -92,14 +95,21 @@ internal readonly struct Node
     /// <summary>This node's field name: its path object is made only when a list's items or a diagnostic need it.</summary>
     private readonly string? _name;
 
-    public Node(JsonElement element, string path, ReadContext context)
-        : this(element, null, null, path.Length == 0 ? null : path, context)
+    public Node(ManifestTokens tokens, string path, ReadContext context)
+        : this(tokens, tokens.Count == 0 ? -1 : 0, null, null, path.Length == 0 ? null : path, context)
     {
     }
 
-    private Node(JsonElement element, FieldPath? at, string? parentName, string? name, ReadContext context)
+    /// <summary>A cursor over an element (its text is read into tokens first).</summary>
+    public Node(JsonElement element, string path, ReadContext context)
+        : this(ManifestTokens.From(element), path, context)
     {
-        _element = element;
+    }
+
+    private Node(ManifestTokens tokens, int index, FieldPath? at, string? parentName, string? name, ReadContext context)
+    {
+        _tokens = tokens;
+        _index = index;
         _at = at;
         _parentName = parentName;
         _name = name;
@@ -117,38 +127,66 @@ internal readonly struct Node
 
     public ReadContext Context { get; }
 
-    public bool Exists => _element.ValueKind is not JsonValueKind.Undefined and not JsonValueKind.Null;
+    public bool Exists => Kind is not JsonValueKind.Undefined and not JsonValueKind.Null;
 
-    public JsonValueKind Kind => _element.ValueKind;
+    public JsonValueKind Kind => _tokens.KindOf(_index);
 
-    public JsonElement Element => _element;
+    public Node this[string name] => Child(name, _tokens.Field(_index, name));
 
-    public Node this[string name]
-        => Child(name, _element.ValueKind == JsonValueKind.Object && _element.TryGetProperty(name, out var value) ? value : default);
+    /// <summary>The node of field <paramref name="name"/>, whose value is token <paramref name="value"/>; a path object is made only for a field three names deep.</summary>
+    private Node Child(string name, int value) => _name is null ? new(_tokens, value, _at, null, name, Context) : new(_tokens, value, Parent, _name, name, Context);
 
-    /// <summary>The node of field <paramref name="name"/>, whose value is <paramref name="value"/>; a path object is made only for a field three names deep.</summary>
-    private Node Child(string name, JsonElement value) => _name is null ? new(value, _at, null, name, Context) : new(value, Parent, _name, name, Context);
+    /// <summary>Item <paramref name="index"/> of this list, whose value is token <paramref name="value"/>; <paramref name="list"/> is this node's path.</summary>
+    private Node ItemAt(FieldPath? list, int index, int value) => new(_tokens, value, FieldPath.Item(list, index), null, null, Context);
 
-    /// <summary>Item <paramref name="index"/> of this list, whose value is <paramref name="value"/>; <paramref name="list"/> is this node's path.</summary>
-    private Node ItemAt(FieldPath? list, int index, JsonElement value) => new(value, FieldPath.Item(list, index), null, null, Context);
-
-    /// <summary>The value of field <paramref name="name"/> when this is an object that has it; no path is made.</summary>
-    private bool TryField(string name, out JsonElement value)
+    /// <summary>The value's token of field <paramref name="name"/> when this is an object that has it; no path is made.</summary>
+    private bool TryField(string name, out int value)
     {
-        if (_element.ValueKind == JsonValueKind.Object && _element.TryGetProperty(name, out value))
+        value = _tokens.Field(_index, name);
+        return value >= 0;
+    }
+
+    public bool Has(string name) => TryField(name, out var value) && _tokens.KindOf(value) is not JsonValueKind.Null;
+
+    /// <summary>Whether this is an object with a field <paramref name="name"/> (of any value, null too).</summary>
+    public bool HasField(string name) => TryField(name, out _);
+
+    /// <summary>The value when it is a string, or null (no diagnostic).</summary>
+    public string? StringValue => Kind == JsonValueKind.String ? _tokens.String(_index) : null;
+
+    /// <summary>The value's JSON text (a number as written).</summary>
+    public string RawText => _tokens.RawText(_index);
+
+    /// <summary>The number of items when this is a list, or 0.</summary>
+    public int ItemCount => Kind == JsonValueKind.Array ? _tokens.Length(_index) : 0;
+
+    /// <summary>The value as a finite double when it is a number that reads as one.</summary>
+    public bool TryGetDouble(out double value)
+    {
+        if (Kind == JsonValueKind.Number)
         {
-            return true;
+            return _tokens.TryGetDouble(_index, out value);
         }
 
-        value = default;
+        value = 0;
         return false;
     }
 
-    public bool Has(string name) => TryField(name, out var value) && value.ValueKind is not JsonValueKind.Null;
+    /// <summary>The field names of this object in order (repeated names as often as they appear); empty for anything else.</summary>
+    public List<string> FieldNames()
+    {
+        var names = new List<string>();
+        foreach (var property in _tokens.Properties(_index))
+        {
+            names.Add(_tokens.String(property));
+        }
+
+        return names;
+    }
 
     public bool IsObject(bool report = true)
     {
-        if (_element.ValueKind == JsonValueKind.Object)
+        if (Kind == JsonValueKind.Object)
         {
             return true;
         }
@@ -163,28 +201,28 @@ internal readonly struct Node
 
     public string? String(string name)
     {
-        if (!TryField(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryField(name, out var value) || _tokens.KindOf(value) == JsonValueKind.Null)
         {
             return null;
         }
 
         // A string reads without a diagnostic, so without a path; anything else may need one.
-        return value.ValueKind == JsonValueKind.String ? RecentStrings.Of(value) : Child(name, value).AsString();
+        return _tokens.KindOf(value) == JsonValueKind.String ? _tokens.String(value) : Child(name, value).AsString();
     }
 
     public string? AsString()
     {
-        switch (_element.ValueKind)
+        switch (Kind)
         {
             case JsonValueKind.String:
-                return RecentStrings.Of(_element);
+                return _tokens.String(_index);
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 return null;
             case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
                 // YAML authors often leave scalars unquoted ("version: 2"); the API server would refuse it, but the
                 // value is unambiguous, so read it and say so.
-                Context.Warning(DiagnosticCodes.WrongType, Path, $"expected a string, found {Describe()}; read as \"{_element.GetRawText()}\". Quote the value.");
-                return _element.GetRawText();
+                Context.Warning(DiagnosticCodes.WrongType, Path, $"expected a string, found {Describe()}; read as \"{RawText}\". Quote the value.");
+                return RawText;
             default:
                 WrongType("a string");
                 return null;
@@ -197,11 +235,11 @@ internal readonly struct Node
     /// </summary>
     public string? AsSecretString()
     {
-        switch (_element.ValueKind)
+        switch (Kind)
         {
             case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
                 Context.Warning(DiagnosticCodes.WrongType, Path, $"expected a string, found {Describe()}; read as its text (a Secret's value is not repeated here). Quote the value.");
-                return _element.GetRawText();
+                return RawText;
             default:
                 return AsString();
         }
@@ -209,22 +247,22 @@ internal readonly struct Node
 
     public long? Int64(string name)
     {
-        if (!TryField(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!TryField(name, out var value) || _tokens.KindOf(value) == JsonValueKind.Null)
         {
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : Child(name, value).AsInt64();
+        return _tokens.KindOf(value) == JsonValueKind.Number && _tokens.TryGetInt64(value, out var number) ? number : Child(name, value).AsInt64();
     }
 
     public long? AsInt64()
     {
-        switch (_element.ValueKind)
+        switch (Kind)
         {
-            case JsonValueKind.Number when _element.TryGetInt64(out var value):
+            case JsonValueKind.Number when _tokens.TryGetInt64(_index, out var value):
                 return value;
-            case JsonValueKind.String when long.TryParse(_element.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
-                Context.Warning(DiagnosticCodes.WrongType, Path, $"expected an integer, found the string \"{_element.GetString()}\"; read as {parsed}. Remove the quotes.");
+            case JsonValueKind.String when long.TryParse(_tokens.String(_index), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
+                Context.Warning(DiagnosticCodes.WrongType, Path, $"expected an integer, found the string \"{_tokens.String(_index)}\"; read as {parsed}. Remove the quotes.");
                 return parsed;
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 return null;
@@ -260,7 +298,7 @@ internal readonly struct Node
             return null;
         }
 
-        return value.ValueKind switch
+        return _tokens.KindOf(value) switch
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
@@ -271,7 +309,7 @@ internal readonly struct Node
 
     public bool? AsBool()
     {
-        switch (_element.ValueKind)
+        switch (Kind)
         {
             case JsonValueKind.True:
                 return true;
@@ -307,14 +345,15 @@ internal readonly struct Node
         {
             private readonly Node _list;
             private readonly FieldPath? _path;
-            private JsonElement.ArrayEnumerator _items;
+            private readonly int _end;
+            private int _next;
             private readonly bool _isList;
             private int _index;
 
             public Enumerator(Node list)
             {
                 _list = list;
-                _isList = list._element.ValueKind == JsonValueKind.Array;
+                _isList = list.Kind == JsonValueKind.Array;
                 if (!_isList)
                 {
                     if (list.Exists)
@@ -323,12 +362,12 @@ internal readonly struct Node
                     }
 
                     _path = null;
-                    _items = default;
+                    (_next, _end) = (0, 0);
                 }
                 else
                 {
                     _path = list.Here;
-                    _items = list._element.EnumerateArray();
+                    (_next, _end) = (list._index + 1, list._tokens.After(list._index));
                 }
 
                 _index = -1;
@@ -341,13 +380,14 @@ internal readonly struct Node
 
             public bool MoveNext()
             {
-                if (!_isList || !_items.MoveNext())
+                if (!_isList || _next >= _end)
                 {
                     return false;
                 }
 
                 _index++;
-                Current = _list.ItemAt(_path, _index, _items.Current);
+                Current = _list.ItemAt(_path, _index, _next);
+                _next = _list._tokens.After(_next);
                 return true;
             }
 
@@ -360,7 +400,7 @@ internal readonly struct Node
     }
 
     public int Count(string name)
-        => TryField(name, out var value) && value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : 0;
+        => TryField(name, out var value) && _tokens.KindOf(value) == JsonValueKind.Array ? _tokens.Length(value) : 0;
 
     public EquatableArray<string> Strings(string name) => this[name].AsList(static n => n.AsString());
 
@@ -376,7 +416,7 @@ internal readonly struct Node
     public EquatableArray<T> AsList<T>(Func<Node, T?> read)
         where T : class
     {
-        if (_element.ValueKind != JsonValueKind.Array)
+        if (Kind != JsonValueKind.Array)
         {
             if (Exists)
             {
@@ -386,7 +426,7 @@ internal readonly struct Node
             return [];
         }
 
-        var length = _element.GetArrayLength();
+        var length = _tokens.Length(_index);
         if (length == 0)
         {
             return [];
@@ -396,7 +436,7 @@ internal readonly struct Node
         var list = Here;
         var count = 0;
         var i = 0;
-        foreach (var item in _element.EnumerateArray())
+        for (var item = _index + 1; i < length; item = _tokens.After(item))
         {
             if (read(ItemAt(list, i, item)) is { } value)
             {
@@ -419,22 +459,23 @@ internal readonly struct Node
         }
 
         var pairs = new List<KeyValuePair<string, string>>();
-        foreach (var property in _element.EnumerateObject())
+        foreach (var property in _tokens.Properties(_index))
         {
             // The value the field reads as (the last of duplicate keys), with no path unless it is reported.
-            var value = TryField(property.Name, out var field) && field.ValueKind == JsonValueKind.String ? RecentStrings.Of(field) : this[property.Name].AsString();
+            var name = _tokens.String(property);
+            var value = TryField(name, out var field) && _tokens.KindOf(field) == JsonValueKind.String ? _tokens.String(field) : this[name].AsString();
             if (value is not null)
             {
-                pairs.Add(new(property.Name, value));
+                pairs.Add(new(name, value));
             }
         }
 
         return StringMap.Create(pairs);
     }
 
-    public JsonData? Data(string name) => TryField(name, out var value) && value.ValueKind is not JsonValueKind.Null ? JsonData.From(value) : null;
+    public JsonData? Data(string name) => TryField(name, out var value) && _tokens.KindOf(value) is not JsonValueKind.Null ? JsonData.From(_tokens.Element(value)) : null;
 
-    public JsonData? AsData() => Exists ? JsonData.From(_element) : null;
+    public JsonData? AsData() => Exists ? JsonData.From(_tokens.Element(_index)) : null;
 
     public DateTimeOffset? Timestamp(string name)
     {
@@ -467,7 +508,7 @@ internal readonly struct Node
     private void WrongType(string expected)
         => Context.Error(DiagnosticCodes.WrongType, Path, $"expected {expected}, found {Describe()}. The API server would refuse this object, so it is dropped.");
 
-    private string Describe() => _element.ValueKind switch
+    private string Describe() => Kind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "a list",
@@ -485,32 +526,26 @@ internal readonly struct Node
 /// </summary>
 internal static class RecentStrings
 {
-#if NET9_0_OR_GREATER
     private const int Slots = 4096;
     private const int MaxBytes = 64;
 
     [ThreadStatic]
     private static string?[]? t_slots;
-#endif
 
-    /// <summary>The string value of <paramref name="element"/> (a JSON string).</summary>
-    public static string Of(JsonElement element)
+    /// <summary>The string of UTF-8 <paramref name="utf8"/> (an unescaped string value).</summary>
+    public static string Of(ReadOnlySpan<byte> utf8)
     {
-#if NET9_0_OR_GREATER
-        // The raw value with its quotes; an escape or a non-ASCII byte is read by the element as usual.
-        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
-        if (raw.Length > MaxBytes + 2)
+        if (utf8.Length > MaxBytes)
         {
-            return element.GetString()!;
+            return System.Text.Encoding.UTF8.GetString(utf8);
         }
 
-        var text = raw[1..^1];
         var hash = 2166136261u;
-        foreach (var b in text)
+        foreach (var b in utf8)
         {
-            if (b is >= 0x80 or (byte)'\\')
+            if (b >= 0x80)
             {
-                return element.GetString()!;
+                return System.Text.Encoding.UTF8.GetString(utf8);
             }
 
             hash = (hash ^ b) * 16777619u;
@@ -518,14 +553,11 @@ internal static class RecentStrings
 
         var slots = t_slots ??= new string?[Slots];
         ref var slot = ref slots[hash & (Slots - 1)];
-        if (slot is { } recent && recent.Length == text.Length && System.Text.Ascii.Equals(text, recent))
+        if (slot is { } recent && recent.Length == utf8.Length && System.Text.Ascii.Equals(utf8, recent))
         {
             return recent;
         }
 
-        return slot = System.Text.Encoding.ASCII.GetString(text);
-#else
-        return element.GetString()!;
-#endif
+        return slot = System.Text.Encoding.ASCII.GetString(utf8);
     }
 }

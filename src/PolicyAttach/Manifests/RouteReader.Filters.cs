@@ -43,7 +43,7 @@ internal static partial class RouteReader
         }
 
         var filters = ReadFilterItems(list, routeNamespace, flavor);
-        var count = list.Kind == System.Text.Json.JsonValueKind.Array ? list.Element.GetArrayLength() : 0;
+        var count = list.Kind == System.Text.Json.JsonValueKind.Array ? list.ItemCount : 0;
         RouteSchema.MaxItems(list, count, MaxFilters);
 
         // CEL compares the type strings as written. No filter (the common case) has nothing to check.
@@ -219,7 +219,7 @@ internal static partial class RouteReader
             }
         }
 
-        var count = list.Kind == System.Text.Json.JsonValueKind.Array ? list.Element.GetArrayLength() : 0;
+        var count = list.Kind == System.Text.Json.JsonValueKind.Array ? list.ItemCount : 0;
         RouteSchema.MaxItems(list, count, 16);
         RouteSchema.Unique(list, headers.Select(h => h.Name), "header name");
         return headers.ToEquatableArray();
@@ -372,16 +372,16 @@ internal static partial class RouteReader
         var origins = WildcardSet(node, "allowOrigins", 64, "AllowOrigins cannot contain '*' alongside other origins", "origin");
         foreach (var item in node.Items("allowOrigins"))
         {
-            if (item.Kind == System.Text.Json.JsonValueKind.String && !RouteSchema.IsCorsOrigin(item.Element.GetString()!))
+            if (item.Kind == System.Text.Json.JsonValueKind.String && !RouteSchema.IsCorsOrigin(item.StringValue!))
             {
-                item.Error(DiagnosticCodes.SchemaViolation, $"\"{item.Element.GetString()}\" is not a valid origin: write \"*\" or scheme://host[:port] with scheme http or https, such as \"https://*.example.com\".");
+                item.Error(DiagnosticCodes.SchemaViolation, $"\"{item.StringValue}\" is not a valid origin: write \"*\" or scheme://host[:port] with scheme http or https, such as \"https://*.example.com\".");
             }
         }
 
         var methods = WildcardSet(node, "allowMethods", 9, "AllowMethods cannot contain '*' alongside other methods", "method");
         foreach (var item in node.Items("allowMethods"))
         {
-            if (item.Kind == System.Text.Json.JsonValueKind.String && item.Element.GetString() is { } m && m != "*" && !HttpMethods.Contains(m, StringComparer.Ordinal))
+            if (item.Kind == System.Text.Json.JsonValueKind.String && item.StringValue is { } m && m != "*" && !HttpMethods.Contains(m, StringComparer.Ordinal))
             {
                 item.Error(DiagnosticCodes.SchemaViolation, $"\"{m}\" is not an allowed method; use one of {string.Join(", ", HttpMethods)} or \"*\".");
             }
@@ -393,7 +393,7 @@ internal static partial class RouteReader
         RouteSchema.Unique(node["exposeHeaders"], expose, "header name");
         foreach (var item in node.Items("allowHeaders").Concat(node.Items("exposeHeaders")))
         {
-            RouteSchema.HeaderName(item, item.Kind == System.Text.Json.JsonValueKind.String ? item.Element.GetString() : null);
+            RouteSchema.HeaderName(item, item.Kind == System.Text.Json.JsonValueKind.String ? item.StringValue : null);
         }
 
         var maxAge = node.Int32("maxAge") ?? 5;

@@ -179,7 +179,7 @@ internal static partial class RouteReader
                 RouteSchema.MaxItems(hostnamesNode, count, MaxHostnames);
                 foreach (var item in hostnamesNode.AsItems())
                 {
-                    RouteSchema.Hostname(item, item.Kind == System.Text.Json.JsonValueKind.String ? item.Element.GetString() : null);
+                    RouteSchema.Hostname(item, item.Kind == System.Text.Json.JsonValueKind.String ? item.StringValue : null);
                 }
             }
         }
@@ -401,7 +401,7 @@ internal static partial class RouteReader
             }
 
             var name = rule["name"];
-            if (name.Kind == System.Text.Json.JsonValueKind.String && !(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(name.Element.GetString()!))
+            if (name.Kind == System.Text.Json.JsonValueKind.String && !(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(name.StringValue!))
             {
                 name.Warning(DiagnosticCodes.CelViolation, "Rule name must be unique within the route. The experimental CRDs refuse this route; policies targeting the name cannot tell the rules apart. Rename one of the rules.");
             }

@@ -110,10 +110,11 @@ public sealed class EvaluationSession
 
         var snapshot = previous.Snapshot.With(changes);
         var routeIndex = state.RouteIndex.With(previous.Snapshot, changes);
-        if (RouteStep.TryApply(previous, snapshot, routeIndex, changes, _options, out var notBelow) is { } step)
+        string? notBelow = null;
+        if ((GatewayStep.TryApply(previous, snapshot, routeIndex, changes, _options) ?? RouteStep.TryApply(previous, snapshot, routeIndex, changes, _options, out notBelow)) is { } step)
         {
             next = state.AfterRoutes(step.Result, step.Dirty, routeIndex);
-            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes, step.Sets, step.ChangedOwners);
+            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes, step.Sets, step.ChangedOwners, step.ContextRoutes);
         }
 
         var index = new DependencyIndex(snapshot);
@@ -225,10 +226,11 @@ public sealed class EvaluationSession
     }
 
     private static SessionUpdate Update(EvaluationResult previous, EvaluationResult result, EvaluationPath path, string reason,
-        IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated, IReadOnlySet<ResourceKey>? routes, IReadOnlyCollection<ResourceKey>? sets = null, IReadOnlySet<ResourceKey>? changedOwners = null)
+        IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated, IReadOnlySet<ResourceKey>? routes, IReadOnlyCollection<ResourceKey>? sets = null, IReadOnlySet<ResourceKey>? changedOwners = null,
+        IReadOnlySet<ResourceKey>? contextRoutes = null)
     {
         var (changed, removed) = ResultDiff.StatusDelta(previous, result, compared);
-        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates, routes, sets, changedOwners);
+        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates, routes, sets, changedOwners, contextRoutes);
         return new SessionUpdate(previous, result, path, reason, [.. changed], [.. removed], [.. routing], [.. contexts], evaluated);
     }
 

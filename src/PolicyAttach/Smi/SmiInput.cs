@@ -331,9 +331,9 @@ internal static class SmiReader
         var pairs = new List<KeyValuePair<string, string>>();
         if (headers.IsObject(report: false))
         {
-            foreach (var p in headers.Element.EnumerateObject())
+            foreach (var name in headers.FieldNames())
             {
-                pairs.Add(new(p.Name, headers[p.Name].AsString() ?? string.Empty));
+                pairs.Add(new(name, headers[name].AsString() ?? string.Empty));
             }
         }
         else
@@ -343,9 +343,9 @@ internal static class SmiReader
             {
                 if (item.IsObject())
                 {
-                    foreach (var p in item.Element.EnumerateObject())
+                    foreach (var name in item.FieldNames())
                     {
-                        pairs.Add(new(p.Name, item[p.Name].AsString() ?? string.Empty));
+                        pairs.Add(new(name, item[name].AsString() ?? string.Empty));
                     }
                 }
             }

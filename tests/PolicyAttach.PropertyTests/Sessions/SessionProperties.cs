@@ -28,6 +28,14 @@ public sealed class SessionProperties
     // The route histories the coverage test replays: two fixed samples, so each kind of batch is drawn often enough.
     private static readonly Gen<WorldHistory> RouteHistories = WorldGenerators.RouteHistory(RouteFocus, maxBatches: 6);
 
+    // Worlds of HTTPRoutes only, where a listener's hostname decides which routes attach: the Gateway step that binds
+    // the routes again against the changed listeners alone, and resolves the routes that gained an attachment, is
+    // taken often (in the worlds above most routes are of kinds a hostname does not refuse).
+    private static readonly WorldOptions ListenerFocus = RouteFocus with { RouteKinds = RouteKinds.Http };
+
+    // The reason a Gateway step gives when it binds the routes again against the changed listeners alone.
+    private static readonly System.Text.RegularExpressions.Regex ListenerStep = new(@"^Judged \d+ changed listener\(s\) of .*: (\d+) attach differently, (\d+) resolved again", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("POLICYATTACH_PROPERTY_SCALE"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 1;
 
     [Fact]
@@ -49,12 +57,61 @@ public sealed class SessionProperties
             Prop.ForAll(WorldArbitraries.RouteHistory(RouteFocus, maxBatches: 6), (Action<WorldHistory>)(h => Verify(h, 1.0))));
 
     [Fact]
+    public void Session_GeneratedListenerHostnameHistories_EqualFullEvaluationAndReportExactDeltas()
+        => Check.One(
+            PropertyAttribute.Seeded(Config.QuickThrowOnFailure.WithMaxTest(30 * Scale)),
+            Prop.ForAll(WorldArbitraries.RouteHistory(ListenerFocus, maxBatches: 6), (Action<WorldHistory>)(h => Verify(h, 1.0))));
+
+    [Fact]
+    public void Session_ListenerHostnameBatchesOfAFixedSample_BindAgainstTheChangedListenersAndResolveTheRoutesThatGain()
+    {
+        var (gatewayBatches, listenerSteps, moved, resolved) = (0, 0, 0, 0);
+        var others = new List<string>();
+        var histories = WorldGenerators.RouteHistory(ListenerFocus, maxBatches: 6);
+        foreach (var (update, _, _, gatewayBatch) in Replay(histories, 30).Concat(Replay(histories, 45)).Concat(Replay(histories, 60)))
+        {
+            if (!gatewayBatch || update.Path == EvaluationPath.Unchanged)
+            {
+                continue;
+            }
+
+            gatewayBatches++;
+            if (ListenerStep.Match(update.Reason) is { Success: true } listener)
+            {
+                listenerSteps++;
+                moved += listener.Groups[1].Value == "0" ? 0 : 1;
+                resolved += listener.Groups[2].Value == "0" ? 0 : 1;
+            }
+            else
+            {
+                others.Add(update.Reason);
+            }
+        }
+
+        var why = $"{listenerSteps} of {gatewayBatches} Gateway batches were bound against their changed listeners alone, {moved} moving attachments and {resolved} resolving routes that gained one; the others: {string.Join(" | ", others)}";
+        Assert.True(gatewayBatches >= 15 && listenerSteps * 100 >= 50 * gatewayBatches, why);
+        Assert.True(moved >= 5 && resolved >= 2, why);
+
+        // The oracle on the same histories: every result and delta of theirs equals the full evaluations'.
+        foreach (var count in new[] { 30, 45, 60 })
+        {
+            foreach (var history in histories.Sample(30, new Rnd(20261207UL, 1442695040888963407UL), count))
+            {
+                if (history.Batches.Any(b => b.Description.StartsWith("set the hostname of listener ", StringComparison.Ordinal)))
+                {
+                    Verify(history, 1.0);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Session_RouteHistoriesOfAFixedSample_TakeTheRouteAndPolicyStepsInTheirStatedShares()
     {
         // The focused histories must exercise the steps below the unit (route changes, policies on routes, ReferenceGrants
         // that only routes use), or the property above could pass while they never run.
         var (routeBatches, routeSteps, policyBatches, policySteps, grantBatches, grantSteps) = (0, 0, 0, 0, 0, 0);
-        var (gatewayBatches, gatewaySteps) = (0, 0);
+        var (gatewayBatches, gatewaySteps, listenerSteps) = (0, 0, 0);
         var declined = new List<string>();
         foreach (var (update, policyBatch, grantBatch, gatewayBatch) in Replay(RouteHistories, 30).Concat(Replay(RouteHistories, 60)))
         {
@@ -68,6 +125,11 @@ public sealed class SessionProperties
                 // A Gateway is judged again below the unit with its listeners, its ListenerSets and the routes that name them.
                 var judged = update.Reason.StartsWith("Judged ", StringComparison.Ordinal);
                 (gatewayBatches, gatewaySteps) = (gatewayBatches + 1, gatewaySteps + (judged ? 1 : 0));
+
+                // A change to listeners alone binds the routes again against the changed Gateway only, and resolves again
+                // only the routes that gained an attachment there.
+                listenerSteps += ListenerStep.IsMatch(update.Reason) ? 1 : 0;
+
                 if (!judged)
                 {
                     declined.Add(update.Reason);
@@ -99,11 +161,12 @@ public sealed class SessionProperties
             }
         }
 
-        var why = $"{routeSteps} of {routeBatches} route batches, {policySteps} of {policyBatches} policy batches {grantSteps} of {grantBatches} ReferenceGrant batches and {gatewaySteps} of {gatewayBatches} Gateway batches were evaluated below the unit; the others: {string.Join(" | ", declined)}";
+        var why = $"{routeSteps} of {routeBatches} route batches, {policySteps} of {policyBatches} policy batches {grantSteps} of {grantBatches} ReferenceGrant batches and {gatewaySteps} of {gatewayBatches} Gateway batches were evaluated below the unit ({listenerSteps} by their changed listeners alone); the others: {string.Join(" | ", declined)}";
         Assert.True(routeBatches >= 20 && routeSteps * 100 >= 40 * routeBatches, why);
         Assert.True(policyBatches >= 20 && policySteps * 100 >= 40 * policyBatches, why);
         Assert.True(grantBatches >= 10 && grantSteps * 100 >= 40 * grantBatches, why);
         Assert.True(gatewayBatches >= 20 && gatewaySteps * 100 >= 40 * gatewayBatches, why);
+        Assert.True(listenerSteps * 100 >= 40 * gatewayBatches, why);
     }
 
     [Fact]

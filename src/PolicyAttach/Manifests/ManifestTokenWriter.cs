@@ -1,0 +1,70 @@
+using System.Text.Json;
+
+namespace PolicyAttach.Manifests;
+
+/// <summary>
+/// Writes one value as <see cref="ManifestTokens"/>, value by value in the order JSON would write them, for a reader of
+/// another format (the loaders' YAML reader): no JSON text is written and read again. Strings are kept as UTF-8;
+/// numbers as their JSON text. The caller writes one complete value, then takes the tokens with
+/// <see cref="ToTokens"/>; the writer is then empty and can write the next value.
+/// </summary>
+public sealed class ManifestTokenWriter
+{
+    private ManifestTokens _tokens = ManifestTokens.ForWriting();
+    private int _open = -1;
+
+    /// <summary>Starts an object; its properties follow, each a name and a value.</summary>
+    public void WriteStartObject() => _open = _tokens.Add(new ManifestTokens.Token(JsonValueKind.Object, 0, 0, _open, -1, 0));
+
+    /// <summary>Ends the object started last.</summary>
+    public void WriteEndObject() => _open = _tokens.Close(_open);
+
+    /// <summary>Starts a list; its items follow.</summary>
+    public void WriteStartArray() => _open = _tokens.Add(new ManifestTokens.Token(JsonValueKind.Array, 0, 0, _open, -1, 0));
+
+    /// <summary>Ends the list started last.</summary>
+    public void WriteEndArray() => _open = _tokens.Close(_open);
+
+    /// <summary>Writes a property name; its value is written next.</summary>
+    /// <param name="name">The name, unescaped.</param>
+    public void WritePropertyName(ReadOnlySpan<char> name) => AddText(JsonValueKind.Undefined, name);
+
+    /// <summary>Writes a string value.</summary>
+    /// <param name="value">The value, unescaped.</param>
+    public void WriteStringValue(ReadOnlySpan<char> value) => AddText(JsonValueKind.String, value);
+
+    /// <summary>Writes a number as its JSON text, kept as given (the caller has checked that it is a JSON number).</summary>
+    /// <param name="json">The number's JSON text.</param>
+    public void WriteNumberValue(ReadOnlySpan<char> json) => AddText(JsonValueKind.Number, json);
+
+    /// <summary>Writes <c>true</c> or <c>false</c>.</summary>
+    /// <param name="value">The value.</param>
+    public void WriteBooleanValue(bool value) => _tokens.Add(new ManifestTokens.Token(value ? JsonValueKind.True : JsonValueKind.False, 0, 0, -1, -1, 0));
+
+    /// <summary>Writes <c>null</c>.</summary>
+    public void WriteNullValue() => _tokens.Add(new ManifestTokens.Token(JsonValueKind.Null, 0, 0, -1, -1, 0));
+
+    /// <summary>The tokens written (the caller disposes them); the writer starts again empty.</summary>
+    /// <returns>The tokens.</returns>
+    public ManifestTokens ToTokens()
+    {
+        var tokens = _tokens;
+        _tokens = ManifestTokens.ForWriting();
+        _open = -1;
+        return tokens;
+    }
+
+    /// <summary>Forgets what was written (a value the caller gives up on); its arrays go back to the pool.</summary>
+    public void Reset()
+    {
+        _tokens.Dispose();
+        _tokens = ManifestTokens.ForWriting();
+        _open = -1;
+    }
+
+    private void AddText(JsonValueKind kind, ReadOnlySpan<char> text)
+    {
+        var (start, length) = _tokens.AppendOwn(text);
+        _tokens.Add(new ManifestTokens.Token(kind, start, length, -1, -1, 0) { Own = true });
+    }
+}
