@@ -34,6 +34,13 @@ public sealed class EvaluationSession
     /// <summary>The current result.</summary>
     public EvaluationResult Result => _state.Result;
 
+    /// <summary>
+    /// The routing tables of the current result, compiled on first read from the last tables read (from here or from an
+    /// update) and the Gateways and Services whose routing changed since: only those tables are compiled again. To read
+    /// a result and its tables as one pair, use <see cref="SessionUpdate.Result"/> and <see cref="SessionUpdate.Routing"/>.
+    /// </summary>
+    public RoutingTable Routing => _state.Routing.Table;
+
     /// <summary>The current objects.</summary>
     public Snapshot Snapshot => _state.Result.Snapshot;
 
@@ -64,7 +71,9 @@ public sealed class EvaluationSession
         Guard.NotNull(snapshot);
         Guard.NotNull(options);
         var result = Evaluator.Evaluate(snapshot, options);
-        return new EvaluationSession(options, State.Full(result));
+        var state = State.Full(result);
+        state.Routing = SessionRouting.Start(result);
+        return new EvaluationSession(options, state);
     }
 
     /// <summary>Applies a batch of changes and returns the new result with what changed.</summary>
@@ -77,6 +86,7 @@ public sealed class EvaluationSession
         {
             var state = _state;
             var update = Next(state, batch, out var next);
+            next.Routing = update.RoutingSource = state.Routing.Next(update, () => next.RouteIndex);
             _state = next;
             return update;
         }
@@ -299,6 +309,9 @@ public sealed class EvaluationSession
         public RouteIndex RouteIndex => _routeIndex.Value;
 
         public ImmutableHashSet<ResourceKey> Dirty { get; }
+
+        /// <summary>The routing tables of the result (set once, before the state is published).</summary>
+        public SessionRouting Routing { get; set; } = null!;
 
         /// <summary>A state whose every unit's part is a full result.</summary>
         public static State Full(EvaluationResult result)

@@ -227,6 +227,14 @@ internal static class ResultDiff
             inputs.AddRange(_sets.GetValueOrDefault(key) ?? []);
             inputs.AddRange(Routes(_routesByOwner, key).OrderBy(r => r.Route.Key));
             inputs.AddRange(Routes(_routesByService, key).OrderBy(r => r.Route.Key));
+
+            // A mesh parent that names a port by its name takes the number behind the name from the Service: a
+            // renumbered port moves the routes without changing them or their statuses.
+            if (_routesByService.ContainsKey(key) && _result.Snapshot.Find<Service>(key) is { } service)
+            {
+                inputs.Add(service.Ports);
+            }
+
             return inputs;
         }
 

@@ -252,6 +252,12 @@ public sealed class SessionProperties
         session.FullEvaluationShare = fullEvaluationShare;
         AssertEqual(world, session.Result, "the start");
         var previous = world.Result;
+
+        // The session's routing tables, read after every other batch (so changes also accumulate across a batch whose
+        // tables nobody read): equal in their answers to tables compiled from a full evaluation, and every table whose
+        // routing did not change since the last read is the earlier table itself.
+        var tables = session.Routing;
+        var changedSinceRead = new HashSet<ResourceKey>();
         for (var i = 0; i < history.Batches.Count; i++)
         {
             var batch = history.Batches[i];
@@ -273,6 +279,27 @@ public sealed class SessionProperties
             Assert.True(removed.SequenceEqual(update.Removed), $"{where}: removed statuses: expected [{string.Join(", ", removed)}], reported [{string.Join(", ", update.Removed)}]");
             Assert.True(routing.SequenceEqual(update.RoutingChanged), $"{where}: routing changed: expected [{string.Join(", ", routing)}], reported [{string.Join(", ", update.RoutingChanged)}]");
             Assert.True(contexts.SequenceEqual(update.PoliciesChanged), $"{where}: policy contexts: expected [{string.Join("; ", contexts)}], reported [{string.Join("; ", update.PoliciesChanged)}]");
+            changedSinceRead.UnionWith(update.RoutingChanged);
+            if (i % 2 == 1 || i == history.Batches.Count - 1)
+            {
+                var read = update.Routing;
+                AssertSameAnswers(world, RoutingTable.Compile(full), read, $"{where}, the session's routing tables");
+                foreach (var table in read.Gateways)
+                {
+                    var kept = !changedSinceRead.Contains(table.Gateway) && tables.FindGateway(table.Gateway) is not null;
+                    Assert.True(!kept || ReferenceEquals(table, tables.FindGateway(table.Gateway)), $"{where}: the table of {table.Gateway} was compiled again though its routing did not change.");
+                }
+
+                foreach (var table in read.Services)
+                {
+                    var kept = !changedSinceRead.Contains(table.Service) && tables.FindService(table.Service) is not null;
+                    Assert.True(!kept || ReferenceEquals(table, tables.FindService(table.Service)), $"{where}: the mesh table of {table.Service} was compiled again though its routing did not change.");
+                }
+
+                Assert.Same(read, session.Routing);
+                (tables, changedSinceRead) = (read, []);
+            }
+
             previous = full;
         }
     }
@@ -342,19 +369,34 @@ public sealed class SessionProperties
         Assert.True(contexts.Count == 0, $"{where}: effective policies differ in [{string.Join("; ", contexts)}]");
         Assert.True(routing.Count == 0, $"{where}: routing inputs differ for [{string.Join(", ", routing)}]");
 
-        var (expectedTable, actualTable) = (RoutingTable.Compile(expected), RoutingTable.Compile(actual));
+        AssertSameAnswers(world, RoutingTable.Compile(expected), RoutingTable.Compile(actual), where);
+    }
+
+    /// <summary>Both tables answer every generated request (hits and near misses) alike, to the backends, filters and effective policies.</summary>
+    private static void AssertSameAnswers(TestWorld world, RoutingTable expectedTable, RoutingTable actualTable, string where)
+    {
+        Assert.True(expectedTable.Gateways.Select(t => t.Gateway).SequenceEqual(actualTable.Gateways.Select(t => t.Gateway)), $"{where}: the tables are of other Gateways.");
+        Assert.True(expectedTable.Services.Select(t => t.Service).SequenceEqual(actualTable.Services.Select(t => t.Service)), $"{where}: the mesh tables are of other Services.");
         foreach (var request in WorldGenerators.Hits(world).SelectMany(h => WorldGenerators.NearMisses(h).Take(2).Prepend(h)))
         {
-            Assert.True(Answer(expectedTable, request) == Answer(actualTable, request), $"{where}: match answers differ for {request}: expected {Answer(expectedTable, request)}, actual {Answer(actualTable, request)}");
+            var (expected, actual) = (Outcome(expectedTable, request), Outcome(actualTable, request));
+            Assert.True(Answer(expected) == Answer(actual), $"{where}: match answers differ for {request}: expected {Answer(expected)}, actual {Answer(actual)}");
+            Assert.True(expected is null || expected.Policies.Kinds.Equals(actual!.Policies.Kinds), $"{where}: effective policies of the answer differ for {request}.");
         }
     }
 
-    private static string Answer(RoutingTable table, TestRequest request)
+    private static MatchOutcome? Outcome(RoutingTable table, TestRequest request)
     {
         var view = request.ToView();
-        var outcome = request.Target == RequestTarget.Service
+        return request.Target == RequestTarget.Service
             ? table.FindService(request.TargetKey)?.Match(view)
             : table.FindGateway(request.TargetKey)?.Match(view);
-        return outcome is null ? "no table" : $"{outcome.Kind} {outcome.StatusCode} {outcome.RouteKey} rule {outcome.RuleIndex} match {outcome.MatchIndex}";
     }
+
+    private static string Answer(MatchOutcome? outcome)
+        => outcome is null
+            ? "no table"
+            : $"{outcome.Kind} {outcome.StatusCode} {outcome.GrpcStatus} {outcome.ListenerOwner}/{outcome.SectionName} {outcome.RouteKey} rule {outcome.RuleIndex} {outcome.RuleName} "
+                + $"match {outcome.MatchIndex} mesh default {outcome.IsMeshDefault} chosen {outcome.ChosenBackend} filters {outcome.HasFilters} backends ["
+                + string.Join("; ", outcome.Backends.Select(b => $"{b.BackendRef} {b.Weight} {b.IsValid} {b.Reason} {b.Filters.Count}")) + "]";
 }
