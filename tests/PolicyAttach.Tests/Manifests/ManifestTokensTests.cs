@@ -93,6 +93,17 @@ public class ManifestTokensTests
     }
 
     [Fact]
+    public void Parse_EscapedStringAsData_KeepsItsJsonText()
+    {
+        const string text = """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"n"},"spec":"a\u0062\"c"}""";
+        using var document = JsonDocument.Parse(text);
+        using var tokens = ManifestTokens.Parse(Encoding.UTF8.GetBytes(text));
+        var generic = Assert.IsType<GenericObject>(ManifestReader.ReadTokens(tokens).Resource);
+        Assert.Equal("\"a\\u0062\\\"c\"", generic.Spec!.Element.GetRawText());
+        Assert.Equal(Assert.IsType<GenericObject>(ManifestReader.Read(document.RootElement).Resource).Raw.Element.GetRawText(), generic.Raw.Element.GetRawText());
+    }
+
+    [Fact]
     public void IsList_ListOfItems_True()
     {
         using var tokens = ManifestTokens.Parse(Encoding.UTF8.GetBytes("""{"apiVersion":"v1","kind":"ServiceList","items":[]}"""));
