@@ -17,10 +17,19 @@ namespace PolicyAttach.Manifests;
 /// </summary>
 public sealed class ManifestTokens : IDisposable
 {
+    /// <summary>
+    /// How text that was read once already is read again (an element's, a value's to make an element of): it may hold
+    /// comments (a reader that skips them keeps them in a value's text) and be as deep as its reader let it be.
+    /// </summary>
+    private static readonly JsonReaderOptions ElementOptions = new() { MaxDepth = int.MaxValue, CommentHandling = JsonCommentHandling.Skip };
+
     private readonly ReadOnlyMemory<byte> _source;
 
     /// <summary>Whether the tokens were written (no JSON text to slice), not read from text.</summary>
     private readonly bool _written;
+
+    /// <summary>The pooled copy of the text the tokens were read from, when they own it (<see cref="From"/>).</summary>
+    private byte[]? _rentedText;
 
     /// <summary>Whether the arrays came from the shared pool (and go back to it).</summary>
     private readonly bool _pooled;
@@ -98,13 +107,18 @@ public sealed class ManifestTokens : IDisposable
             return new ManifestTokens(default, 0, written: false);
         }
 
-        // A standalone copy of the text: the element's document may be disposed before the tokens are.
+        // A copy of the text in a pooled buffer that the tokens return when disposed: the element's document may be
+        // disposed before the tokens are.
 #if NET9_0_OR_GREATER
-        var text = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).ToArray();
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+        var text = ArrayPool<byte>.Shared.Rent(raw.Length);
+        raw.CopyTo(text);
+        var tokens = Parse(text.AsMemory(0, raw.Length), ElementOptions);
+        tokens._rentedText = text;
+        return tokens;
 #else
-        var text = Encoding.UTF8.GetBytes(element.GetRawText());
+        return Parse(Encoding.UTF8.GetBytes(element.GetRawText()), ElementOptions);
 #endif
-        return Parse(text, new JsonReaderOptions { MaxDepth = 1024 });
     }
 
     /// <summary>
@@ -137,6 +151,12 @@ public sealed class ManifestTokens : IDisposable
         var own = _own;
         _own = [];
         _ownLength = 0;
+        if (_rentedText is { } text)
+        {
+            _rentedText = null;
+            ArrayPool<byte>.Shared.Return(text);
+        }
+
         if (_pooled && own.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(own);
@@ -239,7 +259,7 @@ public sealed class ManifestTokens : IDisposable
     /// <summary>The value at <paramref name="index"/> as a standalone element, with the same JSON text it was read from or written as.</summary>
     internal JsonElement Element(int index)
     {
-        var reader = new Utf8JsonReader(Json(index).Span, new JsonReaderOptions { MaxDepth = 1024 });
+        var reader = new Utf8JsonReader(Json(index).Span, ElementOptions);
         return JsonElement.ParseValue(ref reader);
     }
 
