@@ -30,7 +30,7 @@ internal static class SessionProfile
                  {
                      nameof(SessionBenchmarks.RoutePath), nameof(SessionBenchmarks.RouteParentRef), nameof(SessionBenchmarks.PolicySpec),
                      nameof(SessionBenchmarks.PolicyTarget), nameof(SessionBenchmarks.ReferenceGrant), nameof(SessionBenchmarks.NamespaceLabel),
-                     nameof(SessionBenchmarks.GatewayListenerHostname),
+                     nameof(SessionBenchmarks.GatewayListenerHostname), nameof(SessionBenchmarks.GatewayPolicySpec),
                  })
         {
             for (var i = 0; i < 2; i++)

@@ -207,7 +207,7 @@ internal static class Histories
 
         if (gateways.Count > 0)
         {
-            choices.Add((2, ListenerHostname(gateways)));
+            choices.Add((2, ListenerHostname(gateways, null)));
         }
 
         if (services.Count > 0)
@@ -307,7 +307,7 @@ internal static class Histories
 
         if (gateways.Count > 0)
         {
-            choices.Add((1, ListenerHostname(gateways)));
+            choices.Add((1, ListenerHostname(gateways, routes)));
         }
 
         if (readd.Count > 0)
@@ -320,14 +320,24 @@ internal static class Histories
             : Gen.Frequency(choices.Select(c => (c.Weight, c.Batch)));
     }
 
-    /// <summary>A Gateway's first HTTP or HTTPS listener serves another hostname (no change when it has none).</summary>
-    private static Gen<WorldChangeBatch> ListenerHostname(List<GatewayBuilder> gateways)
+    /// <summary>
+    /// A Gateway's first HTTP or HTTPS listener serves another hostname: one of the pool; or, given the routes, also
+    /// every hostname or one a route of the Gateway asks for (so routes it refused can attach to it). No change when it
+    /// has none.
+    /// </summary>
+    private static Gen<WorldChangeBatch> ListenerHostname(List<GatewayBuilder> gateways, List<HttpRouteBuilder>? routes)
         => from gateway in Gen.Elements(gateways.ToArray())
-           from host in Pick(ListenerHosts)
+           let asked = (routes ?? []).Where(r => r.ParentRefs.Any(p => p.Kind == "Gateway" && p.Name == gateway.Name)).SelectMany(r => r.Hostnames).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
+           from host in routes is null
+               ? Pick(ListenerHosts).Select(h => (string?)h)
+               : Gen.Frequency(
+                   (4, Pick(ListenerHosts).Select(h => (string?)h)),
+                   (1, Gen.Constant<string?>(null)),
+                   (asked.Length > 0 ? 3 : 0, Gen.Elements(asked.DefaultIfEmpty("example.com").ToArray()).Select(h => (string?)h)))
            let index = gateway.Listeners.ToList().FindIndex(l => l.Protocol is Protocols.Http or Protocols.Https)
            select index < 0
                ? One($"no change to {gateway.Key}", WorldChange.Put(gateway))
-               : One($"set the hostname of listener {gateway.Listeners[index].Name} of {gateway.Key} to {host}", WorldChange.Put(gateway with
+               : One($"set the hostname of listener {gateway.Listeners[index].Name} of {gateway.Key} to {host ?? "(none)"}", WorldChange.Put(gateway with
                {
                    Listeners = ServiceBuilder.Replace(gateway.Listeners, index, gateway.Listeners[index] with { Hostname = host }),
                }));

@@ -108,7 +108,7 @@ internal sealed class VerdictTable
                 return false;
             }
 
-            var decided = sameRoute && ReferenceEquals(a._listeners[i].Listener, b._listeners[i].Listener)
+            var decided = sameRoute && Equals(a._listeners[i].Listener, b._listeners[i].Listener)
                 && a._causes[i] is BindingCause.Attached or BindingCause.HostnameMismatch or BindingCause.SectionNameMismatch or BindingCause.PortMismatch;
             if (!decided && a.Verdict(i) != b.Verdict(i))
             {

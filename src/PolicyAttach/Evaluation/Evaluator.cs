@@ -17,7 +17,14 @@ public static class Evaluator
     /// <param name="options">The controller names, features, policy kinds and profile.</param>
     /// <returns>The immutable result.</returns>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem (<see cref="EvaluationOptions.Validate"/>).</exception>
-    public static EvaluationResult Evaluate(Snapshot snapshot, EvaluationOptions options)
+    public static EvaluationResult Evaluate(Snapshot snapshot, EvaluationOptions options) => EvaluateBelow(snapshot, options, null);
+
+    /// <summary>
+    /// Evaluates a snapshot; with <paramref name="above"/>, the fold states of its Gateways, ListenerSets and listeners
+    /// are taken from that resolution instead of being folded (a session's step: the snapshot holds the few routes it
+    /// evaluates again and the policies below their listeners, not the policies above, which did not change).
+    /// </summary>
+    internal static EvaluationResult EvaluateBelow(Snapshot snapshot, EvaluationOptions options, PolicyResolution? above)
     {
         Guard.NotNull(snapshot);
         Guard.NotNull(options);
@@ -33,6 +40,6 @@ public static class Evaluator
         // BackendTLSPolicy verdicts and builds every route status once; folding and policy statuses follow binding.
         var policies = PolicyEngine.Attach(snapshot, references, options.EffectivePolicyKinds);
         var binding = Binder.Bind(snapshot, references, new BindingOptions(options.ControllerNames, options.SupportedFeatures, options.Profile?.TlsTerminateAcceptsTcpRoute ?? false, options.Profile?.Conditions ?? BindingConvention.Spec), policies.BackendTls);
-        return new EvaluationResult(options, binding, policies.Resolve(binding));
+        return new EvaluationResult(options, binding, policies.Resolve(binding, above));
     }
 }

@@ -24,10 +24,10 @@ public sealed class RoutingTable
         _services = services;
     }
 
-    /// <summary>The per-Gateway tables.</summary>
+    /// <summary>The per-Gateway tables, in the order of the Gateways' keys.</summary>
     public IReadOnlyCollection<GatewayRoutingTable> Gateways => _gateways.Values;
 
-    /// <summary>The per-Service mesh tables.</summary>
+    /// <summary>The per-Service mesh tables, in the order of the Services' keys.</summary>
     public IReadOnlyCollection<MeshRoutingTable> Services => _services.Values;
 
     /// <summary>The table of a Gateway this controller owns, or null.</summary>
@@ -54,9 +54,64 @@ public sealed class RoutingTable
     }
 
     /// <summary>
+    /// Compiles the routing tables of an evaluation from those of an earlier one: only the tables of the Gateways and
+    /// mesh Services named as changed (and of Gateways the earlier tables lack) are compiled, from the routes attached
+    /// to them; every other table is the earlier table itself, shared by reference. The answers are those of
+    /// <see cref="Compile(EvaluationResult)"/> when <paramref name="changed"/> holds every Gateway and Service whose
+    /// routing differs between the two evaluations, as <see cref="SessionUpdate.RoutingChanged"/> does (across several
+    /// batches, the union of theirs). <see cref="SessionUpdate.Routing"/> does this for a session.
+    /// </summary>
+    /// <param name="result">The evaluation.</param>
+    /// <param name="previous">The tables of an earlier evaluation of the same controller.</param>
+    /// <param name="changed">The Gateways and Services whose routing changed since <paramref name="previous"/>.</param>
+    /// <returns>The compiled tables.</returns>
+    /// <remarks>Finding the routes attached to the changed owners reads every route's result once; a session knows them.</remarks>
+    public static RoutingTable Compile(EvaluationResult result, RoutingTable previous, IEnumerable<ResourceKey> changed)
+    {
+        Guard.NotNull(result);
+        Guard.NotNull(previous);
+        Guard.NotNull(changed);
+        return Compile(result, previous, changed, null);
+    }
+
+    /// <summary>
+    /// <see cref="Compile(EvaluationResult, RoutingTable, IEnumerable{ResourceKey})"/>, given the routes that can be
+    /// attached to each Gateway or Service (those whose parentRefs name it or a ListenerSet of it; a superset is fine).
+    /// </summary>
+    internal static RoutingTable Compile(EvaluationResult result, RoutingTable previous, IEnumerable<ResourceKey> changed, Func<ResourceKey, IEnumerable<ResourceKey>>? routesOf)
+    {
+        var owners = new HashSet<ResourceKey>(changed);
+        foreach (var gateway in result.Gateways)
+        {
+            if (!previous._gateways.ContainsKey(gateway.Gateway.Key))
+            {
+                owners.Add(gateway.Gateway.Key);
+            }
+        }
+
+        var candidates = routesOf is null ? null : new SortedSet<ResourceKey>(owners.SelectMany(routesOf));
+        var compiler = owners.Count == 0 ? null : new TableCompiler(result, owners: owners, candidates: candidates);
+        var (gateways, services) = compiler is null ? ([], []) : (compiler.BuildGateways(), compiler.BuildServices());
+        var allGateways = new Dictionary<ResourceKey, GatewayRoutingTable>(result.Gateways.Count);
+        foreach (var gateway in result.Gateways)
+        {
+            var key = gateway.Gateway.Key;
+            allGateways[key] = owners.Contains(key) ? gateways[key] : previous._gateways[key];
+        }
+
+        var allServices = new Dictionary<ResourceKey, MeshRoutingTable>(previous._services.Count + services.Count);
+        foreach (var (key, table) in previous._services.Where(p => !owners.Contains(p.Key)).Concat(services).OrderBy(p => p.Key))
+        {
+            allServices[key] = table;
+        }
+
+        return new RoutingTable(allGateways, allServices);
+    }
+
+    /// <summary>
     /// The Gateway tables of an evaluation compiled for analyses of precedence only (the findings' never-matching
     /// check): listeners, hostname buckets and every served match in precedence order, exactly as
-    /// <see cref="Compile"/> builds them, but rules carry no backends, filters or effective policies and no mesh table
+    /// <see cref="Compile(EvaluationResult)"/> builds them, but rules carry no backends, filters or effective policies and no mesh table
     /// is built. Such tables must never answer requests.
     /// </summary>
     /// <param name="result">The evaluation.</param>

@@ -10,6 +10,8 @@ namespace PolicyAttach.Matching;
 internal sealed class TableCompiler
 {
     private readonly EvaluationResult _result;
+    private readonly IReadOnlySet<ResourceKey>? _owners;
+    private readonly List<RouteResult> _compiled = [];
     private readonly Dictionary<ResourceKey, CompiledRoute> _routes = [];
     private readonly Dictionary<CompiledRoute, List<HttpEntry>> _http = [];
     private readonly Dictionary<CompiledRoute, List<GrpcEntry>> _grpc = [];
@@ -19,18 +21,64 @@ internal sealed class TableCompiler
     // carry no backends, filters or policies, and such tables must never answer requests.
     private readonly bool _precedenceOnly;
 
-    public TableCompiler(EvaluationResult result, bool precedenceOnly = false)
+    /// <summary>Compiles the routes the tables of the owners (or of every Gateway and Service) need.</summary>
+    /// <param name="result">The evaluation.</param>
+    /// <param name="precedenceOnly">Whether only the precedence of matches is compiled.</param>
+    /// <param name="owners">
+    /// The Gateways and mesh Services whose tables are built, or null for every one. Only the routes attached to them
+    /// are compiled, and entries are ranked among those routes alone: ranks only order the entries of one table, and
+    /// the order is total (age, name, rule, match), so a table's order does not depend on which other routes were ranked.
+    /// </param>
+    /// <param name="candidates">
+    /// With <paramref name="owners"/>, the keys of the routes that can be attached to them, in key order (a superset is
+    /// fine: only those attached are compiled), or null to read every route's result.
+    /// </param>
+    public TableCompiler(EvaluationResult result, bool precedenceOnly = false, IReadOnlySet<ResourceKey>? owners = null, IEnumerable<ResourceKey>? candidates = null)
     {
         _result = result;
         _precedenceOnly = precedenceOnly;
-        foreach (var routeResult in result.Routes)
+        _owners = owners;
+        var routes = candidates is null ? result.Routes.AsEnumerable() : candidates.Select(result.FindRoute).OfType<RouteResult>();
+        foreach (var routeResult in routes)
         {
-            Compile(routeResult);
+            if (owners is null || ServesAny(routeResult, owners))
+            {
+                _compiled.Add(routeResult);
+                Compile(routeResult);
+            }
         }
 
         Rank(_http.Values.SelectMany(e => e), HttpEntry.Compare, (e, r) => e.Rank = r);
         Rank(_grpc.Values.SelectMany(e => e), GrpcEntry.Compare, (e, r) => e.Rank = r);
         Rank(_stream.Values, StreamEntry.Compare, (e, r) => e.Rank = r);
+    }
+
+    /// <summary>Whether an accepted parent of a route puts it in the table of one of the owners.</summary>
+    private bool ServesAny(RouteResult route, IReadOnlySet<ResourceKey> owners)
+    {
+        foreach (var parent in route.Parents)
+        {
+            if (!parent.IsAccepted)
+            {
+                continue;
+            }
+
+            if (parent.ParentRef.GroupKind == Kinds.Service && owners.Contains(parent.ParentRef.TargetKey))
+            {
+                return true;
+            }
+
+            foreach (var verdict in parent.AttachedListeners)
+            {
+                var gateway = _result.FindListenerSet(verdict.Owner)?.Parent ?? verdict.Owner;
+                if (verdict.Attached && owners.Contains(gateway))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static void Rank<T>(IEnumerable<T> entries, Comparison<T> compare, Action<T, int> set)
@@ -309,9 +357,15 @@ internal sealed class TableCompiler
     {
         var listeners = new Dictionary<(ResourceKey Owner, string Name), ListenerTable>();
         var byGateway = new Dictionary<ResourceKey, List<ListenerTable>>();
+        var setsByGateway = _result.ListenerSets.Where(s => s.IsAccepted && (_owners is null || _owners.Contains(s.Parent))).ToLookup(s => s.Parent);
         foreach (var gateway in _result.Gateways)
         {
             var key = gateway.Gateway.Key;
+            if (_owners is not null && !_owners.Contains(key))
+            {
+                continue;
+            }
+
             var list = new List<ListenerTable>();
             byGateway[key] = list;
             if (!gateway.IsAccepted)
@@ -319,8 +373,7 @@ internal sealed class TableCompiler
                 continue;
             }
 
-            var all = gateway.Listeners.AsEnumerable()
-                .Concat(_result.ListenerSets.Where(s => s.Parent == key && s.IsAccepted).SelectMany(s => s.Listeners));
+            var all = gateway.Listeners.AsEnumerable().Concat(setsByGateway[key].SelectMany(s => s.Listeners));
             foreach (var listener in all.Where(l => l.State == ListenerState.Ready))
             {
                 var table = new ListenerTable(listener);
@@ -329,7 +382,7 @@ internal sealed class TableCompiler
             }
         }
 
-        foreach (var routeResult in _result.Routes)
+        foreach (var routeResult in _compiled)
         {
             var compiled = _routes[routeResult.Route.Key];
             foreach (var parent in routeResult.Parents)
@@ -471,13 +524,13 @@ internal sealed class TableCompiler
     public Dictionary<ResourceKey, MeshRoutingTable> BuildServices()
     {
         var bound = new Dictionary<ResourceKey, List<(CompiledRoute Route, int? Port)>>();
-        foreach (var routeResult in _result.Routes)
+        foreach (var routeResult in _compiled)
         {
             var compiled = _routes[routeResult.Route.Key];
             foreach (var parent in routeResult.Parents)
             {
                 var pr = parent.ParentRef;
-                if (!parent.IsAccepted || pr.GroupKind != Kinds.Service)
+                if (!parent.IsAccepted || pr.GroupKind != Kinds.Service || (_owners is not null && !_owners.Contains(pr.TargetKey)))
                 {
                     continue;
                 }
@@ -499,7 +552,7 @@ internal sealed class TableCompiler
         }
 
         var result = new Dictionary<ResourceKey, MeshRoutingTable>();
-        foreach (var (service, routes) in bound)
+        foreach (var (service, routes) in bound.OrderBy(p => p.Key))
         {
             foreach (var (route, _) in routes)
             {

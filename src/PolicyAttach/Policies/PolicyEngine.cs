@@ -227,8 +227,13 @@ internal sealed class PolicyRun
 
     /// <summary>Folds the policies over the contexts of the binding result and builds every status; called once.</summary>
     /// <param name="binding">The binding result of the same snapshot (contexts: Gateways, listeners, routes on their listeners, rules, backends).</param>
+    /// <param name="above">
+    /// When given, the resolution whose Gateway, ListenerSet and listener fold states this run starts from instead of
+    /// folding them (a session's step, whose snapshot lacks the policies above the listeners); only the levels below the
+    /// listeners are folded here.
+    /// </param>
     /// <returns>Statuses and effective policies.</returns>
-    public PolicyResolution Resolve(BindingResult binding)
+    public PolicyResolution Resolve(BindingResult binding, PolicyResolution? above = null)
     {
         if (_binding is not null)
         {
@@ -251,7 +256,7 @@ internal sealed class PolicyRun
             list.Sort(Established);
         }
 
-        FoldContexts();
+        FoldContexts(above);
         var statuses = new PolicyStatusBuilder(binding, _attachments, _byNode).Build();
         var attachments = _attachments;
         return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates, _meshStates, () => Affected(attachments));
@@ -586,7 +591,58 @@ internal sealed class PolicyRun
         }
     }
 
-    private void FoldContexts()
+    private void FoldContexts(PolicyResolution? above)
+    {
+        if (above is not null)
+        {
+            TakeOwnerStates(above);
+        }
+        else
+        {
+            FoldOwners();
+        }
+
+        // Below the listeners only policies could change the state; without any, every route context is its listener's.
+        if (_byNode.Count == 0)
+        {
+            return;
+        }
+
+        FoldMeshContexts();
+        FoldRoutes();
+    }
+
+    /// <summary>The Gateway, ListenerSet and listener states of another resolution (which folded the levels above).</summary>
+    private void TakeOwnerStates(PolicyResolution above)
+    {
+        void Take(ResourceKey owner, IEnumerable<ListenerResult> listeners)
+        {
+            if (above.OwnerState(owner) is { } state)
+            {
+                _gatewayStates[owner] = state;
+            }
+
+            foreach (var listener in listeners)
+            {
+                if (above.ListenerState(owner, listener.Name) is { } onListener)
+                {
+                    _listenerStates[new NodeKey(owner, listener.Name)] = onListener;
+                }
+            }
+        }
+
+        foreach (var gateway in Bound.Gateways)
+        {
+            Take(gateway.Gateway.Key, gateway.Listeners);
+        }
+
+        foreach (var set in Bound.ListenerSets)
+        {
+            Take(set.ListenerSet.Key, set.Listeners);
+        }
+    }
+
+    private void FoldOwners()
     {
         var classes = Bound.GatewayClasses.ToDictionary(c => c.GatewayClass.Name, c => c.GatewayClass.Key, StringComparer.Ordinal);
         foreach (var gateway in Bound.Gateways)
@@ -620,14 +676,10 @@ internal sealed class PolicyRun
                 _listenerStates[new NodeKey(set.ListenerSet.Key, listener.Name)] = Fold(state, new NodeKey(set.ListenerSet.Key, listener.Name));
             }
         }
+    }
 
-        // Below the listeners only policies could change the state; without any, every route context is its listener's.
-        if (_byNode.Count == 0)
-        {
-            return;
-        }
-
-        FoldMeshContexts();
+    private void FoldRoutes()
+    {
         var seen = new HashSet<(FoldState, ResourceKey)>();
         foreach (var route in Bound.Routes)
         {

@@ -68,7 +68,7 @@ public sealed class PolicyResolution
     internal RoutedParts? Routed { get; }
 
     /// <summary>
-    /// A resolution equal to <paramref name="previous"/> except under some routes (an incremental session's route step):
+    /// A resolution equal to <paramref name="previous"/> except under some routes (an incremental session's step):
     /// lookups of those routes through the owners their evaluation holds go to <paramref name="part"/>; every other
     /// lookup to the previous resolution (whose own route parts are carried over, so parts never nest).
     /// </summary>
@@ -78,8 +78,12 @@ public sealed class PolicyResolution
     /// <param name="part">The resolution of their evaluation.</param>
     /// <param name="owners">The Gateways and ListenerSets that evaluation holds.</param>
     /// <param name="changedOwners">The Gateways and ListenerSets it judged again whole: their own contexts (and their listeners') are its.</param>
+    /// <param name="keepOtherOwners">
+    /// Whether a route's lookups through owners the evaluation does not hold keep going where they went (a step that
+    /// evaluated the routes with some of their parents only); otherwise they go to the previous resolution's base.
+    /// </param>
     internal static PolicyResolution WithRoutes(PolicyResolution previous, IReadOnlyDictionary<ResourceKey, PolicyStatusResult?> statuses, IEnumerable<ResourceKey> routes,
-        PolicyResolution part, IEnumerable<ResourceKey> owners, IEnumerable<ResourceKey> changedOwners)
+        PolicyResolution part, IEnumerable<ResourceKey> owners, IEnumerable<ResourceKey> changedOwners, bool keepOtherOwners = false)
     {
         var ownerParts = previous.Routed?.OwnerParts ?? ImmutableDictionary<ResourceKey, PolicyResolution>.Empty;
         foreach (var owner in changedOwners)
@@ -95,18 +99,38 @@ public sealed class PolicyResolution
             statusMap = status is null ? statusMap.Remove(key) : statusMap.SetItem(key, status);
         }
 
-        var map = previous.Routed?.Routes ?? ImmutableDictionary<ResourceKey, (PolicyResolution, ImmutableHashSet<ResourceKey>)>.Empty;
+        var map = previous.Routed?.Routes ?? ImmutableDictionary<ResourceKey, RoutePart>.Empty;
         var held = owners.ToImmutableHashSet();
+        var whole = new RoutePart(part, held.ToImmutableDictionary(o => o, _ => part));
         foreach (var route in routes)
         {
-            map = map.SetItem(route, (part, held));
+            if (keepOtherOwners && map.TryGetValue(route, out var before))
+            {
+                var byOwner = before.ByOwner;
+                foreach (var owner in held)
+                {
+                    byOwner = byOwner.SetItem(owner, part);
+                }
+
+                map = map.SetItem(route, new RoutePart(part, byOwner));
+            }
+            else
+            {
+                map = map.SetItem(route, whole);
+            }
         }
 
         return new PolicyResolution(statusMap, new RoutedParts(previous.Routed?.Base ?? previous, map, ownerParts));
     }
 
-    /// <summary>The resolution a route step started from, and per route evaluated again its part and the owners it holds.</summary>
-    internal sealed class RoutedParts(PolicyResolution @base, ImmutableDictionary<ResourceKey, (PolicyResolution Part, ImmutableHashSet<ResourceKey> Owners)> routes,
+    /// <summary>
+    /// A route evaluated again by a step: the part that answers its target conditions (the last to evaluate it with its
+    /// policies) and, per owner, the part that answers its contexts through that owner.
+    /// </summary>
+    internal sealed record RoutePart(PolicyResolution Target, ImmutableDictionary<ResourceKey, PolicyResolution> ByOwner);
+
+    /// <summary>The resolution a route step started from, and per route evaluated again its parts.</summary>
+    internal sealed class RoutedParts(PolicyResolution @base, ImmutableDictionary<ResourceKey, RoutePart> routes,
         ImmutableDictionary<ResourceKey, PolicyResolution> ownerParts)
     {
         /// <summary>The Gateways and ListenerSets a step judged again, with the part that did: their own contexts are its.</summary>
@@ -117,18 +141,18 @@ public sealed class PolicyResolution
 
         public PolicyResolution Base { get; } = @base;
 
-        public ImmutableDictionary<ResourceKey, (PolicyResolution Part, ImmutableHashSet<ResourceKey> Owners)> Routes { get; } = routes;
+        public ImmutableDictionary<ResourceKey, RoutePart> Routes { get; } = routes;
 
-        /// <summary>The owners a route's part holds, or null when the route was not evaluated again.</summary>
-        public ImmutableHashSet<ResourceKey>? Owners(ResourceKey route) => Routes.TryGetValue(route, out var part) ? part.Owners : null;
+        /// <summary>The owners through which a route's parts answer, or null when the route was not evaluated again.</summary>
+        public IEnumerable<ResourceKey>? Owners(ResourceKey route) => Routes.TryGetValue(route, out var part) ? part.ByOwner.Keys : null;
 
         /// <summary>The resolution that answers a lookup of a route through an owner.</summary>
         public PolicyResolution For(ResourceKey owner, ResourceKey route)
-            => Routes.TryGetValue(route, out var part) && part.Owners.Contains(owner) ? part.Part : Base;
+            => Routes.TryGetValue(route, out var part) && part.ByOwner.TryGetValue(owner, out var byOwner) ? byOwner : Base;
 
         /// <summary>The resolution that answers the target conditions of an object.</summary>
         public PolicyResolution ForTarget(ResourceKey target)
-            => Routes.TryGetValue(target, out var part) ? part.Part : OwnerParts.TryGetValue(target, out var owner) ? owner : Base;
+            => Routes.TryGetValue(target, out var part) ? part.Target : OwnerParts.TryGetValue(target, out var owner) ? owner : Base;
     }
 
     /// <summary>
@@ -322,6 +346,22 @@ public sealed class PolicyResolution
         => Routed is not null ? Routed.Base.ForMeshBackend(service, route, ruleName, backend, portName)
         : _partOf is not null ? _partOf(service)?.ForMeshBackend(service, route, ruleName, backend, portName) ?? EffectivePolicies.None
         : MeshRuleState(service, route, ruleName) is { } state ? BackendState(state, backend, portName).Effective : EffectivePolicies.None;
+
+    /// <summary>
+    /// The fold state of a Gateway or ListenerSet as a whole (the policies of its class, namespace and itself), from
+    /// the part that answers its contexts; null when no part evaluated it. A step's evaluation starts from it
+    /// (<see cref="PolicyRun.Resolve"/>).
+    /// </summary>
+    internal FoldState? OwnerState(ResourceKey owner)
+        => Routed is not null ? Routed.ForOwner(owner).OwnerState(owner)
+        : _partOf is not null ? _partOf(owner)?.OwnerState(owner)
+        : _gatewayStates.GetValueOrDefault(owner);
+
+    /// <summary>The fold state of one listener (its owner's and its own policies), as <see cref="OwnerState"/>.</summary>
+    internal FoldState? ListenerState(ResourceKey owner, string listener)
+        => Routed is not null ? Routed.ForOwner(owner).ListenerState(owner, listener)
+        : _partOf is not null ? _partOf(owner)?.ListenerState(owner, listener)
+        : Listener(owner, listener);
 
     private FoldState? MeshRuleState(ResourceKey service, ResourceKey route, string? ruleName)
     {

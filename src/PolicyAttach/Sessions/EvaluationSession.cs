@@ -34,6 +34,13 @@ public sealed class EvaluationSession
     /// <summary>The current result.</summary>
     public EvaluationResult Result => _state.Result;
 
+    /// <summary>
+    /// The routing tables of the current result, compiled on first read from the last tables read (from here or from an
+    /// update) and the Gateways and Services whose routing changed since: only those tables are compiled again. To read
+    /// a result and its tables as one pair, use <see cref="SessionUpdate.Result"/> and <see cref="SessionUpdate.Routing"/>.
+    /// </summary>
+    public RoutingTable Routing => _state.Routing.Table;
+
     /// <summary>The current objects.</summary>
     public Snapshot Snapshot => _state.Result.Snapshot;
 
@@ -64,7 +71,9 @@ public sealed class EvaluationSession
         Guard.NotNull(snapshot);
         Guard.NotNull(options);
         var result = Evaluator.Evaluate(snapshot, options);
-        return new EvaluationSession(options, State.Full(result));
+        var state = State.Full(result);
+        state.Routing = SessionRouting.Start(result);
+        return new EvaluationSession(options, state);
     }
 
     /// <summary>Applies a batch of changes and returns the new result with what changed.</summary>
@@ -77,6 +86,7 @@ public sealed class EvaluationSession
         {
             var state = _state;
             var update = Next(state, batch, out var next);
+            next.Routing = update.RoutingSource = state.Routing.Next(update, () => next.RouteIndex);
             _state = next;
             return update;
         }
@@ -100,10 +110,13 @@ public sealed class EvaluationSession
 
         var snapshot = previous.Snapshot.With(changes);
         var routeIndex = state.RouteIndex.With(previous.Snapshot, changes);
-        if (RouteStep.TryApply(previous, snapshot, routeIndex, changes, _options, out var notBelow) is { } step)
+        string? notBelow = null;
+        if ((GatewayStep.TryApply(previous, snapshot, routeIndex, changes, _options)
+             ?? GatewayStep.TryApplyPolicies(previous, snapshot, routeIndex, changes, _options)
+             ?? RouteStep.TryApply(previous, snapshot, routeIndex, changes, _options, out notBelow)) is { } step)
         {
             next = state.AfterRoutes(step.Result, step.Dirty, routeIndex);
-            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes, step.Sets, step.ChangedOwners);
+            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes, step.Sets, step.ChangedOwners, step.ContextRoutes);
         }
 
         var index = new DependencyIndex(snapshot);
@@ -215,10 +228,11 @@ public sealed class EvaluationSession
     }
 
     private static SessionUpdate Update(EvaluationResult previous, EvaluationResult result, EvaluationPath path, string reason,
-        IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated, IReadOnlySet<ResourceKey>? routes, IReadOnlyCollection<ResourceKey>? sets = null, IReadOnlySet<ResourceKey>? changedOwners = null)
+        IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated, IReadOnlySet<ResourceKey>? routes, IReadOnlyCollection<ResourceKey>? sets = null, IReadOnlySet<ResourceKey>? changedOwners = null,
+        IReadOnlySet<ResourceKey>? contextRoutes = null)
     {
         var (changed, removed) = ResultDiff.StatusDelta(previous, result, compared);
-        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates, routes, sets, changedOwners);
+        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates, routes, sets, changedOwners, contextRoutes);
         return new SessionUpdate(previous, result, path, reason, [.. changed], [.. removed], [.. routing], [.. contexts], evaluated);
     }
 
@@ -295,6 +309,9 @@ public sealed class EvaluationSession
         public RouteIndex RouteIndex => _routeIndex.Value;
 
         public ImmutableHashSet<ResourceKey> Dirty { get; }
+
+        /// <summary>The routing tables of the result (set once, before the state is published).</summary>
+        public SessionRouting Routing { get; set; } = null!;
 
         /// <summary>A state whose every unit's part is a full result.</summary>
         public static State Full(EvaluationResult result)

@@ -78,12 +78,13 @@ internal static class ResultDiff
     /// them whose effective policies differ. When only some routes can differ (a session's route step), only they are
     /// read: every other route's result and contexts are the same in both; and when only some ListenerSets can hold
     /// the candidates' listeners (the route step's owners), only they are read; the contexts above the routes are read
-    /// only for the Gateways and ListenerSets that changed.
+    /// only for the Gateways and ListenerSets that changed; and when only some of those routes can have other contexts
+    /// (a session's Gateway step: the others attach where they did), only theirs are read.
     /// </summary>
     public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates,
-        IReadOnlySet<ResourceKey>? routes = null, IReadOnlyCollection<ResourceKey>? sets = null, IReadOnlySet<ResourceKey>? changedOwners = null)
+        IReadOnlySet<ResourceKey>? routes = null, IReadOnlyCollection<ResourceKey>? sets = null, IReadOnlySet<ResourceKey>? changedOwners = null, IReadOnlySet<ResourceKey>? contextRoutes = null)
     {
-        var (a, b) = (new View(before, routes, sets, changedOwners), new View(after, routes, sets, changedOwners));
+        var (a, b) = (new View(before, routes, sets, changedOwners, contextRoutes), new View(after, routes, sets, changedOwners, contextRoutes));
         var routing = new List<ResourceKey>();
         var contexts = new List<PolicyContext>();
 
@@ -180,13 +181,15 @@ internal static class ResultDiff
         private readonly EvaluationResult _result;
         private readonly bool _routesOnly;
         private readonly IReadOnlySet<ResourceKey>? _changedOwners;
+        private readonly IReadOnlySet<ResourceKey>? _contextRoutes;
         private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByOwner = [];
         private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByService = [];
         private readonly Dictionary<ResourceKey, List<ListenerSetResult>> _sets = [];
 
-        public View(EvaluationResult result, IReadOnlySet<ResourceKey>? only, IReadOnlyCollection<ResourceKey>? sets, IReadOnlySet<ResourceKey>? changedOwners)
+        public View(EvaluationResult result, IReadOnlySet<ResourceKey>? only, IReadOnlyCollection<ResourceKey>? sets, IReadOnlySet<ResourceKey>? changedOwners, IReadOnlySet<ResourceKey>? contextRoutes)
         {
             _result = result;
+            _contextRoutes = contextRoutes;
             _routesOnly = only is not null;
             _changedOwners = changedOwners;
             foreach (var set in sets is null ? result.ListenerSets : sets.Order().Select(result.FindListenerSet).OfType<ListenerSetResult>())
@@ -224,6 +227,14 @@ internal static class ResultDiff
             inputs.AddRange(_sets.GetValueOrDefault(key) ?? []);
             inputs.AddRange(Routes(_routesByOwner, key).OrderBy(r => r.Route.Key));
             inputs.AddRange(Routes(_routesByService, key).OrderBy(r => r.Route.Key));
+
+            // A mesh parent that names a port by its name takes the number behind the name from the Service: a
+            // renumbered port moves the routes without changing them or their statuses.
+            if (_routesByService.ContainsKey(key) && _result.Snapshot.Find<Service>(key) is { } service)
+            {
+                inputs.Add(service.Ports);
+            }
+
             return inputs;
         }
 
@@ -263,6 +274,11 @@ internal static class ResultDiff
 
             foreach (var route in Routes(_routesByOwner, key))
             {
+                if (_contextRoutes?.Contains(route.Route.Key) == false)
+                {
+                    continue;
+                }
+
                 foreach (var verdict in route.Parents.SelectMany(p => p.AttachedListeners).DistinctBy(v => (v.Owner, v.ListenerName)))
                 {
                     if (verdict.Owner != key && _result.FindListenerSet(verdict.Owner)?.Parent != key)
@@ -284,6 +300,11 @@ internal static class ResultDiff
 
             foreach (var route in Routes(_routesByService, key))
             {
+                if (_contextRoutes?.Contains(route.Route.Key) == false)
+                {
+                    continue;
+                }
+
                 var routeKey = route.Route.Key;
                 var onRoute = PolicyContext.ForMeshService(key).WithRoute(routeKey);
                 AddRouteContexts(contexts, policies, onRoute, route);

@@ -25,7 +25,9 @@ namespace PolicyAttach.Sessions;
 /// does not are evaluated again. What the step reads (the policies that can reach the routes, the shared objects, the
 /// ListenerSets of a Gateway, the routes that refer into a namespace) comes from the session's <see cref="RouteIndex"/>,
 /// and the result keeps the previous one's lists and maps with the changed entries replaced (persistent maps), so a
-/// step costs what it evaluates, not the size of the world.
+/// step costs what it evaluates, not the size of the world. When no Gateway changed, the policies above the listeners
+/// (on the parents, their namespaces and classes) are not evaluated again: the evaluation starts each listener from the
+/// previous resolution's fold state there and folds only the levels below it (the policies on the routes).
 /// </summary>
 internal static class RouteStep
 {
@@ -258,6 +260,7 @@ internal static class RouteStep
         var registry = options.EffectivePolicyKinds;
         var included = new List<KubeObject>();
         var routePolicies = new HashSet<ResourceKey>();
+        var reuseOwners = changedOwners.Count == 0;
 
         // Only the policies the index says name a changed route, a namespace, backend or owner of one, or a
         // GatewayClass, or select by label, can be included or decline the step: every other policy is skipped below.
@@ -349,6 +352,13 @@ internal static class RouteStep
                 return null;
             }
 
+            // With no owner judged again, the Gateways' and listeners' fold states are the previous resolution's (their
+            // policies did not change): only the policies on the routes are evaluated with them.
+            if (reuseOwners && !onRoute)
+            {
+                continue;
+            }
+
             included.Add(obj);
             if (onRoute)
             {
@@ -380,7 +390,7 @@ internal static class RouteStep
         }
 
         objects.Sort((a, b) => a.Key.CompareTo(b.Key));
-        var part = Evaluator.Evaluate(Snapshot.FromSorted([.. objects], []), options);
+        var part = Evaluator.EvaluateBelow(Snapshot.FromSorted([.. objects], []), options, reuseOwners ? previous.Policies : null);
 
         // attachedRoutes: each listener loses the old routes' attachments and gains the new ones'.
         var counts = new Dictionary<(ResourceKey Owner, string Listener), int>();
@@ -497,11 +507,19 @@ internal static class RouteStep
 /// <param name="ChangedPolicies">How many policies the batch changed.</param>
 /// <param name="ChangedGrants">How many ReferenceGrants the batch changed.</param>
 /// <param name="ChangedGateways">How many Gateways the batch changed.</param>
-internal sealed record RouteStepResult(EvaluationResult Result, HashSet<ResourceKey> Compared, List<ResourceKey> Candidates, List<ResourceKey> Sets, HashSet<ResourceKey> ChangedOwners, HashSet<ResourceKey> Routes, HashSet<ResourceKey> Dirty, int Evaluated, int ChangedRoutes, int ChangedPolicies, int ChangedGrants, int ChangedGateways)
+/// <param name="ContextRoutes">The routes whose policy contexts can differ, when fewer than <paramref name="Routes"/> (whose results can).</param>
+/// <param name="Text">What the step did, when it says so itself.</param>
+internal sealed record RouteStepResult(EvaluationResult Result, HashSet<ResourceKey> Compared, List<ResourceKey> Candidates, List<ResourceKey> Sets, HashSet<ResourceKey> ChangedOwners, HashSet<ResourceKey> Routes, HashSet<ResourceKey> Dirty, int Evaluated, int ChangedRoutes, int ChangedPolicies, int ChangedGrants, int ChangedGateways,
+    HashSet<ResourceKey>? ContextRoutes = null, string? Text = null)
 {
     /// <summary>What the step did, for <see cref="SessionUpdate.Reason"/>.</summary>
     public string Describe()
     {
+        if (Text is not null)
+        {
+            return Text;
+        }
+
         var what = ChangedGateways > 0
             ? $"Judged {ChangedGateways} changed Gateway(s) again with their listeners and the {Routes.Count} route(s) that name them or changed"
             : ChangedGrants > 0

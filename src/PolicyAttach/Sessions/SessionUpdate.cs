@@ -1,5 +1,6 @@
 using PolicyAttach.Collections;
 using PolicyAttach.Policies;
+using PolicyAttach.Sessions;
 using PolicyAttach.Status;
 
 namespace PolicyAttach;
@@ -72,6 +73,23 @@ public sealed class SessionUpdate
 
     /// <summary>How many objects were evaluated again (the partitioned objects of the units reached, or all of them).</summary>
     public int EvaluatedObjects { get; }
+
+    /// <summary>
+    /// The routing tables of <see cref="Result"/>, compiled on first read: only the tables of the Gateways and Services
+    /// in <see cref="RoutingChanged"/> (since the last tables read from this session) are compiled again; every other
+    /// table is the earlier one, shared by reference. The answers are those of
+    /// <see cref="RoutingTable.Compile(EvaluationResult)"/> of the result. Safe to read from several threads.
+    /// </summary>
+    public RoutingTable Routing => _routing?.Table ?? RoutingTable.Compile(Result);
+
+    /// <summary>The session's tables of <see cref="Result"/>; set once by the session, before the update is returned.</summary>
+    internal SessionRouting? RoutingSource
+    {
+        get => _routing;
+        set => _routing = value;
+    }
+
+    private SessionRouting? _routing;
 
     /// <summary>Whether nothing a reader can see changed.</summary>
     public bool IsEmpty => Changed.IsEmpty && Removed.IsEmpty && RoutingChanged.IsEmpty && PoliciesChanged.IsEmpty;

@@ -141,5 +141,47 @@ public sealed class EvaluationSessionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => session.FullEvaluationShare = 1.5);
     }
 
+    [Fact]
+    public void Routing_RouteChangedBehindOneGateway_CompilesThatTableAndSharesTheOther()
+    {
+        var session = EvaluationSession.Start(World.Snapshot, World.Options);
+        session.FullEvaluationShare = 1.0;
+        var before = session.Routing;
+        var moved = new HttpRouteBuilder("app", "route-a", ObjectRefBuilder.Gateway("infra", "gw-a")) { Rules = [new HttpRuleBuilder { Matches = [new HttpMatchBuilder { PathType = "PathPrefix", PathValue = "/moved" }] }] };
+
+        var update = session.Apply(new ChangeBatch().Put(moved.Read().Resource!));
+
+        var (gwA, gwB) = (ResourceKey.ForGateway("infra", "gw-a"), ResourceKey.ForGateway("infra", "gw-b"));
+        Assert.Equal([gwA], update.RoutingChanged);
+        Assert.Same(before.FindGateway(gwB), update.Routing.FindGateway(gwB));
+        Assert.NotSame(before.FindGateway(gwA), update.Routing.FindGateway(gwA));
+        var view = new RequestView(RequestProtocol.Http, 80, "GET", "example.com", "/moved/x");
+        Assert.Equal(ResourceKey.ForHttpRoute("app", "route-a"), update.Routing.FindGateway(gwA)!.Match(view).RouteKey);
+        Assert.Same(update.Routing, session.Routing);
+    }
+
+    [Fact]
+    public void Routing_ServicePortRenumberedUnderANamedMeshParent_CompilesTheServiceTableAgain()
+    {
+        // A mesh route names the Service's port by name; the number behind the name decides the table's port, though
+        // neither the route nor its status changes.
+        var service = new ServiceBuilder("app", "svc") { Ports = [new ServicePortBuilder(80) { Name = "http" }] };
+        var world = TestWorld.Of(
+            new GatewayClassBuilder("gc", Controller),
+            service,
+            new HttpRouteBuilder("app", "mesh", ObjectRefBuilder.Service("app", "svc") with { SectionName = "http" }));
+        var session = EvaluationSession.Start(world.Snapshot, world.Options);
+        _ = session.Routing;
+
+        var update = session.Apply(new ChangeBatch().Put((service with { Ports = [new ServicePortBuilder(8080) { Name = "http" }] }).Read().Resource!));
+
+        var key = ResourceKey.ForService("app", "svc");
+        Assert.Contains(key, update.RoutingChanged);
+        var view = new RequestView(RequestProtocol.Http, 8080, "GET", "svc.app", "/");
+        var expected = RoutingTable.Compile(update.Result).FindService(key)!.Match(view);
+        Assert.Equal(ResourceKey.ForHttpRoute("app", "mesh"), expected.RouteKey);
+        Assert.Equal(expected.RouteKey, update.Routing.FindService(key)!.Match(view).RouteKey);
+    }
+
     private static KubeObject Object(string route) => World.Snapshot.Find(ResourceKey.ForHttpRoute("app", route))!;
 }

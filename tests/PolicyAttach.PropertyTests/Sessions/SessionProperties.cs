@@ -28,6 +28,17 @@ public sealed class SessionProperties
     // The route histories the coverage test replays: two fixed samples, so each kind of batch is drawn often enough.
     private static readonly Gen<WorldHistory> RouteHistories = WorldGenerators.RouteHistory(RouteFocus, maxBatches: 6);
 
+    // Worlds of HTTPRoutes only, where a listener's hostname decides which routes attach: the Gateway step that binds
+    // the routes again against the changed listeners alone, and resolves the routes that gained an attachment, is
+    // taken often (in the worlds above most routes are of kinds a hostname does not refuse).
+    private static readonly WorldOptions ListenerFocus = RouteFocus with { RouteKinds = RouteKinds.Http };
+
+    // The reason a Gateway step gives when it binds the routes again against the changed listeners alone.
+    private static readonly System.Text.RegularExpressions.Regex ListenerStep = new(@"^Judged \d+ changed listener\(s\) of .*: (\d+) attach differently, (\d+) resolved again", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    // The reason a step gives when it resolves policies on Gateways again with the routes below them.
+    private static readonly System.Text.RegularExpressions.Regex GatewayPolicyStep = new(@"^Resolved \d+ changed polic(y|ies) on \d+ Gateway\(s\) again", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("POLICYATTACH_PROPERTY_SCALE"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 1;
 
     [Fact]
@@ -49,14 +60,63 @@ public sealed class SessionProperties
             Prop.ForAll(WorldArbitraries.RouteHistory(RouteFocus, maxBatches: 6), (Action<WorldHistory>)(h => Verify(h, 1.0))));
 
     [Fact]
+    public void Session_GeneratedListenerHostnameHistories_EqualFullEvaluationAndReportExactDeltas()
+        => Check.One(
+            PropertyAttribute.Seeded(Config.QuickThrowOnFailure.WithMaxTest(30 * Scale)),
+            Prop.ForAll(WorldArbitraries.RouteHistory(ListenerFocus, maxBatches: 6), (Action<WorldHistory>)(h => Verify(h, 1.0))));
+
+    [Fact]
+    public void Session_ListenerHostnameBatchesOfAFixedSample_BindAgainstTheChangedListenersAndResolveTheRoutesThatGain()
+    {
+        var (gatewayBatches, listenerSteps, moved, resolved) = (0, 0, 0, 0);
+        var others = new List<string>();
+        var histories = WorldGenerators.RouteHistory(ListenerFocus, maxBatches: 6);
+        foreach (var (update, _, _, gatewayBatch, _) in Replay(histories, 30).Concat(Replay(histories, 45)).Concat(Replay(histories, 60)))
+        {
+            if (!gatewayBatch || update.Path == EvaluationPath.Unchanged)
+            {
+                continue;
+            }
+
+            gatewayBatches++;
+            if (ListenerStep.Match(update.Reason) is { Success: true } listener)
+            {
+                listenerSteps++;
+                moved += listener.Groups[1].Value == "0" ? 0 : 1;
+                resolved += listener.Groups[2].Value == "0" ? 0 : 1;
+            }
+            else
+            {
+                others.Add(update.Reason);
+            }
+        }
+
+        var why = $"{listenerSteps} of {gatewayBatches} Gateway batches were bound against their changed listeners alone, {moved} moving attachments and {resolved} resolving routes that gained one; the others: {string.Join(" | ", others)}";
+        Assert.True(gatewayBatches >= 15 && listenerSteps * 100 >= 50 * gatewayBatches, why);
+        Assert.True(moved >= 5 && resolved >= 2, why);
+
+        // The oracle on the same histories: every result and delta of theirs equals the full evaluations'.
+        foreach (var count in new[] { 30, 45, 60 })
+        {
+            foreach (var history in histories.Sample(30, new Rnd(20261207UL, 1442695040888963407UL), count))
+            {
+                if (history.Batches.Any(b => b.Description.StartsWith("set the hostname of listener ", StringComparison.Ordinal)))
+                {
+                    Verify(history, 1.0);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Session_RouteHistoriesOfAFixedSample_TakeTheRouteAndPolicyStepsInTheirStatedShares()
     {
         // The focused histories must exercise the steps below the unit (route changes, policies on routes, ReferenceGrants
         // that only routes use), or the property above could pass while they never run.
         var (routeBatches, routeSteps, policyBatches, policySteps, grantBatches, grantSteps) = (0, 0, 0, 0, 0, 0);
-        var (gatewayBatches, gatewaySteps) = (0, 0);
+        var (gatewayBatches, gatewaySteps, listenerSteps) = (0, 0, 0);
         var declined = new List<string>();
-        foreach (var (update, policyBatch, grantBatch, gatewayBatch) in Replay(RouteHistories, 30).Concat(Replay(RouteHistories, 60)))
+        foreach (var (update, policyBatch, grantBatch, gatewayBatch, _) in Replay(RouteHistories, 30).Concat(Replay(RouteHistories, 60)))
         {
             if (update.Path == EvaluationPath.Unchanged)
             {
@@ -68,6 +128,11 @@ public sealed class SessionProperties
                 // A Gateway is judged again below the unit with its listeners, its ListenerSets and the routes that name them.
                 var judged = update.Reason.StartsWith("Judged ", StringComparison.Ordinal);
                 (gatewayBatches, gatewaySteps) = (gatewayBatches + 1, gatewaySteps + (judged ? 1 : 0));
+
+                // A change to listeners alone binds the routes again against the changed Gateway only, and resolves again
+                // only the routes that gained an attachment there.
+                listenerSteps += ListenerStep.IsMatch(update.Reason) ? 1 : 0;
+
                 if (!judged)
                 {
                     declined.Add(update.Reason);
@@ -99,11 +164,12 @@ public sealed class SessionProperties
             }
         }
 
-        var why = $"{routeSteps} of {routeBatches} route batches, {policySteps} of {policyBatches} policy batches {grantSteps} of {grantBatches} ReferenceGrant batches and {gatewaySteps} of {gatewayBatches} Gateway batches were evaluated below the unit; the others: {string.Join(" | ", declined)}";
+        var why = $"{routeSteps} of {routeBatches} route batches, {policySteps} of {policyBatches} policy batches {grantSteps} of {grantBatches} ReferenceGrant batches and {gatewaySteps} of {gatewayBatches} Gateway batches were evaluated below the unit ({listenerSteps} by their changed listeners alone); the others: {string.Join(" | ", declined)}";
         Assert.True(routeBatches >= 20 && routeSteps * 100 >= 40 * routeBatches, why);
         Assert.True(policyBatches >= 20 && policySteps * 100 >= 40 * policyBatches, why);
         Assert.True(grantBatches >= 10 && grantSteps * 100 >= 40 * grantBatches, why);
         Assert.True(gatewayBatches >= 20 && gatewaySteps * 100 >= 40 * gatewayBatches, why);
+        Assert.True(listenerSteps * 100 >= 40 * gatewayBatches, why);
     }
 
     [Fact]
@@ -114,13 +180,21 @@ public sealed class SessionProperties
         var routeSteps = 0;
         var policySteps = 0;
         var policyBatches = 0;
+        var gatewayPolicySteps = 0;
         var notBelow = new List<string>();
-        foreach (var (update, policyBatch, grantBatch, gatewayBatch) in Replay(WorldGenerators.History(maxBatches: 6)))
+        var onGateways = new List<WorldHistory>();
+        foreach (var (update, policyBatch, grantBatch, gatewayBatch, history) in Replay(WorldGenerators.History(maxBatches: 6)))
         {
             paths.Add(update.Path);
             policyBatches += policyBatch ? 1 : 0;
             routeSteps += update.Reason.StartsWith("Bound ", StringComparison.Ordinal) ? 1 : 0;
             policySteps += update.Reason.StartsWith("Resolved ", StringComparison.Ordinal) ? 1 : 0;
+            if (GatewayPolicyStep.IsMatch(update.Reason))
+            {
+                gatewayPolicySteps++;
+                onGateways.Add(history);
+            }
+
             const string NotAlone = "not evaluated again alone: ";
             var at = update.Reason.IndexOf(NotAlone, StringComparison.Ordinal);
             if (at >= 0 && !policyBatch && !grantBatch && !gatewayBatch)
@@ -140,11 +214,18 @@ public sealed class SessionProperties
 
         // Batches of policy changes on routes are resolved again below their targets (the same step) often enough to be checked.
         Assert.True(policySteps >= 2, $"{policySteps} of {policyBatches} batches changing policies (of {paths.Count}) were policy steps.");
+
+        // Batches of policies on Gateways (and their listeners) are resolved again with the routes below those Gateways.
+        Assert.True(gatewayPolicySteps >= 2, $"{gatewayPolicySteps} of {policyBatches} batches changing policies (of {paths.Count}) were resolved again on their Gateways.");
+        foreach (var history in onGateways.Distinct())
+        {
+            Verify(history, 1.0);
+        }
     }
 
     /// <summary>Each batch of a fixed sample of histories (30 unless told) applied to a session (with no full-evaluation fallback
     /// by share), with whether the batch changed a policy, a ReferenceGrant, a Gateway.</summary>
-    private static IEnumerable<(SessionUpdate Update, bool PolicyBatch, bool GrantBatch, bool GatewayBatch)> Replay(Gen<WorldHistory> histories, int count = 30)
+    private static IEnumerable<(SessionUpdate Update, bool PolicyBatch, bool GrantBatch, bool GatewayBatch, WorldHistory History)> Replay(Gen<WorldHistory> histories, int count = 30)
     {
         foreach (var history in histories.Sample(30, new Rnd(20261207UL, 1442695040888963407UL), count))
         {
@@ -159,7 +240,7 @@ public sealed class SessionProperties
                 var gatewayBatch = changes.Changes.Any(c => (c.Object ?? session.Snapshot.Find(c.Key)) is Gateway);
                 var update = session.Apply(changes);
                 world = batch.ApplyTo(world);
-                yield return (update, policyBatch, grantBatch, gatewayBatch);
+                yield return (update, policyBatch, grantBatch, gatewayBatch, history);
             }
         }
     }
@@ -171,6 +252,12 @@ public sealed class SessionProperties
         session.FullEvaluationShare = fullEvaluationShare;
         AssertEqual(world, session.Result, "the start");
         var previous = world.Result;
+
+        // The session's routing tables, read after every other batch (so changes also accumulate across a batch whose
+        // tables nobody read): equal in their answers to tables compiled from a full evaluation, and every table whose
+        // routing did not change since the last read is the earlier table itself.
+        var tables = session.Routing;
+        var changedSinceRead = new HashSet<ResourceKey>();
         for (var i = 0; i < history.Batches.Count; i++)
         {
             var batch = history.Batches[i];
@@ -192,6 +279,27 @@ public sealed class SessionProperties
             Assert.True(removed.SequenceEqual(update.Removed), $"{where}: removed statuses: expected [{string.Join(", ", removed)}], reported [{string.Join(", ", update.Removed)}]");
             Assert.True(routing.SequenceEqual(update.RoutingChanged), $"{where}: routing changed: expected [{string.Join(", ", routing)}], reported [{string.Join(", ", update.RoutingChanged)}]");
             Assert.True(contexts.SequenceEqual(update.PoliciesChanged), $"{where}: policy contexts: expected [{string.Join("; ", contexts)}], reported [{string.Join("; ", update.PoliciesChanged)}]");
+            changedSinceRead.UnionWith(update.RoutingChanged);
+            if (i % 2 == 1 || i == history.Batches.Count - 1)
+            {
+                var read = update.Routing;
+                AssertSameAnswers(world, RoutingTable.Compile(full), read, $"{where}, the session's routing tables");
+                foreach (var table in read.Gateways)
+                {
+                    var kept = !changedSinceRead.Contains(table.Gateway) && tables.FindGateway(table.Gateway) is not null;
+                    Assert.True(!kept || ReferenceEquals(table, tables.FindGateway(table.Gateway)), $"{where}: the table of {table.Gateway} was compiled again though its routing did not change.");
+                }
+
+                foreach (var table in read.Services)
+                {
+                    var kept = !changedSinceRead.Contains(table.Service) && tables.FindService(table.Service) is not null;
+                    Assert.True(!kept || ReferenceEquals(table, tables.FindService(table.Service)), $"{where}: the mesh table of {table.Service} was compiled again though its routing did not change.");
+                }
+
+                Assert.Same(read, session.Routing);
+                (tables, changedSinceRead) = (read, []);
+            }
+
             previous = full;
         }
     }
@@ -261,19 +369,34 @@ public sealed class SessionProperties
         Assert.True(contexts.Count == 0, $"{where}: effective policies differ in [{string.Join("; ", contexts)}]");
         Assert.True(routing.Count == 0, $"{where}: routing inputs differ for [{string.Join(", ", routing)}]");
 
-        var (expectedTable, actualTable) = (RoutingTable.Compile(expected), RoutingTable.Compile(actual));
+        AssertSameAnswers(world, RoutingTable.Compile(expected), RoutingTable.Compile(actual), where);
+    }
+
+    /// <summary>Both tables answer every generated request (hits and near misses) alike, to the backends, filters and effective policies.</summary>
+    private static void AssertSameAnswers(TestWorld world, RoutingTable expectedTable, RoutingTable actualTable, string where)
+    {
+        Assert.True(expectedTable.Gateways.Select(t => t.Gateway).SequenceEqual(actualTable.Gateways.Select(t => t.Gateway)), $"{where}: the tables are of other Gateways.");
+        Assert.True(expectedTable.Services.Select(t => t.Service).SequenceEqual(actualTable.Services.Select(t => t.Service)), $"{where}: the mesh tables are of other Services.");
         foreach (var request in WorldGenerators.Hits(world).SelectMany(h => WorldGenerators.NearMisses(h).Take(2).Prepend(h)))
         {
-            Assert.True(Answer(expectedTable, request) == Answer(actualTable, request), $"{where}: match answers differ for {request}: expected {Answer(expectedTable, request)}, actual {Answer(actualTable, request)}");
+            var (expected, actual) = (Outcome(expectedTable, request), Outcome(actualTable, request));
+            Assert.True(Answer(expected) == Answer(actual), $"{where}: match answers differ for {request}: expected {Answer(expected)}, actual {Answer(actual)}");
+            Assert.True(expected is null || expected.Policies.Kinds.Equals(actual!.Policies.Kinds), $"{where}: effective policies of the answer differ for {request}.");
         }
     }
 
-    private static string Answer(RoutingTable table, TestRequest request)
+    private static MatchOutcome? Outcome(RoutingTable table, TestRequest request)
     {
         var view = request.ToView();
-        var outcome = request.Target == RequestTarget.Service
+        return request.Target == RequestTarget.Service
             ? table.FindService(request.TargetKey)?.Match(view)
             : table.FindGateway(request.TargetKey)?.Match(view);
-        return outcome is null ? "no table" : $"{outcome.Kind} {outcome.StatusCode} {outcome.RouteKey} rule {outcome.RuleIndex} match {outcome.MatchIndex}";
     }
+
+    private static string Answer(MatchOutcome? outcome)
+        => outcome is null
+            ? "no table"
+            : $"{outcome.Kind} {outcome.StatusCode} {outcome.GrpcStatus} {outcome.ListenerOwner}/{outcome.SectionName} {outcome.RouteKey} rule {outcome.RuleIndex} {outcome.RuleName} "
+                + $"match {outcome.MatchIndex} mesh default {outcome.IsMeshDefault} chosen {outcome.ChosenBackend} filters {outcome.HasFilters} backends ["
+                + string.Join("; ", outcome.Backends.Select(b => $"{b.BackendRef} {b.Weight} {b.IsValid} {b.Reason} {b.Filters.Count}")) + "]";
 }

@@ -1,0 +1,439 @@
+using PolicyAttach.Binding;
+using PolicyAttach.Collections;
+using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
+using PolicyAttach.Policies;
+
+namespace PolicyAttach.Sessions;
+
+/// <summary>
+/// A batch of Gateways whose listeners changed and nothing else (the same listener names in the same order), evaluated
+/// below the Gateway step: every route that names a changed Gateway is bound again against that Gateway alone, with
+/// the evaluator itself on the Gateway, those routes, their backends and the shared objects (no policy but those on the
+/// backends, which decide the backends' validity); each route keeps its verdicts on its other parents, and the
+/// Gateway's result, with its attachedRoutes, comes whole from that evaluation (it holds every route that can attach
+/// to it). The policies are unchanged: the fold states of the Gateway and its listeners read only the policies on the
+/// class, namespace, Gateway and listener names, and no policy status reads a listener's hostname, port or allowed
+/// routes (only its name). So only the routes whose attachments on the Gateway changed have contexts that can differ,
+/// and only those that gained an attachment have contexts to resolve: they are evaluated once more with the
+/// changed Gateways and the policies below the listeners, starting from the previous resolution's listener states.
+/// Anything this cannot bound (a ListenerSet on the Gateway, a route with another kind of parent or default Gateways,
+/// HTTPRoutes and GRPCRoutes on one Gateway, a policy kind that reports overrides on a route whose attachments changed)
+/// returns null, and the batch goes to the route step's Gateway path.
+/// </summary>
+internal static class GatewayStep
+{
+    /// <summary>Applies a batch of listener changes, or returns null when the batch is not one.</summary>
+    public static RouteStepResult? TryApply(EvaluationResult previous, Snapshot snapshot, RouteIndex index, List<KeyValuePair<ResourceKey, KubeObject?>> changes, EvaluationOptions options)
+    {
+        var old = previous.Snapshot;
+        var gateways = new HashSet<ResourceKey>();
+        var changedListeners = 0;
+        foreach (var (key, obj) in changes)
+        {
+            if (old.Find(key) is not Gateway before || obj is not Gateway after || before.DefaultScope is not null || after.DefaultScope is not null
+                || !index.SetsOf(key).IsEmpty || previous.FindGateway(key) is null || ChangedListeners(before, after) is not { } count)
+            {
+                return null;
+            }
+
+            gateways.Add(key);
+            changedListeners += count;
+        }
+
+        if (!RoutesOf(gateways, snapshot, index, out var routes, out var backends))
+        {
+            return null;
+        }
+
+        // The Gateways bound again with their routes: no policy but those on the backends (BackendTLSPolicies decide
+        // whether a backend is valid, which a route's ResolvedRefs condition reads).
+        var bound = Evaluate(snapshot, index, gateways, routes, backends, routePolicies: false, options, null)!;
+
+        var routeResults = new Dictionary<ResourceKey, RouteResult?>();
+        var moved = new HashSet<ResourceKey>();
+        var gained = new List<RouteBase>();
+        var otherParents = new HashSet<ResourceKey>();
+        foreach (var route in routes)
+        {
+            var (was, now) = (previous.FindRoute(route.Key), bound.FindRoute(route.Key));
+            if (was is null || now is null)
+            {
+                if (was is null && now is null)
+                {
+                    continue;
+                }
+
+                return null;
+            }
+
+            var parents = new RouteParentResult[was.Parents.Count];
+            var (attachmentsMoved, attachmentGained) = (false, false);
+            for (var i = 0; i < parents.Length; i++)
+            {
+                var parent = was.Parents[i];
+                var target = parent.ParentRef.TargetKey;
+                if (!gateways.Contains(target))
+                {
+                    parents[i] = parent;
+                    otherParents.Add(target);
+                    continue;
+                }
+
+                if (Find(now, parent.ParentIndex) is not { } again)
+                {
+                    return null;
+                }
+
+                parents[i] = again;
+                if (parent.Conditions != again.Conditions || parent.AttachedListeners != again.AttachedListeners)
+                {
+                    attachmentsMoved = true;
+                    attachmentGained |= Gains(parent, again);
+                }
+            }
+
+            routeResults[route.Key] = was with { Parents = parents.ToEquatableArray() };
+            if (attachmentsMoved)
+            {
+                moved.Add(route.Key);
+                if (attachmentGained)
+                {
+                    gained.Add(route);
+                }
+            }
+        }
+
+        // A policy kind that reports overrides lists, in the status of a route's policy, the listeners the route is on.
+        var registry = options.EffectivePolicyKinds;
+        foreach (var key in moved)
+        {
+            foreach (var candidate in index.On(key).Union(index.Selecting))
+            {
+                if (snapshot.Find(candidate) is IPolicyObject policy && ReportsOverrides(registry, policy))
+                {
+                    return null;
+                }
+            }
+        }
+
+        var gatewayResults = gateways.ToDictionary(g => g, g => bound.FindGateway(g));
+        var binding = previous.Binding.With(snapshot, gatewayResults, new Dictionary<ResourceKey, ListenerSetResult?>(), routeResults);
+        var policies = previous.Policies;
+        var evaluated = bound.Snapshot.Objects.Count(DependencyIndex.IsPartitioned);
+        if (gained.Count > 0)
+        {
+            // The routes that gained an attachment: their contexts there are folded from the previous listener states.
+            var gainedBackends = new SortedSet<ResourceKey>();
+            foreach (var route in gained)
+            {
+                AddBackends(route, gainedBackends);
+            }
+
+            var resolved = Evaluate(snapshot, index, gateways, gained, gainedBackends, routePolicies: true, options, previous.Policies);
+            if (resolved is null)
+            {
+                return null;
+            }
+
+            evaluated += resolved.Snapshot.Objects.Count(DependencyIndex.IsPartitioned);
+            policies = PolicyResolution.WithRoutes(previous.Policies, new Dictionary<ResourceKey, PolicyStatusResult?>(), gained.Select(r => r.Key), resolved.Policies, gateways, [], keepOtherOwners: true);
+        }
+
+        var result = new EvaluationResult(options, binding, policies);
+        var compared = new HashSet<ResourceKey>(gateways);
+        compared.UnionWith(moved);
+        var candidates = new List<ResourceKey>(gateways);
+        candidates.AddRange(otherParents.Where(p => !gateways.Contains(p)));
+        var rebound = routeResults.Keys.ToHashSet();
+        var dirty = new HashSet<ResourceKey>(rebound);
+        dirty.UnionWith(candidates);
+        dirty.UnionWith(backends);
+        var text = $"Judged {changedListeners} changed listener(s) of {gateways.Count} Gateway(s) again against the {rebound.Count} route(s) that name them (their other parents kept): {moved.Count} attach differently, {gained.Count} resolved again below the listeners ({evaluated} objects evaluated).";
+        return new RouteStepResult(result, compared, candidates, [], [], rebound, dirty, evaluated, 0, 0, 0, gateways.Count, moved, text);
+    }
+
+    /// <summary>
+    /// Every route that names one of the Gateways, with its backends; false when one cannot be bound against them
+    /// alone (default Gateways, a parent of another kind, an HTTPRoute and a GRPCRoute on them: the older is accepted).
+    /// </summary>
+    private static bool RoutesOf(HashSet<ResourceKey> gateways, Snapshot snapshot, RouteIndex index, out List<RouteBase> routes, out SortedSet<ResourceKey> backends)
+    {
+        var routeKeys = new SortedSet<ResourceKey>();
+        foreach (var gateway in gateways)
+        {
+            routeKeys.UnionWith(index.RoutesOn(gateway));
+        }
+
+        routes = new List<RouteBase>(routeKeys.Count);
+        backends = [];
+        GroupKind? httpKind = null;
+        foreach (var key in routeKeys)
+        {
+            if (snapshot.Find(key) is not RouteBase route || route.UseDefaultGateways is not null)
+            {
+                return false;
+            }
+
+            foreach (var parentRef in route.ParentRefs)
+            {
+                if (parentRef.GroupKind != Kinds.Gateway)
+                {
+                    return false;
+                }
+            }
+
+            if (route.Definition.SharesHttpListener)
+            {
+                var kind = route.Definition.Kind;
+                if (httpKind is { } seen && seen != kind)
+                {
+                    return false;
+                }
+
+                httpKind = kind;
+            }
+
+            routes.Add(route);
+            AddBackends(route, backends);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Applies a batch of policies whose old and new targetRefs all name Gateways (or their listeners) that offer no
+    /// default and have no ListenerSet, or returns null. Such a policy changes the fold states of its Gateways and their
+    /// listeners, every context below them, and the statuses of the policies on those Gateways (a rival wins or loses
+    /// the target); nothing is bound differently. The Gateways are evaluated again with every route that names them
+    /// (bound against them alone), their backends and every policy whose folding reaches those contexts; their own
+    /// contexts and the routes' contexts through them come from that evaluation, and so do the statuses of the policies
+    /// on them (each must target those Gateways alone). A kind that reports overrides (its status reads the routes
+    /// below) is left to the units.
+    /// </summary>
+    public static RouteStepResult? TryApplyPolicies(EvaluationResult previous, Snapshot snapshot, RouteIndex index, List<KeyValuePair<ResourceKey, KubeObject?>> changes, EvaluationOptions options)
+    {
+        var old = previous.Snapshot;
+        var registry = options.EffectivePolicyKinds;
+        var gateways = new HashSet<ResourceKey>();
+        var changed = new List<ResourceKey>();
+        foreach (var (key, obj) in changes)
+        {
+            var before = old.Find(key);
+            if (obj is not (null or IPolicyObject) || before is not (null or IPolicyObject) || (obj ?? before) is not IPolicyObject policy
+                || ReportsOverrides(registry, policy) || !OnGateways((IPolicyObject?)before, gateways, add: true) || !OnGateways((IPolicyObject?)obj, gateways, add: true))
+            {
+                return null;
+            }
+
+            changed.Add(key);
+        }
+
+        foreach (var gateway in gateways)
+        {
+            if (snapshot.Find(gateway) is not Gateway g || g.DefaultScope is not null || !index.SetsOf(gateway).IsEmpty || previous.FindGateway(gateway) is null)
+            {
+                return null;
+            }
+        }
+
+        // The statuses the changes can move: every policy on those Gateways, each on them alone.
+        var statusKeys = new SortedSet<ResourceKey>(changed);
+        foreach (var gateway in gateways)
+        {
+            statusKeys.UnionWith(index.On(gateway));
+        }
+
+        foreach (var key in statusKeys)
+        {
+            if (snapshot.Find(key) is IPolicyObject policy && (ReportsOverrides(registry, policy) || !OnGateways(policy, gateways, add: false)))
+            {
+                return null;
+            }
+        }
+
+        if (!RoutesOf(gateways, snapshot, index, out var routes, out var backends))
+        {
+            return null;
+        }
+
+        var part = Evaluate(snapshot, index, gateways, routes, backends, routePolicies: true, options, null, ownerPolicies: true)!;
+        var statuses = statusKeys.ToDictionary(k => k, part.Policies.FindStatus);
+        var routeKeys = routes.Select(r => r.Key).ToHashSet();
+        var policies = PolicyResolution.WithRoutes(previous.Policies, statuses, routeKeys, part.Policies, gateways, gateways, keepOtherOwners: true);
+        var binding = previous.Binding.With(snapshot, new Dictionary<ResourceKey, GatewayResult?>(), new Dictionary<ResourceKey, ListenerSetResult?>(), new Dictionary<ResourceKey, RouteResult?>());
+        var result = new EvaluationResult(options, binding, policies);
+        var compared = new HashSet<ResourceKey>(gateways);
+        compared.UnionWith(statusKeys);
+        var dirty = new HashSet<ResourceKey>(compared);
+        dirty.UnionWith(routeKeys);
+        dirty.UnionWith(backends);
+        var evaluated = part.Snapshot.Objects.Count(DependencyIndex.IsPartitioned);
+        var text = $"Resolved {changed.Count} changed polic{(changed.Count == 1 ? "y" : "ies")} on {gateways.Count} Gateway(s) again with the {routeKeys.Count} route(s) below them ({evaluated} objects evaluated).";
+        return new RouteStepResult(result, compared, [.. gateways], [], [.. gateways], routeKeys, dirty, evaluated, 0, changed.Count, 0, 0, null, text);
+    }
+
+    /// <summary>
+    /// Whether a policy (or none) names only Gateways (or their listeners) and selects nothing by label; with
+    /// <paramref name="add"/> its targets are added to the set, otherwise each must be in it.
+    /// </summary>
+    private static bool OnGateways(IPolicyObject? policy, HashSet<ResourceKey> gateways, bool add)
+    {
+        if (policy is null)
+        {
+            return true;
+        }
+
+        if (!policy.TargetSelectors.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var target in policy.TargetRefs)
+        {
+            if (target.GroupKind != Kinds.Gateway || (!add && !gateways.Contains(target.TargetKey)))
+            {
+                return false;
+            }
+
+            if (add)
+            {
+                gateways.Add(target.TargetKey);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The number of listeners that differ when a Gateway changed only in its listeners (the same names, in the same
+    /// order; its generation may differ), or null when it changed otherwise.
+    /// </summary>
+    private static int? ChangedListeners(Gateway before, Gateway after)
+    {
+        if (before.Listeners.Count != after.Listeners.Count
+            || before with { Listeners = after.Listeners, Metadata = after.Metadata } != after
+            || before.Metadata with { Generation = after.Metadata.Generation } != after.Metadata)
+        {
+            return null;
+        }
+
+        var changed = 0;
+        for (var i = 0; i < before.Listeners.Count; i++)
+        {
+            if (before.Listeners[i].Name != after.Listeners[i].Name)
+            {
+                return null;
+            }
+
+            changed += before.Listeners[i] == after.Listeners[i] ? 0 : 1;
+        }
+
+        return changed;
+    }
+
+    /// <summary>Whether a parent's new result attaches the route to a listener the old one did not.</summary>
+    private static bool Gains(RouteParentResult was, RouteParentResult now)
+    {
+        if (!now.IsAccepted)
+        {
+            return false;
+        }
+
+        var before = was.IsAccepted ? was.AttachedListeners.Select(v => (v.Owner, v.ListenerName)).ToHashSet() : [];
+        return now.AttachedListeners.Any(v => !before.Contains((v.Owner, v.ListenerName)));
+    }
+
+    private static RouteParentResult? Find(RouteResult route, int parentIndex)
+    {
+        foreach (var parent in route.Parents)
+        {
+            if (parent.ParentIndex == parentIndex)
+            {
+                return parent;
+            }
+        }
+
+        return null;
+    }
+
+    private static void AddBackends(RouteBase route, SortedSet<ResourceKey> backends)
+    {
+        foreach (var entry in route.EnumerateBackendRefs().Concat(route.EnumerateMirrorBackendRefs()))
+        {
+            backends.Add(entry.BackendRef.TargetKey);
+        }
+    }
+
+    private static bool ReportsOverrides(PolicyKindRegistry registry, IPolicyObject policy)
+    {
+        var obj = (KubeObject)policy;
+        var kind = new GroupKind(obj.Group, obj.Kind);
+        return (registry.Find(kind) ?? (policy is PolicyObject ? PolicyKindRegistry.InheritedDefinition(kind) : null)) is { ReportOverridden: true };
+    }
+
+    /// <summary>
+    /// The evaluator on the changed Gateways, some of their routes, the routes' backends, the shared objects and the
+    /// policies on the backends (and, with <paramref name="routePolicies"/>, those on the routes and on the routes' and
+    /// backends' namespaces: every policy below the listeners that reaches the routes' contexts; with
+    /// <paramref name="ownerPolicies"/>, those on the Gateways, their namespaces and the GatewayClasses); null when such a
+    /// policy reports overrides (its folding would mark the previous resolution's attachments).
+    /// </summary>
+    private static EvaluationResult? Evaluate(Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways, List<RouteBase> routes, SortedSet<ResourceKey> backends,
+        bool routePolicies, EvaluationOptions options, PolicyResolution? above, bool ownerPolicies = false)
+    {
+        // The policies that select by label are taken whole: each selects among the objects evaluated by its own rule.
+        var keys = new HashSet<ResourceKey>(gateways);
+        keys.UnionWith(index.Selecting);
+        if (ownerPolicies)
+        {
+            keys.UnionWith(index.OnClasses);
+            foreach (var gateway in gateways)
+            {
+                keys.UnionWith(index.On(gateway));
+                keys.UnionWith(index.OnNamespace(gateway.Namespace));
+            }
+        }
+
+        foreach (var route in routes)
+        {
+            keys.Add(route.Key);
+            if (routePolicies)
+            {
+                keys.UnionWith(index.On(route.Key));
+                keys.UnionWith(index.OnNamespace(route.Namespace));
+            }
+        }
+
+        foreach (var backend in backends)
+        {
+            keys.Add(backend);
+            keys.UnionWith(index.On(backend));
+            if (routePolicies)
+            {
+                keys.UnionWith(index.OnNamespace(backend.Namespace));
+            }
+        }
+
+        var objects = new List<KubeObject>(keys.Count + index.Shared.Count);
+        objects.AddRange(index.Shared.Values);
+        foreach (var key in keys)
+        {
+            var obj = snapshot.Find(key);
+            if (obj is null || (obj is Service && !backends.Contains(key)))
+            {
+                continue;
+            }
+
+            if (above is not null && obj is IPolicyObject policy && ReportsOverrides(options.EffectivePolicyKinds, policy))
+            {
+                return null;
+            }
+
+            objects.Add(obj);
+        }
+
+        objects.Sort((a, b) => a.Key.CompareTo(b.Key));
+        return Evaluator.EvaluateBelow(Snapshot.FromSorted([.. objects], []), options, above);
+    }
+}
