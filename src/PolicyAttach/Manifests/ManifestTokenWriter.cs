@@ -10,17 +10,18 @@ namespace PolicyAttach.Manifests;
 /// </summary>
 public sealed class ManifestTokenWriter
 {
-    private ManifestTokens _tokens = ManifestTokens.ForWriting();
+    /// <summary>The tokens being written, reused for every value (copied out at the size used).</summary>
+    private readonly ManifestTokens _tokens = ManifestTokens.ForWriting();
     private int _open = -1;
 
     /// <summary>Starts an object; its properties follow, each a name and a value.</summary>
-    public void WriteStartObject() => _open = _tokens.Add(new ManifestTokens.Token(JsonValueKind.Object, 0, 0, _open, -1, 0));
+    public void WriteStartObject() => _open = _tokens.Add(new ManifestTokens.Token(JsonValueKind.Object, 0, 0, _open));
 
     /// <summary>Ends the object started last.</summary>
     public void WriteEndObject() => _open = _tokens.Close(_open);
 
     /// <summary>Starts a list; its items follow.</summary>
-    public void WriteStartArray() => _open = _tokens.Add(new ManifestTokens.Token(JsonValueKind.Array, 0, 0, _open, -1, 0));
+    public void WriteStartArray() => _open = _tokens.Add(new ManifestTokens.Token(JsonValueKind.Array, 0, 0, _open));
 
     /// <summary>Ends the list started last.</summary>
     public void WriteEndArray() => _open = _tokens.Close(_open);
@@ -39,32 +40,29 @@ public sealed class ManifestTokenWriter
 
     /// <summary>Writes <c>true</c> or <c>false</c>.</summary>
     /// <param name="value">The value.</param>
-    public void WriteBooleanValue(bool value) => _tokens.Add(new ManifestTokens.Token(value ? JsonValueKind.True : JsonValueKind.False, 0, 0, -1, -1, 0));
+    public void WriteBooleanValue(bool value) => _tokens.Add(new ManifestTokens.Token(value ? JsonValueKind.True : JsonValueKind.False, 0, 0, -1));
 
     /// <summary>Writes <c>null</c>.</summary>
-    public void WriteNullValue() => _tokens.Add(new ManifestTokens.Token(JsonValueKind.Null, 0, 0, -1, -1, 0));
+    public void WriteNullValue() => _tokens.Add(new ManifestTokens.Token(JsonValueKind.Null, 0, 0, -1));
 
-    /// <summary>The tokens written (the caller disposes them); the writer starts again empty.</summary>
+    /// <summary>The tokens written, in arrays of their own of the size used; the writer starts again empty.</summary>
     /// <returns>The tokens.</returns>
     public ManifestTokens ToTokens()
     {
-        var tokens = _tokens;
-        _tokens = ManifestTokens.ForWriting();
         _open = -1;
-        return tokens;
+        return _tokens.TakeCopy();
     }
 
-    /// <summary>Forgets what was written (a value the caller gives up on); its arrays go back to the pool.</summary>
+    /// <summary>Forgets what was written (a value the caller gives up on).</summary>
     public void Reset()
     {
-        _tokens.Dispose();
-        _tokens = ManifestTokens.ForWriting();
+        _tokens.Clear();
         _open = -1;
     }
 
     private void AddText(JsonValueKind kind, ReadOnlySpan<char> text)
     {
         var (start, length) = _tokens.AppendOwn(text);
-        _tokens.Add(new ManifestTokens.Token(kind, start, length, -1, -1, 0) { Own = true });
+        _tokens.Add(new ManifestTokens.Token(kind, start, length, -1) { Own = true });
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
@@ -10,22 +11,50 @@ namespace PolicyAttach.Manifests;
 /// value), which is what <see cref="ManifestReader"/> reads. Built by one <see cref="Utf8JsonReader"/> pass over JSON
 /// text, whose bytes are referred to and not copied (<see cref="Parse"/>), or written value by value by a reader of
 /// another format (<see cref="ManifestTokenWriter"/>), so that no document or JSON text is made per object. String
-/// values are kept unescaped as UTF-8, property lookups compare UTF-8 names. The arrays come from the shared pool:
-/// <see cref="Dispose"/> returns them once the object is read (nothing read from it refers to them).
+/// values are kept unescaped as UTF-8, property lookups compare UTF-8 names. Tokens read from text take their arrays
+/// from the shared pool, and <see cref="Dispose"/> returns them once the object is read (nothing read from them refers
+/// to them); written tokens have arrays of exactly their size, since a reader may hold many at once.
 /// </summary>
 public sealed class ManifestTokens : IDisposable
 {
-    private ReadOnlyMemory<byte> _source;
+    /// <summary>
+    /// How text that was read once already is read again (an element's, a value's to make an element of): it may hold
+    /// comments (a reader that skips them keeps them in a value's text) and be as deep as its reader let it be.
+    /// </summary>
+    private static readonly JsonReaderOptions ElementOptions = new() { MaxDepth = int.MaxValue, CommentHandling = JsonCommentHandling.Skip };
+
+    private readonly ReadOnlyMemory<byte> _source;
+
+    /// <summary>Whether the tokens were written (no JSON text to slice), not read from text.</summary>
+    private readonly bool _written;
+
+    /// <summary>The pooled copy of the text the tokens were read from, when they own it (<see cref="From"/>).</summary>
+    private byte[]? _rentedText;
+
+    /// <summary>Whether the arrays came from the shared pool (and go back to it).</summary>
+    private readonly bool _pooled;
     private Token[] _tokens;
     private byte[] _own;
     private int _count;
     private int _ownLength;
 
-    private ManifestTokens(ReadOnlyMemory<byte> source, int capacity)
+    private ManifestTokens(ReadOnlyMemory<byte> source, int capacity, bool written)
     {
         _source = source;
+        _written = written;
+        _pooled = true;
         _tokens = ArrayPool<Token>.Shared.Rent(Math.Max(capacity, 16));
         _own = [];
+    }
+
+    /// <summary>Written tokens in arrays of their own, of exactly the size used (many are alive at once: no pool).</summary>
+    private ManifestTokens(Token[] tokens, byte[] own)
+    {
+        _written = true;
+        _tokens = tokens;
+        _own = own;
+        _count = tokens.Length;
+        _ownLength = own.Length;
     }
 
     /// <summary>The number of tokens: one per value and one per property name.</summary>
@@ -54,7 +83,7 @@ public sealed class ManifestTokens : IDisposable
     public static ManifestTokens Parse(ReadOnlyMemory<byte> utf8Json, JsonReaderOptions options = default)
     {
         // About one token per 8 bytes of a compact manifest; the array grows when needed.
-        var tokens = new ManifestTokens(utf8Json, utf8Json.Length / 8);
+        var tokens = new ManifestTokens(utf8Json, utf8Json.Length / 8, written: false);
         try
         {
             tokens.Fill(options);
@@ -75,16 +104,21 @@ public sealed class ManifestTokens : IDisposable
     {
         if (element.ValueKind == JsonValueKind.Undefined)
         {
-            return new ManifestTokens(default, 0);
+            return new ManifestTokens(default, 0, written: false);
         }
 
-        // A standalone copy of the text: the element's document may be disposed before the tokens are.
+        // A copy of the text in a pooled buffer that the tokens return when disposed: the element's document may be
+        // disposed before the tokens are.
 #if NET9_0_OR_GREATER
-        var text = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).ToArray();
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+        var text = ArrayPool<byte>.Shared.Rent(raw.Length);
+        raw.CopyTo(text);
+        var tokens = Parse(text.AsMemory(0, raw.Length), ElementOptions);
+        tokens._rentedText = text;
+        return tokens;
 #else
-        var text = Encoding.UTF8.GetBytes(element.GetRawText());
+        return Parse(Encoding.UTF8.GetBytes(element.GetRawText()), ElementOptions);
 #endif
-        return Parse(text, new JsonReaderOptions { MaxDepth = 1024 });
     }
 
     /// <summary>
@@ -109,14 +143,21 @@ public sealed class ManifestTokens : IDisposable
         var tokens = _tokens;
         _tokens = [];
         _count = 0;
-        if (tokens.Length > 0)
+        if (_pooled && tokens.Length > 0)
         {
             ArrayPool<Token>.Shared.Return(tokens);
         }
 
         var own = _own;
         _own = [];
-        if (own.Length > 0)
+        _ownLength = 0;
+        if (_rentedText is { } text)
+        {
+            _rentedText = null;
+            ArrayPool<byte>.Shared.Return(text);
+        }
+
+        if (_pooled && own.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(own);
         }
@@ -218,7 +259,7 @@ public sealed class ManifestTokens : IDisposable
     /// <summary>The value at <paramref name="index"/> as a standalone element, with the same JSON text it was read from or written as.</summary>
     internal JsonElement Element(int index)
     {
-        var reader = new Utf8JsonReader(Json(index).Span, new JsonReaderOptions { MaxDepth = 1024 });
+        var reader = new Utf8JsonReader(Json(index).Span, ElementOptions);
         return JsonElement.ParseValue(ref reader);
     }
 
@@ -226,9 +267,18 @@ public sealed class ManifestTokens : IDisposable
     private ReadOnlyMemory<byte> Json(int index)
     {
         ref readonly var token = ref _tokens[index];
-        if (token.Raw >= 0)
+        if (!_written)
         {
-            return _source.Slice(token.Raw, token.RawLength);
+            // A container's place is its whole text; a string's is inside its quotes, or, when it was escaped, its
+            // text's place is kept before its unescaped bytes.
+            return token.Kind switch
+            {
+                JsonValueKind.String when token.Own => _source.Slice(
+                    BinaryPrimitives.ReadInt32LittleEndian(_own.AsSpan(token.Start - 8)),
+                    BinaryPrimitives.ReadInt32LittleEndian(_own.AsSpan(token.Start - 4))),
+                JsonValueKind.String => _source.Slice(token.Start - 1, token.Length + 2),
+                _ => _source.Slice(token.Start, token.Length),
+            };
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -312,14 +362,14 @@ public sealed class ManifestTokens : IDisposable
                 {
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
                         // An open container keeps the index of the one it is in until it closes.
-                        open = Add(new Token(reader.TokenType == JsonTokenType.StartObject ? JsonValueKind.Object : JsonValueKind.Array, start, 0, open, start, 0));
+                        open = Add(new Token(reader.TokenType == JsonTokenType.StartObject ? JsonValueKind.Object : JsonValueKind.Array, start, 0, open));
                         continue;
                     case JsonTokenType.EndObject or JsonTokenType.EndArray:
                         {
                             ref var token = ref _tokens[open];
                             var parent = token.Next;
                             token.Next = _count;
-                            token.RawLength = (int)reader.BytesConsumed - token.Raw;
+                            token.Length = (int)reader.BytesConsumed - token.Start;
                             open = parent;
                             continue;
                         }
@@ -327,10 +377,9 @@ public sealed class ManifestTokens : IDisposable
                     case JsonTokenType.PropertyName or JsonTokenType.String:
                         {
                             var kind = reader.TokenType == JsonTokenType.String ? JsonValueKind.String : JsonValueKind.Undefined;
-                            var raw = (int)reader.BytesConsumed - start;
                             if (!reader.ValueIsEscaped)
                             {
-                                Add(new Token(kind, start + 1, reader.ValueSpan.Length, -1, start, raw));
+                                Add(new Token(kind, start + 1, reader.ValueSpan.Length, -1));
                                 continue;
                             }
 
@@ -343,22 +392,23 @@ public sealed class ManifestTokens : IDisposable
                             }
 
                             var length = reader.CopyString(scratch);
+                            AppendPlace(start, (int)reader.BytesConsumed - start);
                             var at = AppendOwn(scratch.AsSpan(0, length));
-                            Add(new Token(kind, at, length, -1, start, raw) { Own = true });
+                            Add(new Token(kind, at, length, -1) { Own = true });
                             continue;
                         }
 
                     case JsonTokenType.Number:
-                        Add(new Token(JsonValueKind.Number, start, reader.ValueSpan.Length, -1, start, reader.ValueSpan.Length));
+                        Add(new Token(JsonValueKind.Number, start, reader.ValueSpan.Length, -1));
                         continue;
                     case JsonTokenType.True:
-                        Add(new Token(JsonValueKind.True, start, 4, -1, start, 4));
+                        Add(new Token(JsonValueKind.True, start, 4, -1));
                         continue;
                     case JsonTokenType.False:
-                        Add(new Token(JsonValueKind.False, start, 5, -1, start, 5));
+                        Add(new Token(JsonValueKind.False, start, 5, -1));
                         continue;
                     case JsonTokenType.Null:
-                        Add(new Token(JsonValueKind.Null, start, 4, -1, start, 4));
+                        Add(new Token(JsonValueKind.Null, start, 4, -1));
                         continue;
                 }
             }
@@ -411,6 +461,15 @@ public sealed class ManifestTokens : IDisposable
         return at;
     }
 
+    /// <summary>Appends where an escaped string's JSON text is (before its unescaped bytes: <see cref="Json"/> reads it).</summary>
+    private void AppendPlace(int start, int length)
+    {
+        EnsureOwn(8);
+        BinaryPrimitives.WriteInt32LittleEndian(_own.AsSpan(_ownLength), start);
+        BinaryPrimitives.WriteInt32LittleEndian(_own.AsSpan(_ownLength + 4), length);
+        _ownLength += 8;
+    }
+
     /// <summary>Appends characters to the tokens' own text as UTF-8; returns where they start and their length.</summary>
     internal (int Start, int Length) AppendOwn(ReadOnlySpan<char> chars)
     {
@@ -438,24 +497,35 @@ public sealed class ManifestTokens : IDisposable
         _own = larger;
     }
 
-    /// <summary>Empty tokens to be written by a <see cref="ManifestTokenWriter"/>.</summary>
-    internal static ManifestTokens ForWriting() => new(default, 64);
+    /// <summary>Empty tokens to be written by a <see cref="ManifestTokenWriter"/>, which reuses them for every value.</summary>
+    internal static ManifestTokens ForWriting() => new(default, 256, written: true);
+
+    /// <summary>A copy of the tokens written so far in arrays of exactly their size; these tokens are then emptied for the next value.</summary>
+    internal ManifestTokens TakeCopy()
+    {
+        var copy = new ManifestTokens(_tokens.AsSpan(0, _count).ToArray(), _own.AsSpan(0, _ownLength).ToArray());
+        _count = 0;
+        _ownLength = 0;
+        return copy;
+    }
+
+    /// <summary>Empties the tokens (kept for the next value).</summary>
+    internal void Clear() => (_count, _ownLength) = (0, 0);
 
     /// <summary>
-    /// One token. <see cref="Start"/> and <see cref="Length"/> place a string's (unescaped) or a number's UTF-8 text, in
-    /// the text read or, when <see cref="Own"/>, in the tokens' own bytes; <see cref="Raw"/> and <see cref="RawLength"/>
-    /// place the value's JSON text in the text read (-1 when the tokens were written, not read). A property name is a
-    /// token of kind <see cref="JsonValueKind.Undefined"/> followed by its value.
+    /// One token (16 bytes). <see cref="Start"/> and <see cref="Length"/> place a string's (unescaped) or a number's
+    /// UTF-8 text, in the text read or, when <see cref="Own"/>, in the tokens' own bytes; a container read from text is
+    /// placed by its whole JSON text. A property name is a token of kind <see cref="JsonValueKind.Undefined"/> followed
+    /// by its value. <see cref="Next"/> is the index of the token after the value (for an open container while it is
+    /// written, the index of the container it is in).
     /// </summary>
-    internal struct Token(JsonValueKind kind, int start, int length, int next, int raw, int rawLength)
+    internal struct Token(JsonValueKind kind, int start, int length, int next)
     {
         public JsonValueKind Kind = kind;
         public bool Own;
         public int Start = start;
         public int Length = length;
         public int Next = next;
-        public int Raw = raw;
-        public int RawLength = rawLength;
     }
 
     /// <summary>The property name tokens of an object.</summary>

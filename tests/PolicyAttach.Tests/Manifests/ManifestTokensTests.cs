@@ -93,6 +93,29 @@ public class ManifestTokensTests
     }
 
     [Fact]
+    public void Parse_EscapedStringAsData_KeepsItsJsonText()
+    {
+        const string text = """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"n"},"spec":"a\u0062\"c"}""";
+        using var document = JsonDocument.Parse(text);
+        using var tokens = ManifestTokens.Parse(Encoding.UTF8.GetBytes(text));
+        var generic = Assert.IsType<GenericObject>(ManifestReader.ReadTokens(tokens).Resource);
+        Assert.Equal("\"a\\u0062\\\"c\"", generic.Spec!.Element.GetRawText());
+        Assert.Equal(Assert.IsType<GenericObject>(ManifestReader.Read(document.RootElement).Resource).Raw.Element.GetRawText(), generic.Raw.Element.GetRawText());
+    }
+
+    [Fact]
+    public void Parse_CommentInsideData_DataKeepsIt()
+    {
+        const string text = """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"n"},"spec":{"a":1 /* one */}}""";
+        var options = new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip };
+        using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        using var tokens = ManifestTokens.Parse(Encoding.UTF8.GetBytes(text), options);
+        var generic = Assert.IsType<GenericObject>(ManifestReader.ReadTokens(tokens).Resource);
+        Assert.Equal(document.RootElement.GetProperty("spec").GetRawText(), generic.Spec!.Element.GetRawText());
+        Assert.Equal(Assert.IsType<GenericObject>(ManifestReader.Read(document.RootElement).Resource).Spec, generic.Spec);
+    }
+
+    [Fact]
     public void IsList_ListOfItems_True()
     {
         using var tokens = ManifestTokens.Parse(Encoding.UTF8.GetBytes("""{"apiVersion":"v1","kind":"ServiceList","items":[]}"""));
