@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
@@ -44,6 +45,18 @@ internal static class GatewayStep
         if (!RoutesOf(gateways, snapshot, index, out var routes, out var backends))
         {
             return null;
+        }
+
+        var named = routes.Count;
+        var narrowed = Narrow(previous, snapshot, index, gateways, routes, options);
+        if (narrowed is not null)
+        {
+            routes = narrowed;
+            backends = [];
+            foreach (var route in routes)
+            {
+                AddBackends(route, backends);
+            }
         }
 
         // The Gateways bound again with their routes: no policy but those on the backends (BackendTLSPolicies decide
@@ -117,7 +130,9 @@ internal static class GatewayStep
             }
         }
 
-        var gatewayResults = gateways.ToDictionary(g => g, g => bound.FindGateway(g));
+        // Bound with only some of its routes, a Gateway counts attachedRoutes from the previous counts: the routes bound
+        // again leave their old attachments and bring their new ones; every other route attaches as it did.
+        var gatewayResults = gateways.ToDictionary(g => g, g => narrowed is null ? bound.FindGateway(g) : Recount(bound.FindGateway(g)!, previous.FindGateway(g)!, routes, previous));
         var binding = previous.Binding.With(snapshot, gatewayResults, new Dictionary<ResourceKey, ListenerSetResult?>(), routeResults);
         var policies = previous.Policies;
         var evaluated = bound.Snapshot.Objects.Count(DependencyIndex.IsPartitioned);
@@ -149,8 +164,141 @@ internal static class GatewayStep
         var dirty = new HashSet<ResourceKey>(rebound);
         dirty.UnionWith(candidates);
         dirty.UnionWith(backends);
-        var text = $"Judged {changedListeners} changed listener(s) of {gateways.Count} Gateway(s) again against the {rebound.Count} route(s) that name them (their other parents kept): {moved.Count} attach differently, {gained.Count} resolved again below the listeners ({evaluated} objects evaluated).";
+        var text = $"Judged {changedListeners} changed listener(s) of {gateways.Count} Gateway(s) again against {rebound.Count} of the {named} route(s) that name them (their other parents kept): {moved.Count} attach differently, {gained.Count} resolved again below the listeners ({evaluated} objects evaluated).";
         return new RouteStepResult(result, compared, candidates, [], [], rebound, dirty, evaluated, 0, 0, 0, gateways.Count, moved, text);
+    }
+
+    /// <summary>
+    /// The routes whose verdicts can change when every changed listener changed only its hostname and the Gateways,
+    /// judged without routes, keep every condition and listener state they had: a route's verdicts change only on the
+    /// listeners whose hostname changed, and only if its parentRef considers them (no sectionName, or that listener's);
+    /// a route whose parentRefs name other listeners by section keeps its result. Null when the change is of another
+    /// kind (the step binds every route that names the Gateways).
+    /// </summary>
+    private static List<RouteBase>? Narrow(EvaluationResult previous, Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways, List<RouteBase> routes, EvaluationOptions options)
+    {
+        var changed = new Dictionary<ResourceKey, List<string>>();
+        foreach (var key in gateways)
+        {
+            var (before, after) = ((Gateway)previous.Snapshot.Find(key)!, (Gateway)snapshot.Find(key)!);
+            var list = new List<string>();
+            for (var i = 0; i < before.Listeners.Count; i++)
+            {
+                var (was, now) = (before.Listeners[i], after.Listeners[i]);
+                if (was == now)
+                {
+                    continue;
+                }
+
+                if (was with { Hostname = now.Hostname } != now)
+                {
+                    return null;
+                }
+
+                list.Add(now.Name);
+            }
+
+            changed[key] = list;
+        }
+
+        var reached = new List<RouteBase>();
+        foreach (var route in routes)
+        {
+            if (Reaches(route, changed))
+            {
+                reached.Add(route);
+            }
+        }
+
+        if (reached.Count == routes.Count)
+        {
+            return null;
+        }
+
+        // The Gateways judged alone: a hostname that makes or ends a conflict changes a listener's conditions.
+        var alone = Evaluate(snapshot, index, gateways, [], [], routePolicies: false, options, null)!;
+        foreach (var key in gateways)
+        {
+            var (was, now) = (previous.FindGateway(key)!, alone.FindGateway(key));
+            if (now is null || was.Conditions != now.Conditions || was.AttachedListenerSets != now.AttachedListenerSets || was.Listeners.Count != now.Listeners.Count)
+            {
+                return null;
+            }
+
+            for (var i = 0; i < was.Listeners.Count; i++)
+            {
+                var (a, b) = (was.Listeners[i], now.Listeners[i]);
+                if (a.Conditions != b.Conditions || a.State != b.State || a.SupportedKinds != b.SupportedKinds)
+                {
+                    return null;
+                }
+            }
+        }
+
+        return reached;
+    }
+
+    /// <summary>
+    /// Whether a parentRef of a route to a changed Gateway considers a changed listener (no sectionName, or that
+    /// listener's). A route that does not meet the old or the new hostname still changes: its verdict there says why
+    /// with the listener's hostname in its message.
+    /// </summary>
+    private static bool Reaches(RouteBase route, Dictionary<ResourceKey, List<string>> changed)
+    {
+        foreach (var parentRef in route.ParentRefs)
+        {
+            if (!changed.TryGetValue(parentRef.TargetKey, out var listeners))
+            {
+                continue;
+            }
+
+            foreach (var name in listeners)
+            {
+                if (parentRef.SectionName is null || parentRef.SectionName == name)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A Gateway's result from a binding with only some of its routes, with each listener's attachedRoutes taken from
+    /// the previous result, less those routes' previous attachments, plus their new ones.
+    /// </summary>
+    private static GatewayResult Recount(GatewayResult bound, GatewayResult was, List<RouteBase> routes, EvaluationResult previous)
+    {
+        var left = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var route in routes)
+        {
+            foreach (var parent in previous.FindRoute(route.Key)?.Parents ?? [])
+            {
+                if (!parent.IsAccepted)
+                {
+                    continue;
+                }
+
+                foreach (var verdict in parent.AttachedListeners)
+                {
+                    if (verdict.Owner == was.Gateway.Key)
+                    {
+                        left[verdict.ListenerName] = left.GetValueOrDefault(verdict.ListenerName) + 1;
+                    }
+                }
+            }
+        }
+
+        var listeners = ImmutableArray.CreateBuilder<ListenerResult>(bound.Listeners.Count);
+        for (var i = 0; i < bound.Listeners.Count; i++)
+        {
+            var listener = bound.Listeners[i];
+            var count = was.Listeners[i].AttachedRoutes - left.GetValueOrDefault(listener.Name) + listener.AttachedRoutes;
+            listeners.Add(count == listener.AttachedRoutes ? listener : listener with { AttachedRoutes = count });
+        }
+
+        return bound with { Listeners = listeners.MoveToImmutable() };
     }
 
     /// <summary>

@@ -36,6 +36,9 @@ public sealed class SessionProperties
     // The reason a Gateway step gives when it binds the routes again against the changed listeners alone.
     private static readonly System.Text.RegularExpressions.Regex ListenerStep = new(@"^Judged \d+ changed listener\(s\) of .*: (\d+) attach differently, (\d+) resolved again", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
+    // How many of the routes that name the Gateways the listener step bound again: fewer when some name other listeners by section.
+    private static readonly System.Text.RegularExpressions.Regex ListenerStepRoutes = new(@" against (\d+) of the (\d+) route\(s\) that name them", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     // The reason a step gives when it resolves policies on Gateways again with the routes below them.
     private static readonly System.Text.RegularExpressions.Regex GatewayPolicyStep = new(@"^Resolved \d+ changed polic(y|ies) on \d+ Gateway\(s\) again", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
@@ -68,7 +71,7 @@ public sealed class SessionProperties
     [Fact]
     public void Session_ListenerHostnameBatchesOfAFixedSample_BindAgainstTheChangedListenersAndResolveTheRoutesThatGain()
     {
-        var (gatewayBatches, listenerSteps, moved, resolved) = (0, 0, 0, 0);
+        var (gatewayBatches, listenerSteps, moved, resolved, narrowed) = (0, 0, 0, 0, 0);
         var others = new List<string>();
         var histories = WorldGenerators.RouteHistory(ListenerFocus, maxBatches: 6);
         foreach (var (update, _, _, gatewayBatch, _) in Replay(histories, 30).Concat(Replay(histories, 45)).Concat(Replay(histories, 60)))
@@ -84,6 +87,8 @@ public sealed class SessionProperties
                 listenerSteps++;
                 moved += listener.Groups[1].Value == "0" ? 0 : 1;
                 resolved += listener.Groups[2].Value == "0" ? 0 : 1;
+                var counts = ListenerStepRoutes.Match(update.Reason);
+                narrowed += counts.Success && counts.Groups[1].Value != counts.Groups[2].Value ? 1 : 0;
             }
             else
             {
@@ -91,9 +96,9 @@ public sealed class SessionProperties
             }
         }
 
-        var why = $"{listenerSteps} of {gatewayBatches} Gateway batches were bound against their changed listeners alone, {moved} moving attachments and {resolved} resolving routes that gained one; the others: {string.Join(" | ", others)}";
+        var why = $"{listenerSteps} of {gatewayBatches} Gateway batches were bound against their changed listeners alone, {moved} moving attachments, {resolved} resolving routes that gained one and {narrowed} binding only the routes that consider the changed listeners; the others: {string.Join(" | ", others)}";
         Assert.True(gatewayBatches >= 15 && listenerSteps * 100 >= 50 * gatewayBatches, why);
-        Assert.True(moved >= 5 && resolved >= 2, why);
+        Assert.True(moved >= 5 && resolved >= 2 && narrowed >= 2, why);
 
         // The oracle on the same histories: every result and delta of theirs equals the full evaluations'.
         foreach (var count in new[] { 30, 45, 60 })
