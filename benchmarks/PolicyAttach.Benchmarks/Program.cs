@@ -6,7 +6,8 @@ namespace PolicyAttach.Benchmarks;
 /// writes the whole-path inputs into a folder
 /// (<c>worlds FOLDER</c>), profiles the stages of the whole path on them (<c>profile FOLDER [FILE]</c>: both worlds or the one named), measures the
 /// reading rates on them (<c>reading FOLDER</c>), prints the heap a session holds against a full result
-/// (<c>session-memory</c>), or maps where a session's time goes (<c>session-profile</c>).</summary>
+/// (<c>session-memory</c>), maps where a session's time goes (<c>session-profile</c>), or measures how long
+/// <c>status --watch</c> takes from a saved file to its delta line (<c>watch-latency TOOL_FOLDER WORLD_FOLDER [SAVES]</c>).</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
@@ -34,6 +35,12 @@ public static class Program
         if (args.Length is 2 or 3 && args[0] == "profile")
         {
             StageProfile.Run(args[1], args.Length == 3 ? args[2] : null);
+            return;
+        }
+
+        if (args.Length is 3 or 4 && args[0] == "watch-latency")
+        {
+            WatchLatency.Run(args[1], args[2], args.Length == 4 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10);
             return;
         }
 

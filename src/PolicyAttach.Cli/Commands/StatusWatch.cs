@@ -4,6 +4,7 @@ using PolicyAttach.Cli.CommandLine;
 using PolicyAttach.Cli.Input;
 using PolicyAttach.Cli.Output;
 using PolicyAttach.Diagnostics;
+using PolicyAttach.Status;
 
 namespace PolicyAttach.Cli.Commands;
 
@@ -49,7 +50,7 @@ internal static class StatusWatch
             Print(diagnostics, context);
             var update = session.Apply(batch);
             var result = update.Result;
-            var changed = update.Changed.Where(k => include(result.Snapshot, k)).ToHashSet();
+            var changed = update.Changed.Where(k => include(result.Snapshot, k)).ToList();
             var removed = update.Removed.Where(k => include(update.Previous.Snapshot, k)).ToList();
             if (format == OutputFormat.Json)
             {
@@ -58,7 +59,9 @@ internal static class StatusWatch
                     writer.WriteStartObject();
                     writer.WriteString("type", "delta");
                     writer.WritePropertyName("changed");
-                    StatusWriter.Write(result, writer, writerOptions with { Indented = false, Include = changed.Contains });
+                    // The changed statuses alone, found by key (Changed is sorted, as the status array is): writing the
+                    // whole result through a filter would read every object's result, and build the result's lists.
+                    StatusWriter.WriteStatuses(changed.Select(k => StatusModel.Find(result, k)!), writer, writerOptions with { Indented = false, Include = null });
                     writer.WriteStartArray("removed");
                     foreach (var key in removed)
                     {
@@ -82,7 +85,7 @@ internal static class StatusWatch
             {
                 var text = $"--- {changed.Count} changed, {removed.Count} removed ({update.Path})";
                 text += string.Concat(removed.Select(k => $"\nremoved {k}"));
-                context.Out(changed.Count == 0 ? text : text + "\n" + StatusText.Write(result, null, changed.Contains));
+                context.Out(changed.Count == 0 ? text : text + "\n" + StatusText.Write(result, null, changed.ToHashSet().Contains));
                 context.Stdout.Flush();
             }
         }

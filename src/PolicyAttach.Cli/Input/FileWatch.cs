@@ -22,6 +22,12 @@ internal sealed class FileWatch : IDisposable
     private readonly BlockingCollection<string> _events = [];
     private Dictionary<ResourceKey, KubeObject> _objects = [];
 
+    // Each file's place in the order a full read takes the files (compared, never counted: a deleted file leaves a gap),
+    // and the files that hold each key (usually one). A burst that only touches files already known is applied from
+    // these, costing its own files and keys; a new file or directory lists every file again.
+    private Dictionary<string, int> _rank = new(StringComparer.Ordinal);
+    private Dictionary<ResourceKey, List<string>> _holders = [];
+
     private FileWatch(InputOptions input, ManifestLoader loader)
     {
         _input = input;
@@ -90,12 +96,13 @@ internal sealed class FileWatch : IDisposable
         }
 
         var diagnostics = new List<Diagnostic>();
-        foreach (var file in Listing())
+        var listing = Listing();
+        foreach (var file in listing)
         {
             Read(file, diagnostics, out _);
         }
 
-        _objects = Combined();
+        _objects = Combined(listing);
         return (Snapshot.Create(_objects.Values), diagnostics);
     }
 
@@ -123,6 +130,25 @@ internal sealed class FileWatch : IDisposable
             touched.Add(path);
         }
 
+        Apply(touched, batch, diagnostics);
+        return !cancellationToken.IsCancellationRequested;
+    }
+
+    /// <summary>The objects in effect: for each key, the object of the last file in read order that holds it.</summary>
+    internal IReadOnlyDictionary<ResourceKey, KubeObject> Objects => _objects;
+
+    /// <summary>Applies the reported paths of one burst: the files they touched are read again, or dropped when gone.</summary>
+    /// <param name="touched">The paths the file system reported.</param>
+    /// <param name="batch">Receives the changes to the objects.</param>
+    /// <param name="diagnostics">Receives what reading found.</param>
+    internal void Apply(IReadOnlySet<string> touched, ChangeBatch batch, List<Diagnostic> diagnostics)
+    {
+        if (touched.All(KnownOrIgnored))
+        {
+            ApplyKnown(touched, batch, diagnostics);
+            return;
+        }
+
         var listing = Listing();
         var listed = new HashSet<string>(listing, StringComparer.Ordinal);
         foreach (var file in _files.Keys.Where(f => !listed.Contains(f)).ToList())
@@ -138,7 +164,7 @@ internal sealed class FileWatch : IDisposable
             }
         }
 
-        var objects = Combined();
+        var objects = Combined(listing);
         foreach (var key in _objects.Keys.Where(k => !objects.ContainsKey(k)).Order())
         {
             batch.Delete(key);
@@ -153,7 +179,91 @@ internal sealed class FileWatch : IDisposable
         }
 
         _objects = objects;
-        return !cancellationToken.IsCancellationRequested;
+    }
+
+    /// <summary>
+    /// Whether a reported path needs no new listing: a file already read (changed or deleted), or a path a listing
+    /// would not take (a file of another extension, such as an editor's swap or backup file). A new manifest file,
+    /// a directory, or a path that is gone and was not a known file (it may have been a directory) needs one.
+    /// </summary>
+    private bool KnownOrIgnored(string path)
+        => _rank.ContainsKey(path)
+            || (File.Exists(path) && !ManifestLoader.IsManifestFileName(Path.GetFileName(path)));
+
+    /// <summary>
+    /// Applies a burst that touched only known files (and ignored paths): each is read again, or dropped when it is
+    /// gone, and only the keys those files held before or hold now are decided again, each by the last file in read
+    /// order that holds it, as a full read decides.
+    /// </summary>
+    private void ApplyKnown(IReadOnlySet<string> touched, ChangeBatch batch, List<Diagnostic> diagnostics)
+    {
+        var affected = new SortedSet<ResourceKey>();
+        foreach (var file in touched.Where(_rank.ContainsKey).OrderBy(f => _rank[f]))
+        {
+            var before = _files[file];
+            if (!File.Exists(file))
+            {
+                _files.Remove(file);
+                _rank.Remove(file);
+            }
+            else
+            {
+                Read(file, diagnostics, out var kept);
+                if (kept)
+                {
+                    continue;
+                }
+            }
+
+            foreach (var loaded in before)
+            {
+                affected.Add(loaded.Resource.Key);
+                _holders[loaded.Resource.Key].Remove(file);
+            }
+
+            foreach (var loaded in _files.GetValueOrDefault(file) ?? [])
+            {
+                affected.Add(loaded.Resource.Key);
+                Hold(loaded.Resource.Key, file);
+            }
+        }
+
+        foreach (var key in affected)
+        {
+            var holders = _holders.GetValueOrDefault(key);
+            if (holders is null || holders.Count == 0)
+            {
+                _holders.Remove(key);
+                if (_objects.Remove(key))
+                {
+                    batch.Delete(key);
+                }
+
+                continue;
+            }
+
+            // The last file in read order holds the winning object, and within a file the last object of the key.
+            var winner = holders.MaxBy(f => _rank[f])!;
+            var obj = _files[winner].Last(o => o.Resource.Key == key).Resource;
+            if (!_objects.TryGetValue(key, out var was) || !was.Equals(obj))
+            {
+                _objects[key] = obj;
+                batch.Put(obj);
+            }
+        }
+    }
+
+    private void Hold(ResourceKey key, string file)
+    {
+        if (!_holders.TryGetValue(key, out var holders))
+        {
+            _holders[key] = holders = [];
+        }
+
+        if (!holders.Contains(file, StringComparer.Ordinal))
+        {
+            holders.Add(file);
+        }
     }
 
     /// <inheritdoc />
@@ -199,14 +309,19 @@ internal sealed class FileWatch : IDisposable
         }
     }
 
-    private Dictionary<ResourceKey, KubeObject> Combined()
+    /// <summary>The objects of every file, the later file winning a key, with the order and holders rebuilt.</summary>
+    private Dictionary<ResourceKey, KubeObject> Combined(List<string> listing)
     {
         var objects = new Dictionary<ResourceKey, KubeObject>();
-        foreach (var file in Listing())
+        _rank = new Dictionary<string, int>(listing.Count, StringComparer.Ordinal);
+        _holders = [];
+        foreach (var file in listing)
         {
+            _rank[file] = _rank.Count;
             foreach (var loaded in _files.GetValueOrDefault(file) ?? [])
             {
                 objects[loaded.Resource.Key] = loaded.Resource;
+                Hold(loaded.Resource.Key, file);
             }
         }
 

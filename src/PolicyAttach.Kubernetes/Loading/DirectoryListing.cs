@@ -12,6 +12,9 @@ internal static class DirectoryListing
 {
     private static readonly string[] ManifestExtensions = [".yaml", ".yml", ".json"];
 
+    /// <summary>Whether a directory listing takes a file of this name (<c>*.yaml</c>, <c>*.yml</c>, <c>*.json</c>), before exclusions.</summary>
+    public static bool IsManifestName(string name) => ManifestExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Lists the files to read, as paths that start with <paramref name="directory"/> as given.</summary>
     /// <param name="directory">The directory as the user typed it.</param>
     /// <param name="options">The loader options.</param>
@@ -33,7 +36,7 @@ internal static class DirectoryListing
         {
             var name = Path.GetFileName(file);
             var below = relative.Length == 0 ? name : relative + "/" + name;
-            if (ManifestExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase)) && !excludes.Any(g => g.Matches(below, name)))
+            if (IsManifestName(name) && !excludes.Any(g => g.Matches(below, name)))
             {
                 files.Add(Path.Join(root, below.Replace('/', Path.DirectorySeparatorChar)));
             }

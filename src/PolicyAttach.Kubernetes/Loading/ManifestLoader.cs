@@ -37,6 +37,19 @@ public sealed class ManifestLoader
     /// <returns>The files.</returns>
     public IReadOnlyList<string> ListFiles(string directory) => DirectoryListing.ManifestFiles(directory, Options);
 
+    /// <summary>
+    /// Whether a read of a directory takes a file of this name by its extension (<c>*.yaml</c>, <c>*.yml</c>,
+    /// <c>*.json</c>, any case), before <see cref="ManifestLoaderOptions.Exclude"/> applies: a file it does not take
+    /// can change without changing what a read of the directory gives.
+    /// </summary>
+    /// <param name="fileName">The file's name, without its directory.</param>
+    /// <returns>Whether the extension is one a directory read takes.</returns>
+    public static bool IsManifestFileName(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        return DirectoryListing.IsManifestName(fileName);
+    }
+
     /// <summary>Loads files, directories and <c>-</c> (standard input), in the order given.</summary>
     /// <param name="paths">The paths as the user typed them.</param>
     /// <returns>The objects and diagnostics; a path that cannot be read is a PA1008 diagnostic.</returns>
