@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using PolicyAttach.Binding;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
@@ -29,17 +28,17 @@ internal static class GatewayStep
     {
         var old = previous.Snapshot;
         var gateways = new HashSet<ResourceKey>();
-        var changedListeners = 0;
+        var changedListeners = new Dictionary<ResourceKey, List<(Listener Was, Listener Now)>>();
         foreach (var (key, obj) in changes)
         {
             if (old.Find(key) is not Gateway before || obj is not Gateway after || before.DefaultScope is not null || after.DefaultScope is not null
-                || !index.SetsOf(key).IsEmpty || previous.FindGateway(key) is null || ChangedListeners(before, after) is not { } count)
+                || !index.SetsOf(key).IsEmpty || previous.FindGateway(key) is null || ChangedListeners(before, after) is not { } listeners)
             {
                 return null;
             }
 
             gateways.Add(key);
-            changedListeners += count;
+            changedListeners[key] = listeners;
         }
 
         if (!RoutesOf(gateways, snapshot, index, out var routes, out var backends))
@@ -48,7 +47,7 @@ internal static class GatewayStep
         }
 
         var named = routes.Count;
-        var narrowed = Narrow(previous, snapshot, index, gateways, routes, options);
+        var narrowed = Narrow(previous, snapshot, index, gateways, changedListeners, routes, options);
         if (narrowed is not null)
         {
             routes = narrowed;
@@ -164,7 +163,7 @@ internal static class GatewayStep
         var dirty = new HashSet<ResourceKey>(rebound);
         dirty.UnionWith(candidates);
         dirty.UnionWith(backends);
-        var text = $"Judged {changedListeners} changed listener(s) of {gateways.Count} Gateway(s) again against {rebound.Count} of the {named} route(s) that name them (their other parents kept): {moved.Count} attach differently, {gained.Count} resolved again below the listeners ({evaluated} objects evaluated).";
+        var text = $"Judged {changedListeners.Values.Sum(l => l.Count)} changed listener(s) of {gateways.Count} Gateway(s) again against {rebound.Count} of the {named} route(s) that name them (their other parents kept): {moved.Count} attach differently, {gained.Count} resolved again below the listeners ({evaluated} objects evaluated).";
         return new RouteStepResult(result, compared, candidates, [], [], rebound, dirty, evaluated, 0, 0, 0, gateways.Count, moved, text);
     }
 
@@ -175,36 +174,21 @@ internal static class GatewayStep
     /// a route whose parentRefs name other listeners by section keeps its result. Null when the change is of another
     /// kind (the step binds every route that names the Gateways).
     /// </summary>
-    private static List<RouteBase>? Narrow(EvaluationResult previous, Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways, List<RouteBase> routes, EvaluationOptions options)
+    private static List<RouteBase>? Narrow(EvaluationResult previous, Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways,
+        Dictionary<ResourceKey, List<(Listener Was, Listener Now)>> listeners, List<RouteBase> routes, EvaluationOptions options)
     {
-        var changed = new Dictionary<ResourceKey, List<string>>();
-        foreach (var key in gateways)
+        foreach (var pairs in listeners.Values)
         {
-            var (before, after) = ((Gateway)previous.Snapshot.Find(key)!, (Gateway)snapshot.Find(key)!);
-            var list = new List<string>();
-            for (var i = 0; i < before.Listeners.Count; i++)
+            if (pairs.Exists(p => p.Was with { Hostname = p.Now.Hostname } != p.Now))
             {
-                var (was, now) = (before.Listeners[i], after.Listeners[i]);
-                if (was == now)
-                {
-                    continue;
-                }
-
-                if (was with { Hostname = now.Hostname } != now)
-                {
-                    return null;
-                }
-
-                list.Add(now.Name);
+                return null;
             }
-
-            changed[key] = list;
         }
 
         var reached = new List<RouteBase>();
         foreach (var route in routes)
         {
-            if (Reaches(route, changed))
+            if (Reaches(route, listeners))
             {
                 reached.Add(route);
             }
@@ -243,7 +227,7 @@ internal static class GatewayStep
     /// listener's). A route that does not meet the old or the new hostname still changes: its verdict there says why
     /// with the listener's hostname in its message.
     /// </summary>
-    private static bool Reaches(RouteBase route, Dictionary<ResourceKey, List<string>> changed)
+    private static bool Reaches(RouteBase route, Dictionary<ResourceKey, List<(Listener Was, Listener Now)>> changed)
     {
         foreach (var parentRef in route.ParentRefs)
         {
@@ -252,9 +236,9 @@ internal static class GatewayStep
                 continue;
             }
 
-            foreach (var name in listeners)
+            foreach (var (_, now) in listeners)
             {
-                if (parentRef.SectionName is null || parentRef.SectionName == name)
+                if (parentRef.SectionName is null || parentRef.SectionName == now.Name)
                 {
                     return true;
                 }
@@ -270,35 +254,19 @@ internal static class GatewayStep
     /// </summary>
     private static GatewayResult Recount(GatewayResult bound, GatewayResult was, List<RouteBase> routes, EvaluationResult previous)
     {
-        var left = new Dictionary<string, int>(StringComparer.Ordinal);
+        var key = was.Gateway.Key;
+        var counts = new Dictionary<(ResourceKey, string), int>();
+        foreach (var listener in was.Listeners)
+        {
+            counts[(key, listener.Name)] = listener.AttachedRoutes;
+        }
+
         foreach (var route in routes)
         {
-            foreach (var parent in previous.FindRoute(route.Key)?.Parents ?? [])
-            {
-                if (!parent.IsAccepted)
-                {
-                    continue;
-                }
-
-                foreach (var verdict in parent.AttachedListeners)
-                {
-                    if (verdict.Owner == was.Gateway.Key)
-                    {
-                        left[verdict.ListenerName] = left.GetValueOrDefault(verdict.ListenerName) + 1;
-                    }
-                }
-            }
+            RouteStep.Count(counts, previous.FindRoute(route.Key), -1);
         }
 
-        var listeners = ImmutableArray.CreateBuilder<ListenerResult>(bound.Listeners.Count);
-        for (var i = 0; i < bound.Listeners.Count; i++)
-        {
-            var listener = bound.Listeners[i];
-            var count = was.Listeners[i].AttachedRoutes - left.GetValueOrDefault(listener.Name) + listener.AttachedRoutes;
-            listeners.Add(count == listener.AttachedRoutes ? listener : listener with { AttachedRoutes = count });
-        }
-
-        return bound with { Listeners = listeners.MoveToImmutable() };
+        return bound with { Listeners = RouteStep.Recount(key, bound.Listeners, counts) };
     }
 
     /// <summary>
@@ -454,10 +422,10 @@ internal static class GatewayStep
     }
 
     /// <summary>
-    /// The number of listeners that differ when a Gateway changed only in its listeners (the same names, in the same
-    /// order; its generation may differ), or null when it changed otherwise.
+    /// The listeners that differ (as they were and are) when a Gateway changed only in its listeners (the same names,
+    /// in the same order; its generation may differ), or null when it changed otherwise.
     /// </summary>
-    private static int? ChangedListeners(Gateway before, Gateway after)
+    private static List<(Listener Was, Listener Now)>? ChangedListeners(Gateway before, Gateway after)
     {
         if (before.Listeners.Count != after.Listeners.Count
             || before with { Listeners = after.Listeners, Metadata = after.Metadata } != after
@@ -466,7 +434,7 @@ internal static class GatewayStep
             return null;
         }
 
-        var changed = 0;
+        var changed = new List<(Listener, Listener)>();
         for (var i = 0; i < before.Listeners.Count; i++)
         {
             if (before.Listeners[i].Name != after.Listeners[i].Name)
@@ -474,7 +442,10 @@ internal static class GatewayStep
                 return null;
             }
 
-            changed += before.Listeners[i] == after.Listeners[i] ? 0 : 1;
+            if (before.Listeners[i] != after.Listeners[i])
+            {
+                changed.Add((before.Listeners[i], after.Listeners[i]));
+            }
         }
 
         return changed;

@@ -460,7 +460,8 @@ internal static class RouteStep
         return false;
     }
 
-    private static void Count(Dictionary<(ResourceKey, string), int> counts, RouteResult? route, int sign)
+    /// <summary>Adds a route's attachments (on every accepted parent) to the counts per listener, with a sign.</summary>
+    internal static void Count(Dictionary<(ResourceKey, string), int> counts, RouteResult? route, int sign)
     {
         if (route is null)
         {
@@ -481,7 +482,8 @@ internal static class RouteStep
         }
     }
 
-    private static EquatableArray<ListenerResult> Recount(ResourceKey owner, EquatableArray<ListenerResult> listeners, Dictionary<(ResourceKey, string), int> counts)
+    /// <summary>An owner's listeners with the counts added to their attachedRoutes.</summary>
+    internal static EquatableArray<ListenerResult> Recount(ResourceKey owner, EquatableArray<ListenerResult> listeners, Dictionary<(ResourceKey, string), int> counts)
     {
         var builder = ImmutableArray.CreateBuilder<ListenerResult>(listeners.Count);
         foreach (var listener in listeners)
