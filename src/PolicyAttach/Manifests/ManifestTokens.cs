@@ -208,6 +208,66 @@ public sealed class ManifestTokens : IDisposable
         return count;
     }
 
+    /// <summary>
+    /// Appends the place of the value at <paramref name="target"/> (<c>spec.rules[0]</c>: field names and item indexes
+    /// from the root) to <paramref name="builder"/>; nothing for the root or no token (-1). Found by walking down from
+    /// the root; the last container walked and the child reached in it are remembered, so the paths of a list's items
+    /// asked in order (a diagnostic per item) cost their own items, not every item before them again. The reader that
+    /// asks keeps that memory in <paramref name="memo"/> (the tokens may be read on several threads).
+    /// </summary>
+    internal void AppendPath(StringBuilder builder, int target, ref PathMemo memo)
+    {
+        var at = 0;
+        while (target > at && at < _count)
+        {
+            var end = _tokens[at].Next;
+            var isObject = _tokens[at].Kind == JsonValueKind.Object;
+            if (!isObject && _tokens[at].Kind != JsonValueKind.Array)
+            {
+                return;
+            }
+
+            // A child starts at its first token (a property name's, for an object) and ends before the next child.
+            var (child, ordinal) = memo.Tokens == this && memo.Container == at && memo.Child <= target ? (memo.Child, memo.Ordinal) : (at + 1, 0);
+            while (child < end)
+            {
+                var next = _tokens[isObject ? child + 1 : child].Next;
+                if (target < next)
+                {
+                    break;
+                }
+
+                child = next;
+                ordinal++;
+            }
+
+            if (child >= end)
+            {
+                return;
+            }
+
+            memo = new PathMemo(this, at, child, ordinal);
+            if (isObject)
+            {
+                if (builder.Length > 0)
+                {
+                    builder.Append('.');
+                }
+
+                builder.Append(String(child));
+                at = child + 1;
+            }
+            else
+            {
+                builder.Append('[').Append(ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(']');
+                at = child;
+            }
+        }
+    }
+
+    /// <summary>Where <see cref="AppendPath"/> last went down: the tokens, the container's token, the child's first token, its ordinal.</summary>
+    internal readonly record struct PathMemo(ManifestTokens? Tokens, int Container, int Child, int Ordinal);
+
     /// <summary>The UTF-8 text of token <paramref name="index"/>: a string's unescaped value, a number's text.</summary>
     internal ReadOnlySpan<byte> Bytes(int index)
     {

@@ -15,6 +15,12 @@ internal sealed class ReadContext
 
     public bool HasErrors { get; private set; }
 
+    /// <summary>Where the last path asked was found in its tokens (<see cref="ManifestTokens.AppendPath"/>).</summary>
+    private ManifestTokens.PathMemo _pathMemo;
+
+    /// <summary>Appends the place of token <paramref name="target"/> of <paramref name="tokens"/> to <paramref name="builder"/>.</summary>
+    public void AppendPath(ManifestTokens tokens, System.Text.StringBuilder builder, int target) => tokens.AppendPath(builder, target, ref _pathMemo);
+
     public void Report(DiagnosticSeverity severity, string code, string path, string message)
     {
         if (severity == DiagnosticSeverity.Error)
@@ -31,50 +37,6 @@ internal sealed class ReadContext
 }
 
 /// <summary>
-/// Where a <see cref="Node"/> is: a chain of field names and item indexes up to the root. The path string
-/// (<c>spec.rules[0].matches</c>) is built only when a diagnostic asks for it; most fields are read without one.
-/// </summary>
-internal sealed class FieldPath(FieldPath? parent, string? name, int index)
-{
-    /// <summary>The path of a field called <paramref name="name"/> of the node at <paramref name="parent"/>.</summary>
-    public static FieldPath Field(FieldPath? parent, string name) => new(parent, name, -1);
-
-    /// <summary>The path of item <paramref name="index"/> of the list at <paramref name="parent"/>.</summary>
-    public static FieldPath Item(FieldPath? parent, int index) => new(parent, null, index);
-
-    /// <summary>The path text (<c>spec.rules[0].matches</c>); empty for the root.</summary>
-    public static string Text(FieldPath? path)
-    {
-        if (path is null)
-        {
-            return string.Empty;
-        }
-
-        var builder = new System.Text.StringBuilder();
-        path.Append(builder);
-        return builder.ToString();
-    }
-
-    private void Append(System.Text.StringBuilder builder)
-    {
-        parent?.Append(builder);
-        if (name is not null)
-        {
-            if (builder.Length > 0)
-            {
-                builder.Append('.');
-            }
-
-            builder.Append(name);
-        }
-        else
-        {
-            builder.Append('[').Append(index.ToString(CultureInfo.InvariantCulture)).Append(']');
-        }
-    }
-}
-
-/// <summary>
 /// A cursor over one value of a <see cref="ManifestTokens"/> with its field path. Reading a field of the wrong type reports
 /// <see cref="DiagnosticCodes.WrongType"/> and reads as absent, so that one bad field never loses the object. The
 /// path is kept as a parent chain and written out only when a diagnostic needs it.
@@ -86,17 +48,24 @@ internal readonly struct Node
     /// <summary>The value's token, or -1 when the value is absent.</summary>
     private readonly int _index;
 
-    /// <summary>The path of this node (an item or the root), or of its parent's parent when <see cref="_name"/> is set.</summary>
-    private readonly FieldPath? _at;
+    /// <summary>
+    /// The token of the nearest value at or above this node that is present (this node's own when it is present), or -1
+    /// when not even the root is; the path is that token's place in the tokens, then <see cref="_parentName"/> and
+    /// <see cref="_name"/> for the absent fields below it.
+    /// </summary>
+    private readonly int _anchor;
 
-    /// <summary>The parent's field name when the parent is a field; its path object is not made until needed.</summary>
+    /// <summary>The names of the absent fields between the anchor and this node's field (joined with dots), or null.</summary>
     private readonly string? _parentName;
 
-    /// <summary>This node's field name: its path object is made only when a list's items or a diagnostic need it.</summary>
+    /// <summary>This node's field name when the node is absent, or the root's path; null for a present node.</summary>
     private readonly string? _name;
 
+    /// <summary>The path the root was given (<c>spec</c>), written before every path; null for none.</summary>
+    private readonly string? _root;
+
     public Node(ManifestTokens tokens, string path, ReadContext context)
-        : this(tokens, tokens.Count == 0 ? -1 : 0, null, null, path.Length == 0 ? null : path, context)
+        : this(tokens, tokens.Count == 0 ? -1 : 0, tokens.Count == 0 ? -1 : 0, null, null, path.Length == 0 ? null : path, context)
     {
     }
 
@@ -106,24 +75,51 @@ internal readonly struct Node
     {
     }
 
-    private Node(ManifestTokens tokens, int index, FieldPath? at, string? parentName, string? name, ReadContext context)
+    private Node(ManifestTokens tokens, int index, int anchor, string? parentName, string? name, string? root, ReadContext context)
     {
         _tokens = tokens;
         _index = index;
-        _at = at;
+        _anchor = anchor;
         _parentName = parentName;
         _name = name;
+        _root = root;
         Context = context;
     }
 
-    /// <summary>The field path (<c>spec.rules[0]</c>), built when asked.</summary>
-    public string Path => FieldPath.Text(Here);
+    /// <summary>
+    /// The field path (<c>spec.rules[0]</c>), built when asked: the root's path, the place of the anchor's token
+    /// (found by walking the tokens from the root), then the names of the absent fields below it. Reading a field never
+    /// makes a path object; a diagnostic makes its path string.
+    /// </summary>
+    public string Path
+    {
+        get
+        {
+            if (_anchor <= 0 && _parentName is null && _name is null)
+            {
+                return _root ?? string.Empty;
+            }
 
-    /// <summary>The parent's path object, made now when the parent is a field.</summary>
-    private FieldPath? Parent => _parentName is null ? _at : FieldPath.Field(_at, _parentName);
+            var builder = new System.Text.StringBuilder(_root);
+            Context.AppendPath(_tokens, builder, _anchor);
+            AppendName(builder, _parentName);
+            AppendName(builder, _name);
+            return builder.ToString();
+        }
+    }
 
-    /// <summary>This node's path object, made now when it is a field (fields read by value never make one).</summary>
-    private FieldPath? Here => _name is null ? _at : FieldPath.Field(Parent, _name);
+    private static void AppendName(System.Text.StringBuilder builder, string? name)
+    {
+        if (name is not null)
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append('.');
+            }
+
+            builder.Append(name);
+        }
+    }
 
     public ReadContext Context { get; }
 
@@ -133,11 +129,28 @@ internal readonly struct Node
 
     public Node this[string name] => Child(name, _tokens.Field(_index, name));
 
-    /// <summary>The node of field <paramref name="name"/>, whose value is token <paramref name="value"/>; a path object is made only for a field three names deep.</summary>
-    private Node Child(string name, int value) => _name is null ? new(_tokens, value, _at, null, name, Context) : new(_tokens, value, Parent, _name, name, Context);
+    /// <summary>
+    /// The node of field <paramref name="name"/>, whose value is token <paramref name="value"/>: a present value is its
+    /// own anchor; an absent one keeps this node's anchor and the names below it (joined only below two absent fields).
+    /// </summary>
+    private Node Child(string name, int value)
+    {
+        if (value >= 0)
+        {
+            return new(_tokens, value, value, null, null, _root, Context);
+        }
 
-    /// <summary>Item <paramref name="index"/> of this list, whose value is token <paramref name="value"/>; <paramref name="list"/> is this node's path.</summary>
-    private Node ItemAt(FieldPath? list, int index, int value) => new(_tokens, value, FieldPath.Item(list, index), null, null, Context);
+        if (_index >= 0)
+        {
+            return new(_tokens, -1, _index, null, name, _root, Context);
+        }
+
+        var above = _name is null ? _parentName : _parentName is null ? _name : _parentName + "." + _name;
+        return new(_tokens, -1, _anchor, above, name, _root, Context);
+    }
+
+    /// <summary>The item whose value is token <paramref name="value"/> (items are always present: their place is their token).</summary>
+    private Node ItemAt(int value) => new(_tokens, value, value, null, null, _root, Context);
 
     /// <summary>The value's token of field <paramref name="name"/> when this is an object that has it; no path is made.</summary>
     private bool TryField(string name, out int value)
@@ -344,11 +357,9 @@ internal readonly struct Node
         internal struct Enumerator : IEnumerator<Node>
         {
             private readonly Node _list;
-            private readonly FieldPath? _path;
             private readonly int _end;
             private int _next;
             private readonly bool _isList;
-            private int _index;
 
             public Enumerator(Node list)
             {
@@ -361,16 +372,13 @@ internal readonly struct Node
                         list.WrongType("a list");
                     }
 
-                    _path = null;
                     (_next, _end) = (0, 0);
                 }
                 else
                 {
-                    _path = list.Here;
                     (_next, _end) = (list._index + 1, list._tokens.After(list._index));
                 }
 
-                _index = -1;
                 Current = default;
             }
 
@@ -385,8 +393,7 @@ internal readonly struct Node
                     return false;
                 }
 
-                _index++;
-                Current = _list.ItemAt(_path, _index, _next);
+                Current = _list.ItemAt(_next);
                 _next = _list._tokens.After(_next);
                 return true;
             }
@@ -433,12 +440,11 @@ internal readonly struct Node
         }
 
         var items = new T[length];
-        var list = Here;
         var count = 0;
         var i = 0;
         for (var item = _index + 1; i < length; item = _tokens.After(item))
         {
-            if (read(ItemAt(list, i, item)) is { } value)
+            if (read(ItemAt(item)) is { } value)
             {
                 items[count++] = value;
             }

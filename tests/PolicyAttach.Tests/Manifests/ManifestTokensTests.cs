@@ -93,6 +93,40 @@ public class ManifestTokensTests
     }
 
     [Fact]
+    public void NodePath_PresentAbsentAndRepeated_PathOfEachPlace()
+    {
+        using var tokens = ManifestTokens.Parse(Encoding.UTF8.GetBytes("""{"a":1,"a":{"b":[0,{"c":2,"d\u0065":[[],[3]]}]},"e":null}"""));
+        var root = new Node(tokens, string.Empty, new ReadContext());
+        var b = root["a"]["b"];
+        var items = b.AsItems().ToList();
+        Assert.Equal(string.Empty, root.Path);
+        Assert.Equal("a.b", b.Path);
+        Assert.Equal("a.b[1].c", items[1]["c"].Path);
+        Assert.Equal("a.b[1].de[1][0]", items[1]["de"].AsItems().Last().AsItems().Single().Path);
+        // Absent fields below a present value, below an absent one, and below a null.
+        Assert.Equal("a.b[1].x", items[1]["x"].Path);
+        Assert.Equal("a.b[0].x.y.z", items[0]["x"]["y"]["z"].Path);
+        Assert.Equal("e.f.g", root["e"]["f"]["g"].Path);
+        // Asked out of order, the walk starts again where the remembered place is past the one asked.
+        Assert.Equal("a.b[0]", items[0].Path);
+        Assert.Equal("a.b[1]", items[1].Path);
+        Assert.Equal("a.b[0]", items[0].Path);
+    }
+
+    [Fact]
+    public void NodePath_RootGivenAPathOrNoToken_PathStartsWithIt()
+    {
+        using var tokens = ManifestTokens.Parse(Encoding.UTF8.GetBytes("""{"x":[{"y":1}]}"""));
+        var spec = new Node(tokens, "spec", new ReadContext());
+        Assert.Equal("spec", spec.Path);
+        Assert.Equal("spec.x[0].y", spec["x"].AsItems().Single()["y"].Path);
+        Assert.Equal("spec.z.w", spec["z"]["w"].Path);
+        using var none = ManifestTokens.From(default);
+        Assert.Equal("spec.a.b", new Node(none, "spec", new ReadContext())["a"]["b"].Path);
+        Assert.Equal("a", new Node(none, string.Empty, new ReadContext())["a"].Path);
+    }
+
+    [Fact]
     public void Parse_EscapedStringAsData_KeepsItsJsonText()
     {
         const string text = """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"n"},"spec":"a\u0062\"c"}""";
