@@ -68,13 +68,27 @@ internal sealed class BindingResult
     {
         // Values are compared by reference: a persistent map compares the value it replaces with the new one, and a
         // result compared in depth (a route's verdicts on every listener of its parents) costs more than the step.
+        // A builder copies each node of the tree once, where one change at a time copies the path to every key.
         var result = map as ImmutableDictionary<ResourceKey, T> ?? ImmutableDictionary.CreateRange<ResourceKey, T>(null, ReferenceEqualityComparer.Instance, map);
-        foreach (var (k, item) in changes)
+        if (changes.Count == 0)
         {
-            result = item is null ? result.Remove(k) : result.SetItem(k, item);
+            return result;
         }
 
-        return result;
+        var builder = result.ToBuilder();
+        foreach (var (k, item) in changes)
+        {
+            if (item is null)
+            {
+                builder.Remove(k);
+            }
+            else
+            {
+                builder[k] = item;
+            }
+        }
+
+        return builder.ToImmutable();
     }
 
     private static EquatableArray<T> Sorted<T>(ImmutableDictionary<ResourceKey, T> map, Func<T, ResourceKey> key)

@@ -74,7 +74,7 @@ public sealed record GatewayResult
     public required string ControllerName { get; init; }
 
     /// <summary>Whether the Gateway is Accepted.</summary>
-    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionType.Accepted && c.IsTrue);
+    public bool IsAccepted => AcceptedCondition.In(Conditions);
 }
 
 /// <summary>The computed status of a ListenerSet whose parent Gateway this controller owns.</summary>
@@ -93,7 +93,7 @@ public sealed record ListenerSetResult
     public required EquatableArray<ListenerResult> Listeners { get; init; }
 
     /// <summary>Whether the ListenerSet is Accepted.</summary>
-    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionType.Accepted && c.IsTrue);
+    public bool IsAccepted => AcceptedCondition.In(Conditions);
 }
 
 /// <summary>Why a route did or did not attach to one listener: a cell of the binding verdict matrix.</summary>
@@ -215,7 +215,7 @@ public sealed record RouteParentResult
     }
 
     /// <summary>Whether the route is Accepted by this parent.</summary>
-    public bool IsAccepted => Conditions.Any(c => c.Type == ConditionType.Accepted && c.IsTrue);
+    public bool IsAccepted => AcceptedCondition.In(Conditions);
 
     /// <inheritdoc />
     public bool Equals(RouteParentResult? other)
@@ -279,4 +279,21 @@ public sealed record RouteResult
 
     /// <summary>Rules dropped because they use a value the implementation does not support.</summary>
     public required EquatableArray<int> DroppedRules { get; init; }
+}
+
+/// <summary>Whether a list of conditions holds Accepted=True, read without an enumerator on the heap (status deltas read it for every route).</summary>
+internal static class AcceptedCondition
+{
+    public static bool In(EquatableArray<Condition> conditions)
+    {
+        foreach (var condition in conditions)
+        {
+            if (condition.Type == ConditionType.Accepted && condition.IsTrue)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

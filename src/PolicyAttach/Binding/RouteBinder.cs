@@ -32,6 +32,9 @@ internal sealed class RouteBinder
         _meshKinds = MeshKinds(snapshot);
     }
 
+    // The cells Rejudge judges again, one parent at a time.
+    private readonly List<(int, BindingCause, EquatableArray<string>)> _judged = [];
+
     // For each Service parent, the route kinds bound to it and the port each binds to (null: every port).
     private readonly Dictionary<ResourceKey, List<(int Rank, int? Port)>> _meshKinds;
 
@@ -213,7 +216,8 @@ internal sealed class RouteBinder
             }
 
             var old = was.Verdicts ?? throw new InvalidOperationException($"The result of {route.Key} has no verdicts on {was.ParentRef.TargetKey}.");
-            var judged = new List<(int, BindingCause, EquatableArray<string>)>(gateway.Changed.Count);
+            var judged = _judged;
+            judged.Clear();
             foreach (var i in gateway.Changed)
             {
                 judged.Add((i, Judge(route, was.ParentRef, gateway.Listeners[i], out var hostnames), hostnames));

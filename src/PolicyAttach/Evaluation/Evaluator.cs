@@ -1,4 +1,5 @@
 using PolicyAttach.Binding;
+using PolicyAttach.Collections;
 using PolicyAttach.Policies;
 using PolicyAttach.References;
 
@@ -53,6 +54,20 @@ public static class Evaluator
     internal static (BindingResult Binding, RouteResult[] Routes)? Rejudge(Snapshot snapshot, EvaluationOptions options, IReadOnlyDictionary<ResourceKey, GatewayResult> previous,
         IReadOnlyList<RouteResult> routes)
         => Binder.Rejudge(snapshot, new ReferenceIndex(snapshot), BindingOptionsOf(options), previous, routes);
+
+    /// <summary>
+    /// The policy stage alone over a snapshot whose binding results are given (a session's step that judged them
+    /// already: they are what binding the snapshot gives), folding only below the listeners, from the fold states of
+    /// <paramref name="above"/> (<see cref="EvaluateBelow"/>).
+    /// </summary>
+    internal static EvaluationResult ResolveBelow(Snapshot snapshot, EvaluationOptions options, EquatableArray<GatewayClassResult> classes, IEnumerable<GatewayResult> gateways,
+        IEnumerable<RouteResult> routes, PolicyResolution above)
+    {
+        var references = new ReferenceIndex(snapshot);
+        var policies = PolicyEngine.Attach(snapshot, references, options.EffectivePolicyKinds);
+        var binding = new BindingResult(snapshot, options.ControllerNames, classes, gateways.OrderBy(g => g.Gateway.Key).ToEquatableArray(), [], routes.OrderBy(r => r.Route.Key).ToEquatableArray());
+        return new EvaluationResult(options, binding, policies.Resolve(binding, above));
+    }
 
     private static BindingOptions BindingOptionsOf(EvaluationOptions options)
         => new(options.ControllerNames, options.SupportedFeatures, options.Profile?.TlsTerminateAcceptsTcpRoute ?? false, options.Profile?.Conditions ?? BindingConvention.Spec);

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using PolicyAttach.Model;
 
 namespace PolicyAttach;
@@ -151,7 +152,26 @@ public readonly record struct ResourceKey(string Group, string Kind, string Name
 
     /// <summary><c>Kind/namespace/name</c>, or <c>Kind/name</c> for cluster-scoped objects, as users type it.</summary>
     /// <returns>A readable reference.</returns>
-    public override string ToString() => Namespace.Length == 0 ? $"{Kind}/{Name}" : $"{Kind}/{Namespace}/{Name}";
+    public override string ToString()
+    {
+        var text = new DefaultInterpolatedStringHandler(0, 0, null, stackalloc char[128]);
+        AppendTo(ref text);
+        return text.ToStringAndClear();
+    }
+
+    /// <summary>Appends <see cref="ToString"/>'s text to a handler (a longer text built without this one's string).</summary>
+    internal void AppendTo(ref DefaultInterpolatedStringHandler text)
+    {
+        text.AppendFormatted(Kind);
+        text.AppendLiteral("/");
+        if (Namespace.Length != 0)
+        {
+            text.AppendFormatted(Namespace);
+            text.AppendLiteral("/");
+        }
+
+        text.AppendFormatted(Name);
+    }
 }
 
 /// <summary>An API group and kind, ordered ordinally.</summary>

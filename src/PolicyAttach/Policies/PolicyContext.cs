@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.CompilerServices;
 using PolicyAttach.Model;
 
 namespace PolicyAttach.Policies;
@@ -139,28 +139,39 @@ public readonly record struct PolicyContext
     /// <returns>The text.</returns>
     public override string ToString()
     {
-        var text = new StringBuilder(Parent.ToString());
+        // One string: the session's deltas sort their changed contexts by this text.
+        var text = new DefaultInterpolatedStringHandler(0, 0, null, stackalloc char[256]);
+        Parent.AppendTo(ref text);
         if (Listener is not null)
         {
-            text.Append(" › listener ").Append(Listener);
+            text.AppendLiteral(" › listener ");
+            text.AppendFormatted(Listener);
         }
 
         if (Route is { } route)
         {
-            text.Append(" › ").Append(route);
+            text.AppendLiteral(" › ");
+            route.AppendTo(ref text);
         }
 
         if (Level >= PolicyContextLevel.Rule)
         {
-            text.Append(" › rule ").Append(RuleName ?? "(unnamed)");
+            text.AppendLiteral(" › rule ");
+            text.AppendFormatted(RuleName ?? "(unnamed)");
         }
 
         if (Backend is { } backend)
         {
-            text.Append(" › ").Append(backend).Append(BackendPort is null ? string.Empty : ":" + BackendPort);
+            text.AppendLiteral(" › ");
+            backend.AppendTo(ref text);
+            if (BackendPort is not null)
+            {
+                text.AppendLiteral(":");
+                text.AppendFormatted(BackendPort);
+            }
         }
 
-        return text.ToString();
+        return text.ToStringAndClear();
     }
 
     private static void Require(bool holds, string rule)

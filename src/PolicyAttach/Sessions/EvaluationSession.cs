@@ -116,7 +116,7 @@ public sealed class EvaluationSession
              ?? RouteStep.TryApply(previous, snapshot, routeIndex, changes, _options, out notBelow)) is { } step)
         {
             next = state.AfterRoutes(step.Result, step.Dirty, routeIndex);
-            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes, step.Sets, step.ChangedOwners, step.ContextRoutes);
+            return Update(previous, step.Result, EvaluationPath.Incremental, step.Describe(), step.Compared, step.Candidates, step.Evaluated, step.Routes, step.Sets, step.ChangedOwners, step.ContextRoutes, step.ContextOwners);
         }
 
         var index = new DependencyIndex(snapshot);
@@ -229,10 +229,10 @@ public sealed class EvaluationSession
 
     private static SessionUpdate Update(EvaluationResult previous, EvaluationResult result, EvaluationPath path, string reason,
         IEnumerable<ResourceKey>? compared, IEnumerable<ResourceKey> candidates, int evaluated, IReadOnlySet<ResourceKey>? routes, IReadOnlyCollection<ResourceKey>? sets = null, IReadOnlySet<ResourceKey>? changedOwners = null,
-        IReadOnlySet<ResourceKey>? contextRoutes = null)
+        IReadOnlySet<ResourceKey>? contextRoutes = null, IReadOnlySet<ResourceKey>? contextOwners = null)
     {
         var (changed, removed) = ResultDiff.StatusDelta(previous, result, compared);
-        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates, routes, sets, changedOwners, contextRoutes);
+        var (routing, contexts) = ResultDiff.RoutingDelta(previous, result, candidates, routes, sets, changedOwners, contextRoutes, contextOwners);
         return new SessionUpdate(previous, result, path, reason, [.. changed], [.. removed], [.. routing], [.. contexts], evaluated);
     }
 

@@ -45,13 +45,13 @@ internal static class GatewayStep
             changedListeners[key] = listeners;
         }
 
-        if (!RoutesOf(gateways, snapshot, index, out var routes, out var backends))
+        if (!RoutesOf(gateways, snapshot, index, out var routes, out var backends, withBackends: false))
         {
             return null;
         }
 
         var named = routes.Count;
-        var routeResults = new Dictionary<ResourceKey, RouteResult?>();
+        var routeResults = new Dictionary<ResourceKey, RouteResult?>(routes.Count);
         Dictionary<ResourceKey, GatewayResult?> gatewayResults;
         int evaluated;
         var rejudged = false;
@@ -80,6 +80,11 @@ internal static class GatewayStep
         {
             // The Gateways bound again with every route that names them: no policy but those on the backends
             // (BackendTLSPolicies decide whether a backend is valid, which a route's ResolvedRefs condition reads).
+            foreach (var route in routes)
+            {
+                AddBackends(route, backends);
+            }
+
             var bound = Evaluate(snapshot, index, gateways, routes, backends, routePolicies: false, options, null)!;
             foreach (var route in routes)
             {
@@ -180,13 +185,14 @@ internal static class GatewayStep
                 AddBackends(route, gainedBackends);
             }
 
-            var resolved = Evaluate(snapshot, index, gateways, gained, gainedBackends, routePolicies: true, options, previous.Policies);
-            if (resolved is null)
+            // The policy stage alone: the Gateways' and the routes' results there are the ones judged above.
+            if (Part(snapshot, index, gateways, gained, gainedBackends, routePolicies: true, options, declineOverrides: true) is not { } part)
             {
                 return null;
             }
 
-            evaluated += resolved.Snapshot.Objects.Count(DependencyIndex.IsPartitioned);
+            var resolved = Evaluator.ResolveBelow(part, options, previous.GatewayClasses, gateways.Select(g => gatewayResults[g]!), gained.Select(r => OnlyOn(routeResults[r.Key]!, gateways)), previous.Policies);
+            evaluated += part.Objects.Count(DependencyIndex.IsPartitioned);
             policies = PolicyResolution.WithRoutes(previous.Policies, new Dictionary<ResourceKey, PolicyStatusResult?>(), gained.Select(r => r.Key), resolved.Policies, gateways, [], keepOtherOwners: true);
         }
 
@@ -201,7 +207,8 @@ internal static class GatewayStep
         dirty.UnionWith(backends);
         var how = rejudged ? "judged on the changed listeners alone" : "bound again";
         var text = $"Judged {changedListeners.Values.Sum(l => l.Count)} changed listener(s) of {gateways.Count} Gateway(s) again against {rebound.Count} of the {named} route(s) that name them ({how}; their other parents kept): {moved.Count} attach differently, {gained.Count} resolved again below the listeners ({evaluated} objects evaluated).";
-        return new RouteStepResult(result, compared, candidates, [], [], rebound, dirty, evaluated, 0, 0, 0, gateways.Count, moved, text);
+        // The routes' contexts through their other parents are kept (their verdicts there, and the resolution of the other owners).
+        return new RouteStepResult(result, compared, candidates, [], [], rebound, dirty, evaluated, 0, 0, 0, gateways.Count, moved, text, gateways);
     }
 
     /// <summary>
@@ -257,10 +264,10 @@ internal static class GatewayStep
     }
 
     /// <summary>
-    /// Every route that names one of the Gateways, with its backends; false when one cannot be bound against them
+    /// Every route that names one of the Gateways, with its backends (unless told not); false when one cannot be bound against them
     /// alone (default Gateways, a parent of another kind, an HTTPRoute and a GRPCRoute on them: the older is accepted).
     /// </summary>
-    private static bool RoutesOf(HashSet<ResourceKey> gateways, Snapshot snapshot, RouteIndex index, out List<RouteBase> routes, out SortedSet<ResourceKey> backends)
+    private static bool RoutesOf(HashSet<ResourceKey> gateways, Snapshot snapshot, RouteIndex index, out List<RouteBase> routes, out SortedSet<ResourceKey> backends, bool withBackends = true)
     {
         var routeKeys = new SortedSet<ResourceKey>();
         foreach (var gateway in gateways)
@@ -298,7 +305,10 @@ internal static class GatewayStep
             }
 
             routes.Add(route);
-            AddBackends(route, backends);
+            if (withBackends)
+            {
+                AddBackends(route, backends);
+            }
         }
 
         return true;
@@ -450,6 +460,10 @@ internal static class GatewayStep
         return now.AttachedListeners.Any(v => !before.Contains((v.Owner, v.ListenerName)));
     }
 
+    /// <summary>A route's result with its parents among the Gateways only: what binding it with those Gateways alone gives.</summary>
+    private static RouteResult OnlyOn(RouteResult route, HashSet<ResourceKey> gateways)
+        => route with { Parents = route.Parents.Where(p => gateways.Contains(p.ParentRef.TargetKey)).ToEquatableArray() };
+
     private static RouteParentResult? Find(RouteResult route, int parentIndex)
     {
         foreach (var parent in route.Parents)
@@ -501,6 +515,16 @@ internal static class GatewayStep
     /// </summary>
     private static EvaluationResult? Evaluate(Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways, List<RouteBase> routes, SortedSet<ResourceKey> backends,
         bool routePolicies, EvaluationOptions options, PolicyResolution? above, bool ownerPolicies = false)
+        => Part(snapshot, index, gateways, routes, backends, routePolicies, options, declineOverrides: above is not null, ownerPolicies) is { } part
+            ? Evaluator.EvaluateBelow(part, options, above)
+            : null;
+
+    /// <summary>
+    /// The snapshot <see cref="Evaluate"/> evaluates; null when <paramref name="declineOverrides"/> and a policy in it
+    /// reports overrides.
+    /// </summary>
+    private static Snapshot? Part(Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways, List<RouteBase> routes, SortedSet<ResourceKey> backends,
+        bool routePolicies, EvaluationOptions options, bool declineOverrides, bool ownerPolicies = false)
     {
         // The policies that select by label are taken whole: each selects among the objects evaluated by its own rule.
         var keys = new HashSet<ResourceKey>(gateways);
@@ -545,7 +569,7 @@ internal static class GatewayStep
                 continue;
             }
 
-            if (above is not null && obj is IPolicyObject policy && ReportsOverrides(options.EffectivePolicyKinds, policy))
+            if (declineOverrides && obj is IPolicyObject policy && ReportsOverrides(options.EffectivePolicyKinds, policy))
             {
                 return null;
             }
@@ -554,6 +578,6 @@ internal static class GatewayStep
         }
 
         objects.Sort((a, b) => a.Key.CompareTo(b.Key));
-        return Evaluator.EvaluateBelow(Snapshot.FromSorted([.. objects], []), options, above);
+        return Snapshot.FromSorted([.. objects], []);
     }
 }

@@ -79,12 +79,14 @@ internal static class ResultDiff
     /// read: every other route's result and contexts are the same in both; and when only some ListenerSets can hold
     /// the candidates' listeners (the route step's owners), only they are read; the contexts above the routes are read
     /// only for the Gateways and ListenerSets that changed; and when only some of those routes can have other contexts
-    /// (a session's Gateway step: the others attach where they did), only theirs are read.
+    /// (a session's Gateway step: the others attach where they did), only theirs are read, and only under the given
+    /// owners when told (a listener step: a route's contexts through its other parents are kept).
     /// </summary>
     public static (List<ResourceKey> Routing, List<PolicyContext> Contexts) RoutingDelta(EvaluationResult before, EvaluationResult after, IEnumerable<ResourceKey> candidates,
-        IReadOnlySet<ResourceKey>? routes = null, IReadOnlyCollection<ResourceKey>? sets = null, IReadOnlySet<ResourceKey>? changedOwners = null, IReadOnlySet<ResourceKey>? contextRoutes = null)
+        IReadOnlySet<ResourceKey>? routes = null, IReadOnlyCollection<ResourceKey>? sets = null, IReadOnlySet<ResourceKey>? changedOwners = null, IReadOnlySet<ResourceKey>? contextRoutes = null,
+        IReadOnlySet<ResourceKey>? contextOwners = null)
     {
-        var (a, b) = (new View(before, routes, sets, changedOwners, contextRoutes), new View(after, routes, sets, changedOwners, contextRoutes));
+        var (a, b) = (new View(before, routes, sets, changedOwners, contextRoutes, contextOwners), new View(after, routes, sets, changedOwners, contextRoutes, contextOwners));
         var routing = new List<ResourceKey>();
         var contexts = new List<PolicyContext>();
 
@@ -132,6 +134,14 @@ internal static class ResultDiff
     private static IEnumerable<(PolicyContext Context, EffectivePolicies Before, EffectivePolicies After)> Pairs(
         List<(PolicyContext Context, EffectivePolicies Policies)> before, List<(PolicyContext Context, EffectivePolicies Policies)> after)
     {
+        // A side with no context (the routes under a listener gained or lost every attachment) pairs the other with none.
+        if (before.Count == 0 || after.Count == 0)
+        {
+            return before.Count == 0
+                ? after.Select(p => (p.Context, EffectivePolicies.None, p.Policies))
+                : before.Select(p => (p.Context, p.Policies, EffectivePolicies.None));
+        }
+
         var aligned = before.Count == after.Count;
         for (var i = 0; aligned && i < before.Count; i++)
         {
@@ -182,14 +192,17 @@ internal static class ResultDiff
         private readonly bool _routesOnly;
         private readonly IReadOnlySet<ResourceKey>? _changedOwners;
         private readonly IReadOnlySet<ResourceKey>? _contextRoutes;
+        private readonly IReadOnlySet<ResourceKey>? _contextOwners;
         private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByOwner = [];
         private readonly Dictionary<ResourceKey, List<RouteResult>> _routesByService = [];
         private readonly Dictionary<ResourceKey, List<ListenerSetResult>> _sets = [];
 
-        public View(EvaluationResult result, IReadOnlySet<ResourceKey>? only, IReadOnlyCollection<ResourceKey>? sets, IReadOnlySet<ResourceKey>? changedOwners, IReadOnlySet<ResourceKey>? contextRoutes)
+        public View(EvaluationResult result, IReadOnlySet<ResourceKey>? only, IReadOnlyCollection<ResourceKey>? sets, IReadOnlySet<ResourceKey>? changedOwners, IReadOnlySet<ResourceKey>? contextRoutes,
+            IReadOnlySet<ResourceKey>? contextOwners)
         {
             _result = result;
             _contextRoutes = contextRoutes;
+            _contextOwners = contextOwners;
             _routesOnly = only is not null;
             _changedOwners = changedOwners;
             foreach (var set in sets is null ? result.ListenerSets : sets.Order().Select(result.FindListenerSet).OfType<ListenerSetResult>())
@@ -272,7 +285,7 @@ internal static class ResultDiff
                 }
             }
 
-            foreach (var route in Routes(_routesByOwner, key))
+            foreach (var route in _contextOwners?.Contains(key) == false ? [] : Routes(_routesByOwner, key))
             {
                 if (_contextRoutes?.Contains(route.Route.Key) == false)
                 {

@@ -510,9 +510,10 @@ internal static class RouteStep
 /// <param name="ChangedGrants">How many ReferenceGrants the batch changed.</param>
 /// <param name="ChangedGateways">How many Gateways the batch changed.</param>
 /// <param name="ContextRoutes">The routes whose policy contexts can differ, when fewer than <paramref name="Routes"/> (whose results can).</param>
+/// <param name="ContextOwners">The Gateways under which those routes' contexts can differ, when not every candidate.</param>
 /// <param name="Text">What the step did, when it says so itself.</param>
 internal sealed record RouteStepResult(EvaluationResult Result, HashSet<ResourceKey> Compared, List<ResourceKey> Candidates, List<ResourceKey> Sets, HashSet<ResourceKey> ChangedOwners, HashSet<ResourceKey> Routes, HashSet<ResourceKey> Dirty, int Evaluated, int ChangedRoutes, int ChangedPolicies, int ChangedGrants, int ChangedGateways,
-    HashSet<ResourceKey>? ContextRoutes = null, string? Text = null)
+    HashSet<ResourceKey>? ContextRoutes = null, string? Text = null, HashSet<ResourceKey>? ContextOwners = null)
 {
     /// <summary>What the step did, for <see cref="SessionUpdate.Reason"/>.</summary>
     public string Describe()
