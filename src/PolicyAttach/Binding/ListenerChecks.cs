@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
@@ -99,7 +100,10 @@ internal sealed class ListenerDraft
 
     public ListenerState State => NotAccepted is not null ? ListenerState.NotAccepted : Conflict is not null ? ListenerState.Conflicted : ListenerState.Ready;
 
-    public string Describe => $"listener \"{Listener.Name}\" of {Owner}";
+    /// <summary>The listener as messages name it (built once: most of its conditions name it).</summary>
+    public string Describe => _describe ??= $"listener \"{Listener.Name}\" of {Owner}";
+
+    private string? _describe;
 
     public ListenerResult ToResult(bool envoyGateway)
     {
@@ -110,9 +114,17 @@ internal sealed class ListenerDraft
             Listener = Listener,
             SupportedKinds = NotAccepted is not null ? [] : SupportedKinds.ToEquatableArray(),
             AttachedRoutes = AttachedRoutes,
-            Conditions = conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
+            Conditions = ByType(conditions),
             State = State,
         };
+    }
+
+    /// <summary>Conditions sorted by type (each type once), without a copy per step of the sort.</summary>
+    private static EquatableArray<Condition> ByType(List<Condition> conditions)
+    {
+        var sorted = conditions.ToArray();
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Type.Value, b.Type.Value));
+        return new EquatableArray<Condition>(ImmutableCollectionsMarshal.AsImmutableArray(sorted));
     }
 
     /// <summary>

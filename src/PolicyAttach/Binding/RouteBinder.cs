@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PolicyAttach.Collections;
 using PolicyAttach.Model;
 using PolicyAttach.Model.Routes;
@@ -335,12 +336,45 @@ internal sealed class RouteBinder
         var verdicts = table.Materialize();
         if (kindConflict)
         {
-            return Condition.Make(ConditionType.Accepted, false, ConditionReason.Conflicted, $"{routeName} is not accepted by {parentName}: {string.Join(" ", verdicts.Where(v => v.Cause == BindingCause.RouteKindConflict).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))} Give the routes different hostnames or listeners.", g);
+            return Condition.Make(ConditionType.Accepted, false, ConditionReason.Conflicted, Refusals($"{routeName} is not accepted by {parentName}: ", verdicts, static c => c == BindingCause.RouteKindConflict, " Give the routes different hostnames or listeners."), g);
         }
 
         return hostnameOnly
-            ? Condition.Make(ConditionType.Accepted, false, ConditionReason.NoMatchingListenerHostname, $"No hostname of {routeName} intersects a listener of {parentName}: {string.Join(" ", verdicts.Where(v => v.Cause == BindingCause.HostnameMismatch).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))} Add a matching hostname.", g)
-            : Condition.Make(ConditionType.Accepted, false, ConditionReason.NotAllowedByListeners, $"No listener of {parentName} allows {routeName}: {string.Join(" ", verdicts.Where(v => v.Cause is BindingCause.KindNotAllowed or BindingCause.NamespaceNotAllowed or BindingCause.ListenerNotReady).Select(v => $"listener \"{v.ListenerName}\": {v.Message}"))}", g);
+            ? Condition.Make(ConditionType.Accepted, false, ConditionReason.NoMatchingListenerHostname, Refusals($"No hostname of {routeName} intersects a listener of {parentName}: ", verdicts, static c => c == BindingCause.HostnameMismatch, " Add a matching hostname."), g)
+            : Condition.Make(ConditionType.Accepted, false, ConditionReason.NotAllowedByListeners, Refusals($"No listener of {parentName} allows {routeName}: ", verdicts, static c => c is BindingCause.KindNotAllowed or BindingCause.NamespaceNotAllowed or BindingCause.ListenerNotReady, string.Empty), g);
+    }
+
+    /// <summary>
+    /// A refusal message: the prefix, the refusals of the given causes, each as <c>listener "name": message</c>,
+    /// separated by spaces, and the suffix, written into one string (a route refused by a Gateway of many listeners
+    /// lists them all).
+    /// </summary>
+    private static string Refusals(string prefix, EquatableArray<ListenerVerdict> verdicts, Func<BindingCause, bool> listed, string suffix)
+    {
+        var text = new DefaultInterpolatedStringHandler(0, 0, null, stackalloc char[512]);
+        text.AppendFormatted(prefix);
+        var first = true;
+        foreach (var verdict in verdicts)
+        {
+            if (!listed(verdict.Cause))
+            {
+                continue;
+            }
+
+            if (!first)
+            {
+                text.AppendLiteral(" ");
+            }
+
+            first = false;
+            text.AppendLiteral("listener \"");
+            text.AppendFormatted(verdict.ListenerName);
+            text.AppendLiteral("\": ");
+            text.AppendFormatted(verdict.Message);
+        }
+
+        text.AppendFormatted(suffix);
+        return text.ToStringAndClear();
     }
 
     private static bool Supports(ListenerDraft draft, RouteBase route)

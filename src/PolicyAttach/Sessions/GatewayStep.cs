@@ -244,7 +244,7 @@ internal static class GatewayStep
     private static GatewayResult Recount(GatewayResult bound, GatewayResult was, List<RouteBase> routes, EvaluationResult previous, Dictionary<ResourceKey, RouteResult?> results)
     {
         var key = was.Gateway.Key;
-        var counts = new Dictionary<(ResourceKey, string), int>();
+        var counts = new Dictionary<(ResourceKey, string), int>(was.Listeners.Count);
         foreach (var listener in was.Listeners)
         {
             counts[(key, listener.Name)] = listener.AttachedRoutes;
