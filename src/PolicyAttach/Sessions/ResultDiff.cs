@@ -238,8 +238,8 @@ internal static class ResultDiff
             }
 
             inputs.AddRange(_sets.GetValueOrDefault(key) ?? []);
-            inputs.AddRange(Routes(_routesByOwner, key).OrderBy(r => r.Route.Key));
-            inputs.AddRange(Routes(_routesByService, key).OrderBy(r => r.Route.Key));
+            inputs.AddRange(Routes(_routesByOwner, key));
+            inputs.AddRange(Routes(_routesByService, key));
 
             // A mesh parent that names a port by its name takes the number behind the name from the Service: a
             // renumbered port moves the routes without changing them or their statuses.
@@ -326,9 +326,28 @@ internal static class ResultDiff
             return contexts;
         }
 
-        /// <summary>The routes listed under a key, each once (a route is listed once per attachment; by reference, not by deep equality).</summary>
+        /// <summary>
+        /// The routes listed under a key, each once, in key order: the lists are filled route by route in key order (the
+        /// routes of a result, or the keys given, sorted), a route once per attachment, so a repeat follows its first.
+        /// </summary>
         private static IEnumerable<RouteResult> Routes(Dictionary<ResourceKey, List<RouteResult>> map, ResourceKey key)
-            => (map.GetValueOrDefault(key) ?? []).Distinct(ReferenceEqualityComparer.Instance).Cast<RouteResult>();
+        {
+            if (!map.TryGetValue(key, out var list))
+            {
+                yield break;
+            }
+
+            RouteResult? last = null;
+            foreach (var route in list)
+            {
+                if (!ReferenceEquals(route, last))
+                {
+                    yield return route;
+                }
+
+                last = route;
+            }
+        }
 
         /// <summary>A route's context and, below it, each rule's and each backend's, gateway and mesh alike.</summary>
         private void AddRouteContexts(List<(PolicyContext, EffectivePolicies)> contexts, PolicyResolution policies, PolicyContext onRoute, RouteResult route)
