@@ -22,6 +22,24 @@ internal static class Binder
     public static BindingResult Bind(Snapshot snapshot, ReferenceIndex references, BindingOptions options, BackendTlsVerdicts backendTls)
         => new Run(snapshot, references, options, backendTls).Execute();
 
+    /// <summary>
+    /// Binds the GatewayClasses, Gateways and ListenerSets of a snapshot that holds none of the given routes, and judges
+    /// those routes' previous results again on the listeners of its Gateways that differ from their previous results
+    /// (<see cref="RouteBinder.Rejudge"/>), every other cell kept: a session's step where only some listeners of those
+    /// Gateways changed. Null when a Gateway's listeners do not pair with its previous result's (another count, another
+    /// name at a position) or a listener that did not change is in another state or takes other kinds (a conflict that
+    /// appeared or ended): the cells kept would not hold. The binding result counts no route on any listener.
+    /// </summary>
+    /// <param name="snapshot">The Gateways with the shared objects they read (classes, Secrets, grants), no route.</param>
+    /// <param name="references">The reference index of the snapshot.</param>
+    /// <param name="options">What the engine acts for.</param>
+    /// <param name="previous">The previous results of the snapshot's Gateways.</param>
+    /// <param name="routes">The previous results of the routes to judge again.</param>
+    /// <returns>The binding of the Gateways and the routes' new results (a route whose verdicts are all kept is its previous result), or null.</returns>
+    public static (BindingResult Binding, RouteResult[] Routes)? Rejudge(Snapshot snapshot, ReferenceIndex references, BindingOptions options,
+        IReadOnlyDictionary<ResourceKey, GatewayResult> previous, IReadOnlyList<RouteResult> routes)
+        => new Run(snapshot, references, options, BackendTlsVerdicts.None).Rejudge(previous, routes);
+
     private sealed class Run
     {
         private readonly Snapshot _snapshot;
@@ -60,6 +78,53 @@ internal static class Binder
                 _gateways.Values.OrderBy(g => g.Gateway.Key).Select(g => g.ToResult(_options.EnvoyGateway)).ToEquatableArray(),
                 _listenerSets.Values.OrderBy(l => l.ListenerSet.Key).Select(l => l.ToResult(_options.EnvoyGateway)).ToEquatableArray(),
                 routes);
+        }
+
+        public (BindingResult, RouteResult[])? Rejudge(IReadOnlyDictionary<ResourceKey, GatewayResult> previous, IReadOnlyList<RouteResult> routes)
+        {
+            var classes = EvaluateClasses();
+            EvaluateGateways(classes);
+            EvaluateListenerSets();
+            var gateways = new List<GatewayResult>(_gateways.Count);
+            foreach (var state in _gateways.Values.OrderBy(g => g.Gateway.Key))
+            {
+                var now = state.ToResult(_options.EnvoyGateway);
+                if (!previous.TryGetValue(state.Gateway.Key, out var was) || was.Listeners.Count != now.Listeners.Count)
+                {
+                    return null;
+                }
+
+                for (var i = 0; i < now.Listeners.Count; i++)
+                {
+                    var (a, b) = (was.Listeners[i], now.Listeners[i]);
+                    if (a.Name != b.Name)
+                    {
+                        return null;
+                    }
+
+                    if (a.Listener != b.Listener)
+                    {
+                        state.Changed.Add(i);
+                    }
+                    else if (a.State != b.State || a.SupportedKinds != b.SupportedKinds)
+                    {
+                        return null;
+                    }
+                }
+
+                gateways.Add(now);
+            }
+
+            var binder = new RouteBinder(_snapshot, _references, _backendTls, _options, _gateways, _listenerSets);
+            var results = new RouteResult[routes.Count];
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = binder.Rejudge(routes[i]);
+            }
+
+            var binding = new BindingResult(_snapshot, _options.ControllerNames, classes.Values.OrderBy(c => c.GatewayClass.Key).ToEquatableArray(), gateways.ToEquatableArray(),
+                _listenerSets.Values.OrderBy(l => l.ListenerSet.Key).Select(l => l.ToResult(_options.EnvoyGateway)).ToEquatableArray(), []);
+            return (binding, results);
         }
 
         private Dictionary<string, GatewayClassResult> EvaluateClasses()
@@ -306,6 +371,9 @@ internal sealed class GatewayState(Gateway gateway, string controllerName, List<
     public string ControllerName { get; } = controllerName;
 
     public List<ListenerDraft> Listeners { get; } = listeners;
+
+    /// <summary>The positions of the listeners judged again in a rejudging run (<see cref="Binder.Rejudge"/>); empty otherwise.</summary>
+    public List<int> Changed { get; } = [];
 
     public List<Condition> Conditions { get; set; } = [];
 

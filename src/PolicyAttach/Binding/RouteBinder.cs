@@ -136,6 +136,17 @@ internal sealed class RouteBinder
             accepted = BindListeners(route, parentRef, parent.Listeners!, out table, g);
         }
 
+        return Conclude(route, index, parentRef, parent.ControllerName, accepted, table, backends, dropped, count: true);
+    }
+
+    /// <summary>
+    /// A parent's result from its Accepted verdict and verdict table: the rules dropped, the attachments counted on the
+    /// listeners (with <paramref name="count"/>) and the backends' ResolvedRefs.
+    /// </summary>
+    private static RouteParentResult Conclude(RouteBase route, int index, ParentReference parentRef, string controllerName, Condition accepted, VerdictTable? table,
+        IReadOnlyList<BackendRefResult> backends, List<(int Rule, string Why)> dropped, bool count)
+    {
+        var g = route.Metadata.Generation;
         var conditions = new List<Condition>();
         if (accepted.IsTrue && dropped.Count > 0)
         {
@@ -152,7 +163,7 @@ internal sealed class RouteBinder
         }
 
         // A listener counts only the routes its parent accepts (spec digest §4.2).
-        if (accepted.IsTrue && table is not null)
+        if (count && accepted.IsTrue && table is not null)
         {
             table.CountAttachments();
         }
@@ -171,11 +182,60 @@ internal sealed class RouteBinder
         {
             ParentRef = parentRef,
             ParentIndex = index,
-            ControllerName = parent.ControllerName,
+            ControllerName = controllerName,
             Conditions = conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
             AttachedListeners = table?.AttachedVerdicts() ?? [],
             Verdicts = table,
         };
+    }
+
+    /// <summary>
+    /// A route's previous result judged again on the changed listeners of the Gateways being bound (each Gateway's
+    /// <see cref="GatewayState.Changed"/> cells), every other cell keeping its cause and hostnames: for a step where only
+    /// those listeners changed, every other listener of those Gateways kept its state and kinds, and neither the route
+    /// nor its backends nor its other parents changed (their results are kept). The caller counts the attachments from
+    /// the results, and vouches that no HTTPRoute and GRPCRoute share those Gateways (a cell judged again sees no
+    /// claim of the other kind). A parent whose judged cells keep their outcomes and that attached to a listener keeps
+    /// its conditions and attachments (its Accepted condition reads the cells' messages only when nothing attached);
+    /// any other is concluded as binding concludes it. The previous result itself when no parent has a changed cell.
+    /// </summary>
+    public RouteResult Rejudge(RouteResult previous)
+    {
+        var route = previous.Route;
+        RouteParentResult[]? parents = null;
+        List<(int Rule, string Why)>? dropped = null;
+        for (var p = 0; p < previous.Parents.Count; p++)
+        {
+            var was = previous.Parents[p];
+            if (was.ParentRef.GroupKind != Kinds.Gateway || !_gateways.TryGetValue(was.ParentRef.TargetKey, out var gateway) || gateway.Changed.Count == 0)
+            {
+                continue;
+            }
+
+            var old = was.Verdicts ?? throw new InvalidOperationException($"The result of {route.Key} has no verdicts on {was.ParentRef.TargetKey}.");
+            var judged = new List<(int, BindingCause, EquatableArray<string>)>(gateway.Changed.Count);
+            foreach (var i in gateway.Changed)
+            {
+                judged.Add((i, Judge(route, was.ParentRef, gateway.Listeners[i], out var hostnames), hostnames));
+            }
+
+            var table = old.With(gateway.Listeners, judged, out var moved);
+            RouteParentResult now;
+            if (!moved && table.AnyAttached)
+            {
+                now = was with { Verdicts = table };
+            }
+            else
+            {
+                dropped ??= RuleSupport.Unsupported(route);
+                var accepted = Accepted(route, was.ParentRef, table, route.Metadata.Generation);
+                now = Conclude(route, was.ParentIndex, was.ParentRef, gateway.ControllerName, accepted, table, previous.BackendRefs, dropped, count: false);
+            }
+
+            (parents ??= [.. previous.Parents])[p] = now;
+        }
+
+        return parents is null ? previous : previous with { Parents = parents.ToEquatableArray() };
     }
 
     private Condition BindService(RouteBase route, ParentReference parentRef, Service service, long g)
@@ -211,15 +271,34 @@ internal sealed class RouteBinder
         // One cause per listener; the verdicts and their messages are only built when someone reads the matrix.
         var causes = new BindingCause[listeners.Count];
         EquatableArray<string>[]? served = null;
+        for (var i = 0; i < listeners.Count; i++)
+        {
+            var cause = Judge(route, parentRef, listeners[i], out var hostnames);
+            causes[i] = cause;
+            if (cause == BindingCause.Attached)
+            {
+                served ??= new EquatableArray<string>[listeners.Count];
+                served[i] = hostnames;
+            }
+        }
+
+        table = new VerdictTable(route, parentRef, listeners, causes, served);
+        return Accepted(route, parentRef, table, g);
+    }
+
+    /// <summary>
+    /// A Gateway or ListenerSet parent's Accepted condition from its verdict table: which cells attached and which
+    /// considered the route decide it; when nothing attached, the message lists the refusals' messages.
+    /// </summary>
+    private static Condition Accepted(RouteBase route, ParentReference parentRef, VerdictTable table, long g)
+    {
         var relevant = 0;
         var hostnameOnly = false;
         var kindConflict = false;
         var attached = false;
-        for (var i = 0; i < listeners.Count; i++)
+        for (var i = 0; i < table.Count; i++)
         {
-            var draft = listeners[i];
-            var cause = Judge(route, parentRef, draft, out var hostnames);
-            causes[i] = cause;
+            var cause = table.Cause(i);
             if (cause is not (BindingCause.SectionNameMismatch or BindingCause.PortMismatch))
             {
                 relevant++;
@@ -227,15 +306,9 @@ internal sealed class RouteBinder
 
             hostnameOnly |= cause == BindingCause.HostnameMismatch;
             kindConflict |= cause == BindingCause.RouteKindConflict;
-            if (cause == BindingCause.Attached)
-            {
-                attached = true;
-                served ??= new EquatableArray<string>[listeners.Count];
-                served[i] = hostnames;
-            }
+            attached |= cause == BindingCause.Attached;
         }
 
-        table = new VerdictTable(route, parentRef, listeners, causes, served);
         var routeName = $"{route.Kind} {route.Namespace}/{route.Name}";
         var parentName = $"{parentRef.Kind} {parentRef.Namespace}/{parentRef.Name}";
         if (relevant == 0)

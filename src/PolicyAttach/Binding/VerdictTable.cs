@@ -122,6 +122,49 @@ internal sealed class VerdictTable
     /// <summary>The number of listeners considered.</summary>
     public int Count => _causes.Length;
 
+    /// <summary>The cause of one cell.</summary>
+    public BindingCause Cause(int i) => _causes[i];
+
+    /// <summary>Whether the route attached to a listener of this parent.</summary>
+    public bool AnyAttached => Array.IndexOf(_causes, BindingCause.Attached) >= 0;
+
+    /// <summary>
+    /// This table over the listeners of the same parent bound again (the same listeners in the same order, every one not
+    /// in <paramref name="cells"/> equal to this table's, in the same state with the same kinds), with the given cells
+    /// judged again and every other cell's cause and hostnames kept. The cell arrays are shared when no judged cell's
+    /// outcome changed (<paramref name="moved"/> false).
+    /// </summary>
+    public VerdictTable With(IReadOnlyList<ListenerDraft> listeners, List<(int Cell, BindingCause Cause, EquatableArray<string> Hostnames)> cells, out bool moved)
+    {
+        var (causes, served) = (_causes, _served);
+        moved = false;
+        foreach (var (i, cause, hostnames) in cells)
+        {
+            var was = Outcome(i);
+            if (was.Cause == cause && was.Hostnames == (cause == BindingCause.Attached ? hostnames : default))
+            {
+                continue;
+            }
+
+            if (!moved)
+            {
+                (moved, causes, served) = (true, (BindingCause[])_causes.Clone(), (EquatableArray<string>[]?)_served?.Clone());
+            }
+
+            causes[i] = cause;
+            if (cause == BindingCause.Attached)
+            {
+                (served ??= new EquatableArray<string>[causes.Length])[i] = hostnames;
+            }
+            else if (served is not null)
+            {
+                served[i] = default;
+            }
+        }
+
+        return new VerdictTable(_route, _parentRef, listeners, causes, served);
+    }
+
     /// <summary>One cell without its message.</summary>
     public ListenerOutcome Outcome(int i)
     {

@@ -39,7 +39,21 @@ public static class Evaluator
         // Policies are attached before binding (that needs no binding), so that the binder resolves backends with the
         // BackendTLSPolicy verdicts and builds every route status once; folding and policy statuses follow binding.
         var policies = PolicyEngine.Attach(snapshot, references, options.EffectivePolicyKinds);
-        var binding = Binder.Bind(snapshot, references, new BindingOptions(options.ControllerNames, options.SupportedFeatures, options.Profile?.TlsTerminateAcceptsTcpRoute ?? false, options.Profile?.Conditions ?? BindingConvention.Spec), policies.BackendTls);
+        var binding = Binder.Bind(snapshot, references, BindingOptionsOf(options), policies.BackendTls);
         return new EvaluationResult(options, binding, policies.Resolve(binding, above));
     }
+
+    /// <summary>
+    /// The binding of a snapshot's Gateways (it holds none of the routes), and the given routes' previous results judged
+    /// again on the listeners of those Gateways that differ from their previous results, every other cell kept (a
+    /// session's step when only listeners changed; <see cref="Binder.Rejudge"/>). No policy is attached: the listeners'
+    /// hostnames, ports and allowed routes are read by no policy, and the caller keeps the previous resolution. Null when
+    /// the cells kept would not hold.
+    /// </summary>
+    internal static (BindingResult Binding, RouteResult[] Routes)? Rejudge(Snapshot snapshot, EvaluationOptions options, IReadOnlyDictionary<ResourceKey, GatewayResult> previous,
+        IReadOnlyList<RouteResult> routes)
+        => Binder.Rejudge(snapshot, new ReferenceIndex(snapshot), BindingOptionsOf(options), previous, routes);
+
+    private static BindingOptions BindingOptionsOf(EvaluationOptions options)
+        => new(options.ControllerNames, options.SupportedFeatures, options.Profile?.TlsTerminateAcceptsTcpRoute ?? false, options.Profile?.Conditions ?? BindingConvention.Spec);
 }

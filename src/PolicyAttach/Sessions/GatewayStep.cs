@@ -8,11 +8,15 @@ namespace PolicyAttach.Sessions;
 
 /// <summary>
 /// A batch of Gateways whose listeners changed and nothing else (the same listener names in the same order), evaluated
-/// below the Gateway step: every route that names a changed Gateway is bound again against that Gateway alone, with
-/// the evaluator itself on the Gateway, those routes, their backends and the shared objects (no policy but those on the
-/// backends, which decide the backends' validity); each route keeps its verdicts on its other parents, and the
-/// Gateway's result, with its attachedRoutes, comes whole from that evaluation (it holds every route that can attach
-/// to it). The policies are unchanged: the fold states of the Gateway and its listeners read only the policies on the
+/// below the Gateway step. The Gateways are bound again alone (with the shared objects), and every route whose
+/// parentRefs consider a changed listener (no sectionName, or its) has only its cells on the changed listeners judged
+/// again by the binder, keeping every other cell, its backends and its other parents (<see cref="Evaluator.Rejudge"/>);
+/// the Gateways' attachedRoutes are the previous counts moved by those routes' old and new attachments. When a listener
+/// that did not change is in another state or takes other kinds (a conflict appeared or ended), the kept cells would
+/// not hold: every route that names a changed Gateway is then bound again against that Gateway alone, with the
+/// evaluator itself on the Gateway, those routes, their backends and the shared objects (no policy but those on the
+/// backends, which decide the backends' validity), and the Gateway's result comes whole from that evaluation. The
+/// policies are unchanged either way: the fold states of the Gateway and its listeners read only the policies on the
 /// class, namespace, Gateway and listener names, and no policy status reads a listener's hostname, port or allowed
 /// routes (only its name). So only the routes whose attachments on the Gateway changed have contexts that can differ,
 /// and only those that gained an attachment have contexts to resolve: they are evaluated once more with the
@@ -47,65 +51,100 @@ internal static class GatewayStep
         }
 
         var named = routes.Count;
-        var narrowed = Narrow(previous, snapshot, index, gateways, changedListeners, routes, options);
-        if (narrowed is not null)
+        var routeResults = new Dictionary<ResourceKey, RouteResult?>();
+        Dictionary<ResourceKey, GatewayResult?> gatewayResults;
+        int evaluated;
+        var rejudged = false;
+
+        // First the cells of the changed listeners alone, each route keeping every other cell; only the routes whose
+        // parentRefs consider a changed listener (no sectionName, or its) can have one. A route without a result (a
+        // kind not supported) is left to binding.
+        var reached = routes.FindAll(r => Reaches(r, changedListeners));
+        var judgedRoutes = reached.ConvertAll(r => previous.FindRoute(r.Key));
+        var alone = judgedRoutes.Contains(null) ? null
+            : Evaluator.Rejudge(Alone(snapshot, index, gateways), options, gateways.ToDictionary(g => g, g => previous.FindGateway(g)!), judgedRoutes!);
+        if (alone is { } judged)
         {
-            routes = narrowed;
-            backends = [];
+            (rejudged, routes) = (true, reached);
+            for (var i = 0; i < routes.Count; i++)
+            {
+                routeResults[routes[i].Key] = judged.Routes[i];
+            }
+
+            // The Gateways counted no route: each listener's attachedRoutes is the previous count, less the judged
+            // routes' previous attachments, plus their new ones.
+            gatewayResults = gateways.ToDictionary(g => g, g => (GatewayResult?)Recount(judged.Binding.FindGateway(g)!, previous.FindGateway(g)!, routes, previous, routeResults));
+            evaluated = judged.Binding.Snapshot.Objects.Count(DependencyIndex.IsPartitioned);
+        }
+        else
+        {
+            // The Gateways bound again with every route that names them: no policy but those on the backends
+            // (BackendTLSPolicies decide whether a backend is valid, which a route's ResolvedRefs condition reads).
+            var bound = Evaluate(snapshot, index, gateways, routes, backends, routePolicies: false, options, null)!;
             foreach (var route in routes)
             {
-                AddBackends(route, backends);
+                var (was, now) = (previous.FindRoute(route.Key), bound.FindRoute(route.Key));
+                if (was is null || now is null)
+                {
+                    if (was is null && now is null)
+                    {
+                        continue;
+                    }
+
+                    return null;
+                }
+
+                var parents = new RouteParentResult[was.Parents.Count];
+                for (var i = 0; i < parents.Length; i++)
+                {
+                    var parent = was.Parents[i];
+                    if (!gateways.Contains(parent.ParentRef.TargetKey))
+                    {
+                        parents[i] = parent;
+                    }
+                    else if (Find(now, parent.ParentIndex) is { } again)
+                    {
+                        parents[i] = again;
+                    }
+                    else
+                    {
+                        return null;
+                    }
+                }
+
+                routeResults[route.Key] = was with { Parents = parents.ToEquatableArray() };
             }
+
+            gatewayResults = gateways.ToDictionary(g => g, bound.FindGateway);
+            evaluated = bound.Snapshot.Objects.Count(DependencyIndex.IsPartitioned);
         }
 
-        // The Gateways bound again with their routes: no policy but those on the backends (BackendTLSPolicies decide
-        // whether a backend is valid, which a route's ResolvedRefs condition reads).
-        var bound = Evaluate(snapshot, index, gateways, routes, backends, routePolicies: false, options, null)!;
-
-        var routeResults = new Dictionary<ResourceKey, RouteResult?>();
         var moved = new HashSet<ResourceKey>();
         var gained = new List<RouteBase>();
         var otherParents = new HashSet<ResourceKey>();
         foreach (var route in routes)
         {
-            var (was, now) = (previous.FindRoute(route.Key), bound.FindRoute(route.Key));
-            if (was is null || now is null)
+            if (routeResults.GetValueOrDefault(route.Key) is not { } now)
             {
-                if (was is null && now is null)
-                {
-                    continue;
-                }
-
-                return null;
+                continue;
             }
 
-            var parents = new RouteParentResult[was.Parents.Count];
+            var was = previous.FindRoute(route.Key)!;
             var (attachmentsMoved, attachmentGained) = (false, false);
-            for (var i = 0; i < parents.Length; i++)
+            for (var i = 0; i < was.Parents.Count; i++)
             {
-                var parent = was.Parents[i];
-                var target = parent.ParentRef.TargetKey;
-                if (!gateways.Contains(target))
+                var (parent, again) = (was.Parents[i], now.Parents[i]);
+                if (!gateways.Contains(parent.ParentRef.TargetKey))
                 {
-                    parents[i] = parent;
-                    otherParents.Add(target);
-                    continue;
+                    otherParents.Add(parent.ParentRef.TargetKey);
                 }
-
-                if (Find(now, parent.ParentIndex) is not { } again)
-                {
-                    return null;
-                }
-
-                parents[i] = again;
-                if (parent.Conditions != again.Conditions || parent.AttachedListeners != again.AttachedListeners)
+                else if (parent.Conditions != again.Conditions || parent.AttachedListeners != again.AttachedListeners)
                 {
                     attachmentsMoved = true;
                     attachmentGained |= Gains(parent, again);
                 }
             }
 
-            routeResults[route.Key] = was with { Parents = parents.ToEquatableArray() };
             if (attachmentsMoved)
             {
                 moved.Add(route.Key);
@@ -115,6 +154,7 @@ internal static class GatewayStep
                 }
             }
         }
+
 
         // A policy kind that reports overrides lists, in the status of a route's policy, the listeners the route is on.
         var registry = options.EffectivePolicyKinds;
@@ -129,12 +169,8 @@ internal static class GatewayStep
             }
         }
 
-        // Bound with only some of its routes, a Gateway counts attachedRoutes from the previous counts: the routes bound
-        // again leave their old attachments and bring their new ones; every other route attaches as it did.
-        var gatewayResults = gateways.ToDictionary(g => g, g => narrowed is null ? bound.FindGateway(g) : Recount(bound.FindGateway(g)!, previous.FindGateway(g)!, routes, previous));
         var binding = previous.Binding.With(snapshot, gatewayResults, new Dictionary<ResourceKey, ListenerSetResult?>(), routeResults);
         var policies = previous.Policies;
-        var evaluated = bound.Snapshot.Objects.Count(DependencyIndex.IsPartitioned);
         if (gained.Count > 0)
         {
             // The routes that gained an attachment: their contexts there are folded from the previous listener states.
@@ -163,63 +199,9 @@ internal static class GatewayStep
         var dirty = new HashSet<ResourceKey>(rebound);
         dirty.UnionWith(candidates);
         dirty.UnionWith(backends);
-        var text = $"Judged {changedListeners.Values.Sum(l => l.Count)} changed listener(s) of {gateways.Count} Gateway(s) again against {rebound.Count} of the {named} route(s) that name them (their other parents kept): {moved.Count} attach differently, {gained.Count} resolved again below the listeners ({evaluated} objects evaluated).";
+        var how = rejudged ? "judged on the changed listeners alone" : "bound again";
+        var text = $"Judged {changedListeners.Values.Sum(l => l.Count)} changed listener(s) of {gateways.Count} Gateway(s) again against {rebound.Count} of the {named} route(s) that name them ({how}; their other parents kept): {moved.Count} attach differently, {gained.Count} resolved again below the listeners ({evaluated} objects evaluated).";
         return new RouteStepResult(result, compared, candidates, [], [], rebound, dirty, evaluated, 0, 0, 0, gateways.Count, moved, text);
-    }
-
-    /// <summary>
-    /// The routes whose verdicts can change when every changed listener changed only its hostname and the Gateways,
-    /// judged without routes, keep every condition and listener state they had: a route's verdicts change only on the
-    /// listeners whose hostname changed, and only if its parentRef considers them (no sectionName, or that listener's);
-    /// a route whose parentRefs name other listeners by section keeps its result. Null when the change is of another
-    /// kind (the step binds every route that names the Gateways).
-    /// </summary>
-    private static List<RouteBase>? Narrow(EvaluationResult previous, Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways,
-        Dictionary<ResourceKey, List<(Listener Was, Listener Now)>> listeners, List<RouteBase> routes, EvaluationOptions options)
-    {
-        foreach (var pairs in listeners.Values)
-        {
-            if (pairs.Exists(p => p.Was with { Hostname = p.Now.Hostname } != p.Now))
-            {
-                return null;
-            }
-        }
-
-        var reached = new List<RouteBase>();
-        foreach (var route in routes)
-        {
-            if (Reaches(route, listeners))
-            {
-                reached.Add(route);
-            }
-        }
-
-        if (reached.Count == routes.Count)
-        {
-            return null;
-        }
-
-        // The Gateways judged alone: a hostname that makes or ends a conflict changes a listener's conditions.
-        var alone = Evaluate(snapshot, index, gateways, [], [], routePolicies: false, options, null)!;
-        foreach (var key in gateways)
-        {
-            var (was, now) = (previous.FindGateway(key)!, alone.FindGateway(key));
-            if (now is null || was.Conditions != now.Conditions || was.AttachedListenerSets != now.AttachedListenerSets || was.Listeners.Count != now.Listeners.Count)
-            {
-                return null;
-            }
-
-            for (var i = 0; i < was.Listeners.Count; i++)
-            {
-                var (a, b) = (was.Listeners[i], now.Listeners[i]);
-                if (a.Conditions != b.Conditions || a.State != b.State || a.SupportedKinds != b.SupportedKinds)
-                {
-                    return null;
-                }
-            }
-        }
-
-        return reached;
     }
 
     /// <summary>
@@ -249,10 +231,10 @@ internal static class GatewayStep
     }
 
     /// <summary>
-    /// A Gateway's result from a binding with only some of its routes, with each listener's attachedRoutes taken from
-    /// the previous result, less those routes' previous attachments, plus their new ones.
+    /// A Gateway's result from a binding that counted none of its routes, with each listener's attachedRoutes taken from
+    /// the previous result, less the judged routes' previous attachments, plus their new ones.
     /// </summary>
-    private static GatewayResult Recount(GatewayResult bound, GatewayResult was, List<RouteBase> routes, EvaluationResult previous)
+    private static GatewayResult Recount(GatewayResult bound, GatewayResult was, List<RouteBase> routes, EvaluationResult previous, Dictionary<ResourceKey, RouteResult?> results)
     {
         var key = was.Gateway.Key;
         var counts = new Dictionary<(ResourceKey, string), int>();
@@ -263,7 +245,12 @@ internal static class GatewayStep
 
         foreach (var route in routes)
         {
-            RouteStep.Count(counts, previous.FindRoute(route.Key), -1);
+            var (before, after) = (previous.FindRoute(route.Key), results.GetValueOrDefault(route.Key));
+            if (!ReferenceEquals(before, after))
+            {
+                RouteStep.Count(counts, before, -1);
+                RouteStep.Count(counts, after, +1);
+            }
         }
 
         return bound with { Listeners = RouteStep.Recount(key, bound.Listeners, counts) };
@@ -489,6 +476,20 @@ internal static class GatewayStep
         var obj = (KubeObject)policy;
         var kind = new GroupKind(obj.Group, obj.Kind);
         return (registry.Find(kind) ?? (policy is PolicyObject ? PolicyKindRegistry.InheritedDefinition(kind) : null)) is { ReportOverridden: true };
+    }
+
+    /// <summary>The changed Gateways with the shared objects, to be bound with no route.</summary>
+    private static Snapshot Alone(Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways)
+    {
+        var objects = new List<KubeObject>(gateways.Count + index.Shared.Count);
+        objects.AddRange(index.Shared.Values);
+        foreach (var key in gateways)
+        {
+            objects.Add(snapshot.Find(key)!);
+        }
+
+        objects.Sort((a, b) => a.Key.CompareTo(b.Key));
+        return Snapshot.FromSorted([.. objects], []);
     }
 
     /// <summary>

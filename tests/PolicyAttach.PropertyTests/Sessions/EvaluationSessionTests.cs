@@ -183,5 +183,62 @@ public sealed class EvaluationSessionTests
         Assert.Equal(expected.RouteKey, update.Routing.FindService(key)!.Match(view).RouteKey);
     }
 
+    [Fact]
+    public void Apply_ListenerHostnameChanged_JudgesOnlyThatListenersCellsAndEqualsAFullEvaluation()
+    {
+        var (world, gateway) = Listeners("b.example.com");
+        var session = EvaluationSession.Start(world.Snapshot, world.Options);
+
+        var update = session.Apply(new ChangeBatch().Put(gateway with { Listeners = [gateway.Listeners[0], gateway.Listeners[1] with { Hostname = "c.example.com" }] }));
+
+        Assert.Equal(EvaluationPath.Incremental, update.Path);
+        Assert.Contains("(judged on the changed listeners alone;", update.Reason, StringComparison.Ordinal);
+        Assert.Contains(": 2 attach differently,", update.Reason, StringComparison.Ordinal); // route-b leaves l2, route-c comes
+        AssertEqualsFullEvaluation(session.Result, world.Options);
+    }
+
+    [Fact]
+    public void Apply_ListenerHostnameMakesAConflict_BindsTheRoutesAgainAndEqualsAFullEvaluation()
+    {
+        // l2 takes l1's hostname on the same port: both are conflicted, so l1's cells cannot be kept.
+        var (world, gateway) = Listeners("b.example.com");
+        var session = EvaluationSession.Start(world.Snapshot, world.Options);
+
+        var update = session.Apply(new ChangeBatch().Put(gateway with { Listeners = [gateway.Listeners[0], gateway.Listeners[1] with { Hostname = "a.example.com" }] }));
+
+        Assert.Equal(EvaluationPath.Incremental, update.Path);
+        Assert.Contains("(bound again;", update.Reason, StringComparison.Ordinal);
+        AssertEqualsFullEvaluation(session.Result, world.Options);
+    }
+
+    /// <summary>
+    /// A Gateway of two HTTP listeners on one port (l1 for a.example.com, l2 for the given hostname) and three routes
+    /// that name it, for a.example.com, b.example.com and c.example.com.
+    /// </summary>
+    private static (TestWorld World, Gateway Gateway) Listeners(string hostname)
+    {
+        var world = TestWorld.Of(
+            new GatewayClassBuilder("gc", Controller),
+            new GatewayBuilder("infra", "gw", "gc", ListenerBuilder.Http("l1") with { Hostname = "a.example.com", RoutesFrom = "All" }, ListenerBuilder.Http("l2") with { Hostname = hostname, RoutesFrom = "All" }),
+            new HttpRouteBuilder("app", "route-a", ObjectRefBuilder.Gateway("infra", "gw")) { Hostnames = ["a.example.com"] },
+            new HttpRouteBuilder("app", "route-b", ObjectRefBuilder.Gateway("infra", "gw")) { Hostnames = ["b.example.com"] },
+            new HttpRouteBuilder("app", "route-c", ObjectRefBuilder.Gateway("infra", "gw")) { Hostnames = ["c.example.com"] });
+        return (world, (Gateway)world.Snapshot.Find(ResourceKey.ForGateway("infra", "gw"))!);
+    }
+
+    /// <summary>The session's result has the statuses, and every route every verdict with its message, of a full evaluation.</summary>
+    private static void AssertEqualsFullEvaluation(EvaluationResult result, EvaluationOptions options)
+    {
+        var full = Evaluator.Evaluate(result.Snapshot, options);
+        Assert.Equal(StatusWriter.ToJson(full), StatusWriter.ToJson(result));
+        Assert.Equal(full.Gateways, result.Gateways);
+        Assert.Equal(full.Routes, result.Routes);
+        foreach (var route in full.Routes)
+        {
+            var mine = result.FindRoute(route.Route.Key)!;
+            Assert.Equal(route.Parents.SelectMany(p => p.Listeners), mine.Parents.SelectMany(p => p.Listeners));
+        }
+    }
+
     private static KubeObject Object(string route) => World.Snapshot.Find(ResourceKey.ForHttpRoute("app", route))!;
 }
