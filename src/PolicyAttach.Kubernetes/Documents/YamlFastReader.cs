@@ -32,8 +32,9 @@ internal static class YamlFastReader
     /// <summary>Reads the document of a chunk; false to decline it (nothing is added then).</summary>
     /// <param name="chunk">The chunk, as <see cref="YamlSourceReader.SplitDocuments"/> found it.</param>
     /// <param name="output">Receives the document, if the chunk holds one that is not a <c>*List</c>.</param>
+    /// <param name="pool">The arrays its tokens are written in (the load's, given back when the tokens are read).</param>
     /// <returns>Whether the chunk was taken.</returns>
-    public static bool TryRead(YamlChunk chunk, List<ParsedItem> output)
+    public static bool TryRead(YamlChunk chunk, List<ParsedItem> output, ManifestTokenPool pool)
     {
         if (!IsPlainText(chunk.Text.AsSpan(chunk.Start, chunk.End - chunk.Start)))
         {
@@ -49,7 +50,7 @@ internal static class YamlFastReader
             return taken;
         }
 
-        var tokens = writer.ToTokens();
+        var tokens = writer.ToTokens(pool);
         if (tokens.IsList)
         {
             // A *List document is expanded to its items with their own positions: the exact path does that.
@@ -478,12 +479,23 @@ internal static class YamlFastReader
             return i;
         }
 
+        /// <summary>Digits only, with no leading zero unless the value is <c>0</c>: the resolver's integer text is the value itself.</summary>
+        private static bool IsPlainInteger(ReadOnlySpan<char> value)
+            => !value.IsEmpty && (value[0] != '0' || value.Length == 1) && !value.ContainsAnyExceptInRange('0', '9');
+
         private void WriteScalar(ReadOnlySpan<char> value)
         {
             if (value.Length > 0 && value[0] is not ('~' or 'n' or 'N' or 't' or 'T' or 'f' or 'F' or (>= '0' and <= '9') or '-' or '+' or '.'))
             {
                 // What the resolver reads as a string whatever it is (null, booleans and numbers start with these): no copy.
                 _w.WriteStringValue(value);
+                return;
+            }
+
+            if (IsPlainInteger(value))
+            {
+                // What the resolver reads as this same number text (no sign, no leading zero): no copy.
+                _w.WriteNumberValue(value);
                 return;
             }
 

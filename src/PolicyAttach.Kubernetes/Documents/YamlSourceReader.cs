@@ -1,5 +1,6 @@
 using System.Globalization;
 using PolicyAttach.Diagnostics;
+using PolicyAttach.Manifests;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -27,6 +28,8 @@ internal static class YamlSourceReader
     {
         var invalid = 0;
         var chunks = SplitDocuments(text);
+        // The fast path's tokens are held for a batch, read, then disposed: the next batch writes in the same arrays.
+        var pool = new ManifestTokenPool();
         var bytes = utf8.IsEmpty ? null : ByteRanges(text, chunks);
         for (var from = 0; from < chunks.Count; from += BatchDocuments)
         {
@@ -57,9 +60,9 @@ internal static class YamlSourceReader
                 if (parsed[c] is null)
                 {
                     var (start, end, firstLine) = chunks[from + c];
-                    var items = new List<ParsedItem>();
+                    var items = new List<ParsedItem>(1);
                     var chunk = new YamlChunk(text, start, end, firstLine, file, limits) { Utf8 = bytes is null ? default : utf8[bytes[from + c].Start..bytes[from + c].End] };
-                    if (!limits.FastYaml || !YamlFastReader.TryRead(chunk, items))
+                    if (!limits.FastYaml || !YamlFastReader.TryRead(chunk, items, pool))
                     {
                         ReadChunk(chunk, items);
                     }

@@ -221,9 +221,16 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
     private static JsonElement? StatusOf(JsonElement element)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Object ? s.Clone() : null;
 
-    private ManifestReadOptions ReadOptions(int index) => new()
+    /// <summary>The read options of every object when the input order is not the creation order (they are then all the same).</summary>
+    private ManifestReadOptions? _sameOptions;
+
+    private ManifestReadOptions ReadOptions(int index) => options.InputOrderIsCreationOrder
+        ? MakeOptions(options.Epoch.AddSeconds(index))
+        : _sameOptions ??= MakeOptions(options.Epoch);
+
+    private ManifestReadOptions MakeOptions(DateTimeOffset created) => new()
     {
-        DefaultCreationTimestamp = options.InputOrderIsCreationOrder ? options.Epoch.AddSeconds(index) : options.Epoch,
+        DefaultCreationTimestamp = created,
         DefaultNamespace = options.DefaultNamespace,
         AcceptUnservedVersions = options.AcceptUnservedVersions,
     };

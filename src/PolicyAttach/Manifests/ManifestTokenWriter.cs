@@ -6,7 +6,7 @@ namespace PolicyAttach.Manifests;
 /// Writes one value as <see cref="ManifestTokens"/>, value by value in the order JSON would write them, for a reader of
 /// another format (the loaders' YAML reader): no JSON text is written and read again. Strings are kept as UTF-8;
 /// numbers as their JSON text. The caller writes one complete value, then takes the tokens with
-/// <see cref="ToTokens"/>; the writer is then empty and can write the next value.
+/// <see cref="ToTokens()"/>; the writer is then empty and can write the next value.
 /// </summary>
 public sealed class ManifestTokenWriter
 {
@@ -53,6 +53,19 @@ public sealed class ManifestTokenWriter
         return _tokens.TakeCopy();
     }
 
+    /// <summary>
+    /// The tokens written, in arrays taken from <paramref name="pool"/> (disposing the tokens gives them back); the writer
+    /// starts again empty. For a reader that writes many values, holds a batch of them and disposes each once read.
+    /// </summary>
+    /// <param name="pool">The pool.</param>
+    /// <returns>The tokens.</returns>
+    public ManifestTokens ToTokens(ManifestTokenPool pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        _open = -1;
+        return _tokens.TakeCopy(pool);
+    }
+
     /// <summary>Forgets what was written (a value the caller gives up on).</summary>
     public void Reset()
     {
@@ -65,4 +78,23 @@ public sealed class ManifestTokenWriter
         var (start, length) = _tokens.AppendOwn(text);
         _tokens.Add(new ManifestTokens.Token(kind, start, length, -1) { Own = true });
     }
+}
+
+/// <summary>
+/// Arrays for the tokens a <see cref="ManifestTokenWriter"/> writes (<see cref="ManifestTokenWriter.ToTokens(ManifestTokenPool)"/>),
+/// given back when those tokens are disposed: a reader that holds a batch of values at once (a loader's batch of YAML
+/// documents) then reuses the arrays of one batch for the next instead of allocating every value's. It keeps up to
+/// a few thousand arrays of each size for as long as it is referenced, so it belongs to one load. Thread-safe.
+/// </summary>
+public sealed class ManifestTokenPool
+{
+    /// <summary>More than a loader's batch of documents, so that every array of one batch is kept for the next.</summary>
+    private const int ArraysPerSize = 2048;
+
+    /// <summary>Values with more tokens or bytes than this get arrays of their own.</summary>
+    private const int LargestPooled = 1 << 20;
+
+    internal System.Buffers.ArrayPool<ManifestTokens.Token> Tokens { get; } = System.Buffers.ArrayPool<ManifestTokens.Token>.Create(LargestPooled, ArraysPerSize);
+
+    internal System.Buffers.ArrayPool<byte> Bytes { get; } = System.Buffers.ArrayPool<byte>.Create(LargestPooled, ArraysPerSize);
 }

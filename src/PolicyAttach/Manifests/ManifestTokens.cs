@@ -57,6 +57,20 @@ public sealed class ManifestTokens : IDisposable
         _ownLength = own.Length;
     }
 
+    /// <summary>Written tokens in arrays of <paramref name="pool"/>, which <see cref="Dispose"/> returns to it.</summary>
+    private ManifestTokens(ManifestTokenPool pool, Token[] tokens, int count, byte[] own, int ownLength)
+    {
+        _written = true;
+        _writtenPool = pool;
+        _tokens = tokens;
+        _own = own;
+        _count = count;
+        _ownLength = ownLength;
+    }
+
+    /// <summary>The pool of a writer's reader that the arrays of written tokens go back to, or null.</summary>
+    private readonly ManifestTokenPool? _writtenPool;
+
     /// <summary>The number of tokens: one per value and one per property name.</summary>
     public int Count => _count;
 
@@ -151,6 +165,21 @@ public sealed class ManifestTokens : IDisposable
         var own = _own;
         _own = [];
         _ownLength = 0;
+        if (_writtenPool is { } pool)
+        {
+            if (tokens.Length > 0)
+            {
+                pool.Tokens.Return(tokens);
+            }
+
+            if (own.Length > 0)
+            {
+                pool.Bytes.Return(own);
+            }
+
+            return;
+        }
+
         if (_rentedText is { } text)
         {
             _rentedText = null;
@@ -564,6 +593,19 @@ public sealed class ManifestTokens : IDisposable
     internal ManifestTokens TakeCopy()
     {
         var copy = new ManifestTokens(_tokens.AsSpan(0, _count).ToArray(), _own.AsSpan(0, _ownLength).ToArray());
+        _count = 0;
+        _ownLength = 0;
+        return copy;
+    }
+
+    /// <summary>A copy of the tokens in arrays of <paramref name="pool"/>; the tokens are then empty (kept for the next value).</summary>
+    internal ManifestTokens TakeCopy(ManifestTokenPool pool)
+    {
+        var tokens = pool.Tokens.Rent(_count);
+        _tokens.AsSpan(0, _count).CopyTo(tokens);
+        var own = _ownLength == 0 ? [] : pool.Bytes.Rent(_ownLength);
+        _own.AsSpan(0, _ownLength).CopyTo(own);
+        var copy = new ManifestTokens(pool, tokens, _count, own, _ownLength);
         _count = 0;
         _ownLength = 0;
         return copy;

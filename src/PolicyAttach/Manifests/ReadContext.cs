@@ -422,6 +422,14 @@ internal readonly struct Node
     /// </summary>
     public EquatableArray<T> AsList<T>(Func<Node, T?> read)
         where T : class
+        => AsList(read, static (node, read) => read(node));
+
+    /// <summary>
+    /// <see cref="AsList{T}(Func{Node, T})"/> with a value passed to <paramref name="read"/>, so that a reader that needs
+    /// one (the route's namespace) is a static lambda and no closure is made for every list read.
+    /// </summary>
+    public EquatableArray<T> AsList<T, TState>(TState state, Func<Node, TState, T?> read)
+        where T : class
     {
         if (Kind != JsonValueKind.Array)
         {
@@ -444,7 +452,7 @@ internal readonly struct Node
         var i = 0;
         for (var item = _index + 1; i < length; item = _tokens.After(item))
         {
-            if (read(ItemAt(item)) is { } value)
+            if (read(ItemAt(item), state) is { } value)
             {
                 items[count++] = value;
             }

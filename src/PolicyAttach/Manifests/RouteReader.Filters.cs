@@ -84,7 +84,7 @@ internal static partial class RouteReader
 
     /// <summary>The filters of a list; apart from <see cref="ReadFilters"/> so that its closure is made only for a list that exists.</summary>
     private static EquatableArray<RouteFilter> ReadFilterItems(Node list, string routeNamespace, RouteFlavor flavor)
-        => list.AsList(n => ReadFilter(n, routeNamespace, flavor));
+        => list.AsList((routeNamespace, flavor), static (n, state) => ReadFilter(n, state.routeNamespace, state.flavor));
 
     private static int CountOfType(ReadOnlySpan<RouteFilter> filters, string type)
     {

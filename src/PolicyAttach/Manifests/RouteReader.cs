@@ -47,7 +47,7 @@ internal static partial class RouteReader
         }
         else
         {
-            rules = rulesNode.AsList(n => ReadHttpRule(n, header.Namespace));
+            rules = rulesNode.AsList(header.Namespace, static (n, ns) => ReadHttpRule(n, ns));
             var count = spec.Count("rules");
             RouteSchema.MinItems(rulesNode, count, 1);
             RouteSchema.MaxItems(rulesNode, count, MaxRules);
@@ -79,7 +79,7 @@ internal static partial class RouteReader
         var spec = Spec(root);
         var common = ReadCommon(spec, header, RouteFlavor.Grpc);
         var rulesNode = spec["rules"];
-        var rules = rulesNode.AsList(n => ReadGrpcRule(n, header.Namespace));
+        var rules = rulesNode.AsList(header.Namespace, static (n, ns) => ReadGrpcRule(n, ns));
         RouteSchema.MaxItems(rulesNode, spec.Count("rules"), MaxRules);
         TotalMatches(rulesNode, rulesNode.AsItems().Sum(r => r.Count("matches")));
         RuleNames(rulesNode);
@@ -392,6 +392,9 @@ internal static partial class RouteReader
     /// <summary>Rule name uniqueness is CEL of the experimental CRDs only, so the standard channel admits duplicates.</summary>
     private static void RuleNames(Node rules)
     {
+        // The names seen, compared one by one while there are few (a route has at most 16 rules), in a set after.
+        var few = t_ruleNames ??= new string[16];
+        var count = 0;
         HashSet<string>? seen = null;
         foreach (var rule in rules.AsItems())
         {
@@ -401,11 +404,38 @@ internal static partial class RouteReader
             }
 
             var name = rule["name"];
-            if (name.Kind == System.Text.Json.JsonValueKind.String && !(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(name.StringValue!))
+            if (name.Kind == System.Text.Json.JsonValueKind.String && !AddName(name.StringValue!, few, ref count, ref seen))
             {
                 name.Warning(DiagnosticCodes.CelViolation, "Rule name must be unique within the route. The experimental CRDs refuse this route; policies targeting the name cannot tell the rules apart. Rename one of the rules.");
             }
         }
+
+        Array.Clear(few, 0, count);
+    }
+
+    [ThreadStatic]
+    private static string[]? t_ruleNames;
+
+    /// <summary>Adds a rule name to those seen (<paramref name="few"/> up to its length, then <paramref name="seen"/>); false when it was seen.</summary>
+    private static bool AddName(string name, string[] few, ref int count, ref HashSet<string>? seen)
+    {
+        if (seen is null)
+        {
+            if (Array.IndexOf(few, name, 0, count) >= 0)
+            {
+                return false;
+            }
+
+            if (count < few.Length)
+            {
+                few[count++] = name;
+                return true;
+            }
+
+            seen = new HashSet<string>(few, StringComparer.Ordinal);
+        }
+
+        return seen.Add(name);
     }
 
     private static void TotalMatches(Node rules, int total)
@@ -446,7 +476,7 @@ internal static partial class RouteReader
                 refsNode.Error(DiagnosticCodes.RequiredField, $"{refsNode.Path} is required: add 1 to 16 backendRefs.");
             }
 
-            var refs = refsNode.AsList(n => ReadBackendRef(n, routeNamespace, weighted: true));
+            var refs = refsNode.AsList(routeNamespace, static (n, ns) => ReadBackendRef(n, ns, weighted: true));
             RouteSchema.MinItems(refsNode, item.Count("backendRefs"), 1);
             RouteSchema.MaxItems(refsNode, item.Count("backendRefs"), MaxBackendRefs);
             rules.Add(new BackendRouteRule { Name = name, BackendRefs = refs });

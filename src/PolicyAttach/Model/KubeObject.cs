@@ -54,18 +54,33 @@ internal static class ApiVersions
     /// <summary>The group of an apiVersion: the part before the last <c>/</c>, or empty.</summary>
     /// <param name="apiVersion">An apiVersion such as <c>apps/v1</c> or <c>v1</c>.</param>
     /// <returns>The group.</returns>
-    public static string GroupOf(string apiVersion)
-    {
-        var slash = Guard.NotNull(apiVersion).LastIndexOf('/');
-        return slash < 0 ? string.Empty : apiVersion[..slash];
-    }
+    public static string GroupOf(string apiVersion) => Split(apiVersion).Group;
 
     /// <summary>The version of an apiVersion: the part after the last <c>/</c>.</summary>
     /// <param name="apiVersion">An apiVersion.</param>
     /// <returns>The version.</returns>
-    public static string VersionOf(string apiVersion)
+    public static string VersionOf(string apiVersion) => Split(apiVersion).Version;
+
+    /// <summary>
+    /// The group and version of an apiVersion, shared with the last split of the same apiVersion on this thread: every
+    /// object is split on reading and its readers split it again, and a load has a handful of apiVersions.
+    /// </summary>
+    private static SplitVersion Split(string apiVersion)
     {
-        var slash = Guard.NotNull(apiVersion).LastIndexOf('/');
-        return slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
+        Guard.NotNull(apiVersion);
+        var slots = t_splits ??= new SplitVersion?[8];
+        ref var slot = ref slots[apiVersion.Length & 7];
+        if (slot is { } recent && (ReferenceEquals(recent.ApiVersion, apiVersion) || string.Equals(recent.ApiVersion, apiVersion, StringComparison.Ordinal)))
+        {
+            return recent;
+        }
+
+        var slash = apiVersion.LastIndexOf('/');
+        return slot = new SplitVersion(apiVersion, slash < 0 ? string.Empty : apiVersion[..slash], slash < 0 ? apiVersion : apiVersion[(slash + 1)..]);
     }
+
+    [ThreadStatic]
+    private static SplitVersion?[]? t_splits;
+
+    private sealed record SplitVersion(string ApiVersion, string Group, string Version);
 }

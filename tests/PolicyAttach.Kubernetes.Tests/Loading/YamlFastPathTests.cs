@@ -46,7 +46,7 @@ public sealed class YamlFastPathTests
     {
         { "a route in block style", Route, true },
         { "two documents, comments, markers, an end marker", "# head\n---\n# c\napiVersion: v1 # trailing\nkind: Service\nmetadata:\n  name: s\n  namespace: d\nspec:\n  ports:\n  - port: 80\n    name: 'http'\n...\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {}\n", true },
-        { "scalars of every kind", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: d\ndata:\n  a: 0x1F\n  b: 0o17\n  c: 007\n  d: -0\n  e: 1.50\n  f: 1e3\n  g: .inf\n  h: ~\n  i: Null\n  j: TRUE\n  k: yes\n  l: \"x\\\"y\\\\z\\n\\tq\\/\"\n  m: 'it''s'\n  n: a:b, c]d\n  o: http://x.example/#frag\n  p:\n  q: +12\n  r: \"\"\n  s: 12345678901234567890123\n", true },
+        { "scalars of every kind", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: d\ndata:\n  a: 0x1F\n  b: 0o17\n  c: 007\n  d: -0\n  e: 1.50\n  f: 1e3\n  g: .inf\n  h: ~\n  i: Null\n  j: TRUE\n  k: yes\n  l: \"x\\\"y\\\\z\\n\\tq\\/\"\n  m: 'it''s'\n  n: a:b, c]d\n  o: http://x.example/#frag\n  p:\n  q: +12\n  r: \"\"\n  s: 12345678901234567890123\n  t: 0\n  u: 80\n  v: 00\n  w: 8080 # port\n", true },
         { "wrong types the core reports", "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: eighty\n  - port: 70000\n  selector: [a]\n", true },
         { "literal block scalars", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: d\ndata:\n  clip: |\n    line one\n\n      indented\n    # not a comment\n\n  strip: |-\n    a\n    b\n  keep: |+\n    kept\n\n\n  after: x\n", true },
         { "indentless and nested sequences", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: d\nspec:\n  a:\n  - x: 1\n    y:\n    - 2\n    - 3\n  -\n  - z\n  b:\n    - c:\n        d: [1, 2.5, true, null, ~]\n", true },
@@ -148,7 +148,7 @@ public sealed class YamlFastPathTests
     {
         var limits = ReaderLimits.From(options);
         return YamlSourceReader.SplitDocuments(yaml)
-            .Count(c => YamlFastReader.TryRead(new YamlChunk(yaml, c.Start, c.End, c.FirstLine, "in.yaml", limits), []) && HasContent(yaml[c.Start..c.End]));
+            .Count(c => YamlFastReader.TryRead(new YamlChunk(yaml, c.Start, c.End, c.FirstLine, "in.yaml", limits), [], new PolicyAttach.Manifests.ManifestTokenPool()) && HasContent(yaml[c.Start..c.End]));
 
         static bool HasContent(string chunk)
             => chunk.Split('\n').Any(line => line.TrimStart().Length > 0 && !line.TrimStart().StartsWith('#') && line.TrimEnd() is not ("---" or "..."));

@@ -82,6 +82,34 @@ public class ManifestTokensTests
     }
 
     [Fact]
+    public void Writer_TokensFromAPool_SameAsTokensOfTheirOwnAndReusedOnceDisposed()
+    {
+        var pool = new ManifestTokenPool();
+        var writer = new ManifestTokenWriter();
+        ManifestTokens Write(string name)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("name");
+            writer.WriteStringValue(name);
+            writer.WritePropertyName("list");
+            writer.WriteStartArray();
+            writer.WriteNumberValue("80");
+            writer.WriteBooleanValue(true);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            return writer.ToTokens(pool);
+        }
+
+        var first = Write("first");
+        var text = first.ToElement().GetRawText();
+        first.Dispose();
+        using var second = Write("other");
+        Assert.Equal("{\"name\":\"first\",\"list\":[80,true]}", text);
+        Assert.Equal("{\"name\":\"other\",\"list\":[80,true]}", second.ToElement().GetRawText());
+        Assert.Equal(7, second.Count);
+    }
+
+    [Fact]
     public void Read_WrongTypeInTokens_SameDiagnosticAsTheElement()
     {
         const string text = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"n"},"spec":{"ports":[{"port":"80"},{"port":{"x":1}}]}}""";
