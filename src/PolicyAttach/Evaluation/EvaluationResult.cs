@@ -54,6 +54,9 @@ public sealed class EvaluationResult
     /// <returns>The result, or null.</returns>
     public ListenerSetResult? FindListenerSet(ResourceKey key) => _binding.FindListenerSet(key);
 
+    /// <summary>The Gateway whose listeners a verdict's owner holds: the owner itself, or a ListenerSet's parent Gateway.</summary>
+    internal ResourceKey GatewayOf(ResourceKey owner) => _binding.FindListenerSet(owner)?.Parent ?? owner;
+
     /// <summary>The result for a route, or null when no parent of it is owned.</summary>
     /// <param name="key">The route's key.</param>
     /// <returns>The result, or null.</returns>

@@ -70,8 +70,7 @@ internal sealed class TableCompiler
 
             foreach (var verdict in parent.AttachedListeners)
             {
-                var gateway = _result.FindListenerSet(verdict.Owner)?.Parent ?? verdict.Owner;
-                if (verdict.Attached && owners.Contains(gateway))
+                if (verdict.Attached && owners.Contains(_result.GatewayOf(verdict.Owner)))
                 {
                     return true;
                 }

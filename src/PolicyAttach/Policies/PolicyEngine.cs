@@ -208,9 +208,7 @@ internal sealed class PolicyRun
         _grants = references;
         foreach (var policy in _snapshot.Policies)
         {
-            var kind = new GroupKind(policy.Key.Group, policy.Key.Kind);
-            var definition = _registry.Find(kind) ?? (policy is PolicyObject ? PolicyKindRegistry.InheritedDefinition(kind) : null);
-            if (definition is not null)
+            if (_registry.DefinitionOf(policy) is { } definition)
             {
                 Attach(policy, definition);
             }

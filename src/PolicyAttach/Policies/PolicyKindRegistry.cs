@@ -81,6 +81,16 @@ public sealed class PolicyKindRegistry
     public PolicyKindDefinition? Find(GroupKind kind) => _kinds.GetValueOrDefault(kind);
 
     /// <summary>
+    /// The definition the policy stage applies to a policy: its kind's, else <see cref="InheritedDefinition"/> for a
+    /// policy-shaped object of an unknown kind; null when neither (a known policy type whose kind is not registered).
+    /// </summary>
+    internal PolicyKindDefinition? DefinitionOf(IPolicyObject policy)
+    {
+        var kind = new GroupKind(policy.Key.Group, policy.Key.Kind);
+        return Find(kind) ?? (policy is PolicyObject ? InheritedDefinition(kind) : null);
+    }
+
+    /// <summary>
     /// The definition used for a policy-shaped object of an unknown kind (it has targetRef(s) or targetSelectors):
     /// Inherited, the standard hierarchy, Patch defaults and overrides. This is how a policy CRD works with no
     /// registration at all.

@@ -85,7 +85,7 @@ internal static class GatewayStep
                 AddBackends(route, backends);
             }
 
-            var bound = Evaluate(snapshot, index, gateways, routes, backends, routePolicies: false, options, null)!;
+            var bound = Evaluate(snapshot, index, gateways, routes, backends, routePolicies: false, options);
             foreach (var route in routes)
             {
                 var (was, now) = (previous.FindRoute(route.Key), bound.FindRoute(route.Key));
@@ -159,7 +159,6 @@ internal static class GatewayStep
                 }
             }
         }
-
 
         // A policy kind that reports overrides lists, in the status of a route's policy, the listeners the route is on.
         var registry = options.EffectivePolicyKinds;
@@ -370,7 +369,7 @@ internal static class GatewayStep
             return null;
         }
 
-        var part = Evaluate(snapshot, index, gateways, routes, backends, routePolicies: true, options, null, ownerPolicies: true)!;
+        var part = Evaluate(snapshot, index, gateways, routes, backends, routePolicies: true, options, ownerPolicies: true);
         var statuses = statusKeys.ToDictionary(k => k, part.Policies.FindStatus);
         var routeKeys = routes.Select(r => r.Key).ToHashSet();
         var policies = PolicyResolution.WithRoutes(previous.Policies, statuses, routeKeys, part.Policies, gateways, gateways, keepOtherOwners: true);
@@ -486,11 +485,7 @@ internal static class GatewayStep
     }
 
     private static bool ReportsOverrides(PolicyKindRegistry registry, IPolicyObject policy)
-    {
-        var obj = (KubeObject)policy;
-        var kind = new GroupKind(obj.Group, obj.Kind);
-        return (registry.Find(kind) ?? (policy is PolicyObject ? PolicyKindRegistry.InheritedDefinition(kind) : null)) is { ReportOverridden: true };
-    }
+        => registry.DefinitionOf(policy) is { ReportOverridden: true };
 
     /// <summary>The changed Gateways with the shared objects, to be bound with no route.</summary>
     private static Snapshot Alone(Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways)
@@ -510,14 +505,11 @@ internal static class GatewayStep
     /// The evaluator on the changed Gateways, some of their routes, the routes' backends, the shared objects and the
     /// policies on the backends (and, with <paramref name="routePolicies"/>, those on the routes and on the routes' and
     /// backends' namespaces: every policy below the listeners that reaches the routes' contexts; with
-    /// <paramref name="ownerPolicies"/>, those on the Gateways, their namespaces and the GatewayClasses); null when such a
-    /// policy reports overrides (its folding would mark the previous resolution's attachments).
+    /// <paramref name="ownerPolicies"/>, those on the Gateways, their namespaces and the GatewayClasses).
     /// </summary>
-    private static EvaluationResult? Evaluate(Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways, List<RouteBase> routes, SortedSet<ResourceKey> backends,
-        bool routePolicies, EvaluationOptions options, PolicyResolution? above, bool ownerPolicies = false)
-        => Part(snapshot, index, gateways, routes, backends, routePolicies, options, declineOverrides: above is not null, ownerPolicies) is { } part
-            ? Evaluator.EvaluateBelow(part, options, above)
-            : null;
+    private static EvaluationResult Evaluate(Snapshot snapshot, RouteIndex index, HashSet<ResourceKey> gateways, List<RouteBase> routes, SortedSet<ResourceKey> backends,
+        bool routePolicies, EvaluationOptions options, bool ownerPolicies = false)
+        => Evaluator.Evaluate(Part(snapshot, index, gateways, routes, backends, routePolicies, options, declineOverrides: false, ownerPolicies)!, options);
 
     /// <summary>
     /// The snapshot <see cref="Evaluate"/> evaluates; null when <paramref name="declineOverrides"/> and a policy in it

@@ -221,8 +221,7 @@ internal static class ResultDiff
 
                     foreach (var verdict in parent.AttachedListeners)
                     {
-                        var owner = result.FindListenerSet(verdict.Owner) is { } set ? set.Parent : verdict.Owner;
-                        Add(_routesByOwner, owner, route);
+                        Add(_routesByOwner, result.GatewayOf(verdict.Owner), route);
                     }
                 }
             }
@@ -294,7 +293,7 @@ internal static class ResultDiff
 
                 foreach (var verdict in route.Parents.SelectMany(p => p.AttachedListeners).DistinctBy(v => (v.Owner, v.ListenerName)))
                 {
-                    if (verdict.Owner != key && _result.FindListenerSet(verdict.Owner)?.Parent != key)
+                    if (_result.GatewayOf(verdict.Owner) != key)
                     {
                         continue;
                     }

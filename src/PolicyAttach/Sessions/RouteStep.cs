@@ -346,7 +346,7 @@ internal static class RouteStep
                 return null;
             }
 
-            if ((registry.Find(kind) ?? (policy is PolicyObject ? PolicyKindRegistry.InheritedDefinition(kind) : null)) is { ReportOverridden: true })
+            if (registry.DefinitionOf(policy) is { ReportOverridden: true })
             {
                 why = $"{kind.Kind} reports overrides and merges, which read every route below a policy";
                 return null;
