@@ -3,6 +3,7 @@ using System.Text.Json;
 using PolicyAttach.Collections;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Model;
+using PolicyAttach.Model.Routes;
 
 namespace PolicyAttach.Manifests;
 
@@ -573,5 +574,49 @@ internal static class RecentStrings
         }
 
         return slot = System.Text.Encoding.ASCII.GetString(utf8);
+    }
+}
+
+/// <summary>
+/// The backend references the route readers read, shared with the last equal one read on this thread, as
+/// <see cref="RecentStrings"/> shares strings: a large cluster's routes refer again and again to the same few Services
+/// (hundreds of thousands of backendRefs, a few hundred distinct), and each loaded route otherwise keeps its own
+/// copies. The model's objects are immutable, so a shared one is the same as a new one.
+/// </summary>
+internal static class RecentBackends
+{
+    private const int Slots = 1024;
+
+    [ThreadStatic]
+    private static (BackendReference Reference, RouteBackendRef? Unfiltered)[]? t_slots;
+
+    /// <summary>A backend reference with these fields.</summary>
+    public static BackendReference Of(string group, string kind, string name, string ns, int? port, int weight)
+    {
+        var slots = t_slots ??= new (BackendReference, RouteBackendRef?)[Slots];
+        ref var slot = ref slots[(uint)HashCode.Combine(name, ns, port, weight) & (Slots - 1)];
+        if (slot.Reference is { } recent && recent.Port == port && recent.Weight == weight && string.Equals(recent.Name, name, StringComparison.Ordinal)
+            && string.Equals(recent.Namespace, ns, StringComparison.Ordinal) && string.Equals(recent.Group, group, StringComparison.Ordinal)
+            && string.Equals(recent.Kind, kind, StringComparison.Ordinal))
+        {
+            return recent;
+        }
+
+        var made = new BackendReference { Group = group, Kind = kind, Name = name, Namespace = ns, Port = port, Weight = weight };
+        slot = (made, null);
+        return made;
+    }
+
+    /// <summary>A backendRef of a route rule without filters, to <paramref name="reference"/> (from <see cref="Of"/>).</summary>
+    public static RouteBackendRef Unfiltered(BackendReference reference)
+    {
+        var slots = t_slots ??= new (BackendReference, RouteBackendRef?)[Slots];
+        ref var slot = ref slots[(uint)HashCode.Combine(reference.Name, reference.Namespace, reference.Port, reference.Weight) & (Slots - 1)];
+        if (!ReferenceEquals(slot.Reference, reference))
+        {
+            return new RouteBackendRef { BackendRef = reference };
+        }
+
+        return slot.Unfiltered ??= new RouteBackendRef { BackendRef = reference };
     }
 }

@@ -372,15 +372,7 @@ internal static partial class RouteReader
         }
 
         RouteSchema.ObjectName(node["name"], name);
-        return new BackendReference
-        {
-            Group = group,
-            Kind = kind,
-            Name = name,
-            Namespace = string.IsNullOrEmpty(ns) ? routeNamespace : ns,
-            Port = port,
-            Weight = weight ?? 1,
-        };
+        return RecentBackends.Of(group, kind, name, string.IsNullOrEmpty(ns) ? routeNamespace : ns, port, weight ?? 1);
     }
 
     private static void RuleName(Node node, out string? name)
