@@ -74,6 +74,33 @@ public sealed class LargeOutputTests : IDisposable
         Assert.Equal(Kubernetes.Documents.ManifestText.ToYaml(graphJson.Stdout), graphYaml.Stdout);
     }
 
+    [Theory]
+    [InlineData("status")]
+    [InlineData("describe")]
+    [InlineData("validate")]
+    [InlineData("effective", "httproute/default/route-0007")]
+    public void Command_ManyRoutesAsJsonAndYaml_IsStreamedWithTheBytesOfTheText(string command, params string[] rest)
+    {
+        var json = CliRunner.Run([command, _world, .. rest, "-o", "json"]);
+        var streamed = RunStreamed([command, _world, .. rest, "-o", "json"]);
+        var yaml = RunStreamed([command, _world, .. rest, "-o", "yaml"]);
+
+        Assert.Equal(0, json.ExitCode);
+        Assert.Equal(json.Stdout, streamed);
+        Assert.Equal(Kubernetes.Documents.ManifestText.ToYaml(json.Stdout), yaml);
+    }
+
+    [Fact]
+    public void Check_ManyRoutesAsJson_IsStreamedWithTheBytesOfTheText()
+    {
+        var text = CliRunner.Run("check", _world, "-o", "json");
+        var streamed = RunStreamed("check", _world, "-o", "json");
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Equal(text.Stdout, streamed);
+        using var json = JsonDocument.Parse(streamed);
+    }
+
     [Fact]
     public void ExplainYaml_GatewayOfManyRoutes_AllocatesABoundedAmountPerCharacterWritten()
     {

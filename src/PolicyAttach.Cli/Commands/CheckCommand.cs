@@ -110,13 +110,21 @@ internal sealed class CheckCommand : ICommand
         var result = Evaluator.Evaluate(workspace.Snapshot, Profiles.Options(controllers, profile));
         var findings = FindingAnalyzer.Analyze(result, options: new FindingOptions { Suppressions = [.. suppressions] });
         var report = Build(workspace, findings, suppressions, filter, failOn, input);
-        context.Out(format switch
+        if (format == "json")
         {
-            "json" => JsonOutput.Serialize(CheckJson.From(report)),
-            "sarif" => CheckSarif.Write(report),
-            "github" => CheckText.GitHub(report),
-            _ => CheckText.Write(report),
-        });
+            // Written as it is serialized: a repository's findings can run to megabytes.
+            JsonOutput.Write(context, CheckJson.From(report), OutputFormat.Json);
+        }
+        else
+        {
+            context.Out(format switch
+            {
+                "sarif" => CheckSarif.Write(report),
+                "github" => CheckText.GitHub(report),
+                _ => CheckText.Write(report),
+            });
+        }
+
         return report.Failed ? ExitCodes.InputErrors : ExitCodes.Success;
     }
 

@@ -106,7 +106,15 @@ internal sealed class DescribeCommand : ICommand
             report = DescribeNarrowing.Apply(report, o => filter.Includes(workspace.Snapshot, o.ToKey()));
         }
 
-        context.Out(format == OutputFormat.Text ? DescribeText.Write(report, palette) : JsonOutput.Render(JsonOutput.Serialize(report), format));
+        if (format == OutputFormat.Text)
+        {
+            context.Out(DescribeText.Write(report, palette));
+        }
+        else
+        {
+            JsonOutput.Write(context, report, format);
+        }
+
         return workspace.ExitCode;
     }
 

@@ -62,7 +62,15 @@ internal sealed class EffectiveCommand : ICommand
             return context.UsageError(error!, Name);
         }
 
-        context.Out(format == OutputFormat.Text ? EffectiveText.Write(report) : JsonOutput.Render(JsonOutput.Serialize(report), format));
+        if (format == OutputFormat.Text)
+        {
+            context.Out(EffectiveText.Write(report));
+        }
+        else
+        {
+            JsonOutput.Write(context, report, format);
+        }
+
         return workspace.ExitCode;
     }
 }

@@ -93,16 +93,18 @@ internal sealed class StatusCommand : ICommand
         workspace.PrintFindings(context, result, filter, ingresses?.Diagnostics);
 
         var options = new StatusWriterOptions { Time = time, Indented = true, Include = filter.IsEverything ? null : key => filter.Includes(workspace.Snapshot, key) };
-        if (format == OutputFormat.Json)
+        // JSON and YAML are written as they are produced: the statuses of a large cluster are tens of megabytes.
+        switch (format)
         {
-            // Written as it is produced: the statuses of a large cluster are tens of megabytes.
-            context.OutJson(writer => StatusWriter.Write(result, writer, options));
-        }
-        else
-        {
-            context.Out(format == OutputFormat.Text
-                ? StatusText.Write(result, ingresses, key => filter.Includes(workspace.Snapshot, key))
-                : JsonOutput.Render(StatusWriter.ToJson(result, options), format));
+            case OutputFormat.Json:
+                context.OutJson(writer => StatusWriter.Write(result, writer, options));
+                break;
+            case OutputFormat.Yaml:
+                JsonOutput.Write(context, writer => StatusWriter.Write(result, writer, options), format);
+                break;
+            default:
+                context.Out(StatusText.Write(result, ingresses, key => filter.Includes(workspace.Snapshot, key)));
+                break;
         }
 
         return workspace.ExitCode;

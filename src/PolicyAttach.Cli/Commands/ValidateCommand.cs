@@ -64,7 +64,15 @@ internal sealed class ValidateCommand : ICommand
             .OrderBy(g => g.Key)
             .Select(g => (Kind: g.Key.ToString(), Count: g.Count()))
             .ToList();
-        context.Out(format == OutputFormat.Text ? Text(workspace, counts, filter) : JsonOutput.Render(JsonOutput.Serialize(Report(workspace, counts, filter)), format));
+        if (format == OutputFormat.Text)
+        {
+            context.Out(Text(workspace, counts, filter));
+        }
+        else
+        {
+            JsonOutput.Write(context, Report(workspace, counts, filter), format);
+        }
+
         return workspace.ExitCode;
     }
 

@@ -295,19 +295,35 @@ internal sealed class RouteBinder
     private Condition BindListeners(RouteBase route, ParentReference parentRef, IReadOnlyList<ListenerDraft> listeners, out VerdictTable table, long g)
     {
         // One cause per listener; the verdicts and their messages are only built when someone reads the matrix.
-        var causes = new BindingCause[listeners.Count];
-        EquatableArray<string>[]? served = null;
+        // There is a table per (route, parentRef), so it holds a byte per listener and the hostnames of the attached
+        // cells alone.
+        var causes = new byte[listeners.Count];
+        ServedCell first = default;
+        List<ServedCell>? more = null;
+        var attached = 0;
         for (var i = 0; i < listeners.Count; i++)
         {
             var cause = Judge(route, parentRef, listeners[i], out var hostnames);
-            causes[i] = cause;
+            causes[i] = (byte)cause;
             if (cause == BindingCause.Attached)
             {
-                served ??= new EquatableArray<string>[listeners.Count];
-                served[i] = hostnames;
+                if (attached++ == 0)
+                {
+                    first = new ServedCell(i, hostnames);
+                }
+                else
+                {
+                    (more ??= [first]).Add(new ServedCell(i, hostnames));
+                }
             }
         }
 
+        var served = attached switch
+        {
+            0 => null,
+            1 => new[] { first },
+            _ => more!.ToArray(),
+        };
         table = new VerdictTable(route, parentRef, listeners, causes, served);
         return Accepted(route, parentRef, table, g);
     }

@@ -8,20 +8,30 @@ namespace PolicyAttach.Binding;
 /// <summary>
 /// The verdicts of one (route, parentRef) over the parent's listeners, kept as one cause per listener. Evaluating
 /// thousands of routes against dozens of listeners must not build a message for every refusal, so the readable
-/// <see cref="ListenerVerdict"/> objects are only made when the matrix is read.
+/// <see cref="ListenerVerdict"/> objects are only made when the matrix is read. A table is kept small because there is
+/// one per (route, parentRef): the causes as one byte per listener, and the hostnames served only for the attached
+/// cells (usually one of dozens).
 /// </summary>
 internal sealed class VerdictTable
 {
     private readonly RouteBase _route;
     private readonly ParentReference _parentRef;
     private readonly IReadOnlyList<ListenerDraft> _listeners;
-    private readonly BindingCause[] _causes;
-    private readonly EquatableArray<string>[]? _served;
+    // One BindingCause per listener (the enum's values fit in a byte).
+    private readonly byte[] _causes;
+    // The attached cells in cell order with the hostnames each serves; null when no cell attached.
+    private readonly ServedCell[]? _served;
     // An array reference, not a nullable struct: readers of a shared result may build it at once, and a reference is
     // published whole where a nullable struct's flag and value could be seen apart.
     private ListenerVerdict[]? _verdicts;
 
-    public VerdictTable(RouteBase route, ParentReference parentRef, IReadOnlyList<ListenerDraft> listeners, BindingCause[] causes, EquatableArray<string>[]? served)
+    /// <summary>A table over <paramref name="listeners"/>.</summary>
+    /// <param name="route">The route.</param>
+    /// <param name="parentRef">The parentRef.</param>
+    /// <param name="listeners">The parent's listeners, in order.</param>
+    /// <param name="causes">One <see cref="BindingCause"/> per listener, as a byte; the table keeps the array.</param>
+    /// <param name="served">The attached cells in cell order with their hostnames, or null when none attached; kept.</param>
+    public VerdictTable(RouteBase route, ParentReference parentRef, IReadOnlyList<ListenerDraft> listeners, byte[] causes, ServedCell[]? served)
     {
         _route = route;
         _parentRef = parentRef;
@@ -32,16 +42,18 @@ internal sealed class VerdictTable
 
     public void CountAttachments()
     {
-        var claims = _route.Definition.SharesHttpListener;
-        for (var i = 0; i < _causes.Length; i++)
+        if (_served is null)
         {
-            if (_causes[i] == BindingCause.Attached)
+            return;
+        }
+
+        var claims = _route.Definition.SharesHttpListener;
+        foreach (var (i, hostnames) in _served)
+        {
+            _listeners[i].AttachedRoutes++;
+            if (claims)
             {
-                _listeners[i].AttachedRoutes++;
-                if (claims && _served is not null)
-                {
-                    _listeners[i].Claim(_route, _served[i]);
-                }
+                _listeners[i].Claim(_route, hostnames);
             }
         }
     }
@@ -53,16 +65,13 @@ internal sealed class VerdictTable
             return [];
         }
 
-        var list = new List<ListenerVerdict>(1);
-        for (var i = 0; i < _causes.Length; i++)
+        var verdicts = new ListenerVerdict[_served.Length];
+        for (var s = 0; s < verdicts.Length; s++)
         {
-            if (_causes[i] == BindingCause.Attached)
-            {
-                list.Add(Verdict(i));
-            }
+            verdicts[s] = Verdict(_served[s].Cell);
         }
 
-        return list.ToEquatableArray();
+        return new EquatableArray<ListenerVerdict>(ImmutableCollectionsMarshal.AsImmutableArray(verdicts));
     }
 
     /// <summary>Every listener's verdict, in listener order; built once, then shared.</summary>
@@ -109,7 +118,7 @@ internal sealed class VerdictTable
             }
 
             var decided = sameRoute && Equals(a._listeners[i].Listener, b._listeners[i].Listener)
-                && a._causes[i] is BindingCause.Attached or BindingCause.HostnameMismatch or BindingCause.SectionNameMismatch or BindingCause.PortMismatch;
+                && (BindingCause)a._causes[i] is BindingCause.Attached or BindingCause.HostnameMismatch or BindingCause.SectionNameMismatch or BindingCause.PortMismatch;
             if (!decided && a.Verdict(i) != b.Verdict(i))
             {
                 return false;
@@ -123,10 +132,10 @@ internal sealed class VerdictTable
     public int Count => _causes.Length;
 
     /// <summary>The cause of one cell.</summary>
-    public BindingCause Cause(int i) => _causes[i];
+    public BindingCause Cause(int i) => (BindingCause)_causes[i];
 
     /// <summary>Whether the route attached to a listener of this parent.</summary>
-    public bool AnyAttached => Array.IndexOf(_causes, BindingCause.Attached) >= 0;
+    public bool AnyAttached => _served is not null;
 
     /// <summary>
     /// This table over the listeners of the same parent bound again (the same listeners in the same order, every one not
@@ -136,8 +145,8 @@ internal sealed class VerdictTable
     /// </summary>
     public VerdictTable With(IReadOnlyList<ListenerDraft> listeners, List<(int Cell, BindingCause Cause, EquatableArray<string> Hostnames)> cells, out bool moved)
     {
-        var (causes, served) = (_causes, _served);
-        moved = false;
+        byte[]? causes = null;
+        List<ServedCell>? served = null;
         foreach (var (i, cause, hostnames) in cells)
         {
             var was = Outcome(i);
@@ -146,30 +155,59 @@ internal sealed class VerdictTable
                 continue;
             }
 
-            if (!moved)
+            if (causes is null)
             {
-                (moved, causes, served) = (true, (BindingCause[])_causes.Clone(), (EquatableArray<string>[]?)_served?.Clone());
+                (causes, served) = ((byte[])_causes.Clone(), _served is null ? [] : [.. _served]);
             }
 
-            causes[i] = cause;
-            if (cause == BindingCause.Attached)
+            causes[i] = (byte)cause;
+            var at = served!.FindIndex(s => s.Cell == i);
+            if (cause != BindingCause.Attached)
             {
-                (served ??= new EquatableArray<string>[causes.Length])[i] = hostnames;
+                if (at >= 0)
+                {
+                    served.RemoveAt(at);
+                }
             }
-            else if (served is not null)
+            else if (at >= 0)
             {
-                served[i] = default;
+                served[at] = new ServedCell(i, hostnames);
+            }
+            else
+            {
+                var next = served.FindIndex(s => s.Cell > i);
+                served.Insert(next < 0 ? served.Count : next, new ServedCell(i, hostnames));
             }
         }
 
-        return new VerdictTable(_route, _parentRef, listeners, causes, served);
+        moved = causes is not null;
+        return moved
+            ? new VerdictTable(_route, _parentRef, listeners, causes!, served!.Count == 0 ? null : [.. served])
+            : new VerdictTable(_route, _parentRef, listeners, _causes, _served);
+    }
+
+    /// <summary>The hostnames an attached cell serves; empty for any other cell.</summary>
+    private EquatableArray<string> Served(int i)
+    {
+        if (_served is { } served)
+        {
+            foreach (var (cell, hostnames) in served)
+            {
+                if (cell == i)
+                {
+                    return hostnames;
+                }
+            }
+        }
+
+        return default;
     }
 
     /// <summary>One cell without its message.</summary>
     public ListenerOutcome Outcome(int i)
     {
-        var cause = _causes[i];
-        var hostnames = cause == BindingCause.Attached && _served is not null ? _served[i] : default;
+        var cause = (BindingCause)_causes[i];
+        var hostnames = cause == BindingCause.Attached ? Served(i) : default;
         return new ListenerOutcome(_listeners[i].Owner, _listeners[i].Listener.Name, cause, hostnames);
     }
 
@@ -183,8 +221,8 @@ internal sealed class VerdictTable
 
         var draft = _listeners[i];
         var listener = draft.Listener;
-        var cause = _causes[i];
-        var hostnames = cause == BindingCause.Attached && _served is not null ? _served[i] : default;
+        var cause = (BindingCause)_causes[i];
+        var hostnames = cause == BindingCause.Attached ? Served(i) : default;
         var message = cause switch
         {
             BindingCause.SectionNameMismatch => $"sectionName \"{_parentRef.SectionName}\" names another listener.",
@@ -199,3 +237,8 @@ internal sealed class VerdictTable
         return new ListenerVerdict { Owner = draft.Owner, ListenerName = listener.Name, Cause = cause, Message = message, Hostnames = hostnames };
     }
 }
+
+/// <summary>An attached cell of a <see cref="VerdictTable"/> and the hostnames the route is served for there.</summary>
+/// <param name="Cell">The listener's position.</param>
+/// <param name="Hostnames">The hostnames served.</param>
+internal readonly record struct ServedCell(int Cell, EquatableArray<string> Hostnames);
