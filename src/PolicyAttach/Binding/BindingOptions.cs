@@ -8,14 +8,19 @@ namespace PolicyAttach.Binding;
 /// </summary>
 internal sealed class BindingOptions
 {
-    public BindingOptions(EquatableArray<string> controllerNames, EquatableArray<string> supportedFeatures, bool tlsTerminateAcceptsTcpRoute, BindingConvention convention = BindingConvention.Spec)
+    public BindingOptions(EquatableArray<string> controllerNames, EquatableArray<string> supportedFeatures, bool tlsTerminateAcceptsTcpRoute, BindingConvention convention = BindingConvention.Spec,
+        int maxDegreeOfParallelism = 1)
     {
+        MaxDegreeOfParallelism = maxDegreeOfParallelism;
         ControllerNames = controllerNames;
         SupportedFeatures = supportedFeatures.Order(StringComparer.Ordinal).ToEquatableArray();
         Features = new FeatureSet(supportedFeatures);
         TlsTerminateAcceptsTcpRoute = tlsTerminateAcceptsTcpRoute;
         Convention = convention;
     }
+
+    /// <summary>How many threads may bind routes at once (<see cref="EvaluationOptions.MaxDegreeOfParallelism"/>): 1 binds on the calling thread.</summary>
+    public int MaxDegreeOfParallelism { get; }
 
     /// <summary>How conditions are written (a profile's binding rule).</summary>
     public BindingConvention Convention { get; }

@@ -13,6 +13,9 @@ namespace PolicyAttach.Binding;
 /// </summary>
 internal static class Binder
 {
+    /// <summary>Below this many routes, binding stays on the calling thread: starting threads would cost more than it saves.</summary>
+    internal const int ParallelRoutes = 32;
+
     /// <summary>Binds every route of a snapshot.</summary>
     /// <param name="snapshot">The input objects.</param>
     /// <param name="references">The reference index of the snapshot, built once per evaluation.</param>
@@ -323,6 +326,31 @@ internal static class Binder
             _ => false,
         };
 
+        /// <summary>
+        /// Whether routes of both kinds that share HTTP listeners (HTTPRoute and GRPCRoute) are bound: then a route's
+        /// verdict reads the routes of the other kind accepted before it, and binding is serial.
+        /// </summary>
+        private static bool HttpAndGrpc((int Position, RouteBase Route)[] routes)
+        {
+            string? kind = null;
+            foreach (var (_, route) in routes)
+            {
+                if (route.Definition.SharesHttpListener)
+                {
+                    if (kind is null)
+                    {
+                        kind = route.Kind;
+                    }
+                    else if (kind != route.Kind)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
         private EquatableArray<RouteResult> EvaluateRoutes()
         {
             var binder = new RouteBinder(_snapshot, _references, _backendTls, _options, _gateways, _listenerSets);
@@ -340,13 +368,33 @@ internal static class Binder
             }
 
             var bound = new RouteResult?[routes.Count];
-            foreach (var (position, route) in routes
+            var ordered = routes
                 .OrderBy(r => r.Route.Metadata.CreationTimestamp)
                 .ThenBy(r => r.Route.Namespace, StringComparer.Ordinal)
                 .ThenBy(r => r.Route.Name, StringComparer.Ordinal)
-                .ThenBy(r => r.Position))
+                .ThenBy(r => r.Position)
+                .ToArray();
+            if (_options.MaxDegreeOfParallelism > 1 && ordered.Length >= Binder.ParallelRoutes && !HttpAndGrpc(ordered))
             {
-                bound[position] = binder.Bind(route);
+                // Each route is bound on its own (its verdicts read only the listeners' drafts, which binding does not
+                // change while no HTTPRoute and GRPCRoute can meet on a listener), its result placed at its position;
+                // then the attachments are counted in the binding order, as the serial loop counts them.
+                Parallel.For(0, ordered.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism },
+                    i => bound[ordered[i].Position] = binder.Bind(ordered[i].Route, count: false));
+                foreach (var (position, _) in ordered)
+                {
+                    if (bound[position] is { } result)
+                    {
+                        RouteBinder.CountAttachments(result);
+                    }
+                }
+            }
+            else
+            {
+                foreach (var (position, route) in ordered)
+                {
+                    bound[position] = binder.Bind(route);
+                }
             }
 
             var results = new List<RouteResult>(routes.Count);

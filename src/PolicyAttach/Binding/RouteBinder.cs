@@ -61,7 +61,15 @@ internal sealed class RouteBinder
         return result;
     }
 
-    public RouteResult? Bind(RouteBase route)
+    /// <summary>Binds a route to the parents this controller owns; null when it owns none.</summary>
+    /// <param name="route">The route.</param>
+    /// <param name="count">
+    /// Whether the attachments are counted on the listeners now (serial binding); without, nothing shared is written
+    /// and the caller counts them with <see cref="CountAttachments"/>, in the binding order. Binding without counting
+    /// reads no other route's attachment, unless HTTPRoutes and GRPCRoutes may share a listener.
+    /// </param>
+    /// <returns>The route's result, or null.</returns>
+    public RouteResult? Bind(RouteBase route, bool count = true)
     {
         List<(int Index, ParentReference Ref, Parent Parent)>? owned = null;
         for (var i = 0; i < route.ParentRefs.Count; i++)
@@ -83,7 +91,7 @@ internal sealed class RouteBinder
         var parents = new List<RouteParentResult>(owned.Count);
         foreach (var (index, parentRef, parent) in owned)
         {
-            parents.Add(BindParent(route, index, parentRef, parent, backends, dropped));
+            parents.Add(BindParent(route, index, parentRef, parent, backends, dropped, count));
         }
 
         return new RouteResult
@@ -126,7 +134,20 @@ internal sealed class RouteBinder
         return null;
     }
 
-    private RouteParentResult BindParent(RouteBase route, int index, ParentReference parentRef, Parent parent, List<BackendRefResult> backends, List<(int Rule, string Why)> dropped)
+    /// <summary>Counts a result's attachments on the listeners, as binding with counting does (accepted parents only).</summary>
+    /// <param name="result">A result of <see cref="Bind"/> without counting.</param>
+    public static void CountAttachments(RouteResult result)
+    {
+        foreach (var parent in result.Parents)
+        {
+            if (parent.Verdicts is { } table && parent.IsAccepted)
+            {
+                table.CountAttachments();
+            }
+        }
+    }
+
+    private RouteParentResult BindParent(RouteBase route, int index, ParentReference parentRef, Parent parent, List<BackendRefResult> backends, List<(int Rule, string Why)> dropped, bool count)
     {
         var g = route.Metadata.Generation;
         VerdictTable? table = null;
@@ -140,7 +161,7 @@ internal sealed class RouteBinder
             accepted = BindListeners(route, parentRef, parent.Listeners!, out table, g);
         }
 
-        return Conclude(route, index, parentRef, parent.ControllerName, accepted, table, backends, dropped, count: true);
+        return Conclude(route, index, parentRef, parent.ControllerName, accepted, table, backends, dropped, count);
     }
 
     /// <summary>

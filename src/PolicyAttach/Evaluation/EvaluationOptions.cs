@@ -43,14 +43,27 @@ public sealed record EvaluationOptions
     /// </summary>
     public bool AffectedConditions { get; init; }
 
+    /// <summary>
+    /// How many threads an evaluation may use: −1 (the default) for as many as the machine has processors
+    /// (<see cref="Environment.ProcessorCount"/>), 1 to evaluate on the calling thread alone, or any other positive
+    /// number as a limit. Routes are bound on that many threads when there are enough of them to share; the result is
+    /// the same, byte for byte, whatever the value and the threads' timing (each route's result is placed by its
+    /// position, and what routes share is counted afterwards in the serial order). Must be −1 or at least 1.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary><see cref="MaxDegreeOfParallelism"/> with −1 resolved to the processor count.</summary>
+    internal int EffectiveDegreeOfParallelism => MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
+
     /// <summary>The policy kinds in effect: <see cref="PolicyKinds"/> plus the profile's.</summary>
     internal PolicyKindRegistry EffectivePolicyKinds => Profile is null ? PolicyKinds : PolicyKinds.With(Profile.PolicyKinds);
 
     /// <summary>
     /// Every problem of these options, in field order: a controller name that is not a
     /// domain-prefixed path or is repeated, a feature that is not one of <see cref="Features.All"/> or is repeated, a
-    /// null registry or profile kind, and policy kind definitions that cannot work (no targets, a keyed patch without
-    /// keys, a custom strategy without a merger). Empty when the options are valid.
+    /// null registry or profile kind, policy kind definitions that cannot work (no targets, a keyed patch without
+    /// keys, a custom strategy without a merger), and a degree of parallelism that is neither −1 nor positive. Empty
+    /// when the options are valid.
     /// </summary>
     /// <returns>One message per problem, naming the field and the value.</returns>
     public EquatableArray<string> Validate()
@@ -101,6 +114,11 @@ public sealed record EvaluationOptions
             {
                 problems.AddRange(kind is null ? [$"Profile {Profile.Name}: a policy kind is null."] : kind.Problems().Select(p => $"Profile {Profile.Name}: {p}"));
             }
+        }
+
+        if (MaxDegreeOfParallelism is 0 or < -1)
+        {
+            problems.Add($"MaxDegreeOfParallelism: {MaxDegreeOfParallelism} is not a number of threads; use -1 for every processor, 1 for the calling thread alone, or a larger limit.");
         }
 
         return problems.ToEquatableArray();

@@ -70,5 +70,6 @@ public static class Evaluator
     }
 
     private static BindingOptions BindingOptionsOf(EvaluationOptions options)
-        => new(options.ControllerNames, options.SupportedFeatures, options.Profile?.TlsTerminateAcceptsTcpRoute ?? false, options.Profile?.Conditions ?? BindingConvention.Spec);
+        => new(options.ControllerNames, options.SupportedFeatures, options.Profile?.TlsTerminateAcceptsTcpRoute ?? false, options.Profile?.Conditions ?? BindingConvention.Spec,
+            options.EffectiveDegreeOfParallelism);
 }

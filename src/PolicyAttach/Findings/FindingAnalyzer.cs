@@ -31,13 +31,25 @@ public static class FindingAnalyzer
     public static FindingReport Analyze(EvaluationResult result, RoutingTable? table = null, FindingOptions? options = null)
     {
         Guard.NotNull(result);
-        // The never-matching check reads only the precedence of matches: without a full table, only that is compiled.
-        table ??= RoutingTable.CompilePrecedence(result);
         options ??= FindingOptions.Default;
         var context = new FindingContext(result);
         ReferenceChecks.Run(context);
         AttachmentChecks.Run(context);
-        NeverMatchChecks.Run(context, table);
+        if (table is null)
+        {
+            // The never-matching check reads only the precedence of matches: without a full table, only that is
+            // compiled, and only for the Gateways where a match might never win (none, most often).
+            var owners = NeverMatchScope.Owners(result);
+            if (owners.Count > 0)
+            {
+                NeverMatchChecks.Run(context, RoutingTable.CompilePrecedence(result, result.Gateways.All(g => owners.Contains(g.Gateway.Key)) ? null : owners));
+            }
+        }
+        else
+        {
+            NeverMatchChecks.Run(context, table);
+        }
+
         PolicyChecks.Run(context);
         GrantChecks.Run(context);
         IngressChecks.Run(context);

@@ -115,11 +115,12 @@ public sealed class RoutingTable
     /// is built. Such tables must never answer requests.
     /// </summary>
     /// <param name="result">The evaluation.</param>
+    /// <param name="owners">The Gateways whose tables are compiled, from the routes attached to them; null for every one.</param>
     /// <returns>The tables.</returns>
-    internal static RoutingTable CompilePrecedence(EvaluationResult result)
+    internal static RoutingTable CompilePrecedence(EvaluationResult result, IReadOnlySet<ResourceKey>? owners = null)
     {
         Guard.NotNull(result);
-        return new RoutingTable(new TableCompiler(result, precedenceOnly: true).BuildGateways(), []);
+        return new RoutingTable(new TableCompiler(result, precedenceOnly: true, owners: owners).BuildGateways(), []);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -215,9 +216,67 @@ public class NeverMatchingRuleProperties
 
     private static Arbitrary<GenTable> CompletenessCases => Arb.From(Table(regexes: false), t => t.Shrink());
 
-    private static EvaluationResult Evaluate(GenTable table)
+    /// <summary>
+    /// Two generated Gateways (<c>gw</c> and <c>gw2</c>) with their routes; the routes of the first whose flag is set
+    /// also name the second, so that the Gateways share them.
+    /// </summary>
+    public sealed record GenWorld(GenTable First, GenTable Second, bool[] Shared)
     {
-        using var doc = JsonDocument.Parse(table.Json());
+        public string Json()
+        {
+            var docs = JsonNode.Parse(First.Json())!.AsArray();
+            var routes = docs.Where(d => (string?)d!["kind"] == "HTTPRoute").ToList();
+            for (var i = 0; i < routes.Count; i++)
+            {
+                if (Shared[i])
+                {
+                    routes[i]!["spec"]!["parentRefs"]!.AsArray().Add(new JsonObject { ["name"] = "gw2", ["namespace"] = "infra" });
+                }
+            }
+
+            foreach (var doc in JsonNode.Parse(Second.Json())!.AsArray())
+            {
+                switch ((string?)doc!["kind"])
+                {
+                    case "Gateway":
+                        doc["metadata"]!["name"] = "gw2";
+                        break;
+                    case "HTTPRoute":
+                        doc["metadata"]!["name"] = "s" + ((string)doc["metadata"]!["name"]!)[1..];
+                        doc["spec"]!["parentRefs"]![0]!["name"] = "gw2";
+                        break;
+                    default:
+                        continue;
+                }
+
+                docs.Add(doc.DeepClone());
+            }
+
+            return docs.ToJsonString();
+        }
+    }
+
+    /// <summary>One listener and one route of one rule with at most one match: never a match that cannot win.</summary>
+    private static Gen<GenTable> Single(bool regexes) =>
+        from listener in Gen.Elements(ListenerHosts)
+        from age in Gen.Elements(Ages)
+        from hostCount in Gen.Choose(0, 2)
+        from hosts in Gen.Elements(RouteHosts).ArrayOf(hostCount)
+        from matchCount in Gen.Choose(0, 1)
+        from matches in Match(regexes).ArrayOf(matchCount)
+        select new GenTable([listener], [new GenRoute("r0", age, [.. hosts.Distinct()], null, [matches])]);
+
+    private static Gen<GenWorld> World(bool regexes) =>
+        from first in Gen.Frequency((3, Table(regexes)), (1, Single(regexes)))
+        from second in Gen.Frequency((1, Table(regexes)), (1, Single(regexes)))
+        from shared in Gen.Frequency((2, Gen.Constant(false)), (1, Gen.Constant(true))).ArrayOf(first.Routes.Length)
+        select new GenWorld(first, second, shared);
+
+    private static EvaluationResult Evaluate(GenTable table) => Evaluate(table.Json());
+
+    private static EvaluationResult Evaluate(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
         var objects = doc.RootElement.EnumerateArray().Select(e => ManifestReader.Read(e).Resource ?? throw new InvalidOperationException("generated an invalid document: " + e));
         return Evaluator.Evaluate(Snapshot.Create(objects), new EvaluationOptions { ControllerNames = ["example.com/gateway-controller"] });
     }
@@ -261,6 +320,79 @@ public class NeverMatchingRuleProperties
                 && full.Never.All(p => precedence.Never.TryGetValue(p.Key, out var reasons) && reasons.SequenceEqual(p.Value));
             return same.Label($"full: {full.Served.Count} served, {full.Never.Count} never; precedence only: {precedence.Served.Count} served, {precedence.Never.Count} never");
         });
+
+    /// <summary>
+    /// The findings compile precedence tables only for the Gateways where a match might never win
+    /// (<see cref="NeverMatchScope"/>), and every Gateway sharing a route with one: on two Gateways that share some
+    /// routes, the analysis of those tables gives the same matches that never win, with the same reasons and the same
+    /// served matches of their routes, as the analysis of the full tables; and the findings are the same.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public Property ScopedTables_TwoGateways_AnalyseAsTheFullTables()
+        => Prop.ForAll(Arb.From(World(regexes: true)), world =>
+        {
+            var result = Evaluate(world.Json());
+            var tables = RoutingTable.Compile(result);
+            var full = NeverMatchingRules.Analyze(tables, result);
+            var owners = NeverMatchScope.Owners(result);
+            var scoped = owners.Count == 0 ? null : NeverMatchingRules.Analyze(RoutingTable.CompilePrecedence(result, owners), result);
+            var sameNever = full.Never.Count == (scoped?.Never.Count ?? 0)
+                && full.Never.All(p => scoped!.Never.TryGetValue(p.Key, out var reasons) && reasons.SequenceEqual(p.Value));
+            var reported = full.Never.Keys.Select(s => s.Route).ToHashSet();
+            var sameServed = scoped is null || full.Served.Where(s => reported.Contains(s.Route)).ToHashSet().SetEquals(scoped.Served.Where(s => reported.Contains(s.Route)));
+            var sameFindings = FindingAnalyzer.Analyze(result).Findings.SequenceEqual(FindingAnalyzer.Analyze(result, tables).Findings);
+            return (sameNever && sameServed && sameFindings).Label(
+                $"full: {full.Served.Count} served, {full.Never.Count} never; scope {owners.Count} Gateways: {scoped?.Never.Count ?? 0} never; findings equal: {sameFindings}");
+        });
+
+    /// <summary>The scoped property's fixed samples cover an empty scope, one Gateway of two, both, and matches that never win.</summary>
+    [Fact]
+    public void Generators_ProduceWorldsOfEveryScope()
+    {
+        var worlds = World(regexes: true).Sample(200, new FsCheck.Rnd(20261207), 30);
+        var counts = worlds.Select(w =>
+        {
+            var result = Evaluate(w.Json());
+            var owners = NeverMatchScope.Owners(result).Count;
+            return (Owners: owners, Gateways: result.Gateways.Count, Never: NeverMatchingRules.Analyze(RoutingTable.Compile(result), result).Never.Count);
+        }).ToList();
+        Assert.Contains(counts, c => c.Owners == 0 && c.Gateways == 2);
+        Assert.Contains(counts, c => c.Owners == 1 && c.Gateways == 2 && c.Never > 0);
+        Assert.Contains(counts, c => c.Owners == 2 && c.Never > 0);
+        Assert.Contains(counts, c => c.Owners > 0 && c.Never == 0);
+    }
+
+    /// <summary>Routes of distinct paths on listeners of distinct exact hostnames (the scale benchmarks' shape): nothing to compile.</summary>
+    [Fact]
+    public void NeverMatchScope_DistinctPathsOnExactListeners_IsEmpty()
+    {
+        GenMatch Prefix(string path) => new("PathPrefix", path, null, [], []);
+        var table = new GenTable(["a.example.com", "b.example.com"],
+        [
+            new GenRoute("r0", Ages[0], ["a.example.com"], null, [[Prefix("/a")], [Prefix("/a/b")]]),
+            new GenRoute("r1", Ages[0], ["a.example.com"], null, [[Prefix("/b")], [new GenMatch("Exact", "/a", null, [], [])]]),
+            new GenRoute("r2", Ages[0], ["b.example.com"], null, [[Prefix("/a")]]),
+        ]);
+        var result = Evaluate(table);
+
+        Assert.Empty(NeverMatchScope.Owners(result));
+        Assert.Empty(NeverMatchingRules.Analyze(RoutingTable.Compile(result), result).Never);
+    }
+
+    /// <summary>The same prefix with a trailing <c>/</c> (<c>/a/</c>, longer as written, before <c>/a</c>) makes the Gateway suspect, and the analysis finds it.</summary>
+    [Fact]
+    public void NeverMatchScope_SamePrefixWithATrailingSlash_IsTheGateway()
+    {
+        var table = new GenTable(["a.example.com"],
+        [
+            new GenRoute("r0", Ages[0], ["a.example.com"], null, [[new GenMatch("PathPrefix", "/a/", null, [], [])]]),
+            new GenRoute("r1", Ages[0], ["a.example.com"], null, [[new GenMatch("PathPrefix", "/a", null, [], [])]]),
+        ]);
+        var result = Evaluate(table);
+
+        Assert.Equal([GatewayKey], NeverMatchScope.Owners(result));
+        Assert.NotEmpty(NeverMatchingRules.Analyze(RoutingTable.Compile(result), result).Never);
+    }
 
     [Property(MaxTest = 300)]
     public Property NotReported_IsTheAnswerForARequestBuiltFromIt()
