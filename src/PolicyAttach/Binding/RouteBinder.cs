@@ -345,10 +345,11 @@ internal sealed class RouteBinder
         var served = attached switch
         {
             0 => null,
-            1 => new[] { first },
+            // The array of the listener's last table where it alone attached, when it holds the same cell and hostnames.
+            1 => listeners[first.Cell].LastAttached is { } last && last.Served[0] == first ? last.Served : new[] { first },
             _ => more!.ToArray(),
         };
-        table = new VerdictTable(route, parentRef, listeners, causes, served);
+        table = new VerdictTable(route, parentRef, listeners, RecentCauses.Of(causes), served);
         return Accepted(route, parentRef, table, g);
     }
 

@@ -77,7 +77,7 @@ internal sealed class VerdictTable
 
             var verdict = Verdict(cell);
             var alone = new EquatableArray<ListenerVerdict>(ImmutableCollectionsMarshal.AsImmutableArray(new[] { verdict }));
-            draft.LastAttached = new AttachedShare(verdict, alone);
+            draft.LastAttached = new AttachedShare(verdict, alone, _served);
             return alone;
         }
 
@@ -271,4 +271,33 @@ internal readonly record struct ServedCell(int Cell, EquatableArray<string> Host
 /// </summary>
 /// <param name="Verdict">The verdict.</param>
 /// <param name="Alone">The list of the verdict alone.</param>
-internal sealed record AttachedShare(ListenerVerdict Verdict, EquatableArray<ListenerVerdict> Alone);
+/// <param name="Served">The attached cells of a table where this listener's cell alone attached, for those hostnames.</param>
+internal sealed record AttachedShare(ListenerVerdict Verdict, EquatableArray<ListenerVerdict> Alone, ServedCell[] Served);
+
+/// <summary>
+/// The cause arrays of verdict tables, shared with the last equal array made on this thread: the routes bound to a
+/// Gateway mostly meet its listeners alike (the same listener attached, the same ones refusing for the same reason),
+/// and a table never writes its array (<see cref="VerdictTable.With"/> copies it first).
+/// </summary>
+internal static class RecentCauses
+{
+    private const int Slots = 256;
+
+    [ThreadStatic]
+    private static byte[]?[]? t_slots;
+
+    /// <summary>The last array made on this thread with the same causes, else <paramref name="causes"/>.</summary>
+    public static byte[] Of(byte[] causes)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(causes);
+        var slots = t_slots ??= new byte[]?[Slots];
+        ref var slot = ref slots[(uint)hash.ToHashCode() & (Slots - 1)];
+        if (slot is { } recent && recent.AsSpan().SequenceEqual(causes))
+        {
+            return recent;
+        }
+
+        return slot = causes;
+    }
+}
