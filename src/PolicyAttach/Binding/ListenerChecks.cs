@@ -48,6 +48,13 @@ internal sealed class ListenerDraft
 
     public int AttachedRoutes { get; set; }
 
+    /// <summary>
+    /// The verdict of the last route attached here, and the same as the only attached verdict of a parent: the next
+    /// route attached for the same hostnames shares them (a verdict is immutable and names only the listener, the
+    /// cause and the hostnames), so thousands of routes attached to one listener do not each keep a copy.
+    /// </summary>
+    public AttachedShare? LastAttached { get; set; }
+
     /// <summary>The HTTPRoutes and GRPCRoutes accepted on this listener, oldest first, with the hostnames each is served for (spec digest §10).</summary>
     public List<(RouteBase Route, EquatableArray<string> Hostnames)> HttpGrpcClaims { get; } = [];
 

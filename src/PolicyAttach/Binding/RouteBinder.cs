@@ -200,7 +200,7 @@ internal sealed class RouteBinder
         // every reference resolves.
         var invalid = backends.FirstOrDefault(b => !b.IsResolved) ?? backends.FirstOrDefault(b => !b.IsValid);
         conditions.Add(invalid is null
-            ? Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All backend references are resolved.", g)
+            ? AllResolved(g)
             : Condition.Make(ConditionType.ResolvedRefs, false, invalid.Problem!.Value, g));
 
         return new RouteParentResult
@@ -212,6 +212,24 @@ internal sealed class RouteBinder
             AttachedListeners = table?.AttachedVerdicts() ?? [],
             Verdicts = table,
         };
+    }
+
+    /// <summary>The ResolvedRefs=True conditions of the first generations, one instance each (made when first asked).</summary>
+    private static readonly Condition?[] AllResolvedByGeneration = new Condition?[16];
+
+    /// <summary>
+    /// ResolvedRefs=True at generation <paramref name="g"/>: the same for every parent of every route of that
+    /// generation, so one instance is shared (a condition is immutable) instead of one per (route, parent).
+    /// </summary>
+    private static Condition AllResolved(long g)
+    {
+        if (g is < 0 or >= 16)
+        {
+            return Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All backend references are resolved.", g);
+        }
+
+        // Two threads may both make it; either instance is the same condition.
+        return AllResolvedByGeneration[g] ??= Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All backend references are resolved.", g);
     }
 
     /// <summary>
@@ -307,6 +325,12 @@ internal sealed class RouteBinder
             causes[i] = (byte)cause;
             if (cause == BindingCause.Attached)
             {
+                if (listeners[i].LastAttached is { } last && last.Verdict.Hostnames == hostnames)
+                {
+                    // The same hostnames as the listener's last attached route: one array for both.
+                    hostnames = last.Verdict.Hostnames;
+                }
+
                 if (attached++ == 0)
                 {
                     first = new ServedCell(i, hostnames);
@@ -559,23 +583,54 @@ internal sealed class RouteBinder
 
     private BackendRefResult Resolve(RouteBase route, RouteBackendRefEntry entry, bool isMirror, bool isMesh)
     {
+        return Why(route, entry, isMirror, isMesh) is { } problem
+            ? new BackendRefResult { RuleIndex = entry.RuleIndex, BackendIndex = entry.BackendIndex, IsMirror = isMirror, BackendRef = entry.BackendRef, Problem = problem }
+            : Resolved(entry, isMirror);
+    }
+
+    /// <summary>The valid result for a backendRef at a place, shared with the last one on this thread (<see cref="RecentResults"/>).</summary>
+    private static BackendRefResult Resolved(RouteBackendRefEntry entry, bool isMirror)
+    {
         var reference = entry.BackendRef;
-        var result = new BackendRefResult { RuleIndex = entry.RuleIndex, BackendIndex = entry.BackendIndex, IsMirror = isMirror, BackendRef = reference };
+        var slots = t_recentResults ??= new BackendRefResult?[RecentResults];
+        ref var slot = ref slots[(uint)HashCode.Combine(RuntimeHelpers.GetHashCode(reference), entry.RuleIndex, entry.BackendIndex, isMirror) & (RecentResults - 1)];
+        if (slot is { } recent && ReferenceEquals(recent.BackendRef, reference) && recent.RuleIndex == entry.RuleIndex && recent.BackendIndex == entry.BackendIndex && recent.IsMirror == isMirror)
+        {
+            return recent;
+        }
+
+        return slot = new BackendRefResult { RuleIndex = entry.RuleIndex, BackendIndex = entry.BackendIndex, IsMirror = isMirror, BackendRef = reference };
+    }
+
+    /// <summary>
+    /// The valid backend results made last on this thread, by place and reference: the reader shares the references of
+    /// a cluster's routes to the same Service (<c>RecentBackends</c>), so the routes of a namespace that refer to it at
+    /// the same place have equal results, and one instance is kept instead of one per route (a result is immutable).
+    /// </summary>
+    private const int RecentResults = 1024;
+
+    [ThreadStatic]
+    private static BackendRefResult?[]? t_recentResults;
+
+    /// <summary>Why a backendRef is invalid, or null when it is valid.</summary>
+    private Problem? Why(RouteBase route, RouteBackendRefEntry entry, bool isMirror, bool isMesh)
+    {
+        var reference = entry.BackendRef;
         if (reference.GroupKind != Kinds.Service)
         {
-            return result with { Problem = new Problem(ConditionReason.InvalidKind, $"{What(route, entry, isMirror)} has group \"{reference.Group}\" and kind \"{reference.Kind}\", which are not supported; refer to a core Service.") };
+            return new Problem(ConditionReason.InvalidKind, $"{What(route, entry, isMirror)} has group \"{reference.Group}\" and kind \"{reference.Kind}\", which are not supported; refer to a core Service.");
         }
 
         // A mesh route needs no ReferenceGrant for its backends (GEP-1294, spec digest §7).
         if (!isMesh && !_grants.Allows(route.Key, reference.TargetKey))
         {
-            return result with { Problem = new Problem(ConditionReason.RefNotPermitted, $"{What(route, entry, isMirror)} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Kind} from \"{route.Namespace}\" to refer to it; add one.") };
+            return new Problem(ConditionReason.RefNotPermitted, $"{What(route, entry, isMirror)} is in another namespace and no ReferenceGrant in \"{reference.Namespace}\" allows {route.Kind} from \"{route.Namespace}\" to refer to it; add one.");
         }
 
         var service = _snapshot.Find<Service>(reference.TargetKey);
         if (service is null)
         {
-            return result with { Problem = new Problem(ConditionReason.BackendNotFound, $"{What(route, entry, isMirror)} refers to a Service that does not exist.") };
+            return new Problem(ConditionReason.BackendNotFound, $"{What(route, entry, isMirror)} refers to a Service that does not exist.");
         }
 
         if (_options.EnvoyGateway && reference.Port is { } egPort && service.Ports.Count > 0)
@@ -584,13 +639,13 @@ internal sealed class RouteBinder
             var protocol = route.Definition.Transport;
             if (!Exposes(service, egPort, protocol))
             {
-                return result with { Problem = new Problem(ConditionReason.PortNotFound, $"{What(route, entry, isMirror)} uses {protocol} port {egPort}, which Service {service.Namespace}/{service.Name} does not expose.") };
+                return new Problem(ConditionReason.PortNotFound, $"{What(route, entry, isMirror)} uses {protocol} port {egPort}, which Service {service.Namespace}/{service.Name} does not expose.");
             }
         }
 
         if (reference.Port is { } port && service.Ports.Count > 0 && service.FindPort(port) is null)
         {
-            return result with { Problem = new Problem(ConditionReason.BackendNotFound, $"{What(route, entry, isMirror)} uses port {port}, which Service {service.Namespace}/{service.Name} does not expose; use one of {string.Join(", ", service.Ports.Select(p => p.Port))}.") };
+            return new Problem(ConditionReason.BackendNotFound, $"{What(route, entry, isMirror)} uses port {port}, which Service {service.Namespace}/{service.Name} does not expose; use one of {string.Join(", ", service.Ports.Select(p => p.Port))}.");
         }
 
         // A BackendTLSPolicy that governs the Service (or the port used) and cannot be honoured makes connections to
@@ -598,9 +653,9 @@ internal sealed class RouteBinder
         var portName = reference.Port is { } used ? service.FindPort(used)?.Name : null;
         if (_backendTls.Failure(reference.TargetKey, portName) is { } tls)
         {
-            return result with { Problem = tls.WithMessage($"{What(route, entry, isMirror)}: {tls.Message}") };
+            return tls.WithMessage($"{What(route, entry, isMirror)}: {tls.Message}");
         }
 
-        return result;
+        return null;
     }
 }

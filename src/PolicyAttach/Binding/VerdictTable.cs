@@ -65,6 +65,22 @@ internal sealed class VerdictTable
             return [];
         }
 
+        if (_served.Length == 1 && _verdicts is null)
+        {
+            // One attached cell, as most parents have: the listener's shared verdict and list when they are this cell's.
+            var (cell, hostnames) = _served[0];
+            var draft = _listeners[cell];
+            if (draft.LastAttached is { } last && last.Verdict.Hostnames == hostnames)
+            {
+                return last.Alone;
+            }
+
+            var verdict = Verdict(cell);
+            var alone = new EquatableArray<ListenerVerdict>(ImmutableCollectionsMarshal.AsImmutableArray(new[] { verdict }));
+            draft.LastAttached = new AttachedShare(verdict, alone);
+            return alone;
+        }
+
         var verdicts = new ListenerVerdict[_served.Length];
         for (var s = 0; s < verdicts.Length; s++)
         {
@@ -223,6 +239,11 @@ internal sealed class VerdictTable
         var listener = draft.Listener;
         var cause = (BindingCause)_causes[i];
         var hostnames = cause == BindingCause.Attached ? Served(i) : default;
+        if (cause == BindingCause.Attached && draft.LastAttached is { } last && last.Verdict.Hostnames == hostnames)
+        {
+            return last.Verdict;
+        }
+
         var message = cause switch
         {
             BindingCause.SectionNameMismatch => $"sectionName \"{_parentRef.SectionName}\" names another listener.",
@@ -242,3 +263,12 @@ internal sealed class VerdictTable
 /// <param name="Cell">The listener's position.</param>
 /// <param name="Hostnames">The hostnames served.</param>
 internal readonly record struct ServedCell(int Cell, EquatableArray<string> Hostnames);
+
+/// <summary>
+/// A listener's verdict for an attached route and the list of that verdict alone, shared by the parents attached
+/// there for the same hostnames (<see cref="ListenerDraft.LastAttached"/>); one reference, so that a reader on another
+/// thread sees both or neither.
+/// </summary>
+/// <param name="Verdict">The verdict.</param>
+/// <param name="Alone">The list of the verdict alone.</param>
+internal sealed record AttachedShare(ListenerVerdict Verdict, EquatableArray<ListenerVerdict> Alone);

@@ -12,7 +12,7 @@ internal static partial class RouteReader
     {
         var reference = ReadBackendRef(node, routeNamespace, weighted: true);
         var filters = node.IsObject(report: false) ? ReadFilters(node["filters"], routeNamespace, flavor) : [];
-        return reference is null ? null : new RouteBackendRef { BackendRef = reference, Filters = filters };
+        return reference is null ? null : filters.Count == 0 ? RecentReferences.Unfiltered(reference) : new RouteBackendRef { BackendRef = reference, Filters = filters };
     }
 
     private static readonly (string Field, RouteFilterType Type)[] HttpUnion =

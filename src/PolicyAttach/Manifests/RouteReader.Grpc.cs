@@ -21,7 +21,7 @@ internal static partial class RouteReader
         RouteSchema.MaxItems(matchesNode, node.Count("matches"), MaxMatches);
         var filters = ReadFilters(node["filters"], routeNamespace, RouteFlavor.Grpc);
         var backendsNode = node["backendRefs"];
-        var backends = backendsNode.AsList(routeNamespace, static (n, ns) => ReadRouteBackendRef(n, ns, RouteFlavor.Grpc));
+        var backends = RecentLists<RouteBackendRef>.Of(backendsNode.AsList(routeNamespace, static (n, ns) => ReadRouteBackendRef(n, ns, RouteFlavor.Grpc)));
         RouteSchema.MaxItems(backendsNode, node.Count("backendRefs"), MaxBackendRefs);
         return new GrpcRouteRule
         {

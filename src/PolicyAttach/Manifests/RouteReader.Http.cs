@@ -27,7 +27,7 @@ internal static partial class RouteReader
         var filtersNode = node["filters"];
         var filters = ReadFilters(filtersNode, routeNamespace, RouteFlavor.Http);
         var backendsNode = node["backendRefs"];
-        var backends = backendsNode.AsList(routeNamespace, static (n, ns) => ReadRouteBackendRef(n, ns, RouteFlavor.Http));
+        var backends = RecentLists<RouteBackendRef>.Of(backendsNode.AsList(routeNamespace, static (n, ns) => ReadRouteBackendRef(n, ns, RouteFlavor.Http)));
         RouteSchema.MaxItems(backendsNode, node.Count("backendRefs"), MaxBackendRefs);
 
         var timeouts = ReadTimeouts(node["timeouts"]);

@@ -190,7 +190,7 @@ internal static partial class RouteReader
             spec["useDefaultGateways"].Error(DiagnosticCodes.SchemaViolation, $"\"{useDefault}\" is not a valid value; use All or None.");
         }
 
-        return new CommonSpec(parents.ToEquatableArray(), hostnames, useDefault);
+        return new CommonSpec(RecentLists<ParentReference>.Of(parents.ToEquatableArray()), RecentLists<string>.Of(hostnames), useDefault);
     }
 
     private static void TlsHostnames(Node node, EquatableArray<string> hostnames, int count, bool required)
@@ -258,16 +258,7 @@ internal static partial class RouteReader
 
         RouteSchema.ObjectName(node["name"], name);
         raw = new RawParent(group, kind, string.IsNullOrEmpty(ns) ? null : ns, name, string.IsNullOrEmpty(sectionName) ? null : sectionName, port is null or 0 ? null : port);
-        return new ParentReference
-        {
-            Group = group,
-            Kind = kind,
-            Namespace = string.IsNullOrEmpty(ns) ? routeNamespace : ns,
-            NamespaceSet = !string.IsNullOrEmpty(ns),
-            Name = name,
-            SectionName = sectionName,
-            Port = port,
-        };
+        return RecentReferences.Parent(group, kind, string.IsNullOrEmpty(ns) ? routeNamespace : ns, !string.IsNullOrEmpty(ns), name, sectionName, port);
     }
 
     /// <summary>
@@ -372,15 +363,7 @@ internal static partial class RouteReader
         }
 
         RouteSchema.ObjectName(node["name"], name);
-        return new BackendReference
-        {
-            Group = group,
-            Kind = kind,
-            Name = name,
-            Namespace = string.IsNullOrEmpty(ns) ? routeNamespace : ns,
-            Port = port,
-            Weight = weight ?? 1,
-        };
+        return RecentReferences.Backend(group, kind, name, string.IsNullOrEmpty(ns) ? routeNamespace : ns, port, weight ?? 1);
     }
 
     private static void RuleName(Node node, out string? name)
