@@ -29,6 +29,18 @@ internal static class AttachmentChecks
 
     private static void Attachment(FindingContext context, RouteResult route)
     {
+        // Most routes attach through every parentRef: nothing to report, and nothing to allocate.
+        var all = true;
+        foreach (var parent in route.Parents)
+        {
+            all &= Attached(parent);
+        }
+
+        if (all)
+        {
+            return;
+        }
+
         var key = route.Route.Key;
         var considered = route.Parents.Where(p => !context.BrokenParentRefs.Contains((key, p.ParentIndex))).ToList();
         if (considered.Count == 0)
@@ -85,6 +97,11 @@ internal static class AttachmentChecks
 
     private static void HostnamesServed(FindingContext context, RouteResult route)
     {
+        if (EveryHostnameServed(route))
+        {
+            return;
+        }
+
         var hostnames = route.Route.Hostnames;
         var attached = route.Parents.Where(p => !IsMesh(p)).SelectMany(p => p.AttachedListeners).ToList();
         if (hostnames.Count == 0 || attached.Count == 0)
@@ -103,6 +120,51 @@ internal static class AttachmentChecks
                     $"hostname {hostname} is served by none of the listeners the route attached to ({listeners}, serving {string.Join(", ", served)}); requests for it are not routed here. Remove it, or add a listener whose hostname covers it.");
             }
         }
+    }
+
+    /// <summary>Whether some listener the route attached to serves each of its hostnames (the common case), found without allocating.</summary>
+    private static bool EveryHostnameServed(RouteResult route)
+    {
+        foreach (var hostname in route.Route.Hostnames)
+        {
+            var served = false;
+            foreach (var parent in route.Parents)
+            {
+                if (IsMesh(parent))
+                {
+                    continue;
+                }
+
+                foreach (var verdict in parent.AttachedListeners)
+                {
+                    foreach (var s in verdict.Hostnames)
+                    {
+                        if (Hostnames.Intersect(s, hostname) is not null)
+                        {
+                            served = true;
+                            break;
+                        }
+                    }
+
+                    if (served)
+                    {
+                        break;
+                    }
+                }
+
+                if (served)
+                {
+                    break;
+                }
+            }
+
+            if (!served)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void Conflicts(FindingContext context)
