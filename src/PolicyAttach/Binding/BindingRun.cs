@@ -376,9 +376,11 @@ internal static class Binder
                 .ToArray();
             if (_options.MaxDegreeOfParallelism > 1 && ordered.Length >= Binder.ParallelRoutes && !HttpAndGrpc(ordered))
             {
-                // Each route is bound on its own (its verdicts read only the listeners' drafts, which binding does not
-                // change while no HTTPRoute and GRPCRoute can meet on a listener), its result placed at its position;
-                // then the attachments are counted in the binding order, as the serial loop counts them.
+                // Each route is bound on its own (its verdicts read only the listeners' drafts, whose judged state
+                // binding does not change while no HTTPRoute and GRPCRoute can meet on a listener; the one thing it
+                // writes there, ListenerDraft.LastAttached, is a cache of equal values published as one reference, so
+                // which thread wrote it last changes no result), its result placed at its position; then the
+                // attachments are counted in the binding order, as the serial loop counts them.
                 Parallel.For(0, ordered.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism },
                     i => bound[ordered[i].Position] = binder.Bind(ordered[i].Route, count: false));
                 foreach (var (position, _) in ordered)
