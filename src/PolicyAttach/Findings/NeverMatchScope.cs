@@ -106,7 +106,7 @@ internal static class NeverMatchScope
         var paths = new PathIndex();
         foreach (var (key, list) in attached)
         {
-            if (!listeners.TryGetValue(key, out var found) || Family(found.Listener.Listener.Protocol) is not (ListenerFamily.Http or ListenerFamily.Https))
+            if (!listeners.TryGetValue(key, out var found) || TableCompiler.Family(found.Listener.Listener.Protocol) is not (ListenerFamily.Http or ListenerFamily.Https))
             {
                 // Not in any table's HTTP listener groups: no place of the analysis.
                 continue;
@@ -155,11 +155,11 @@ internal static class NeverMatchScope
     private static bool MayBeTaken(List<ListenerResult> listeners, ListenerResult listener, string bucket)
     {
         var port = listener.Listener.Port;
-        var family = Family(listener.Listener.Protocol);
+        var family = TableCompiler.Family(listener.Listener.Protocol);
         var exact = bucket != Hostnames.Any && !Hostnames.IsWildcard(bucket) && IsAscii(bucket);
         foreach (var other in listeners)
         {
-            if (ReferenceEquals(other, listener) || other.Listener.Port != port || Family(other.Listener.Protocol) != family)
+            if (ReferenceEquals(other, listener) || other.Listener.Port != port || TableCompiler.Family(other.Listener.Protocol) != family)
             {
                 continue;
             }
@@ -196,17 +196,6 @@ internal static class NeverMatchScope
     }
 
     private static bool IsAscii(string text) => System.Text.Ascii.IsValid(text);
-
-    /// <summary>The protocol family a listener's table groups it by (as the table compiler does).</summary>
-    private static ListenerFamily? Family(string protocol) => protocol switch
-    {
-        Protocols.Http => ListenerFamily.Http,
-        Protocols.Https => ListenerFamily.Https,
-        Protocols.Tls => ListenerFamily.Tls,
-        Protocols.Tcp => ListenerFamily.Tcp,
-        Protocols.Udp => ListenerFamily.Udp,
-        _ => null,
-    };
 
     private static int Index(Dictionary<ResourceKey, int> gateways, List<int> parents, ResourceKey gateway)
     {

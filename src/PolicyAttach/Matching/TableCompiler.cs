@@ -462,7 +462,8 @@ internal sealed class TableCompiler
         return result;
     }
 
-    private static ListenerFamily? Family(string protocol) => protocol switch
+    /// <summary>The protocol family a listener's table groups it by (one per port and family); null for a protocol no table serves.</summary>
+    internal static ListenerFamily? Family(string protocol) => protocol switch
     {
         Protocols.Http => ListenerFamily.Http,
         Protocols.Https => ListenerFamily.Https,
