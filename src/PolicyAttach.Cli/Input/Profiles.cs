@@ -33,11 +33,12 @@ internal static class Profiles
 
     /// <summary>
     /// The evaluation options of a command: the controller names, and the profile's policy kinds and binding rules.
-    /// (Policy CRDs in the input are added by the engine.) The evaluation uses every processor of the machine.
+    /// (Policy CRDs in the input are added by the engine.) The evaluation uses every processor of the machine (the
+    /// default of <see cref="EvaluationOptions.MaxDegreeOfParallelism"/>).
     /// </summary>
     /// <param name="controllers">The controller names acted for.</param>
     /// <param name="profile">The profile from <see cref="TryResolve"/>, or null.</param>
     /// <returns>The options.</returns>
     public static EvaluationOptions Options(EquatableArray<string> controllers, ImplementationProfile? profile)
-        => new() { ControllerNames = controllers, Profile = profile, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        => new() { ControllerNames = controllers, Profile = profile };
 }

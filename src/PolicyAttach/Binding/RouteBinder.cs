@@ -223,13 +223,10 @@ internal sealed class RouteBinder
     /// </summary>
     private static Condition AllResolved(long g)
     {
-        if (g is < 0 or >= 16)
-        {
-            return Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All backend references are resolved.", g);
-        }
+        static Condition Make(long g) => Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All backend references are resolved.", g);
 
         // Two threads may both make it; either instance is the same condition.
-        return AllResolvedByGeneration[g] ??= Condition.Make(ConditionType.ResolvedRefs, true, ConditionReason.ResolvedRefs, "All backend references are resolved.", g);
+        return g is >= 0 and < 16 ? AllResolvedByGeneration[g] ??= Make(g) : Make(g);
     }
 
     /// <summary>

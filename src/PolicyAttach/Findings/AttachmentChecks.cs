@@ -97,74 +97,55 @@ internal static class AttachmentChecks
 
     private static void HostnamesServed(FindingContext context, RouteResult route)
     {
-        if (EveryHostnameServed(route))
-        {
-            return;
-        }
-
         var hostnames = route.Route.Hostnames;
-        var attached = route.Parents.Where(p => !IsMesh(p)).SelectMany(p => p.AttachedListeners).ToList();
-        if (hostnames.Count == 0 || attached.Count == 0)
-        {
-            return;
-        }
-
-        var served = attached.SelectMany(v => v.Hostnames).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        List<ListenerVerdict>? attached = null;
+        string? listeners = null;
+        string? served = null;
         for (var i = 0; i < hostnames.Count; i++)
         {
             var hostname = hostnames[i];
-            if (!served.Any(s => Hostnames.Intersect(s, hostname) is not null))
+            // Most hostnames are served: that is found without allocating, and the lists are made only to report.
+            if (Served(route, hostname))
             {
-                var listeners = string.Join(", ", attached.Select(v => $"{v.Owner.Kind} {v.Owner.Namespace}/{v.Owner.Name} listener {v.ListenerName}").Distinct(StringComparer.Ordinal));
-                context.Add(FindingCodes.HostnameNotServed, route.Route.Key, string.Create(CultureInfo.InvariantCulture, $"spec.hostnames[{i}]"),
-                    $"hostname {hostname} is served by none of the listeners the route attached to ({listeners}, serving {string.Join(", ", served)}); requests for it are not routed here. Remove it, or add a listener whose hostname covers it.");
+                continue;
             }
+
+            attached ??= route.Parents.Where(p => !IsMesh(p)).SelectMany(p => p.AttachedListeners).ToList();
+            if (attached.Count == 0)
+            {
+                return;
+            }
+
+            listeners ??= string.Join(", ", attached.Select(v => $"{v.Owner.Kind} {v.Owner.Namespace}/{v.Owner.Name} listener {v.ListenerName}").Distinct(StringComparer.Ordinal));
+            served ??= string.Join(", ", attached.SelectMany(v => v.Hostnames).Distinct(StringComparer.OrdinalIgnoreCase));
+            context.Add(FindingCodes.HostnameNotServed, route.Route.Key, string.Create(CultureInfo.InvariantCulture, $"spec.hostnames[{i}]"),
+                $"hostname {hostname} is served by none of the listeners the route attached to ({listeners}, serving {served}); requests for it are not routed here. Remove it, or add a listener whose hostname covers it.");
         }
     }
 
-    /// <summary>Whether some listener the route attached to serves each of its hostnames (the common case), found without allocating.</summary>
-    private static bool EveryHostnameServed(RouteResult route)
+    /// <summary>Whether a listener the route attached to (as a Gateway route, not a mesh one) serves a hostname.</summary>
+    private static bool Served(RouteResult route, string hostname)
     {
-        foreach (var hostname in route.Route.Hostnames)
+        foreach (var parent in route.Parents)
         {
-            var served = false;
-            foreach (var parent in route.Parents)
+            if (IsMesh(parent))
             {
-                if (IsMesh(parent))
-                {
-                    continue;
-                }
-
-                foreach (var verdict in parent.AttachedListeners)
-                {
-                    foreach (var s in verdict.Hostnames)
-                    {
-                        if (Hostnames.Intersect(s, hostname) is not null)
-                        {
-                            served = true;
-                            break;
-                        }
-                    }
-
-                    if (served)
-                    {
-                        break;
-                    }
-                }
-
-                if (served)
-                {
-                    break;
-                }
+                continue;
             }
 
-            if (!served)
+            foreach (var verdict in parent.AttachedListeners)
             {
-                return false;
+                foreach (var s in verdict.Hostnames)
+                {
+                    if (Hostnames.Intersect(s, hostname) is not null)
+                    {
+                        return true;
+                    }
+                }
             }
         }
 
-        return true;
+        return false;
     }
 
     private static void Conflicts(FindingContext context)
