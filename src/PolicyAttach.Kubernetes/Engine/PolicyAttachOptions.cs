@@ -29,9 +29,18 @@ public sealed class PolicyAttachOptions
     /// <summary>Policy kinds known beyond the standard ones and the profile's; a later definition of a kind replaces an earlier one.</summary>
     public ICollection<PolicyKindDefinition> PolicyKinds { get; } = new List<PolicyKindDefinition>();
 
+    /// <summary>
+    /// How many threads an evaluation may use (<see cref="EvaluationOptions.MaxDegreeOfParallelism"/>): −1, the default,
+    /// for every processor, 1 for the calling thread alone, or a larger limit. The result is the same whatever the value.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; set; } = -1;
+
     /// <summary>Builds the immutable options the engine evaluates with.</summary>
     /// <returns>The evaluation options.</returns>
-    /// <exception cref="InvalidOperationException">No controller name is configured, or <see cref="ProfileName"/> is unknown.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// No controller name is configured, <see cref="ProfileName"/> is unknown, or <see cref="MaxDegreeOfParallelism"/>
+    /// is neither −1 nor positive.
+    /// </exception>
     public EvaluationOptions ToEvaluationOptions()
     {
         if (ControllerNames.Count == 0 || ControllerNames.Any(string.IsNullOrEmpty))
@@ -46,12 +55,18 @@ public sealed class PolicyAttachOptions
                 ?? throw new InvalidOperationException($"Unknown PolicyAttach profile '{name}'; known profiles: {ImplementationProfile.EnvoyGateway.Name}.");
         }
 
+        if (MaxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new InvalidOperationException($"PolicyAttachOptions.MaxDegreeOfParallelism is {MaxDegreeOfParallelism}; use -1 for every processor, 1 for the calling thread alone, or a larger limit.");
+        }
+
         return new EvaluationOptions
         {
             ControllerNames = ControllerNames.Distinct(StringComparer.Ordinal).ToEquatableArray(),
             SupportedFeatures = SupportedFeatures.Count == 0 ? Features.All : SupportedFeatures.Distinct(StringComparer.Ordinal).ToEquatableArray(),
             PolicyKinds = PolicyKinds.Count == 0 ? PolicyKindRegistry.Standard : PolicyKindRegistry.Standard.With(PolicyKinds),
             Profile = profile,
+            MaxDegreeOfParallelism = MaxDegreeOfParallelism,
         };
     }
 }

@@ -72,6 +72,31 @@ public sealed class DependencyInjectionTests
     }
 
     [Fact]
+    public void AddPolicyAttach_MaxDegreeOfParallelism_ReachesTheEvaluationOptions()
+    {
+        using var unset = new ServiceCollection().AddPolicyAttach(o => o.ControllerNames.Add("x/y")).Services.BuildServiceProvider();
+        using var serial = new ServiceCollection()
+            .AddPolicyAttach(o => { o.ControllerNames.Add("x/y"); o.MaxDegreeOfParallelism = 1; })
+            .Services.BuildServiceProvider();
+
+        Assert.Equal(-1, unset.GetRequiredService<EvaluationOptions>().MaxDegreeOfParallelism);
+        Assert.Equal(1, serial.GetRequiredService<EvaluationOptions>().MaxDegreeOfParallelism);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-2)]
+    public void Resolve_WithInvalidMaxDegreeOfParallelism_ExplainsTheValue(int value)
+    {
+        using var provider = new ServiceCollection()
+            .AddPolicyAttach(o => { o.ControllerNames.Add("x/y"); o.MaxDegreeOfParallelism = value; })
+            .Services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<EvaluationOptions>());
+        Assert.Contains("MaxDegreeOfParallelism", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Engines_FromSeparateContainers_ShareNothing()
     {
         using var a = new ServiceCollection().AddPolicyAttach(o => o.ControllerNames.Add("a/c")).Services.BuildServiceProvider();
