@@ -218,14 +218,33 @@ public sealed class ManifestTokens : IDisposable
             return -1;
         }
 
-        // A name asked for is ASCII (the readers' field names): a key of another length is not it, and its bytes are
-        // not looked at.
-        var ascii = Ascii.IsValid(name);
+        // A key shorter than the name, or longer than any UTF-8 of it, is not it; a longer key can only be a name outside
+        // ASCII (whether the name is ASCII is found once, when such a key is met). Their bytes are not looked at.
+        var ascii = 0;
         var found = -1;
         var end = _tokens[index].Next;
         for (var p = index + 1; p < end; p = _tokens[p + 1].Next)
         {
-            if ((_tokens[p].Length == name.Length || !ascii) && NameIs(Bytes(p), name))
+            var length = _tokens[p].Length;
+            if (length != name.Length)
+            {
+                if (length < name.Length || length > 3 * name.Length)
+                {
+                    continue;
+                }
+
+                if (ascii == 0)
+                {
+                    ascii = Ascii.IsValid(name) ? 1 : -1;
+                }
+
+                if (ascii > 0)
+                {
+                    continue;
+                }
+            }
+
+            if (NameIs(Bytes(p), name))
             {
                 found = p + 1;
             }
