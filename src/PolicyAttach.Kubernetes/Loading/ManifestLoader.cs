@@ -370,10 +370,8 @@ public sealed class ManifestLoader
 
     private static void Parse(Content content, Unit unit, LoadSession session)
     {
-        if (content.Text is null && IsPlainJson(content.Bytes.Span, unit.FilePath)
-            && JsonFastReader.TryRead(content.Bytes, session.Limits, out var objects))
+        if (content.Text is null && IsPlainJson(content.Bytes.Span, unit.FilePath) && session.TryAddJson(content.Bytes, unit.Name))
         {
-            session.AddJsonObjects(objects, unit.Name);
             return;
         }
 
