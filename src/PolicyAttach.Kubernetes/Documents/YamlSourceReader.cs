@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Manifests;
 using YamlDotNet.Core;
@@ -177,7 +178,8 @@ internal static class YamlSourceReader
     internal static List<(int Start, int End, int FirstLine)> SplitDocuments(string text) => SplitDocuments(text.AsSpan());
 
     /// <summary>The chunks of text between document markers, each with its first line (from 1).</summary>
-    /// <remarks>On UTF-8 bytes as on decoded text: every character the splitter looks at is ASCII (a byte order mark is looked for in text only; bytes given here have none).</remarks>
+    /// <remarks>On UTF-8 bytes as on decoded text: every character the splitter looks at is ASCII (a byte order mark is looked for in text only; bytes given here have none). Compiled fully optimized when first called, as the fast reader's loops are (it runs once over the whole file).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static List<(int Start, int End, int FirstLine)> SplitDocuments<T>(ReadOnlySpan<T> text)
         where T : unmanaged, IBinaryInteger<T>
     {
