@@ -21,10 +21,29 @@ internal static class JsonFastReader
     /// <param name="items">The objects in input order (a <c>null</c> document or list item is not one).</param>
     /// <returns>Whether the file was taken.</returns>
     public static bool TryRead(ReadOnlyMemory<byte> utf8, ReaderLimits limits, out List<JsonItemPositions> items)
+        => TryRead(utf8, limits, null, out items, out _);
+
+    /// <summary>
+    /// Finds the objects of a valid UTF-8 JSON file (no byte order mark), handing each item of what may be a
+    /// <c>*List</c> to <paramref name="found"/> as soon as its end is read, before the rest of the file is checked;
+    /// false to decline the file (then nothing handed over counts).
+    /// </summary>
+    /// <param name="utf8">The file's bytes.</param>
+    /// <param name="limits">The reader limits.</param>
+    /// <param name="found">Given each list item in input order while the file is read, or null.</param>
+    /// <param name="items">The objects in input order (a <c>null</c> document or list item is not one).</param>
+    /// <param name="handedOver">
+    /// Whether <paramref name="items"/> are exactly the items given to <paramref name="found"/>, in that order; false
+    /// when the file turned out not to be a <c>*List</c> (its <c>kind</c> after its <c>items</c>), and what was handed
+    /// over is not an object of it.
+    /// </param>
+    /// <returns>Whether the file was taken.</returns>
+    public static bool TryRead(ReadOnlyMemory<byte> utf8, ReaderLimits limits, Action<JsonItemPositions>? found, out List<JsonItemPositions> items, out bool handedOver)
     {
-        items = [];
+        var list = items = [];
+        handedOver = false;
         var options = ReaderOptions(limits);
-        var ranges = new List<(int Start, int End)>();
+        var lines = new LinePositions(utf8.Span);
         var reader = new Utf8JsonReader(utf8.Span, options);
         var keySets = new List<HashSet<ulong>>();
         int rootStart = -1, rootEnd = -1, itemStart = -1;
@@ -70,7 +89,7 @@ internal static class JsonFastReader
                     }
                     else if (depth == 2 && inItems)
                     {
-                        ranges.Add((itemStart, (int)reader.BytesConsumed));
+                        AddItem(utf8, itemStart, (int)reader.BytesConsumed, ref lines, list, options, MayBeList(rootKind) && itemNodes <= limits.MaxNodes ? found : null);
                     }
 
                     continue;
@@ -112,9 +131,9 @@ internal static class JsonFastReader
                     maxItemNodes = Math.Max(maxItemNodes, itemNodes - 1);
                     itemNodes = 1;
                     itemStart = (int)reader.TokenStartIndex;
-                    if (token is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                    if (token is not (JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.Null))
                     {
-                        ranges.Add(token == JsonTokenType.Null ? (-1, -1) : (itemStart, (int)reader.BytesConsumed));
+                        AddItem(utf8, itemStart, (int)reader.BytesConsumed, ref lines, list, options, MayBeList(rootKind) && itemNodes <= limits.MaxNodes ? found : null);
                     }
                 }
 
@@ -140,28 +159,36 @@ internal static class JsonFastReader
             return false;
         }
 
-        var lines = new LinePositions(utf8.Span);
         if (!isList)
         {
+            items.Clear();
             if (utf8.Span[rootStart] != (byte)'n')
             {
-                var (line, column) = lines.Position(rootStart);
+                var (line, column) = new LinePositions(utf8.Span).Position(rootStart);
                 items.Add(new JsonItemPositions(utf8[rootStart..rootEnd], line, column, options));
             }
 
             return true;
         }
 
-        foreach (var (start, end) in ranges)
-        {
-            if (start >= 0)
-            {
-                var (line, column) = lines.Position(start);
-                items.Add(new JsonItemPositions(utf8[start..end], line, column, options));
-            }
-        }
-
+        handedOver = found is not null;
         return true;
+    }
+
+    /// <summary>Whether a root of this kind (null while not read yet) may be a <c>*List</c>.</summary>
+    private static bool MayBeList(string? rootKind) => rootKind is null || rootKind.EndsWith("List", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Adds an item of what may be a list (it is not known to be one before the whole root is read), positioned in
+    /// input order, and hands it to <paramref name="found"/> at once (the caller passes null for an item over the node
+    /// limit, which declines the file once it is read). Every other check of the item's text is done by then.
+    /// </summary>
+    private static void AddItem(ReadOnlyMemory<byte> utf8, int start, int end, ref LinePositions lines, List<JsonItemPositions> items, JsonReaderOptions options, Action<JsonItemPositions>? found)
+    {
+        var (line, column) = lines.Position(start);
+        var item = new JsonItemPositions(utf8[start..end], line, column, options);
+        items.Add(item);
+        found?.Invoke(item);
     }
 
     /// <summary>The reader options of both paths: comments skipped, the depth limit.</summary>

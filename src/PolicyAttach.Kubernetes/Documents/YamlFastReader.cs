@@ -26,23 +26,60 @@ internal static class YamlFastReader
     [ThreadStatic]
     private static List<Key>? t_keys;
 
-    /// <summary>A key: a plain key's place in the text, or a quoted key's text.</summary>
-    private readonly record struct Key(int Start, int Length, string? Quoted);
+    /// <summary>Where a quoted or literal scalar with escapes or several lines is put together (one reader at a time per thread).</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
 
-    /// <summary>Reads the document of a chunk; false to decline it (nothing is added then).</summary>
+    /// <summary>A key: a plain key's place in the text, or a quoted key's UTF-8 text.</summary>
+    private readonly record struct Key(int Start, int Length, byte[]? Quoted);
+
+    /// <summary>Reads the document of a chunk of decoded text; false to decline it (nothing is added then).</summary>
     /// <param name="chunk">The chunk, as <see cref="YamlSourceReader.SplitDocuments"/> found it.</param>
     /// <param name="output">Receives the document, if the chunk holds one that is not a <c>*List</c>.</param>
     /// <param name="pool">The arrays its tokens are written in (the load's, given back when the tokens are read).</param>
     /// <returns>Whether the chunk was taken.</returns>
     public static bool TryRead(YamlChunk chunk, List<ParsedItem> output, ManifestTokenPool pool)
     {
-        if (!IsPlainText(chunk.Text.AsSpan(chunk.Start, chunk.End - chunk.Start)))
+        var text = chunk.Text.AsSpan(chunk.Start, chunk.End - chunk.Start);
+        if (!IsPlainText(text))
         {
             return false;
         }
 
+        // The reader reads UTF-8: the text's (it has no surrogates, so its UTF-8 has the same characters).
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, utf8);
+            return Read(utf8, 0, length, chunk.FirstLine, chunk.Limits, chunk, output, pool);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
+
+    /// <summary>
+    /// Reads the document in <paramref name="utf8"/> from <paramref name="start"/> to <paramref name="end"/> (valid
+    /// UTF-8 with no byte order mark, as <see cref="YamlSourceReader.SplitDocuments"/> found it); false to decline it
+    /// (nothing is added then).
+    /// </summary>
+    /// <param name="utf8">The file's bytes.</param>
+    /// <param name="start">Where the chunk starts (at the start of a line).</param>
+    /// <param name="end">Where it ends.</param>
+    /// <param name="firstLine">The line (from 1) it starts on.</param>
+    /// <param name="limits">The reader limits.</param>
+    /// <param name="source">What the document's positions are found from later.</param>
+    /// <param name="output">Receives the document, if the chunk holds one that is not a <c>*List</c>.</param>
+    /// <param name="pool">The arrays its tokens are written in.</param>
+    /// <returns>Whether the chunk was taken.</returns>
+    public static bool TryRead(byte[] utf8, int start, int end, int firstLine, ReaderLimits limits, IYamlDocuments source, List<ParsedItem> output, ManifestTokenPool pool)
+        => IsPlainText(utf8.AsSpan(start, end - start)) && Read(utf8, start, end, firstLine, limits, source, output, pool);
+
+    private static bool Read(byte[] utf8, int start, int end, int firstLine, ReaderLimits limits, IYamlDocuments source, List<ParsedItem> output, ManifestTokenPool pool)
+    {
         var writer = t_writer ??= new ManifestTokenWriter();
-        var taken = new Reader(chunk, writer).Read(out var found, out var line, out var column);
+        var taken = new Reader(utf8, start, end, firstLine, limits, writer).Read(out var found, out var line, out var column);
         if (!taken || !found)
         {
             // Declined, or an empty document (taken, with nothing to add): what was written is dropped.
@@ -58,7 +95,7 @@ internal static class YamlFastReader
             return false;
         }
 
-        output.Add(new ParsedItem(null, null, chunk, 0) { Tokens = tokens, Line = line, Column = column });
+        output.Add(new ParsedItem(null, null, source, 0) { Tokens = tokens, Line = line, Column = column });
         return true;
     }
 
@@ -85,12 +122,64 @@ internal static class YamlFastReader
         return true;
     }
 
-    /// <summary>One pass over one document's lines; every method returns false to decline the document.</summary>
-    private sealed class Reader(YamlChunk chunk, ManifestTokenWriter writer)
+    /// <summary>Printable ASCII and the line feed: what most of a manifest is.</summary>
+    private static readonly SearchValues<byte> PlainAscii = SearchValues.Create("\n !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
+
+    /// <summary>
+    /// <see cref="IsPlainText(ReadOnlySpan{char})"/> on valid UTF-8: the same characters are taken (a four-byte sequence
+    /// is a character outside the basic plane, two surrogates once decoded).
+    /// </summary>
+    private static bool IsPlainText(ReadOnlySpan<byte> text)
     {
-        private readonly string _s = chunk.Text;
-        private readonly int _end = chunk.End;
-        private readonly ReaderLimits _limits = chunk.Limits;
+        var i = 0;
+        while (true)
+        {
+            var other = text[i..].IndexOfAnyExcept(PlainAscii);
+            if (other < 0)
+            {
+                return true;
+            }
+
+            i += other;
+            var b = text[i];
+            switch (b)
+            {
+                case < 0xC2 or >= 0xF0:
+                    // ASCII controls, tabs, carriage returns, DEL; continuation bytes cannot start a valid sequence; four-byte sequences.
+                    return false;
+                case 0xC2 when text[i + 1] < 0xA0:
+                    // U+0080 to U+009F.
+                    return false;
+                case < 0xE0:
+                    i += 2;
+                    break;
+                default:
+                    var c = (char)(((b & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F));
+                    if (c is '\u2028' or '\u2029' or '\uFEFF' or >= '\uFFFE')
+                    {
+                        return false;
+                    }
+
+                    i += 3;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>UTF-8 bytes read as characters (a byte of 0x80 or more is part of a longer character and equals no ASCII one).</summary>
+    private readonly struct Chars(byte[] bytes)
+    {
+        public char this[int index] => (char)bytes[index];
+    }
+
+    /// <summary>One pass over one document's lines; every method returns false to decline the document.</summary>
+    private sealed class Reader(byte[] utf8, int start, int end, int firstLine, ReaderLimits limits, ManifestTokenWriter writer)
+    {
+        /// <summary>The text's bytes, each read as a character: the subset's syntax is all ASCII, and a byte of a longer sequence (0x80 or more) equals none of its characters.</summary>
+        private readonly Chars _s = new(utf8);
+        private readonly byte[] _b = utf8;
+        private readonly int _end = end;
+        private readonly ReaderLimits _limits = limits;
         private readonly ManifestTokenWriter _w = writer;
         private readonly List<Key> _keys = t_keys ??= new List<Key>(64);
         private int _ls;
@@ -106,8 +195,8 @@ internal static class YamlFastReader
             found = false;
             (line, column) = (0, 0);
             _keys.Clear();
-            SetLine(chunk.Start);
-            _line = chunk.FirstLine;
+            SetLine(start);
+            _line = firstLine;
             SkipBlank();
             if (!AtEnd && StartsWithMarker('-'))
             {
@@ -167,7 +256,7 @@ internal static class YamlFastReader
             }
 
             _ls = start;
-            var newline = _s.AsSpan(start, _end - start).IndexOf('\n');
+            var newline = _b.AsSpan(start, _end - start).IndexOf((byte)'\n');
             _le = newline < 0 ? _end : start + newline;
         }
 
@@ -273,7 +362,7 @@ internal static class YamlFastReader
                 }
 
                 var text = KeyText(key);
-                if (text.SequenceEqual("<<"))
+                if (text.SequenceEqual("<<"u8))
                 {
                     return false;
                 }
@@ -446,7 +535,7 @@ internal static class YamlFastReader
                 return false;
             }
 
-            WriteScalar(_s.AsSpan(p, end - p));
+            WriteScalar(_b.AsSpan(p, end - p));
             NextLine();
             return Count();
         }
@@ -480,16 +569,34 @@ internal static class YamlFastReader
         }
 
         /// <summary>Digits only, with no leading zero unless the value is <c>0</c>: the resolver's integer text is the value itself.</summary>
-        private static bool IsPlainInteger(ReadOnlySpan<char> value)
-            => !value.IsEmpty && (value[0] != '0' || value.Length == 1) && !value.ContainsAnyExceptInRange('0', '9');
+        private static bool IsPlainInteger(ReadOnlySpan<byte> value)
+            => !value.IsEmpty && (value[0] != '0' || value.Length == 1) && !value.ContainsAnyExceptInRange((byte)'0', (byte)'9');
 
-        private void WriteScalar(ReadOnlySpan<char> value)
+        /// <summary>
+        /// A plain scalar as <see cref="ScalarResolver"/> resolves it, without a string where the result is the text
+        /// itself: a word that is no null or boolean, or a plain integer. Other numbers go through the resolver.
+        /// </summary>
+        private void WriteScalar(ReadOnlySpan<byte> value)
         {
-            if (value.Length > 0 && value[0] is not ('~' or 'n' or 'N' or 't' or 'T' or 'f' or 'F' or (>= '0' and <= '9') or '-' or '+' or '.'))
+            switch (value.Length > 0 ? (char)value[0] : '\0')
             {
-                // What the resolver reads as a string whatever it is (null, booleans and numbers start with these): no copy.
-                _w.WriteStringValue(value);
-                return;
+                case '\0' when value.IsEmpty:
+                case '~' when value.Length == 1:
+                case 'n' or 'N' when value.SequenceEqual("null"u8) || value.SequenceEqual("Null"u8) || value.SequenceEqual("NULL"u8):
+                    _w.WriteNullValue();
+                    return;
+                case 't' or 'T' when value.SequenceEqual("true"u8) || value.SequenceEqual("True"u8) || value.SequenceEqual("TRUE"u8):
+                    _w.WriteBooleanValue(true);
+                    return;
+                case 'f' or 'F' when value.SequenceEqual("false"u8) || value.SequenceEqual("False"u8) || value.SequenceEqual("FALSE"u8):
+                    _w.WriteBooleanValue(false);
+                    return;
+                case (>= '0' and <= '9') or '-' or '+' or '.':
+                    break;
+                default:
+                    // What the resolver reads as a string (the text itself): no copy.
+                    _w.WriteStringValue(value);
+                    return;
             }
 
             if (IsPlainInteger(value))
@@ -499,26 +606,19 @@ internal static class YamlFastReader
                 return;
             }
 
-            var (kind, text) = ScalarResolver.Resolve(value.ToString(), plain: true, tag: null);
-            switch (kind)
+            var (kind, text) = ScalarResolver.Resolve(Encoding.UTF8.GetString(value), plain: true, tag: null);
+            if (kind == SourceNodeKind.Number)
             {
-                case SourceNodeKind.Null:
-                    _w.WriteNullValue();
-                    break;
-                case SourceNodeKind.Boolean:
-                    _w.WriteBooleanValue(text == "true");
-                    break;
-                case SourceNodeKind.Number:
-                    _w.WriteNumberValue(text);
-                    break;
-                default:
-                    _w.WriteStringValue(text);
-                    break;
+                _w.WriteNumberValue(text);
+            }
+            else
+            {
+                _w.WriteStringValue(text);
             }
         }
 
         /// <summary>The text of a key <see cref="IsKey"/> found.</summary>
-        private ReadOnlySpan<char> KeyText(Key key) => key.Quoted ?? _s.AsSpan(key.Start, key.Length);
+        private ReadOnlySpan<byte> KeyText(Key key) => key.Quoted ?? _b.AsSpan(key.Start, key.Length);
 
         /// <summary>A mapping key (plain or quoted, on one line, followed by <c>:</c> and a space or the line's end) at <paramref name="at"/>.</summary>
         private bool IsKey(int at, out Key key, out int afterColon)
@@ -534,7 +634,7 @@ internal static class YamlFastReader
                     return false;
                 }
 
-                key = new Key(0, 0, quoted);
+                key = new Key(0, 0, quoted.ToArray());
 
                 var colonAt = end;
                 while (colonAt < _le && _s[colonAt] == ' ')
@@ -548,7 +648,7 @@ internal static class YamlFastReader
                 }
 
                 afterColon = colonAt + 1;
-                return end - at <= MaxKeyChars;
+                return Chars(at, end) <= MaxKeyChars;
             }
 
             if (c is '-' or '?' or ':' or ',' or '[' or ']' or '{' or '}' or '#' or '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`' or ' ')
@@ -557,12 +657,12 @@ internal static class YamlFastReader
             }
 
             end = PlainEnd(at, out var isKey);
-            if (!isKey || end - at > MaxKeyChars)
+            if (!isKey || Chars(at, end) > MaxKeyChars)
             {
                 return false;
             }
 
-            var colon = _s.IndexOf(':', end, _le - end);
+            var colon = end + _b.AsSpan(end, _le - end).IndexOf((byte)':');
             key = new Key(at, end - at, null);
             afterColon = colon + 1;
             return true;
@@ -571,14 +671,32 @@ internal static class YamlFastReader
         /// <summary>The YAML parser refuses simple keys longer than this; such documents take the exact path.</summary>
         private const int MaxKeyChars = 1000;
 
-        /// <summary>A single- or double-quoted scalar on one line at <paramref name="at"/>; <paramref name="after"/> is past its closing quote.</summary>
-        private bool Quoted(int at, out string text, out int after)
+        /// <summary>The characters from <paramref name="from"/> to <paramref name="to"/> (each one UTF-16 unit: the subset has no others), counted only past <see cref="MaxKeyChars"/> bytes.</summary>
+        private int Chars(int from, int to)
         {
-            text = string.Empty;
+            var bytes = to - from;
+            if (bytes <= MaxKeyChars)
+            {
+                return bytes;
+            }
+
+            var chars = 0;
+            foreach (var b in _b.AsSpan(from, bytes))
+            {
+                chars += (b & 0xC0) == 0x80 ? 0 : 1;
+            }
+
+            return chars;
+        }
+
+        /// <summary>A single- or double-quoted scalar on one line at <paramref name="at"/>; <paramref name="after"/> is past its closing quote.</summary>
+        private bool Quoted(int at, out ReadOnlySpan<byte> text, out int after)
+        {
+            text = default;
             after = 0;
             var quote = _s[at];
             var i = at + 1;
-            StringBuilder? built = null;
+            ArrayBufferWriter<byte>? built = null;
             var from = i;
             while (true)
             {
@@ -592,8 +710,8 @@ internal static class YamlFastReader
                 {
                     if (quote == '\'' && i + 1 < _le && _s[i + 1] == '\'')
                     {
-                        built ??= new StringBuilder();
-                        built.Append(_s, from, i + 1 - from);
+                        built ??= Scratch();
+                        built.Write(_b.AsSpan(from, i + 1 - from));
                         i += 2;
                         from = i;
                         continue;
@@ -609,19 +727,19 @@ internal static class YamlFastReader
                         return false;
                     }
 
-                    built ??= new StringBuilder();
-                    built.Append(_s, from, i - from);
+                    built ??= Scratch();
+                    built.Write(_b.AsSpan(from, i - from));
                     var escaped = _s[i + 1];
                     switch (escaped)
                     {
                         case '"' or '\\' or '/':
-                            built.Append(escaped);
+                            built.Write(_b.AsSpan(i + 1, 1));
                             break;
                         case 'n':
-                            built.Append('\n');
+                            built.Write("\n"u8);
                             break;
                         case 't':
-                            built.Append('\t');
+                            built.Write("\t"u8);
                             break;
                         default:
                             return false;
@@ -635,9 +753,26 @@ internal static class YamlFastReader
                 i++;
             }
 
-            text = built is null ? _s.Substring(from, i - from) : built.Append(_s, from, i - from).ToString();
+            if (built is null)
+            {
+                text = _b.AsSpan(from, i - from);
+            }
+            else
+            {
+                built.Write(_b.AsSpan(from, i - from));
+                text = built.WrittenSpan;
+            }
+
             after = i + 1;
             return true;
+        }
+
+        /// <summary>The thread's scratch buffer, emptied: what it held was written already.</summary>
+        private static ArrayBufferWriter<byte> Scratch()
+        {
+            var scratch = t_scratch ??= new ArrayBufferWriter<byte>(256);
+            scratch.ResetWrittenCount();
+            return scratch;
         }
 
         /// <summary><c>[]</c>, or a one-line flow sequence of plain and quoted scalars.</summary>
@@ -698,7 +833,7 @@ internal static class YamlFastReader
                             return false;
                         }
 
-                        WriteScalar(_s.AsSpan(start, end - start));
+                        WriteScalar(_b.AsSpan(start, end - start));
                     }
 
                     if (!Count())
@@ -756,7 +891,7 @@ internal static class YamlFastReader
                 return false;
             }
 
-            var text = new StringBuilder();
+            var text = Scratch();
             var content = -1;
             var trailing = 0;
             NextLine();
@@ -796,9 +931,9 @@ internal static class YamlFastReader
                     return false;
                 }
 
-                text.Append('\n', trailing);
+                Newlines(text, trailing);
                 trailing = 0;
-                text.Append(_s, _ls + content, _le - _ls - content).Append('\n');
+                text.Write(_b.AsSpan(_ls + content, _le + 1 - _ls - content));
                 NextLine();
             }
 
@@ -807,17 +942,25 @@ internal static class YamlFastReader
                 return false;
             }
 
+            var value = text.WrittenSpan;
             if (chomp == '-')
             {
-                text.Length--;
+                value = value[..^1];
             }
             else if (chomp == '+')
             {
-                text.Append('\n', trailing);
+                Newlines(text, trailing);
+                value = text.WrittenSpan;
             }
 
-            _w.WriteStringValue(text.ToString());
+            _w.WriteStringValue(value);
             return Count();
+        }
+
+        private static void Newlines(ArrayBufferWriter<byte> text, int count)
+        {
+            text.GetSpan(count)[..count].Fill((byte)'\n');
+            text.Advance(count);
         }
     }
 }

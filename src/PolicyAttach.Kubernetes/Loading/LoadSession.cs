@@ -104,10 +104,28 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
     private static DocumentPositions Kept(ParsedItem item, int listItem, SourceNode node)
         => item.Chunk is { } chunk ? new YamlDocumentPositions(chunk.Keep(), item.Document, listItem, node.Line, node.Column) : node;
 
-    /// <summary>Reads the objects found by the JSON fast path (its checks and limits were applied while finding them).</summary>
-    public void AddJsonObjects(List<JsonItemPositions> items, string file)
+    /// <summary>
+    /// Reads a JSON file on the fast path, or declines it (false; nothing added) when the exact path must read it. The
+    /// items of a <c>*List</c> are read on the other cores while the first pass is still checking the file and finding
+    /// the next ones; their results are placed by position, so they are added in input order.
+    /// </summary>
+    public bool TryAddJson(ReadOnlyMemory<byte> utf8, string file)
     {
-        var results = ReadAll(items.Count, (int i, out string? problem, out bool keep) =>
+        var first = _documents;
+        using var work = new OrderedWork<JsonItemPositions, (ManifestReadResult? Result, string? Problem, JsonElement? Status)>(
+            (i, item) =>
+            {
+                using var tokens = item.Parse();
+                return (ManifestReader.ReadTokens(tokens, ReadOptions(first + i)), null, tokens.ObjectField("status"));
+            },
+            Environment.ProcessorCount - 1);
+        if (!JsonFastReader.TryRead(utf8, Limits, work.Add, out var items, out var handedOver))
+        {
+            work.Cancel();
+            return false;
+        }
+
+        var results = handedOver ? work.Complete() : ReadAll(items.Count, (int i, out string? problem, out bool keep) =>
         {
             (problem, keep) = (null, false);
             return items[i].Parse();
@@ -117,6 +135,8 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
             _documents++;
             Apply(results[i].Result!, items[i], items[i], file, results[i].Status);
         }
+
+        return true;
     }
 
     /// <summary>Object <paramref name="index"/> as tokens, or null with the problem; they are disposed once read unless <paramref name="keep"/> (their owner disposes them).</summary>

@@ -64,6 +64,66 @@ public sealed class FastPathTests
         Assert.Contains(fast.Diagnostics, d => d.Code == DiagnosticCodes.MalformedDocument);
     }
 
+    public static TheoryData<string, string> LateProblems => new()
+    {
+        { "duplicate key in the last item", ",\"metadata\":{\"name\":\"z\",\"name\":\"y\"}}]}" },
+        { "lone surrogate in the last item", ",\"metadata\":{\"name\":\"\\udc00\"}}]}" },
+        { "escaped duplicate key in the last item", ",\"metadata\":{\"name\":\"z\",\"n\\u0061me\":\"y\"}}]}" },
+        { "syntax error after the items", ",\"metadata\":{\"name\":\"z\"}}],}" },
+        { "duplicate key in the root after the items", ",\"metadata\":{\"name\":\"z\"}}],\"kind\":\"List\"}" },
+        { "unclosed root", ",\"metadata\":{\"name\":\"z\"}}]" },
+        { "no problem", ",\"metadata\":{\"name\":\"z\"}}]}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LateProblems))]
+    public void Load_JsonListWithAProblemAtItsEnd_SameAsTheExactPath(string name, string end)
+    {
+        // Hundreds of items are read on other threads while the first pass goes on; a problem found only at the end
+        // declines the whole file, and what was read early must leave no trace.
+        _ = name;
+        var json = $"{{\"kind\":\"List\",\"items\":[{ManyServices(700)},{{\"apiVersion\":\"v1\",\"kind\":\"Service\"{end}";
+        AssertSameAsExactPath(json, new ManifestLoaderOptions());
+        AssertSameAsExactPath(json, new ManifestLoaderOptions { InputOrderIsCreationOrder = true });
+    }
+
+    [Fact]
+    public void Load_JsonListPastTheNodeLimitInItsLastItem_SameAsTheExactPath()
+    {
+        var options = new ManifestLoaderOptions { MaxNodesPerDocument = 12 };
+        var json = $"{{\"kind\":\"List\",\"items\":[{ManyServices(500)},{{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{{\"name\":\"z\",\"namespace\":\"n\",\"labels\":{{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"e\":\"5\",\"f\":\"6\"}}}}}}]}}";
+        var (fast, _) = AssertSameAsExactPath(json, options);
+
+        Assert.Equal(500, fast.Objects.Count);
+        Assert.Contains(fast.Diagnostics, d => d.Code == DiagnosticCodes.MalformedDocument);
+    }
+
+    [Fact]
+    public void Load_LongJsonListWithDiagnosticsInManyItems_SameAsTheExactPathInOrder()
+    {
+        // Every seventh Service has a port out of range and every eleventh no namespace: their diagnostics come from
+        // different threads and must be reported in input order.
+        var items = string.Join(",\n", Enumerable.Range(0, 900).Select(i =>
+            $"{{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{{\"name\":\"s{i}\"{(i % 11 == 0 ? string.Empty : ",\"namespace\":\"n\"")}}},\"spec\":{{\"ports\":[{{\"port\":{(i % 7 == 0 ? 70000 : 80)}}}]}}}}"));
+        var (fast, _) = AssertSameAsExactPath($"{{\"kind\":\"List\",\"items\":[\n{items}\n]}}", new ManifestLoaderOptions { InputOrderIsCreationOrder = true });
+
+        Assert.Equal(900 / 11 + 1, fast.Diagnostics.Count(d => d.Code == DiagnosticCodes.DefaultNamespace));
+    }
+
+    [Theory]
+    [InlineData("List")]
+    [InlineData("Listing")]
+    public void Load_LongJsonListWithItsKindLast_SameAsTheExactPath(string kind)
+    {
+        // The items are handed over before the kind says whether they are objects of their own.
+        var (fast, _) = AssertSameAsExactPath($"{{\"apiVersion\":\"example.com/v1\",\"metadata\":{{\"name\":\"x\",\"namespace\":\"d\"}},\"items\":[{ManyServices(300)}],\"kind\":\"{kind}\"}}", new ManifestLoaderOptions());
+
+        Assert.Equal(kind == "List" ? 300 : 1, fast.Objects.Count);
+    }
+
+    private static string ManyServices(int count)
+        => string.Join(",", Enumerable.Range(0, count).Select(i => $"{{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{{\"name\":\"s{i}\",\"namespace\":\"n\"}}}}"));
+
     [CorpusFact]
     public void Load_ConformanceCorpusAsJson_SameAsTheExactPath()
     {
