@@ -44,6 +44,32 @@ public class ParallelEvaluationTests
         Assert.Equal(httpOnly, worlds.All(w => !w.Resources.Any(r => r.Kind == "GRPCRoute")));
     }
 
+    [Fact]
+    public void Evaluate_PoliciesFoldedInParallel_SameEffectivePoliciesAndStatus()
+    {
+        // Generated policies of every strategy on every level (Gateways, listeners, routes, rules, backends), on worlds
+        // with enough routes for their contexts to be folded on several threads.
+        var options = PolicyGenerators.Options with { RouteKinds = RouteKinds.Http, MaxRoutes = 64, MaxPolicies = 64, MaxGateways = 3, MaxListeners = 6 };
+        var worlds = WorldGenerators.World(options).Sample(12, new Rnd(Seed), 1000);
+        var folded = 0;
+        foreach (var world in worlds)
+        {
+            var serial = Policies.PolicyRun.Of(world.Snapshot.Objects, world.Options with { MaxDegreeOfParallelism = 1 });
+            var parallel = Policies.PolicyRun.Of(world.Snapshot.Objects, world.Options with { MaxDegreeOfParallelism = 4 });
+
+            var (json, parallelJson) = (serial.StatusJson(), parallel.StatusJson());
+            Assert.True(string.Equals(json, parallelJson, StringComparison.Ordinal), "Status JSON differs: " + Engine.FirstDifference(json, parallelJson));
+            var (dump, parallelDump) = (serial.EffectiveDump(), parallel.EffectiveDump());
+            Assert.True(string.Equals(dump, parallelDump, StringComparison.Ordinal), "Effective policies differ: " + Engine.FirstDifference(dump, parallelDump));
+            if (serial.Result.Routes.Count >= Binder.ParallelRoutes && serial.Policies.Length > 0)
+            {
+                folded++;
+            }
+        }
+
+        Assert.True(folded >= 3, $"Only {folded} worlds have policies and at least {Binder.ParallelRoutes} routes (the routes' contexts are folded in parallel from there).");
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-2)]

@@ -8,7 +8,7 @@ namespace PolicyAttach.Kubernetes.Documents;
 /// <param name="Diagnostic">The diagnostic.</param>
 /// <param name="Chunk">The YAML text the document was parsed from, to locate its fields later without its tree; null for JSON.</param>
 /// <param name="Document">Which document of <paramref name="Chunk"/> it is.</param>
-internal readonly record struct ParsedItem(SourceNode? Root, Diagnostic? Diagnostic, YamlChunk? Chunk = null, int Document = 0)
+internal readonly record struct ParsedItem(SourceNode? Root, Diagnostic? Diagnostic, IYamlDocuments? Chunk = null, int Document = 0)
 {
     /// <summary>The document already read into tokens (the YAML fast path), instead of <see cref="Root"/>; whoever reads it disposes it.</summary>
     public ManifestTokens? Tokens { get; init; }

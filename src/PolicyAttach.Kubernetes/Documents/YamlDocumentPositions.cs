@@ -69,6 +69,9 @@ internal interface IYamlDocuments
 {
     /// <summary>Parses the chunk again and returns its <paramref name="index"/>-th document.</summary>
     SourceNode? Document(int index);
+
+    /// <summary>What a loaded object keeps to parse the chunk again (<see cref="YamlChunk.Keep"/>).</summary>
+    IYamlDocuments Keep();
 }
 
 /// <summary>
@@ -83,4 +86,7 @@ internal sealed class YamlKeptChunk(ReadOnlyMemory<byte> utf8, int firstLine, st
         var text = System.Text.Encoding.UTF8.GetString(utf8.Span);
         return new YamlChunk(text, 0, text.Length, firstLine, file, limits).Document(index);
     }
+
+    /// <inheritdoc />
+    public IYamlDocuments Keep() => this;
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using PolicyAttach.Manifests;
@@ -17,32 +18,74 @@ namespace PolicyAttach.Kubernetes.Documents;
 /// and position stays the exact path's. Fields are located later by parsing the document's text again, as for
 /// documents read on the exact path.
 /// </summary>
+/// <remarks>
+/// The methods that loop over the text are compiled by the JIT, fully optimized, when first called
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>) instead of being taken from the ReadyToRun image: a large
+/// file is read in one run, and with the precompiled code alone (tiered compilation off) the 50,000-route world was
+/// read about two times slower than by the code the runtime optimizes later; the precompiled code cannot inline the
+/// framework's span methods, and a loop that runs once over the whole file is never compiled again.
+/// </remarks>
 internal static class YamlFastReader
 {
+    /// <summary>The thread's reader, used for one document after another (with its token writer and list of keys).</summary>
     [ThreadStatic]
-    private static ManifestTokenWriter? t_writer;
+    private static Reader? t_reader;
 
-    /// <summary>The keys of the mappings being read (one reader at a time per thread), to find duplicates.</summary>
+    /// <summary>Where a quoted or literal scalar with escapes or several lines is put together (one reader at a time per thread).</summary>
     [ThreadStatic]
-    private static List<Key>? t_keys;
+    private static ArrayBufferWriter<byte>? t_scratch;
 
-    /// <summary>A key: a plain key's place in the text, or a quoted key's text.</summary>
-    private readonly record struct Key(int Start, int Length, string? Quoted);
+    /// <summary>A key: a plain key's place in the text, or a quoted key's UTF-8 text.</summary>
+    private readonly record struct Key(int Start, int Length, byte[]? Quoted);
 
-    /// <summary>Reads the document of a chunk; false to decline it (nothing is added then).</summary>
+    /// <summary>Reads the document of a chunk of decoded text; false to decline it (nothing is added then).</summary>
     /// <param name="chunk">The chunk, as <see cref="YamlSourceReader.SplitDocuments"/> found it.</param>
     /// <param name="output">Receives the document, if the chunk holds one that is not a <c>*List</c>.</param>
     /// <param name="pool">The arrays its tokens are written in (the load's, given back when the tokens are read).</param>
     /// <returns>Whether the chunk was taken.</returns>
     public static bool TryRead(YamlChunk chunk, List<ParsedItem> output, ManifestTokenPool pool)
     {
-        if (!IsPlainText(chunk.Text.AsSpan(chunk.Start, chunk.End - chunk.Start)))
+        var text = chunk.Text.AsSpan(chunk.Start, chunk.End - chunk.Start);
+        if (!IsPlainText(text))
         {
             return false;
         }
 
-        var writer = t_writer ??= new ManifestTokenWriter();
-        var taken = new Reader(chunk, writer).Read(out var found, out var line, out var column);
+        // The reader reads UTF-8: the text's (it has no surrogates, so its UTF-8 has the same characters).
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, utf8);
+            return Read(utf8, 0, length, chunk.FirstLine, chunk.Limits, chunk, output, pool);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
+
+    /// <summary>
+    /// Reads the document in <paramref name="utf8"/> from <paramref name="start"/> to <paramref name="end"/> (valid
+    /// UTF-8 with no byte order mark, as <see cref="YamlSourceReader.SplitDocuments"/> found it); false to decline it
+    /// (nothing is added then).
+    /// </summary>
+    /// <param name="utf8">The file's bytes.</param>
+    /// <param name="start">Where the chunk starts (at the start of a line).</param>
+    /// <param name="end">Where it ends.</param>
+    /// <param name="firstLine">The line (from 1) it starts on.</param>
+    /// <param name="limits">The reader limits.</param>
+    /// <param name="source">What the document's positions are found from later.</param>
+    /// <param name="output">Receives the document, if the chunk holds one that is not a <c>*List</c>.</param>
+    /// <param name="pool">The arrays its tokens are written in.</param>
+    /// <returns>Whether the chunk was taken.</returns>
+    public static bool TryRead(byte[] utf8, int start, int end, int firstLine, ReaderLimits limits, IYamlDocuments source, List<ParsedItem> output, ManifestTokenPool pool)
+        => IsPlainText(utf8.AsSpan(start, end - start)) && Read(utf8, start, end, firstLine, limits, source, output, pool);
+
+    private static bool Read(byte[] utf8, int start, int end, int firstLine, ReaderLimits limits, IYamlDocuments source, List<ParsedItem> output, ManifestTokenPool pool)
+    {
+        var reader = t_reader ??= new Reader();
+        var writer = reader.Writer;
+        var taken = reader.Read(utf8, start, end, firstLine, limits, out var found, out var line, out var column);
         if (!taken || !found)
         {
             // Declined, or an empty document (taken, with nothing to add): what was written is dropped.
@@ -58,7 +101,7 @@ internal static class YamlFastReader
             return false;
         }
 
-        output.Add(new ParsedItem(null, null, chunk, 0) { Tokens = tokens, Line = line, Column = column });
+        output.Add(new ParsedItem(null, null, source, 0) { Tokens = tokens, Line = line, Column = column });
         return true;
     }
 
@@ -85,14 +128,70 @@ internal static class YamlFastReader
         return true;
     }
 
-    /// <summary>One pass over one document's lines; every method returns false to decline the document.</summary>
-    private sealed class Reader(YamlChunk chunk, ManifestTokenWriter writer)
+    /// <summary>Printable ASCII and the line feed: what most of a manifest is.</summary>
+    private static readonly SearchValues<byte> PlainAscii = SearchValues.Create("\n !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
+
+    /// <summary>
+    /// <see cref="IsPlainText(ReadOnlySpan{char})"/> on valid UTF-8: the same characters are taken (a four-byte sequence
+    /// is a character outside the basic plane, two surrogates once decoded).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool IsPlainText(ReadOnlySpan<byte> text)
     {
-        private readonly string _s = chunk.Text;
-        private readonly int _end = chunk.End;
-        private readonly ReaderLimits _limits = chunk.Limits;
-        private readonly ManifestTokenWriter _w = writer;
-        private readonly List<Key> _keys = t_keys ??= new List<Key>(64);
+        var i = 0;
+        while (true)
+        {
+            var other = text[i..].IndexOfAnyExcept(PlainAscii);
+            if (other < 0)
+            {
+                return true;
+            }
+
+            i += other;
+            var b = text[i];
+            switch (b)
+            {
+                case < 0xC2 or >= 0xF0:
+                    // ASCII controls, tabs, carriage returns, DEL; continuation bytes cannot start a valid sequence; four-byte sequences.
+                    return false;
+                case 0xC2 when text[i + 1] < 0xA0:
+                    // U+0080 to U+009F.
+                    return false;
+                case < 0xE0:
+                    i += 2;
+                    break;
+                default:
+                    var c = (char)(((b & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F));
+                    if (c is '\u2028' or '\u2029' or '\uFEFF' or >= '\uFFFE')
+                    {
+                        return false;
+                    }
+
+                    i += 3;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>UTF-8 bytes read as characters (a byte of 0x80 or more is part of a longer character and equals no ASCII one).</summary>
+    private readonly struct Chars(byte[] bytes)
+    {
+        public char this[int index] => (char)bytes[index];
+    }
+
+    /// <summary>One pass over one document's lines; every method returns false to decline the document.</summary>
+    private sealed class Reader
+    {
+        private readonly ManifestTokenWriter _w = new();
+
+        /// <summary>The keys of the mappings being read, to find duplicates.</summary>
+        private readonly List<Key> _keys = new(64);
+
+        /// <summary>The text's bytes, each read as a character: the subset's syntax is all ASCII, and a byte of a longer sequence (0x80 or more) equals none of its characters.</summary>
+        private Chars _s;
+        private byte[] _b = [];
+        private int _end;
+        private ReaderLimits _limits = null!;
         private int _ls;
         private int _le;
         private int _line;
@@ -101,13 +200,32 @@ internal static class YamlFastReader
 
         private bool AtEnd => _ls >= _end;
 
-        public bool Read(out bool found, out int line, out int column)
+        /// <summary>Where the tokens of the document are written.</summary>
+        public ManifestTokenWriter Writer => _w;
+
+        /// <summary>Reads the document from <paramref name="start"/> to <paramref name="end"/>; false to decline it.</summary>
+        public bool Read(byte[] utf8, int start, int end, int firstLine, ReaderLimits limits, out bool found, out int line, out int column)
+        {
+            (_s, _b, _end, _limits, _depth, _nodes) = (new Chars(utf8), utf8, end, limits, 0, 0);
+            try
+            {
+                return Read(start, firstLine, out found, out line, out column);
+            }
+            finally
+            {
+                // The thread keeps its reader, not the file.
+                (_s, _b) = (default, []);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Read(int start, int firstLine, out bool found, out int line, out int column)
         {
             found = false;
             (line, column) = (0, 0);
             _keys.Clear();
-            SetLine(chunk.Start);
-            _line = chunk.FirstLine;
+            SetLine(start);
+            _line = firstLine;
             SkipBlank();
             if (!AtEnd && StartsWithMarker('-'))
             {
@@ -158,6 +276,7 @@ internal static class YamlFastReader
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void SetLine(int start)
         {
             if (start >= _end)
@@ -167,7 +286,7 @@ internal static class YamlFastReader
             }
 
             _ls = start;
-            var newline = _s.AsSpan(start, _end - start).IndexOf('\n');
+            var newline = _b.AsSpan(start, _end - start).IndexOf((byte)'\n');
             _le = newline < 0 ? _end : start + newline;
         }
 
@@ -177,6 +296,7 @@ internal static class YamlFastReader
             SetLine(_le + 1);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Indent()
         {
             var i = _ls;
@@ -189,6 +309,7 @@ internal static class YamlFastReader
         }
 
         /// <summary>Whether the text from <paramref name="at"/> to the end of the line is spaces and perhaps a comment.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool RestIsBlank(int at)
         {
             var i = at;
@@ -200,6 +321,7 @@ internal static class YamlFastReader
             return i == _le || (_s[i] == '#' && (i == at ? i == _ls || _s[i - 1] == ' ' : true));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void SkipBlank()
         {
             while (!AtEnd && RestIsBlank(_ls))
@@ -236,6 +358,7 @@ internal static class YamlFastReader
         }
 
         /// <summary>Reads past blank lines after an entry of a collection at <paramref name="indent"/> and says what follows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private EntryEnd AfterEntry(int indent)
         {
             SkipBlank();
@@ -254,6 +377,7 @@ internal static class YamlFastReader
         }
 
         /// <summary>A block mapping whose entries start at column <paramref name="indent"/>, the first at <paramref name="at"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Mapping(int indent, int at)
         {
             if (!Push())
@@ -273,7 +397,7 @@ internal static class YamlFastReader
                 }
 
                 var text = KeyText(key);
-                if (text.SequenceEqual("<<"))
+                if (text.SequenceEqual("<<"u8))
                 {
                     return false;
                 }
@@ -314,6 +438,7 @@ internal static class YamlFastReader
         }
 
         /// <summary>A block sequence whose <c>-</c> entries are at column <paramref name="indent"/>; the cursor is on the first.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Sequence(int indent)
         {
             if (!Push())
@@ -370,6 +495,7 @@ internal static class YamlFastReader
         /// The value after a key's colon or an entry's dash at <paramref name="at"/>, in a collection at column
         /// <paramref name="indent"/>. Leaves the cursor on a line after the value (perhaps blank).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Value(int indent, int at, bool inMapping)
         {
             var p = at;
@@ -446,12 +572,13 @@ internal static class YamlFastReader
                 return false;
             }
 
-            WriteScalar(_s.AsSpan(p, end - p));
+            WriteScalar(_b.AsSpan(p, end - p));
             NextLine();
             return Count();
         }
 
         /// <summary>Where a plain scalar starting at <paramref name="start"/> ends on its line (trailing spaces and a comment excluded).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int PlainEnd(int start, out bool colon)
         {
             colon = false;
@@ -480,16 +607,35 @@ internal static class YamlFastReader
         }
 
         /// <summary>Digits only, with no leading zero unless the value is <c>0</c>: the resolver's integer text is the value itself.</summary>
-        private static bool IsPlainInteger(ReadOnlySpan<char> value)
-            => !value.IsEmpty && (value[0] != '0' || value.Length == 1) && !value.ContainsAnyExceptInRange('0', '9');
+        private static bool IsPlainInteger(ReadOnlySpan<byte> value)
+            => !value.IsEmpty && (value[0] != '0' || value.Length == 1) && !value.ContainsAnyExceptInRange((byte)'0', (byte)'9');
 
-        private void WriteScalar(ReadOnlySpan<char> value)
+        /// <summary>
+        /// A plain scalar as <see cref="ScalarResolver"/> resolves it, without a string where the result is the text
+        /// itself: a word that is no null or boolean, or a plain integer. Other numbers go through the resolver.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void WriteScalar(ReadOnlySpan<byte> value)
         {
-            if (value.Length > 0 && value[0] is not ('~' or 'n' or 'N' or 't' or 'T' or 'f' or 'F' or (>= '0' and <= '9') or '-' or '+' or '.'))
+            switch (value.Length > 0 ? (char)value[0] : '\0')
             {
-                // What the resolver reads as a string whatever it is (null, booleans and numbers start with these): no copy.
-                _w.WriteStringValue(value);
-                return;
+                case '\0' when value.IsEmpty:
+                case '~' when value.Length == 1:
+                case 'n' or 'N' when value.SequenceEqual("null"u8) || value.SequenceEqual("Null"u8) || value.SequenceEqual("NULL"u8):
+                    _w.WriteNullValue();
+                    return;
+                case 't' or 'T' when value.SequenceEqual("true"u8) || value.SequenceEqual("True"u8) || value.SequenceEqual("TRUE"u8):
+                    _w.WriteBooleanValue(true);
+                    return;
+                case 'f' or 'F' when value.SequenceEqual("false"u8) || value.SequenceEqual("False"u8) || value.SequenceEqual("FALSE"u8):
+                    _w.WriteBooleanValue(false);
+                    return;
+                case (>= '0' and <= '9') or '-' or '+' or '.':
+                    break;
+                default:
+                    // What the resolver reads as a string (the text itself): no copy.
+                    _w.WriteStringValue(value);
+                    return;
             }
 
             if (IsPlainInteger(value))
@@ -499,28 +645,22 @@ internal static class YamlFastReader
                 return;
             }
 
-            var (kind, text) = ScalarResolver.Resolve(value.ToString(), plain: true, tag: null);
-            switch (kind)
+            var (kind, text) = ScalarResolver.Resolve(Encoding.UTF8.GetString(value), plain: true, tag: null);
+            if (kind == SourceNodeKind.Number)
             {
-                case SourceNodeKind.Null:
-                    _w.WriteNullValue();
-                    break;
-                case SourceNodeKind.Boolean:
-                    _w.WriteBooleanValue(text == "true");
-                    break;
-                case SourceNodeKind.Number:
-                    _w.WriteNumberValue(text);
-                    break;
-                default:
-                    _w.WriteStringValue(text);
-                    break;
+                _w.WriteNumberValue(text);
+            }
+            else
+            {
+                _w.WriteStringValue(text);
             }
         }
 
         /// <summary>The text of a key <see cref="IsKey"/> found.</summary>
-        private ReadOnlySpan<char> KeyText(Key key) => key.Quoted ?? _s.AsSpan(key.Start, key.Length);
+        private ReadOnlySpan<byte> KeyText(Key key) => key.Quoted ?? _b.AsSpan(key.Start, key.Length);
 
         /// <summary>A mapping key (plain or quoted, on one line, followed by <c>:</c> and a space or the line's end) at <paramref name="at"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool IsKey(int at, out Key key, out int afterColon)
         {
             key = default;
@@ -534,7 +674,7 @@ internal static class YamlFastReader
                     return false;
                 }
 
-                key = new Key(0, 0, quoted);
+                key = new Key(0, 0, quoted.ToArray());
 
                 var colonAt = end;
                 while (colonAt < _le && _s[colonAt] == ' ')
@@ -548,7 +688,7 @@ internal static class YamlFastReader
                 }
 
                 afterColon = colonAt + 1;
-                return end - at <= MaxKeyChars;
+                return Chars(at, end) <= MaxKeyChars;
             }
 
             if (c is '-' or '?' or ':' or ',' or '[' or ']' or '{' or '}' or '#' or '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`' or ' ')
@@ -557,12 +697,12 @@ internal static class YamlFastReader
             }
 
             end = PlainEnd(at, out var isKey);
-            if (!isKey || end - at > MaxKeyChars)
+            if (!isKey || Chars(at, end) > MaxKeyChars)
             {
                 return false;
             }
 
-            var colon = _s.IndexOf(':', end, _le - end);
+            var colon = end + _b.AsSpan(end, _le - end).IndexOf((byte)':');
             key = new Key(at, end - at, null);
             afterColon = colon + 1;
             return true;
@@ -571,14 +711,33 @@ internal static class YamlFastReader
         /// <summary>The YAML parser refuses simple keys longer than this; such documents take the exact path.</summary>
         private const int MaxKeyChars = 1000;
 
-        /// <summary>A single- or double-quoted scalar on one line at <paramref name="at"/>; <paramref name="after"/> is past its closing quote.</summary>
-        private bool Quoted(int at, out string text, out int after)
+        /// <summary>The characters from <paramref name="from"/> to <paramref name="to"/> (each one UTF-16 unit: the subset has no others), counted only past <see cref="MaxKeyChars"/> bytes.</summary>
+        private int Chars(int from, int to)
         {
-            text = string.Empty;
+            var bytes = to - from;
+            if (bytes <= MaxKeyChars)
+            {
+                return bytes;
+            }
+
+            var chars = 0;
+            foreach (var b in _b.AsSpan(from, bytes))
+            {
+                chars += (b & 0xC0) == 0x80 ? 0 : 1;
+            }
+
+            return chars;
+        }
+
+        /// <summary>A single- or double-quoted scalar on one line at <paramref name="at"/>; <paramref name="after"/> is past its closing quote.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Quoted(int at, out ReadOnlySpan<byte> text, out int after)
+        {
+            text = default;
             after = 0;
             var quote = _s[at];
             var i = at + 1;
-            StringBuilder? built = null;
+            ArrayBufferWriter<byte>? built = null;
             var from = i;
             while (true)
             {
@@ -592,8 +751,8 @@ internal static class YamlFastReader
                 {
                     if (quote == '\'' && i + 1 < _le && _s[i + 1] == '\'')
                     {
-                        built ??= new StringBuilder();
-                        built.Append(_s, from, i + 1 - from);
+                        built ??= Scratch();
+                        built.Write(_b.AsSpan(from, i + 1 - from));
                         i += 2;
                         from = i;
                         continue;
@@ -609,19 +768,19 @@ internal static class YamlFastReader
                         return false;
                     }
 
-                    built ??= new StringBuilder();
-                    built.Append(_s, from, i - from);
+                    built ??= Scratch();
+                    built.Write(_b.AsSpan(from, i - from));
                     var escaped = _s[i + 1];
                     switch (escaped)
                     {
                         case '"' or '\\' or '/':
-                            built.Append(escaped);
+                            built.Write(_b.AsSpan(i + 1, 1));
                             break;
                         case 'n':
-                            built.Append('\n');
+                            built.Write("\n"u8);
                             break;
                         case 't':
-                            built.Append('\t');
+                            built.Write("\t"u8);
                             break;
                         default:
                             return false;
@@ -635,12 +794,30 @@ internal static class YamlFastReader
                 i++;
             }
 
-            text = built is null ? _s.Substring(from, i - from) : built.Append(_s, from, i - from).ToString();
+            if (built is null)
+            {
+                text = _b.AsSpan(from, i - from);
+            }
+            else
+            {
+                built.Write(_b.AsSpan(from, i - from));
+                text = built.WrittenSpan;
+            }
+
             after = i + 1;
             return true;
         }
 
+        /// <summary>The thread's scratch buffer, emptied: what it held was written already.</summary>
+        private static ArrayBufferWriter<byte> Scratch()
+        {
+            var scratch = t_scratch ??= new ArrayBufferWriter<byte>(256);
+            scratch.ResetWrittenCount();
+            return scratch;
+        }
+
         /// <summary><c>[]</c>, or a one-line flow sequence of plain and quoted scalars.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool FlowSequence(int at)
         {
             if (!Push())
@@ -698,7 +875,7 @@ internal static class YamlFastReader
                             return false;
                         }
 
-                        WriteScalar(_s.AsSpan(start, end - start));
+                        WriteScalar(_b.AsSpan(start, end - start));
                     }
 
                     if (!Count())
@@ -747,6 +924,7 @@ internal static class YamlFastReader
         }
 
         /// <summary>A literal block scalar (<c>|</c>, <c>|-</c>, <c>|+</c>) of a value in a collection at column <paramref name="indent"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Literal(int indent, int at)
         {
             var chomp = at + 1 < _le ? _s[at + 1] : ' ';
@@ -756,7 +934,7 @@ internal static class YamlFastReader
                 return false;
             }
 
-            var text = new StringBuilder();
+            var text = Scratch();
             var content = -1;
             var trailing = 0;
             NextLine();
@@ -796,9 +974,9 @@ internal static class YamlFastReader
                     return false;
                 }
 
-                text.Append('\n', trailing);
+                Newlines(text, trailing);
                 trailing = 0;
-                text.Append(_s, _ls + content, _le - _ls - content).Append('\n');
+                text.Write(_b.AsSpan(_ls + content, _le + 1 - _ls - content));
                 NextLine();
             }
 
@@ -807,17 +985,25 @@ internal static class YamlFastReader
                 return false;
             }
 
+            var value = text.WrittenSpan;
             if (chomp == '-')
             {
-                text.Length--;
+                value = value[..^1];
             }
             else if (chomp == '+')
             {
-                text.Append('\n', trailing);
+                Newlines(text, trailing);
+                value = text.WrittenSpan;
             }
 
-            _w.WriteStringValue(text.ToString());
+            _w.WriteStringValue(value);
             return Count();
+        }
+
+        private static void Newlines(ArrayBufferWriter<byte> text, int count)
+        {
+            text.GetSpan(count)[..count].Fill((byte)'\n');
+            text.Advance(count);
         }
     }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Manifests;
 using YamlDotNet.Core;
@@ -31,13 +33,12 @@ internal static class YamlSourceReader
         // The fast path's tokens are held for a batch, read, then disposed: the next batch writes in the same arrays.
         var pool = new ManifestTokenPool();
         var bytes = utf8.IsEmpty ? null : ByteRanges(text, chunks);
-        for (var from = 0; from < chunks.Count; from += BatchDocuments)
-        {
-            var count = Math.Min(BatchDocuments, chunks.Count - from);
-            var parsed = new List<ParsedItem>?[count];
-            for (var c = 0; c < count; c++)
+        InBatches(
+            chunks.Count,
+            c =>
             {
-                var (start, end, firstLine) = chunks[from + c];
+                // In input order: where the text was not UTF-8.
+                var (start, end, firstLine) = chunks[c];
                 var bad = -1;
                 var badCount = 0;
                 while (invalidUtf8 is not null && invalid < invalidUtf8.Count && invalidUtf8[invalid] < end)
@@ -47,40 +48,96 @@ internal static class YamlSourceReader
                     invalid++;
                 }
 
-                if (bad >= 0)
+                if (bad < 0)
                 {
-                    var (line, column) = TextPosition.Of(text, start, firstLine, bad);
-                    parsed[c] = [new ParsedItem(null, TextDiagnostics.InvalidUtf8(badCount, file, line, column))];
+                    return null;
                 }
+
+                var (line, column) = TextPosition.Of(text, start, firstLine, bad);
+                return [new ParsedItem(null, TextDiagnostics.InvalidUtf8(badCount, file, line, column))];
+            },
+            c =>
+            {
+                var (start, end, firstLine) = chunks[c];
+                var items = new List<ParsedItem>(1);
+                var chunk = new YamlChunk(text, start, end, firstLine, file, limits) { Utf8 = bytes is null ? default : utf8[bytes[c].Start..bytes[c].End] };
+                if (!limits.FastYaml || !YamlFastReader.TryRead(chunk, items, pool))
+                {
+                    ReadChunk(chunk, items);
+                }
+
+                return items;
+            },
+            batch);
+    }
+
+    /// <summary>
+    /// Reads every document of a file's bytes as <see cref="Read(string, string, ReaderLimits, Action{List{ParsedItem}}, IReadOnlyList{int}?, ReadOnlyMemory{byte})"/>
+    /// reads its decoded text, without decoding the whole file: the bytes must be valid UTF-8 with no byte order mark
+    /// anywhere. Documents are split and read by the fast path on the bytes (lines are the same, and columns too: a
+    /// chunk starts at the start of a line and the fast path reports only where a document starts, after spaces);
+    /// only a document the fast path declines is decoded, alone, for the exact path. Documents keep their bytes for
+    /// later positions.
+    /// </summary>
+    /// <param name="utf8">The bytes.</param>
+    /// <param name="file">The name diagnostics print.</param>
+    /// <param name="limits">The limits.</param>
+    /// <param name="batch">Receives documents and diagnostics in input order, a batch at a time.</param>
+    public static void ReadUtf8(ArraySegment<byte> utf8, string file, ReaderLimits limits, Action<List<ParsedItem>> batch)
+    {
+        var bytes = utf8.Array!;
+        var offset = utf8.Offset;
+        var chunks = SplitDocuments(utf8.AsSpan());
+        var pool = new ManifestTokenPool();
+        InBatches(
+            chunks.Count,
+            _ => null,
+            c =>
+            {
+                var (start, end, firstLine) = chunks[c];
+                var items = new List<ParsedItem>(1);
+                var range = utf8.AsMemory(start, end - start);
+                if (limits.FastYaml && YamlFastReader.TryRead(bytes, offset + start, offset + end, firstLine, limits, new YamlKeptChunk(range, firstLine, file, limits), items, pool))
+                {
+                    return items;
+                }
+
+                var text = System.Text.Encoding.UTF8.GetString(range.Span);
+                ReadChunk(new YamlChunk(text, 0, text.Length, firstLine, file, limits) { Utf8 = range }, items);
+                return items;
+            },
+            batch);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="count"/> chunks a batch at a time: <paramref name="before"/> in input order (items that
+    /// stand for the chunk, or null), then <paramref name="parse"/> for the rest on all cores, and hands each batch on
+    /// in input order.
+    /// </summary>
+    private static void InBatches(int count, Func<int, List<ParsedItem>?> before, Func<int, List<ParsedItem>> parse, Action<List<ParsedItem>> batch)
+    {
+        for (var from = 0; from < count; from += BatchDocuments)
+        {
+            var size = Math.Min(BatchDocuments, count - from);
+            var parsed = new List<ParsedItem>?[size];
+            for (var c = 0; c < size; c++)
+            {
+                parsed[c] = before(from + c);
             }
 
             // Documents are independent once split: parse them on all cores, and keep them in input order.
-            void ParseChunk(int c)
-            {
-                if (parsed[c] is null)
-                {
-                    var (start, end, firstLine) = chunks[from + c];
-                    var items = new List<ParsedItem>(1);
-                    var chunk = new YamlChunk(text, start, end, firstLine, file, limits) { Utf8 = bytes is null ? default : utf8[bytes[from + c].Start..bytes[from + c].End] };
-                    if (!limits.FastYaml || !YamlFastReader.TryRead(chunk, items, pool))
-                    {
-                        ReadChunk(chunk, items);
-                    }
+            void ParseChunk(int c) => parsed[c] ??= parse(from + c);
 
-                    parsed[c] = items;
-                }
-            }
-
-            if (count < ParallelFrom || Environment.ProcessorCount == 1)
+            if (size < ParallelFrom || Environment.ProcessorCount == 1)
             {
-                for (var c = 0; c < count; c++)
+                for (var c = 0; c < size; c++)
                 {
                     ParseChunk(c);
                 }
             }
             else
             {
-                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, ParseChunk);
+                Parallel.For(0, size, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, ParseChunk);
             }
 
             batch(parsed.SelectMany(items => items!).ToList());
@@ -118,7 +175,13 @@ internal static class YamlSourceReader
     private const int BatchDocuments = 1024;
 
     /// <summary>The chunks of text between document markers, each with its first line (from 1).</summary>
-    internal static List<(int Start, int End, int FirstLine)> SplitDocuments(string text)
+    internal static List<(int Start, int End, int FirstLine)> SplitDocuments(string text) => SplitDocuments(text.AsSpan());
+
+    /// <summary>The chunks of text between document markers, each with its first line (from 1).</summary>
+    /// <remarks>On UTF-8 bytes as on decoded text: every character the splitter looks at is ASCII (a byte order mark is looked for in text only; bytes given here have none). Compiled fully optimized when first called, as the fast reader's loops are (it runs once over the whole file).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static List<(int Start, int End, int FirstLine)> SplitDocuments<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
     {
         var chunks = new List<(int, int, int)>();
         int chunkStart = 0, chunkLine = 1, line = 1;
@@ -126,7 +189,8 @@ internal static class YamlSourceReader
         var pos = 0;
         while (pos < text.Length)
         {
-            var newline = text.IndexOf('\n', pos);
+            var newline = text[pos..].IndexOf(T.CreateTruncating('\n'));
+            newline = newline < 0 ? -1 : pos + newline;
             var lineEnd = newline < 0 ? text.Length : newline + 1;
             var marker = DocumentMarker(text, pos);
             if (marker == '-' && pos > chunkStart)
@@ -141,7 +205,7 @@ internal static class YamlSourceReader
                 }
             }
 
-            if (text[pos] == '%')
+            if (text[pos] == T.CreateTruncating('%'))
             {
                 if (directiveStart < 0)
                 {
@@ -175,20 +239,25 @@ internal static class YamlSourceReader
     }
 
     /// <summary><c>-</c> for a <c>---</c> line, <c>.</c> for a <c>...</c> line (either after an optional byte order mark), else nothing.</summary>
-    private static char DocumentMarker(string text, int pos)
+    private static char DocumentMarker<T>(ReadOnlySpan<T> text, int pos)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        if (pos < text.Length && text[pos] == '\uFEFF')
+        if (typeof(T) == typeof(char) && pos < text.Length && C(text[pos]) == '\uFEFF')
         {
             pos++;
         }
 
-        if (pos + 3 > text.Length || text[pos] is not ('-' or '.') || text[pos + 1] != text[pos] || text[pos + 2] != text[pos])
+        if (pos + 3 > text.Length || C(text[pos]) is not ('-' or '.') || text[pos + 1] != text[pos] || text[pos + 2] != text[pos])
         {
             return '\0';
         }
 
-        return pos + 3 == text.Length || text[pos + 3] is ' ' or '\t' or '\r' or '\n' ? text[pos] : '\0';
+        return pos + 3 == text.Length || C(text[pos + 3]) is ' ' or '\t' or '\r' or '\n' ? C(text[pos]) : '\0';
     }
+
+    /// <summary>A character of text, or a byte read as one (0x80 and above equal no ASCII character).</summary>
+    private static char C<T>(T value)
+        where T : unmanaged, IBinaryInteger<T> => (char)ushort.CreateTruncating(value);
 
     /// <summary>
     /// A byte order mark may start any document (YAML 1.2 §5.2), as when files are concatenated; the parser accepts one

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 using PolicyAttach.Diagnostics;
@@ -374,6 +375,13 @@ public sealed class ManifestLoader
             return;
         }
 
+        if (content.Text is null && IsPlainYaml(content.Bytes.Span, unit.FilePath) && MemoryMarshal.TryGetArray(content.Bytes, out var utf8))
+        {
+            // Read from the bytes: no decoded text of the whole file.
+            YamlSourceReader.ReadUtf8(utf8, unit.Name, session.Limits, batch => session.AddParsed(batch, unit.Name));
+            return;
+        }
+
         var decoded = content.Text is { } given ? new DecodedText(given, [], default) : Decode(content.Bytes);
         var text = decoded.Text;
         var items = new List<ParsedItem>();
@@ -427,6 +435,30 @@ public sealed class ManifestLoader
 
         var first = bytes.IndexOfAnyExcept(AsciiWhiteSpace);
         return first >= 0 && bytes[first] is (byte)'{' or (byte)'[';
+    }
+
+    /// <summary>
+    /// Whether bytes are YAML (as <see cref="IsJson"/> decides) that can be read without decoding them: valid UTF-8 with
+    /// no byte order mark anywhere. When the first character that is not white space is not printable ASCII, the
+    /// decoded text decides.
+    /// </summary>
+    private static bool IsPlainYaml(ReadOnlySpan<byte> bytes, string? path)
+    {
+        if (path is not null && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (path is null || !(path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
+        {
+            var first = bytes.IndexOfAnyExcept(AsciiWhiteSpace);
+            if (first >= 0 && bytes[first] is < 0x20 or >= 0x7F or (byte)'{' or (byte)'[')
+            {
+                return false;
+            }
+        }
+
+        return bytes.IndexOf("\uFEFF"u8) < 0 && Utf8.IsValid(bytes);
     }
 
     private static bool IsJson(string text, string? path)

@@ -46,9 +46,11 @@ public sealed record EvaluationOptions
     /// <summary>
     /// How many threads an evaluation may use: −1 (the default) for as many as the machine has processors
     /// (<see cref="Environment.ProcessorCount"/>), 1 to evaluate on the calling thread alone, or any other positive
-    /// number as a limit. Routes are bound on that many threads when there are enough of them to share; the result is
-    /// the same, byte for byte, whatever the value and the threads' timing (each route's result is placed by its
-    /// position, and what routes share is counted afterwards in the serial order). Must be −1 or at least 1.
+    /// number as a limit. Routes are bound, and their policy contexts folded, on that many threads when there are enough
+    /// of them to share; the result is the same, byte for byte, whatever the value and the threads' timing (each route's
+    /// result is placed by its position, what routes share is counted afterwards in the serial order, and a fold state
+    /// two threads reach is kept once). A policy kind with a <see cref="PolicyKindDefinition.CustomMerger"/>
+    /// keeps the fold on the calling thread. Must be −1 or at least 1.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 

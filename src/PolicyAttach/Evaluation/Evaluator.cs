@@ -41,7 +41,7 @@ public static class Evaluator
         // BackendTLSPolicy verdicts and builds every route status once; folding and policy statuses follow binding.
         var policies = PolicyEngine.Attach(snapshot, references, options.EffectivePolicyKinds);
         var binding = Binder.Bind(snapshot, references, BindingOptionsOf(options), policies.BackendTls);
-        return new EvaluationResult(options, binding, policies.Resolve(binding, above));
+        return new EvaluationResult(options, binding, policies.Resolve(binding, above, options.EffectiveDegreeOfParallelism));
     }
 
     /// <summary>
@@ -66,7 +66,7 @@ public static class Evaluator
         var references = new ReferenceIndex(snapshot);
         var policies = PolicyEngine.Attach(snapshot, references, options.EffectivePolicyKinds);
         var binding = new BindingResult(snapshot, options.ControllerNames, classes, gateways.OrderBy(g => g.Gateway.Key).ToEquatableArray(), [], routes.OrderBy(r => r.Route.Key).ToEquatableArray());
-        return new EvaluationResult(options, binding, policies.Resolve(binding, above));
+        return new EvaluationResult(options, binding, policies.Resolve(binding, above, options.EffectiveDegreeOfParallelism));
     }
 
     private static BindingOptions BindingOptionsOf(EvaluationOptions options)

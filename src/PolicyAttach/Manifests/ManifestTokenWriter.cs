@@ -38,6 +38,18 @@ public sealed class ManifestTokenWriter
     /// <param name="json">The number's JSON text.</param>
     public void WriteNumberValue(ReadOnlySpan<char> json) => AddText(JsonValueKind.Number, json);
 
+    /// <summary>Writes a property name given as UTF-8; its value is written next.</summary>
+    /// <param name="utf8Name">The name, unescaped, as valid UTF-8 (copied as it is).</param>
+    public void WritePropertyName(ReadOnlySpan<byte> utf8Name) => AddUtf8(JsonValueKind.Undefined, utf8Name);
+
+    /// <summary>Writes a string value given as UTF-8.</summary>
+    /// <param name="utf8Value">The value, unescaped, as valid UTF-8 (copied as it is).</param>
+    public void WriteStringValue(ReadOnlySpan<byte> utf8Value) => AddUtf8(JsonValueKind.String, utf8Value);
+
+    /// <summary>Writes a number as its JSON text in UTF-8, kept as given (the caller has checked that it is a JSON number).</summary>
+    /// <param name="utf8Json">The number's JSON text.</param>
+    public void WriteNumberValue(ReadOnlySpan<byte> utf8Json) => AddUtf8(JsonValueKind.Number, utf8Json);
+
     /// <summary>Writes <c>true</c> or <c>false</c>.</summary>
     /// <param name="value">The value.</param>
     public void WriteBooleanValue(bool value) => _tokens.Add(new ManifestTokens.Token(value ? JsonValueKind.True : JsonValueKind.False, 0, 0, -1));
@@ -71,6 +83,12 @@ public sealed class ManifestTokenWriter
     {
         _tokens.Clear();
         _open = -1;
+    }
+
+    private void AddUtf8(JsonValueKind kind, ReadOnlySpan<byte> text)
+    {
+        var start = _tokens.AppendOwn(text);
+        _tokens.Add(new ManifestTokens.Token(kind, start, text.Length, -1) { Own = true });
     }
 
     private void AddText(JsonValueKind kind, ReadOnlySpan<char> text)

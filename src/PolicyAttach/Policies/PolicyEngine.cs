@@ -201,6 +201,13 @@ internal sealed class PolicyRun
     private readonly Dictionary<NodeKey, FoldState> _listenerStates = [];
     private readonly Dictionary<ResourceKey, FoldState> _meshStates = [];
 
+    /// <summary>
+    /// True while routes are folded on several threads (<see cref="FoldRoutes"/>): the memo and the grouped levels are
+    /// then read and written under a lock, and the first state stored for a (state, node) pair is the one every thread
+    /// continues from.
+    /// </summary>
+    private bool _shared;
+
     public PolicyRun(Snapshot snapshot, ReferenceIndex references, PolicyKindRegistry registry)
     {
         _snapshot = snapshot;
@@ -230,8 +237,9 @@ internal sealed class PolicyRun
     /// folding them (a session's step, whose snapshot lacks the policies above the listeners); only the levels below the
     /// listeners are folded here.
     /// </param>
+    /// <param name="maxDegreeOfParallelism">How many threads may fold the routes' contexts (1: the calling thread alone).</param>
     /// <returns>Statuses and effective policies.</returns>
-    public PolicyResolution Resolve(BindingResult binding, PolicyResolution? above = null)
+    public PolicyResolution Resolve(BindingResult binding, PolicyResolution? above = null, int maxDegreeOfParallelism = 1)
     {
         if (_binding is not null)
         {
@@ -254,7 +262,7 @@ internal sealed class PolicyRun
             list.Sort(Established);
         }
 
-        FoldContexts(above);
+        FoldContexts(above, maxDegreeOfParallelism);
         var statuses = new PolicyStatusBuilder(binding, _attachments, _byNode).Build();
         var attachments = _attachments;
         return new PolicyResolution(statuses, _memo, _gatewayStates, _listenerStates, _meshStates, () => Affected(attachments));
@@ -589,7 +597,7 @@ internal sealed class PolicyRun
         }
     }
 
-    private void FoldContexts(PolicyResolution? above)
+    private void FoldContexts(PolicyResolution? above, int maxDegreeOfParallelism)
     {
         if (above is not null)
         {
@@ -607,7 +615,7 @@ internal sealed class PolicyRun
         }
 
         FoldMeshContexts();
-        FoldRoutes();
+        FoldRoutes(maxDegreeOfParallelism);
     }
 
     /// <summary>The Gateway, ListenerSet and listener states of another resolution (which folded the levels above).</summary>
@@ -676,30 +684,65 @@ internal sealed class PolicyRun
         }
     }
 
-    private void FoldRoutes()
+    /// <summary>
+    /// Every route's contexts on the listeners it is attached to: route namespace, route, rules, backends. A route's
+    /// contexts depend on its listeners' states and on nothing another route folds, so with many routes they are folded
+    /// on several threads. Only the memo is shared; its states are pure functions of (state, node), and every thread
+    /// continues from the state stored first, so the memo's chains hold together and the result is the serial one.
+    /// A custom merger is caller code that may not expect several threads, so a run with one stays on one thread.
+    /// </summary>
+    private void FoldRoutes(int maxDegreeOfParallelism)
     {
-        var seen = new HashSet<(FoldState, ResourceKey)>();
-        foreach (var route in Bound.Routes)
+        var routes = Bound.Routes;
+        if (maxDegreeOfParallelism > 1 && routes.Count >= Binder.ParallelRoutes && !_attachments.Exists(a => a.Definition.CustomMerger is not null))
         {
-            var backendsByRule = route.BackendRefs.Where(b => b.IsResolved && !b.IsMirror).ToLookup(b => b.RuleIndex);
-            foreach (var parent in route.Parents.Where(p => p.IsAccepted))
+            _shared = true;
+            try
             {
-                foreach (var verdict in parent.AttachedListeners)
-                {
-                    if (!_listenerStates.TryGetValue(new NodeKey(verdict.Owner, verdict.ListenerName), out var listenerState)
-                        || !seen.Add((listenerState, route.Route.Key)))
-                    {
-                        continue;
-                    }
+                Parallel.For(0, routes.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i => FoldRoute(routes[i]));
+            }
+            finally
+            {
+                _shared = false;
+            }
 
-                    var routeState = Fold(Fold(listenerState, NodeKey.ForNamespace(route.Route.Namespace, PolicyLevel.RouteNamespace)), new NodeKey(route.Route.Key, null));
-                    for (var rule = 0; rule < route.Route.RuleCount; rule++)
+            return;
+        }
+
+        foreach (var route in routes)
+        {
+            FoldRoute(route);
+        }
+    }
+
+    private void FoldRoute(RouteResult route)
+    {
+        // A route's contexts under one listener state are folded once, however many parentRefs reach that listener.
+        HashSet<FoldState>? seen = null;
+        ILookup<int, BackendRefResult>? backendsByRule = null;
+        foreach (var parent in route.Parents)
+        {
+            if (!parent.IsAccepted)
+            {
+                continue;
+            }
+
+            foreach (var verdict in parent.AttachedListeners)
+            {
+                if (!_listenerStates.TryGetValue(new NodeKey(verdict.Owner, verdict.ListenerName), out var listenerState)
+                    || !(seen ??= []).Add(listenerState))
+                {
+                    continue;
+                }
+
+                backendsByRule ??= route.BackendRefs.Where(b => b.IsResolved && !b.IsMirror).ToLookup(b => b.RuleIndex);
+                var routeState = Fold(Fold(listenerState, NodeKey.ForNamespace(route.Route.Namespace, PolicyLevel.RouteNamespace)), new NodeKey(route.Route.Key, null));
+                for (var rule = 0; rule < route.Route.RuleCount; rule++)
+                {
+                    var ruleState = route.Route.RuleName(rule) is { } name ? Fold(routeState, new NodeKey(route.Route.Key, name)) : routeState;
+                    foreach (var backend in backendsByRule[rule])
                     {
-                        var ruleState = route.Route.RuleName(rule) is { } name ? Fold(routeState, new NodeKey(route.Route.Key, name)) : routeState;
-                        foreach (var backend in backendsByRule[rule])
-                        {
-                            FoldBackend(ruleState, backend);
-                        }
+                        FoldBackend(ruleState, backend);
                     }
                 }
             }
@@ -764,18 +807,55 @@ internal sealed class PolicyRun
             return parent;
         }
 
-        if (_memo.TryGetValue((parent, node), out var cached))
+        if (!_shared)
         {
+            if (!_memo.TryGetValue((parent, node), out var cached))
+            {
+                _memo[(parent, node)] = cached = FoldLevels(parent, Levels(node, attachments));
+            }
+
             return cached;
         }
 
-        // A node is folded under many parents (every listener above a route): group its policies by kind once.
+        List<List<Attachment>> levels;
+        lock (_memo)
+        {
+            if (_memo.TryGetValue((parent, node), out var cached))
+            {
+                return cached;
+            }
+
+            levels = Levels(node, attachments);
+        }
+
+        // Folded outside the lock; another thread may have stored the same pair meanwhile: its state is equal, and
+        // it is the one kept, so that states folded below it find theirs in the memo.
+        var state = FoldLevels(parent, levels);
+        lock (_memo)
+        {
+            if (!_memo.TryAdd((parent, node), state))
+            {
+                state = _memo[(parent, node)];
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>A node's policies grouped by kind, once (a node is folded under many parents: every listener above a route).</summary>
+    private List<List<Attachment>> Levels(NodeKey node, List<Attachment> attachments)
+    {
         if (!_levels.TryGetValue(node, out var levels))
         {
             levels = attachments.GroupBy(a => a.Definition.Kind).Select(g => g.ToList()).ToList();
             _levels[node] = levels;
         }
 
+        return levels;
+    }
+
+    private static FoldState FoldLevels(FoldState parent, List<List<Attachment>> levels)
+    {
         var kinds = parent.Kinds;
         foreach (var level in levels)
         {
@@ -784,9 +864,7 @@ internal sealed class PolicyRun
             kinds = kinds.SetItem(kind, FoldKind(above, level));
         }
 
-        var state = new FoldState(kinds, new EffectivePolicies(kinds.Values.Select(k => k.Effective).ToEquatableArray()));
-        _memo[(parent, node)] = state;
-        return state;
+        return new FoldState(kinds, new EffectivePolicies(kinds.Values.Select(k => k.Effective).ToEquatableArray()));
     }
 
     private static KindState FoldKind(KindState? above, List<Attachment> level)
@@ -858,7 +936,12 @@ internal sealed class PolicyRun
         {
             if (loser.Default is not null && !ReferenceEquals(loser, winner))
             {
-                loser.OverriddenBy.Add($"{winner.Target.Kind} {winner.Target.Namespace}/{winner.Target.Name}{(winner.Target.SectionName is null ? string.Empty : "/" + winner.Target.SectionName)}");
+                // Routes may be folded on several threads (FoldRoutes); a set's content does not depend on the order.
+                var by = $"{winner.Target.Kind} {winner.Target.Namespace}/{winner.Target.Name}{(winner.Target.SectionName is null ? string.Empty : "/" + winner.Target.SectionName)}";
+                lock (loser.OverriddenBy)
+                {
+                    loser.OverriddenBy.Add(by);
+                }
             }
         }
     }
