@@ -27,12 +27,9 @@ namespace PolicyAttach.Kubernetes.Documents;
 /// </remarks>
 internal static class YamlFastReader
 {
+    /// <summary>The thread's reader, used for one document after another (with its token writer and list of keys).</summary>
     [ThreadStatic]
-    private static ManifestTokenWriter? t_writer;
-
-    /// <summary>The keys of the mappings being read (one reader at a time per thread), to find duplicates.</summary>
-    [ThreadStatic]
-    private static List<Key>? t_keys;
+    private static Reader? t_reader;
 
     /// <summary>Where a quoted or literal scalar with escapes or several lines is put together (one reader at a time per thread).</summary>
     [ThreadStatic]
@@ -86,8 +83,9 @@ internal static class YamlFastReader
 
     private static bool Read(byte[] utf8, int start, int end, int firstLine, ReaderLimits limits, IYamlDocuments source, List<ParsedItem> output, ManifestTokenPool pool)
     {
-        var writer = t_writer ??= new ManifestTokenWriter();
-        var taken = new Reader(utf8, start, end, firstLine, limits, writer).Read(out var found, out var line, out var column);
+        var reader = t_reader ??= new Reader();
+        var writer = reader.Writer;
+        var taken = reader.Read(utf8, start, end, firstLine, limits, out var found, out var line, out var column);
         if (!taken || !found)
         {
             // Declined, or an empty document (taken, with nothing to add): what was written is dropped.
@@ -182,15 +180,18 @@ internal static class YamlFastReader
     }
 
     /// <summary>One pass over one document's lines; every method returns false to decline the document.</summary>
-    private sealed class Reader(byte[] utf8, int start, int end, int firstLine, ReaderLimits limits, ManifestTokenWriter writer)
+    private sealed class Reader
     {
+        private readonly ManifestTokenWriter _w = new();
+
+        /// <summary>The keys of the mappings being read, to find duplicates.</summary>
+        private readonly List<Key> _keys = new(64);
+
         /// <summary>The text's bytes, each read as a character: the subset's syntax is all ASCII, and a byte of a longer sequence (0x80 or more) equals none of its characters.</summary>
-        private readonly Chars _s = new(utf8);
-        private readonly byte[] _b = utf8;
-        private readonly int _end = end;
-        private readonly ReaderLimits _limits = limits;
-        private readonly ManifestTokenWriter _w = writer;
-        private readonly List<Key> _keys = t_keys ??= new List<Key>(64);
+        private Chars _s;
+        private byte[] _b = [];
+        private int _end;
+        private ReaderLimits _limits = null!;
         private int _ls;
         private int _le;
         private int _line;
@@ -199,8 +200,26 @@ internal static class YamlFastReader
 
         private bool AtEnd => _ls >= _end;
 
+        /// <summary>Where the tokens of the document are written.</summary>
+        public ManifestTokenWriter Writer => _w;
+
+        /// <summary>Reads the document from <paramref name="start"/> to <paramref name="end"/>; false to decline it.</summary>
+        public bool Read(byte[] utf8, int start, int end, int firstLine, ReaderLimits limits, out bool found, out int line, out int column)
+        {
+            (_s, _b, _end, _limits, _depth, _nodes) = (new Chars(utf8), utf8, end, limits, 0, 0);
+            try
+            {
+                return Read(start, firstLine, out found, out line, out column);
+            }
+            finally
+            {
+                // The thread keeps its reader, not the file.
+                (_s, _b) = (default, []);
+            }
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public bool Read(out bool found, out int line, out int column)
+        private bool Read(int start, int firstLine, out bool found, out int line, out int column)
         {
             found = false;
             (line, column) = (0, 0);
