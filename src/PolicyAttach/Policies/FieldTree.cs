@@ -130,7 +130,7 @@ internal abstract class FieldTree
             // Both member lists are sorted by name, so one merge walk applies the patch.
             var members = target is FieldObject targetObject ? targetObject.Members : [];
             var patched = patchObject.Members;
-            var merged = new KeyValuePair<string, FieldTree>[members.Length + patched.Length];
+            var merged = new KeyValuePair<string, FieldTree>[members.Length + patched.Length - Shared(members, patched)];
             int m = 0, p = 0, count = 0;
             while (m < members.Length || p < patched.Length)
             {
@@ -157,6 +157,25 @@ internal abstract class FieldTree
         }
 
         return target is null ? patch : patch.Beating(target);
+    }
+
+    /// <summary>How many names two sorted member lists share (a merge then needs that many fewer slots).</summary>
+    private static int Shared(ImmutableArray<KeyValuePair<string, FieldTree>> a, ImmutableArray<KeyValuePair<string, FieldTree>> b)
+    {
+        int i = 0, j = 0, shared = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            var order = string.CompareOrdinal(a[i].Key, b[j].Key);
+            if (order == 0)
+            {
+                shared++;
+            }
+
+            i += order <= 0 ? 1 : 0;
+            j += order >= 0 ? 1 : 0;
+        }
+
+        return shared;
     }
 
     /// <summary>The whole of <paramref name="winner"/> replaces <paramref name="loser"/> (atomic strategies).</summary>
@@ -394,7 +413,25 @@ internal sealed class FieldLeaf(JsonElement value, FieldSource source, Immutable
     public IEnumerable<FieldSource> Overrode() => Beaten.Where(b => b != Source).Distinct();
 
     protected override FieldTree WithBeaten(ImmutableArray<FieldSource> beaten)
-        => new FieldLeaf(Value, Source, Beaten.IsEmpty ? beaten : Beaten.AddRange(beaten).Distinct().ToImmutableArray());
+    {
+        if (Beaten.IsEmpty)
+        {
+            return new FieldLeaf(Value, Source, beaten);
+        }
+
+        // Overrides reach the same leaves level after level, beating sources they beat already: then this leaf says
+        // all of it, and no copy is made. Otherwise the new sources follow the old ones, each once.
+        List<FieldSource>? added = null;
+        foreach (var source in beaten)
+        {
+            if (!Beaten.Contains(source) && added?.Contains(source) != true)
+            {
+                (added ??= []).Add(source);
+            }
+        }
+
+        return added is null ? this : new FieldLeaf(Value, Source, Beaten.AddRange(added));
+    }
 }
 
 /// <summary>One leaf of an effective policy: its JSON path, its value, the policy that supplied it, and the ones it won over.</summary>

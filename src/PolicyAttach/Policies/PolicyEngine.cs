@@ -719,7 +719,6 @@ internal sealed class PolicyRun
     {
         // A route's contexts under one listener state are folded once, however many parentRefs reach that listener.
         HashSet<FoldState>? seen = null;
-        ILookup<int, BackendRefResult>? backendsByRule = null;
         foreach (var parent in route.Parents)
         {
             if (!parent.IsAccepted)
@@ -735,16 +734,8 @@ internal sealed class PolicyRun
                     continue;
                 }
 
-                backendsByRule ??= route.BackendRefs.Where(b => b.IsResolved && !b.IsMirror).ToLookup(b => b.RuleIndex);
                 var routeState = Fold(Fold(listenerState, NodeKey.ForNamespace(route.Route.Namespace, PolicyLevel.RouteNamespace)), new NodeKey(route.Route.Key, null));
-                for (var rule = 0; rule < route.Route.RuleCount; rule++)
-                {
-                    var ruleState = route.Route.RuleName(rule) is { } name ? Fold(routeState, new NodeKey(route.Route.Key, name)) : routeState;
-                    foreach (var backend in backendsByRule[rule])
-                    {
-                        FoldBackend(ruleState, backend);
-                    }
-                }
+                FoldRules(route, routeState);
             }
         }
     }
@@ -758,8 +749,6 @@ internal sealed class PolicyRun
     {
         foreach (var route in Bound.Routes)
         {
-            // Most routes have no mesh parent: group their backends only when one does.
-            ILookup<int, BackendRefResult>? backendsByRule = null;
             foreach (var parent in route.Parents)
             {
                 if (!parent.IsAccepted || parent.ParentRef.GroupKind != Kinds.Service)
@@ -767,7 +756,6 @@ internal sealed class PolicyRun
                     continue;
                 }
 
-                backendsByRule ??= route.BackendRefs.Where(b => b.IsResolved && !b.IsMirror).ToLookup(b => b.RuleIndex);
                 var service = parent.ParentRef.TargetKey;
                 if (!_meshStates.TryGetValue(service, out var top))
                 {
@@ -776,13 +764,23 @@ internal sealed class PolicyRun
                 }
 
                 var routeState = Fold(Fold(top, NodeKey.ForNamespace(route.Route.Namespace, PolicyLevel.RouteNamespace)), new NodeKey(route.Route.Key, null));
-                for (var rule = 0; rule < route.Route.RuleCount; rule++)
+                FoldRules(route, routeState);
+            }
+        }
+    }
+
+    /// <summary>A route's rules under its state, and each rule's resolved backends (not mirrors) in their order.</summary>
+    private void FoldRules(RouteResult route, FoldState routeState)
+    {
+        for (var rule = 0; rule < route.Route.RuleCount; rule++)
+        {
+            var ruleState = route.Route.RuleName(rule) is { } name ? Fold(routeState, new NodeKey(route.Route.Key, name)) : routeState;
+            foreach (var backend in route.BackendRefs)
+            {
+                // A route has a few rules and backends: a scan per rule costs less than grouping them.
+                if (backend.RuleIndex == rule && backend.IsResolved && !backend.IsMirror)
                 {
-                    var ruleState = route.Route.RuleName(rule) is { } name ? Fold(routeState, new NodeKey(route.Route.Key, name)) : routeState;
-                    foreach (var backend in backendsByRule[rule])
-                    {
-                        FoldBackend(ruleState, backend);
-                    }
+                    FoldBackend(ruleState, backend);
                 }
             }
         }
