@@ -45,7 +45,7 @@ internal static class JsonFastReader
         var options = ReaderOptions(limits);
         var lines = new LinePositions(utf8.Span);
         var reader = new Utf8JsonReader(utf8.Span, options);
-        var keySets = new List<HashSet<ulong>>();
+        var keySets = new List<KeySet>();
         int rootStart = -1, rootEnd = -1, itemStart = -1;
         string? rootKind = null, lastRootKey = null;
         bool itemsIsArray = false, inItems = false, rootIsObject = false;
@@ -194,18 +194,18 @@ internal static class JsonFastReader
     /// <summary>The reader options of both paths: comments skipped, the depth limit.</summary>
     public static JsonReaderOptions ReaderOptions(ReaderLimits limits) => new() { MaxDepth = limits.MaxDepth, CommentHandling = JsonCommentHandling.Skip };
 
-    private static void StartObject(List<HashSet<ulong>> keySets, int depth)
+    private static void StartObject(List<KeySet> keySets, int depth)
     {
         while (keySets.Count <= depth)
         {
-            keySets.Add([]);
+            keySets.Add(new KeySet());
         }
 
         keySets[depth].Clear();
     }
 
     /// <summary>Records a key of the object at <paramref name="depth"/>; false when it may repeat an earlier one.</summary>
-    private static bool AddKey(ref Utf8JsonReader reader, List<HashSet<ulong>> keySets, int depth, out string? key)
+    private static bool AddKey(ref Utf8JsonReader reader, List<KeySet> keySets, int depth, out string? key)
     {
         key = null;
         ulong hash;
@@ -237,6 +237,70 @@ internal static class JsonFastReader
         }
 
         return hash;
+    }
+
+    /// <summary>
+    /// The key hashes of one open object: open addressing in arrays kept from object to object, emptied by a new mark
+    /// rather than cleared (most objects have a few keys, some thousands).
+    /// </summary>
+    private sealed class KeySet
+    {
+        private ulong[] _hashes = new ulong[16];
+        private int[] _marks = new int[16];
+        private int _mark = 1;
+        private int _count;
+
+        public void Clear()
+        {
+            _count = 0;
+            if (++_mark == int.MaxValue)
+            {
+                Array.Clear(_marks);
+                _mark = 1;
+            }
+        }
+
+        /// <summary>Adds a hash; false when it is there already.</summary>
+        public bool Add(ulong hash)
+        {
+            if (_count * 2 >= _hashes.Length)
+            {
+                Grow();
+            }
+
+            var mask = _hashes.Length - 1;
+            var i = Slot(hash, mask);
+            while (_marks[i] == _mark)
+            {
+                if (_hashes[i] == hash)
+                {
+                    return false;
+                }
+
+                i = (i + 1) & mask;
+            }
+
+            (_hashes[i], _marks[i]) = (hash, _mark);
+            _count++;
+            return true;
+        }
+
+        private static int Slot(ulong hash, int mask) => (int)(uint)((hash * 0x9E3779B97F4A7C15UL) >> 32) & mask;
+
+        private void Grow()
+        {
+            var (hashes, marks, mark) = (_hashes, _marks, _mark);
+            _hashes = new ulong[hashes.Length * 2];
+            _marks = new int[hashes.Length * 2];
+            (_mark, _count) = (1, 0);
+            for (var i = 0; i < hashes.Length; i++)
+            {
+                if (marks[i] == mark)
+                {
+                    Add(hashes[i]);
+                }
+            }
+        }
     }
 
     /// <summary>Line and character column of increasing byte offsets, in one pass over the text.</summary>

@@ -126,7 +126,8 @@ internal sealed class OrderedWork<TIn, TOut> : IDisposable
             _workers = new Task[_workerCount];
             for (var i = 0; i < _workers.Length; i++)
             {
-                _workers[i] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                // Pool threads: they keep the reader's per-thread caches of shared values from one load to the next.
+                _workers[i] = Task.Run(Work);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PolicyAttach.Collections;
 using PolicyAttach.Diagnostics;
 using PolicyAttach.Model;
@@ -22,6 +23,7 @@ internal static partial class KindReaders
     internal static PolicyObject ReadGenericPolicy(Node root, ObjectHeader header, string kind)
     {
         var spec = root["spec"];
+        var data = spec.AsData();
         return new PolicyObject
         {
             ApiVersion = header.ApiVersion,
@@ -29,11 +31,21 @@ internal static partial class KindReaders
             ObjectKind = kind,
             TargetRefs = ReadTargetRefs(spec, header.Namespace),
             TargetSelectors = ReadTargetSelectors(spec),
-            Spec = spec.AsData() ?? JsonData.EmptyObject,
-            Default = spec.Data("default"),
-            Override = spec.Data("override") ?? spec.Data("overrides"),
+            Spec = data ?? JsonData.EmptyObject,
+            Default = Field(data, "default"),
+            Override = Field(data, "override") ?? Field(data, "overrides"),
         };
     }
+
+    /// <summary>
+    /// A field of the spec as a value of its own, taken from the spec's value (which is kept anyway) rather than made
+    /// from the text again: the same JSON as <see cref="Node.Data"/> gives (the last of repeated keys, null for a
+    /// <c>null</c> value or none).
+    /// </summary>
+    private static JsonData? Field(JsonData? spec, string name)
+        => spec is { ValueKind: JsonValueKind.Object } && spec.Element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
+            ? JsonData.From(value)
+            : null;
 
     private static BackendTlsPolicy ReadBackendTlsPolicy(Node root, ObjectHeader header)
     {

@@ -25,6 +25,10 @@ public sealed class ManifestTokens : IDisposable
 
     private readonly ReadOnlyMemory<byte> _source;
 
+    /// <summary>The array under <see cref="_source"/> and where the source starts in it (no <see cref="ReadOnlyMemory{T}.Span"/> per read), or null when it is not an array.</summary>
+    private readonly byte[]? _sourceArray;
+    private readonly int _sourceOffset;
+
     /// <summary>Whether the tokens were written (no JSON text to slice), not read from text.</summary>
     private readonly bool _written;
 
@@ -41,6 +45,11 @@ public sealed class ManifestTokens : IDisposable
     private ManifestTokens(ReadOnlyMemory<byte> source, int capacity, bool written)
     {
         _source = source;
+        if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(source, out var segment))
+        {
+            (_sourceArray, _sourceOffset) = (segment.Array, segment.Offset);
+        }
+
         _written = written;
         _pooled = true;
         _tokens = ArrayPool<Token>.Shared.Rent(Math.Max(capacity, 16));
@@ -209,10 +218,32 @@ public sealed class ManifestTokens : IDisposable
             return -1;
         }
 
+        // A key shorter than the name, or longer than any UTF-8 of it, is not it; a longer key can only be a name outside
+        // ASCII (whether the name is ASCII is found once, when such a key is met). Their bytes are not looked at.
+        var ascii = 0;
         var found = -1;
         var end = _tokens[index].Next;
         for (var p = index + 1; p < end; p = _tokens[p + 1].Next)
         {
+            var length = _tokens[p].Length;
+            if (length != name.Length)
+            {
+                if (length < name.Length || length > 3 * name.Length)
+                {
+                    continue;
+                }
+
+                if (ascii == 0)
+                {
+                    ascii = Ascii.IsValid(name) ? 1 : -1;
+                }
+
+                if (ascii > 0)
+                {
+                    continue;
+                }
+            }
+
             if (NameIs(Bytes(p), name))
             {
                 found = p + 1;
@@ -301,7 +332,9 @@ public sealed class ManifestTokens : IDisposable
     internal ReadOnlySpan<byte> Bytes(int index)
     {
         ref readonly var token = ref _tokens[index];
-        return token.Own ? _own.AsSpan(token.Start, token.Length) : _source.Span.Slice(token.Start, token.Length);
+        return token.Own ? _own.AsSpan(token.Start, token.Length)
+            : _sourceArray is { } array ? new ReadOnlySpan<byte>(array, _sourceOffset + token.Start, token.Length)
+            : _source.Span.Slice(token.Start, token.Length);
     }
 
     /// <summary>The string value of a string or property name token.</summary>

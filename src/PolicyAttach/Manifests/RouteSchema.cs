@@ -43,23 +43,54 @@ internal static partial class RouteSchema
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z_0-9]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex GrpcMethodPattern();
 
+    /// <summary>Slots of <see cref="IsMatch"/>'s per-thread memory.</summary>
+    private const int RecentMatchSlots = 512;
+
+    /// <summary>
+    /// The last strings found to match a pattern on this thread, by slot: strings read are shared
+    /// (<see cref="RecentStrings"/>), so a manifest's repeated names, namespaces, kinds and groups are the same string
+    /// again and again, and a match found once is not looked for again. Only matches are kept; a pattern is a function of
+    /// the text, so the answer is the same either way.
+    /// </summary>
+    [ThreadStatic]
+    private static (Regex? Pattern, string? Value)[]? t_recentMatches;
+
+    /// <summary>Whether <paramref name="value"/> matches <paramref name="pattern"/> (the answer found last for the same string, if any).</summary>
+    private static bool IsMatch(Regex pattern, string value)
+    {
+        var slots = t_recentMatches ??= new (Regex?, string?)[RecentMatchSlots];
+        ref var slot = ref slots[(uint)(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(value) ^ System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(pattern)) % RecentMatchSlots];
+        if (ReferenceEquals(slot.Value, value) && ReferenceEquals(slot.Pattern, pattern))
+        {
+            return true;
+        }
+
+        if (!pattern.IsMatch(value))
+        {
+            return false;
+        }
+
+        slot = (pattern, value);
+        return true;
+    }
+
     public const string PathCharacters = "^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$";
 
-    public static bool IsHostname(string value) => value.Length is >= 1 and <= 253 && HostnamePattern().IsMatch(value);
+    public static bool IsHostname(string value) => value.Length is >= 1 and <= 253 && IsMatch(HostnamePattern(), value);
 
-    public static bool IsPreciseHostname(string value) => value.Length is >= 1 and <= 253 && SubdomainPattern().IsMatch(value);
+    public static bool IsPreciseHostname(string value) => value.Length is >= 1 and <= 253 && IsMatch(SubdomainPattern(), value);
 
-    public static bool IsRfc1123Subdomain(string value) => SubdomainPattern().IsMatch(value);
+    public static bool IsRfc1123Subdomain(string value) => IsMatch(SubdomainPattern(), value);
 
-    public static bool IsPathCharacters(string value) => PathPattern().IsMatch(value);
+    public static bool IsPathCharacters(string value) => IsMatch(PathPattern(), value);
 
-    public static bool IsDuration(string value) => DurationPattern().IsMatch(value);
+    public static bool IsDuration(string value) => IsMatch(DurationPattern(), value);
 
-    public static bool IsCorsOrigin(string value) => CorsOriginPattern().IsMatch(value);
+    public static bool IsCorsOrigin(string value) => IsMatch(CorsOriginPattern(), value);
 
-    public static bool IsGrpcService(string value) => GrpcServicePattern().IsMatch(value);
+    public static bool IsGrpcService(string value) => IsMatch(GrpcServicePattern(), value);
 
-    public static bool IsGrpcMethod(string value) => GrpcMethodPattern().IsMatch(value);
+    public static bool IsGrpcMethod(string value) => IsMatch(GrpcMethodPattern(), value);
 
     /// <summary>CEL <c>isIP</c>: a canonical dotted-quad IPv4 address or an IPv6 address.</summary>
     public static bool IsIp(string value)
@@ -104,7 +135,7 @@ internal static partial class RouteSchema
 
     public static void SectionName(Node node, string? value)
     {
-        if (value is not null && (value.Length is 0 or > 253 || !SubdomainPattern().IsMatch(value)))
+        if (value is not null && (value.Length is 0 or > 253 || !IsMatch(SubdomainPattern(), value)))
         {
             node.Error(DiagnosticCodes.SchemaViolation, $"\"{value}\" is not a valid section name: use a lowercase DNS subdomain (RFC 1123) of 1 to 253 characters.");
         }
@@ -112,7 +143,7 @@ internal static partial class RouteSchema
 
     public static void Namespace(Node node, string? value)
     {
-        if (value is not null && (value.Length is 0 or > 63 || !LabelPattern().IsMatch(value)))
+        if (value is not null && (value.Length is 0 or > 63 || !IsMatch(LabelPattern(), value)))
         {
             node.Error(DiagnosticCodes.SchemaViolation, $"\"{value}\" is not a valid namespace: use a lowercase RFC 1123 label of 1 to 63 characters.");
         }
@@ -120,7 +151,7 @@ internal static partial class RouteSchema
 
     public static void Kind(Node node, string? value)
     {
-        if (value is not null && (value.Length is 0 or > 63 || !KindPattern().IsMatch(value)))
+        if (value is not null && (value.Length is 0 or > 63 || !IsMatch(KindPattern(), value)))
         {
             node.Error(DiagnosticCodes.SchemaViolation, $"\"{value}\" is not a valid kind: start with a letter, then letters, digits or '-', 1 to 63 characters.");
         }
@@ -128,7 +159,7 @@ internal static partial class RouteSchema
 
     public static void Group(Node node, string? value)
     {
-        if (value is not null && value.Length != 0 && (value.Length > 253 || !SubdomainPattern().IsMatch(value)))
+        if (value is not null && value.Length != 0 && (value.Length > 253 || !IsMatch(SubdomainPattern(), value)))
         {
             node.Error(DiagnosticCodes.SchemaViolation, $"\"{value}\" is not a valid API group: use \"\" for the core group or a lowercase DNS subdomain of at most 253 characters.");
         }
@@ -144,7 +175,7 @@ internal static partial class RouteSchema
 
     public static void HeaderName(Node node, string? value)
     {
-        if (value is not null && (value.Length is 0 or > 256 || !HeaderNamePattern().IsMatch(value)))
+        if (value is not null && (value.Length is 0 or > 256 || !IsMatch(HeaderNamePattern(), value)))
         {
             node.Error(DiagnosticCodes.SchemaViolation, $"\"{value}\" is not a valid header name: use 1 to 256 token characters (letters, digits and !#$%&'*+-.^_`|~; no ':' or spaces).");
         }

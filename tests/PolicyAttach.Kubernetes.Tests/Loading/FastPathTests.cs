@@ -32,6 +32,8 @@ public sealed class FastPathTests
         { "escaped duplicate key", "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"a\",\"n\\u0061me\":\"b\"}}" },
         { "lone surrogate", "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"\\ud800\"}}" },
         { "syntax error", "{\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"a\"}},]}" },
+        { "many keys, the last one repeated", "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"a\",\"labels\":{" + string.Join(",", Enumerable.Range(0, 300).Select(i => $"\"k{i}\":\"v\"")) + ",\"k17\":\"w\"}}}" },
+        { "many keys in objects one after another", "{\"kind\":\"List\",\"items\":[" + string.Join(",", Enumerable.Range(0, 40).Select(o => "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s" + o + "\",\"labels\":{" + string.Join(",", Enumerable.Range(0, o * 7).Select(i => $"\"k{i}\":\"{o}\"")) + "}}}")) + "]}" },
         { "null document", "null" },
         { "scalar document", "  42 " },
         { "whitespace only", " \n " },
