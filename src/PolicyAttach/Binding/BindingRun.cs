@@ -435,7 +435,7 @@ internal sealed class GatewayState(Gateway gateway, string controllerName, List<
     {
         Gateway = Gateway,
         ControllerName = ControllerName,
-        Conditions = Conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
+        Conditions = Condition.ByType(Conditions),
         Listeners = Listeners.Select(l => l.ToResult(envoyGateway)).ToEquatableArray(),
         AttachedListenerSets = AttachedListenerSets,
     };
@@ -474,7 +474,7 @@ internal sealed class ListenerSetState(ListenerSet listenerSet, GatewayState par
         {
             ListenerSet = ListenerSet,
             Parent = Parent.Gateway.Key,
-            Conditions = conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
+            Conditions = Condition.ByType(conditions),
             Listeners = Listeners.Select(l => l.ToResult(envoyGateway)).ToEquatableArray(),
         };
     }

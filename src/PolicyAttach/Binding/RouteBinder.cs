@@ -208,7 +208,7 @@ internal sealed class RouteBinder
             ParentRef = parentRef,
             ParentIndex = index,
             ControllerName = controllerName,
-            Conditions = conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
+            Conditions = Condition.ByType(conditions),
             AttachedListeners = table?.AttachedVerdicts() ?? [],
             Verdicts = table,
         };

@@ -36,6 +36,28 @@ public sealed record Condition
 
     internal static Condition Make(ConditionType type, bool status, Problem problem, long generation)
         => Make(type, status, problem.Reason, problem.Message, generation);
+
+    /// <summary>
+    /// Conditions in the order every status lists them: by type (ordinal), equal types in their given order. An object
+    /// has a handful, so a stable insertion sort into the result's own array does it without the sorter's buffers.
+    /// </summary>
+    internal static EquatableArray<Condition> ByType(IEnumerable<Condition> conditions)
+    {
+        var sorted = conditions.ToArray();
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            var condition = sorted[i];
+            var j = i - 1;
+            for (; j >= 0 && string.CompareOrdinal(sorted[j].Type.Value, condition.Type.Value) > 0; j--)
+            {
+                sorted[j + 1] = sorted[j];
+            }
+
+            sorted[j + 1] = condition;
+        }
+
+        return new EquatableArray<Condition>(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(sorted));
+    }
 }
 
 /// <summary>

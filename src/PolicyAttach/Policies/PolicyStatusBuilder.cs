@@ -81,7 +81,7 @@ internal sealed class PolicyStatusBuilder
                 {
                     AncestorRef = a.Key,
                     ControllerName = a.Value.Controller,
-                    Conditions = a.Value.Conditions.OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
+                    Conditions = Condition.ByType(a.Value.Conditions),
                 }).ToList(), first.Object.Metadata.Generation),
             });
         }
@@ -346,9 +346,8 @@ internal sealed class PolicyStatusBuilder
         var last = ordered[MaxAncestors - 1];
         ordered[MaxAncestors - 1] = last with
         {
-            Conditions = last.Conditions
-                .Append(Condition.Make(ConditionType.Aggregated, true, ConditionReason.Aggregated, $"The policy has {ordered.Count} ancestors; status holds at most {MaxAncestors}, so {left} are not listed.", generation))
-                .OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray(),
+            Conditions = Condition.ByType(last.Conditions
+                .Append(Condition.Make(ConditionType.Aggregated, true, ConditionReason.Aggregated, $"The policy has {ordered.Count} ancestors; status holds at most {MaxAncestors}, so {left} are not listed.", generation))),
         };
         return ordered.Take(MaxAncestors).ToEquatableArray();
     }

@@ -203,5 +203,5 @@ public static class StatusModel
     private static EquatableArray<Condition> WithAffected(EquatableArray<Condition> conditions, PolicyResolution? policies, ResourceKey target, string? section, long generation)
         => policies is null
             ? conditions
-            : conditions.Concat(policies.AffectedConditions(target, section, generation)).OrderBy(c => c.Type.Value, StringComparer.Ordinal).ToEquatableArray();
+            : Condition.ByType(conditions.Concat(policies.AffectedConditions(target, section, generation)));
 }
