@@ -410,31 +410,46 @@ public sealed class ManifestLoader
         session.AddParsed(items, unit.Name);
     }
 
-    /// <summary>
-    /// Whether bytes are JSON that the fast path may take: read as JSON (as <see cref="IsJson"/> decides), valid UTF-8,
-    /// with no byte order mark. Anything else goes through the decoded text, which reports what is wrong.
-    /// </summary>
     private static readonly SearchValues<byte> AsciiWhiteSpace = SearchValues.Create(" \t\n\v\f\r"u8);
 
+    /// <summary>What a file's name says it holds: JSON (<c>.json</c>), YAML (<c>.yaml</c>, <c>.yml</c>), or nothing (then the content decides).</summary>
+    private enum NamedFormat
+    {
+        None,
+        Json,
+        Yaml,
+    }
+
+    /// <summary>The one place a file's name decides its format (<see cref="IsJson"/>, <see cref="IsPlainJson"/>, <see cref="IsPlainYaml"/>).</summary>
+    private static NamedFormat FormatOf(string? path)
+        => path is null ? NamedFormat.None
+            : path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? NamedFormat.Json
+            : path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) ? NamedFormat.Yaml
+            : NamedFormat.None;
+
+    /// <summary>
+    /// Whether bytes are JSON that the fast path may take: read as JSON (as <see cref="IsJson"/> decides), valid UTF-8,
+    /// with no byte order mark. Anything else goes through the decoded text, which reports what is wrong. The name is
+    /// looked at first, so a YAML file is not checked for UTF-8 here as well as in <see cref="IsPlainYaml"/>.
+    /// </summary>
     private static bool IsPlainJson(ReadOnlySpan<byte> bytes, string? path)
     {
-        if (bytes.IsEmpty || bytes[0] >= 0x80 || !Utf8.IsValid(bytes))
+        var format = FormatOf(path);
+        if (format == NamedFormat.Yaml || bytes.IsEmpty || bytes[0] >= 0x80)
         {
             return false;
         }
 
-        if (path is not null && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        if (format == NamedFormat.None)
         {
-            return true;
+            var first = bytes.IndexOfAnyExcept(AsciiWhiteSpace);
+            if (first < 0 || bytes[first] is not ((byte)'{' or (byte)'['))
+            {
+                return false;
+            }
         }
 
-        if (path is not null && (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
-        {
-            return false;
-        }
-
-        var first = bytes.IndexOfAnyExcept(AsciiWhiteSpace);
-        return first >= 0 && bytes[first] is (byte)'{' or (byte)'[';
+        return Utf8.IsValid(bytes);
     }
 
     /// <summary>
@@ -444,12 +459,13 @@ public sealed class ManifestLoader
     /// </summary>
     private static bool IsPlainYaml(ReadOnlySpan<byte> bytes, string? path)
     {
-        if (path is not null && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        var format = FormatOf(path);
+        if (format == NamedFormat.Json)
         {
             return false;
         }
 
-        if (path is null || !(path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
+        if (format == NamedFormat.None)
         {
             var first = bytes.IndexOfAnyExcept(AsciiWhiteSpace);
             if (first >= 0 && bytes[first] is < 0x20 or >= 0x7F or (byte)'{' or (byte)'[')
@@ -463,17 +479,10 @@ public sealed class ManifestLoader
 
     private static bool IsJson(string text, string? path)
     {
-        if (path is not null)
+        var format = FormatOf(path);
+        if (format != NamedFormat.None)
         {
-            if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-
-            if (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
+            return format == NamedFormat.Json;
         }
 
         foreach (var c in text)
