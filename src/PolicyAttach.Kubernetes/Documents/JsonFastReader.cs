@@ -15,14 +15,6 @@ namespace PolicyAttach.Kubernetes.Documents;
 /// </summary>
 internal static class JsonFastReader
 {
-    /// <summary>Finds the objects of a valid UTF-8 JSON file (no byte order mark); false to decline the file.</summary>
-    /// <param name="utf8">The file's bytes.</param>
-    /// <param name="limits">The reader limits.</param>
-    /// <param name="items">The objects in input order (a <c>null</c> document or list item is not one).</param>
-    /// <returns>Whether the file was taken.</returns>
-    public static bool TryRead(ReadOnlyMemory<byte> utf8, ReaderLimits limits, out List<JsonItemPositions> items)
-        => TryRead(utf8, limits, null, out items, out _);
-
     /// <summary>
     /// Finds the objects of a valid UTF-8 JSON file (no byte order mark), handing each item of what may be a
     /// <c>*List</c> to <paramref name="found"/> as soon as its end is read, before the rest of the file is checked;

@@ -49,29 +49,74 @@ internal static partial class ScalarResolver
 
     private static bool IsIntegerText(string text) => !text.AsSpan().ContainsAny('.', 'e', 'E');
 
-    private static (SourceNodeKind Kind, string? Text) ResolvePlain(string value)
+    private static (SourceNodeKind Kind, string? Text) ResolvePlain(string value) => Classify(value.AsSpan()) switch
     {
-        if (value.Length == 0)
+        PlainClass.Null => (SourceNodeKind.Null, null),
+        PlainClass.True => (SourceNodeKind.Boolean, "true"),
+        PlainClass.False => (SourceNodeKind.Boolean, "false"),
+        PlainClass.Number => ResolveNumber(value),
+        _ => (SourceNodeKind.String, value),
+    };
+
+    /// <summary>What a plain scalar is under the core schema, before a number's text is read.</summary>
+    internal enum PlainClass
+    {
+        /// <summary><c>null</c>, <c>Null</c>, <c>NULL</c>, <c>~</c> or empty.</summary>
+        Null,
+
+        /// <summary><c>true</c>, <c>True</c> or <c>TRUE</c>.</summary>
+        True,
+
+        /// <summary><c>false</c>, <c>False</c> or <c>FALSE</c>.</summary>
+        False,
+
+        /// <summary>Starts as a number does: a number if its text is one (<see cref="Resolve"/>), else a string.</summary>
+        Number,
+
+        /// <summary>A string, the text itself.</summary>
+        String,
+    }
+
+    /// <summary>
+    /// The one place the core schema's null and boolean words are told apart from strings, on decoded text or on
+    /// UTF-8 (a byte of 0x80 or more is part of a longer character and equals no ASCII one).
+    /// </summary>
+    internal static PlainClass Classify<T>(ReadOnlySpan<T> value)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (value.IsEmpty)
         {
-            return (SourceNodeKind.Null, null);
+            return PlainClass.Null;
         }
 
-        var first = value[0];
-        switch (first)
+        return (char)ushort.CreateTruncating(value[0]) switch
         {
-            case '~' when value.Length == 1:
-                return (SourceNodeKind.Null, null);
-            case 'n' or 'N' when value is "null" or "Null" or "NULL":
-                return (SourceNodeKind.Null, null);
-            case 't' or 'T' when value is "true" or "True" or "TRUE":
-                return (SourceNodeKind.Boolean, "true");
-            case 'f' or 'F' when value is "false" or "False" or "FALSE":
-                return (SourceNodeKind.Boolean, "false");
-            case (>= '0' and <= '9') or '-' or '+' or '.':
-                return ResolveNumber(value);
-            default:
-                return (SourceNodeKind.String, value);
+            '~' when value.Length == 1 => PlainClass.Null,
+            'n' or 'N' when Is(value, "null") || Is(value, "Null") || Is(value, "NULL") => PlainClass.Null,
+            't' or 'T' when Is(value, "true") || Is(value, "True") || Is(value, "TRUE") => PlainClass.True,
+            'f' or 'F' when Is(value, "false") || Is(value, "False") || Is(value, "FALSE") => PlainClass.False,
+            (>= '0' and <= '9') or '-' or '+' or '.' => PlainClass.Number,
+            _ => PlainClass.String,
+        };
+    }
+
+    private static bool Is<T>(ReadOnlySpan<T> value, string word)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (value.Length != word.Length)
+        {
+            return false;
         }
+
+        for (var i = 0; i < word.Length; i++)
+        {
+            if (ushort.CreateTruncating(value[i]) != word[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static (SourceNodeKind Kind, string? Text) ResolveNumber(string value)

@@ -617,22 +617,16 @@ internal static class YamlFastReader
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void WriteScalar(ReadOnlySpan<byte> value)
         {
-            switch (value.Length > 0 ? (char)value[0] : '\0')
+            var plain = ScalarResolver.Classify(value);
+            switch (plain)
             {
-                case '\0' when value.IsEmpty:
-                case '~' when value.Length == 1:
-                case 'n' or 'N' when value.SequenceEqual("null"u8) || value.SequenceEqual("Null"u8) || value.SequenceEqual("NULL"u8):
+                case ScalarResolver.PlainClass.Null:
                     _w.WriteNullValue();
                     return;
-                case 't' or 'T' when value.SequenceEqual("true"u8) || value.SequenceEqual("True"u8) || value.SequenceEqual("TRUE"u8):
-                    _w.WriteBooleanValue(true);
+                case ScalarResolver.PlainClass.True or ScalarResolver.PlainClass.False:
+                    _w.WriteBooleanValue(plain == ScalarResolver.PlainClass.True);
                     return;
-                case 'f' or 'F' when value.SequenceEqual("false"u8) || value.SequenceEqual("False"u8) || value.SequenceEqual("FALSE"u8):
-                    _w.WriteBooleanValue(false);
-                    return;
-                case (>= '0' and <= '9') or '-' or '+' or '.':
-                    break;
-                default:
+                case ScalarResolver.PlainClass.String:
                     // What the resolver reads as a string (the text itself): no copy.
                     _w.WriteStringValue(value);
                     return;

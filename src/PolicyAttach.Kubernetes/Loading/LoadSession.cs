@@ -116,7 +116,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
             (i, item) =>
             {
                 using var tokens = item.Parse();
-                return (ManifestReader.ReadTokens(tokens, ReadOptions(first + i)), null, tokens.ObjectField("status"));
+                return Read(tokens, first + i);
             },
             Environment.ProcessorCount - 1);
         if (!JsonFastReader.TryRead(utf8, Limits, work.Add, out var items, out var handedOver))
@@ -156,7 +156,7 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
             var tokens = convert(i, out var problem, out var keep);
             using (keep ? null : tokens)
             {
-                results[i] = tokens is { } t ? (ManifestReader.ReadTokens(t, ReadOptions(first + i)), null, t.ObjectField("status")) : (null, problem, null);
+                results[i] = tokens is { } t ? Read(t, first + i) : (null, problem, null);
             }
         });
         if (options.InputOrderIsCreationOrder && Array.Exists(results, r => r.Result is null))
@@ -182,6 +182,10 @@ internal sealed class LoadSession(ManifestLoaderOptions options)
 
         return results;
     }
+
+    /// <summary>An object's tokens read as document <paramref name="document"/> of the load, with its status kept aside.</summary>
+    private (ManifestReadResult? Result, string? Problem, JsonElement? Status) Read(ManifestTokens tokens, int document)
+        => (ManifestReader.ReadTokens(tokens, ReadOptions(document)), null, tokens.ObjectField("status"));
 
     private static void ForEach(int count, Action<int> body)
     {
